@@ -1,0 +1,202 @@
+package chorus
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Limits on what a user types. They keep every field inside one Slack section (3,000 characters)
+// and headers (150 characters), so no card ever has to cut a user's words.
+const (
+	MaxSlugLen       = 40
+	MaxNameLen       = 150
+	MaxMessageLen    = 2000
+	MaxPointLen      = 300
+	MaxPoints        = 10
+	MaxChannels      = 20
+	MaxLeads         = 10
+	MaxKindLen       = 30
+	MaxTitleLen      = 200
+	MaxTermLen       = 100
+	MaxDefinitionLen = 1000
+	MaxNoteLen       = 500
+	MaxVariants      = 20
+)
+
+// slugRE is the syntax of campaign slugs and channel kinds: lower-case ASCII words joined by
+// hyphens, as people already write them in file names ("ete-literie", "black-friday-2027").
+var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// userRE matches Slack user ids (U…/W…) and the console's readable names ("alice").
+var userRE = regexp.MustCompile(`^([UW][A-Z0-9]{2,20}|[a-z][a-z0-9._-]{0,30})$`)
+
+// channelRE matches Slack conversation ids (C…/G…) and the console's "#name" channels.
+var channelRE = regexp.MustCompile(`^([CG][A-Z0-9]{2,20}|#[a-z0-9][a-z0-9._-]{0,79})$`)
+
+// ValidSlug reports whether s is a valid campaign slug.
+func ValidSlug(s string) bool { return len(s) <= MaxSlugLen && slugRE.MatchString(s) }
+
+// ValidUserID reports whether s looks like a user id.
+func ValidUserID(s string) bool { return userRE.MatchString(s) }
+
+// ValidChannelID reports whether s looks like a channel id.
+func ValidChannelID(s string) bool { return channelRE.MatchString(s) }
+
+// Status is the life-cycle state of a campaign.
+type Status string
+
+// The campaign statuses.
+const (
+	StatusDraft  Status = "draft"
+	StatusActive Status = "active"
+	StatusClosed Status = "closed"
+)
+
+// BuiltinKinds are the channel kinds every workspace has.
+var BuiltinKinds = []string{"social", "email", "retail", "pr", "events", "web"}
+
+// Channel is one team channel taking part in a campaign.
+type Channel struct {
+	Kind         string // "social", "email", … or a custom kind of the workspace
+	SlackChannel string // where that team talks, such as "C0123"
+	Owner        string // user id of the team's owner for this campaign
+}
+
+// Campaign is an omnichannel campaign: one global message that every channel adapts.
+type Campaign struct {
+	WorkspaceID string
+	Slug        string // unique per workspace
+	Name        string
+	Message     string   // the global key message
+	MustInclude []string // points every channel's copy must state
+	Channels    []Channel
+	Leads       []string // who may change the message and approve
+	Start, End  Date
+	TimeZone    string
+	Lang        Lang // language the global message is written in
+	Status      Status
+
+	Version   int // 1 for the first version, then 2, 3, ...
+	CreatedBy string
+	CreatedAt time.Time
+	UpdatedBy string // author of this version
+	UpdatedAt time.Time
+}
+
+// IsLead reports whether user is a lead of this campaign.
+func (c Campaign) IsLead(user string) bool { return slices.Contains(c.Leads, user) }
+
+// Channel returns the campaign's channel of the given kind.
+func (c Campaign) Channel(kind string) (Channel, bool) {
+	for _, ch := range c.Channels {
+		if ch.Kind == kind {
+			return ch, true
+		}
+	}
+	return Channel{}, false
+}
+
+// IsOwner reports whether user owns the channel of the given kind.
+func (c Campaign) IsOwner(user, kind string) bool {
+	ch, ok := c.Channel(kind)
+	return ok && ch.Owner == user
+}
+
+// Location returns the campaign's time zone.
+func (c Campaign) Location() *time.Location { return LoadLocation(c.TimeZone) }
+
+// Validate reports every problem with the campaign. customKinds are the workspace's own channel
+// kinds, allowed beside BuiltinKinds.
+func (c Campaign) Validate(customKinds []string) error {
+	var ps Problems
+	switch {
+	case c.Slug == "":
+		ps.add("slug", "campaign.slug.empty")
+	case utf8.RuneCountInString(c.Slug) > MaxSlugLen:
+		ps.add("slug", "campaign.slug.long", MaxSlugLen)
+	case !slugRE.MatchString(c.Slug):
+		ps.add("slug", "campaign.slug.syntax", c.Slug)
+	}
+	checkText(&ps, "name", c.Name, MaxNameLen, true)
+	checkText(&ps, "message", c.Message, MaxMessageLen, false)
+	if len(c.MustInclude) > MaxPoints {
+		ps.add("must_include", "campaign.points.many", MaxPoints)
+	}
+	for _, p := range c.MustInclude {
+		checkText(&ps, "must_include", p, MaxPointLen, true)
+	}
+	if len(c.Channels) > MaxChannels {
+		ps.add("channels", "campaign.channels.many", MaxChannels)
+	}
+	seen := map[string]bool{}
+	for _, ch := range c.Channels {
+		if !ValidKind(ch.Kind, customKinds) {
+			ps.add("channels", "channel.kind.unknown", ch.Kind, strings.Join(append(slices.Clone(BuiltinKinds), customKinds...), ", "))
+		}
+		if seen[ch.Kind] {
+			ps.add("channels", "channel.kind.duplicate", ch.Kind)
+		}
+		seen[ch.Kind] = true
+		if ch.SlackChannel != "" && !ValidChannelID(ch.SlackChannel) {
+			ps.add("channels", "channel.id.invalid", ch.SlackChannel)
+		}
+		if ch.Owner != "" && !ValidUserID(ch.Owner) {
+			ps.add("channels", "user.invalid", ch.Owner)
+		}
+	}
+	if len(c.Leads) > MaxLeads {
+		ps.add("leads", "campaign.leads.many", MaxLeads)
+	}
+	for _, u := range c.Leads {
+		if !ValidUserID(u) {
+			ps.add("leads", "user.invalid", u)
+		}
+	}
+	if !c.Start.IsZero() && !c.End.IsZero() && c.End.Before(c.Start) {
+		ps.add("end", "campaign.end.before_start", c.End.String(), c.Start.String())
+	}
+	if _, err := time.LoadLocation(c.TimeZone); err != nil || c.TimeZone == "" {
+		ps.add("time_zone", "timezone.invalid", c.TimeZone)
+	}
+	if _, ok := ParseLang(string(c.Lang)); !ok {
+		ps.add("lang", "lang.invalid", string(c.Lang))
+	}
+	switch c.Status {
+	case StatusDraft, StatusActive, StatusClosed:
+	default:
+		ps.add("status", "campaign.status.invalid", string(c.Status))
+	}
+	return ps.Err()
+}
+
+// ValidKind reports whether kind is a built-in channel kind or one of customKinds.
+func ValidKind(kind string, customKinds []string) bool {
+	return slices.Contains(BuiltinKinds, kind) || slices.Contains(customKinds, kind)
+}
+
+// checkText adds a problem when s is empty (and required), too long, or holds control characters
+// other than newlines and tabs.
+func checkText(ps *Problems, field, s string, max int, required bool) {
+	if strings.TrimSpace(s) == "" {
+		if required {
+			ps.add(field, "text.empty")
+		}
+		return
+	}
+	if !utf8.ValidString(s) {
+		ps.add(field, "text.encoding")
+		return
+	}
+	if n := utf8.RuneCountInString(s); n > max {
+		ps.add(field, "text.long", n, max)
+	}
+	for _, r := range s {
+		if r < 0x20 && r != '\n' && r != '\t' {
+			ps.add(field, "text.control")
+			return
+		}
+	}
+}

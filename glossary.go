@@ -1,0 +1,80 @@
+package chorus
+
+import (
+	"strings"
+	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// GlossaryTerm is an approved term of the shared glossary and the variants teams must not use.
+type GlossaryTerm struct {
+	WorkspaceID string
+	Term        string // the approved wording, such as "Click & Collect"
+	Lang        Lang
+	Definition  string
+	Forbidden   []string // variants to flag, such as "Drive"
+	Note        string   // why, such as "nom officiel du service"
+	MatchCase   bool     // forbidden variants match only with the same letter case
+	MatchAccent bool     // forbidden variants match only with the same accents
+
+	Version   int
+	CreatedBy string
+	CreatedAt time.Time
+	UpdatedBy string
+	UpdatedAt time.Time
+}
+
+// Key returns the identity of the term within its workspace: its language and its folded
+// wording, so "Éclat" and "eclat" are one term.
+func (g GlossaryTerm) Key() string { return TermKey(g.Lang, g.Term) }
+
+// TermKey returns the key of term in lang.
+func TermKey(lang Lang, term string) string { return string(lang) + ":" + Fold(term) }
+
+// Validate reports every problem with the term.
+func (g GlossaryTerm) Validate() error {
+	var ps Problems
+	checkText(&ps, "term", g.Term, MaxTermLen, true)
+	if _, ok := ParseLang(string(g.Lang)); !ok {
+		ps.add("lang", "lang.invalid", string(g.Lang))
+	}
+	checkText(&ps, "definition", g.Definition, MaxDefinitionLen, false)
+	checkText(&ps, "note", g.Note, MaxNoteLen, false)
+	if len(g.Forbidden) > MaxVariants {
+		ps.add("forbidden", "glossary.variants.many", MaxVariants)
+	}
+	for _, v := range g.Forbidden {
+		checkText(&ps, "forbidden", v, MaxTermLen, true)
+		if Fold(v) == Fold(g.Term) {
+			ps.add("forbidden", "glossary.variant.is_term", v)
+		}
+	}
+	return ps.Err()
+}
+
+// Fold lowers s, strips accents and normalises typography (’ to ', non-breaking spaces to spaces,
+// runs of spaces to one), so that texts people type differently compare equal.
+func Fold(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range norm.NFD.String(s) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			continue
+		case r == '’' || r == '‘' || r == 'ʼ':
+			r = '\''
+		case unicode.IsSpace(r) || r == '\u00a0' || r == '\u202f':
+			if !space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = true
+			continue
+		}
+		space = false
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return strings.TrimRight(b.String(), " ")
+}
