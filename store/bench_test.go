@@ -1,0 +1,99 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/chorus-hq/chorus/store"
+)
+
+// The benchmarks run on the embedded server (or CHORUS_TEST_MONGODB_URI), one client goroutine.
+// On the embedded server every query scans, so costs grow with the collection: CreateCampaign
+// and Claim report the average over a collection growing to b.N documents.
+
+func BenchmarkCreateCampaign(b *testing.B) {
+	ctx := context.Background()
+	s := newTestStore(b)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if _, err := s.CreateCampaign(ctx, campaign("T1", fmt.Sprintf("c-%d", i))); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkUpdateCampaign(b *testing.B) {
+	ctx := context.Background()
+	s := newTestStore(b)
+	c, err := s.CreateCampaign(ctx, campaign("T1", "ete"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if c, err = s.UpdateCampaign(ctx, c); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkGetCampaign(b *testing.B) {
+	ctx := context.Background()
+	s := seedCampaigns(b, 50)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if _, err := s.Campaign(ctx, "T1", fmt.Sprintf("c-%d", i%50)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkListCampaigns(b *testing.B) {
+	ctx := context.Background()
+	s := seedCampaigns(b, 50)
+	b.ReportAllocs()
+	for b.Loop() {
+		cs, err := s.Campaigns(ctx, "T1")
+		if err != nil || len(cs) != 50 {
+			b.Fatalf("Campaigns = %d, %v", len(cs), err)
+		}
+	}
+}
+
+func BenchmarkClaim(b *testing.B) {
+	ctx := context.Background()
+	s := newTestStore(b)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		won, err := s.Claim(ctx, "event", fmt.Sprintf("Ev%d", i), "p1")
+		if err != nil || !won {
+			b.Fatalf("Claim = %v, %v", won, err)
+		}
+	}
+}
+
+func BenchmarkClaimLost(b *testing.B) {
+	ctx := context.Background()
+	s := newTestStore(b)
+	if _, err := s.Claim(ctx, "event", "Ev", "p1"); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if won, err := s.Claim(ctx, "event", "Ev", "p2"); err != nil || won {
+			b.Fatalf("Claim = %v, %v", won, err)
+		}
+	}
+}
+
+func seedCampaigns(b *testing.B, n int) *store.Store {
+	b.Helper()
+	s := newTestStore(b)
+	for i := range n {
+		if _, err := s.CreateCampaign(context.Background(), campaign("T1", fmt.Sprintf("c-%d", i))); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return s
+}

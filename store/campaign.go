@@ -1,0 +1,152 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/chorus-hq/chorus"
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// campaignDoc is a stored campaign version (in campaign_versions) or head (in campaigns).
+type campaignDoc struct {
+	ID          string       `bson:"_id"`
+	Workspace   string       `bson:"workspace"`
+	Slug        string       `bson:"slug"`
+	Name        string       `bson:"name"`
+	Message     string       `bson:"message"`
+	MustInclude []string     `bson:"must_include,omitempty"`
+	Channels    []channelDoc `bson:"channels,omitempty"`
+	Leads       []string     `bson:"leads,omitempty"`
+	Start       string       `bson:"start,omitempty"`
+	End         string       `bson:"end,omitempty"`
+	TimeZone    string       `bson:"time_zone"`
+	Lang        string       `bson:"lang"`
+	Status      string       `bson:"status"`
+	Version     int          `bson:"version"`
+	CreatedBy   string       `bson:"created_by"`
+	CreatedAt   time.Time    `bson:"created_at,omitempty"`
+	UpdatedBy   string       `bson:"updated_by"`
+	UpdatedAt   time.Time    `bson:"updated_at,omitempty"`
+}
+
+type channelDoc struct {
+	Kind         string `bson:"kind"`
+	SlackChannel string `bson:"slack_channel"`
+	Owner        string `bson:"owner"`
+}
+
+func toCampaignDoc(c chorus.Campaign) campaignDoc {
+	d := campaignDoc{
+		Workspace: c.WorkspaceID, Slug: c.Slug, Name: c.Name, Message: c.Message,
+		MustInclude: nilIfEmpty(c.MustInclude), Leads: nilIfEmpty(c.Leads),
+		Start: dateString(c.Start), End: dateString(c.End),
+		TimeZone: c.TimeZone, Lang: string(c.Lang), Status: string(c.Status),
+		Version: c.Version, CreatedBy: c.CreatedBy, CreatedAt: storedTime(c.CreatedAt),
+		UpdatedBy: c.UpdatedBy, UpdatedAt: storedTime(c.UpdatedAt),
+	}
+	for _, ch := range c.Channels {
+		d.Channels = append(d.Channels, channelDoc(ch))
+	}
+	return d
+}
+
+func (d *campaignDoc) campaign() (chorus.Campaign, error) {
+	start, err := parseDate("start of campaign "+d.Slug, d.Start)
+	if err != nil {
+		return chorus.Campaign{}, err
+	}
+	end, err := parseDate("end of campaign "+d.Slug, d.End)
+	if err != nil {
+		return chorus.Campaign{}, err
+	}
+	c := chorus.Campaign{
+		WorkspaceID: d.Workspace, Slug: d.Slug, Name: d.Name, Message: d.Message,
+		MustInclude: nilIfEmpty(d.MustInclude), Leads: nilIfEmpty(d.Leads),
+		Start: start, End: end, TimeZone: d.TimeZone, Lang: chorus.Lang(d.Lang), Status: chorus.Status(d.Status),
+		Version: d.Version, CreatedBy: d.CreatedBy, CreatedAt: storedTime(d.CreatedAt),
+		UpdatedBy: d.UpdatedBy, UpdatedAt: storedTime(d.UpdatedAt),
+	}
+	for _, ch := range d.Channels {
+		c.Channels = append(c.Channels, chorus.Channel(ch))
+	}
+	return c, nil
+}
+
+func campaigns(ds []campaignDoc) ([]chorus.Campaign, error) {
+	cs := make([]chorus.Campaign, 0, len(ds))
+	for i := range ds {
+		c, err := ds[i].campaign()
+		if err != nil {
+			return nil, err
+		}
+		cs = append(cs, c)
+	}
+	return cs, nil
+}
+
+// CreateCampaign stores c as version 1 of a new campaign, with CreatedAt and UpdatedAt set from
+// the clock and UpdatedBy defaulting to CreatedBy. It returns ErrConflict when the slug is taken
+// in the workspace.
+func (s *Store) CreateCampaign(ctx context.Context, c chorus.Campaign) (chorus.Campaign, error) {
+	if err := checkIdentity("campaign", c.WorkspaceID, c.Slug); err != nil {
+		return chorus.Campaign{}, err
+	}
+	now := s.clock()
+	c.Version, c.CreatedAt, c.UpdatedAt = 1, now, now
+	if c.UpdatedBy == "" {
+		c.UpdatedBy = c.CreatedBy
+	}
+	d := toCampaignDoc(c)
+	if err := s.campaigns.create(ctx, &d); err != nil {
+		return chorus.Campaign{}, err
+	}
+	return d.campaign()
+}
+
+// Campaign returns the latest version of the campaign, or ErrNotFound.
+func (s *Store) Campaign(ctx context.Context, workspace, slug string) (chorus.Campaign, error) {
+	d, err := s.campaigns.get(ctx, workspace, slug)
+	if err != nil {
+		return chorus.Campaign{}, err
+	}
+	return d.campaign()
+}
+
+// Campaigns returns the latest version of every campaign of the workspace, sorted by slug.
+func (s *Store) Campaigns(ctx context.Context, workspace string) ([]chorus.Campaign, error) {
+	ds, err := s.campaigns.list(ctx, bson.D{{Key: "workspace", Value: workspace}}, bson.D{{Key: "slug", Value: 1}})
+	if err != nil {
+		return nil, err
+	}
+	return campaigns(ds)
+}
+
+// UpdateCampaign stores c as version c.Version+1, c.Version being the version the edit is based
+// on. CreatedBy and CreatedAt are kept from that version; UpdatedAt comes from the clock. It
+// returns ErrConflict when someone stored that version first and ErrNotFound when the campaign
+// does not exist.
+func (s *Store) UpdateCampaign(ctx context.Context, c chorus.Campaign) (chorus.Campaign, error) {
+	if err := checkIdentity("campaign", c.WorkspaceID, c.Slug); err != nil {
+		return chorus.Campaign{}, err
+	}
+	base := c.Version
+	c.Version, c.UpdatedAt = base+1, s.clock()
+	d := toCampaignDoc(c)
+	err := s.campaigns.update(ctx, &d, base, func(d, prev *campaignDoc) {
+		d.CreatedBy, d.CreatedAt = prev.CreatedBy, prev.CreatedAt
+	})
+	if err != nil {
+		return chorus.Campaign{}, err
+	}
+	return d.campaign()
+}
+
+// CampaignHistory returns every version of the campaign, oldest first, or ErrNotFound.
+func (s *Store) CampaignHistory(ctx context.Context, workspace, slug string) ([]chorus.Campaign, error) {
+	ds, err := s.campaigns.history(ctx, workspace, slug)
+	if err != nil {
+		return nil, err
+	}
+	return campaigns(ds)
+}

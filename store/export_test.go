@@ -1,0 +1,62 @@
+package store
+
+import (
+	"context"
+
+	"github.com/chorus-hq/chorus"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+)
+
+// SchemaVersion is the schema version of this code, for tests.
+const SchemaVersion = schemaVersion
+
+// OpenWith opens a store as code of the given schema version with the given migrations would.
+func OpenWith(ctx context.Context, uri, dbName string, opts Options, version int,
+	migs map[int]func(context.Context, *mongo.Database) error) (*Store, error) {
+	m := make(map[int]migration, len(migs))
+	for k, f := range migs {
+		m[k] = f
+	}
+	return open(ctx, uri, dbName, opts, version, m)
+}
+
+// SetSchemaVersion records n as the database's schema version.
+func SetSchemaVersion(ctx context.Context, s *Store, n int) error { return s.setSchemaVersion(ctx, n) }
+
+// StoredSchemaVersion returns the database's recorded schema version.
+func StoredSchemaVersion(ctx context.Context, s *Store) (int, error) {
+	n, _, err := s.schemaVersion(ctx)
+	return n, err
+}
+
+// DropDatabase drops the store's database, for tests on a shared server.
+func DropDatabase(ctx context.Context, s *Store) error { return s.db.Drop(ctx) }
+
+// InsertCampaignVersionOnly stores c as a version without touching its head, as a crash between
+// the two writes would leave it.
+func InsertCampaignVersionOnly(ctx context.Context, s *Store, c chorus.Campaign) error {
+	d := toCampaignDoc(c)
+	d.ID = versionID(s.campaigns.headID(c.WorkspaceID, c.Slug), c.Version)
+	_, err := s.campaigns.versions.InsertOne(ctx, d)
+	return err
+}
+
+// InsertTermVersionOnly is InsertCampaignVersionOnly for glossary terms.
+func InsertTermVersionOnly(ctx context.Context, s *Store, g chorus.GlossaryTerm) error {
+	d := toTermDoc(g)
+	d.ID = versionID(s.terms.headID(g.WorkspaceID, g.Key()), g.Version)
+	_, err := s.terms.versions.InsertOne(ctx, d)
+	return err
+}
+
+// SetTaskIDs makes the store hand out the given task ids in turn, then random ones.
+func SetTaskIDs(s *Store, ids ...string) {
+	s.newTaskID = func() string {
+		if len(ids) == 0 {
+			return randomTaskID()
+		}
+		id := ids[0]
+		ids = ids[1:]
+		return id
+	}
+}

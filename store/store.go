@@ -1,0 +1,374 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/chorus-hq/chorus"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// schemaVersion is the version of the collections' layout this code reads and writes. Bump it
+// together with an entry in defaultMigrations when a change needs existing data rewritten.
+const schemaVersion = 1
+
+// ErrSchemaTooNew reports a database written by a newer Chorus than this one: reading it could
+// misread or damage data, so Open refuses.
+var ErrSchemaTooNew = errors.New("store: database schema is newer than this Chorus")
+
+// Collection names. Each versioned kind has an authoritative versions collection and a heads
+// collection holding a copy of the latest version for cheap reads and lists.
+const (
+	collMeta              = "meta"
+	collWorkspaces        = "workspaces"
+	collWorkspaceVersions = "workspace_versions"
+	collCampaigns         = "campaigns"
+	collCampaignVersions  = "campaign_versions"
+	collTasks             = "tasks"
+	collTaskVersions      = "task_versions"
+	collTerms             = "terms"
+	collTermVersions      = "term_versions"
+	collAudit             = "audit"
+	collClaims            = "claims"
+)
+
+// Options configures a Store.
+type Options struct {
+	// Logger receives the store's warnings; nil discards them.
+	Logger *slog.Logger
+	// Now is the clock used for CreatedAt, UpdatedAt and claim times; nil means time.Now.
+	Now func() time.Time
+	// SerializeWrites makes every write of this process wait for the previous one. Set it on
+	// the embedded server, whose conditional updates are not atomic (DESIGN rule 3).
+	SerializeWrites bool
+}
+
+// migration rewrites the data of schema version n (its key in the table) into version n+1. A
+// migration must be safe to run again after a crash half-way, since the schema version is only
+// recorded once it returns.
+type migration func(ctx context.Context, db *mongo.Database) error
+
+// defaultMigrations returns the migrations of this code, keyed by the version they start from.
+func defaultMigrations() map[int]migration {
+	return map[int]migration{}
+}
+
+// Store is the MongoDB repository of Chorus: workspaces, campaigns, tasks, glossary terms, audit
+// entries and claims. It is safe for concurrent use.
+type Store struct {
+	client *mongo.Client
+	db     *mongo.Database
+	log    *slog.Logger
+	now    func() time.Time
+
+	serialize bool
+	mu        sync.Mutex // held around each write when serialize is set
+
+	newTaskID  func() string
+	auditSeq   uint64 // guarded by auditMu; orders audit ids made in the same millisecond
+	auditMu    sync.Mutex
+	workspaces versioned[workspaceDoc]
+	campaigns  versioned[campaignDoc]
+	tasks      versioned[taskDoc]
+	terms      versioned[termDoc]
+	audit      *mongo.Collection
+	claims     *mongo.Collection
+	meta       *mongo.Collection
+}
+
+// Open connects to uri (mongodb://...), uses the database dbName, checks the schema version
+// (migrating an older database, refusing a newer one) and creates the indexes.
+func Open(ctx context.Context, uri, dbName string, opts Options) (*Store, error) {
+	return open(ctx, uri, dbName, opts, schemaVersion, defaultMigrations())
+}
+
+func open(ctx context.Context, uri, dbName string, opts Options, version int, migs map[int]migration) (*Store, error) {
+	if dbName == "" {
+		return nil, fmt.Errorf("store: empty database name: %w", chorus.ErrInvalid)
+	}
+	client, err := mongo.Connect(options.Client().ApplyURI(uri).SetAppName("chorus"))
+	if err != nil {
+		return nil, fmt.Errorf("store: connect: %w", err)
+	}
+	s := newStore(client, dbName, opts)
+	if err := s.init(ctx, version, migs); err != nil {
+		_ = client.Disconnect(context.WithoutCancel(ctx)) // the init error is the one that matters
+		return nil, err
+	}
+	return s, nil
+}
+
+func newStore(client *mongo.Client, dbName string, opts Options) *Store {
+	s := &Store{
+		client:    client,
+		db:        client.Database(dbName),
+		log:       opts.Logger,
+		now:       opts.Now,
+		serialize: opts.SerializeWrites,
+		newTaskID: randomTaskID,
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	s.workspaces = versioned[workspaceDoc]{
+		s: s, what: "workspace",
+		heads: s.db.Collection(collWorkspaces), versions: s.db.Collection(collWorkspaceVersions),
+		ident: func(d *workspaceDoc) (string, string, int) { return d.Workspace, "", d.Version },
+		setID: func(d *workspaceDoc, id string) { d.ID = id },
+	}
+	s.campaigns = versioned[campaignDoc]{
+		s: s, what: "campaign", keyField: "slug",
+		heads: s.db.Collection(collCampaigns), versions: s.db.Collection(collCampaignVersions),
+		ident: func(d *campaignDoc) (string, string, int) { return d.Workspace, d.Slug, d.Version },
+		setID: func(d *campaignDoc, id string) { d.ID = id },
+	}
+	s.tasks = versioned[taskDoc]{
+		s: s, what: "task", keyField: "id",
+		heads: s.db.Collection(collTasks), versions: s.db.Collection(collTaskVersions),
+		ident: func(d *taskDoc) (string, string, int) { return d.Workspace, d.TaskID, d.Version },
+		setID: func(d *taskDoc, id string) { d.ID = id },
+	}
+	s.terms = versioned[termDoc]{
+		s: s, what: "term", keyField: "key",
+		heads: s.db.Collection(collTerms), versions: s.db.Collection(collTermVersions),
+		ident: func(d *termDoc) (string, string, int) { return d.Workspace, d.Key, d.Version },
+		setID: func(d *termDoc, id string) { d.ID = id },
+	}
+	s.audit = s.db.Collection(collAudit)
+	s.claims = s.db.Collection(collClaims)
+	s.meta = s.db.Collection(collMeta)
+	return s
+}
+
+// init checks and migrates the schema, then creates the indexes. The schema check comes first so
+// that a newer database is left untouched.
+func (s *Store) init(ctx context.Context, version int, migs map[int]migration) error {
+	if err := s.client.Ping(ctx, nil); err != nil {
+		return fmt.Errorf("store: reach server: %w", err)
+	}
+	if err := s.migrate(ctx, version, migs); err != nil {
+		return err
+	}
+	return s.createIndexes(ctx)
+}
+
+// metaDoc is the schema version record, {_id: "schema", version: N}.
+type metaDoc struct {
+	ID      string `bson:"_id"`
+	Version int    `bson:"version"`
+}
+
+func (s *Store) schemaVersion(ctx context.Context) (int, bool, error) {
+	var m metaDoc
+	err := s.meta.FindOne(ctx, bson.D{{Key: "_id", Value: "schema"}}).Decode(&m)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("store: read schema version: %w", err)
+	}
+	return m.Version, true, nil
+}
+
+func (s *Store) setSchemaVersion(ctx context.Context, n int) error {
+	_, err := s.meta.ReplaceOne(ctx, bson.D{{Key: "_id", Value: "schema"}},
+		metaDoc{ID: "schema", Version: n}, options.Replace().SetUpsert(true))
+	if err != nil {
+		return fmt.Errorf("store: record schema version %d: %w", n, err)
+	}
+	return nil
+}
+
+func (s *Store) migrate(ctx context.Context, version int, migs map[int]migration) error {
+	have, ok, err := s.schemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		// A new database: it starts at the current layout. Insert rather than upsert so that two
+		// processes opening a new database at once agree (the loser re-reads).
+		_, err := s.meta.InsertOne(ctx, metaDoc{ID: "schema", Version: version})
+		if err == nil {
+			return nil
+		}
+		if !mongo.IsDuplicateKeyError(err) {
+			return fmt.Errorf("store: record schema version: %w", err)
+		}
+		if have, _, err = s.schemaVersion(ctx); err != nil {
+			return err
+		}
+	}
+	if have > version {
+		return fmt.Errorf("%w: database %q has schema version %d, this Chorus knows up to %d; upgrade Chorus",
+			ErrSchemaTooNew, s.db.Name(), have, version)
+	}
+	for v := have; v < version; v++ {
+		m, ok := migs[v]
+		if !ok {
+			return fmt.Errorf("store: no migration from schema version %d to %d", v, v+1)
+		}
+		s.log.Info("store: migrating schema", "from", v, "to", v+1, "db", s.db.Name())
+		if err := m(ctx, s.db); err != nil {
+			return fmt.Errorf("store: migrate schema %d to %d: %w", v, v+1, err)
+		}
+		if err := s.setSchemaVersion(ctx, v+1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// createIndexes creates an index for every query the store makes. The embedded server does not
+// use them for speed, but it enforces the unique ones, and production MongoDB needs them all.
+func (s *Store) createIndexes(ctx context.Context) error {
+	unique := func(keys ...string) mongo.IndexModel {
+		return mongo.IndexModel{Keys: keysOf(keys), Options: options.Index().SetUnique(true)}
+	}
+	plain := func(keys ...string) mongo.IndexModel { return mongo.IndexModel{Keys: keysOf(keys)} }
+	all := []struct {
+		coll string
+		idx  []mongo.IndexModel
+	}{
+		{collWorkspaceVersions, []mongo.IndexModel{unique("workspace", "version")}},
+		{collCampaignVersions, []mongo.IndexModel{unique("workspace", "slug", "version")}},
+		{collCampaigns, []mongo.IndexModel{plain("workspace", "slug")}},
+		{collTaskVersions, []mongo.IndexModel{unique("workspace", "id", "version")}},
+		{collTasks, []mongo.IndexModel{
+			plain("workspace", "due", "id"),
+			plain("workspace", "campaign", "due", "id"),
+			plain("workspace", "owner", "due", "id"),
+		}},
+		{collTermVersions, []mongo.IndexModel{unique("workspace", "key", "version")}},
+		{collTerms, []mongo.IndexModel{plain("workspace", "key")}},
+		{collAudit, []mongo.IndexModel{
+			plain("workspace", "at", "_id"),
+			plain("workspace", "target", "at", "_id"),
+		}},
+		{collClaims, []mongo.IndexModel{plain("kind", "at")}},
+	}
+	// One index per call: FerretDB v1.24 drops the connection (a server-side panic) when one
+	// createIndexes call names several indexes that exist already, as at every restart.
+	for _, c := range all {
+		for _, idx := range c.idx {
+			if _, err := s.db.Collection(c.coll).Indexes().CreateOne(ctx, idx); err != nil {
+				return fmt.Errorf("store: create index on %s: %w", c.coll, err)
+			}
+		}
+	}
+	return nil
+}
+
+func keysOf(names []string) bson.D {
+	d := make(bson.D, len(names))
+	for i, n := range names {
+		d[i] = bson.E{Key: n, Value: 1}
+	}
+	return d
+}
+
+// Close disconnects from the server.
+func (s *Store) Close(ctx context.Context) error {
+	if err := s.client.Disconnect(ctx); err != nil {
+		return fmt.Errorf("store: disconnect: %w", err)
+	}
+	return nil
+}
+
+// Ping reports whether the server answers, for readiness checks.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.client.Ping(ctx, nil); err != nil {
+		return fmt.Errorf("store: ping: %w", err)
+	}
+	return nil
+}
+
+// lock serialises writes when the store was opened with SerializeWrites; it returns the unlock.
+func (s *Store) lock() func() {
+	if !s.serialize {
+		return func() {}
+	}
+	s.mu.Lock()
+	return s.mu.Unlock
+}
+
+// clock returns the current time as stored: UTC, millisecond precision.
+func (s *Store) clock() time.Time { return storedTime(s.now()) }
+
+// storedTime returns t as the server keeps it, so values returned by writes equal later reads.
+func storedTime(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return t.UTC().Truncate(time.Millisecond)
+}
+
+// idOf joins parts into a document id. Parts are escaped so that a "/" inside one (a glossary
+// term may hold anything) cannot make two different identities share an id.
+func idOf(parts ...string) string {
+	for i, p := range parts {
+		parts[i] = url.PathEscape(p)
+	}
+	return strings.Join(parts, "/")
+}
+
+func versionID(head string, n int) string { return head + "/" + strconv.Itoa(n) }
+
+// base32 is the alphabet of generated ids: lower-case, without 0/1/8/9 which people misread.
+const base32 = "abcdefghijklmnopqrstuvwxyz234567"
+
+func randomString(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails
+	for i := range b {
+		b[i] = base32[b[i]&31]
+	}
+	return string(b)
+}
+
+// randomTaskID returns a 6-character task id: about 10⁹ values, so collisions inside one
+// workspace are rare and retried.
+func randomTaskID() string { return randomString(6) }
+
+// nilIfEmpty keeps empty and absent lists equal, since the server drops empty ones.
+func nilIfEmpty[T any](xs []T) []T {
+	if len(xs) == 0 {
+		return nil
+	}
+	return xs
+}
+
+// checkIdentity refuses to store a thing without the fields that identify it.
+func checkIdentity(what string, fields ...string) error {
+	for _, f := range fields {
+		if strings.TrimSpace(f) == "" {
+			return fmt.Errorf("store: %s without identity: %w", what, chorus.ErrInvalid)
+		}
+	}
+	return nil
+}
+
+func dateString(d chorus.Date) string { return d.String() }
+
+func parseDate(what, s string) (chorus.Date, error) {
+	if s == "" {
+		return chorus.Date{}, nil
+	}
+	d, err := chorus.ParseDate(s)
+	if err != nil {
+		return chorus.Date{}, fmt.Errorf("store: stored %s: %w", what, err)
+	}
+	return d, nil
+}

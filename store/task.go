@@ -1,0 +1,154 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/chorus-hq/chorus"
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// taskIDAttempts bounds the retries on a generated task id that is taken already. With 32⁶ ids,
+// needing more than a few means something else is wrong.
+const taskIDAttempts = 8
+
+// taskDoc is a stored task version (in task_versions) or head (in tasks).
+type taskDoc struct {
+	ID          string    `bson:"_id"`
+	Workspace   string    `bson:"workspace"`
+	TaskID      string    `bson:"id"`
+	Campaign    string    `bson:"campaign"`
+	ChannelKind string    `bson:"channel_kind"`
+	Title       string    `bson:"title"`
+	Owner       string    `bson:"owner"`
+	Due         time.Time `bson:"due,omitempty"`
+	Status      string    `bson:"status"`
+	Version     int       `bson:"version"`
+	CreatedBy   string    `bson:"created_by"`
+	CreatedAt   time.Time `bson:"created_at,omitempty"`
+	UpdatedBy   string    `bson:"updated_by"`
+	UpdatedAt   time.Time `bson:"updated_at,omitempty"`
+}
+
+func toTaskDoc(t chorus.Task) taskDoc {
+	return taskDoc{
+		Workspace: t.WorkspaceID, TaskID: t.ID, Campaign: t.Campaign, ChannelKind: t.ChannelKind,
+		Title: t.Title, Owner: t.Owner, Due: storedTime(t.Due), Status: string(t.Status),
+		Version: t.Version, CreatedBy: t.CreatedBy, CreatedAt: storedTime(t.CreatedAt),
+		UpdatedBy: t.UpdatedBy, UpdatedAt: storedTime(t.UpdatedAt),
+	}
+}
+
+func (d *taskDoc) task() chorus.Task {
+	return chorus.Task{
+		WorkspaceID: d.Workspace, ID: d.TaskID, Campaign: d.Campaign, ChannelKind: d.ChannelKind,
+		Title: d.Title, Owner: d.Owner, Due: storedTime(d.Due), Status: chorus.TaskStatus(d.Status),
+		Version: d.Version, CreatedBy: d.CreatedBy, CreatedAt: storedTime(d.CreatedAt),
+		UpdatedBy: d.UpdatedBy, UpdatedAt: storedTime(d.UpdatedAt),
+	}
+}
+
+func tasks(ds []taskDoc) []chorus.Task {
+	ts := make([]chorus.Task, len(ds))
+	for i := range ds {
+		ts[i] = ds[i].task()
+	}
+	return ts
+}
+
+// CreateTask stores t as version 1 of a new task. When t.ID is empty it assigns a random
+// six-character id, unique in the workspace; a given id that is taken returns ErrConflict.
+func (s *Store) CreateTask(ctx context.Context, t chorus.Task) (chorus.Task, error) {
+	generate := t.ID == ""
+	now := s.clock()
+	t.Version, t.CreatedAt, t.UpdatedAt = 1, now, now
+	if t.UpdatedBy == "" {
+		t.UpdatedBy = t.CreatedBy
+	}
+	for range taskIDAttempts {
+		if generate {
+			t.ID = s.newTaskID()
+		}
+		if err := checkIdentity("task", t.WorkspaceID, t.ID); err != nil {
+			return chorus.Task{}, err
+		}
+		d := toTaskDoc(t)
+		err := s.tasks.create(ctx, &d)
+		if err == nil {
+			return d.task(), nil
+		}
+		if !generate || !errors.Is(err, chorus.ErrConflict) {
+			return chorus.Task{}, err
+		}
+	}
+	return chorus.Task{}, fmt.Errorf("store: no free task id in workspace %q after %d attempts", t.WorkspaceID, taskIDAttempts)
+}
+
+// Task returns the latest version of the task, or ErrNotFound.
+func (s *Store) Task(ctx context.Context, workspace, id string) (chorus.Task, error) {
+	d, err := s.tasks.get(ctx, workspace, id)
+	if err != nil {
+		return chorus.Task{}, err
+	}
+	return d.task(), nil
+}
+
+// Tasks returns the latest version of the workspace's tasks that f selects, sorted by due time
+// then id.
+func (s *Store) Tasks(ctx context.Context, workspace string, f chorus.TaskFilter) ([]chorus.Task, error) {
+	q := bson.D{{Key: "workspace", Value: workspace}}
+	if f.Campaign != "" {
+		q = append(q, bson.E{Key: "campaign", Value: f.Campaign})
+	}
+	if f.ChannelKind != "" {
+		q = append(q, bson.E{Key: "channel_kind", Value: f.ChannelKind})
+	}
+	if f.Owner != "" {
+		q = append(q, bson.E{Key: "owner", Value: f.Owner})
+	}
+	if len(f.Statuses) > 0 {
+		in := make(bson.A, len(f.Statuses))
+		for i, st := range f.Statuses {
+			in[i] = string(st)
+		}
+		q = append(q, bson.E{Key: "status", Value: bson.D{{Key: "$in", Value: in}}})
+	}
+	if !f.DueBefore.IsZero() {
+		q = append(q, bson.E{Key: "due", Value: bson.D{{Key: "$lt", Value: f.DueBefore.UTC()}}})
+	}
+	ds, err := s.tasks.list(ctx, q, bson.D{{Key: "due", Value: 1}, {Key: "id", Value: 1}})
+	if err != nil {
+		return nil, err
+	}
+	return tasks(ds), nil
+}
+
+// UpdateTask stores t as version t.Version+1, keeping CreatedBy and CreatedAt of the version it
+// is based on. It returns ErrConflict when someone stored that version first and ErrNotFound
+// when the task does not exist.
+func (s *Store) UpdateTask(ctx context.Context, t chorus.Task) (chorus.Task, error) {
+	if err := checkIdentity("task", t.WorkspaceID, t.ID); err != nil {
+		return chorus.Task{}, err
+	}
+	base := t.Version
+	t.Version, t.UpdatedAt = base+1, s.clock()
+	d := toTaskDoc(t)
+	err := s.tasks.update(ctx, &d, base, func(d, prev *taskDoc) {
+		d.CreatedBy, d.CreatedAt = prev.CreatedBy, prev.CreatedAt
+	})
+	if err != nil {
+		return chorus.Task{}, err
+	}
+	return d.task(), nil
+}
+
+// TaskHistory returns every version of the task, oldest first, or ErrNotFound.
+func (s *Store) TaskHistory(ctx context.Context, workspace, id string) ([]chorus.Task, error) {
+	ds, err := s.tasks.history(ctx, workspace, id)
+	if err != nil {
+		return nil, err
+	}
+	return tasks(ds), nil
+}
