@@ -81,7 +81,7 @@ func (c *Catalog) T(lang chorus.Lang, key string, args ...any) string {
 		return key
 	}
 	if len(args) == 0 {
-		return f
+		return strings.ReplaceAll(f, "%%", "%")
 	}
 	return fmt.Sprintf(f, args...)
 }
