@@ -1,0 +1,635 @@
+package bot
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+
+	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/commands"
+	"github.com/chorus-hq/chorus/i18n"
+)
+
+//go:embed locales/*.json
+var localeFS embed.FS
+
+// Handler is what bot needs from the commands service.
+type Handler interface {
+	Command(ctx context.Context, req commands.Request) commands.Reply
+	Action(ctx context.Context, req commands.Request, a commands.Action) commands.Reply
+	Submit(ctx context.Context, req commands.Request, s commands.Submission) commands.Reply
+	Home(ctx context.Context, req commands.Request) commands.View
+}
+
+// Claimer de-duplicates events across replicas: the first Claim of (kind, id) returns true and
+// every later one false (store.Store implements it as an insert against a unique index).
+type Claimer interface {
+	Claim(ctx context.Context, kind, id, owner string) (bool, error)
+}
+
+// MessageEvent is a message posted, edited or deleted in a conversation the bot is in.
+type MessageEvent struct {
+	Workspace string
+	Channel   string
+	User      string
+	TS        string // the message's timestamp (for a deletion, the deleted message's)
+	ThreadTS  string // the thread's parent timestamp, "" outside threads
+	Text      string // the new text; "" for a deletion
+	Edited    bool
+	Deleted   bool
+}
+
+// MessageHandler receives channel messages, for drift checks and minutes. Optional.
+type MessageHandler interface {
+	Messages(ctx context.Context, ev MessageEvent)
+}
+
+// ReactionEvent is an emoji reaction added to a message.
+type ReactionEvent struct {
+	Workspace string
+	Channel   string
+	User      string // who reacted
+	Reaction  string // emoji name without colons
+	ItemUser  string // author of the message reacted to
+	TS        string // timestamp of the message reacted to
+}
+
+// ReactionHandler receives reactions. Optional.
+type ReactionHandler interface {
+	Reactions(ctx context.Context, ev ReactionEvent)
+}
+
+// Options configures a Dispatcher. Handler, Client and Claimer are required.
+type Options struct {
+	Handler       Handler
+	Client        *Client
+	Claimer       Claimer
+	Messages      MessageHandler  // nil: message events are ignored
+	Reactions     ReactionHandler // nil: reaction events are ignored
+	Logger        *slog.Logger
+	Clock         func() time.Time
+	Metrics       *Metrics      // default: Client.Metrics(), so /metrics shows both
+	ReplicaID     string        // owner recorded with each event claim
+	Self          Identity      // the bot, from Client.AuthTest: its own messages are ignored
+	AllowBots     bool          // pass other bots' messages to Messages
+	CommandPrefix string        // "dev-" makes "/dev-campaign" arrive as "/campaign"
+	Workers       int           // Handler calls running at once; 16
+	JobTimeout    time.Duration // budget of one background job (Handler call and sends); 30 s
+	ModalBudget   time.Duration // a Modal is opened only if ready this soon after the request; 2 s
+	SubmitBudget  time.Duration // how long a view_submission ack waits for the Handler; 2.5 s
+}
+
+// Dispatcher turns decoded Slack requests into Handler calls and delivers the replies. HTTP and
+// Socket Mode share one Dispatcher, so both transports behave the same.
+type Dispatcher struct {
+	h         Handler
+	c         *Client
+	claim     Claimer
+	msgs      MessageHandler
+	reacts    ReactionHandler
+	log       *slog.Logger
+	now       func() time.Time
+	metrics   *Metrics
+	replica   string
+	self      Identity
+	allowBots bool
+	prefix    string
+	sem       chan struct{}
+	jobTTL    time.Duration
+	modalTTL  time.Duration
+	submitTTL time.Duration
+	texts     *i18n.Catalog
+	wg        sync.WaitGroup
+}
+
+// NewDispatcher checks opts and returns a Dispatcher.
+func NewDispatcher(opts Options) (*Dispatcher, error) {
+	if opts.Handler == nil || opts.Client == nil || opts.Claimer == nil {
+		return nil, errors.New("bot: NewDispatcher needs a Handler, a Client and a Claimer")
+	}
+	d := &Dispatcher{
+		h: opts.Handler, c: opts.Client, claim: opts.Claimer, msgs: opts.Messages, reacts: opts.Reactions,
+		log: opts.Logger, now: opts.Clock, metrics: opts.Metrics, replica: opts.ReplicaID, self: opts.Self,
+		allowBots: opts.AllowBots, prefix: strings.TrimPrefix(opts.CommandPrefix, "/"),
+		jobTTL: opts.JobTimeout, modalTTL: opts.ModalBudget, submitTTL: opts.SubmitBudget,
+		texts: i18n.MustLoad(localeFS, "locales"),
+	}
+	if d.log == nil {
+		d.log = slog.New(slog.DiscardHandler)
+	}
+	if d.now == nil {
+		d.now = time.Now
+	}
+	if d.metrics == nil {
+		d.metrics = opts.Client.Metrics()
+	}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = 16
+	}
+	d.sem = make(chan struct{}, workers)
+	if d.jobTTL <= 0 {
+		d.jobTTL = 30 * time.Second
+	}
+	if d.modalTTL <= 0 {
+		d.modalTTL = 2 * time.Second
+	}
+	if d.submitTTL <= 0 {
+		d.submitTTL = 2500 * time.Millisecond
+	}
+	return d, nil
+}
+
+// Metrics returns the counters the Dispatcher updates.
+func (d *Dispatcher) Metrics() *Metrics { return d.metrics }
+
+// Wait blocks until every background job has finished, or ctx ends. Call it on shutdown, after
+// the transports have stopped taking requests.
+func (d *Dispatcher) Wait(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { d.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("bot: waiting for jobs: %w", ctx.Err())
+	}
+}
+
+// ack is a transport's answer to one Slack request.
+type ack struct {
+	status int // HTTP status: 200, or 503 to have Slack deliver the event again
+	body   any // JSON body (HTTP) or payload (Socket Mode); nil for an empty ack
+}
+
+var ackOK = ack{status: 200}
+
+// source is where a request came from, and so where its reply goes.
+type source struct {
+	team        string
+	user        string
+	channel     string
+	responseURL string
+	triggerID   string
+	received    time.Time
+	home        bool // the request came from the App Home tab
+}
+
+// spawn runs job in the background with a context detached from the request (so the ack does
+// not cancel it) but bounded by JobTimeout, once a worker is free. onDrop, if set, runs when no
+// worker freed up in time.
+func (d *Dispatcher) spawn(parent context.Context, job, onDrop func(context.Context)) {
+	d.wg.Add(1)
+	d.metrics.jobsInFlight(1)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(parent), d.jobTTL)
+	go func() {
+		defer d.wg.Done()
+		defer d.metrics.jobsInFlight(-1)
+		defer cancel()
+		select {
+		case d.sem <- struct{}{}:
+		case <-ctx.Done():
+			d.metrics.jobDropped()
+			d.log.WarnContext(ctx, "slack job dropped: no worker free")
+			if onDrop != nil {
+				nctx, ncancel := context.WithTimeout(context.WithoutCancel(parent), 10*time.Second)
+				defer ncancel()
+				onDrop(nctx)
+			}
+			return
+		}
+		defer func() { <-d.sem }()
+		defer func() {
+			if r := recover(); r != nil {
+				d.log.ErrorContext(ctx, "slack job panicked", "panic", r, "stack", string(debug.Stack()))
+			}
+		}()
+		job(ctx)
+	}()
+}
+
+// call runs a Handler method, turning a panic into ok=false so the user hears about it.
+func (d *Dispatcher) call(ctx context.Context, what string, fn func() commands.Reply) (reply commands.Reply, ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			d.log.ErrorContext(ctx, "handler panicked", "call", what, "panic", r, "stack", string(debug.Stack()))
+			ok = false
+		}
+	}()
+	return fn(), true
+}
+
+// request resolves the user's language and role (users.info, cached) into a commands.Request.
+// A users.info failure is logged, not fatal: the request goes on with Lang "" and IsAdmin false.
+func (d *Dispatcher) request(ctx context.Context, src source) commands.Request {
+	req := commands.Request{Workspace: src.team, User: src.user, Channel: src.channel}
+	if src.user == "" {
+		return req
+	}
+	lang, admin, err := d.c.UserInfo(ctx, src.user)
+	if err != nil {
+		d.log.WarnContext(ctx, "users.info failed", "user", src.user, "err", err)
+		return req
+	}
+	req.Lang, req.IsAdmin = lang, admin
+	return req
+}
+
+func (d *Dispatcher) commandName(c string) string {
+	if d.prefix != "" {
+		if rest, ok := strings.CutPrefix(c, "/"+d.prefix); ok {
+			return "/" + rest
+		}
+	}
+	return c
+}
+
+// command acknowledges a slash command at once and answers it in the background.
+func (d *Dispatcher) command(ctx context.Context, cmd slack.SlashCommand, received time.Time) ack {
+	src := source{team: cmd.TeamID, user: cmd.UserID, channel: cmd.ChannelID, responseURL: cmd.ResponseURL, triggerID: cmd.TriggerID, received: received}
+	name, text := d.commandName(cmd.Command), cmd.Text
+	d.spawn(ctx, func(ctx context.Context) {
+		req := d.request(ctx, src)
+		req.Command, req.Text = name, text
+		reply, ok := d.call(ctx, "command "+name, func() commands.Reply { return d.h.Command(ctx, req) })
+		if !ok {
+			d.notify(ctx, src, req.Lang, "bot.failed")
+			return
+		}
+		d.deliver(ctx, src, req.Lang, reply)
+	}, func(ctx context.Context) { d.notify(ctx, src, "", "bot.busy") })
+	return ackOK
+}
+
+// interaction handles block_actions, view_submission and shortcuts.
+func (d *Dispatcher) interaction(ctx context.Context, cb slack.InteractionCallback, received time.Time) ack {
+	switch cb.Type {
+	case slack.InteractionTypeBlockActions:
+		return d.blockActions(ctx, cb, received)
+	case slack.InteractionTypeViewSubmission:
+		return d.viewSubmission(ctx, cb, received)
+	case slack.InteractionTypeShortcut, slack.InteractionTypeMessageAction:
+		return d.shortcut(ctx, cb, received)
+	default: // view_closed, block_suggestion, ...: nothing to do
+		d.metrics.ignore()
+		return ackOK
+	}
+}
+
+func interactionSource(cb slack.InteractionCallback, received time.Time) source {
+	channel := cb.Channel.ID
+	if channel == "" {
+		channel = cb.Container.ChannelID
+	}
+	team := cb.Team.ID
+	if team == "" {
+		team = cb.User.TeamID
+	}
+	return source{
+		team: team, user: cb.User.ID, channel: channel, responseURL: cb.ResponseURL,
+		triggerID: cb.TriggerID, received: received, home: cb.View.Type == slack.VTHomeTab,
+	}
+}
+
+func (d *Dispatcher) blockActions(ctx context.Context, cb slack.InteractionCallback, received time.Time) ack {
+	src := interactionSource(cb, received)
+	var actions []commands.Action
+	for _, a := range cb.ActionCallback.BlockActions {
+		if a == nil {
+			continue
+		}
+		actions = append(actions, commands.Action{ActionID: decodeActionID(a.ActionID), Value: actionValue(*a)})
+	}
+	if len(actions) == 0 {
+		d.metrics.ignore()
+		return ackOK
+	}
+	d.spawn(ctx, func(ctx context.Context) {
+		req := d.request(ctx, src)
+		for _, a := range actions {
+			reply, ok := d.call(ctx, "action "+a.ActionID, func() commands.Reply { return d.h.Action(ctx, req, a) })
+			if !ok {
+				d.notify(ctx, src, req.Lang, "bot.failed")
+				continue
+			}
+			d.deliver(ctx, src, req.Lang, reply)
+		}
+		if src.home {
+			d.publishHome(ctx, req)
+		}
+	}, func(ctx context.Context) { d.notify(ctx, src, "", "bot.busy") })
+	return ackOK
+}
+
+// shortcut routes a global or message shortcut to Handler.Action: ActionID is the shortcut's
+// callback_id, and Value the message timestamp for a message shortcut.
+func (d *Dispatcher) shortcut(ctx context.Context, cb slack.InteractionCallback, received time.Time) ack {
+	src := interactionSource(cb, received)
+	a := commands.Action{ActionID: cb.CallbackID, Value: cb.MessageTs}
+	if a.Value == "" {
+		a.Value = cb.Message.Timestamp
+	}
+	d.spawn(ctx, func(ctx context.Context) {
+		req := d.request(ctx, src)
+		reply, ok := d.call(ctx, "shortcut "+a.ActionID, func() commands.Reply { return d.h.Action(ctx, req, a) })
+		if !ok {
+			d.notify(ctx, src, req.Lang, "bot.failed")
+			return
+		}
+		d.deliver(ctx, src, req.Lang, reply)
+	}, func(ctx context.Context) { d.notify(ctx, src, "", "bot.busy") })
+	return ackOK
+}
+
+// handoff passes a reply from a background job to a waiting ack, or back to the job when the
+// ack stopped waiting: exactly one of them delivers it.
+type handoff struct {
+	mu        sync.Mutex
+	ch        chan commands.Reply
+	abandoned bool
+}
+
+func (h *handoff) give(r commands.Reply) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.abandoned {
+		return false
+	}
+	h.ch <- r
+	return true
+}
+
+func (h *handoff) wait(timeout time.Duration) (commands.Reply, bool) {
+	t := time.NewTimer(max(timeout, 0))
+	defer t.Stop()
+	select {
+	case r := <-h.ch:
+		return r, true
+	case <-t.C:
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	select {
+	case r := <-h.ch:
+		return r, true
+	default:
+		h.abandoned = true
+		return commands.Reply{}, false
+	}
+}
+
+// viewSubmission waits up to SubmitBudget for the Handler, because field errors (and a
+// replacement modal) can only travel in the acknowledgement.
+func (d *Dispatcher) viewSubmission(ctx context.Context, cb slack.InteractionCallback, received time.Time) ack {
+	sub, channel := decodeSubmission(cb.View)
+	src := interactionSource(cb, received)
+	src.channel, src.responseURL, src.home = channel, "", false
+	for _, u := range cb.ResponseURLs {
+		src.responseURL = u.ResponseURL // set only when the modal asked for a channel's response_url
+		break
+	}
+	h := &handoff{ch: make(chan commands.Reply, 1)}
+	var langMu sync.Mutex
+	var lang chorus.Lang
+	d.spawn(ctx, func(ctx context.Context) {
+		req := d.request(ctx, src)
+		langMu.Lock()
+		lang = req.Lang
+		langMu.Unlock()
+		reply, ok := d.call(ctx, "submit "+sub.CallbackID, func() commands.Reply { return d.h.Submit(ctx, req, sub) })
+		if !ok {
+			reply = commands.Reply{Text: d.texts.T(req.Lang, "bot.failed")}
+		}
+		if h.give(reply) {
+			return
+		}
+		// The ack went out without us: the modal is closed, so errors become a message.
+		if len(reply.FieldErrors) > 0 {
+			reply.Text = d.texts.T(req.Lang, "bot.submit_late", strings.Join(fieldErrorList(reply.FieldErrors), "; "))
+			reply.Blocks, reply.Visibility = nil, commands.Ephemeral
+		}
+		reply.Modal = nil
+		d.deliver(ctx, src, req.Lang, reply)
+	}, nil)
+
+	reply, ok := h.wait(d.submitTTL - d.now().Sub(received))
+	if !ok {
+		d.log.WarnContext(ctx, "view_submission answered after its ack budget", "callback_id", sub.CallbackID)
+		return ackOK
+	}
+	if len(reply.FieldErrors) > 0 {
+		errs := map[string]string{}
+		for id, msg := range reply.FieldErrors {
+			errs[truncateID(id, maxActionID)] = truncate(msg, maxInputLabel)
+		}
+		return ack{status: 200, body: slack.NewErrorsViewSubmissionResponse(errs)}
+	}
+	var body any
+	if reply.Modal != nil {
+		if view, err := renderModal(*reply.Modal, channel); err == nil {
+			body = slack.NewUpdateViewSubmissionResponse(&view)
+		} else {
+			d.log.ErrorContext(ctx, "cannot render follow-up modal", "err", err)
+		}
+		reply.Modal = nil
+	}
+	if !blank(reply.Text) || len(reply.Blocks) > 0 || len(reply.Posts) > 0 {
+		langMu.Lock()
+		l := lang
+		langMu.Unlock()
+		d.spawn(ctx, func(ctx context.Context) { d.deliver(ctx, src, l, reply) }, nil)
+	}
+	return ack{status: 200, body: body}
+}
+
+func fieldErrorList(m map[string]string) []string {
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		out = append(out, m[k])
+	}
+	return out
+}
+
+// deliver sends a reply: it opens its modal, or answers where the request came from, then sends
+// its further posts. A post to a channel the bot cannot reach is reported to the requester.
+func (d *Dispatcher) deliver(ctx context.Context, src source, lang chorus.Lang, reply commands.Reply) {
+	switch {
+	case reply.Modal != nil:
+		d.openModal(ctx, src, lang, *reply.Modal)
+	case !blank(reply.Text) || len(reply.Blocks) > 0:
+		if err := d.respond(ctx, src, reply); err != nil {
+			d.log.ErrorContext(ctx, "cannot deliver reply", "user", src.user, "channel", src.channel, "err", err)
+		}
+	}
+	for _, p := range reply.Posts {
+		if _, err := d.c.PostMessage(ctx, p.Channel, p.Thread, p.Text, p.Blocks, nil); err != nil {
+			d.log.WarnContext(ctx, "cannot post", "channel", p.Channel, "err", err)
+			key := "bot.post_failed"
+			if errors.Is(err, ErrChannelUnreachable) {
+				key = "bot.post_unreachable"
+			}
+			d.notify(ctx, src, lang, key, p.Channel)
+		}
+	}
+}
+
+func (d *Dispatcher) openModal(ctx context.Context, src source, lang chorus.Lang, m commands.Modal) {
+	if src.triggerID == "" || d.now().Sub(src.received) > d.modalTTL {
+		d.log.WarnContext(ctx, "modal ready too late for its trigger", "callback_id", m.CallbackID, "after", d.now().Sub(src.received))
+		d.notify(ctx, src, lang, "bot.modal_late")
+		return
+	}
+	view, err := renderModal(m, src.channel)
+	if err == nil {
+		err = d.c.openView(ctx, src.triggerID, view)
+	}
+	if err != nil {
+		d.log.ErrorContext(ctx, "cannot open modal", "callback_id", m.CallbackID, "err", err)
+		d.notify(ctx, src, lang, "bot.modal_failed")
+	}
+}
+
+// respond answers the requester: through the response_url when there is one, else in the
+// channel (ephemerally unless the reply is InChannel), else in a direct message.
+func (d *Dispatcher) respond(ctx context.Context, src source, reply commands.Reply) error {
+	if src.responseURL != "" {
+		err := d.c.RespondURL(ctx, src.responseURL, reply)
+		if err == nil || src.channel == "" {
+			return err
+		}
+		d.log.WarnContext(ctx, "response_url failed, posting instead", "err", err)
+	}
+	if src.channel != "" {
+		var err error
+		if reply.Visibility == commands.InChannel {
+			_, err = d.c.PostMessage(ctx, src.channel, "", reply.Text, reply.Blocks, nil)
+		} else {
+			err = d.c.PostEphemeral(ctx, src.channel, src.user, reply.Text, reply.Blocks)
+		}
+		if err == nil || !errors.Is(err, ErrChannelUnreachable) {
+			return err
+		}
+	}
+	_, err := d.c.PostMessage(ctx, src.user, "", reply.Text, reply.Blocks, nil)
+	return err
+}
+
+// notify tells the requester something went wrong, in their language.
+func (d *Dispatcher) notify(ctx context.Context, src source, lang chorus.Lang, key string, args ...any) {
+	if lang == "" && src.user != "" {
+		lang, _, _ = d.c.UserInfo(ctx, src.user)
+	}
+	reply := commands.Reply{Text: d.texts.T(lang, key, args...), Visibility: commands.Ephemeral}
+	if err := d.respond(ctx, src, reply); err != nil {
+		d.log.ErrorContext(ctx, "cannot notify user", "user", src.user, "key", key, "err", err)
+	}
+}
+
+func (d *Dispatcher) publishHome(ctx context.Context, req commands.Request) {
+	var view commands.View
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				d.log.ErrorContext(ctx, "home handler panicked", "panic", r, "stack", string(debug.Stack()))
+			}
+		}()
+		view = d.h.Home(ctx, req)
+	}()
+	if err := d.c.PublishHome(ctx, req.User, view); err != nil {
+		d.log.ErrorContext(ctx, "cannot publish home", "user", req.User, "err", err)
+	}
+}
+
+// event handles an Events API callback: it filters, claims the event id (so a retry, or another
+// replica's delivery, is dropped), and runs the work in the background.
+func (d *Dispatcher) event(ctx context.Context, ev slackevents.EventsAPIEvent, retry int) ack {
+	cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent)
+	if !ok {
+		d.metrics.ignore()
+		return ackOK
+	}
+	team := ev.TeamID
+	var job func(context.Context)
+	switch e := ev.InnerEvent.Data.(type) {
+	case *slackevents.MessageEvent:
+		m, keep := d.messageEvent(team, e)
+		if keep && d.msgs != nil {
+			job = func(ctx context.Context) { d.msgs.Messages(ctx, m) }
+		}
+	case *slackevents.ReactionAddedEvent:
+		if d.reacts != nil && e.User != d.self.UserID {
+			r := ReactionEvent{Workspace: team, Channel: e.Item.Channel, User: e.User, Reaction: e.Reaction, ItemUser: e.ItemUser, TS: e.Item.Timestamp}
+			job = func(ctx context.Context) { d.reacts.Reactions(ctx, r) }
+		}
+	case *slackevents.AppHomeOpenedEvent:
+		if e.Tab == "" || e.Tab == "home" {
+			src := source{team: team, user: e.User}
+			job = func(ctx context.Context) { d.publishHome(ctx, d.request(ctx, src)) }
+		}
+	}
+	if job == nil {
+		d.metrics.ignore()
+		return ackOK
+	}
+	if cb.EventID != "" {
+		cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		won, err := d.claim.Claim(cctx, "slack-event", cb.EventID, d.replica)
+		cancel()
+		if err != nil {
+			// Slack delivers the event again later; better than handling it twice or never.
+			d.log.ErrorContext(ctx, "cannot claim event", "event_id", cb.EventID, "err", err)
+			return ack{status: 503}
+		}
+		if !won {
+			d.metrics.duplicate()
+			d.log.DebugContext(ctx, "duplicate event dropped", "event_id", cb.EventID, "retry", retry)
+			return ackOK
+		}
+	}
+	d.spawn(ctx, job, nil)
+	return ackOK
+}
+
+// messageEvent decides whether a message event is worth passing on, and flattens it.
+func (d *Dispatcher) messageEvent(team string, e *slackevents.MessageEvent) (MessageEvent, bool) {
+	m := MessageEvent{Workspace: team, Channel: e.Channel, User: e.User, TS: e.TimeStamp, ThreadTS: e.ThreadTimeStamp, Text: e.Text}
+	botID := e.BotID
+	switch e.SubType {
+	case "", "thread_broadcast", "file_share", "me_message", "bot_message":
+	case "message_changed":
+		if e.Message == nil {
+			return m, false
+		}
+		// Slack also reports unfurls as changes; only a new text is an edit.
+		if e.PreviousMessage != nil && e.PreviousMessage.Text == e.Message.Text {
+			return m, false
+		}
+		m.User, m.TS, m.ThreadTS, m.Text, botID = e.Message.User, e.Message.Timestamp, e.Message.ThreadTimestamp, e.Message.Text, e.Message.BotID
+		m.Edited = true
+	case "message_deleted":
+		m.Deleted, m.TS, m.Text = true, e.DeletedTimeStamp, ""
+		if p := e.PreviousMessage; p != nil {
+			m.User, m.ThreadTS, botID = p.User, p.ThreadTimestamp, p.BotID
+		}
+	default: // joins, topic changes and other housekeeping
+		return m, false
+	}
+	if d.self.UserID != "" && m.User == d.self.UserID {
+		return m, false
+	}
+	if botID != "" && (botID == d.self.BotID || !d.allowBots) {
+		return m, false
+	}
+	return m, true
+}
