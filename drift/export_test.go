@@ -1,0 +1,4 @@
+package drift
+
+// UpdateGoldenForTest lets the external tests share the -update flag.
+func UpdateGoldenForTest() bool { return *update }
