@@ -1,0 +1,304 @@
+// Package commands turns what a user asks (a slash command, a button click, a modal submission,
+// a console line) into domain operations and a reply in the user's language.
+//
+// It knows nothing of Slack's wire format: transports (bot, the console) decode their input into a
+// Request and render the Reply. Authorization, validation and auditing happen here, so every
+// transport enforces the same rules.
+package commands
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/i18n"
+)
+
+//go:embed locales/*.json
+var localeFS embed.FS
+
+// Catalog is the commands package's message catalog.
+var catalog = i18n.MustLoad(localeFS, "locales")
+
+// Catalog returns the messages of this package, for transports that render its replies.
+func Catalog() *i18n.Catalog { return catalog }
+
+// Store is what commands needs from persistence. store.Store implements it.
+type Store interface {
+	Workspace(ctx context.Context, id string) (chorus.Workspace, error)
+	SaveWorkspace(ctx context.Context, w chorus.Workspace) (chorus.Workspace, error)
+
+	CreateCampaign(ctx context.Context, c chorus.Campaign) (chorus.Campaign, error)
+	Campaign(ctx context.Context, workspace, slug string) (chorus.Campaign, error)
+	Campaigns(ctx context.Context, workspace string) ([]chorus.Campaign, error)
+	UpdateCampaign(ctx context.Context, c chorus.Campaign) (chorus.Campaign, error)
+	CampaignHistory(ctx context.Context, workspace, slug string) ([]chorus.Campaign, error)
+
+	CreateTask(ctx context.Context, t chorus.Task) (chorus.Task, error)
+	Task(ctx context.Context, workspace, id string) (chorus.Task, error)
+	Tasks(ctx context.Context, workspace string, f chorus.TaskFilter) ([]chorus.Task, error)
+	UpdateTask(ctx context.Context, t chorus.Task) (chorus.Task, error)
+
+	CreateTerm(ctx context.Context, g chorus.GlossaryTerm) (chorus.GlossaryTerm, error)
+	Term(ctx context.Context, workspace, key string) (chorus.GlossaryTerm, error)
+	Terms(ctx context.Context, workspace string) ([]chorus.GlossaryTerm, error)
+	UpdateTerm(ctx context.Context, g chorus.GlossaryTerm) (chorus.GlossaryTerm, error)
+	TermHistory(ctx context.Context, workspace, key string) ([]chorus.GlossaryTerm, error)
+
+	AddAudit(ctx context.Context, e chorus.AuditEntry) error
+
+	UserLang(ctx context.Context, workspace, user string) (chorus.Lang, error)
+	SetUserLang(ctx context.Context, workspace, user string, lang chorus.Lang) error
+}
+
+// Options are the defaults of a workspace nobody has configured yet.
+type Options struct {
+	TimeZone string      // default Europe/Paris
+	Lang     chorus.Lang // default French
+	Leads    []string    // initial omnichannel leads
+}
+
+// Service answers requests. It is safe for concurrent use.
+type Service struct {
+	store Store
+	log   *slog.Logger
+	now   func() time.Time
+	opts  Options
+}
+
+// New returns a Service over st. now is the clock every date is computed from.
+func New(st Store, logger *slog.Logger, now func() time.Time, opts Options) *Service {
+	if opts.TimeZone == "" {
+		opts.TimeZone = chorus.DefaultTimeZone
+	}
+	if opts.Lang == "" {
+		opts.Lang = chorus.French
+	}
+	return &Service{store: st, log: logger, now: now, opts: opts}
+}
+
+// call is one request being answered: the request, the acting user's language and workspace.
+type call struct {
+	*Service
+	req  Request
+	lang chorus.Lang
+	ws   chorus.Workspace
+	// langIsDefault is set when lang is only the workspace default, so a change of the default
+	// applies to the reply that changed it.
+	langIsDefault bool
+}
+
+// t returns the text of key in the caller's language.
+func (c *call) t(key string, args ...any) string { return catalog.T(c.lang, key, args...) }
+
+// begin loads the workspace and decides the reply language: a language the user chose with
+// "/chorus lang" wins, then the transport's (the Slack locale), then the workspace default.
+func (s *Service) begin(ctx context.Context, req Request) (*call, error) {
+	ws, err := s.workspace(ctx, req.Workspace)
+	if err != nil {
+		return &call{Service: s, req: req, lang: s.opts.Lang}, err
+	}
+	c := &call{Service: s, req: req, ws: ws, lang: ws.Lang, langIsDefault: true}
+	if req.Lang != "" {
+		c.lang, c.langIsDefault = req.Lang, false
+	}
+	if l, err := s.store.UserLang(ctx, req.Workspace, req.User); err == nil {
+		c.lang, c.langIsDefault = l, false
+	} else if !errors.Is(err, chorus.ErrNotFound) {
+		return c, err
+	}
+	return c, nil
+}
+
+// workspace returns the stored settings of id, or the configured defaults when none are stored.
+func (s *Service) workspace(ctx context.Context, id string) (chorus.Workspace, error) {
+	w, err := s.store.Workspace(ctx, id)
+	if errors.Is(err, chorus.ErrNotFound) {
+		w = chorus.DefaultWorkspace(id)
+		w.TimeZone = s.opts.TimeZone
+		w.Lang = s.opts.Lang
+		w.Leads = append([]string(nil), s.opts.Leads...)
+		return w, nil
+	}
+	return w, err
+}
+
+// Command answers a slash command.
+func (s *Service) Command(ctx context.Context, req Request) Reply {
+	c, err := s.begin(ctx, req)
+	if err != nil {
+		return c.fail(err)
+	}
+	args, err := tokenize(req.Text)
+	if err != nil {
+		return c.fail(err)
+	}
+	var r Reply
+	switch strings.TrimPrefix(req.Command, "/") {
+	case "campaign", "campagne":
+		r, err = c.campaign(ctx, args)
+	case "glossary", "glossaire":
+		r, err = c.glossary(ctx, args)
+	case "chorus":
+		r, err = c.chorus(ctx, args)
+	default:
+		err = chorus.Errorf(chorus.ErrInvalid, "command.unknown", req.Command)
+	}
+	if err != nil {
+		return c.fail(err)
+	}
+	return r
+}
+
+// Action answers a button click.
+func (s *Service) Action(ctx context.Context, req Request, a Action) Reply {
+	c, err := s.begin(ctx, req)
+	if err != nil {
+		return c.fail(err)
+	}
+	var r Reply
+	switch a.ActionID {
+	case ActTaskDone:
+		r, err = c.taskDone(ctx, a.Value)
+	case ActCampaignPage:
+		r, err = c.campaignList(ctx, a.Value)
+	case ActTaskPage:
+		r, err = c.taskListPage(ctx, a.Value)
+	case ActGlossaryPage:
+		r, err = c.glossaryList(ctx, a.Value)
+	case ActCampaignShow:
+		r, err = c.campaignShow(ctx, a.Value)
+	default:
+		err = chorus.Errorf(chorus.ErrInvalid, "action.unknown", a.ActionID)
+	}
+	if err != nil {
+		return c.fail(err)
+	}
+	return r
+}
+
+// Submit answers a modal submission. Invalid fields come back as FieldErrors, keeping the modal
+// open with each problem under its field.
+func (s *Service) Submit(ctx context.Context, req Request, sub Submission) Reply {
+	c, err := s.begin(ctx, req)
+	if err != nil {
+		return c.fail(err)
+	}
+	var r Reply
+	switch sub.CallbackID {
+	case ModalCampaignCreate:
+		r, err = c.submitCampaignCreate(ctx, sub)
+	case ModalCampaignEdit:
+		r, err = c.submitCampaignEdit(ctx, sub)
+	case ModalTaskAdd:
+		r, err = c.submitTaskAdd(ctx, sub)
+	default:
+		err = chorus.Errorf(chorus.ErrInvalid, "modal.unknown", sub.CallbackID)
+	}
+	if err != nil {
+		if fe := c.fieldErrors(err); fe != nil {
+			return Reply{FieldErrors: fe, Text: c.t("error.fix_fields")}
+		}
+		return c.fail(err)
+	}
+	return r
+}
+
+// The action ids of the buttons commands puts in replies.
+const (
+	ActTaskDone     = "task.done"
+	ActCampaignPage = "campaign.page"
+	ActCampaignShow = "campaign.show"
+	ActTaskPage     = "task.page"
+	ActGlossaryPage = "glossary.page"
+)
+
+// The callback ids of the modals commands opens.
+const (
+	ModalCampaignCreate = "campaign.create"
+	ModalCampaignEdit   = "campaign.edit"
+	ModalTaskAdd        = "task.add"
+)
+
+// fail turns an error into an ephemeral reply. Domain errors say what is wrong in the user's
+// language; anything else is an internal failure, logged with its detail and shown as a short
+// apology, so no store or driver message reaches a user.
+func (c *call) fail(err error) Reply {
+	if ps := chorus.ProblemsOf(err); len(ps) > 0 {
+		lines := make([]string, 0, len(ps))
+		for _, p := range ps {
+			lines = append(lines, c.problem(p))
+		}
+		text := "⚠️ " + strings.Join(lines, "\n⚠️ ")
+		return Reply{Text: text, Blocks: []Block{{Kind: Section, Text: text}}}
+	}
+	var key string
+	switch {
+	case errors.Is(err, chorus.ErrConflict):
+		key = "error.conflict"
+	case errors.Is(err, chorus.ErrNotFound):
+		key = "error.not_found"
+	case errors.Is(err, chorus.ErrForbidden):
+		key = "error.forbidden"
+	case errors.Is(err, chorus.ErrInvalid):
+		key = "error.invalid"
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		key = "error.timeout"
+	default:
+		key = "error.internal"
+	}
+	c.log.Error("request failed", "workspace", c.req.Workspace, "user", c.req.User, "command", c.req.Command, "text", c.req.Text, "err", err)
+	text := "⚠️ " + c.t(key)
+	return Reply{Text: text, Blocks: []Block{{Kind: Section, Text: text}}}
+}
+
+// problem says one domain error in the user's language, naming the field when there is one.
+func (c *call) problem(p *chorus.Error) string {
+	msg := c.t(p.Code, p.Args...)
+	if p.Field != "" && catalog.Has("field."+p.Field) {
+		return c.t("field."+p.Field) + " : " + msg
+	}
+	return msg
+}
+
+// fieldErrors maps validation problems to modal inputs, or returns nil when err is not a
+// validation error.
+func (c *call) fieldErrors(err error) map[string]string {
+	if !errors.Is(err, chorus.ErrInvalid) {
+		return nil
+	}
+	out := map[string]string{}
+	for _, p := range chorus.ProblemsOf(err) {
+		f := p.Field
+		if f == "" {
+			f = "name"
+		}
+		if prev, ok := out[f]; ok {
+			out[f] = prev + " " + c.t(p.Code, p.Args...)
+		} else {
+			out[f] = c.t(p.Code, p.Args...)
+		}
+	}
+	return out
+}
+
+// audit records a change. A failed audit write fails the request: a change nobody can trace is
+// not acceptable to the leads who rely on the trail.
+func (c *call) audit(ctx context.Context, action, target string, before, after int, detail string) error {
+	return c.store.AddAudit(ctx, chorus.AuditEntry{
+		WorkspaceID: c.req.Workspace, At: c.now().UTC(), Actor: c.req.User,
+		Action: action, Target: target, Before: before, After: after, Detail: detail,
+	})
+}
+
+// isWorkspaceLead reports whether the acting user leads the workspace or administers it.
+func (c *call) isWorkspaceLead() bool { return c.req.IsAdmin || c.ws.IsLead(c.req.User) }
+
+// notice is a short ephemeral confirmation.
+func notice(text string) Reply {
+	return Reply{Text: text, Blocks: []Block{{Kind: Section, Text: text}}}
+}

@@ -1,0 +1,148 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/chorus-hq/chorus"
+)
+
+// campaignModal is the form that creates (callback ModalCampaignCreate) or edits
+// (ModalCampaignEdit, with the campaign's slug and version as private metadata) a campaign.
+func (c *call) campaignModal(callback string, camp chorus.Campaign) *Modal {
+	m := &Modal{CallbackID: callback, Title: c.t("modal.campaign.create"), Submit: c.t("button.create"), Close: c.t("button.cancel")}
+	inputs := []Input{}
+	if callback == ModalCampaignEdit {
+		m.Title, m.Submit = c.t("modal.campaign.edit"), c.t("button.save")
+		m.PrivateMetadata = camp.Slug
+	} else {
+		inputs = append(inputs, Input{ID: "slug", Label: c.t("field.slug"), Kind: TextInput, Placeholder: "ete-literie", MaxLength: chorus.MaxSlugLen})
+	}
+	inputs = append(inputs,
+		Input{ID: "name", Label: c.t("field.name"), Kind: TextInput, Initial: camp.Name, MaxLength: chorus.MaxNameLen},
+		Input{ID: "message", Label: c.t("field.message"), Kind: MultilineInput, Initial: camp.Message, Optional: true, MaxLength: chorus.MaxMessageLen},
+		Input{ID: "must_include", Label: c.t("field.must_include"), Kind: MultilineInput, Initial: strings.Join(camp.MustInclude, "\n"), Placeholder: c.t("modal.points.placeholder"), Optional: true},
+		Input{ID: "start", Label: c.t("field.start"), Kind: DateInput, Initial: camp.Start.String(), Optional: true},
+		Input{ID: "end", Label: c.t("field.end"), Kind: DateInput, Initial: camp.End.String(), Optional: true},
+	)
+	m.Inputs = inputs
+	return m
+}
+
+func (c *call) campaignEditModal(ctx context.Context, slug string) (Reply, error) {
+	camp, err := c.loadCampaign(ctx, slug)
+	if err != nil {
+		return Reply{}, err
+	}
+	if err := c.leadOnly(camp); err != nil {
+		return Reply{}, err
+	}
+	return Reply{Modal: c.campaignModal(ModalCampaignEdit, camp)}, nil
+}
+
+// fillCampaign copies a submitted form into camp, collecting every field's problem.
+func (c *call) fillCampaign(camp *chorus.Campaign, v map[string]string) chorus.Problems {
+	var ps chorus.Problems
+	camp.Name = strings.TrimSpace(v["name"])
+	camp.Message = strings.TrimSpace(v["message"])
+	camp.MustInclude = splitList(v["must_include"], "\n")
+	for _, f := range []struct {
+		id  string
+		dst *chorus.Date
+	}{{"start", &camp.Start}, {"end", &camp.End}} {
+		*f.dst = chorus.Date{}
+		if s := strings.TrimSpace(v[f.id]); s != "" {
+			d, ok := parseDay(s)
+			if !ok {
+				ps = append(ps, chorus.Invalid(f.id, "date.invalid", s))
+			}
+			*f.dst = d
+		}
+	}
+	return ps
+}
+
+func (c *call) submitCampaignCreate(ctx context.Context, sub Submission) (Reply, error) {
+	if !c.isWorkspaceLead() {
+		return Reply{}, chorus.Errorf(chorus.ErrForbidden, "forbidden.create_campaign")
+	}
+	camp := c.newCampaign(strings.TrimSpace(sub.Values["slug"]))
+	ps := c.fillCampaign(&camp, sub.Values)
+	if err := camp.Validate(c.ws.CustomKinds); err != nil {
+		ps = append(ps, chorus.ProblemsOf(err)...)
+	}
+	if err := c.notPast("end", camp.End); err != nil {
+		ps = append(ps, chorus.ProblemsOf(err)...)
+	}
+	if len(ps) > 0 {
+		return Reply{}, ps
+	}
+	return c.createCampaign(ctx, camp)
+}
+
+// submitCampaignEdit saves the form over the version it was opened on. Unlike a command, a form
+// replaces every field, so if someone else saved meanwhile the user is told instead of silently
+// overwriting their change.
+func (c *call) submitCampaignEdit(ctx context.Context, sub Submission) (Reply, error) {
+	camp, err := c.loadCampaign(ctx, sub.PrivateMetadata)
+	if err != nil {
+		return Reply{}, err
+	}
+	if err := c.leadOnly(camp); err != nil {
+		return Reply{}, err
+	}
+	before := camp.Version
+	ps := c.fillCampaign(&camp, sub.Values)
+	if err := camp.Validate(c.ws.CustomKinds); err != nil {
+		ps = append(ps, chorus.ProblemsOf(err)...)
+	}
+	if len(ps) > 0 {
+		return Reply{}, ps
+	}
+	camp.UpdatedBy = c.req.User
+	saved, err := c.store.UpdateCampaign(ctx, camp)
+	if errors.Is(err, chorus.ErrConflict) {
+		return Reply{}, chorus.Errorf(chorus.ErrConflict, "campaign.edit.conflict", camp.Name)
+	}
+	if err != nil {
+		return Reply{}, err
+	}
+	if err := c.audit(ctx, "campaign.edit", "campaign:"+saved.Slug, before, saved.Version, ""); err != nil {
+		return Reply{}, err
+	}
+	r := c.campaignCard(saved, nil)
+	r.Text = c.t("campaign.saved", saved.Name, saved.Version)
+	r.Blocks = append([]Block{{Kind: Section, Text: "✅ " + r.Text}}, r.Blocks...)
+	return r, nil
+}
+
+// taskModal is the form that adds a task to a campaign.
+func (c *call) taskModal(ctx context.Context, slug string) (Reply, error) {
+	camp, err := c.loadCampaign(ctx, slug)
+	if err != nil {
+		return Reply{}, err
+	}
+	opts := []Option{{Text: c.t("task.kind.none"), Value: "-"}}
+	for _, ch := range camp.Channels {
+		opts = append(opts, Option{Text: ch.Kind, Value: ch.Kind})
+	}
+	return Reply{Modal: &Modal{
+		CallbackID: ModalTaskAdd, Title: c.t("modal.task.add"), Submit: c.t("button.create"), Close: c.t("button.cancel"),
+		PrivateMetadata: camp.Slug, Intro: camp.Name,
+		Inputs: []Input{
+			{ID: "title", Label: c.t("field.title"), Kind: TextInput, MaxLength: chorus.MaxTitleLen},
+			{ID: "channel", Label: c.t("field.channel"), Kind: SelectInput, Options: opts, Initial: "-"},
+			{ID: "owner", Label: c.t("field.owner"), Kind: UserInput, Initial: c.req.User},
+			{ID: "due", Label: c.t("field.due"), Kind: TextInput, Placeholder: c.t("modal.due.placeholder")},
+		},
+	}}, nil
+}
+
+func (c *call) submitTaskAdd(ctx context.Context, sub Submission) (Reply, error) {
+	kind := sub.Values["channel"]
+	if kind == "" {
+		kind = "-"
+	}
+	return c.taskAdd(ctx, sub.PrivateMetadata, kind, strings.TrimSpace(sub.Values["title"]), sub.Values["owner"], sub.Values["due"])
+}

@@ -1,0 +1,142 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/chorus-hq/chorus"
+)
+
+func (c *call) chorus(ctx context.Context, args []string) (Reply, error) {
+	switch v := verb(args, 0); v {
+	case "", "help":
+		return c.help("chorus"), nil
+	case "lang":
+		if len(args) < 2 {
+			return Reply{}, c.usage("chorus.lang")
+		}
+		l, ok := chorus.ParseLang(args[1])
+		if !ok {
+			return Reply{}, chorus.Invalid("lang", "lang.invalid", args[1])
+		}
+		if err := c.store.SetUserLang(ctx, c.req.Workspace, c.req.User, l); err != nil {
+			return Reply{}, fmt.Errorf("set language of %s: %w", c.req.User, err)
+		}
+		c.lang = l
+		return notice("✅ " + c.t("settings.user_lang", string(l))), nil
+	case "settings":
+		if len(args) == 1 {
+			return c.settingsCard(), nil
+		}
+		return c.settingsSet(ctx, args[1:])
+	default:
+		return Reply{}, chorus.Errorf(chorus.ErrInvalid, "command.sub_unknown", strings.TrimPrefix(v, "?"), "/chorus help")
+	}
+}
+
+func (c *call) settingsCard() Reply {
+	kinds := strings.Join(append(slices.Clone(chorus.BuiltinKinds), c.ws.CustomKinds...), ", ")
+	text := c.t("settings.card", string(c.ws.Lang), c.ws.TimeZone, c.mentions(c.ws.Leads), kinds)
+	return Reply{Text: text, Blocks: []Block{{Kind: Header, Text: c.t("settings.title")}, {Kind: Section, Text: text}}}
+}
+
+// settingsSet changes a workspace setting. Admins and the existing leads may.
+func (c *call) settingsSet(ctx context.Context, args []string) (Reply, error) {
+	if !c.isWorkspaceLead() {
+		return Reply{}, chorus.Errorf(chorus.ErrForbidden, "forbidden.settings")
+	}
+	var change func(w *chorus.Workspace) error
+	switch verb(args, 0) {
+	case "lang":
+		if len(args) < 2 {
+			return Reply{}, c.usage("chorus.settings")
+		}
+		change = func(w *chorus.Workspace) error {
+			l, ok := chorus.ParseLang(args[1])
+			if !ok {
+				return chorus.Invalid("lang", "lang.invalid", args[1])
+			}
+			w.Lang = l
+			return nil
+		}
+	case "timezone":
+		if len(args) < 2 {
+			return Reply{}, c.usage("chorus.settings")
+		}
+		change = func(w *chorus.Workspace) error {
+			if _, err := time.LoadLocation(args[1]); err != nil || !strings.Contains(args[1], "/") {
+				return chorus.Invalid("time_zone", "timezone.invalid", args[1])
+			}
+			w.TimeZone = args[1]
+			return nil
+		}
+	case "leads", "lead":
+		v := verb(args, 1)
+		if (v != "add" && v != "remove") || len(args) < 3 {
+			return Reply{}, c.usage("chorus.settings")
+		}
+		user, okU := userArg(args[2])
+		if !okU {
+			return Reply{}, chorus.Invalid("leads", "user.invalid", args[2])
+		}
+		change = func(w *chorus.Workspace) error {
+			if v == "add" && !w.IsLead(user) {
+				w.Leads = append(w.Leads, user)
+			}
+			if v == "remove" {
+				w.Leads = slices.DeleteFunc(w.Leads, func(u string) bool { return u == user })
+			}
+			return nil
+		}
+	case "kind":
+		if verb(args, 1) != "add" || len(args) < 3 {
+			return Reply{}, c.usage("chorus.settings")
+		}
+		kind := chorus.Fold(args[2])
+		change = func(w *chorus.Workspace) error {
+			if chorus.ValidKind(kind, w.CustomKinds) {
+				return chorus.Invalid("custom_kinds", "channel.kind.exists", kind)
+			}
+			w.CustomKinds = append(w.CustomKinds, kind)
+			return nil
+		}
+	default:
+		return Reply{}, c.usage("chorus.settings")
+	}
+	for attempt := 0; ; attempt++ {
+		w, err := c.workspace(ctx, c.req.Workspace)
+		if err != nil {
+			return Reply{}, fmt.Errorf("load workspace: %w", err)
+		}
+		before := w.Version
+		w.Leads, w.CustomKinds = slices.Clone(w.Leads), slices.Clone(w.CustomKinds)
+		if err := change(&w); err != nil {
+			return Reply{}, err
+		}
+		if err := w.Validate(); err != nil {
+			return Reply{}, err
+		}
+		w.UpdatedBy = c.req.User
+		saved, err := c.store.SaveWorkspace(ctx, w)
+		if errors.Is(err, chorus.ErrConflict) && attempt < maxEditRetries {
+			continue
+		}
+		if err != nil {
+			return Reply{}, fmt.Errorf("save workspace: %w", err)
+		}
+		if err := c.audit(ctx, "settings."+verb(args, 0), "workspace:"+w.ID, before, saved.Version, strings.Join(args[1:], " ")); err != nil {
+			return Reply{}, err
+		}
+		c.ws = saved
+		if c.langIsDefault {
+			c.lang = saved.Lang
+		}
+		r := c.settingsCard()
+		r.Blocks = append([]Block{{Kind: Section, Text: "✅ " + c.t("settings.saved")}}, r.Blocks...)
+		return r, nil
+	}
+}

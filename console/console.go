@@ -1,0 +1,363 @@
+// Package console is a terminal transport that stands in for Slack: people type slash commands,
+// click buttons by number and fill modals field by field, and read replies, reminders and digests
+// as text. It drives the same commands.Service as Slack does, so a scripted console session is an
+// end-to-end test of everything but Slack's wire format.
+package console
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/commands"
+)
+
+// Handler is what the console needs from the commands service.
+type Handler interface {
+	Command(ctx context.Context, req commands.Request) commands.Reply
+	Action(ctx context.Context, req commands.Request, a commands.Action) commands.Reply
+	Submit(ctx context.Context, req commands.Request, s commands.Submission) commands.Reply
+	Home(ctx context.Context, req commands.Request) commands.View
+}
+
+// Options configure a console session.
+type Options struct {
+	Workspace   string      // workspace id, such as "console"
+	User        string      // acting user at start ("/as" changes it)
+	Admins      []string    // users treated as Slack workspace admins
+	Lang        chorus.Lang // the users' language as Slack would report it; "" = workspace default
+	Channel     string      // the channel the session types in, such as "#general"
+	Interactive bool        // a person is typing: show prompts and the welcome text
+}
+
+// Console is one terminal session. Its methods are safe for concurrent use, so a scheduler can
+// deliver reminders while the user types.
+type Console struct {
+	h    Handler
+	opts Options
+	in   *bufio.Scanner
+
+	mu      sync.Mutex
+	out     io.Writer
+	buttons []commands.Button // buttons of the last reply, numbered from 1
+	pending string            // a command typed in place of a modal field, run next
+}
+
+// New returns a console reading in and writing out.
+func New(h Handler, in io.Reader, out io.Writer, opts Options) *Console {
+	if opts.User == "" {
+		opts.User = "alice"
+	}
+	if opts.Channel == "" {
+		opts.Channel = "#general"
+	}
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	return &Console{h: h, opts: opts, in: sc, out: out}
+}
+
+// Run reads lines until the input ends, ctx is cancelled, or the user types /quit.
+func (c *Console) Run(ctx context.Context) error {
+	lines := make(chan string)
+	errc := make(chan error, 1)
+	go func() {
+		defer close(lines)
+		for c.in.Scan() {
+			select {
+			case lines <- c.in.Text():
+			case <-ctx.Done():
+				return
+			}
+		}
+		errc <- c.in.Err()
+	}()
+	c.prompt()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case line, ok := <-lines:
+			if !ok {
+				select {
+				case err := <-errc:
+					return err
+				default:
+					return nil
+				}
+			}
+			if quit := c.Line(ctx, line, lines); quit {
+				return nil
+			}
+			// A command typed while a modal asked for a field closed that modal; run it now.
+			for c.pending != "" {
+				p := c.pending
+				c.pending = ""
+				if quit := c.Line(ctx, p, lines); quit {
+					return nil
+				}
+			}
+			c.prompt()
+		}
+	}
+}
+
+func (c *Console) prompt() {
+	if c.opts.Interactive {
+		c.printf("%s> ", c.opts.User)
+	}
+}
+
+func (c *Console) printf(format string, args ...any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	fmt.Fprintf(c.out, format, args...)
+}
+
+// Line handles one typed line. more supplies the following lines when a modal asks for its
+// fields. It reports whether the user asked to quit.
+func (c *Console) Line(ctx context.Context, line string, more <-chan string) (quit bool) {
+	line = strings.TrimSpace(line)
+	if line == "" || strings.HasPrefix(line, "#") && !strings.HasPrefix(line, "#!") && !c.opts.Interactive {
+		return false // blank lines and comments in scripts
+	}
+	if !c.opts.Interactive {
+		c.printf("%s> %s\n", c.opts.User, line)
+	}
+	word, rest, _ := strings.Cut(line, " ")
+	rest = strings.TrimSpace(rest)
+	switch word {
+	case "/quit", "/exit", "/quitter":
+		return true
+	case "/as":
+		if u := strings.TrimPrefix(rest, "@"); chorus.ValidUserID(u) {
+			c.mu.Lock()
+			c.opts.User = u
+			c.mu.Unlock()
+			c.printf("(%s)\n", u)
+		} else {
+			c.printf("⚠️ /as <user>: %q n'est pas un nom d'utilisateur / is not a user name\n", rest)
+		}
+		return false
+	case "/in":
+		if strings.HasPrefix(rest, "#") && chorus.ValidChannelID(rest) {
+			c.mu.Lock()
+			c.opts.Channel = rest
+			c.mu.Unlock()
+			c.printf("(%s)\n", rest)
+		} else {
+			c.printf("⚠️ /in #channel\n")
+		}
+		return false
+	case "/home":
+		v := c.h.Home(ctx, c.request("", ""))
+		c.show(commands.Reply{Blocks: v.Blocks})
+		return false
+	}
+	if n, err := strconv.Atoi(strings.TrimPrefix(word, "/click")); err == nil || word == "/click" {
+		if word == "/click" {
+			n, err = strconv.Atoi(rest)
+		}
+		c.click(ctx, n, err, more)
+		return false
+	}
+	if !strings.HasPrefix(word, "/") {
+		c.printf("%s\n", consoleHelp)
+		return false
+	}
+	r := c.h.Command(ctx, c.request(word, rest))
+	c.handle(ctx, r, more)
+	return false
+}
+
+const consoleHelp = "Tapez une commande Slack (/campaign help, /glossary help, /chorus help), un numéro de bouton, /as <utilisateur>, /in #canal, /home ou /quit.\n" +
+	"Type a Slack command (/campaign help, /glossary help, /chorus help), a button number, /as <user>, /in #channel, /home or /quit."
+
+func (c *Console) request(cmd, text string) commands.Request {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return commands.Request{
+		Workspace: c.opts.Workspace, User: c.opts.User, Channel: c.opts.Channel, Lang: c.opts.Lang,
+		IsAdmin: slices.Contains(c.opts.Admins, c.opts.User), Command: cmd, Text: text,
+	}
+}
+
+func (c *Console) click(ctx context.Context, n int, err error, more <-chan string) {
+	c.mu.Lock()
+	buttons := c.buttons
+	c.mu.Unlock()
+	if err != nil || n < 1 || n > len(buttons) {
+		c.printf("⚠️ pas de bouton %d / no button %d\n", n, n)
+		return
+	}
+	b := buttons[n-1]
+	r := c.h.Action(ctx, c.request("", ""), commands.Action{ActionID: b.ActionID, Value: b.Value})
+	c.handle(ctx, r, more)
+}
+
+// handle shows a reply, or fills the modal it opens and submits it until it is accepted or
+// the user leaves a field with "/cancel" or types another command.
+func (c *Console) handle(ctx context.Context, r commands.Reply, more <-chan string) {
+	for r.Modal != nil {
+		m := r.Modal
+		sub, ok := c.fill(m, r.FieldErrors, more)
+		if !ok {
+			c.printf("(annulé / cancelled)\n")
+			return
+		}
+		r = c.h.Submit(ctx, c.request("", ""), sub)
+		if r.FieldErrors != nil {
+			r.Modal = m
+		}
+	}
+	c.show(r)
+}
+
+// fill asks for each input of m on the console and returns the submission.
+func (c *Console) fill(m *commands.Modal, errs map[string]string, more <-chan string) (commands.Submission, bool) {
+	sub := commands.Submission{CallbackID: m.CallbackID, PrivateMetadata: m.PrivateMetadata, Values: map[string]string{}}
+	c.printf("┌─ %s\n", m.Title)
+	if m.Intro != "" {
+		c.printf("│ %s\n", m.Intro)
+	}
+	for _, in := range m.Inputs {
+		if e, ok := errs[in.ID]; ok {
+			c.printf("│ ⚠️ %s\n", e)
+		}
+		hint := in.Placeholder
+		if in.Kind == commands.SelectInput {
+			opts := make([]string, len(in.Options))
+			for i, o := range in.Options {
+				opts[i] = o.Value
+			}
+			hint = strings.Join(opts, " | ")
+		}
+		if in.Initial != "" {
+			hint = strings.TrimSpace(hint + " [" + in.Initial + "]")
+		}
+		if in.Optional {
+			hint = strings.TrimSpace(hint + " (optionnel / optional)")
+		}
+		c.printf("│ %s %s: ", in.Label, hint)
+		if !c.opts.Interactive {
+			c.printf("\n")
+		}
+		line, ok := <-more
+		if !ok || strings.TrimSpace(line) == "/cancel" {
+			return sub, false
+		}
+		if strings.HasPrefix(strings.TrimSpace(line), "/") {
+			// Scripts and hurried users type the next command instead of a field value:
+			// close the modal, as Slack does when the user goes elsewhere, and run it.
+			c.pending = line
+			return sub, false
+		}
+		if !c.opts.Interactive {
+			c.printf("│   %s\n", line)
+		}
+		v := strings.TrimSpace(line)
+		if v == "" {
+			v = in.Initial
+		}
+		if in.Kind == commands.MultilineInput {
+			v = strings.ReplaceAll(v, " | ", "\n") // one console line holds several lines
+		}
+		if in.Kind == commands.UserInput || in.Kind == commands.UsersInput {
+			v = strings.TrimPrefix(v, "@")
+		}
+		sub.Values[in.ID] = v
+	}
+	c.printf("└─ %s\n", m.Submit)
+	return sub, true
+}
+
+// show prints a reply and remembers its buttons for the next number typed.
+func (c *Console) show(r commands.Reply) {
+	text, buttons := Render(r.Blocks, r.Text)
+	c.mu.Lock()
+	c.buttons = buttons
+	fmt.Fprint(c.out, text)
+	c.mu.Unlock()
+	for _, p := range r.Posts {
+		c.Deliver(p)
+	}
+}
+
+// Deliver prints a message the bot posts somewhere else (a channel, a direct message).
+func (c *Console) Deliver(p commands.Post) {
+	text, _ := Render(p.Blocks, p.Text)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	fmt.Fprintf(c.out, "→ %s\n%s", destination(p.Channel), indent(text))
+}
+
+func destination(ch string) string {
+	if strings.HasPrefix(ch, "#") || strings.HasPrefix(ch, "C") || strings.HasPrefix(ch, "G") {
+		return ch
+	}
+	return "@" + ch + " (message privé / direct message)"
+}
+
+func indent(s string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return "  " + strings.Join(lines, "\n  ") + "\n"
+}
+
+var (
+	userRefRE    = regexp.MustCompile(`<@([A-Za-z0-9._-]+)(?:\|[^>]*)?>`)
+	channelRefRE = regexp.MustCompile(`<#([A-Za-z0-9._-]+)(?:\|([^>]*))?>`)
+)
+
+// plain turns Slack mrkdwn references into console text.
+func plain(s string) string {
+	s = userRefRE.ReplaceAllString(s, "@$1")
+	return channelRefRE.ReplaceAllString(s, "#$1")
+}
+
+// Render writes blocks as terminal text and returns the buttons in the order it numbered them.
+// With no blocks it writes fallback.
+func Render(blocks []commands.Block, fallback string) (string, []commands.Button) {
+	var b strings.Builder
+	var buttons []commands.Button
+	button := func(btn commands.Button) string {
+		buttons = append(buttons, btn)
+		return fmt.Sprintf("[%d] %s", len(buttons), btn.Text)
+	}
+	if len(blocks) == 0 && fallback != "" {
+		b.WriteString(plain(fallback) + "\n")
+	}
+	for _, bl := range blocks {
+		switch bl.Kind {
+		case commands.Header:
+			b.WriteString("━━ " + plain(bl.Text) + " ━━\n")
+		case commands.Divider:
+			b.WriteString("────────\n")
+		case commands.Context:
+			b.WriteString("  · " + plain(bl.Text) + "\n")
+		case commands.Actions:
+			parts := make([]string, len(bl.Buttons))
+			for i, btn := range bl.Buttons {
+				parts[i] = button(btn)
+			}
+			b.WriteString("  " + strings.Join(parts, "  ") + "\n")
+		default:
+			if bl.Text != "" {
+				b.WriteString(plain(bl.Text))
+				if bl.Accessory != nil {
+					b.WriteString("  " + button(*bl.Accessory))
+				}
+				b.WriteString("\n")
+			}
+			for _, f := range bl.Fields {
+				b.WriteString("  " + strings.ReplaceAll(plain(f), "\n", " ") + "\n")
+			}
+		}
+	}
+	return b.String(), buttons
+}
