@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/chorus-hq/chorus/console"
+)
+
+// demoScript is the tour: a lead sets up a campaign and its glossary, teams get tasks, and the
+// roles and bad inputs show their answers. Each line is typed as in the console.
+//
+//go:embed demo.txt
+var demoScript string
+
+// demoStart is the simulated "now" of the tour: a June morning before a July campaign.
+var demoStart = time.Date(2027, 6, 1, 9, 0, 0, 0, time.UTC)
+
+func runDemo(ctx context.Context, env environment, args []string) error {
+	fs := newFlags("chorus demo", env)
+	lang := fs.String("lang", "fr", "language of the tour: fr or en")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *lang != "fr" && *lang != "en" {
+		return fmt.Errorf("--lang %q: choose fr or en", *lang)
+	}
+	dir, err := os.MkdirTemp("", "chorus-demo-")
+	if err != nil {
+		return fmt.Errorf("demo data dir: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	demoEnv := env
+	demoEnv.getenv = func(k string) string {
+		switch k {
+		case "CHORUS_DATA_DIR":
+			return dir
+		case "CHORUS_MONGODB_URI", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "OPENAI_API_KEY":
+			return "" // the demo never touches a real store, Slack or LLM
+		case "CHORUS_LANG":
+			return *lang
+		case "CHORUS_LOG_LEVEL":
+			return "error"
+		}
+		return env.getenv(k)
+	}
+	now := demoStart
+	demoEnv.now = func() time.Time { return now }
+	a, err := newApp(ctx, demoEnv, "")
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	fmt.Fprintf(env.stdout, "Chorus demo — %s (simulated clock)\n\n", now.In(a.cfg.Location()).Format("2006-01-02 15:04 MST"))
+	c := console.New(a.commands, strings.NewReader(demoScript), env.stdout, console.Options{
+		Workspace: "demo", User: "lea", Admins: []string{"lea"},
+	})
+	return c.Run(ctx)
+}

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/chorus-hq/chorus/bot"
+	"github.com/chorus-hq/chorus/drift/eval"
+)
+
+func runServe(ctx context.Context, env environment, args []string) error {
+	fs := newFlags("chorus serve", env)
+	file := fs.String("config", "", "YAML configuration file")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), `Usage: chorus serve [flags]
+
+Runs the Slack app. With SLACK_BOT_TOKEN and SLACK_APP_TOKEN it connects over Socket Mode; with
+SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET it serves POST /slack/events on CHORUS_HTTP_ADDR.
+Either way CHORUS_HTTP_ADDR also serves /healthz, /readyz and /metrics.`)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	a, err := newApp(ctx, env, *file)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	return serve(ctx, env, a, nil)
+}
+
+// serve wires the Slack front door to the app and runs it until ctx ends. listening, when not
+// nil, receives the HTTP address once the listener is open.
+func serve(ctx context.Context, env environment, a *app, listening chan<- string) error {
+	cfg := a.cfg
+	mode := cfg.SlackMode()
+	if mode == "" {
+		return errors.New("serve: Slack is not configured: set SLACK_BOT_TOKEN and either SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP); see README.md, \"Connect to Slack\"")
+	}
+	client := bot.NewClient(bot.ClientOptions{
+		Token:  cfg.Slack.BotToken.Reveal(),
+		APIURL: cfg.Slack.APIURL,
+		Logger: a.log,
+		Clock:  env.now,
+	})
+	authCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	self, err := client.AuthTest(authCtx)
+	cancel()
+	if err != nil {
+		return fmt.Errorf("serve: check the bot token with auth.test: %w", err)
+	}
+	d, err := bot.NewDispatcher(bot.Options{
+		Handler:       a.commands,
+		Client:        client,
+		Claimer:       a.store,
+		Logger:        a.log,
+		Clock:         env.now,
+		ReplicaID:     replicaID(),
+		Self:          self,
+		AllowBots:     cfg.Slack.AllowBots,
+		CommandPrefix: cfg.CommandPrefix,
+	})
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	handler := bot.NewHTTPHandler(d, bot.HTTPOptions{
+		SigningSecret: cfg.Slack.SigningSecret.Reveal(),
+		Ready:         a.store.Ping,
+	})
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("serve: listen on %s: %w", cfg.HTTPAddr, err)
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second}
+	errc := make(chan error, 2)
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errc <- fmt.Errorf("serve: http: %w", err)
+		}
+	}()
+	a.log.Info("chorus serving", "mode", mode, "addr", ln.Addr().String(), "team", self.TeamID, "bot_user", self.UserID)
+	if listening != nil {
+		listening <- ln.Addr().String()
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	if mode == "socket" {
+		go func() {
+			if err := bot.RunSocketMode(runCtx, d, bot.SocketOptions{AppToken: cfg.Slack.AppToken.Reveal()}); err != nil {
+				errc <- fmt.Errorf("serve: socket mode: %w", err)
+			}
+		}()
+	}
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case runErr = <-errc:
+	}
+	stop()
+	// Slack gets no more acks from us; let the jobs already acknowledged finish their replies.
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		a.log.Warn("http shutdown", "err", err)
+	}
+	if err := d.Wait(shutdownCtx); err != nil {
+		a.log.Warn("background jobs did not finish", "err", err)
+	}
+	a.log.Info("chorus stopped")
+	return runErr
+}
+
+// replicaID names this process in claims, so an operator can tell which replica handled what.
+func replicaID() string {
+	host, err := os.Hostname()
+	if err != nil {
+		host = "chorus"
+	}
+	return host + "-" + strconv.Itoa(os.Getpid())
+}
+
+func runDrift(ctx context.Context, env environment, args []string) error {
+	if len(args) == 0 || args[0] != "eval" {
+		fmt.Fprintln(env.stderr, "Usage: chorus drift eval --set DIR [--json]")
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+			return nil
+		}
+		return errors.New("drift: unknown sub-command; try: chorus drift eval --set DIR")
+	}
+	return eval.Run(ctx, args[1:], env.stdout, env.stderr)
+}
