@@ -24,20 +24,33 @@ type Catalog struct {
 	texts map[chorus.Lang]map[string]string
 }
 
-// Load reads dir/fr.json and dir/en.json from fsys.
+// Load reads dir/fr.json and dir/en.json from fsys, plus any dir/<part>.fr.json and
+// dir/<part>.en.json, so each feature of a package keeps its texts in its own file. A key defined
+// in two files of one language is an error: one of the texts would silently never show.
 func Load(fsys fs.FS, dir string) (*Catalog, error) {
 	c := &Catalog{texts: map[chorus.Lang]map[string]string{}}
 	for _, lang := range chorus.Langs {
-		name := dir + "/" + string(lang) + ".json"
-		b, err := fs.ReadFile(fsys, name)
+		parts, err := fs.Glob(fsys, dir+"/*."+string(lang)+".json")
 		if err != nil {
 			return nil, fmt.Errorf("load catalog: %w", err)
 		}
-		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("load catalog %s: %w", name, err)
+		c.texts[lang] = map[string]string{}
+		for _, name := range append([]string{dir + "/" + string(lang) + ".json"}, parts...) {
+			b, err := fs.ReadFile(fsys, name)
+			if err != nil {
+				return nil, fmt.Errorf("load catalog: %w", err)
+			}
+			m := map[string]string{}
+			if err := json.Unmarshal(b, &m); err != nil {
+				return nil, fmt.Errorf("load catalog %s: %w", name, err)
+			}
+			for k, v := range m {
+				if _, dup := c.texts[lang][k]; dup {
+					return nil, fmt.Errorf("load catalog %s: key %q is defined twice", name, k)
+				}
+				c.texts[lang][k] = v
+			}
 		}
-		c.texts[lang] = m
 	}
 	return c, nil
 }

@@ -4,6 +4,7 @@ import (
 	"os"
 	"slices"
 	"testing"
+	"testing/fstest"
 
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/i18n"
@@ -49,5 +50,28 @@ func TestProblems(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("Problems() =\n%q\nwant\n%q", got, want)
+	}
+}
+
+func TestLoadParts(t *testing.T) {
+	fsys := fstest.MapFS{
+		"l/fr.json":         {Data: []byte(`{"a":"A fr"}`)},
+		"l/en.json":         {Data: []byte(`{"a":"A en"}`)},
+		"l/minutes.fr.json": {Data: []byte(`{"m":"M fr"}`)},
+		"l/minutes.en.json": {Data: []byte(`{"m":"M en"}`)},
+	}
+	c, err := i18n.Load(fsys, "l")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.T(chorus.English, "m"); got != "M en" {
+		t.Errorf("part key = %q, want M en", got)
+	}
+	if got := c.T(chorus.French, "a"); got != "A fr" {
+		t.Errorf("main key = %q, want A fr", got)
+	}
+	fsys["l/dup.fr.json"] = &fstest.MapFile{Data: []byte(`{"a":"again"}`)}
+	if _, err := i18n.Load(fsys, "l"); err == nil {
+		t.Error("a key defined twice loaded without error")
 	}
 }

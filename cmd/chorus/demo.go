@@ -2,20 +2,42 @@ package main
 
 import (
 	"context"
-	_ "embed"
+	"embed"
 	"fmt"
+	"io/fs"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/chorus-hq/chorus/console"
 )
 
-// demoScript is the tour: a lead sets up a campaign and its glossary, teams get tasks, and the
-// roles and bad inputs show their answers. Each line is typed as in the console.
+// demoFS holds the tour, one script per feature, played in file-name order: a lead sets up a
+// campaign and its glossary, teams get tasks, and the roles and bad inputs show their answers.
+// Each line is typed as in the console.
 //
-//go:embed demo.txt
-var demoScript string
+//go:embed demo/*.txt
+var demoFS embed.FS
+
+// demoScript returns the tour's scripts joined in file-name order.
+func demoScript() (string, error) {
+	names, err := fs.Glob(demoFS, "demo/*.txt")
+	if err != nil {
+		return "", err
+	}
+	slices.Sort(names)
+	var b strings.Builder
+	for _, n := range names {
+		data, err := demoFS.ReadFile(n)
+		if err != nil {
+			return "", err
+		}
+		b.Write(data)
+		b.WriteString("\n")
+	}
+	return b.String(), nil
+}
 
 // demoStart is the simulated "now" of the tour: a June morning before a July campaign.
 var demoStart = time.Date(2027, 6, 1, 9, 0, 0, 0, time.UTC)
@@ -56,7 +78,11 @@ func runDemo(ctx context.Context, env environment, args []string) error {
 	}
 	defer a.close()
 	fmt.Fprintf(env.stdout, "Chorus demo — %s (simulated clock)\n\n", now.In(a.cfg.Location()).Format("2006-01-02 15:04 MST"))
-	c := console.New(a.commands, strings.NewReader(demoScript), env.stdout, console.Options{
+	script, err := demoScript()
+	if err != nil {
+		return fmt.Errorf("demo script: %w", err)
+	}
+	c := console.New(a.commands, strings.NewReader(script), env.stdout, console.Options{
 		Workspace: "demo", User: "lea", Admins: []string{"lea"},
 	})
 	return c.Run(ctx)
