@@ -25,6 +25,8 @@ type Handler interface {
 	Action(ctx context.Context, req commands.Request, a commands.Action) commands.Reply
 	Submit(ctx context.Context, req commands.Request, s commands.Submission) commands.Reply
 	Home(ctx context.Context, req commands.Request) commands.View
+	Message(ctx context.Context, ev commands.MessageEvent) []commands.Post
+	Reaction(ctx context.Context, ev commands.ReactionEvent) []commands.Post
 }
 
 // Options configure a console session.
@@ -48,6 +50,8 @@ type Console struct {
 	out     io.Writer
 	buttons []commands.Button // buttons of the last reply, numbered from 1
 	pending string            // a command typed in place of a modal field, run next
+	said    int               // messages said with /say or /reply, numbering their timestamps
+	authors map[string]string // author of each message said, by timestamp
 }
 
 // New returns a console reading in and writing out.
@@ -155,6 +159,9 @@ func (c *Console) Line(ctx context.Context, line string, more <-chan string) (qu
 			c.printf("⚠️ /in #channel\n")
 		}
 		return false
+	case "/say", "/reply", "/edit", "/delete", "/react":
+		c.converse(ctx, word, rest)
+		return false
 	case "/home":
 		v := c.h.Home(ctx, c.request("", ""))
 		c.show(commands.Reply{Blocks: v.Blocks})
@@ -177,7 +184,67 @@ func (c *Console) Line(ctx context.Context, line string, more <-chan string) (qu
 }
 
 const consoleHelp = "Tapez une commande Slack (/campaign help, /glossary help, /chorus help), un numéro de bouton, /as <utilisateur>, /in #canal, /home ou /quit.\n" +
-	"Type a Slack command (/campaign help, /glossary help, /chorus help), a button number, /as <user>, /in #channel, /home or /quit."
+	"Messages du canal : /say <texte>, /reply <ts> <texte>, /edit <ts> <texte>, /delete <ts>, /react <emoji> <ts>.\n" +
+	"Type a Slack command (/campaign help, /glossary help, /chorus help), a button number, /as <user>, /in #channel, /home or /quit.\n" +
+	"Channel messages: /say <text>, /reply <ts> <text>, /edit <ts> <text>, /delete <ts>, /react <emoji> <ts>."
+
+// converse plays a conversation event in the current channel, as if the acting user wrote,
+// edited, deleted or reacted to a message in Slack, and shows what Chorus posts in answer.
+func (c *Console) converse(ctx context.Context, word, rest string) {
+	req := c.request("", "")
+	first, after, _ := strings.Cut(rest, " ")
+	after = strings.TrimSpace(after)
+	ok := map[string]bool{
+		"/say": rest != "", "/reply": first != "" && after != "", "/edit": first != "" && after != "",
+		"/delete": first != "", "/react": first != "" && after != "",
+	}[word]
+	if !ok {
+		c.printf("%s\n", consoleHelp)
+		return
+	}
+	if word == "/react" {
+		for _, p := range c.h.Reaction(ctx, commands.ReactionEvent{
+			Workspace: req.Workspace, Channel: req.Channel, User: req.User,
+			Reaction: strings.Trim(first, ":"), ItemUser: c.author(after), TS: after,
+		}) {
+			c.Deliver(p)
+		}
+		return
+	}
+	ev := commands.MessageEvent{Workspace: req.Workspace, Channel: req.Channel, User: req.User}
+	switch word {
+	case "/say", "/reply":
+		c.mu.Lock()
+		c.said++
+		ev.TS = fmt.Sprintf("%d.%06d", consoleEpoch+c.said, 0)
+		if c.authors == nil {
+			c.authors = map[string]string{}
+		}
+		c.authors[ev.TS] = req.User
+		c.mu.Unlock()
+		ev.Text = rest
+		if word == "/reply" {
+			ev.ThreadTS, ev.Text = first, after
+		}
+		c.printf("(ts %s)\n", ev.TS)
+	case "/edit":
+		ev.TS, ev.Text, ev.Edited, ev.User = first, after, true, c.author(first)
+	case "/delete":
+		ev.TS, ev.Deleted, ev.User = first, true, c.author(first)
+	}
+	for _, p := range c.h.Message(ctx, ev) {
+		c.Deliver(p)
+	}
+}
+
+func (c *Console) author(ts string) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.authors[ts]
+}
+
+// consoleEpoch numbers console message timestamps like Slack's (seconds since 1970), in 2027.
+const consoleEpoch = 1_800_000_000
 
 func (c *Console) request(cmd, text string) commands.Request {
 	c.mu.Lock()
@@ -291,9 +358,12 @@ func (c *Console) show(r commands.Reply) {
 
 // Deliver prints a message the bot posts somewhere else (a channel, a direct message).
 func (c *Console) Deliver(p commands.Post) {
-	text, _ := Render(p.Blocks, p.Text)
+	text, buttons := Render(p.Blocks, p.Text)
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if len(buttons) > 0 {
+		c.buttons = buttons // a reminder's or approval card's buttons are clicked like a reply's
+	}
 	fmt.Fprintf(c.out, "→ %s\n%s", destination(p.Channel), indent(text))
 }
 
