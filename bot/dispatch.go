@@ -340,6 +340,10 @@ func (d *Dispatcher) shortcut(ctx context.Context, cb slack.InteractionCallback,
 	if a.Value == "" {
 		a.Value = cb.Message.Timestamp
 	}
+	a.Message = &commands.MessageEvent{
+		Workspace: src.team, Channel: cb.Channel.ID, User: cb.Message.User, TS: a.Value,
+		ThreadTS: cb.Message.ThreadTimestamp, Text: cb.Message.Text,
+	}
 	d.spawn(ctx, func(ctx context.Context) {
 		req := d.request(ctx, src)
 		reply, ok := d.call(ctx, "shortcut "+a.ActionID, func() commands.Reply { return d.h.Action(ctx, req, a) })

@@ -120,10 +120,12 @@ type Option struct {
 	Value string
 }
 
-// Action is a button click.
+// Action is a button click, or a message shortcut (ActionID is then the shortcut's callback id,
+// Value the message's timestamp and Message the message it was used on).
 type Action struct {
 	ActionID string
 	Value    string
+	Message  *MessageEvent
 }
 
 // Submission is a modal's submitted values by input id. Multi-valued inputs (users) are joined
