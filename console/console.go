@@ -348,7 +348,10 @@ func (c *Console) fill(m *commands.Modal, errs map[string]string, more <-chan st
 func (c *Console) show(r commands.Reply) {
 	text, buttons := Render(r.Blocks, r.Text)
 	c.mu.Lock()
-	c.buttons = buttons
+	if len(buttons) > 0 {
+		// A reply without buttons leaves the earlier ones clickable, as in Slack.
+		c.buttons = buttons
+	}
 	fmt.Fprint(c.out, text)
 	c.mu.Unlock()
 	for _, p := range r.Posts {

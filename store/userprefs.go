@@ -17,7 +17,7 @@ import (
 // no concurrent edit to lose.
 const collUserPrefs = "user_prefs"
 
-// userPrefsDoc is {_id: workspace+"/"+user, workspace, user, lang, at}.
+// userPrefsDoc is {_id: idOf(workspace, user), workspace, user, lang, at}.
 type userPrefsDoc struct {
 	ID        string    `bson:"_id"`
 	Workspace string    `bson:"workspace"`
@@ -33,7 +33,7 @@ func (s *Store) UserLang(ctx context.Context, workspace, user string) (chorus.La
 		return "", err
 	}
 	var d userPrefsDoc
-	err := s.db.Collection(collUserPrefs).FindOne(ctx, bson.D{{Key: "_id", Value: workspace + "/" + user}}).Decode(&d)
+	err := s.db.Collection(collUserPrefs).FindOne(ctx, bson.D{{Key: "_id", Value: idOf(workspace, user)}}).Decode(&d)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return "", fmt.Errorf("language of %s: %w", user, chorus.ErrNotFound)
 	}
@@ -52,7 +52,7 @@ func (s *Store) SetUserLang(ctx context.Context, workspace, user string, lang ch
 	if err := checkIdentity("user", workspace, user); err != nil {
 		return err
 	}
-	d := userPrefsDoc{ID: workspace + "/" + user, Workspace: workspace, User: user, Lang: string(lang), At: s.clock()}
+	d := userPrefsDoc{ID: idOf(workspace, user), Workspace: workspace, User: user, Lang: string(lang), At: s.clock()}
 	unlock := s.lock()
 	defer unlock()
 	_, err := s.db.Collection(collUserPrefs).ReplaceOne(ctx, bson.D{{Key: "_id", Value: d.ID}}, d, options.Replace().SetUpsert(true))
