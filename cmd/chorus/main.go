@@ -60,6 +60,9 @@ type environment struct {
 	getenv         func(string) string
 	now            func() time.Time
 	interactive    bool
+	// wrapStore, when set, stands between commands and the store: the load benchmark slows
+	// the store down with it to show that acks do not wait for it.
+	wrapStore func(commands.Store) commands.Store
 }
 
 const usage = `Chorus — one message, every channel.
@@ -197,7 +200,11 @@ func newApp(ctx context.Context, env environment, file string) (*app, error) {
 		}
 	})
 	logger.Debug("config", "config", cfg)
-	svc := commands.New(st, logger, env.now, commands.Options{TimeZone: cfg.TimeZone, Lang: cfg.Lang, Leads: cfg.Leads})
+	var cst commands.Store = st
+	if env.wrapStore != nil {
+		cst = env.wrapStore(st)
+	}
+	svc := commands.New(cst, logger, env.now, commands.Options{TimeZone: cfg.TimeZone, Lang: cfg.Lang, Leads: cfg.Leads})
 	return &app{cfg: cfg, log: logger, store: st, commands: svc, close: closeAll}, nil
 }
 

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/chorus-hq/chorus/bot"
+	"github.com/chorus-hq/chorus/commands"
 	"github.com/chorus-hq/chorus/internal/slackfake"
 )
 
@@ -146,18 +147,30 @@ func TestDemo(t *testing.T) {
 	}
 }
 
-// TestServeHTTP runs chorus serve in HTTP mode against a fake Slack and talks to it as Slack
-// does: signed slash commands, a replayed event, a forged request, and the probes.
-func TestServeHTTP(t *testing.T) {
+// testServer is a running chorus serve in HTTP mode, wired by serve as in production, against a
+// fake Slack.
+type testServer struct {
+	base   string // http://127.0.0.1:port
+	fake   *slackfake.Server
+	app    *app
+	logs   *lockedBuffer
+	secret string
+	stop   func()
+}
+
+const testSecret = "8f742231b10e8888abcd99yyyzzz85a5"
+
+func startServer(t testing.TB, wrap func(commands.Store) commands.Store) *testServer {
+	t.Helper()
 	fake := slackfake.New(slackfake.Options{Users: map[string]slackfake.User{"U0LEA": {Locale: "fr-FR", Admin: true}, "U0SAM": {Locale: "en-US"}}})
 	t.Cleanup(fake.Close)
-	const secret = "8f742231b10e8888abcd99yyyzzz85a5"
 	env, _ := testEnv(t, map[string]string{
-		"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": secret, "SLACK_API_URL": fake.APIURL(),
+		"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": testSecret, "SLACK_API_URL": fake.APIURL(),
 		"CHORUS_HTTP_ADDR": "127.0.0.1:0", "CHORUS_LOG_LEVEL": "debug",
 	}, "")
 	logs := &lockedBuffer{}
 	env.stderr = logs
+	env.wrapStore = wrap
 	ctx, cancel := context.WithCancel(context.Background())
 	a, err := newApp(ctx, env, "")
 	if err != nil {
@@ -177,37 +190,55 @@ func TestServeHTTP(t *testing.T) {
 		})
 	}
 	t.Cleanup(stop)
-	var base string
 	select {
 	case addr := <-listening:
-		base = "http://" + addr
+		return &testServer{base: "http://" + addr, fake: fake, app: a, logs: logs, secret: testSecret, stop: stop}
 	case err := <-done:
 		done <- nil // let the cleanup's stop return
 		t.Fatalf("serve stopped: %v", err)
+		return nil
 	}
+}
+
+// post sends body to /slack/events signed at ts, or with sign as the signature when not "".
+func (s *testServer) post(t testing.TB, client *http.Client, contentType, body string, ts time.Time, sign string) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, s.base+"/slack/events", strings.NewReader(body))
+	req.Header.Set("Content-Type", contentType)
+	stamp := strconv.FormatInt(ts.Unix(), 10)
+	req.Header.Set("X-Slack-Request-Timestamp", stamp)
+	if sign == "" {
+		sign = bot.Sign(s.secret, stamp, []byte(body))
+	}
+	req.Header.Set("X-Slack-Signature", sign)
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp
+}
+
+// slashForm is a slash command as Slack posts it.
+func (s *testServer) slashForm(user, text, respond string) string {
+	return url.Values{"command": {"/campaign"}, "text": {text}, "team_id": {"T0CHORUS"}, "user_id": {user},
+		"channel_id": {"C0GENERAL"}, "response_url": {s.fake.ResponseURL(respond)}, "trigger_id": {"13345224609.738474920.8088930838d88f008e0"}}.Encode()
+}
+
+// TestServeHTTP runs chorus serve in HTTP mode against a fake Slack and talks to it as Slack
+// does: signed slash commands, a replayed event, a forged request, and the probes.
+func TestServeHTTP(t *testing.T) {
+	srv := startServer(t, nil)
+	fake, base, secret, logs := srv.fake, srv.base, srv.secret, srv.logs
 
 	post := func(t *testing.T, contentType, body string, ts time.Time, sign string) *http.Response {
 		t.Helper()
-		req, _ := http.NewRequest(http.MethodPost, base+"/slack/events", strings.NewReader(body))
-		req.Header.Set("Content-Type", contentType)
-		stamp := strconv.FormatInt(ts.Unix(), 10)
-		req.Header.Set("X-Slack-Request-Timestamp", stamp)
-		if sign == "" {
-			sign = bot.Sign(secret, stamp, []byte(body))
-		}
-		req.Header.Set("X-Slack-Signature", sign)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp
+		return srv.post(t, http.DefaultClient, contentType, body, ts, sign)
 	}
 	slash := func(t *testing.T, user, text, respond string) {
 		t.Helper()
-		form := url.Values{"command": {"/campaign"}, "text": {text}, "team_id": {"T0CHORUS"}, "user_id": {user},
-			"channel_id": {"C0GENERAL"}, "response_url": {fake.ResponseURL(respond)}, "trigger_id": {"13345224609.738474920.8088930838d88f008e0"}}
-		if resp := post(t, "application/x-www-form-urlencoded", form.Encode(), time.Now(), ""); resp.StatusCode != http.StatusOK {
+		if resp := post(t, "application/x-www-form-urlencoded", srv.slashForm(user, text, respond), time.Now(), ""); resp.StatusCode != http.StatusOK {
 			t.Fatalf("slash command %q: status %d", text, resp.StatusCode)
 		}
 	}
@@ -276,7 +307,7 @@ func TestServeHTTP(t *testing.T) {
 			t.Errorf("GET %s = %d %q", path, resp.StatusCode, b)
 		}
 	}
-	stop()
+	srv.stop()
 	if logs := logs.String(); strings.Contains(logs, "xoxb-test") || strings.Contains(logs, secret) || !strings.Contains(logs, "chorus serving") {
 		t.Errorf("debug logs leak a secret or miss the start line:\n%s", logs)
 	}

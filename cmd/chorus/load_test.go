@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/commands"
+)
+
+// loadClients is how many Slack requests are in flight at once in the load benchmarks.
+const loadClients = 200
+
+// BenchmarkAckLoad measures how fast chorus serve acknowledges signed /campaign list and
+// /campaign show requests from 200 concurrent clients, the whole wiring included (signature check,
+// parsing, scheduling the work), on the embedded store. Slack gives an app 3 s; the target is a
+// p99 under 100 ms.
+//
+//	go test ./cmd/chorus -run '^$' -bench AckLoad -benchtime 4000x
+func BenchmarkAckLoad(b *testing.B) { benchAck(b, 0) }
+
+// BenchmarkAckLoadSlowStore is BenchmarkAckLoad with every store read slowed down by 5 s: acks
+// must not wait for the store.
+func BenchmarkAckLoadSlowStore(b *testing.B) { benchAck(b, 5*time.Second) }
+
+func benchAck(b *testing.B, delay time.Duration) {
+	var wrap func(commands.Store) commands.Store
+	if delay > 0 {
+		wrap = func(st commands.Store) commands.Store { return slowStore{Store: st, delay: delay} }
+	}
+	srv := startServer(b, wrap)
+	ctx := context.Background()
+	for i := range 20 {
+		c := chorus.Campaign{WorkspaceID: "T0CHORUS", Slug: fmt.Sprintf("campagne-%02d", i), Name: fmt.Sprintf("Campagne %d", i),
+			Leads: []string{"U0LEA"}, TimeZone: chorus.DefaultTimeZone, Status: chorus.StatusActive, CreatedBy: "U0LEA", Lang: chorus.French}
+		if _, err := srv.app.store.CreateCampaign(ctx, c); err != nil {
+			b.Fatal(err)
+		}
+	}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: loadClients, MaxConnsPerHost: loadClients}}
+	bodies := make([]string, 40)
+	for i := range bodies {
+		text := "list"
+		if i%2 == 1 {
+			text = fmt.Sprintf("show campagne-%02d", i/2)
+		}
+		bodies[i] = srv.slashForm(fmt.Sprintf("U0USER%02d", i%20), text, fmt.Sprint(i))
+	}
+	latencies := make([]time.Duration, b.N)
+	var next atomic.Int64
+	var failed atomic.Int64
+	var wg sync.WaitGroup
+	b.ResetTimer()
+	start := time.Now()
+	for range loadClients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= b.N {
+					return
+				}
+				t0 := time.Now()
+				resp := srv.post(b, client, "application/x-www-form-urlencoded", bodies[i%len(bodies)], t0, "")
+				latencies[i] = time.Since(t0)
+				if resp.StatusCode != http.StatusOK {
+					failed.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	b.StopTimer()
+	if n := failed.Load(); n > 0 {
+		b.Fatalf("%d of %d requests were not acknowledged with 200", n, b.N)
+	}
+	slices.Sort(latencies)
+	pct := func(p float64) float64 {
+		return float64(latencies[min(len(latencies)-1, int(p*float64(len(latencies))))].Microseconds()) / 1000
+	}
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+	b.ReportMetric(float64(latencies[len(latencies)-1].Microseconds())/1000, "max-ms")
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "req/s")
+}
+
+// slowStore delays the reads every command starts with, as an overloaded or distant MongoDB would.
+type slowStore struct {
+	commands.Store
+	delay time.Duration
+}
+
+func (s slowStore) wait(ctx context.Context) error {
+	t := time.NewTimer(s.delay)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (s slowStore) Workspace(ctx context.Context, id string) (chorus.Workspace, error) {
+	if err := s.wait(ctx); err != nil {
+		return chorus.Workspace{}, err
+	}
+	return s.Store.Workspace(ctx, id)
+}
+
+func (s slowStore) Campaigns(ctx context.Context, workspace string) ([]chorus.Campaign, error) {
+	if err := s.wait(ctx); err != nil {
+		return nil, err
+	}
+	return s.Store.Campaigns(ctx, workspace)
+}
