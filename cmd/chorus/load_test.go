@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -121,4 +122,20 @@ func (s slowStore) Campaigns(ctx context.Context, workspace string) ([]chorus.Ca
 		return nil, err
 	}
 	return s.Store.Campaigns(ctx, workspace)
+}
+
+// BenchmarkConsoleColdStart measures a whole `chorus console` session on an existing data
+// directory: embedded server start, store open (schema check, indexes), one command answered,
+// and shutdown. The README's target is under 1 s to the first prompt.
+func BenchmarkConsoleColdStart(b *testing.B) {
+	vars := map[string]string{"CHORUS_DATA_DIR": b.TempDir()}
+	env, _ := testEnv(b, vars, "/campaign create ete-literie \"Soldes d'été literie\"\n")
+	runLines(b, env, "console")
+	b.ResetTimer()
+	for range b.N {
+		env, _ := testEnv(b, vars, "/campaign list\n")
+		if out := runLines(b, env, "console"); !strings.Contains(out, "ete-literie") {
+			b.Fatalf("the campaign is gone:\n%s", out)
+		}
+	}
 }

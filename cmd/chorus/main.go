@@ -34,6 +34,7 @@ import (
 	"github.com/chorus-hq/chorus/console"
 	"github.com/chorus-hq/chorus/store"
 	"github.com/chorus-hq/chorus/store/embedded"
+	"golang.org/x/term"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -297,7 +298,6 @@ func runHealthcheck(ctx context.Context, env environment, args []string) error {
 	return nil
 }
 
-func isTerminal(f *os.File) bool {
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
+// isTerminal reports whether a person types on f. /dev/null is a character device too, so the
+// mode bits are not enough.
+func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
