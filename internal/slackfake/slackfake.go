@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -39,6 +40,8 @@ type Options struct {
 	Clock func() time.Time
 	// Users are the users.info answers by user id; unknown users are French, not admins.
 	Users map[string]User
+	// OnCall, when set, sees each recorded call (the command-line fake prints them).
+	OnCall func(Call)
 }
 
 // User is what users.info tells about a person.
@@ -62,12 +65,28 @@ type Server struct {
 
 // New starts a fake Slack on a loopback port. Close it when done.
 func New(opts Options) *Server {
+	s, err := Listen("127.0.0.1:0", opts)
+	if err != nil {
+		panic(fmt.Sprintf("slackfake: %v", err)) // as httptest.NewServer does
+	}
+	return s
+}
+
+// Listen starts a fake Slack on addr. Close it when done.
+func Listen(addr string, opts Options) (*Server, error) {
 	if opts.Clock == nil {
 		opts.Clock = time.Now
 	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{opts: opts, lastPost: map[string]time.Time{}, notify: make(chan struct{})}
-	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
-	return s
+	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	s.Server.Listener.Close()
+	s.Server.Listener = ln
+	s.Server.Start()
+	return s, nil
 }
 
 // APIURL is the Web API base URL to give bot (SLACK_API_URL), ending in "/".
@@ -179,6 +198,9 @@ func (s *Server) answer(c Call) (any, int, int) {
 		s.lastPost[ch] = c.At
 	}
 	s.calls = append(s.calls, c)
+	if s.opts.OnCall != nil {
+		s.opts.OnCall(c)
+	}
 	ok := func(extra map[string]any) map[string]any {
 		m := map[string]any{"ok": true}
 		for k, v := range extra {
