@@ -38,36 +38,16 @@ type Claimer interface {
 	Claim(ctx context.Context, kind, id, owner string) (bool, error)
 }
 
-// MessageEvent is a message posted, edited or deleted in a conversation the bot is in.
-type MessageEvent struct {
-	Workspace string
-	Channel   string
-	User      string
-	TS        string // the message's timestamp (for a deletion, the deleted message's)
-	ThreadTS  string // the thread's parent timestamp, "" outside threads
-	Text      string // the new text; "" for a deletion
-	Edited    bool
-	Deleted   bool
-}
-
-// MessageHandler receives channel messages, for drift checks and minutes. Optional.
+// MessageHandler receives channel messages, for drift checks and minutes, and returns what to
+// post in answer. Optional; commands.Service implements it.
 type MessageHandler interface {
-	Messages(ctx context.Context, ev MessageEvent)
+	Message(ctx context.Context, ev commands.MessageEvent) []commands.Post
 }
 
-// ReactionEvent is an emoji reaction added to a message.
-type ReactionEvent struct {
-	Workspace string
-	Channel   string
-	User      string // who reacted
-	Reaction  string // emoji name without colons
-	ItemUser  string // author of the message reacted to
-	TS        string // timestamp of the message reacted to
-}
-
-// ReactionHandler receives reactions. Optional.
+// ReactionHandler receives reactions and returns what to post in answer. Optional;
+// commands.Service implements it.
 type ReactionHandler interface {
-	Reactions(ctx context.Context, ev ReactionEvent)
+	Reaction(ctx context.Context, ev commands.ReactionEvent) []commands.Post
 }
 
 // Options configures a Dispatcher. Handler, Client and Claimer are required.
@@ -529,6 +509,16 @@ func (d *Dispatcher) respond(ctx context.Context, src source, reply commands.Rep
 	return err
 }
 
+// post sends what a message or reaction handler answered. Nobody asked, so a failure is only
+// logged.
+func (d *Dispatcher) post(ctx context.Context, posts []commands.Post) {
+	for _, p := range posts {
+		if _, err := d.c.PostMessage(ctx, p.Channel, p.Thread, p.Text, p.Blocks, nil); err != nil {
+			d.log.WarnContext(ctx, "cannot post an answer to an event", "channel", p.Channel, "err", err)
+		}
+	}
+}
+
 // notify tells the requester something went wrong, in their language.
 func (d *Dispatcher) notify(ctx context.Context, src source, lang chorus.Lang, key string, args ...any) {
 	if lang == "" && src.user != "" {
@@ -569,12 +559,12 @@ func (d *Dispatcher) event(ctx context.Context, ev slackevents.EventsAPIEvent, r
 	case *slackevents.MessageEvent:
 		m, keep := d.messageEvent(team, e)
 		if keep && d.msgs != nil {
-			job = func(ctx context.Context) { d.msgs.Messages(ctx, m) }
+			job = func(ctx context.Context) { d.post(ctx, d.msgs.Message(ctx, m)) }
 		}
 	case *slackevents.ReactionAddedEvent:
 		if d.reacts != nil && e.User != d.self.UserID {
-			r := ReactionEvent{Workspace: team, Channel: e.Item.Channel, User: e.User, Reaction: e.Reaction, ItemUser: e.ItemUser, TS: e.Item.Timestamp}
-			job = func(ctx context.Context) { d.reacts.Reactions(ctx, r) }
+			r := commands.ReactionEvent{Workspace: team, Channel: e.Item.Channel, User: e.User, Reaction: e.Reaction, ItemUser: e.ItemUser, TS: e.Item.Timestamp}
+			job = func(ctx context.Context) { d.post(ctx, d.reacts.Reaction(ctx, r)) }
 		}
 	case *slackevents.AppHomeOpenedEvent:
 		if e.Tab == "" || e.Tab == "home" {
@@ -606,8 +596,8 @@ func (d *Dispatcher) event(ctx context.Context, ev slackevents.EventsAPIEvent, r
 }
 
 // messageEvent decides whether a message event is worth passing on, and flattens it.
-func (d *Dispatcher) messageEvent(team string, e *slackevents.MessageEvent) (MessageEvent, bool) {
-	m := MessageEvent{Workspace: team, Channel: e.Channel, User: e.User, TS: e.TimeStamp, ThreadTS: e.ThreadTimeStamp, Text: e.Text}
+func (d *Dispatcher) messageEvent(team string, e *slackevents.MessageEvent) (commands.MessageEvent, bool) {
+	m := commands.MessageEvent{Workspace: team, Channel: e.Channel, User: e.User, TS: e.TimeStamp, ThreadTS: e.ThreadTimeStamp, Text: e.Text}
 	botID := e.BotID
 	switch e.SubType {
 	case "", "thread_broadcast", "file_share", "me_message", "bot_message":

@@ -362,9 +362,14 @@ func TestRetriedEventHandledOnce(t *testing.T) {
 	}
 	r.wait(t)
 	got := r.sink.gotMessages()
-	want := MessageEvent{Workspace: "T111", Channel: "C111", User: "W111", TS: "1596183880.004200", Text: "Hello World!"}
+	want := commands.MessageEvent{Workspace: "T111", Channel: "C111", User: "W111", TS: "1596183880.004200", Text: "Hello World!"}
 	if len(got) != 1 || got[0] != want {
 		t.Errorf("messages = %+v, want once %+v", got, want)
+	}
+	// The handler's answer is posted once, in the message's thread.
+	posts := r.slack.callsTo("chat.postMessage")
+	if len(posts) != 1 || posts[0].Form.Get("thread_ts") != want.TS || posts[0].Form.Get("channel") != "C111" {
+		t.Errorf("answers posted = %+v, want one in thread %s", posts, want.TS)
 	}
 	if d := r.d.Metrics().Snapshot().Duplicates; d != 1 {
 		t.Errorf("duplicates = %d, want 1", d)
@@ -376,19 +381,19 @@ func TestMessageFiltering(t *testing.T) {
 		name      string
 		allowBots bool
 		edit      func(ev map[string]any)
-		want      *MessageEvent
+		want      *commands.MessageEvent
 	}{
-		{"plain message", false, nil, &MessageEvent{Workspace: "T111", Channel: "C111", User: "W111", TS: "1596183880.004200", Text: "Hello World!"}},
+		{"plain message", false, nil, &commands.MessageEvent{Workspace: "T111", Channel: "C111", User: "W111", TS: "1596183880.004200", Text: "Hello World!"}},
 		{"own message by user id", false, func(ev map[string]any) { ev["user"] = "UBOT" }, nil},
 		{"own message by bot id", true, func(ev map[string]any) { ev["bot_id"] = "BBOT" }, nil},
 		{"other bot ignored", false, func(ev map[string]any) { ev["subtype"] = "bot_message"; ev["bot_id"] = "B999"; delete(ev, "user") }, nil},
-		{"other bot allowed", true, func(ev map[string]any) { ev["bot_id"] = "B999" }, &MessageEvent{Workspace: "T111", Channel: "C111", User: "W111", TS: "1596183880.004200", Text: "Hello World!"}},
+		{"other bot allowed", true, func(ev map[string]any) { ev["bot_id"] = "B999" }, &commands.MessageEvent{Workspace: "T111", Channel: "C111", User: "W111", TS: "1596183880.004200", Text: "Hello World!"}},
 		{"channel join ignored", false, func(ev map[string]any) { ev["subtype"] = "channel_join" }, nil},
 		{"edit", false, func(ev map[string]any) {
 			ev["subtype"] = "message_changed"
 			ev["message"] = map[string]any{"type": "message", "user": "W111", "text": "Hello World, edited", "ts": "1596183880.004200"}
 			ev["previous_message"] = map[string]any{"type": "message", "user": "W111", "text": "Hello World!", "ts": "1596183880.004200"}
-		}, &MessageEvent{Workspace: "T111", Channel: "C111", User: "W111", TS: "1596183880.004200", Text: "Hello World, edited", Edited: true}},
+		}, &commands.MessageEvent{Workspace: "T111", Channel: "C111", User: "W111", TS: "1596183880.004200", Text: "Hello World, edited", Edited: true}},
 		{"unfurl is not an edit", false, func(ev map[string]any) {
 			ev["subtype"] = "message_changed"
 			ev["message"] = map[string]any{"type": "message", "user": "W111", "text": "Hello World!", "ts": "1596183880.004200"}
@@ -399,7 +404,7 @@ func TestMessageFiltering(t *testing.T) {
 			ev["deleted_ts"] = "1596183880.004200"
 			ev["ts"] = "1596183899.000100"
 			ev["previous_message"] = map[string]any{"type": "message", "user": "W111", "text": "Hello World!", "ts": "1596183880.004200"}
-		}, &MessageEvent{Workspace: "T111", Channel: "C111", User: "W111", TS: "1596183880.004200", Deleted: true}},
+		}, &commands.MessageEvent{Workspace: "T111", Channel: "C111", User: "W111", TS: "1596183880.004200", Deleted: true}},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

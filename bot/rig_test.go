@@ -110,26 +110,29 @@ func (c *memClaimer) Claim(_ context.Context, kind, id, owner string) (bool, err
 // messageSink records message and reaction events.
 type messageSink struct {
 	mu        sync.Mutex
-	messages  []MessageEvent
-	reactions []ReactionEvent
+	messages  []commands.MessageEvent
+	reactions []commands.ReactionEvent
 }
 
-func (s *messageSink) Messages(_ context.Context, ev MessageEvent) {
+func (s *messageSink) Message(_ context.Context, ev commands.MessageEvent) []commands.Post {
 	s.mu.Lock()
 	s.messages = append(s.messages, ev)
 	s.mu.Unlock()
+	// Answer in the message's thread, as drift checks and minutes do.
+	return []commands.Post{{Channel: ev.Channel, Thread: ev.TS, Text: "noted"}}
 }
 
-func (s *messageSink) Reactions(_ context.Context, ev ReactionEvent) {
+func (s *messageSink) Reaction(_ context.Context, ev commands.ReactionEvent) []commands.Post {
 	s.mu.Lock()
 	s.reactions = append(s.reactions, ev)
 	s.mu.Unlock()
+	return nil
 }
 
-func (s *messageSink) gotMessages() []MessageEvent {
+func (s *messageSink) gotMessages() []commands.MessageEvent {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]MessageEvent(nil), s.messages...)
+	return append([]commands.MessageEvent(nil), s.messages...)
 }
 
 // rig is a Dispatcher wired to a fake Slack, a fake Handler and a frozen clock.

@@ -56,11 +56,10 @@ func serve(ctx context.Context, env environment, a *app, listening chan<- string
 	if err != nil {
 		return fmt.Errorf("serve: check the bot token with auth.test: %w", err)
 	}
-	events := slackEvents{svc: a.commands, client: client, log: a.log}
 	d, err := bot.NewDispatcher(bot.Options{
 		Handler:       a.commands,
-		Messages:      events,
-		Reactions:     events,
+		Messages:      a.commands,
+		Reactions:     a.commands,
 		Client:        client,
 		Claimer:       a.store,
 		Logger:        a.log,
