@@ -331,7 +331,7 @@ func TestLanguage(t *testing.T) {
 	mustSay(t, e.doLang(t, "sami", chorus.English, "/campaign list"), "No campaign yet")
 	mustSay(t, e.do(t, "sami", "/campaign list"), "Aucune campagne")
 	// A language chosen with /chorus lang wins over both.
-	mustSay(t, e.do(t, "sami", "/chorus lang en"), "Chorus will now answer you in en")
+	mustSay(t, e.do(t, "sami", "/chorus lang en"), "Chorus will now answer you in English")
 	mustSay(t, e.do(t, "sami", "/campaign list"), "No campaign yet")
 	// The workspace default changes for everyone else.
 	mustSay(t, e.do(t, "lea", "/chorus settings lang en"), "Settings saved")

@@ -27,7 +27,7 @@ func (c *call) chorus(ctx context.Context, args []string) (Reply, error) {
 			return Reply{}, fmt.Errorf("set language of %s: %w", c.req.User, err)
 		}
 		c.lang = l
-		return notice("✅ " + c.t("settings.user_lang", string(l))), nil
+		return notice("✅ " + c.t("settings.user_lang", c.t("lang.name."+string(l)))), nil
 	case "settings":
 		if len(args) == 1 {
 			return c.settingsCard(), nil
@@ -40,7 +40,7 @@ func (c *call) chorus(ctx context.Context, args []string) (Reply, error) {
 
 func (c *call) settingsCard() Reply {
 	kinds := strings.Join(append(slices.Clone(chorus.BuiltinKinds), c.ws.CustomKinds...), ", ")
-	text := c.t("settings.card", string(c.ws.Lang), c.ws.TimeZone, c.mentions(c.ws.Leads), kinds)
+	text := c.t("settings.card", c.t("lang.name."+string(c.ws.Lang)), c.ws.TimeZone, c.mentions(c.ws.Leads), kinds)
 	return Reply{Text: text, Blocks: []Block{{Kind: Header, Text: c.t("settings.title")}, {Kind: Section, Text: text}}}
 }
 
