@@ -140,3 +140,67 @@ func keys(m map[string]json.RawMessage) []string {
 	}
 	return out
 }
+
+// TestSocketModeReconnects: when the WebSocket dies (Slack restarts a server, a proxy cuts it),
+// Chorus opens a new connection and keeps serving.
+func TestSocketModeReconnects(t *testing.T) {
+	r := newRig(t)
+	r.h.command = func(ctx context.Context, req commands.Request) commands.Reply {
+		return commands.Reply{Text: "still here"}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- RunSocketMode(ctx, r.d, SocketOptions{AppToken: "xapp-test", PingInterval: time.Minute})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-done:
+		case <-failsafe():
+			t.Error("RunSocketMode did not stop")
+		}
+	})
+	hello := []byte(`{"type":"hello","num_connections":1,"debug_info":{"host":"fake"},"connection_info":{"app_id":"A111"}}`)
+	var first *websocket.Conn
+	select {
+	case first = <-r.slack.conns:
+	case <-failsafe():
+		t.Fatal("Socket Mode never connected")
+	}
+	if err := first.WriteMessage(websocket.TextMessage, hello); err != nil {
+		t.Fatal(err)
+	}
+	first.Close() // the connection dies without a goodbye
+
+	var second *websocket.Conn
+	select {
+	case second = <-r.slack.conns:
+	case <-failsafe():
+		t.Fatal("Socket Mode did not reconnect after the connection died")
+	}
+	defer second.Close()
+	if err := second.SetReadDeadline(time.Now().Add(10 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	cmd, _ := json.Marshal(map[string]string{"command": "/campaign", "text": "list", "team_id": "T111", "user_id": "W111",
+		"channel_id": "C111", "response_url": r.slack.responseURL("again")})
+	for _, f := range [][]byte{hello, envelope(t, "env-after", "slash_commands", 0, cmd)} {
+		if err := second.WriteMessage(websocket.TextMessage, f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var ack struct {
+		EnvelopeID string `json:"envelope_id"`
+	}
+	if err := second.ReadJSON(&ack); err != nil || ack.EnvelopeID != "env-after" {
+		t.Fatalf("ack on the new connection = %+v, %v", ack, err)
+	}
+	if opens := r.slack.callsTo("apps.connections.open"); len(opens) < 2 {
+		t.Errorf("apps.connections.open called %d times, want a new URL for the new connection", len(opens))
+	}
+	r.wait(t)
+	if calls := r.slack.callsTo("response_url"); len(calls) != 1 || calls[0].JSON["text"] != "still here" {
+		t.Errorf("reply after reconnecting = %+v", calls)
+	}
+}
