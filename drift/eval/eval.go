@@ -273,6 +273,10 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	dir := fs.String("set", "", "directory of the labelled set (campaigns.json, cases.jsonl)")
 	asJSON := fs.Bool("json", false, "print a JSON summary as the last line")
 	bench := fs.Duration("bench-time", time.Second, "minimum time spent measuring checks per second")
+	var gate Gate
+	fs.Float64Var(&gate.MinF1, "min-f1", 0, "fail when the overall drift F1 is below this")
+	fs.Float64Var(&gate.MaxFalseFlags, "max-false-flags", 1, "fail when the false-flag rate is above this")
+	fs.Float64Var(&gate.MinKindRecall, "min-kind-recall", 0, "fail when any kind's recall is below this")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("drift eval: %w", err)
 	}
@@ -295,7 +299,35 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("drift eval: %w", err)
 		}
 	}
+	if failed := gate.Check(rep); len(failed) > 0 {
+		return fmt.Errorf("drift eval: below the bar: %s", strings.Join(failed, "; "))
+	}
 	return nil
+}
+
+// Gate is the quality bar CI holds the detector to.
+type Gate struct {
+	MinF1         float64 // overall drift F1
+	MaxFalseFlags float64 // false-flag rate on drift: false cases
+	MinKindRecall float64 // recall of each kind that has labelled cases
+}
+
+// Check returns what in r misses the bar, or nothing.
+func (g Gate) Check(r *Report) []string {
+	var failed []string
+	if r.Overall.F1 < g.MinF1 {
+		failed = append(failed, fmt.Sprintf("F1 %.3f < %.3f", r.Overall.F1, g.MinF1))
+	}
+	if r.FalseFlagRate > g.MaxFalseFlags {
+		failed = append(failed, fmt.Sprintf("false-flag rate %.3f > %.3f", r.FalseFlagRate, g.MaxFalseFlags))
+	}
+	for _, k := range drift.Kinds {
+		s := r.PerKind[string(k)]
+		if s != nil && s.TP+s.FN > 0 && s.Recall < g.MinKindRecall {
+			failed = append(failed, fmt.Sprintf("%s recall %.3f < %.3f", k, s.Recall, g.MinKindRecall))
+		}
+	}
+	return failed
 }
 
 // Print writes the human-readable report.
