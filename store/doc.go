@@ -15,6 +15,11 @@
 //	terms                head per term, _id = workspace/key, key = chorus.TermKey(lang, term)
 //	audit                one document per audit entry
 //	claims               {_id: kind/id, kind, owner, at}: claimed events, occurrences and slots
+//	meeting_versions     every version of a meeting's minutes, unique (workspace, id, version)
+//	meetings             head per meeting, _id = workspace/id; folded = chorus.Fold(title)
+//	meeting_open         {_id: workspace/channel, meeting, at}: the channel's one open meeting
+//	minutes_line_versions every version of a line of minutes, unique (workspace, key, version)
+//	minutes_lines        head per line, key = meeting:message-ts; folded = chorus.Fold(text)
 //
 // Version documents have the deterministic _id head-id/version; id parts are URL-path-escaped so
 // that a "/" inside a glossary term cannot make two identities share an id. Times are stored in

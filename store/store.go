@@ -259,6 +259,8 @@ func (s *Store) createIndexes(ctx context.Context) error {
 		}},
 		{collClaims, []mongo.IndexModel{plain("kind", "at")}},
 	}
+	all = append(all, minutesIndexes()...)
+	all = append(all, submissionIndexes()...)
 	// One index per call: FerretDB v1.24 drops the connection (a server-side panic) when one
 	// createIndexes call names several indexes that exist already, as at every restart.
 	for _, c := range all {

@@ -1,0 +1,197 @@
+package store_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/chorus-hq/chorus"
+)
+
+func TestDigestSchedules(t *testing.T) {
+	ctx := context.Background()
+	s := newEnv(t, true).Store
+	if err := s.InitSchedules(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.InitSchedules(ctx); err != nil { // every start-up calls it again
+		t.Fatalf("second InitSchedules: %v", err)
+	}
+	_, err := s.DigestSchedule(ctx, "T1", "C1")
+	wantErr(t, err, chorus.ErrNotFound)
+	d := chorus.DigestSchedule{WorkspaceID: "T1", Channel: "C1", Spec: "0 9 * * 1", TimeZone: "Europe/Paris", Lang: chorus.French, UpdatedBy: "lea"}
+	v1, err := s.SaveDigestSchedule(ctx, d)
+	wantErr(t, err, nil)
+	if v1.Version != 1 || v1.UpdatedAt.IsZero() {
+		t.Fatalf("first save = %+v", v1)
+	}
+	_, err = s.SaveDigestSchedule(ctx, d) // based on "nothing" again: someone created it first
+	wantErr(t, err, chorus.ErrConflict)
+	v1.Spec, v1.Lead = "30 8 * * 1-5", true
+	v2, err := s.SaveDigestSchedule(ctx, v1)
+	wantErr(t, err, nil)
+	_, err = s.SaveDigestSchedule(ctx, v1) // a second edit of version 1 loses
+	wantErr(t, err, chorus.ErrConflict)
+	got, err := s.DigestSchedule(ctx, "T1", "C1")
+	wantErr(t, err, nil)
+	if got.Version != 2 || got.Spec != "30 8 * * 1-5" || !got.Lead || got.TimeZone != "Europe/Paris" || got != v2 {
+		t.Fatalf("read back %+v, saved %+v", got, v2)
+	}
+	other := d
+	other.WorkspaceID, other.Channel = "T2", "#social"
+	if _, err := s.SaveDigestSchedule(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.DigestSchedules(ctx)
+	wantErr(t, err, nil)
+	if len(all) != 2 || all[0].Channel != "C1" || all[1].Channel != "#social" {
+		t.Fatalf("DigestSchedules = %+v", all)
+	}
+}
+
+func TestReminderPolicies(t *testing.T) {
+	ctx := context.Background()
+	s := newEnv(t, true).Store
+	p := chorus.DefaultReminderPolicy("T1")
+	p.Offsets = []time.Duration{48 * time.Hour, 90 * time.Minute}
+	p.UpdatedBy = "lea"
+	saved, err := s.SaveReminderPolicy(ctx, p)
+	wantErr(t, err, nil)
+	camp := chorus.DefaultReminderPolicy("T1")
+	camp.Campaign, camp.Overdue = "ete-literie", false
+	if _, err := s.SaveReminderPolicy(ctx, camp); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.ReminderPolicy(ctx, "T1", "")
+	wantErr(t, err, nil)
+	if !slices.Equal(got.Offsets, p.Offsets) || got.Version != 1 || got.QuietStart != 20*60 || !got.SkipWeekends || got.UpdatedAt != saved.UpdatedAt {
+		t.Fatalf("workspace policy read back %+v", got)
+	}
+	got, err = s.ReminderPolicy(ctx, "T1", "ete-literie")
+	wantErr(t, err, nil)
+	if got.Overdue || got.Campaign != "ete-literie" {
+		t.Fatalf("campaign policy read back %+v", got)
+	}
+	all, err := s.ReminderPolicies(ctx)
+	if err != nil || len(all) != 2 {
+		t.Fatalf("ReminderPolicies = %v, %v", all, err)
+	}
+}
+
+func TestSnoozes(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, true)
+	s := e.Store
+	due := start.Add(72 * time.Hour)
+	z := chorus.Snooze{WorkspaceID: "T1", TaskID: "k7m2qd", Due: due, Until: start.Add(24 * time.Hour), By: "sami"}
+	first, err := s.AddSnooze(ctx, z)
+	wantErr(t, err, nil)
+	if _, err := s.AddSnooze(ctx, z); err != nil { // a double click
+		t.Fatalf("same snooze again: %v", err)
+	}
+	z.Until = start.Add(48 * time.Hour)
+	if _, err := s.AddSnooze(ctx, z); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Snoozes(ctx, start)
+	wantErr(t, err, nil)
+	if len(got) != 2 || !got[0].Due.Equal(due.UTC().Truncate(time.Millisecond)) || got[0] != first {
+		t.Fatalf("Snoozes = %+v; first stored %+v", got, first)
+	}
+	if got, _ := s.Snoozes(ctx, start.Add(36*time.Hour)); len(got) != 1 {
+		t.Fatalf("snoozes ending after 36 h = %d, want 1", len(got))
+	}
+}
+
+func TestOccurrences(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, true)
+	s := e.Store
+	rec := chorus.Occurrence{ID: "r/T1/k7m2qd/1813075200/o1440", Kind: chorus.ReminderOccurrence, WorkspaceID: "T1",
+		TaskID: "k7m2qd", Channel: "sami", TS: "1800000000.000001", ScheduledAt: start, By: "p1"}
+	wantErr(t, s.RecordOccurrence(ctx, rec), nil)
+	wantErr(t, s.RecordOccurrence(ctx, rec), chorus.ErrConflict)
+	got, ok, err := s.Occurrence(ctx, rec.ID)
+	if err != nil || !ok || got.TS != rec.TS || got.Folded || !got.DoneAt.Equal(e.Clock.Now().UTC().Truncate(time.Millisecond)) {
+		t.Fatalf("Occurrence = %+v, %v, %v", got, ok, err)
+	}
+	if _, ok, err := s.Occurrence(ctx, "r/none"); ok || err != nil {
+		t.Fatalf("unknown occurrence: %v, %v", ok, err)
+	}
+	for i, id := range []string{"r/T1/a/1/o1", "r/T1/b/1/o1", "r/T2/c/1/o1"} {
+		e.Clock.Advance(time.Hour)
+		ws := "T1"
+		if i == 2 {
+			ws = "T2"
+		}
+		wantErr(t, s.RecordOccurrence(ctx, chorus.Occurrence{ID: id, Kind: chorus.ReminderOccurrence, WorkspaceID: ws, Folded: true, ScheduledAt: start}), nil)
+	}
+	folded, err := s.FoldedOccurrences(ctx, "T1", start.Add(90*time.Minute), start.Add(10*time.Hour))
+	wantErr(t, err, nil)
+	if len(folded) != 1 || folded[0].ID != "r/T1/b/1/o1" {
+		t.Fatalf("FoldedOccurrences = %+v, want only b (a is before the window, c another workspace)", folded)
+	}
+	n, err := s.SweepOccurrences(ctx, start.Add(150*time.Minute))
+	if err != nil || n != 3 {
+		t.Fatalf("SweepOccurrences = %d, %v; want 3 (rec, a, b)", n, err)
+	}
+	if _, ok, _ := s.Occurrence(ctx, "r/T2/c/1/o1"); !ok {
+		t.Fatal("the sweep removed a recent record")
+	}
+}
+
+func TestClaimInfoAndLastClaim(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, true)
+	s := e.Store
+	if _, ok, err := s.LastClaim(ctx, "alive"); ok || err != nil {
+		t.Fatalf("LastClaim on nothing = %v, %v", ok, err)
+	}
+	for _, h := range []string{"h1", "h2"} {
+		if won, err := s.Claim(ctx, "alive", h, "p1"); !won || err != nil {
+			t.Fatal(won, err)
+		}
+		e.Clock.Advance(time.Hour)
+	}
+	last, ok, err := s.LastClaim(ctx, "alive")
+	if err != nil || !ok || !last.Equal(start.Add(time.Hour).UTC().Truncate(time.Millisecond)) {
+		t.Fatalf("LastClaim = %v, %v, %v", last, ok, err)
+	}
+	owner, at, ok, err := s.ClaimInfo(ctx, "alive", "h1")
+	if err != nil || !ok || owner != "p1" || !at.Equal(start.UTC().Truncate(time.Millisecond)) {
+		t.Fatalf("ClaimInfo = %s, %v, %v, %v", owner, at, ok, err)
+	}
+	if _, _, ok, err := s.ClaimInfo(ctx, "alive", "h9"); ok || err != nil {
+		t.Fatalf("ClaimInfo of nothing = %v, %v", ok, err)
+	}
+}
+
+func TestOpenTasks(t *testing.T) {
+	ctx := context.Background()
+	s := newEnv(t, true).Store
+	for _, ws := range []string{"T1", "T2"} {
+		for range 2 {
+			if _, err := s.CreateTask(ctx, newTask(ws, "ete", "bob", start.Add(time.Hour))); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	done, err := s.CreateTask(ctx, newTask("T1", "ete", "bob", start))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done.Status = chorus.TaskDone
+	if _, err := s.UpdateTask(ctx, done); err != nil {
+		t.Fatal(err)
+	}
+	open, err := s.OpenTasks(ctx)
+	if err != nil || len(open) != 4 {
+		t.Fatalf("OpenTasks = %d tasks, %v; want 4", len(open), err)
+	}
+	for _, task := range open {
+		if task.Status != chorus.TaskOpen {
+			t.Fatalf("OpenTasks returned %+v", task)
+		}
+	}
+}
