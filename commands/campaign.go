@@ -21,6 +21,9 @@ const pageSize = 10
 const maxEditRetries = 32
 
 func (c *call) campaign(ctx context.Context, args []string) (Reply, error) {
+	if r, ok, err := c.driftCommand(ctx, args); ok {
+		return r, err
+	}
 	switch v := verb(args, 0); v {
 	case "", "help":
 		return c.help("campaign"), nil
@@ -317,9 +320,14 @@ func (c *call) campaignMessage(ctx context.Context, slug, text string) (Reply, e
 	if err != nil {
 		return Reply{}, err
 	}
+	facts, posts, err := c.messageChanged(ctx, saved)
+	if err != nil {
+		return Reply{}, err
+	}
 	r := c.campaignCard(saved, nil)
 	r.Text = c.t("campaign.message.set", saved.Name, saved.Version)
-	r.Blocks = append([]Block{{Kind: Section, Text: "✅ " + r.Text}}, r.Blocks...)
+	r.Blocks = append(append([]Block{{Kind: Section, Text: "✅ " + r.Text}}, facts...), r.Blocks...)
+	r.Posts = posts
 	return r, nil
 }
 
@@ -331,7 +339,13 @@ func (c *call) campaignPoints(ctx context.Context, slug string, points []string)
 	if err != nil {
 		return Reply{}, err
 	}
-	return notice("✅ " + c.t("campaign.points.set", saved.Name, len(points), saved.Version)), nil
+	facts, posts, err := c.messageChanged(ctx, saved)
+	if err != nil {
+		return Reply{}, err
+	}
+	r := notice("✅ " + c.t("campaign.points.set", saved.Name, len(points), saved.Version))
+	r.Blocks, r.Posts = append(r.Blocks, facts...), posts
+	return r, nil
 }
 
 // campaignChannel handles "channel add <slug> <kind> [#channel] [@owner]" and

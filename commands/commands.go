@@ -53,6 +53,35 @@ type Store interface {
 
 	UserLang(ctx context.Context, workspace, user string) (chorus.Lang, error)
 	SetUserLang(ctx context.Context, workspace, user string, lang chorus.Lang) error
+
+	StartMeeting(ctx context.Context, m chorus.Meeting) (chorus.Meeting, error)
+	OpenMeeting(ctx context.Context, workspace, channel string) (chorus.Meeting, error)
+	Meeting(ctx context.Context, workspace, id string) (chorus.Meeting, error)
+	UpdateMeeting(ctx context.Context, m chorus.Meeting) (chorus.Meeting, error)
+	Meetings(ctx context.Context, workspace string, f chorus.MeetingFilter) ([]chorus.Meeting, error)
+	SearchMeetings(ctx context.Context, workspace, query string) ([]chorus.Meeting, error)
+	AddLine(ctx context.Context, l chorus.Line) (chorus.Line, error)
+	Line(ctx context.Context, workspace, meeting, ts string) (chorus.Line, error)
+	UpdateLine(ctx context.Context, l chorus.Line) (chorus.Line, error)
+	Lines(ctx context.Context, workspace, meeting string) ([]chorus.Line, error)
+
+	CreateSubmission(ctx context.Context, s chorus.Submission) (chorus.Submission, error)
+	Submission(ctx context.Context, workspace, id string) (chorus.Submission, error)
+	SubmissionByMessage(ctx context.Context, workspace, channel, ts string) (chorus.Submission, error)
+	UpdateSubmission(ctx context.Context, s chorus.Submission) (chorus.Submission, error)
+	Submissions(ctx context.Context, workspace string, f chorus.SubmissionFilter) ([]chorus.Submission, error)
+	AddDecision(ctx context.Context, d chorus.Decision) error
+	AddException(ctx context.Context, e chorus.Exception) error
+	Exception(ctx context.Context, workspace, campaign, textHash, messageHash string) (chorus.Exception, error)
+	SetAutoCheck(ctx context.Context, a chorus.AutoCheck) (chorus.AutoCheck, error)
+	AutoCheck(ctx context.Context, workspace, channel string) (chorus.AutoCheck, error)
+	ClearAutoCheck(ctx context.Context, workspace, channel string) error
+
+	// Reminders and digests (reminder.go, digest.go).
+	AddSnooze(ctx context.Context, z chorus.Snooze) (chorus.Snooze, error)
+	ReminderPolicy(ctx context.Context, workspace, campaign string) (chorus.ReminderPolicy, error)
+	DigestSchedule(ctx context.Context, workspace, channel string) (chorus.DigestSchedule, error)
+	SaveDigestSchedule(ctx context.Context, d chorus.DigestSchedule) (chorus.DigestSchedule, error)
 }
 
 // Options are the defaults of a workspace nobody has configured yet.
@@ -60,6 +89,19 @@ type Options struct {
 	TimeZone string      // default Europe/Paris
 	Lang     chorus.Lang // default French
 	Leads    []string    // initial omnichannel leads
+
+	// Meeting minutes (minutes.go); all optional.
+	Summarizer     Summarizer    // writes the summary of closed minutes; nil: no summary
+	SummaryTimeout time.Duration // budget of one summary; DefaultSummaryTimeout
+	Messages       MessageSource // reads threads and messages back; nil: what the service saw
+	Files          FileUploader  // shares exports as files; nil: exports are answered as text
+
+	// Judge is the LLM second opinion on drift verdicts (submit.go); nil: offline detector only.
+	Judge Judge
+
+	// ReminderPolicy is the reminder policy of workspaces that saved none (reminder.go);
+	// default chorus.DefaultReminderPolicy.
+	ReminderPolicy chorus.ReminderPolicy
 }
 
 // Service answers requests. It is safe for concurrent use.
@@ -68,6 +110,8 @@ type Service struct {
 	log   *slog.Logger
 	now   func() time.Time
 	opts  Options
+
+	minutesMem *minutesState
 }
 
 // New returns a Service over st. now is the clock every date is computed from.
@@ -78,7 +122,10 @@ func New(st Store, logger *slog.Logger, now func() time.Time, opts Options) *Ser
 	if opts.Lang == "" {
 		opts.Lang = chorus.French
 	}
-	return &Service{store: st, log: logger, now: now, opts: opts}
+	if opts.ReminderPolicy.Offsets == nil && !opts.ReminderPolicy.Morning && !opts.ReminderPolicy.Overdue {
+		opts.ReminderPolicy = chorus.DefaultReminderPolicy("")
+	}
+	return &Service{store: st, log: logger, now: now, opts: opts, minutesMem: newMinutesState()}
 }
 
 // call is one request being answered: the request, the acting user's language and workspace.
@@ -145,6 +192,8 @@ func (s *Service) Command(ctx context.Context, req Request) Reply {
 		r, err = c.glossary(ctx, args)
 	case "chorus":
 		r, err = c.chorus(ctx, args)
+	case "minutes", "compte-rendu":
+		r, err = c.minutes(ctx, args)
 	default:
 		err = chorus.Errorf(chorus.ErrInvalid, "command.unknown", req.Command)
 	}
@@ -172,6 +221,24 @@ func (s *Service) Action(ctx context.Context, req Request, a Action) Reply {
 		r, err = c.glossaryList(ctx, a.Value)
 	case ActCampaignShow:
 		r, err = c.campaignShow(ctx, a.Value)
+	case ActReminderSnooze:
+		r, err = c.reminderSnooze(ctx, a.Value)
+	case ActReminderReassign:
+		r, err = c.reassignModal(ctx, a.Value)
+	case ActMinutesComplete, ActMinutesApply, ActMinutesShow, ActMinutesExport, ActSaveMinutes:
+		r, err = c.minutesAction(ctx, a)
+	case ActCheckCopy:
+		r, err = c.checkCopyShortcut(ctx, a)
+	case ActDriftApprove:
+		r, err = c.decide(ctx, a.Value, chorus.DecisionApprove, "")
+	case ActDriftChanges:
+		r, err = c.commentModal(ctx, ModalDriftChanges, a.Value)
+	case ActDriftException:
+		r, err = c.commentModal(ctx, ModalDriftException, a.Value)
+	case ActDriftShow:
+		r, err = c.showSubmission(ctx, a.Value)
+	case ActDriftJudge:
+		r, err = c.judgeSubmission(ctx, a.Value)
 	default:
 		err = chorus.Errorf(chorus.ErrInvalid, "action.unknown", a.ActionID)
 	}
@@ -196,6 +263,20 @@ func (s *Service) Submit(ctx context.Context, req Request, sub Submission) Reply
 		r, err = c.submitCampaignEdit(ctx, sub)
 	case ModalTaskAdd:
 		r, err = c.submitTaskAdd(ctx, sub)
+	case ModalReminderReassign:
+		r, err = c.submitReassign(ctx, sub)
+	case ModalMinutesComplete:
+		r, err = c.submitComplete(ctx, sub)
+	case ModalMinutesThread:
+		r, err = c.submitThread(ctx, sub)
+	case ModalDriftSubmit:
+		r, err = c.submitSubmitModal(ctx, sub)
+	case ModalDriftPick:
+		r, err = c.submitPickModal(ctx, sub)
+	case ModalDriftChanges:
+		r, err = c.decide(ctx, sub.PrivateMetadata, chorus.DecisionRequestChanges, sub.Values["comment"])
+	case ModalDriftException:
+		r, err = c.decide(ctx, sub.PrivateMetadata, chorus.DecisionApproveException, sub.Values["comment"])
 	default:
 		err = chorus.Errorf(chorus.ErrInvalid, "modal.unknown", sub.CallbackID)
 	}

@@ -46,10 +46,10 @@ func (s *Service) Reaction(ctx context.Context, ev ReactionEvent) []Post {
 
 // messageListeners are the features reading conversation messages, in the order they run.
 func (s *Service) messageListeners() []func(context.Context, MessageEvent) []Post {
-	return nil
+	return []func(context.Context, MessageEvent) []Post{s.onMessage, s.driftListener}
 }
 
 // reactionListeners are the features reading reactions, in the order they run.
 func (s *Service) reactionListeners() []func(context.Context, ReactionEvent) []Post {
-	return nil
+	return []func(context.Context, ReactionEvent) []Post{s.onReaction}
 }

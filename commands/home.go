@@ -64,5 +64,10 @@ func (c *call) home(ctx context.Context) (View, error) {
 		}
 		blocks = append(blocks, Block{Kind: Section, Text: line, Accessory: &Button{Text: c.t("button.show"), ActionID: ActCampaignShow, Value: camp.Slug}})
 	}
+	approvals, err := c.homeApprovals(ctx, mine)
+	if err != nil {
+		return View{}, err
+	}
+	blocks = append(blocks, approvals...)
 	return View{Blocks: blocks}, nil
 }

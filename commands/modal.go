@@ -92,7 +92,7 @@ func (c *call) submitCampaignEdit(ctx context.Context, sub Submission) (Reply, e
 	if err := c.leadOnly(camp); err != nil {
 		return Reply{}, err
 	}
-	before := camp.Version
+	before, oldHash := camp.Version, chorus.MessageHash(camp)
 	ps := c.fillCampaign(&camp, sub.Values)
 	if err := camp.Validate(c.ws.CustomKinds); err != nil {
 		ps = append(ps, chorus.ProblemsOf(err)...)
@@ -111,9 +111,18 @@ func (c *call) submitCampaignEdit(ctx context.Context, sub Submission) (Reply, e
 	if err := c.audit(ctx, "campaign.edit", "campaign:"+saved.Slug, before, saved.Version, ""); err != nil {
 		return Reply{}, err
 	}
+	var facts []Block
+	var posts []Post
+	if chorus.MessageHash(saved) != oldHash {
+		// The form changed what copy is checked against, as /campaign message would have.
+		if facts, posts, err = c.messageChanged(ctx, saved); err != nil {
+			return Reply{}, err
+		}
+	}
 	r := c.campaignCard(saved, nil)
 	r.Text = c.t("campaign.saved", saved.Name, saved.Version)
-	r.Blocks = append([]Block{{Kind: Section, Text: "✅ " + r.Text}}, r.Blocks...)
+	r.Blocks = append(append([]Block{{Kind: Section, Text: "✅ " + r.Text}}, facts...), r.Blocks...)
+	r.Posts = posts
 	return r, nil
 }
 

@@ -37,6 +37,9 @@ type Options struct {
 	Lang        chorus.Lang // the users' language as Slack would report it; "" = workspace default
 	Channel     string      // the channel the session types in, such as "#general"
 	Interactive bool        // a person is typing: show prompts and the welcome text
+	// Directive, when set, sees each line first (the demo's "/clock +1d" moves its simulated
+	// clock) and reports whether it handled it; print writes a line of the session.
+	Directive func(ctx context.Context, word, rest string, print func(string)) bool
 }
 
 // Console is one terminal session. Its methods are safe for concurrent use, so a scheduler can
@@ -136,6 +139,9 @@ func (c *Console) Line(ctx context.Context, line string, more <-chan string) (qu
 	}
 	word, rest, _ := strings.Cut(line, " ")
 	rest = strings.TrimSpace(rest)
+	if c.opts.Directive != nil && c.opts.Directive(ctx, word, rest, func(s string) { c.printf("%s\n", s) }) {
+		return false
+	}
 	switch word {
 	case "/quit", "/exit", "/quitter":
 		return true

@@ -1,0 +1,148 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/chorus-hq/chorus"
+)
+
+// The action ids of a reminder's buttons (its Done button is ActTaskDone) and the callback id
+// of the reassign modal.
+const (
+	ActReminderSnooze     = "reminder.snooze"
+	ActReminderReassign   = "reminder.reassign"
+	ModalReminderReassign = "reminder.reassign"
+)
+
+// The values of a reminder's snooze buttons: "<how> <task id>".
+const (
+	SnoozeDay    = "day"
+	SnoozeMonday = "monday"
+)
+
+// reminderTask loads an open task that the acting user may act on from a reminder: its owner,
+// the campaign's leads and the owner of its channel.
+func (c *call) reminderTask(ctx context.Context, id string) (chorus.Task, chorus.Campaign, error) {
+	id = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(id), "#"))
+	t, err := c.store.Task(ctx, c.req.Workspace, id)
+	if errors.Is(err, chorus.ErrNotFound) {
+		return t, chorus.Campaign{}, chorus.Errorf(chorus.ErrNotFound, "task.unknown", id)
+	}
+	if err != nil {
+		return t, chorus.Campaign{}, fmt.Errorf("load task %q: %w", id, err)
+	}
+	camp, err := c.loadCampaign(ctx, t.Campaign)
+	if err != nil {
+		return t, camp, err
+	}
+	if t.Status != chorus.TaskOpen {
+		return t, camp, chorus.Errorf(chorus.ErrInvalid, "sched.task.not_open", t.Title)
+	}
+	if t.Owner != c.req.User {
+		if err := c.canManageTasks(camp, t.ChannelKind); err != nil {
+			return t, camp, err
+		}
+	}
+	return t, camp, nil
+}
+
+// reminderSnooze answers "Remind me tomorrow" and "Remind me Monday": the task's reminders wait
+// until then, in the campaign's time zone, out of quiet hours and weekends.
+func (c *call) reminderSnooze(ctx context.Context, value string) (Reply, error) {
+	how, id, _ := strings.Cut(value, " ")
+	t, camp, err := c.reminderTask(ctx, id)
+	if err != nil {
+		return Reply{}, err
+	}
+	loc := camp.Location()
+	now := c.now().In(loc)
+	var until time.Time
+	switch how {
+	case SnoozeDay:
+		until = now.AddDate(0, 0, 1) // the same wall-clock time tomorrow, daylight saving or not
+	case SnoozeMonday:
+		until = chorus.NextMonday(now, loc)
+	default:
+		return Reply{}, chorus.Errorf(chorus.ErrInvalid, "action.unknown", ActReminderSnooze+" "+how)
+	}
+	until = c.reminderPolicy(ctx, camp).Wake(until)
+	_, err = c.store.AddSnooze(ctx, chorus.Snooze{WorkspaceID: c.req.Workspace, TaskID: t.ID, Due: t.Due, Until: until, By: c.req.User})
+	if err != nil {
+		return Reply{}, fmt.Errorf("snooze task %q: %w", t.ID, err)
+	}
+	if err := c.audit(ctx, "task.snooze", "task:"+t.ID, t.Version, t.Version, until.UTC().Format("2006-01-02T15:04Z")); err != nil {
+		return Reply{}, err
+	}
+	text := c.t("sched.snoozed", t.Title, chorus.FormatWhen(until.In(loc), c.lang))
+	return Reply{Text: text, Blocks: []Block{{Kind: Section, Text: "😴 " + text}}, ReplaceOriginal: true}, nil
+}
+
+// reminderPolicy is the policy that applies to a campaign's tasks: the campaign's own, the
+// workspace's, or the configured default.
+func (c *call) reminderPolicy(ctx context.Context, camp chorus.Campaign) chorus.ReminderPolicy {
+	for _, key := range []string{camp.Slug, ""} {
+		if p, err := c.store.ReminderPolicy(ctx, c.req.Workspace, key); err == nil {
+			return p
+		}
+	}
+	return c.opts.ReminderPolicy
+}
+
+// reassignModal asks who should own the task instead.
+func (c *call) reassignModal(ctx context.Context, id string) (Reply, error) {
+	t, _, err := c.reminderTask(ctx, id)
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{Modal: &Modal{
+		CallbackID: ModalReminderReassign, Title: c.t("sched.reassign.title"), Submit: c.t("sched.reassign.submit"),
+		Close: c.t("button.cancel"), PrivateMetadata: t.ID, Intro: t.Title,
+		Inputs: []Input{{ID: "owner", Label: c.t("sched.reassign.owner"), Kind: UserInput}},
+	}}, nil
+}
+
+// submitReassign gives the task to its new owner and tells them in a direct message; their
+// reminders follow the task.
+func (c *call) submitReassign(ctx context.Context, sub Submission) (Reply, error) {
+	owner, ok := userArg(strings.TrimSpace(sub.Values["owner"]))
+	if !ok {
+		return Reply{}, chorus.Invalid("owner", "user.invalid", sub.Values["owner"])
+	}
+	for attempt := 0; ; attempt++ {
+		t, camp, err := c.reminderTask(ctx, sub.PrivateMetadata)
+		if err != nil {
+			return Reply{}, err
+		}
+		if t.Owner == owner {
+			return Reply{}, chorus.Invalid("owner", "sched.reassign.same", mention(owner))
+		}
+		before := t.Version
+		t.Owner, t.UpdatedBy = owner, c.req.User
+		saved, err := c.store.UpdateTask(ctx, t)
+		if errors.Is(err, chorus.ErrConflict) && attempt < maxEditRetries {
+			continue
+		}
+		if err != nil {
+			return Reply{}, fmt.Errorf("reassign task %q: %w", t.ID, err)
+		}
+		if err := c.audit(ctx, "task.reassign", "task:"+t.ID, before, saved.Version, owner); err != nil {
+			return Reply{}, err
+		}
+		text := c.t("sched.reassigned", saved.Title, mention(owner))
+		lang := c.ws.Lang
+		if l, err := c.store.UserLang(ctx, c.req.Workspace, owner); err == nil {
+			lang = l
+		}
+		dm := catalog.T(lang, "sched.reassigned.dm", mention(c.req.User), saved.Title, camp.Name,
+			chorus.FormatWhen(saved.Due.In(camp.Location()), lang), saved.ID)
+		return Reply{
+			Text: text, Blocks: []Block{{Kind: Section, Text: "✅ " + text}}, Visibility: Ephemeral, ReplaceOriginal: true,
+			Posts: []Post{{Channel: owner, Text: dm, Blocks: []Block{{Kind: Section, Text: "📌 " + dm,
+				Accessory: &Button{Text: catalog.T(lang, "button.done"), ActionID: ActTaskDone, Value: saved.ID, Style: "primary"}}}}},
+		}, nil
+	}
+}
