@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chorus-hq/chorus/console"
+	"github.com/chorus-hq/chorus/scheduler"
 )
 
 // demoFS holds the tour, one script per feature, played in file-name order: a lead sets up a
@@ -70,20 +71,32 @@ func runDemo(ctx context.Context, env environment, args []string) error {
 		}
 		return env.getenv(k)
 	}
-	now := demoStart
-	demoEnv.now = func() time.Time { return now }
+	clk := &simClock{t: demoStart} // "/clock +1d" moves it (scheduler.go)
+	demoEnv.now = clk.Now
 	a, err := newApp(ctx, demoEnv, "")
 	if err != nil {
 		return err
 	}
 	defer a.close()
-	fmt.Fprintf(env.stdout, "Chorus demo — %s (simulated clock)\n\n", now.In(a.cfg.Location()).Format("2006-01-02 15:04 MST"))
+	fmt.Fprintf(env.stdout, "Chorus demo — %s (simulated clock)\n\n", clk.Now().In(a.cfg.Location()).Format("2006-01-02 15:04 MST"))
 	script, err := demoScript()
 	if err != nil {
 		return fmt.Errorf("demo script: %w", err)
 	}
+	var sched *scheduler.Scheduler
+	out := newConsoleSender(nil, clk.Now)
+	out.buffer, out.loc, out.lang = true, a.cfg.Location(), a.cfg.Lang
 	c := console.New(a.commands, strings.NewReader(script), env.stdout, console.Options{
 		Workspace: "demo", User: "lea", Admins: []string{"lea"},
+		Directive: clockDirective(clk, func() *scheduler.Scheduler { return sched }, out),
 	})
+	out.deliver = c.Deliver
+	if sched, err = a.newScheduler(ctx, out, clk.Now, "demo"); err != nil {
+		return err
+	}
+	if err := sched.Load(ctx); err != nil {
+		return err
+	}
+	defer sched.Wait()
 	return c.Run(ctx)
 }

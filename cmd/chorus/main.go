@@ -32,6 +32,7 @@ import (
 	"github.com/chorus-hq/chorus/commands"
 	"github.com/chorus-hq/chorus/configs"
 	"github.com/chorus-hq/chorus/console"
+	"github.com/chorus-hq/chorus/scheduler"
 	"github.com/chorus-hq/chorus/store"
 	"github.com/chorus-hq/chorus/store/embedded"
 	"golang.org/x/term"
@@ -161,6 +162,8 @@ type app struct {
 	log      *slog.Logger
 	store    *store.Store
 	commands *commands.Service
+	minutes  *slackMinutes // the minutes' Slack adapter, connected by serve
+	sched    *schedHub     // tells the scheduler of each mode about this process's writes
 	close    func()
 }
 
@@ -205,8 +208,26 @@ func newApp(ctx context.Context, env environment, file string) (*app, error) {
 	if env.wrapStore != nil {
 		cst = env.wrapStore(st)
 	}
-	svc := commands.New(cst, logger, env.now, commands.Options{TimeZone: cfg.TimeZone, Lang: cfg.Lang, Leads: cfg.Leads})
-	return &app{cfg: cfg, log: logger, store: st, commands: svc, close: closeAll}, nil
+	opts := commands.Options{TimeZone: cfg.TimeZone, Lang: cfg.Lang, Leads: cfg.Leads}
+	minutes, err := minutesOptions(&opts, cfg, logger)
+	if err != nil {
+		closeAll()
+		return nil, err
+	}
+	judge, err := newJudge(cfg, logger, env.now)
+	if err != nil {
+		closeAll()
+		return nil, fmt.Errorf("drift judge: %w", err)
+	}
+	if judge != nil {
+		opts.Judge = judge
+		opts.Summarizer = judge.Client() // one client, so one hourly call budget for the process
+	}
+	hub := &schedHub{}
+	cst = scheduler.Watch(cst, hub)
+	opts.ReminderPolicy = reminderPolicy(cfg)
+	svc := commands.New(cst, logger, env.now, opts)
+	return &app{cfg: cfg, log: logger, store: st, commands: svc, minutes: minutes, sched: hub, close: closeAll}, nil
 }
 
 func newLogger(w io.Writer, cfg configs.Config) *slog.Logger {
@@ -251,6 +272,11 @@ func runConsole(ctx context.Context, env environment, args []string, explicit bo
 	c := console.New(a.commands, env.stdin, env.stdout, console.Options{
 		Workspace: a.cfg.Workspace, User: *as, Admins: splitComma(*admins), Lang: l, Interactive: env.interactive,
 	})
+	stopScheduler, err := a.startScheduler(ctx, newConsoleSender(c.Deliver, env.now), env.now)
+	if err != nil {
+		return err
+	}
+	defer stopScheduler()
 	return c.Run(ctx)
 }
 

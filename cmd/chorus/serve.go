@@ -56,6 +56,12 @@ func serve(ctx context.Context, env environment, a *app, listening chan<- string
 	if err != nil {
 		return fmt.Errorf("serve: check the bot token with auth.test: %w", err)
 	}
+	a.minutes.use(client)
+	stopScheduler, err := a.startScheduler(ctx, newSlackSender(client, a.log, time.Second), env.now)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	defer stopScheduler()
 	d, err := bot.NewDispatcher(bot.Options{
 		Handler:       a.commands,
 		Messages:      a.commands,

@@ -1,0 +1,309 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/bot"
+	"github.com/chorus-hq/chorus/commands"
+	"github.com/chorus-hq/chorus/configs"
+	"github.com/chorus-hq/chorus/scheduler"
+)
+
+// schedHub passes the store's change notifications (scheduler.Watch) to the scheduler once one
+// runs. Before that they are dropped: the scheduler reads everything when it loads.
+type schedHub struct {
+	s atomic.Pointer[scheduler.Scheduler]
+}
+
+func (h *schedHub) set(s *scheduler.Scheduler) { h.s.Store(s) }
+
+func (h *schedHub) TaskChanged(t chorus.Task) {
+	if s := h.s.Load(); s != nil {
+		s.TaskChanged(t)
+	}
+}
+
+func (h *schedHub) CampaignChanged(c chorus.Campaign) {
+	if s := h.s.Load(); s != nil {
+		s.CampaignChanged(c)
+	}
+}
+
+func (h *schedHub) Snoozed(z chorus.Snooze) {
+	if s := h.s.Load(); s != nil {
+		s.Snoozed(z)
+	}
+}
+
+func (h *schedHub) DigestChanged(d chorus.DigestSchedule) {
+	if s := h.s.Load(); s != nil {
+		s.DigestChanged(d)
+	}
+}
+
+// reminderPolicy is the reminder policy of workspaces that saved none, from the configuration.
+func reminderPolicy(cfg configs.Config) chorus.ReminderPolicy {
+	p := chorus.DefaultReminderPolicy("")
+	p.QuietStart, p.QuietEnd = cfg.Scheduler.QuietHours.Start, cfg.Scheduler.QuietHours.End
+	p.SkipWeekends = cfg.Scheduler.SkipWeekends
+	return p
+}
+
+// newScheduler wires a scheduler to the app's store and the given sender, and connects the
+// store's change notifications to it.
+func (a *app) newScheduler(ctx context.Context, sender scheduler.Sender, now func() time.Time, replica string) (*scheduler.Scheduler, error) {
+	if err := a.store.InitSchedules(ctx); err != nil {
+		return nil, err
+	}
+	sc := a.cfg.Scheduler
+	s, err := scheduler.New(scheduler.Options{
+		Store: a.store, Sender: sender, Logger: a.log, Now: now, Replica: replica,
+		Tick: sc.Tick, Grace: sc.ReminderGrace, Policy: reminderPolicy(a.cfg),
+		TimeZone: a.cfg.TimeZone, Lang: a.cfg.Lang,
+		SkipWeekends: sc.SkipWeekends, PostEmptyDigest: sc.PostEmptyDigest,
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.sched.set(s)
+	return s, nil
+}
+
+// startScheduler runs a scheduler in the background until the returned stop is called, which
+// waits for the messages in flight.
+func (a *app) startScheduler(ctx context.Context, sender scheduler.Sender, now func() time.Time) (stop func(), err error) {
+	s, err := a.newScheduler(ctx, sender, now, replicaID())
+	if err != nil {
+		return nil, fmt.Errorf("scheduler: %w", err)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	return func() {
+		cancel()
+		if err := <-done; err != nil && !errors.Is(err, context.Canceled) {
+			a.log.Warn("scheduler stopped", "err", err)
+		}
+	}, nil
+}
+
+// slackSender sends the scheduler's messages through the bot's Web API client, which spaces
+// posts to one channel and honours Retry-After. On top of that it starts a post to a channel
+// no sooner than spacing after the previous one to that channel *completed*: the client spaces
+// the moments requests leave, Slack counts the moments they arrive, and network jitter between
+// the two turned about half of a 1,000-message burst into 429s (measured; see docs/scheduler.md).
+type slackSender struct {
+	client  *bot.Client
+	log     *slog.Logger
+	spacing time.Duration // 0 leaves spacing to the client alone
+	now     func() time.Time
+	sleep   func(ctx context.Context, d time.Duration) error
+
+	mu   sync.Mutex
+	last map[string]time.Time // when the last post to each channel completed
+}
+
+func newSlackSender(client *bot.Client, log *slog.Logger, spacing time.Duration) *slackSender {
+	return &slackSender{client: client, log: log, spacing: spacing, now: time.Now, sleep: sleepCtx, last: map[string]time.Time{}}
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Send implements scheduler.Sender. The scheduler sends to one channel from one goroutine at a
+// time, so the wait below is per channel and never holds up another channel.
+func (s *slackSender) Send(ctx context.Context, m scheduler.Message) (string, error) {
+	if s.spacing > 0 {
+		s.mu.Lock()
+		last, ok := s.last[m.Channel]
+		s.mu.Unlock()
+		if wait := s.spacing - s.now().Sub(last); ok && wait > 0 {
+			if err := s.sleep(ctx, wait); err != nil {
+				return "", err
+			}
+		}
+	}
+	ts, err := s.client.PostMessage(ctx, m.Channel, m.Thread, m.Text, m.Blocks, &bot.Metadata{EventType: m.EventType, ID: m.ID})
+	if s.spacing > 0 {
+		now := s.now()
+		s.mu.Lock()
+		if len(s.last) > 10000 { // forget channels quiet for longer than the spacing
+			for ch, t := range s.last {
+				if now.Sub(t) > s.spacing {
+					delete(s.last, ch)
+				}
+			}
+		}
+		s.last[m.Channel] = now
+		s.mu.Unlock()
+	}
+	return ts, err
+}
+
+// Find implements scheduler.Sender.
+func (s *slackSender) Find(ctx context.Context, channel, eventType, id string, since time.Time) (string, bool, error) {
+	ts, ok, err := s.client.FindByMetadata(ctx, channel, eventType, id, since)
+	if errors.Is(err, bot.ErrChannelUnreachable) && isUserID(channel) {
+		// A reminder is posted to the owner's user id, which conversations.history does not
+		// take: without the direct message's own id the history cannot be read, so the
+		// takeover sends again rather than never.
+		s.log.WarnContext(ctx, "scheduler: cannot read a direct message's history; sending again", "user", channel, "occurrence", id)
+		return "", false, nil
+	}
+	return ts, ok, err
+}
+
+func isUserID(s string) bool { return strings.HasPrefix(s, "U") || strings.HasPrefix(s, "W") }
+
+// consoleSender shows the scheduler's messages in a console session. With buffer set (the
+// demo), messages wait for Flush, which prints them in a stable order with their time.
+type consoleSender struct {
+	deliver func(commands.Post)
+	buffer  bool
+	loc     *time.Location
+	lang    chorus.Lang
+	now     func() time.Time
+
+	mu      sync.Mutex
+	seq     int
+	sent    map[string]string // channel|event|id -> ts, for Find within this process
+	pending []pendingPost
+}
+
+type pendingPost struct {
+	at time.Time
+	m  scheduler.Message
+}
+
+func newConsoleSender(deliver func(commands.Post), now func() time.Time) *consoleSender {
+	return &consoleSender{deliver: deliver, now: now, sent: map[string]string{}}
+}
+
+// Send implements scheduler.Sender.
+func (s *consoleSender) Send(_ context.Context, m scheduler.Message) (string, error) {
+	s.mu.Lock()
+	s.seq++
+	ts := fmt.Sprintf("%d.%06d", 1_900_000_000+s.seq, 0)
+	s.sent[m.Channel+"|"+m.EventType+"|"+m.ID] = ts
+	if s.buffer {
+		s.pending = append(s.pending, pendingPost{at: s.now(), m: m})
+		s.mu.Unlock()
+		return ts, nil
+	}
+	s.mu.Unlock()
+	s.deliver(commands.Post{Channel: m.Channel, Thread: m.Thread, Text: m.Text, Blocks: m.Blocks})
+	return ts, nil
+}
+
+// Find implements scheduler.Sender for what this process sent.
+func (s *consoleSender) Find(_ context.Context, channel, eventType, id string, _ time.Time) (string, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ts, ok := s.sent[channel+"|"+eventType+"|"+id]
+	return ts, ok, nil
+}
+
+// Flush prints the buffered messages, by time then destination, each under its time.
+func (s *consoleSender) Flush(print func(string)) {
+	s.mu.Lock()
+	ps := s.pending
+	s.pending = nil
+	s.mu.Unlock()
+	slices.SortStableFunc(ps, func(a, b pendingPost) int {
+		if c := a.at.Compare(b.at); c != 0 {
+			return c
+		}
+		return strings.Compare(a.m.Channel+a.m.ID, b.m.Channel+b.m.ID)
+	})
+	for _, p := range ps {
+		print("🕒 " + chorus.FormatWhen(p.at.In(s.loc), s.lang))
+		s.deliver(commands.Post{Channel: p.m.Channel, Thread: p.m.Thread, Text: p.m.Text, Blocks: p.m.Blocks})
+	}
+}
+
+// simClock is the demo's simulated clock, moved by "/clock".
+type simClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *simClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+func (c *simClock) set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+
+// clockDirective handles the demo's "/clock +3d", "/clock +8h30m" (also "/horloge"): the
+// simulated clock moves forward, stopping at every due occurrence so reminders and digests come
+// out at their time.
+func clockDirective(clk *simClock, sched func() *scheduler.Scheduler, out *consoleSender) func(context.Context, string, string, func(string)) bool {
+	return func(ctx context.Context, word, rest string, print func(string)) bool {
+		if word != "/clock" && word != "/horloge" {
+			return false
+		}
+		d, err := parseAdvance(rest)
+		if err != nil {
+			print("⚠️ /clock +1d | +3h | +30m: " + err.Error())
+			return true
+		}
+		s := sched()
+		target := clk.Now().Add(d)
+		for {
+			next, ok := s.NextDue()
+			if !ok || next.After(target) {
+				break
+			}
+			if next.After(clk.Now()) {
+				clk.set(next)
+			}
+			s.Tick(ctx)
+			s.Wait()
+			out.Flush(print)
+		}
+		clk.set(target)
+		s.Tick(ctx)
+		s.Wait()
+		out.Flush(print)
+		print("(🕒 " + chorus.FormatWhen(target.In(out.loc), out.lang) + ")")
+		return true
+	}
+}
+
+// parseAdvance reads "+3d", "+8h", "+1d12h", "+30m".
+func parseAdvance(s string) (time.Duration, error) {
+	s = strings.TrimPrefix(strings.TrimSpace(s), "+")
+	var days int
+	if i := strings.IndexAny(s, "dj"); i >= 0 {
+		if _, err := fmt.Sscanf(s[:i], "%d", &days); err != nil {
+			return 0, fmt.Errorf("%q: %w", s, err)
+		}
+		s = s[i+1:]
+	}
+	var d time.Duration
+	if s != "" {
+		var err error
+		if d, err = time.ParseDuration(s); err != nil {
+			return 0, err
+		}
+	}
+	d += time.Duration(days) * 24 * time.Hour
+	if d <= 0 {
+		return 0, errors.New("the clock only moves forward")
+	}
+	return d, nil
+}

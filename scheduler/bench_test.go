@@ -1,0 +1,202 @@
+package scheduler_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/scheduler"
+)
+
+// memStore is an in-memory scheduler.Store, so the benchmarks measure the scheduler and not the
+// embedded server (whose per-query cost DESIGN.md gives).
+type memStore struct {
+	mu     sync.Mutex
+	tasks  []chorus.Task
+	byID   map[string]chorus.Task
+	camps  []chorus.Campaign
+	claims map[string]time.Time
+	occ    map[string]chorus.Occurrence
+	now    func() time.Time
+}
+
+func newMemStore(now func() time.Time) *memStore {
+	return &memStore{claims: map[string]time.Time{}, occ: map[string]chorus.Occurrence{}, now: now}
+}
+
+func (m *memStore) OpenTasks(context.Context) ([]chorus.Task, error) { return m.tasks, nil }
+func (m *memStore) Task(_ context.Context, ws, id string) (chorus.Task, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.byID == nil {
+		m.byID = map[string]chorus.Task{}
+		for _, t := range m.tasks {
+			m.byID[t.ID] = t
+		}
+	}
+	t, ok := m.byID[id]
+	if !ok {
+		return t, chorus.ErrNotFound
+	}
+	return t, nil
+}
+func (m *memStore) Tasks(context.Context, string, chorus.TaskFilter) ([]chorus.Task, error) {
+	return nil, nil
+}
+func (m *memStore) Campaigns(context.Context, string) ([]chorus.Campaign, error) { return m.camps, nil }
+func (m *memStore) Workspace(_ context.Context, id string) (chorus.Workspace, error) {
+	return chorus.DefaultWorkspace(id), nil
+}
+func (m *memStore) UserLang(context.Context, string, string) (chorus.Lang, error) {
+	return "", chorus.ErrNotFound
+}
+func (m *memStore) DigestSchedules(context.Context) ([]chorus.DigestSchedule, error) { return nil, nil }
+func (m *memStore) ReminderPolicies(context.Context) ([]chorus.ReminderPolicy, error) {
+	return nil, nil
+}
+func (m *memStore) Snoozes(context.Context, time.Time) ([]chorus.Snooze, error) { return nil, nil }
+func (m *memStore) Claim(_ context.Context, kind, id, _ string) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.claims[kind+"/"+id]; ok {
+		return false, nil
+	}
+	m.claims[kind+"/"+id] = m.now()
+	return true, nil
+}
+func (m *memStore) ClaimInfo(_ context.Context, kind, id string) (string, time.Time, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	at, ok := m.claims[kind+"/"+id]
+	return "", at, ok, nil
+}
+func (m *memStore) LastClaim(context.Context, string) (time.Time, bool, error) {
+	return time.Time{}, false, nil
+}
+func (m *memStore) SweepClaims(context.Context, string, time.Time) (int, error) { return 0, nil }
+func (m *memStore) RecordOccurrence(_ context.Context, o chorus.Occurrence) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.occ[o.ID] = o
+	return nil
+}
+func (m *memStore) Occurrence(_ context.Context, id string) (chorus.Occurrence, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	o, ok := m.occ[id]
+	return o, ok, nil
+}
+func (m *memStore) FoldedOccurrences(context.Context, string, time.Time, time.Time) ([]chorus.Occurrence, error) {
+	return nil, nil
+}
+func (m *memStore) SweepOccurrences(context.Context, time.Time) (int, error) { return 0, nil }
+
+// openTasks returns n open tasks due over the next 60 days, spread over 50 campaigns.
+func openTasks(n int, now time.Time) ([]chorus.Task, []chorus.Campaign) {
+	var camps []chorus.Campaign
+	for i := range 50 {
+		camps = append(camps, chorus.Campaign{WorkspaceID: "T1", Slug: fmt.Sprintf("c%d", i), Name: "C", TimeZone: "Europe/Paris", Status: chorus.StatusActive})
+	}
+	tasks := make([]chorus.Task, n)
+	for i := range tasks {
+		tasks[i] = chorus.Task{WorkspaceID: "T1", ID: fmt.Sprintf("t%06d", i), Campaign: camps[i%50].Slug, Title: "Task",
+			Owner: fmt.Sprintf("u%d", i%500), Due: now.Add(time.Duration(i%(60*24)) * time.Hour).Truncate(time.Hour), Status: chorus.TaskOpen,
+			Version: 1, CreatedAt: now.Add(-time.Hour), UpdatedAt: now.Add(-time.Hour)}
+	}
+	return tasks, camps
+}
+
+// BenchmarkLoad100k is the start-up cost of building the index of 100,000 open tasks (store
+// reads excluded: see BenchmarkOpenTasksEmbedded).
+func BenchmarkLoad100k(b *testing.B) {
+	clk := newClock(paris8(6, 1, 9, 0))
+	st := newMemStore(clk.Now)
+	st.tasks, st.camps = openTasks(100_000, clk.Now())
+	b.ReportAllocs()
+	for b.Loop() {
+		s := newScheduler(b, st, &sender{clock: clk}, clk, "p1", nil)
+		if err := s.Load(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkTick100k is the cost of one tick with 100,000 open tasks in the index and nothing
+// due: what every replica pays every Tick.
+func BenchmarkTick100k(b *testing.B) {
+	clk := newClock(paris8(6, 1, 9, 0))
+	st := newMemStore(clk.Now)
+	st.tasks, st.camps = openTasks(100_000, clk.Now())
+	s := newScheduler(b, st, &sender{clock: clk}, clk, "p1", nil)
+	if err := s.Load(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	s.Tick(ctx) // the first tick claims the alive mark
+	s.Wait()
+	b.ReportAllocs()
+	for b.Loop() {
+		s.Tick(ctx)
+	}
+	if s.Pending() != 100_000 {
+		b.Fatalf("pending %d", s.Pending())
+	}
+}
+
+// BenchmarkTickDue measures a tick that dispatches the occurrences due in one minute (about
+// 70 of 100,000 tasks' reminders), sending included, on the in-memory store.
+func BenchmarkTickDue(b *testing.B) {
+	clk := newClock(paris8(6, 1, 9, 0))
+	st := newMemStore(clk.Now)
+	st.tasks, st.camps = openTasks(100_000, clk.Now())
+	s := newScheduler(b, st, &sender{clock: clk}, clk, "p1", nil)
+	if err := s.Load(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	n := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		clk.Advance(time.Minute)
+		n += s.Tick(ctx)
+		s.Wait()
+	}
+	b.ReportMetric(float64(n)/float64(b.N), "occurrences/tick")
+}
+
+var _ scheduler.Store = (*memStore)(nil)
+
+// BenchmarkLoadEmbedded is the start-up cost on the embedded store: reading the open tasks (a
+// whole-collection scan on FerretDB) and building the index. Creating tasks one by one through
+// the store is slow on FerretDB (it grows with the collection), so it runs at sizes that show
+// the trend; docs/scheduler.md extrapolates to 100,000.
+func BenchmarkLoadEmbedded(b *testing.B) {
+	for _, n := range []int{1000, 3000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			clk := newClock(paris8(6, 1, 9, 0))
+			st, _ := openStore(b, clk)
+			seed(b, st)
+			ctx := context.Background()
+			tasks, _ := openTasks(n, clk.Now())
+			for _, t := range tasks {
+				t.Campaign = "ete-literie"
+				if _, err := st.CreateTask(ctx, t); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				s := newScheduler(b, st, &sender{clock: clk}, clk, "p1", nil)
+				if err := s.Load(ctx); err != nil {
+					b.Fatal(err)
+				}
+				if s.Pending() != n {
+					b.Fatalf("pending %d", s.Pending())
+				}
+			}
+		})
+	}
+}

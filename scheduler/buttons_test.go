@@ -1,0 +1,159 @@
+package scheduler_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/commands"
+	"github.com/chorus-hq/chorus/scheduler"
+)
+
+// button returns the button of a sent message whose action id is id (and value starts with
+// prefix).
+func button(t testing.TB, m sent, id, prefix string) commands.Button {
+	t.Helper()
+	for _, b := range m.Blocks {
+		for _, btn := range b.Buttons {
+			if btn.ActionID == id && strings.HasPrefix(btn.Value, prefix) {
+				return btn
+			}
+		}
+	}
+	t.Fatalf("message %q has no %s button", m.Text, id)
+	return commands.Button{}
+}
+
+// TestReminderButtons drives the reminder's buttons through the commands service, as a user in
+// Slack or the console would: snooze a day, reassign, done. The scheduler hears of each change
+// through the watched store and adjusts what it sends next.
+func TestReminderButtons(t *testing.T) {
+	ctx := context.Background()
+	clk := newClock(paris8(6, 1, 11, 0)) // Tuesday
+	st, _ := openStore(t, clk)
+	seed(t, st)
+	snd := &sender{clock: clk}
+	s := newScheduler(t, st, snd, clk, "p1", nil)
+	if err := s.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	svc := commands.New(scheduler.Watch(st, s), slog.New(slog.DiscardHandler), clk.Now, commands.Options{Leads: []string{"lea"}})
+	as := func(user string) commands.Request {
+		return commands.Request{Workspace: "T1", User: user, Channel: "#magasins"}
+	}
+	r := svc.Command(ctx, commands.Request{Workspace: "T1", User: "lea", Command: "/campaign", Text: `task add ete-literie retail "PLV en magasin" @rui vendredi`})
+	if !strings.Contains(r.Text, "PLV en magasin") {
+		t.Fatalf("task add: %s", r.Text)
+	}
+	id := r.Blocks[0].Accessory.Value
+
+	runUntil(t, clk, paris8(6, 1, 19, 0), s)
+	msgs := snd.Sent()
+	if len(msgs) != 1 || msgs[0].Channel != "rui" || !strings.Contains(msgs[0].Text, "PLV en magasin") || !strings.Contains(msgs[0].Text, "vendredi 4 juin 2027 à 18:00") {
+		t.Fatalf("after the 3-day reminder: %v", snd.lines())
+	}
+	snooze := button(t, msgs[0], commands.ActReminderSnooze, commands.SnoozeDay)
+	r = svc.Action(ctx, as("rui"), commands.Action{ActionID: snooze.ActionID, Value: snooze.Value})
+	if !strings.Contains(r.Text, "mercredi 2 juin 2027 à 19:00") || !r.ReplaceOriginal {
+		t.Fatalf("snooze reply: %+v", r)
+	}
+
+	runUntil(t, clk, paris8(6, 2, 20, 0), s)
+	msgs = snd.Sent()
+	if len(msgs) != 2 || msgs[1].At.In(paris).Format("Mon 15:04") != "Wed 19:00" || msgs[1].Channel != "rui" {
+		t.Fatalf("after the snooze: %v", snd.lines())
+	}
+	reassign := button(t, msgs[1], commands.ActReminderReassign, "")
+	r = svc.Action(ctx, as("rui"), commands.Action{ActionID: reassign.ActionID, Value: reassign.Value})
+	if r.Modal == nil || r.Modal.CallbackID != commands.ModalReminderReassign {
+		t.Fatalf("reassign did not open the form: %+v", r)
+	}
+	r = svc.Submit(ctx, as("rui"), commands.Submission{CallbackID: r.Modal.CallbackID, PrivateMetadata: r.Modal.PrivateMetadata, Values: map[string]string{"owner": "emma"}})
+	if len(r.Posts) != 1 || r.Posts[0].Channel != "emma" || !strings.Contains(r.Text, "emma") {
+		t.Fatalf("reassign reply: %+v", r)
+	}
+
+	runUntil(t, clk, paris8(6, 3, 19, 0), s)
+	msgs = snd.Sent()
+	if len(msgs) != 3 || msgs[2].Channel != "emma" || msgs[2].At.In(paris).Format("Mon 15:04") != "Thu 18:00" {
+		t.Fatalf("after the reassignment: %v", snd.lines())
+	}
+	done := button(t, msgs[2], commands.ActTaskDone, "")
+	r = svc.Action(ctx, as("emma"), commands.Action{ActionID: done.ActionID, Value: done.Value})
+	if !strings.Contains(r.Text, "PLV en magasin") {
+		t.Fatalf("done reply: %+v", r)
+	}
+	runUntil(t, clk, paris8(6, 9, 12, 0), s)
+	if n := len(snd.Sent()); n != 3 {
+		t.Fatalf("reminders after done: %v", snd.lines())
+	}
+	task, err := st.Task(ctx, "T1", id)
+	if err != nil || task.Status != chorus.TaskDone || task.Owner != "emma" {
+		t.Fatalf("task = %+v, %v", task, err)
+	}
+	if s.Stats().Cancelled != 0 {
+		t.Errorf("the hooks left stale occurrences to cancel: %+v", s.Stats())
+	}
+}
+
+func TestBuildDigestLimits(t *testing.T) {
+	d := chorus.DigestSchedule{WorkspaceID: "T1", Channel: "#magasins", Spec: "0 9 * * 1", TimeZone: "Europe/Paris", Lang: chorus.English}
+	slot := paris8(6, 7, 9, 0)
+	task := func(i int) chorus.Task {
+		return chorus.Task{WorkspaceID: "T1", ID: fmt.Sprintf("t%05d", i), Campaign: "ete-literie", ChannelKind: "retail",
+			Title: strings.Repeat("Long title ", 8), Owner: "rui", Due: slot.Add(time.Duration(i) * time.Minute), Status: chorus.TaskOpen}
+	}
+	camp := chorus.Campaign{WorkspaceID: "T1", Slug: "ete-literie", Name: "Summer bedding", Status: chorus.StatusActive}
+	tests := []struct {
+		name      string
+		tasks     int
+		wantParts int
+		wantMore  bool
+	}{
+		{"small", 3, 1, false},
+		{"two messages", 1200, 2, false},
+		{"too long: the rest is on the Home tab", 6000, scheduler.MaxDigestParts, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := scheduler.DigestInput{Schedule: d, Slot: slot, Campaigns: []chorus.Campaign{camp}}
+			for i := range tt.tasks {
+				in.DueSoon = append(in.DueSoon, task(i))
+			}
+			parts := scheduler.BuildDigest(in)
+			if len(parts) != tt.wantParts {
+				t.Fatalf("%d parts, want %d", len(parts), tt.wantParts)
+			}
+			shown := 0
+			for i, p := range parts {
+				if len(p.Blocks) > scheduler.MaxBlocks {
+					t.Errorf("part %d has %d blocks", i, len(p.Blocks))
+				}
+				for _, b := range p.Blocks {
+					if n := len([]rune(b.Text)); n > 3000 {
+						t.Errorf("part %d has a %d-character block", i, n)
+					}
+					shown += strings.Count(b.Text, "◻️")
+				}
+			}
+			last := parts[len(parts)-1].Blocks
+			more := strings.Contains(last[len(last)-1].Text, "Home tab")
+			if more != tt.wantMore {
+				t.Fatalf("pointer to the Home tab = %v, want %v", more, tt.wantMore)
+			}
+			if !more && shown != tt.tasks {
+				t.Errorf("%d tasks shown, want all %d", shown, tt.tasks)
+			}
+			if more && !strings.Contains(last[len(last)-1].Text, fmt.Sprint(tt.tasks-shown)) {
+				t.Errorf("the pointer %q does not count the %d lines left out", last[len(last)-1].Text, tt.tasks-shown)
+			}
+		})
+	}
+	if !(scheduler.DigestInput{Schedule: d, Slot: slot}).Empty() {
+		t.Error("a digest with nothing is not Empty")
+	}
+}

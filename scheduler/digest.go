@@ -1,0 +1,265 @@
+package scheduler
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/commands"
+)
+
+// Slack's Block Kit limits a digest stays within.
+const (
+	// MaxBlocks is Slack's limit of blocks per message.
+	MaxBlocks = 50
+	// MaxDigestParts is how many messages one digest may take before the rest is left to the
+	// App Home tab: past that, a channel reads a wall of text nobody scrolls.
+	MaxDigestParts = 3
+	// maxSectionChars keeps each section under Slack's 3,000 characters.
+	maxSectionChars = 2900
+	// digestHorizon is how far ahead "due soon" looks.
+	digestHorizon = 7 * 24 * time.Hour
+)
+
+// Missed is a reminder that came too late to send and is shown in a digest instead.
+type Missed struct {
+	Task chorus.Task
+	At   time.Time // when it was planned
+}
+
+// DigestInput is everything one digest says.
+type DigestInput struct {
+	Schedule  chorus.DigestSchedule
+	Slot      time.Time
+	Campaigns []chorus.Campaign // active campaigns the digest covers
+	DueSoon   []chorus.Task     // open tasks due within 7 days of Slot, soonest first
+	Overdue   []chorus.Task     // open tasks due before Slot, oldest first
+	Missed    []Missed
+	Extras    []commands.Block // further sections (approvals, drift flags)
+}
+
+// DigestPart is one message of a digest.
+type DigestPart struct {
+	Text   string
+	Blocks []commands.Block
+}
+
+// Empty reports whether the digest has nothing to say.
+func (in DigestInput) Empty() bool {
+	return len(in.Campaigns) == 0 && len(in.DueSoon) == 0 && len(in.Overdue) == 0 && len(in.Missed) == 0 && len(in.Extras) == 0
+}
+
+// BuildDigest renders a digest in the schedule's language and time zone, as messages of at most
+// MaxBlocks blocks each with sections under 3,000 characters. Past MaxDigestParts messages the
+// remaining lines are counted and the reader is sent to the App Home tab.
+func BuildDigest(in DigestInput) []DigestPart {
+	d := in.Schedule
+	lang, loc := d.Lang, chorus.LoadLocation(d.TimeZone)
+	title := tr(lang, "sched.digest.title", d.Channel)
+	if d.Lead {
+		title = tr(lang, "sched.digest.title_lead")
+	}
+	head := []commands.Block{
+		{Kind: commands.Header, Text: title},
+		{Kind: commands.Context, Text: tr(lang, "sched.digest.when", chorus.FormatWhen(in.Slot.In(loc), lang))},
+	}
+	type group struct {
+		title string
+		lines []string
+	}
+	var groups []group
+	if len(in.Campaigns) > 0 {
+		g := group{title: tr(lang, "sched.digest.campaigns", len(in.Campaigns))}
+		for _, c := range in.Campaigns {
+			line := "🟢 *" + c.Name + "* (`" + c.Slug + "`)"
+			if !c.Start.IsZero() {
+				line += " · " + chorus.FormatDate(c.Start, lang)
+				if !c.End.IsZero() {
+					line += " → " + chorus.FormatDate(c.End, lang)
+				}
+			}
+			g.lines = append(g.lines, line)
+		}
+		groups = append(groups, g)
+	}
+	taskLine := func(icon string, t chorus.Task) string {
+		kind := ""
+		if t.ChannelKind != "" {
+			kind = " [" + t.ChannelKind + "]"
+		}
+		camp := ""
+		if d.Lead {
+			camp = " · " + t.Campaign
+		}
+		return fmt.Sprintf("%s `%s` *%s*%s — <@%s> — %s%s", icon, t.ID, t.Title, kind, t.Owner, chorus.FormatWhen(t.Due.In(loc), lang), camp)
+	}
+	if len(in.Overdue) > 0 {
+		g := group{title: tr(lang, "sched.digest.overdue", len(in.Overdue))}
+		for _, t := range in.Overdue {
+			g.lines = append(g.lines, taskLine("⏰", t))
+		}
+		groups = append(groups, g)
+	}
+	if len(in.DueSoon) > 0 {
+		g := group{title: tr(lang, "sched.digest.due_soon", len(in.DueSoon))}
+		for _, t := range in.DueSoon {
+			g.lines = append(g.lines, taskLine("◻️", t))
+		}
+		groups = append(groups, g)
+	}
+	if len(in.Missed) > 0 {
+		g := group{title: tr(lang, "sched.digest.missed", len(in.Missed))}
+		for _, m := range in.Missed {
+			g.lines = append(g.lines, tr(lang, "sched.digest.missed_line", taskLine("🔕", m.Task), chorus.FormatWhen(m.At.In(loc), lang)))
+		}
+		groups = append(groups, g)
+	}
+	// Pack each group's lines into sections under the character limit.
+	type chunk struct {
+		block commands.Block
+		lines int
+	}
+	var chunks []chunk
+	for _, g := range groups {
+		var b strings.Builder
+		n := 0
+		b.WriteString("*" + g.title + "*")
+		for _, l := range g.lines {
+			l = clip(l, maxSectionChars-200)
+			if utf8.RuneCountInString(b.String())+1+utf8.RuneCountInString(l) > maxSectionChars {
+				chunks = append(chunks, chunk{commands.Block{Kind: commands.Section, Text: b.String()}, n})
+				b.Reset()
+				n = 0
+			}
+			if b.Len() > 0 {
+				b.WriteString("\n")
+			}
+			b.WriteString(l)
+			n++
+		}
+		chunks = append(chunks, chunk{commands.Block{Kind: commands.Section, Text: b.String()}, n})
+	}
+	for _, x := range in.Extras {
+		chunks = append(chunks, chunk{x, 1})
+	}
+	// Fill messages; the first carries the title, each later one says which part it is.
+	var parts [][]commands.Block
+	cur := slices.Clone(head)
+	left := 0
+	for i, c := range chunks {
+		if len(cur) == MaxBlocks {
+			if len(parts)+1 == MaxDigestParts {
+				for _, rest := range chunks[i:] {
+					left += rest.lines
+				}
+				// Make room for the pointer to the Home tab.
+				cur = cur[:len(cur)-1]
+				left += chunks[i-1].lines
+				break
+			}
+			parts = append(parts, cur)
+			cur = []commands.Block{{Kind: commands.Context, Text: title}}
+		}
+		cur = append(cur, c.block)
+	}
+	if left > 0 {
+		cur = append(cur, commands.Block{Kind: commands.Context, Text: tr(lang, "sched.digest.more_home", left)})
+	}
+	parts = append(parts, cur)
+	out := make([]DigestPart, len(parts))
+	for i, bs := range parts {
+		text := tr(lang, "sched.digest.fallback", title, len(in.Campaigns), len(in.DueSoon), len(in.Overdue))
+		if len(parts) > 1 {
+			label := tr(lang, "sched.digest.part", i+1, len(parts))
+			text += " " + label
+			if i > 0 {
+				bs[0].Text = title + " " + label
+			}
+		}
+		out[i] = DigestPart{Text: text, Blocks: bs}
+	}
+	return out
+}
+
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
+}
+
+// digest gathers what the digest of d at slot says, from the store, and renders it. It reports
+// whether there was nothing to say.
+func (s *Scheduler) digest(ctx context.Context, d chorus.DigestSchedule, slot time.Time) ([]DigestPart, bool, error) {
+	ws := d.WorkspaceID
+	camps, err := s.st.Campaigns(ctx, ws)
+	if err != nil {
+		return nil, false, fmt.Errorf("digest campaigns: %w", err)
+	}
+	in := DigestInput{Schedule: d, Slot: slot}
+	open := map[string]chorus.Task{}
+	for _, c := range camps {
+		if c.Status != chorus.StatusActive {
+			continue
+		}
+		kinds := map[string]bool{"": true}
+		for _, ch := range c.Channels {
+			if d.Lead || ch.SlackChannel == d.Channel {
+				kinds[ch.Kind] = true
+			}
+		}
+		if !d.Lead && len(kinds) == 1 {
+			continue // the campaign does not use this channel
+		}
+		in.Campaigns = append(in.Campaigns, c)
+		ts, err := s.st.Tasks(ctx, ws, chorus.TaskFilter{Campaign: c.Slug, Statuses: []chorus.TaskStatus{chorus.TaskOpen}})
+		if err != nil {
+			return nil, false, fmt.Errorf("digest tasks of %s: %w", c.Slug, err)
+		}
+		for _, t := range ts {
+			if !d.Lead && !kinds[t.ChannelKind] {
+				continue
+			}
+			open[t.ID] = t
+			switch {
+			case t.Due.Before(slot):
+				in.Overdue = append(in.Overdue, t)
+			case t.Due.Before(slot.Add(digestHorizon)):
+				in.DueSoon = append(in.DueSoon, t)
+			}
+		}
+	}
+	byDue := func(a, b chorus.Task) int {
+		if c := a.Due.Compare(b.Due); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	}
+	slices.SortFunc(in.Overdue, byDue)
+	slices.SortFunc(in.DueSoon, byDue)
+	prev := d.Prev(slot)
+	if prev.IsZero() {
+		prev = slot.Add(-32 * 24 * time.Hour)
+	}
+	folded, err := s.st.FoldedOccurrences(ctx, ws, prev, slot)
+	if err != nil {
+		return nil, false, fmt.Errorf("digest missed reminders: %w", err)
+	}
+	for _, o := range folded {
+		if t, ok := open[o.TaskID]; ok {
+			in.Missed = append(in.Missed, Missed{Task: t, At: o.ScheduledAt})
+		}
+	}
+	if s.opts.Extras != nil {
+		extra, err := s.opts.Extras(ctx, DigestScope{Schedule: d, Slot: slot, Campaigns: in.Campaigns, Lang: d.Lang})
+		if err != nil {
+			return nil, false, fmt.Errorf("digest extras: %w", err)
+		}
+		in.Extras = extra
+	}
+	return BuildDigest(in), in.Empty(), nil
+}

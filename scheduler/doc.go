@@ -1,0 +1,42 @@
+// Package scheduler sends deadline reminders to task owners and digests to team channels, on
+// each team's wall clock, exactly once, even with several replicas, restarts and crashes.
+//
+// # Occurrences
+//
+// Every message the scheduler may send is an occurrence with a deterministic id
+// (chorus.ReminderOccurrenceID, chorus.DigestOccurrenceID): a reminder of task T for due instant D
+// at plan key K, or a channel's digest at slot S. Any replica computes the same ids. Handling one:
+//
+//  1. claim "<id>/1" by inserting it (store.Claim; the only concurrency primitive, DESIGN rule 1);
+//     the loser of the race does nothing more than check back after the lease;
+//  2. send it with Slack message metadata {event_type, id};
+//  3. record it (store.RecordOccurrence) with the message's ts.
+//
+// A claim older than the lease (Options.Lease) with no record means its owner died between 1 and
+// 3: the next replica claims "<id>/2", looks for the message by its metadata (Sender.Find) and
+// records the ts it finds, or sends it when nothing was sent. So a crash between send and record
+// neither loses nor doubles the message; attempts stop after maxAttempts.
+//
+// # Time
+//
+// Reminders follow chorus.ReminderPolicy.Plan in the campaign's time zone; digests follow a cron
+// spec in the schedule's time zone (robfig/cron/v3), so 09:00 stays 09:00 across daylight-saving
+// changes. An occurrence found later than the grace window (Options.Grace) after its time, as
+// after downtime, is not sent: a late reminder is folded into the next digest that covers its
+// task (or, when no digest covers it, sent marked late); a late digest is skipped, since the
+// next one says everything it would have. Hourly "alive" claims tell a restarted process since
+// when it was down, so nothing missed in between is dropped silently.
+//
+// # Cost
+//
+// The embedded store scans whole collections, so the scheduler keeps the next occurrence of every
+// open task and every digest in an in-memory min-heap: a tick pops what is due in O(log n) per
+// occurrence and touches the store only to claim, read the task fresh and record. The index is
+// refreshed on the process's own writes (TaskChanged, Snoozed, DigestChanged) and by a periodic
+// Resync for changes made by other replicas; every occurrence is checked against a fresh read of
+// its task before it is sent, so a stale index never sends a reminder for a done or moved task.
+//
+// Sending goes through a Sender (the Slack client, rate-limited per channel, or the console), one
+// queue per destination channel, so a burst drains at Slack's pace in every channel at once and
+// never blocks the tick.
+package scheduler

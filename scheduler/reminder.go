@@ -1,0 +1,67 @@
+package scheduler
+
+import (
+	"context"
+	"time"
+
+	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/commands"
+)
+
+// tr returns the text of a commands catalog key; the scheduler's texts are its sched.* keys.
+func tr(lang chorus.Lang, key string, args ...any) string {
+	return commands.Catalog().T(lang, key, args...)
+}
+
+// reminderMessage is the direct message to the task's owner: what is due when, in their
+// language and the campaign's time zone, with the buttons that act on it.
+func (s *Scheduler) reminderMessage(ctx context.Context, j job, late bool) Message {
+	t := j.task
+	lang := s.lang(ctx, t.WorkspaceID, t.Owner)
+	s.mu.Lock()
+	loc := s.location(t)
+	campName := t.Campaign
+	if c, ok := s.camps[t.WorkspaceID+"/"+t.Campaign]; ok {
+		campName = c.Name
+	}
+	s.mu.Unlock()
+	return Message{
+		Channel:   t.Owner,
+		EventType: EventReminder,
+		ID:        j.id,
+		Text:      ReminderText(t, j.at, loc, lang, late),
+		Blocks:    ReminderBlocks(t, j.at, loc, lang, late, campName),
+	}
+}
+
+// ReminderText is the notification text of a reminder sent at at.
+func ReminderText(t chorus.Task, at time.Time, loc *time.Location, lang chorus.Lang, late bool) string {
+	due := chorus.FormatWhen(t.Due.In(loc), lang)
+	text := tr(lang, "sched.reminder.due", t.Title, due)
+	if !at.Before(t.Due) {
+		text = tr(lang, "sched.reminder.overdue", t.Title, due)
+	}
+	if late {
+		text += " " + tr(lang, "sched.reminder.late", chorus.FormatWhen(at.In(loc), lang))
+	}
+	return text
+}
+
+// ReminderBlocks is a reminder with its buttons: Done, snooze a day, snooze until Monday,
+// reassign.
+func ReminderBlocks(t chorus.Task, at time.Time, loc *time.Location, lang chorus.Lang, late bool, campaignName string) []commands.Block {
+	kind := ""
+	if t.ChannelKind != "" {
+		kind = " · " + t.ChannelKind
+	}
+	return []commands.Block{
+		{Kind: commands.Section, Text: ReminderText(t, at, loc, lang, late)},
+		{Kind: commands.Context, Text: tr(lang, "sched.reminder.context", campaignName, t.ID) + kind},
+		{Kind: commands.Actions, Buttons: []commands.Button{
+			{Text: tr(lang, "button.done"), ActionID: commands.ActTaskDone, Value: t.ID, Style: "primary"},
+			{Text: tr(lang, "sched.button.snooze_day"), ActionID: commands.ActReminderSnooze, Value: commands.SnoozeDay + " " + t.ID},
+			{Text: tr(lang, "sched.button.snooze_monday"), ActionID: commands.ActReminderSnooze, Value: commands.SnoozeMonday + " " + t.ID},
+			{Text: tr(lang, "sched.button.reassign"), ActionID: commands.ActReminderReassign, Value: t.ID},
+		}},
+	}
+}

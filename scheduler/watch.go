@@ -1,0 +1,74 @@
+package scheduler
+
+import (
+	"context"
+
+	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/commands"
+)
+
+// Listener hears about the writes that change what the scheduler sends. *Scheduler is one.
+type Listener interface {
+	TaskChanged(t chorus.Task)
+	CampaignChanged(c chorus.Campaign)
+	Snoozed(z chorus.Snooze)
+	DigestChanged(d chorus.DigestSchedule)
+}
+
+// Watch returns st with every successful write of a task, campaign, snooze or digest schedule
+// reported to l, so the scheduler's index follows this process's own writes at once, whichever
+// command made them. Other replicas' writes reach it by Resync.
+func Watch(st commands.Store, l Listener) commands.Store { return watched{Store: st, l: l} }
+
+type watched struct {
+	commands.Store
+	l Listener
+}
+
+func (w watched) CreateTask(ctx context.Context, t chorus.Task) (chorus.Task, error) {
+	saved, err := w.Store.CreateTask(ctx, t)
+	if err == nil {
+		w.l.TaskChanged(saved)
+	}
+	return saved, err
+}
+
+func (w watched) UpdateTask(ctx context.Context, t chorus.Task) (chorus.Task, error) {
+	saved, err := w.Store.UpdateTask(ctx, t)
+	if err == nil {
+		w.l.TaskChanged(saved)
+	}
+	return saved, err
+}
+
+func (w watched) CreateCampaign(ctx context.Context, c chorus.Campaign) (chorus.Campaign, error) {
+	saved, err := w.Store.CreateCampaign(ctx, c)
+	if err == nil {
+		w.l.CampaignChanged(saved)
+	}
+	return saved, err
+}
+
+func (w watched) UpdateCampaign(ctx context.Context, c chorus.Campaign) (chorus.Campaign, error) {
+	saved, err := w.Store.UpdateCampaign(ctx, c)
+	if err == nil {
+		w.l.CampaignChanged(saved)
+	}
+	return saved, err
+}
+
+func (w watched) AddSnooze(ctx context.Context, z chorus.Snooze) (chorus.Snooze, error) {
+	saved, err := w.Store.AddSnooze(ctx, z)
+	if err == nil {
+		w.l.Snoozed(saved)
+	}
+	return saved, err
+}
+
+func (w watched) SaveDigestSchedule(ctx context.Context, d chorus.DigestSchedule) (chorus.DigestSchedule, error) {
+	saved, err := w.Store.SaveDigestSchedule(ctx, d)
+	if err == nil {
+		w.l.DigestChanged(saved)
+	}
+	return saved, err
+}
