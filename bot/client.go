@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -92,6 +93,9 @@ type Client struct {
 	userTTL time.Duration
 	usersMu sync.Mutex
 	users   map[string]userEntry
+
+	dmsMu sync.Mutex
+	dms   map[string]string // user id -> direct message channel id; these never change
 }
 
 type userEntry struct {
@@ -115,6 +119,7 @@ func NewClient(opts ClientOptions) *Client {
 		boMax:    opts.BackoffMax,
 		userTTL:  opts.UserCacheTTL,
 		users:    map[string]userEntry{},
+		dms:      map[string]string{},
 	}
 	if c.http == nil {
 		c.http = &http.Client{Timeout: 15 * time.Second}
@@ -310,7 +315,17 @@ func (c *Client) RespondURL(ctx context.Context, responseURL string, reply comma
 // FindByMetadata returns the timestamp of the newest message in channel, posted after oldest,
 // whose metadata has eventType and payload id. It reads at most 1,000 messages, so a caller
 // keeps oldest recent.
+//
+// channel may be a user id, as for PostMessage: the direct message conversation with that user
+// is read then.
 func (c *Client) FindByMetadata(ctx context.Context, channel, eventType, id string, oldest time.Time) (string, bool, error) {
+	if isUserID(channel) {
+		dm, err := c.directChannel(ctx, channel)
+		if err != nil {
+			return "", false, err
+		}
+		channel = dm
+	}
 	params := &slack.GetConversationHistoryParameters{
 		ChannelID:          channel,
 		Limit:              200,
@@ -343,6 +358,38 @@ func (c *Client) FindByMetadata(ctx context.Context, channel, eventType, id stri
 		params.Cursor = resp.ResponseMetaData.NextCursor
 	}
 	return "", false, nil
+}
+
+// isUserID reports whether a conversation id names a person (U…, or W… in Enterprise Grid);
+// chat.postMessage takes those for a direct message, conversations.history does not.
+func isUserID(id string) bool { return strings.HasPrefix(id, "U") || strings.HasPrefix(id, "W") }
+
+// directChannel returns the id of the direct message conversation between the bot and user
+// (conversations.open, scope im:write), from a cache after the first call.
+func (c *Client) directChannel(ctx context.Context, user string) (string, error) {
+	c.dmsMu.Lock()
+	id, ok := c.dms[user]
+	c.dmsMu.Unlock()
+	if ok {
+		return id, nil
+	}
+	err := c.call(ctx, "conversations.open", func(ctx context.Context) error {
+		ch, _, _, err := c.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{user}, ReturnIM: true})
+		if err == nil {
+			id = ch.ID
+		}
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("open direct message with %s: %w", user, err)
+	}
+	c.dmsMu.Lock()
+	if len(c.dms) >= 10000 {
+		clear(c.dms)
+	}
+	c.dms[user] = id
+	c.dmsMu.Unlock()
+	return id, nil
 }
 
 func messageOptions(text string, blocks []commands.Block) []slack.MsgOption {
@@ -386,6 +433,13 @@ func (c *Client) do(ctx context.Context, method, channel string, spaced bool, fn
 		}
 		c.metrics.apiCall(method)
 		err = fn(ctx)
+		if spaced {
+			// Slack counts a post when it arrives, not when it left: network jitter between two
+			// posts spaced by their departure made half of a 1,000-post burst answer 429
+			// (docs/scheduler.md). The next post to the channel waits a spacing after this one
+			// completed.
+			c.limiter.hold(channel, c.limiter.spacing)
+		}
 		if err == nil {
 			return nil
 		}

@@ -320,3 +320,28 @@ func TestClientViews(t *testing.T) {
 		t.Errorf("published view = %v", v)
 	}
 }
+
+// TestClientFindByMetadataInDirectMessage: a reminder is posted to the owner's user id; after a
+// crash, the one who takes it over must find it in the direct message's history, whose id
+// conversations.open gives.
+func TestClientFindByMetadataInDirectMessage(t *testing.T) {
+	f := newFakeSlack(t)
+	c := newTestClient(t, f, newFakeClock(t0), nil)
+	ctx := context.Background()
+	ts, err := c.PostMessage(ctx, "U0SAM", "", "reminder", nil, &Metadata{EventType: "chorus_reminder", ID: "r-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		got, found, err := c.FindByMetadata(ctx, "U0SAM", "chorus_reminder", "r-1", t0.Add(-time.Hour))
+		if err != nil || !found || got != ts {
+			t.Fatalf("FindByMetadata(U0SAM) = %q, %v, %v; want %q", got, found, err, ts)
+		}
+	}
+	if n := len(f.callsTo("conversations.open")); n != 1 {
+		t.Errorf("conversations.open called %d times, want 1 (the id is cached)", n)
+	}
+	if ch := f.callsTo("conversations.history")[0].Form.Get("channel"); ch != "DU0SAM" {
+		t.Errorf("history read in %q, want the direct message DU0SAM", ch)
+	}
+}

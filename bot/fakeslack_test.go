@@ -155,6 +155,9 @@ func (f *fakeSlack) api(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, map[string]any{"ok": true, "user": u})
 	case "chat.postMessage":
 		ch := c.Form.Get("channel")
+		if isUserID(ch) {
+			ch = "D" + ch // Slack posts to a user id in the direct message with them
+		}
 		f.mu.Lock()
 		f.seq++
 		ts := fmt.Sprintf("1700000000.%06d", f.seq)
@@ -182,6 +185,8 @@ func (f *fakeSlack) api(w http.ResponseWriter, r *http.Request) {
 		}
 		f.mu.Unlock()
 		writeJSON(w, map[string]any{"ok": true, "messages": newest, "has_more": false})
+	case "conversations.open":
+		writeJSON(w, map[string]any{"ok": true, "channel": map[string]any{"id": "D" + c.Form.Get("users")}})
 	case "apps.connections.open":
 		writeJSON(w, map[string]any{"ok": true, "url": "ws" + strings.TrimPrefix(f.srv.URL, "http") + "/ws"})
 	default:

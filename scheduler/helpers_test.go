@@ -152,9 +152,6 @@ func openStore(t testing.TB, clk *clock) (*store.Store, func() *store.Store) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := st.InitSchedules(context.Background()); err != nil {
-			t.Fatal(err)
-		}
 		t.Cleanup(func() { st.Close(context.Background()) })
 		return st
 	}
@@ -175,9 +172,6 @@ func startDedicated(t testing.TB, dir string, clk *clock) (*embedded.Server, *st
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close(context.Background()) })
-	if err := st.InitSchedules(context.Background()); err != nil {
-		t.Fatal(err)
-	}
 	return srv, st
 }
 

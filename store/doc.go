@@ -20,6 +20,17 @@
 //	meeting_open         {_id: workspace/channel, meeting, at}: the channel's one open meeting
 //	minutes_line_versions every version of a line of minutes, unique (workspace, key, version)
 //	minutes_lines        head per line, key = meeting:message-ts; folded = chorus.Fold(text)
+//	submission_versions  every version of a submitted copy, unique (workspace, id, version)
+//	submissions          head per submitted copy; its id derives from the Slack channel and ts
+//	submission_decisions one document per lead decision (approve, request changes, exception)
+//	drift_exceptions     approved deviations: that text is not flagged again
+//	drift_autocheck      per team channel: whether copy posted there is checked automatically
+//	digest_versions      every version of a channel's digest schedule, unique (workspace, channel, version)
+//	digests              head per channel, _id = workspace/channel
+//	policy_versions      every version of a reminder policy, unique (workspace, campaign, version)
+//	policies             head per policy, _id = workspace/campaign ("" for the workspace's own)
+//	snoozes              insert-only, _id = workspace/task/due/until
+//	occurrences          insert-only record of each handled reminder or digest, _id = occurrence id
 //
 // Version documents have the deterministic _id head-id/version; id parts are URL-path-escaped so
 // that a "/" inside a glossary term cannot make two identities share an id. Times are stored in

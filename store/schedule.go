@@ -13,17 +13,9 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
-// The scheduler's collections:
-//
-//	digest_versions   every version of a channel's digest schedule, unique (workspace, channel, version)
-//	digests           head per channel, _id = workspace/channel
-//	policy_versions   every version of a reminder policy, unique (workspace, campaign, version)
-//	policies          head per policy, _id = workspace/campaign ("" for the workspace's own)
-//	snoozes           insert-only, _id = workspace/task/due/until
-//	occurrences       insert-only record of each handled reminder or digest, _id = occurrence id
-//
-// Occurrences are claimed with Claim (kind "occurrence", id "<occurrence id>/<attempt>") before
-// anything is sent, and recorded here once handled; both are swept after a month.
+// The scheduler's collections (listed in doc.go). Occurrences are claimed with Claim (kind
+// "occurrence", id "<occurrence id>/<attempt>") before anything is sent, and recorded in
+// occurrences once handled; both are swept after a month.
 const (
 	collDigests        = "digests"
 	collDigestVersions = "digest_versions"
@@ -155,30 +147,26 @@ func (s *Store) policyRepo() versioned[policyDoc] {
 	}
 }
 
-// InitSchedules creates the indexes of the scheduler's collections. Open does not, so call it
-// once at start-up before the scheduler runs; it is idempotent.
-func (s *Store) InitSchedules(ctx context.Context) error {
+// scheduleIndexes are the indexes of the scheduler's collections; createIndexes adds them to
+// its list.
+func scheduleIndexes() []struct {
+	coll string
+	idx  []mongo.IndexModel
+} {
 	unique := func(keys ...string) mongo.IndexModel {
 		return mongo.IndexModel{Keys: keysOf(keys), Options: options.Index().SetUnique(true)}
 	}
 	plain := func(keys ...string) mongo.IndexModel { return mongo.IndexModel{Keys: keysOf(keys)} }
-	all := []struct {
+	return []struct {
 		coll string
-		idx  mongo.IndexModel
+		idx  []mongo.IndexModel
 	}{
-		{collDigestVersions, unique("workspace", "channel", "version")},
-		{collPolicyVersions, unique("workspace", "campaign", "version")},
-		{collSnoozes, plain("until")},
-		{collOccurrences, plain("workspace", "folded", "done_at")},
-		{collOccurrences, plain("done_at")},
-		{collTasks, plain("status", "_id")},
+		{collDigestVersions, []mongo.IndexModel{unique("workspace", "channel", "version")}},
+		{collPolicyVersions, []mongo.IndexModel{unique("workspace", "campaign", "version")}},
+		{collSnoozes, []mongo.IndexModel{plain("until")}},
+		{collOccurrences, []mongo.IndexModel{plain("workspace", "folded", "done_at"), plain("done_at")}},
+		{collTasks, []mongo.IndexModel{plain("status", "_id")}},
 	}
-	for _, c := range all { // one per call: see createIndexes
-		if _, err := s.db.Collection(c.coll).Indexes().CreateOne(ctx, c.idx); err != nil {
-			return fmt.Errorf("store: create index on %s: %w", c.coll, err)
-		}
-	}
-	return nil
 }
 
 // DigestSchedule returns the latest digest schedule of a channel, or ErrNotFound.

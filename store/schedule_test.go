@@ -12,12 +12,6 @@ import (
 func TestDigestSchedules(t *testing.T) {
 	ctx := context.Background()
 	s := newEnv(t, true).Store
-	if err := s.InitSchedules(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.InitSchedules(ctx); err != nil { // every start-up calls it again
-		t.Fatalf("second InitSchedules: %v", err)
-	}
 	_, err := s.DigestSchedule(ctx, "T1", "C1")
 	wantErr(t, err, chorus.ErrNotFound)
 	d := chorus.DigestSchedule{WorkspaceID: "T1", Channel: "C1", Spec: "0 9 * * 1", TimeZone: "Europe/Paris", Lang: chorus.French, UpdatedBy: "lea"}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -61,9 +60,6 @@ func reminderPolicy(cfg configs.Config) chorus.ReminderPolicy {
 // newScheduler wires a scheduler to the app's store and the given sender, and connects the
 // store's change notifications to it.
 func (a *app) newScheduler(ctx context.Context, sender scheduler.Sender, now func() time.Time, replica string) (*scheduler.Scheduler, error) {
-	if err := a.store.InitSchedules(ctx); err != nil {
-		return nil, err
-	}
 	sc := a.cfg.Scheduler
 	s, err := scheduler.New(scheduler.Options{
 		Store: a.store, Sender: sender, Logger: a.log, Now: now, Replica: replica,
@@ -97,80 +93,21 @@ func (a *app) startScheduler(ctx context.Context, sender scheduler.Sender, now f
 }
 
 // slackSender sends the scheduler's messages through the bot's Web API client, which spaces
-// posts to one channel and honours Retry-After. On top of that it starts a post to a channel
-// no sooner than spacing after the previous one to that channel *completed*: the client spaces
-// the moments requests leave, Slack counts the moments they arrive, and network jitter between
-// the two turned about half of a 1,000-message burst into 429s (measured; see docs/scheduler.md).
+// posts to one channel (a second after the previous one completed), honours Retry-After, and
+// reads a direct message's history when a reminder posted to a user must be found again.
 type slackSender struct {
-	client  *bot.Client
-	log     *slog.Logger
-	spacing time.Duration // 0 leaves spacing to the client alone
-	now     func() time.Time
-	sleep   func(ctx context.Context, d time.Duration) error
-
-	mu   sync.Mutex
-	last map[string]time.Time // when the last post to each channel completed
+	client *bot.Client
 }
 
-func newSlackSender(client *bot.Client, log *slog.Logger, spacing time.Duration) *slackSender {
-	return &slackSender{client: client, log: log, spacing: spacing, now: time.Now, sleep: sleepCtx, last: map[string]time.Time{}}
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-// Send implements scheduler.Sender. The scheduler sends to one channel from one goroutine at a
-// time, so the wait below is per channel and never holds up another channel.
-func (s *slackSender) Send(ctx context.Context, m scheduler.Message) (string, error) {
-	if s.spacing > 0 {
-		s.mu.Lock()
-		last, ok := s.last[m.Channel]
-		s.mu.Unlock()
-		if wait := s.spacing - s.now().Sub(last); ok && wait > 0 {
-			if err := s.sleep(ctx, wait); err != nil {
-				return "", err
-			}
-		}
-	}
-	ts, err := s.client.PostMessage(ctx, m.Channel, m.Thread, m.Text, m.Blocks, &bot.Metadata{EventType: m.EventType, ID: m.ID})
-	if s.spacing > 0 {
-		now := s.now()
-		s.mu.Lock()
-		if len(s.last) > 10000 { // forget channels quiet for longer than the spacing
-			for ch, t := range s.last {
-				if now.Sub(t) > s.spacing {
-					delete(s.last, ch)
-				}
-			}
-		}
-		s.last[m.Channel] = now
-		s.mu.Unlock()
-	}
-	return ts, err
+// Send implements scheduler.Sender.
+func (s slackSender) Send(ctx context.Context, m scheduler.Message) (string, error) {
+	return s.client.PostMessage(ctx, m.Channel, m.Thread, m.Text, m.Blocks, &bot.Metadata{EventType: m.EventType, ID: m.ID})
 }
 
 // Find implements scheduler.Sender.
-func (s *slackSender) Find(ctx context.Context, channel, eventType, id string, since time.Time) (string, bool, error) {
-	ts, ok, err := s.client.FindByMetadata(ctx, channel, eventType, id, since)
-	if errors.Is(err, bot.ErrChannelUnreachable) && isUserID(channel) {
-		// A reminder is posted to the owner's user id, which conversations.history does not
-		// take: without the direct message's own id the history cannot be read, so the
-		// takeover sends again rather than never.
-		s.log.WarnContext(ctx, "scheduler: cannot read a direct message's history; sending again", "user", channel, "occurrence", id)
-		return "", false, nil
-	}
-	return ts, ok, err
+func (s slackSender) Find(ctx context.Context, channel, eventType, id string, since time.Time) (string, bool, error) {
+	return s.client.FindByMetadata(ctx, channel, eventType, id, since)
 }
-
-func isUserID(s string) bool { return strings.HasPrefix(s, "U") || strings.HasPrefix(s, "W") }
 
 // consoleSender shows the scheduler's messages in a console session. With buffer set (the
 // demo), messages wait for Flush, which prints them in a stable order with their time.

@@ -88,9 +88,6 @@ func (r *schedRig) open(t testing.TB) *store.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close(context.Background()) })
-	if err := st.InitSchedules(context.Background()); err != nil {
-		t.Fatal(err)
-	}
 	return st
 }
 
@@ -104,13 +101,10 @@ func (r *schedRig) task(t testing.TB, id, owner string, due time.Time) {
 }
 
 // slackScheduler is a scheduler process sending through a real bot.Client to the fake Slack.
-func (r *schedRig) slackScheduler(t testing.TB, fake *slackfake.Server, st *store.Store, replica string, client bot.ClientOptions, spacing time.Duration) *scheduler.Scheduler {
+func (r *schedRig) slackScheduler(t testing.TB, fake *slackfake.Server, st *store.Store, replica string, client bot.ClientOptions) *scheduler.Scheduler {
 	t.Helper()
 	client.Token, client.APIURL = "xoxb-test", fake.APIURL()
-	snd := newSlackSender(bot.NewClient(client), slog.New(slog.DiscardHandler), spacing)
-	if client.Clock != nil {
-		snd.now, snd.sleep = client.Clock, client.Sleep
-	}
+	snd := slackSender{client: bot.NewClient(client)}
 	s, err := scheduler.New(scheduler.Options{Store: st, Sender: snd,
 		Now: r.clock.Now, Replica: replica, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
@@ -168,7 +162,7 @@ func TestSlackReplicas(t *testing.T) {
 	t.Cleanup(fake.Close)
 	var ss []*scheduler.Scheduler
 	for _, name := range []string{"p1", "p2", "p3"} {
-		ss = append(ss, r.slackScheduler(t, fake, r.open(t), name, bot.ClientOptions{Clock: r.clock.Now, Sleep: r.clock.Sleep}, time.Second))
+		ss = append(ss, r.slackScheduler(t, fake, r.open(t), name, bot.ClientOptions{Clock: r.clock.Now, Sleep: r.clock.Sleep}))
 	}
 	for at := start; at.Before(start.Add(5 * 24 * time.Hour)); at = at.Add(15 * time.Minute) {
 		tickAllAt(ctx, at, r.clock, ss)
@@ -202,7 +196,7 @@ func TestSlackRateLimited(t *testing.T) {
 	}
 	fake := slackfake.New(slackfake.Options{Clock: r.clock.Now, RatePerChannel: time.Second})
 	t.Cleanup(fake.Close)
-	s := r.slackScheduler(t, fake, r.store, "p1", bot.ClientOptions{Clock: r.clock.Now, Sleep: r.clock.Sleep, ChannelSpacing: time.Millisecond}, 0)
+	s := r.slackScheduler(t, fake, r.store, "p1", bot.ClientOptions{Clock: r.clock.Now, Sleep: r.clock.Sleep, ChannelSpacing: time.Millisecond})
 	tickAllAt(ctx, start.Add(time.Hour), r.clock, []*scheduler.Scheduler{s})
 	got := posted(t, fake)
 	if len(got) != 3 {
@@ -249,7 +243,7 @@ func drainBurst(t *testing.T, spacing time.Duration, channels, each int) {
 	}
 	fake := slackfake.New(slackfake.Options{RatePerChannel: spacing})
 	t.Cleanup(fake.Close)
-	s := r.slackScheduler(t, fake, r.store, "p1", bot.ClientOptions{ChannelSpacing: spacing, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, spacing)
+	s := r.slackScheduler(t, fake, r.store, "p1", bot.ClientOptions{ChannelSpacing: spacing, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	r.clock.Set(start.Add(90 * time.Minute))
 	t0 := time.Now()
 	n := s.Tick(ctx)
@@ -262,7 +256,7 @@ func drainBurst(t *testing.T, spacing time.Duration, channels, each int) {
 	if len(got) != channels*each {
 		t.Fatalf("%d distinct reminders reached Slack, want %d", len(got), channels*each)
 	}
-	// Each post starts a spacing after the previous one to its channel completed, so it
+	// bot.Client starts a post a spacing after the previous one to its channel completed, so it
 	// arrives at least a spacing after it: Slack has no reason to answer 429.
 	if n := fake.RateLimited(); n != 0 {
 		t.Errorf("%d posts answered 429", n)

@@ -57,7 +57,7 @@ func serve(ctx context.Context, env environment, a *app, listening chan<- string
 		return fmt.Errorf("serve: check the bot token with auth.test: %w", err)
 	}
 	a.minutes.use(client)
-	stopScheduler, err := a.startScheduler(ctx, newSlackSender(client, a.log, time.Second), env.now)
+	stopScheduler, err := a.startScheduler(ctx, slackSender{client: client}, env.now)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}

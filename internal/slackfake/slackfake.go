@@ -3,8 +3,9 @@
 // out) so the real slack-go client inside bot talks to it unchanged, and it records every call.
 //
 // It answers auth.test, chat.postMessage, chat.postEphemeral, chat.update, chat.getPermalink,
-// users.info, views.open, views.publish, views.update and conversations.history (from the
-// messages it was sent, with their metadata), and any POST to /respond/… as a response_url.
+// users.info, views.open, views.publish, views.update, conversations.open and
+// conversations.history (from the messages it was sent, with their metadata; a post to a user
+// id lands in the direct message "D"+id), and any POST to /respond/… as a response_url.
 // Optionally it enforces Slack's one message per second per channel, answering 429 with
 // Retry-After, as the real API does.
 package slackfake
@@ -212,6 +213,11 @@ func (s *Server) answer(c Call) (any, int, int) {
 	case "auth.test":
 		return ok(map[string]any{"user_id": "UCHORUSBOT", "bot_id": "BCHORUS", "team_id": "T0CHORUS", "team": "Chorus", "user": "chorus"}), 200, 0
 	case "chat.postMessage":
+		if ch := c.Form["channel"]; isUserID(ch) {
+			// Slack posts to a user id in the direct message with them.
+			c.Form["channel"] = "D" + ch
+			s.calls[len(s.calls)-1] = c
+		}
 		s.seq++
 		ts := fmt.Sprintf("%d.%06d", 1_800_000_000+s.seq/1_000_000, s.seq%1_000_000)
 		return ok(map[string]any{"channel": c.Form["channel"], "ts": ts, "message": map[string]any{"text": c.Form["text"], "ts": ts}}), 200, 0
@@ -229,6 +235,8 @@ func (s *Server) answer(c Call) (any, int, int) {
 		return ok(map[string]any{"user": map[string]any{"id": c.Form["user"], "name": c.Form["user"], "locale": u.Locale, "is_admin": u.Admin}}), 200, 0
 	case "views.open", "views.publish", "views.update", "views.push":
 		return ok(map[string]any{"view": map[string]any{"id": "V1"}}), 200, 0
+	case "conversations.open":
+		return ok(map[string]any{"channel": map[string]any{"id": "D" + c.Form["users"]}}), 200, 0
 	case "conversations.history":
 		return ok(map[string]any{"messages": s.history(c.Form["channel"]), "has_more": false}), 200, 0
 	case "respond":
@@ -236,6 +244,8 @@ func (s *Server) answer(c Call) (any, int, int) {
 	}
 	return map[string]any{"ok": false, "error": "unknown_method"}, 200, 0
 }
+
+func isUserID(id string) bool { return strings.HasPrefix(id, "U") || strings.HasPrefix(id, "W") }
 
 // history lists the messages posted to channel, newest first, with their metadata, as
 // conversations.history does. Call it with s.mu held.
