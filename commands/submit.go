@@ -1022,3 +1022,61 @@ func (c *call) messageChanged(ctx context.Context, saved chorus.Campaign) ([]Blo
 	}
 	return []Block{facts}, posts, nil
 }
+
+// digestExtrasMax bounds the copy a digest lists per section; App Home has the rest.
+const digestExtrasMax = 10
+
+// DigestExtras is what a digest adds about copy under review, in lang: copy awaiting a lead's
+// decision and copy whose drift is still open (flagged, or changes requested), among camps. A
+// team channel's digest (lead false) keeps the copy of the kinds that channel carries; a lead
+// digest keeps everything. The scheduler calls it for each digest it builds.
+func (s *Service) DigestExtras(ctx context.Context, workspace, channel string, lead bool, camps []chorus.Campaign, lang chorus.Lang) ([]Block, error) {
+	c := &call{Service: s, req: Request{Workspace: workspace}, lang: lang}
+	inScope := map[string]string{} // campaign slug -> name
+	kinds := map[string]bool{}      // campaign/kind this channel carries
+	for _, camp := range camps {
+		for _, ch := range camp.Channels {
+			if lead || ch.SlackChannel == channel {
+				inScope[camp.Slug] = camp.Name
+				kinds[camp.Slug+"/"+ch.Kind] = true
+			}
+		}
+	}
+	if len(inScope) == 0 {
+		return nil, nil
+	}
+	subs, err := s.store.Submissions(ctx, workspace, chorus.SubmissionFilter{Statuses: []chorus.SubmissionStatus{
+		chorus.SubmissionPending, chorus.SubmissionFlagged, chorus.SubmissionChangesRequested}})
+	if err != nil {
+		return nil, fmt.Errorf("list submissions for a digest: %w", err)
+	}
+	var pending, open []chorus.Submission
+	for _, sub := range subs {
+		if _, ok := inScope[sub.Campaign]; !ok || !lead && !kinds[sub.Campaign+"/"+sub.ChannelKind] {
+			continue
+		}
+		if sub.Status == chorus.SubmissionPending {
+			pending = append(pending, sub)
+		} else {
+			open = append(open, sub)
+		}
+	}
+	var blocks []Block
+	section := func(title string, list []chorus.Submission) {
+		if len(list) == 0 {
+			return
+		}
+		lines := []string{"*" + title + "*"}
+		for i, sub := range list {
+			if i == digestExtrasMax {
+				lines = append(lines, c.t("home.more", len(list)-digestExtrasMax))
+				break
+			}
+			lines = append(lines, "• "+c.submissionLine(sub)+" · "+inScope[sub.Campaign])
+		}
+		blocks = append(blocks, Block{Kind: Section, Text: strings.Join(lines, "\n")})
+	}
+	section(c.t("drift.digest.pending", len(pending)), pending)
+	section(c.t("drift.digest.open", len(open)), open)
+	return blocks, nil
+}

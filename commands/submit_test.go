@@ -479,3 +479,53 @@ func TestEnglishCards(t *testing.T) {
 	}
 	driftMustPost(t, driftPostsTo(posts, "#social")[0], "écart(s)") // sami reads French
 }
+
+// TestDigestExtras: a team's digest lists the copy of its own channel that awaits a lead or
+// still drifts; a lead digest lists all of it.
+func TestDigestExtras(t *testing.T) {
+	e := newDriftEnv(t, commands.Options{})
+	ctx := context.Background()
+	e.do(t, "sami", "/campaign submit ete-literie social "+drifting)
+	e.do(t, "emma", "/campaign submit ete-literie email "+aligned)
+	camps, err := e.store.Campaigns(ctx, "T1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := func(blocks []commands.Block) string {
+		var b strings.Builder
+		for _, bl := range blocks {
+			b.WriteString(bl.Text + "\n")
+		}
+		return b.String()
+	}
+	tests := []struct {
+		name, channel string
+		lead          bool
+		lang          chorus.Lang
+		want, not     []string
+	}{
+		{"social team", "#social", false, chorus.French, []string{"Écarts à corriger (1)", "@sami", "Soldes d'été literie"}, []string{"@emma", "attente"}},
+		{"email team", "#email", false, chorus.English, []string{"Copy awaiting approval (1)", "@emma"}, []string{"@sami", "Drift to fix"}},
+		{"leads", "#leads", true, chorus.French, []string{"Textes en attente de validation (1)", "Écarts à corriger (1)"}, nil},
+		{"a channel of no campaign", "#general", false, chorus.French, nil, []string{"@"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			blocks, err := e.svc.DigestExtras(ctx, "T1", tt.channel, tt.lead, camps, tt.lang)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := text(blocks)
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("digest extras lack %q:\n%s", w, got)
+				}
+			}
+			for _, w := range tt.not {
+				if strings.Contains(got, w) {
+					t.Errorf("digest extras hold %q:\n%s", w, got)
+				}
+			}
+		})
+	}
+}

@@ -66,6 +66,10 @@ func (a *app) newScheduler(ctx context.Context, sender scheduler.Sender, now fun
 		Tick: sc.Tick, Grace: sc.ReminderGrace, Policy: reminderPolicy(a.cfg),
 		TimeZone: a.cfg.TimeZone, Lang: a.cfg.Lang,
 		SkipWeekends: sc.SkipWeekends, PostEmptyDigest: sc.PostEmptyDigest,
+		Extras: func(ctx context.Context, scope scheduler.DigestScope) ([]commands.Block, error) {
+			d := scope.Schedule
+			return a.commands.DigestExtras(ctx, d.WorkspaceID, d.Channel, d.Lead, scope.Campaigns, scope.Lang)
+		},
 	})
 	if err != nil {
 		return nil, err
