@@ -1033,7 +1033,7 @@ const digestExtrasMax = 10
 func (s *Service) DigestExtras(ctx context.Context, workspace, channel string, lead bool, camps []chorus.Campaign, lang chorus.Lang) ([]Block, error) {
 	c := &call{Service: s, req: Request{Workspace: workspace}, lang: lang}
 	inScope := map[string]string{} // campaign slug -> name
-	kinds := map[string]bool{}      // campaign/kind this channel carries
+	kinds := map[string]bool{}     // campaign/kind this channel carries
 	for _, camp := range camps {
 		for _, ch := range camp.Channels {
 			if lead || ch.SlackChannel == channel {
