@@ -1194,8 +1194,15 @@ func (c *call) applyDecision(ctx context.Context, key string) (Reply, error) {
 	}); err != nil {
 		return Reply{}, err
 	}
+	// As after /campaign message: show the facts read from the new message, and put copy
+	// approved against the old one out of date, telling its authors.
+	facts, posts, err := c.messageChanged(ctx, saved)
+	if err != nil {
+		return Reply{}, err
+	}
 	text := c.t("minutes.applied", saved.Name, saved.Version, m.Title)
-	return Reply{Text: text, Blocks: []Block{{Kind: Section, Text: "✅ " + text}}, Visibility: InChannel}, nil
+	blocks := append([]Block{{Kind: Section, Text: "✅ " + text}}, facts...)
+	return Reply{Text: text, Blocks: blocks, Visibility: InChannel, Posts: posts}, nil
 }
 
 // permalinkRE reads a Slack message link: .../archives/C123/p1700000000123456[?thread_ts=…].

@@ -481,6 +481,8 @@ func TestMinutesDecisionChangesMessage(t *testing.T) {
 	e := newMinutesEnv(t, commands.Options{})
 	e.setup(t)
 	ctx := context.Background()
+	// Copy checked against the current message, which the decision will replace.
+	e.in(t, "sami", "", "/campaign submit ete-literie social -30 % sur toute la literie du 1er au 15 juillet 2027, en magasin et en ligne !")
 	e.in(t, "lea", "", "/minutes start Arbitrage ete-literie")
 	e.say("sami", "1800000001.000100", "", "décision: message: Du 1er au 15 juillet, -40 % sur toute la literie.")
 	r := e.in(t, "lea", "", "/minutes end")
@@ -491,7 +493,15 @@ func TestMinutesDecisionChangesMessage(t *testing.T) {
 	r = e.svc.Action(ctx, commands.Request{Workspace: "T1", User: "sami"}, commands.Action{ActionID: btn.ActionID, Value: btn.Value})
 	mustSay(t, r, "⚠️", "seuls les responsables")
 	r = e.svc.Action(ctx, commands.Request{Workspace: "T1", User: "lea"}, commands.Action{ActionID: btn.ActionID, Value: btn.Value})
-	mustSay(t, r, "Message global de « Soldes d'été literie » remplacé", fmt.Sprintf("version %d", before.Version+1))
+	mustSay(t, r, "Message global de « Soldes d'été literie » remplacé", fmt.Sprintf("version %d", before.Version+1), "-40 %")
+	// As with /campaign message, the copy checked against the old message is out of date and
+	// its author is told.
+	if len(r.Posts) != 1 || r.Posts[0].Channel != "sami" {
+		t.Fatalf("posts after apply = %+v, want one to sami", r.Posts)
+	}
+	if subs, _ := e.store.Submissions(ctx, "T1", chorus.SubmissionFilter{Campaign: "ete-literie"}); len(subs) != 1 || subs[0].Status != chorus.SubmissionOutOfDate {
+		t.Fatalf("submissions after apply = %+v", subs)
+	}
 	after, _ := e.store.Campaign(ctx, "T1", "ete-literie")
 	if after.Version != before.Version+1 || after.Message != "Du 1er au 15 juillet, -40 % sur toute la literie." {
 		t.Fatalf("campaign after apply = v%d %q", after.Version, after.Message)
