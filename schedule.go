@@ -27,6 +27,10 @@ type ReminderPolicy struct {
 	// SkipWeekends moves a reminder due on a Saturday or Sunday back to the Friday before, and
 	// drops weekend overdue nudges.
 	SkipWeekends bool
+	// Inherit marks a policy that defines nothing: a campaign's follows its workspace's again
+	// (its override was removed), a workspace's follows the configured default. Policies are
+	// versioned and never deleted, so removing one is saving this mark.
+	Inherit bool
 
 	Version   int
 	UpdatedBy string

@@ -24,6 +24,9 @@ func (c *call) campaign(ctx context.Context, args []string) (Reply, error) {
 	if r, ok, err := c.driftCommand(ctx, args); ok {
 		return r, err
 	}
+	if isReminders(args) {
+		return c.campaignReminders(ctx, args[1:])
+	}
 	switch v := verb(args, 0); v {
 	case "", "help":
 		return c.help("campaign"), nil

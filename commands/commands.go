@@ -77,9 +77,10 @@ type Store interface {
 	AutoCheck(ctx context.Context, workspace, channel string) (chorus.AutoCheck, error)
 	ClearAutoCheck(ctx context.Context, workspace, channel string) error
 
-	// Reminders and digests (reminder.go, digest.go).
+	// Reminders and digests (reminder.go, reminders_policy.go, digest.go).
 	AddSnooze(ctx context.Context, z chorus.Snooze) (chorus.Snooze, error)
 	ReminderPolicy(ctx context.Context, workspace, campaign string) (chorus.ReminderPolicy, error)
+	SaveReminderPolicy(ctx context.Context, p chorus.ReminderPolicy) (chorus.ReminderPolicy, error)
 	DigestSchedule(ctx context.Context, workspace, channel string) (chorus.DigestSchedule, error)
 	SaveDigestSchedule(ctx context.Context, d chorus.DigestSchedule) (chorus.DigestSchedule, error)
 }

@@ -82,10 +82,10 @@ func (c *call) reminderSnooze(ctx context.Context, value string) (Reply, error) 
 }
 
 // reminderPolicy is the policy that applies to a campaign's tasks: the campaign's own, the
-// workspace's, or the configured default.
+// workspace's, or the configured default. A policy marked Inherit defines nothing.
 func (c *call) reminderPolicy(ctx context.Context, camp chorus.Campaign) chorus.ReminderPolicy {
 	for _, key := range []string{camp.Slug, ""} {
-		if p, err := c.store.ReminderPolicy(ctx, c.req.Workspace, key); err == nil {
+		if p, err := c.store.ReminderPolicy(ctx, c.req.Workspace, key); err == nil && !p.Inherit {
 			return p
 		}
 	}

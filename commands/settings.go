@@ -15,6 +15,9 @@ func (c *call) chorus(ctx context.Context, args []string) (Reply, error) {
 	if isDigest(args) {
 		return c.digestCommand(ctx, args[1:])
 	}
+	if isReminders(args) {
+		return c.remindersCommand(ctx, args[1:])
+	}
 	switch v := verb(args, 0); v {
 	case "", "help":
 		return c.help("chorus"), nil

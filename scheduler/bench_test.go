@@ -93,6 +93,12 @@ func (m *memStore) FoldedOccurrences(context.Context, string, time.Time, time.Ti
 	return nil, nil
 }
 func (m *memStore) SweepOccurrences(context.Context, time.Time) (int, error) { return 0, nil }
+func (m *memStore) TaskThread(context.Context, string, string, string) (string, bool, error) {
+	return "", false, nil
+}
+func (m *memStore) StartTaskThread(_ context.Context, _, _, _, ts string) (string, error) {
+	return ts, nil
+}
 
 // openTasks returns n open tasks due over the next 60 days, spread over 50 campaigns.
 func openTasks(n int, now time.Time) ([]chorus.Task, []chorus.Campaign) {

@@ -29,8 +29,10 @@ func button(t testing.TB, m sent, id, prefix string) commands.Button {
 }
 
 // TestReminderButtons drives the reminder's buttons through the commands service, as a user in
-// Slack or the console would: snooze a day, reassign, done. The scheduler hears of each change
-// through the watched store and adjusts what it sends next.
+// Slack or the console would, from the direct message and from its copy in the team channel:
+// snooze a day, reassign, done. The scheduler hears of each change through the watched store
+// and adjusts what it sends next. In the channel, a teammate who may not manage the task cannot
+// snooze it; its owner can.
 func TestReminderButtons(t *testing.T) {
 	ctx := context.Background()
 	clk := newClock(paris8(6, 1, 11, 0)) // Tuesday
@@ -42,53 +44,69 @@ func TestReminderButtons(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc := commands.New(scheduler.Watch(st, s), slog.New(slog.DiscardHandler), clk.Now, commands.Options{Leads: []string{"lea"}})
-	as := func(user string) commands.Request {
-		return commands.Request{Workspace: "T1", User: user, Channel: "#magasins"}
+	in := func(user, channel string) commands.Request {
+		return commands.Request{Workspace: "T1", User: user, Channel: channel}
 	}
 	r := svc.Command(ctx, commands.Request{Workspace: "T1", User: "lea", Command: "/campaign", Text: `task add ete-literie retail "PLV en magasin" @rui vendredi`})
 	if !strings.Contains(r.Text, "PLV en magasin") {
 		t.Fatalf("task add: %s", r.Text)
 	}
 	id := r.Blocks[0].Accessory.Value
+	// to returns the messages sent to channel, in order.
+	to := func(channel string) []sent {
+		var out []sent
+		for _, m := range snd.Sent() {
+			if m.Channel == channel {
+				out = append(out, m)
+			}
+		}
+		return out
+	}
 
 	runUntil(t, clk, paris8(6, 1, 19, 0), s)
-	msgs := snd.Sent()
-	if len(msgs) != 1 || msgs[0].Channel != "rui" || !strings.Contains(msgs[0].Text, "PLV en magasin") || !strings.Contains(msgs[0].Text, "vendredi 4 juin 2027 à 18:00") {
+	dm, team := to("rui"), to("#magasins")
+	if len(dm) != 1 || !strings.Contains(dm[0].Text, "PLV en magasin") || !strings.Contains(dm[0].Text, "vendredi 4 juin 2027 à 18:00") ||
+		len(team) != 1 || team[0].Thread != "" || !strings.HasPrefix(team[0].Text, "<@rui> ") || len(snd.Sent()) != 2 {
 		t.Fatalf("after the 3-day reminder: %v", snd.lines())
 	}
-	snooze := button(t, msgs[0], commands.ActReminderSnooze, commands.SnoozeDay)
-	r = svc.Action(ctx, as("rui"), commands.Action{ActionID: snooze.ActionID, Value: snooze.Value})
+	snooze := button(t, team[0], commands.ActReminderSnooze, commands.SnoozeDay)
+	r = svc.Action(ctx, in("sami", "#magasins"), commands.Action{ActionID: snooze.ActionID, Value: snooze.Value})
+	if zs, err := st.Snoozes(ctx, time.Time{}); err != nil || len(zs) != 0 || r.ReplaceOriginal {
+		t.Fatalf("sami (owner of #social, not of #magasins) snoozed rui's task from the channel: %+v, %v, reply %+v", zs, err, r)
+	}
+	r = svc.Action(ctx, in("rui", "#magasins"), commands.Action{ActionID: snooze.ActionID, Value: snooze.Value})
 	if !strings.Contains(r.Text, "mercredi 2 juin 2027 à 19:00") || !r.ReplaceOriginal {
 		t.Fatalf("snooze reply: %+v", r)
 	}
 
 	runUntil(t, clk, paris8(6, 2, 20, 0), s)
-	msgs = snd.Sent()
-	if len(msgs) != 2 || msgs[1].At.In(paris).Format("Mon 15:04") != "Wed 19:00" || msgs[1].Channel != "rui" {
+	dm, team = to("rui"), to("#magasins")
+	if len(dm) != 2 || dm[1].At.In(paris).Format("Mon 15:04") != "Wed 19:00" || len(team) != 2 || team[1].Thread != team[0].TS {
 		t.Fatalf("after the snooze: %v", snd.lines())
 	}
-	reassign := button(t, msgs[1], commands.ActReminderReassign, "")
-	r = svc.Action(ctx, as("rui"), commands.Action{ActionID: reassign.ActionID, Value: reassign.Value})
+	reassign := button(t, dm[1], commands.ActReminderReassign, "")
+	r = svc.Action(ctx, in("rui", "Drui"), commands.Action{ActionID: reassign.ActionID, Value: reassign.Value})
 	if r.Modal == nil || r.Modal.CallbackID != commands.ModalReminderReassign {
 		t.Fatalf("reassign did not open the form: %+v", r)
 	}
-	r = svc.Submit(ctx, as("rui"), commands.Submission{CallbackID: r.Modal.CallbackID, PrivateMetadata: r.Modal.PrivateMetadata, Values: map[string]string{"owner": "emma"}})
+	r = svc.Submit(ctx, in("rui", "Drui"), commands.Submission{CallbackID: r.Modal.CallbackID, PrivateMetadata: r.Modal.PrivateMetadata, Values: map[string]string{"owner": "emma"}})
 	if len(r.Posts) != 1 || r.Posts[0].Channel != "emma" || !strings.Contains(r.Text, "emma") {
 		t.Fatalf("reassign reply: %+v", r)
 	}
 
 	runUntil(t, clk, paris8(6, 3, 19, 0), s)
-	msgs = snd.Sent()
-	if len(msgs) != 3 || msgs[2].Channel != "emma" || msgs[2].At.In(paris).Format("Mon 15:04") != "Thu 18:00" {
+	dm, team = to("emma"), to("#magasins")
+	if len(dm) != 1 || dm[0].At.In(paris).Format("Mon 15:04") != "Thu 18:00" ||
+		len(team) != 3 || team[2].Thread != team[0].TS || !strings.HasPrefix(team[2].Text, "<@emma> ") {
 		t.Fatalf("after the reassignment: %v", snd.lines())
 	}
-	done := button(t, msgs[2], commands.ActTaskDone, "")
-	r = svc.Action(ctx, as("emma"), commands.Action{ActionID: done.ActionID, Value: done.Value})
+	done := button(t, team[2], commands.ActTaskDone, "")
+	r = svc.Action(ctx, in("emma", "#magasins"), commands.Action{ActionID: done.ActionID, Value: done.Value})
 	if !strings.Contains(r.Text, "PLV en magasin") {
 		t.Fatalf("done reply: %+v", r)
 	}
 	runUntil(t, clk, paris8(6, 9, 12, 0), s)
-	if n := len(snd.Sent()); n != 3 {
+	if n := len(snd.Sent()); n != 6 {
 		t.Fatalf("reminders after done: %v", snd.lines())
 	}
 	task, err := st.Task(ctx, "T1", id)

@@ -17,6 +17,11 @@
 // records the ts it finds, or sends it when nothing was sent. So a crash between send and record
 // neither loses nor doubles the message; attempts stop after maxAttempts.
 //
+// A reminder of a team's task also goes to the team's Slack channel: a second occurrence, id
+// + ChannelCopy, handled the same way. The task's first copy opens its thread there
+// (store.StartTaskThread, insert-only: a replica losing the race reads the winner's), later ones
+// reply in it, and a takeover looks for a lost reply in its thread (Sender.Find's thread).
+//
 // # Time
 //
 // Reminders follow chorus.ReminderPolicy.Plan in the campaign's time zone; digests follow a cron

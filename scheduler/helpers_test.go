@@ -72,12 +72,14 @@ func (s *sender) Send(_ context.Context, m scheduler.Message) (string, error) {
 	return ts, err
 }
 
-func (s *sender) Find(_ context.Context, channel, eventType, id string, since time.Time) (string, bool, error) {
+// Find looks in a thread's replies, or among top-level messages, as Slack's
+// conversations.replies and conversations.history do.
+func (s *sender) Find(_ context.Context, channel, thread, eventType, id string, since time.Time) (string, bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i := len(s.msgs) - 1; i >= 0; i-- {
 		m := s.msgs[i]
-		if m.Channel == channel && m.EventType == eventType && m.ID == id && !m.At.Before(since) {
+		if m.Channel == channel && m.Thread == thread && m.EventType == eventType && m.ID == id && !m.At.Before(since) {
 			return m.TS, true, nil
 		}
 	}

@@ -49,6 +49,17 @@ func (s *Scheduler) reminderStillDue(ctx context.Context, j *job) bool {
 	for _, r := range plan {
 		if r.Key == j.key && r.At.Equal(j.at) && t.Due.Equal(j.task.Due) {
 			j.task = t // the latest title and owner
+			if j.copy {
+				// The task may have moved to another team, or its channel lost its Slack
+				// channel, since the reminder was dispatched.
+				s.mu.Lock()
+				ch := s.teamChannel(t)
+				s.mu.Unlock()
+				if ch == "" {
+					break
+				}
+				j.channel = ch
+			}
 			return true
 		}
 	}
@@ -122,6 +133,10 @@ func (s *Scheduler) deliver(ctx context.Context, j job, attempt int) {
 	rec := chorus.Occurrence{ID: j.id, Kind: j.kind, ScheduledAt: j.at, By: s.opts.Replica}
 	switch j.kind {
 	case chorus.ReminderOccurrence:
+		if j.copy {
+			s.deliverCopy(ctx, j, attempt, late, rec)
+			return
+		}
 		rec.WorkspaceID, rec.TaskID, rec.Channel = j.task.WorkspaceID, j.task.ID, j.task.Owner
 		if late && s.folds(j.task) {
 			rec.Folded = true
@@ -177,17 +192,70 @@ func (s *Scheduler) deliver(ctx context.Context, j job, attempt int) {
 	s.record(ctx, rec)
 }
 
+// deliverCopy posts the team channel's copy of a claimed reminder: the task's first one opens
+// its thread there, later ones reply in it. A late copy whose direct message is folded into
+// the next digest is skipped: the digest shows the reminder once.
+func (s *Scheduler) deliverCopy(ctx context.Context, j job, attempt int, late bool, rec chorus.Occurrence) {
+	t := j.task
+	rec.WorkspaceID, rec.TaskID, rec.Channel = t.WorkspaceID, t.ID, j.channel
+	if late && s.folds(t) {
+		rec.Skipped = true
+		s.count.skipped.Add(1)
+		s.record(ctx, rec)
+		return
+	}
+	thread, _, err := s.st.TaskThread(ctx, t.WorkspaceID, t.ID, j.channel)
+	if err != nil {
+		s.count.failed.Add(1)
+		s.log.WarnContext(ctx, "scheduler: read task thread", "occurrence", j.id, "err", err)
+		return // the claim stays: after the lease another attempt retries
+	}
+	msg := s.channelMessage(ctx, j, late)
+	msg.Thread = thread
+	ts, err := s.sendOnce(ctx, msg, attempt, j)
+	if err != nil {
+		s.count.failed.Add(1)
+		s.log.WarnContext(ctx, "scheduler: send reminder to channel", "occurrence", j.id, "err", err)
+		return
+	}
+	if thread == "" {
+		// This message opened the task's thread, unless another replica posted the task's
+		// other reminder at the same moment and recorded its own first: later ones reply there.
+		won, err := s.st.StartTaskThread(ctx, t.WorkspaceID, t.ID, j.channel, ts)
+		if err != nil {
+			// Not recorded: after the lease a takeover finds the message and starts the thread.
+			s.count.failed.Add(1)
+			s.log.WarnContext(ctx, "scheduler: start task thread", "occurrence", j.id, "err", err)
+			return
+		}
+		if won != ts {
+			s.log.InfoContext(ctx, "scheduler: another replica started the task's thread", "occurrence", j.id, "thread", won)
+		}
+	}
+	rec.TS = ts
+	s.record(ctx, rec)
+}
+
 // sendOnce sends m, unless this is a takeover and the message is in the channel already: the
-// previous owner sent it and died before recording.
+// previous owner sent it and died before recording. A reply is looked for in its thread, then
+// among the channel's messages: the previous owner may have posted it before the thread was
+// recorded.
 func (s *Scheduler) sendOnce(ctx context.Context, m Message, attempt int, j job) (string, error) {
 	if attempt > 1 {
-		ts, ok, err := s.send.Find(ctx, m.Channel, m.EventType, m.ID, j.at.Add(-s.opts.Tick))
-		if err != nil {
-			return "", err // better late (after the next lease) than twice
+		since := j.at.Add(-s.opts.Tick)
+		threads := []string{""}
+		if m.Thread != "" {
+			threads = []string{m.Thread, ""}
 		}
-		if ok {
-			s.count.recovered.Add(1)
-			return ts, nil
+		for _, thread := range threads {
+			ts, ok, err := s.send.Find(ctx, m.Channel, thread, m.EventType, m.ID, since)
+			if err != nil {
+				return "", err // better late (after the next lease) than twice
+			}
+			if ok {
+				s.count.recovered.Add(1)
+				return ts, nil
+			}
 		}
 	}
 	ts, err := s.send.Send(ctx, m)
@@ -225,6 +293,25 @@ func (s *Scheduler) folds(t chorus.Task) bool {
 		}
 	}
 	return false
+}
+
+// teamChannel returns the Slack channel of t's team, where copies of its reminders go: its
+// channel kind's in its campaign. A campaign-wide task, or a team without a Slack channel, has
+// none: its reminders are direct messages only. The caller holds s.mu.
+func (s *Scheduler) teamChannel(t chorus.Task) string {
+	if t.ChannelKind == "" {
+		return ""
+	}
+	c, ok := s.camps[t.WorkspaceID+"/"+t.Campaign]
+	if !ok {
+		return ""
+	}
+	for _, ch := range c.Channels {
+		if ch.Kind == t.ChannelKind {
+			return ch.SlackChannel
+		}
+	}
+	return ""
 }
 
 // taskChannels returns the team channels a task belongs to: its channel kind's, or every

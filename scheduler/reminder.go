@@ -34,6 +34,37 @@ func (s *Scheduler) reminderMessage(ctx context.Context, j job, late bool) Messa
 	}
 }
 
+// channelMessage is the copy of a reminder in the task's team channel: the same text and
+// buttons, mentioning the owner, in the campaign's language since the whole team reads it.
+// Any of them may click; commands decides who may act on the task.
+func (s *Scheduler) channelMessage(ctx context.Context, j job, late bool) Message {
+	t := j.task
+	s.mu.Lock()
+	loc := s.location(t)
+	c, ok := s.camps[t.WorkspaceID+"/"+t.Campaign]
+	s.mu.Unlock()
+	campName, lang := t.Campaign, chorus.Lang("")
+	if ok {
+		campName, lang = c.Name, c.Lang
+	}
+	if lang == "" {
+		lang = s.opts.Lang
+		if w, err := s.st.Workspace(ctx, t.WorkspaceID); err == nil && w.Lang != "" {
+			lang = w.Lang
+		}
+	}
+	who := "<@" + t.Owner + "> "
+	blocks := ReminderBlocks(t, j.at, loc, lang, late, campName)
+	blocks[0].Text = who + blocks[0].Text
+	return Message{
+		Channel:   j.channel,
+		EventType: EventReminder,
+		ID:        j.id,
+		Text:      who + ReminderText(t, j.at, loc, lang, late),
+		Blocks:    blocks,
+	}
+}
+
 // ReminderText is the notification text of a reminder sent at at.
 func ReminderText(t chorus.Task, at time.Time, loc *time.Location, lang chorus.Lang, late bool) string {
 	due := chorus.FormatWhen(t.Due.In(loc), lang)

@@ -34,6 +34,9 @@ type Store interface {
 	Occurrence(ctx context.Context, id string) (chorus.Occurrence, bool, error)
 	FoldedOccurrences(ctx context.Context, workspace string, from, to time.Time) ([]chorus.Occurrence, error)
 	SweepOccurrences(ctx context.Context, olderThan time.Time) (int, error)
+
+	TaskThread(ctx context.Context, workspace, task, channel string) (ts string, ok bool, err error)
+	StartTaskThread(ctx context.Context, workspace, task, channel, ts string) (thread string, err error)
 }
 
 // Message is one post the scheduler sends. EventType and ID are stored as Slack message
@@ -52,8 +55,10 @@ type Sender interface {
 	// Send posts m and returns its timestamp.
 	Send(ctx context.Context, m Message) (ts string, err error)
 	// Find returns the timestamp of a message posted to channel since since with the given
-	// metadata, reporting false when there is none.
-	Find(ctx context.Context, channel, eventType, id string, since time.Time) (ts string, ok bool, err error)
+	// metadata, reporting false when there is none. With thread set it looks among the replies
+	// of that thread (which a channel's history does not list), else among the channel's
+	// top-level messages.
+	Find(ctx context.Context, channel, thread, eventType, id string, since time.Time) (ts string, ok bool, err error)
 }
 
 // The metadata event types of the scheduler's messages.
@@ -61,6 +66,10 @@ const (
 	EventReminder = "chorus_reminder"
 	EventDigest   = "chorus_digest"
 )
+
+// ChannelCopy ends the occurrence id of a reminder's copy in its task's team channel: the copy
+// is claimed, sent and recorded on its own, like the direct message whose id it extends.
+const ChannelCopy = "/channel"
 
 // Claim kinds in the store.
 const (
@@ -389,12 +398,13 @@ func (s *Scheduler) putSnooze(z chorus.Snooze) {
 	}
 }
 
-// policy returns the reminder policy of a campaign; the caller holds s.mu.
+// policy returns the reminder policy of a campaign: its own, else its workspace's, else the
+// configured default (a policy marked Inherit defines nothing); the caller holds s.mu.
 func (s *Scheduler) policy(ws, campaign string) chorus.ReminderPolicy {
-	if p, ok := s.policies[ws+"/"+campaign]; ok {
+	if p, ok := s.policies[ws+"/"+campaign]; ok && !p.Inherit {
 		return p
 	}
-	if p, ok := s.policies[ws+"/"]; ok {
+	if p, ok := s.policies[ws+"/"]; ok && !p.Inherit {
 		return p
 	}
 	return s.opts.Policy
@@ -593,7 +603,8 @@ type job struct {
 	key     string // the reminder's plan key
 	task    chorus.Task
 	digest  chorus.DigestSchedule
-	channel string // the send queue: the owner for a reminder, the channel for a digest
+	channel string // the send queue: the owner for a reminder, the channel for a digest or a reminder's copy
+	copy    bool   // the team channel's copy of a reminder
 	attempt int
 	retried bool
 }
@@ -615,6 +626,7 @@ func (s *Scheduler) Tick(ctx context.Context) int {
 		jobs = append(jobs, heap.Pop(&s.retries).(retry).j)
 	}
 	s.mu.Unlock()
+	jobs = s.addCopies(ctx, jobs)
 	for _, j := range jobs {
 		s.enqueue(ctx, j)
 	}
@@ -630,6 +642,56 @@ func jobOf(e *entry) job {
 	d := e.digest
 	return job{kind: chorus.DigestOccurrence, id: chorus.DigestOccurrenceID(d.WorkspaceID, d.Channel, e.next.At),
 		at: e.next.At, digest: d, channel: d.Channel, attempt: 1}
+}
+
+// addCopies adds to jobs the team channel's copy of each reminder dispatched for the first
+// time (a retried one's copy has a life of its own). A campaign the index lacks, as when the
+// task was created here in a workspace that had nothing at the last load, is read first.
+func (s *Scheduler) addCopies(ctx context.Context, jobs []job) []job {
+	first := func(j job) bool {
+		return j.kind == chorus.ReminderOccurrence && !j.copy && !j.retried && j.task.ChannelKind != ""
+	}
+	missing := map[string]bool{}
+	s.mu.Lock()
+	for _, j := range jobs {
+		if _, ok := s.camps[j.task.WorkspaceID+"/"+j.task.Campaign]; first(j) && !ok {
+			missing[j.task.WorkspaceID] = true
+		}
+	}
+	s.mu.Unlock()
+	for ws := range missing {
+		cs, err := s.st.Campaigns(ctx, ws)
+		if err != nil {
+			s.log.WarnContext(ctx, "scheduler: load campaigns", "workspace", ws, "err", err)
+			continue
+		}
+		for _, c := range cs {
+			s.mu.Lock()
+			_, known := s.camps[c.WorkspaceID+"/"+c.Slug]
+			s.mu.Unlock()
+			if !known {
+				s.CampaignChanged(c)
+			}
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, j := range jobs {
+		if !first(j) {
+			continue
+		}
+		if ch := s.teamChannel(j.task); ch != "" {
+			jobs = append(jobs, channelJob(j, ch))
+		}
+	}
+	return jobs
+}
+
+// channelJob is the team channel's copy of reminder j: same instant, its own id and queue.
+func channelJob(j job, channel string) job {
+	j.id += ChannelCopy
+	j.channel, j.copy = channel, true
+	return j
 }
 
 // markAlive claims the current alive mark once per aliveEvery; any replica's mark will do.

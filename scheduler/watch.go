@@ -13,11 +13,12 @@ type Listener interface {
 	CampaignChanged(c chorus.Campaign)
 	Snoozed(z chorus.Snooze)
 	DigestChanged(d chorus.DigestSchedule)
+	PolicyChanged(p chorus.ReminderPolicy)
 }
 
-// Watch returns st with every successful write of a task, campaign, snooze or digest schedule
-// reported to l, so the scheduler's index follows this process's own writes at once, whichever
-// command made them. Other replicas' writes reach it by Resync.
+// Watch returns st with every successful write of a task, campaign, snooze, digest schedule or
+// reminder policy reported to l, so the scheduler's index follows this process's own writes at
+// once, whichever command made them. Other replicas' writes reach it by Resync.
 func Watch(st commands.Store, l Listener) commands.Store { return watched{Store: st, l: l} }
 
 type watched struct {
@@ -69,6 +70,14 @@ func (w watched) SaveDigestSchedule(ctx context.Context, d chorus.DigestSchedule
 	saved, err := w.Store.SaveDigestSchedule(ctx, d)
 	if err == nil {
 		w.l.DigestChanged(saved)
+	}
+	return saved, err
+}
+
+func (w watched) SaveReminderPolicy(ctx context.Context, p chorus.ReminderPolicy) (chorus.ReminderPolicy, error) {
+	saved, err := w.Store.SaveReminderPolicy(ctx, p)
+	if err == nil {
+		w.l.PolicyChanged(saved)
 	}
 	return saved, err
 }

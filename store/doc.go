@@ -31,6 +31,7 @@
 //	policies             head per policy, _id = workspace/campaign ("" for the workspace's own)
 //	snoozes              insert-only, _id = workspace/task/due/until
 //	occurrences          insert-only record of each handled reminder or digest, _id = occurrence id
+//	task_threads         insert-only: a task's reminder thread in a team channel, _id = workspace/task/channel
 //
 // Version documents have the deterministic _id head-id/version; id parts are URL-path-escaped so
 // that a "/" inside a glossary term cannot make two identities share an id. Times are stored in

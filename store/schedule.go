@@ -61,6 +61,7 @@ type policyDoc struct {
 	QuietStart   int       `bson:"quiet_start"`
 	QuietEnd     int       `bson:"quiet_end"`
 	SkipWeekends bool      `bson:"skip_weekends"`
+	Inherit      bool      `bson:"inherit,omitempty"`
 	Version      int       `bson:"version"`
 	UpdatedBy    string    `bson:"updated_by"`
 	UpdatedAt    time.Time `bson:"updated_at,omitempty"`
@@ -70,7 +71,7 @@ func toPolicyDoc(p chorus.ReminderPolicy) policyDoc {
 	d := policyDoc{
 		Workspace: p.WorkspaceID, Campaign: p.Campaign, Morning: p.Morning, MorningAt: p.MorningAt,
 		Overdue: p.Overdue, OverdueAt: p.OverdueAt, OverdueDays: p.OverdueDays, QuietStart: p.QuietStart,
-		QuietEnd: p.QuietEnd, SkipWeekends: p.SkipWeekends, Version: p.Version, UpdatedBy: p.UpdatedBy,
+		QuietEnd: p.QuietEnd, SkipWeekends: p.SkipWeekends, Inherit: p.Inherit, Version: p.Version, UpdatedBy: p.UpdatedBy,
 		UpdatedAt: storedTime(p.UpdatedAt),
 	}
 	for _, o := range p.Offsets {
@@ -83,7 +84,7 @@ func (d *policyDoc) policy() chorus.ReminderPolicy {
 	p := chorus.ReminderPolicy{
 		WorkspaceID: d.Workspace, Campaign: d.Campaign, Morning: d.Morning, MorningAt: d.MorningAt,
 		Overdue: d.Overdue, OverdueAt: d.OverdueAt, OverdueDays: d.OverdueDays, QuietStart: d.QuietStart,
-		QuietEnd: d.QuietEnd, SkipWeekends: d.SkipWeekends, Version: d.Version, UpdatedBy: d.UpdatedBy,
+		QuietEnd: d.QuietEnd, SkipWeekends: d.SkipWeekends, Inherit: d.Inherit, Version: d.Version, UpdatedBy: d.UpdatedBy,
 		UpdatedAt: storedTime(d.UpdatedAt),
 	}
 	for _, m := range d.Offsets {
@@ -165,6 +166,7 @@ func scheduleIndexes() []struct {
 		{collPolicyVersions, []mongo.IndexModel{unique("workspace", "campaign", "version")}},
 		{collSnoozes, []mongo.IndexModel{plain("until")}},
 		{collOccurrences, []mongo.IndexModel{plain("workspace", "folded", "done_at"), plain("done_at")}},
+		{collThreads, []mongo.IndexModel{plain("at")}}, // the sweep's; threads are read by _id
 		{collTasks, []mongo.IndexModel{plain("status", "_id")}},
 	}
 }
@@ -370,14 +372,15 @@ func (s *Store) FoldedOccurrences(ctx context.Context, workspace string, from, t
 	return out, nil
 }
 
-// SweepOccurrences deletes the occurrence records made before olderThan and the snoozes that
-// ended before it, and returns how many documents it deleted. The scheduler never reconsiders
-// an occurrence that old, so no claim or record of it is needed any more.
+// SweepOccurrences deletes the occurrence records made before olderThan, the snoozes that
+// ended before it and the task threads started before it, and returns how many documents it
+// deleted. The scheduler never reconsiders an occurrence that old, so no claim or record of it
+// is needed any more; a task still reminded after its thread was swept starts a new one.
 func (s *Store) SweepOccurrences(ctx context.Context, olderThan time.Time) (int, error) {
 	unlock := s.lock()
 	defer unlock()
 	n := 0
-	for _, c := range []struct{ coll, field string }{{collOccurrences, "done_at"}, {collSnoozes, "until"}} {
+	for _, c := range []struct{ coll, field string }{{collOccurrences, "done_at"}, {collSnoozes, "until"}, {collThreads, "at"}} {
 		res, err := s.db.Collection(c.coll).DeleteMany(ctx, bson.D{{Key: c.field, Value: bson.D{{Key: "$lt", Value: olderThan.UTC()}}}})
 		if err != nil {
 			return n, fmt.Errorf("store: sweep %s: %w", c.coll, err)

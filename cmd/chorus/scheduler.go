@@ -49,6 +49,12 @@ func (h *schedHub) DigestChanged(d chorus.DigestSchedule) {
 	}
 }
 
+func (h *schedHub) PolicyChanged(p chorus.ReminderPolicy) {
+	if s := h.s.Load(); s != nil {
+		s.PolicyChanged(p)
+	}
+}
+
 // reminderPolicy is the reminder policy of workspaces that saved none, from the configuration.
 func reminderPolicy(cfg configs.Config) chorus.ReminderPolicy {
 	p := chorus.DefaultReminderPolicy("")
@@ -98,7 +104,7 @@ func (a *app) startScheduler(ctx context.Context, sender scheduler.Sender, now f
 
 // slackSender sends the scheduler's messages through the bot's Web API client, which spaces
 // posts to one channel (a second after the previous one completed), honours Retry-After, and
-// reads a direct message's history when a reminder posted to a user must be found again.
+// reads a direct message's history, or a thread's replies, when a reminder must be found again.
 type slackSender struct {
 	client *bot.Client
 }
@@ -109,7 +115,10 @@ func (s slackSender) Send(ctx context.Context, m scheduler.Message) (string, err
 }
 
 // Find implements scheduler.Sender.
-func (s slackSender) Find(ctx context.Context, channel, eventType, id string, since time.Time) (string, bool, error) {
+func (s slackSender) Find(ctx context.Context, channel, thread, eventType, id string, since time.Time) (string, bool, error) {
+	if thread != "" {
+		return s.client.FindReplyByMetadata(ctx, channel, thread, eventType, id)
+	}
 	return s.client.FindByMetadata(ctx, channel, eventType, id, since)
 }
 
@@ -124,7 +133,8 @@ type consoleSender struct {
 
 	mu      sync.Mutex
 	seq     int
-	sent    map[string]string // channel|event|id -> ts, for Find within this process
+	sent    map[string]string    // channel|thread|event|id -> ts, for Find within this process
+	at      map[string]time.Time // ts -> when it was sent, to name a thread by its first message
 	pending []pendingPost
 }
 
@@ -134,7 +144,7 @@ type pendingPost struct {
 }
 
 func newConsoleSender(deliver func(commands.Post), now func() time.Time) *consoleSender {
-	return &consoleSender{deliver: deliver, now: now, sent: map[string]string{}}
+	return &consoleSender{deliver: deliver, now: now, sent: map[string]string{}, at: map[string]time.Time{}}
 }
 
 // Send implements scheduler.Sender.
@@ -142,22 +152,45 @@ func (s *consoleSender) Send(_ context.Context, m scheduler.Message) (string, er
 	s.mu.Lock()
 	s.seq++
 	ts := fmt.Sprintf("%d.%06d", 1_900_000_000+s.seq, 0)
-	s.sent[m.Channel+"|"+m.EventType+"|"+m.ID] = ts
+	s.sent[m.Channel+"|"+m.Thread+"|"+m.EventType+"|"+m.ID] = ts
+	s.at[ts] = s.now()
 	if s.buffer {
 		s.pending = append(s.pending, pendingPost{at: s.now(), m: m})
 		s.mu.Unlock()
 		return ts, nil
 	}
+	p := s.post(m)
 	s.mu.Unlock()
-	s.deliver(commands.Post{Channel: m.Channel, Thread: m.Thread, Text: m.Text, Blocks: m.Blocks})
+	s.deliver(p)
 	return ts, nil
 }
 
+// post is m as the console shows it. The console prints no threads, so a reply names its
+// thread by the time of the message that opened it. The caller holds s.mu.
+func (s *consoleSender) post(m scheduler.Message) commands.Post {
+	p := commands.Post{Channel: m.Channel, Thread: m.Thread, Text: m.Text, Blocks: m.Blocks}
+	if m.Thread != "" {
+		when := m.Thread
+		if at, ok := s.at[m.Thread]; ok {
+			when = chorus.FormatWhen(at.In(s.location()), s.lang)
+		}
+		p.Channel += " (fil / thread : " + when + ")"
+	}
+	return p
+}
+
+func (s *consoleSender) location() *time.Location {
+	if s.loc == nil {
+		return time.Local
+	}
+	return s.loc
+}
+
 // Find implements scheduler.Sender for what this process sent.
-func (s *consoleSender) Find(_ context.Context, channel, eventType, id string, _ time.Time) (string, bool, error) {
+func (s *consoleSender) Find(_ context.Context, channel, thread, eventType, id string, _ time.Time) (string, bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ts, ok := s.sent[channel+"|"+eventType+"|"+id]
+	ts, ok := s.sent[channel+"|"+thread+"|"+eventType+"|"+id]
 	return ts, ok, nil
 }
 
@@ -175,7 +208,10 @@ func (s *consoleSender) Flush(print func(string)) {
 	})
 	for _, p := range ps {
 		print("🕒 " + chorus.FormatWhen(p.at.In(s.loc), s.lang))
-		s.deliver(commands.Post{Channel: p.m.Channel, Thread: p.m.Thread, Text: p.m.Text, Blocks: p.m.Blocks})
+		s.mu.Lock()
+		post := s.post(p.m)
+		s.mu.Unlock()
+		s.deliver(post)
 	}
 }
 

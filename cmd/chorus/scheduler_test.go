@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -27,6 +28,10 @@ func TestDemoScheduler(t *testing.T) {
 		"du lundi au vendredi à 08:30",
 		"je ne comprends pas « every 25h »",
 		"🕒 mardi 1 juin 2027 à 18:00\n→ @rui (message privé / direct message)\n  ⏰ Rappel : « PLV en magasin » est à rendre vendredi 4 juin 2027 à 18:00.",
+		// The team channel's copy opens the task's thread; later ones reply in it.
+		"🕒 mardi 1 juin 2027 à 18:00\n→ #magasins\n  @rui ⏰ Rappel : « PLV en magasin » est à rendre vendredi 4 juin 2027 à 18:00.",
+		"🕒 mercredi 2 juin 2027 à 19:00\n→ #magasins (fil / thread : mardi 1 juin 2027 à 18:00)\n  @rui ⏰ Rappel : « PLV en magasin »",
+		"🕒 jeudi 3 juin 2027 à 18:00\n→ #magasins (fil / thread : mardi 1 juin 2027 à 18:00)\n  @emma ⏰ Rappel : « PLV en magasin »",
 		"prochain rappel mercredi 2 juin 2027 à 19:00",
 		"est maintenant confiée à @emma",
 		"🕒 jeudi 3 juin 2027 à 18:00\n→ @emma",
@@ -91,9 +96,11 @@ func (r *schedRig) open(t testing.TB) *store.Store {
 	return st
 }
 
-func (r *schedRig) task(t testing.TB, id, owner string, due time.Time) {
+// task creates a task of the rig's campaign: of its social team (kind "social", reminded in
+// C0SOCIAL too) or campaign-wide (kind "", reminded by direct message only).
+func (r *schedRig) task(t testing.TB, id, kind, owner string, due time.Time) {
 	t.Helper()
-	_, err := r.store.CreateTask(context.Background(), chorus.Task{WorkspaceID: "T1", ID: id, Campaign: "ete-literie", ChannelKind: "social",
+	_, err := r.store.CreateTask(context.Background(), chorus.Task{WorkspaceID: "T1", ID: id, Campaign: "ete-literie", ChannelKind: kind,
 		Title: "Tâche " + id, Owner: owner, Due: due.UTC(), Status: chorus.TaskOpen, CreatedBy: "U0LEA"})
 	if err != nil {
 		t.Fatal(err)
@@ -101,7 +108,7 @@ func (r *schedRig) task(t testing.TB, id, owner string, due time.Time) {
 }
 
 // slackScheduler is a scheduler process sending through a real bot.Client to the fake Slack.
-func (r *schedRig) slackScheduler(t testing.TB, fake *slackfake.Server, st *store.Store, replica string, client bot.ClientOptions) *scheduler.Scheduler {
+func (r *schedRig) slackScheduler(t testing.TB, fake *slackfake.Server, st scheduler.Store, replica string, client bot.ClientOptions) *scheduler.Scheduler {
 	t.Helper()
 	client.Token, client.APIURL = "xoxb-test", fake.APIURL()
 	snd := slackSender{client: bot.NewClient(client)}
@@ -152,7 +159,7 @@ func TestSlackReplicas(t *testing.T) {
 	start := time.Date(2027, 6, 1, 8, 0, 0, 0, paris)
 	r := newSchedRig(t, start)
 	for i, owner := range []string{"U0SAM", "U0EMMA", "U0RUI", "U0SAM"} {
-		r.task(t, fmt.Sprintf("t%d", i), owner, start.Add(time.Duration(50+i)*time.Hour))
+		r.task(t, fmt.Sprintf("t%d", i), "social", owner, start.Add(time.Duration(50+i)*time.Hour))
 	}
 	if _, err := r.store.SaveDigestSchedule(ctx, chorus.DigestSchedule{WorkspaceID: "T1", Channel: "C0SOCIAL", Spec: "0 9 * * *",
 		TimeZone: "Europe/Paris", Lang: chorus.French}); err != nil {
@@ -169,9 +176,10 @@ func TestSlackReplicas(t *testing.T) {
 	}
 	got := posted(t, fake)
 	// 4 tasks due Thursday 10:00-13:00 × (1-day on Wednesday, Thursday morning, Friday's
-	// overdue nudge; the 3-day one came before the tasks existed) + 5 daily digests.
-	if len(got) != 17 {
-		t.Fatalf("%d occurrences reached Slack, want 17: %v", len(got), got)
+	// overdue nudge; the 3-day one came before the tasks existed) × (direct message, copy in
+	// C0SOCIAL) + 5 daily digests.
+	if len(got) != 29 {
+		t.Fatalf("%d occurrences reached Slack, want 29: %v", len(got), got)
 	}
 	for id, n := range got {
 		if n != 1 {
@@ -181,6 +189,110 @@ func TestSlackReplicas(t *testing.T) {
 			t.Errorf("%s reached Slack but has no record (%v)", id, err)
 		}
 	}
+	checkSlackThreads(t, fake, r.store, 4)
+}
+
+// checkSlackThreads checks the copies of reminders posted to team channels: each task's first
+// opens its thread (recorded in the store as the task's thread), later ones reply in it.
+func checkSlackThreads(t testing.TB, fake *slackfake.Server, st *store.Store, tasks int) {
+	t.Helper()
+	ctx := context.Background()
+	firsts := map[string]bool{}
+	for _, c := range fake.Calls("chat.postMessage") {
+		var md struct {
+			EventPayload map[string]any `json:"event_payload"`
+		}
+		if err := json.Unmarshal([]byte(c.Form["metadata"]), &md); err != nil {
+			t.Fatal(err)
+		}
+		id := fmt.Sprint(md.EventPayload["id"])
+		if !strings.HasSuffix(id, scheduler.ChannelCopy) {
+			continue
+		}
+		parts := strings.Split(id, "/") // r/<ws>/<task>/<due>/<key>/channel
+		thread, ok, err := st.TaskThread(ctx, parts[1], parts[2], c.Form["channel"])
+		if err != nil || !ok {
+			t.Fatalf("%s: no thread recorded (%v)", id, err)
+		}
+		rec, _, err := st.Occurrence(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case c.Form["thread_ts"] == "" && rec.TS == thread:
+			firsts[parts[2]] = true
+		case c.Form["thread_ts"] != thread:
+			t.Errorf("%s posted in thread %q, want the task's thread %s", id, c.Form["thread_ts"], thread)
+		}
+	}
+	if len(firsts) != tasks {
+		t.Errorf("%d tasks opened a thread in their team channel, want %d", len(firsts), tasks)
+	}
+}
+
+// dyingStore is the store of a process that dies after sending and before recording: once
+// dead is set, records and thread starts fail.
+type dyingStore struct {
+	*store.Store
+	dead atomic.Bool
+}
+
+func (d *dyingStore) RecordOccurrence(ctx context.Context, o chorus.Occurrence) error {
+	if d.dead.Load() {
+		return context.Canceled
+	}
+	return d.Store.RecordOccurrence(ctx, o)
+}
+
+func (d *dyingStore) StartTaskThread(ctx context.Context, ws, task, channel, ts string) (string, error) {
+	if d.dead.Load() {
+		return "", context.Canceled
+	}
+	return d.Store.StartTaskThread(ctx, ws, task, channel, ts)
+}
+
+// TestSlackCrashInThread: a process posts a reminder to its owner and its copy as a reply in
+// the task's thread, then dies before recording either. The next process, through the real
+// client, finds the direct message in its history and the reply in its thread (Slack's history
+// does not list replies), and posts neither again.
+func TestSlackCrashInThread(t *testing.T) {
+	ctx := context.Background()
+	paris := chorus.LoadLocation("Europe/Paris")
+	start := time.Date(2027, 6, 1, 8, 0, 0, 0, paris)
+	r := newSchedRig(t, start)
+	r.task(t, "t1", "social", "U0SAM", time.Date(2027, 6, 4, 18, 0, 0, 0, paris))
+	fake := slackfake.New(slackfake.Options{Clock: r.clock.Now})
+	t.Cleanup(fake.Close)
+	dying := &dyingStore{Store: r.open(t)}
+	a := r.slackScheduler(t, fake, dying, "p1", bot.ClientOptions{Clock: r.clock.Now, Sleep: r.clock.Sleep})
+	tickAllAt(ctx, time.Date(2027, 6, 1, 18, 0, 0, 0, paris), r.clock, []*scheduler.Scheduler{a}) // 3-day: opens the thread
+	dying.dead.Store(true)
+	tickAllAt(ctx, time.Date(2027, 6, 3, 18, 0, 0, 0, paris), r.clock, []*scheduler.Scheduler{a}) // 1-day: sent, not recorded
+	if n := len(fake.Calls("chat.postMessage")); n != 4 {
+		t.Fatalf("%d posts before the crash, want 4", n)
+	}
+	b := r.slackScheduler(t, fake, r.open(t), "p2", bot.ClientOptions{Clock: r.clock.Now, Sleep: r.clock.Sleep})
+	for at := time.Date(2027, 6, 3, 18, 1, 0, 0, paris); at.Before(time.Date(2027, 6, 3, 19, 0, 0, 0, paris)); at = at.Add(time.Minute) {
+		tickAllAt(ctx, at, r.clock, []*scheduler.Scheduler{b})
+	}
+	for id, n := range posted(t, fake) {
+		if n != 1 {
+			t.Errorf("%s posted %d times", id, n)
+		}
+		if _, ok, err := r.store.Occurrence(ctx, id); err != nil || !ok {
+			t.Errorf("%s has no record (%v)", id, err)
+		}
+	}
+	if n := len(fake.Calls("chat.postMessage")); n != 4 {
+		t.Errorf("%d posts, want 4", n)
+	}
+	if st := b.Stats(); st.Recovered != 2 || st.Sent != 0 {
+		t.Errorf("stats %+v; want both messages found again, none sent", st)
+	}
+	if len(fake.Calls("conversations.replies")) == 0 {
+		t.Error("the reply was not looked for in its thread")
+	}
+	checkSlackThreads(t, fake, r.store, 1)
 }
 
 // TestSlackRateLimited: a fake Slack enforcing one message a second per channel answers 429 with
@@ -192,7 +304,7 @@ func TestSlackRateLimited(t *testing.T) {
 	start := time.Date(2027, 6, 1, 8, 0, 0, 0, paris)
 	r := newSchedRig(t, start)
 	for i := range 3 {
-		r.task(t, fmt.Sprintf("t%d", i), "U0SAM", start.Add(72*time.Hour+time.Hour)) // all reminded at 09:00
+		r.task(t, fmt.Sprintf("t%d", i), "", "U0SAM", start.Add(72*time.Hour+time.Hour)) // all reminded at 09:00, by DM only
 	}
 	fake := slackfake.New(slackfake.Options{Clock: r.clock.Now, RatePerChannel: time.Second})
 	t.Cleanup(fake.Close)
@@ -238,7 +350,7 @@ func drainBurst(t *testing.T, spacing time.Duration, channels, each int) {
 		for i := range each {
 			// Due tomorrow 09:00 + i minutes: every 1-day reminder is due at 09:00 + i min;
 			// ticking at 09:30 finds them all due at once.
-			r.task(t, fmt.Sprintf("c%02dt%02d", c, i), fmt.Sprintf("U%04d", c), start.Add(25*time.Hour+time.Duration(i)*time.Minute))
+			r.task(t, fmt.Sprintf("c%02dt%02d", c, i), "", fmt.Sprintf("U%04d", c), start.Add(25*time.Hour+time.Duration(i)*time.Minute))
 		}
 	}
 	fake := slackfake.New(slackfake.Options{RatePerChannel: spacing})

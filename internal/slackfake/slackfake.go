@@ -3,9 +3,11 @@
 // out) so the real slack-go client inside bot talks to it unchanged, and it records every call.
 //
 // It answers auth.test, chat.postMessage, chat.postEphemeral, chat.update, chat.getPermalink,
-// users.info, views.open, views.publish, views.update, conversations.open and
-// conversations.history (from the messages it was sent, with their metadata; a post to a user
-// id lands in the direct message "D"+id), and any POST to /respond/… as a response_url.
+// users.info, views.open, views.publish, views.update, conversations.open,
+// conversations.history and conversations.replies (from the messages it was sent, with their
+// metadata; a post to a user id lands in the direct message "D"+id; as in Slack, the history
+// lists no replies: a thread's are read with conversations.replies), and any POST to
+// /respond/… as a response_url.
 // Optionally it enforces Slack's one message per second per channel, answering 429 with
 // Retry-After, as the real API does.
 package slackfake
@@ -238,7 +240,9 @@ func (s *Server) answer(c Call) (any, int, int) {
 	case "conversations.open":
 		return ok(map[string]any{"channel": map[string]any{"id": "D" + c.Form["users"]}}), 200, 0
 	case "conversations.history":
-		return ok(map[string]any{"messages": s.history(c.Form["channel"]), "has_more": false}), 200, 0
+		return ok(map[string]any{"messages": s.history(c.Form["channel"], ""), "has_more": false}), 200, 0
+	case "conversations.replies":
+		return ok(map[string]any{"messages": s.history(c.Form["channel"], c.Form["ts"]), "has_more": false}), 200, 0
 	case "respond":
 		return ok(nil), 200, 0
 	}
@@ -247,9 +251,10 @@ func (s *Server) answer(c Call) (any, int, int) {
 
 func isUserID(id string) bool { return strings.HasPrefix(id, "U") || strings.HasPrefix(id, "W") }
 
-// history lists the messages posted to channel, newest first, with their metadata, as
-// conversations.history does. Call it with s.mu held.
-func (s *Server) history(channel string) []map[string]any {
+// history lists the messages posted to channel, with their metadata: with thread "" its
+// top-level messages newest first, as conversations.history does; else the thread's parent and
+// replies oldest first, as conversations.replies does. Call it with s.mu held.
+func (s *Server) history(channel, thread string) []map[string]any {
 	var out []map[string]any
 	n := 0
 	for _, c := range s.calls {
@@ -260,12 +265,23 @@ func (s *Server) history(channel string) []map[string]any {
 		if c.Form["channel"] != channel {
 			continue
 		}
-		m := map[string]any{"type": "message", "text": c.Form["text"], "ts": fmt.Sprintf("%d.%06d", 1_800_000_000+n/1_000_000, n%1_000_000), "bot_id": "BCHORUS"}
+		ts := fmt.Sprintf("%d.%06d", 1_800_000_000+n/1_000_000, n%1_000_000)
+		if parent := c.Form["thread_ts"]; thread == "" && parent != "" || thread != "" && ts != thread && parent != thread {
+			continue
+		}
+		m := map[string]any{"type": "message", "text": c.Form["text"], "ts": ts, "bot_id": "BCHORUS"}
+		if parent := c.Form["thread_ts"]; parent != "" {
+			m["thread_ts"] = parent
+		}
 		if md := c.Form["metadata"]; md != "" {
 			var v any
 			if json.Unmarshal([]byte(md), &v) == nil {
 				m["metadata"] = v
 			}
+		}
+		if thread != "" {
+			out = append(out, m)
+			continue
 		}
 		out = append([]map[string]any{m}, out...)
 	}
