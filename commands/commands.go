@@ -342,7 +342,11 @@ func (c *call) fail(err error) Reply {
 func (c *call) problem(p *chorus.Error) string {
 	msg := c.t(p.Code, p.Args...)
 	if p.Field != "" && catalog.Has("field."+p.Field) {
-		return c.t("field."+p.Field) + " : " + msg
+		sep := ": "
+		if c.lang == chorus.French {
+			sep = " : " // French typography: a space before the colon
+		}
+		return c.t("field."+p.Field) + sep + msg
 	}
 	return msg
 }
