@@ -11,7 +11,6 @@ import (
 	"github.com/chorus-hq/chorus"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // Collections of meeting minutes. Meetings and lines are versioned like campaigns; meeting_open
@@ -146,22 +145,12 @@ func (s *Store) lineRepo() *versioned[lineDoc] {
 }
 
 // minutesIndexes are the indexes of the minutes collections; createIndexes adds them to its list.
-func minutesIndexes() []struct {
-	coll string
-	idx  []mongo.IndexModel
-} {
-	unique := func(keys ...string) mongo.IndexModel {
-		return mongo.IndexModel{Keys: keysOf(keys), Options: options.Index().SetUnique(true)}
-	}
-	plain := func(keys ...string) mongo.IndexModel { return mongo.IndexModel{Keys: keysOf(keys)} }
-	return []struct {
-		coll string
-		idx  []mongo.IndexModel
-	}{
-		{collMeetingVersions, []mongo.IndexModel{unique("workspace", "id", "version")}},
-		{collMeetings, []mongo.IndexModel{plain("workspace", "started_at"), plain("workspace", "campaign", "started_at")}},
-		{collLineVersions, []mongo.IndexModel{unique("workspace", "key", "version")}},
-		{collLines, []mongo.IndexModel{plain("workspace", "meeting", "order"), plain("workspace", "deleted")}},
+func minutesIndexes() []indexSpec {
+	return []indexSpec{
+		{collMeetingVersions, []mongo.IndexModel{uniqueIndex("workspace", "id", "version")}},
+		{collMeetings, []mongo.IndexModel{plainIndex("workspace", "started_at"), plainIndex("workspace", "campaign", "started_at")}},
+		{collLineVersions, []mongo.IndexModel{uniqueIndex("workspace", "key", "version")}},
+		{collLines, []mongo.IndexModel{plainIndex("workspace", "meeting", "order"), plainIndex("workspace", "deleted")}},
 	}
 }
 

@@ -150,24 +150,14 @@ func (s *Store) policyRepo() versioned[policyDoc] {
 
 // scheduleIndexes are the indexes of the scheduler's collections; createIndexes adds them to
 // its list.
-func scheduleIndexes() []struct {
-	coll string
-	idx  []mongo.IndexModel
-} {
-	unique := func(keys ...string) mongo.IndexModel {
-		return mongo.IndexModel{Keys: keysOf(keys), Options: options.Index().SetUnique(true)}
-	}
-	plain := func(keys ...string) mongo.IndexModel { return mongo.IndexModel{Keys: keysOf(keys)} }
-	return []struct {
-		coll string
-		idx  []mongo.IndexModel
-	}{
-		{collDigestVersions, []mongo.IndexModel{unique("workspace", "channel", "version")}},
-		{collPolicyVersions, []mongo.IndexModel{unique("workspace", "campaign", "version")}},
-		{collSnoozes, []mongo.IndexModel{plain("until")}},
-		{collOccurrences, []mongo.IndexModel{plain("workspace", "folded", "done_at"), plain("done_at")}},
-		{collThreads, []mongo.IndexModel{plain("at")}}, // the sweep's; threads are read by _id
-		{collTasks, []mongo.IndexModel{plain("status", "_id")}},
+func scheduleIndexes() []indexSpec {
+	return []indexSpec{
+		{collDigestVersions, []mongo.IndexModel{uniqueIndex("workspace", "channel", "version")}},
+		{collPolicyVersions, []mongo.IndexModel{uniqueIndex("workspace", "campaign", "version")}},
+		{collSnoozes, []mongo.IndexModel{plainIndex("until")}},
+		{collOccurrences, []mongo.IndexModel{plainIndex("workspace", "folded", "done_at"), plainIndex("done_at")}},
+		{collThreads, []mongo.IndexModel{plainIndex("at")}}, // the sweep's; threads are read by _id
+		{collTasks, []mongo.IndexModel{plainIndex("status", "_id")}},
 	}
 }
 

@@ -231,33 +231,38 @@ func (s *Store) migrate(ctx context.Context, version int, migs map[int]migration
 	return nil
 }
 
+// indexSpec is the indexes of one collection.
+type indexSpec struct {
+	coll string
+	idx  []mongo.IndexModel
+}
+
+func uniqueIndex(keys ...string) mongo.IndexModel {
+	return mongo.IndexModel{Keys: keysOf(keys), Options: options.Index().SetUnique(true)}
+}
+
+func plainIndex(keys ...string) mongo.IndexModel { return mongo.IndexModel{Keys: keysOf(keys)} }
+
 // createIndexes creates an index for every query the store makes. The embedded server does not
 // use them for speed, but it enforces the unique ones, and production MongoDB needs them all.
 func (s *Store) createIndexes(ctx context.Context) error {
-	unique := func(keys ...string) mongo.IndexModel {
-		return mongo.IndexModel{Keys: keysOf(keys), Options: options.Index().SetUnique(true)}
-	}
-	plain := func(keys ...string) mongo.IndexModel { return mongo.IndexModel{Keys: keysOf(keys)} }
-	all := []struct {
-		coll string
-		idx  []mongo.IndexModel
-	}{
-		{collWorkspaceVersions, []mongo.IndexModel{unique("workspace", "version")}},
-		{collCampaignVersions, []mongo.IndexModel{unique("workspace", "slug", "version")}},
-		{collCampaigns, []mongo.IndexModel{plain("workspace", "slug")}},
-		{collTaskVersions, []mongo.IndexModel{unique("workspace", "id", "version")}},
+	all := []indexSpec{
+		{collWorkspaceVersions, []mongo.IndexModel{uniqueIndex("workspace", "version")}},
+		{collCampaignVersions, []mongo.IndexModel{uniqueIndex("workspace", "slug", "version")}},
+		{collCampaigns, []mongo.IndexModel{plainIndex("workspace", "slug")}},
+		{collTaskVersions, []mongo.IndexModel{uniqueIndex("workspace", "id", "version")}},
 		{collTasks, []mongo.IndexModel{
-			plain("workspace", "due", "id"),
-			plain("workspace", "campaign", "due", "id"),
-			plain("workspace", "owner", "due", "id"),
+			plainIndex("workspace", "due", "id"),
+			plainIndex("workspace", "campaign", "due", "id"),
+			plainIndex("workspace", "owner", "due", "id"),
 		}},
-		{collTermVersions, []mongo.IndexModel{unique("workspace", "key", "version")}},
-		{collTerms, []mongo.IndexModel{plain("workspace", "key")}},
+		{collTermVersions, []mongo.IndexModel{uniqueIndex("workspace", "key", "version")}},
+		{collTerms, []mongo.IndexModel{plainIndex("workspace", "key")}},
 		{collAudit, []mongo.IndexModel{
-			plain("workspace", "at", "_id"),
-			plain("workspace", "target", "at", "_id"),
+			plainIndex("workspace", "at", "_id"),
+			plainIndex("workspace", "target", "at", "_id"),
 		}},
-		{collClaims, []mongo.IndexModel{plain("kind", "at")}},
+		{collClaims, []mongo.IndexModel{plainIndex("kind", "at")}},
 	}
 	all = append(all, minutesIndexes()...)
 	all = append(all, submissionIndexes()...)

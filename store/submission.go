@@ -97,25 +97,15 @@ func (s *Store) submissionRepo() *versioned[submissionDoc] {
 }
 
 // submissionIndexes are the indexes of the drift collections; createIndexes adds them to its list.
-func submissionIndexes() []struct {
-	coll string
-	idx  []mongo.IndexModel
-} {
-	unique := func(keys ...string) mongo.IndexModel {
-		return mongo.IndexModel{Keys: keysOf(keys), Options: options.Index().SetUnique(true)}
-	}
-	plain := func(keys ...string) mongo.IndexModel { return mongo.IndexModel{Keys: keysOf(keys)} }
-	return []struct {
-		coll string
-		idx  []mongo.IndexModel
-	}{
-		{collSubmissionVersions, []mongo.IndexModel{unique("workspace", "id", "version")}},
+func submissionIndexes() []indexSpec {
+	return []indexSpec{
+		{collSubmissionVersions, []mongo.IndexModel{uniqueIndex("workspace", "id", "version")}},
 		{collSubmissions, []mongo.IndexModel{
-			plain("workspace", "campaign", "updated_at"),
-			plain("workspace", "status", "updated_at"),
-			plain("workspace", "author", "updated_at"),
+			plainIndex("workspace", "campaign", "updated_at"),
+			plainIndex("workspace", "status", "updated_at"),
+			plainIndex("workspace", "author", "updated_at"),
 		}},
-		{collDecisions, []mongo.IndexModel{plain("workspace", "submission", "at")}},
+		{collDecisions, []mongo.IndexModel{plainIndex("workspace", "submission", "at")}},
 	}
 }
 
