@@ -345,10 +345,7 @@ func (c *Client) FindByMetadata(ctx context.Context, channel, eventType, id stri
 			return "", false, err
 		}
 		for _, m := range resp.Messages {
-			if m.Metadata.EventType != eventType {
-				continue
-			}
-			if v, ok := m.Metadata.EventPayload["id"]; ok && fmt.Sprint(v) == id {
+			if hasMetadata(m, eventType, id) {
 				return m.Timestamp, true, nil
 			}
 		}

@@ -44,31 +44,16 @@ func sourceMessage(m slack.Message) commands.SourceMessage {
 func (c *Client) ThreadReplies(ctx context.Context, channel, ts string) ([]commands.SourceMessage, error) {
 	params := &slack.GetConversationRepliesParameters{ChannelID: channel, Timestamp: ts, Limit: 200, Inclusive: true}
 	var out []commands.SourceMessage
-	for page := 0; page < maxThreadPages; page++ {
-		var (
-			msgs []slack.Message
-			more bool
-			next string
-		)
-		err := c.callChannel(ctx, "conversations.replies", channel, false, func(ctx context.Context) error {
-			var err error
-			msgs, more, next, err = c.api.GetConversationRepliesContext(ctx, params)
-			return err
-		})
-		if err != nil {
-			var se slack.SlackErrorResponse
-			if errors.As(err, &se) && se.Err == "thread_not_found" {
-				return nil, fmt.Errorf("thread %s in %s: %w", ts, channel, ErrMessageNotFound)
-			}
-			return nil, err
+	err := c.eachReply(ctx, params, func(m slack.Message) bool {
+		out = append(out, sourceMessage(m))
+		return true
+	})
+	if err != nil {
+		var se slack.SlackErrorResponse
+		if errors.As(err, &se) && se.Err == "thread_not_found" {
+			return nil, fmt.Errorf("thread %s in %s: %w", ts, channel, ErrMessageNotFound)
 		}
-		for _, m := range msgs {
-			out = append(out, sourceMessage(m))
-		}
-		if !more || next == "" {
-			break
-		}
-		params.Cursor = next
+		return nil, err
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("thread %s in %s: %w", ts, channel, ErrMessageNotFound)
