@@ -66,6 +66,12 @@ type env struct {
 // workspace "T1" has "lea" as omnichannel lead.
 func newEnv(t testing.TB) *env {
 	t.Helper()
+	return newEnvWith(t, commands.Options{})
+}
+
+// newEnvWith is newEnv with the optional services (summarizer, judge, …) set in opts.
+func newEnvWith(t testing.TB, opts commands.Options) *env {
+	t.Helper()
 	server.once.Do(func() {
 		dir, err := os.MkdirTemp("", "chorus-commands-db-")
 		if err != nil {
@@ -85,7 +91,8 @@ func newEnv(t testing.TB) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close(context.Background()) })
-	svc := commands.New(st, slog.New(slog.DiscardHandler), clk.Now, commands.Options{Leads: []string{"lea"}})
+	opts.Leads = []string{"lea"}
+	svc := commands.New(st, slog.New(slog.DiscardHandler), clk.Now, opts)
 	return &env{svc: svc, store: st, clock: clk}
 }
 

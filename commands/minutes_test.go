@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -14,23 +12,12 @@ import (
 
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/commands"
-	"github.com/chorus-hq/chorus/store"
 )
 
 // newMinutesEnv is newEnv with the minutes' optional services set in opts.
 func newMinutesEnv(t testing.TB, opts commands.Options) *env {
 	t.Helper()
-	e := newEnv(t) // starts the shared server
-	ctx := context.Background()
-	db := fmt.Sprintf("m%d_%d", os.Getpid(), server.n.Add(1))
-	st, err := store.Open(ctx, server.srv.URI(), db, store.Options{Now: e.clock.Now, SerializeWrites: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close(context.Background()) })
-	opts.Leads = []string{"lea"}
-	e.svc = commands.New(st, slog.New(slog.DiscardHandler), e.clock.Now, opts)
-	e.store = st
+	e := newEnvWith(t, opts)
 	return e
 }
 

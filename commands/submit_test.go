@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -13,24 +11,13 @@ import (
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/commands"
 	"github.com/chorus-hq/chorus/drift"
-	"github.com/chorus-hq/chorus/store"
 )
 
 // newDriftEnv is newEnv with opts (such as a Judge), and the campaign of setup with its
 // glossary, must-include points and automatic checks in #social.
 func newDriftEnv(t testing.TB, opts commands.Options) *env {
 	t.Helper()
-	e := newEnv(t) // starts the shared server
-	ctx := context.Background()
-	db := fmt.Sprintf("d%d_%d", os.Getpid(), server.n.Add(1))
-	st, err := store.Open(ctx, server.srv.URI(), db, store.Options{Now: e.clock.Now, SerializeWrites: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close(context.Background()) })
-	opts.Leads = []string{"lea"}
-	e.svc = commands.New(st, slog.New(slog.DiscardHandler), e.clock.Now, opts)
-	e.store = st
+	e := newEnvWith(t, opts)
 	e.setup(t)
 	for _, line := range []string{
 		`/campaign points ete-literie -30 % sur toute la literie ; du 1er au 15 juillet 2027 ; en magasin et en ligne`,
