@@ -705,7 +705,9 @@ func (s *Scheduler) markAlive(ctx context.Context, now time.Time) {
 		return
 	}
 	if _, err := s.st.Claim(ctx, claimAlive, mark, s.opts.Replica); err != nil {
-		s.log.WarnContext(ctx, "scheduler: alive mark", "err", err)
+		if ctx.Err() == nil { // a shutdown cut the claim short: nothing to report
+			s.log.WarnContext(ctx, "scheduler: alive mark", "err", err)
+		}
 		s.mu.Lock()
 		s.alive = "" // try again next tick
 		s.mu.Unlock()
