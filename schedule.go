@@ -423,7 +423,7 @@ func ParseDigestSpec(text string) (spec, tz string, err error) {
 				days[d] = true
 			}
 		case clockRE.MatchString(w):
-			h, m, ok := readClock(w)
+			h, m, ok := ParseClock(w)
 			if !ok {
 				return "", "", Invalid("spec", "sched.digest.spec.unknown", text)
 			}
@@ -470,30 +470,6 @@ func isCronField(s string) bool {
 		}
 	}
 	return true
-}
-
-// readClock reads "9h", "9h30", "09:00", "9am", "17h".
-func readClock(w string) (int, int, bool) {
-	m := clockRE.FindStringSubmatch(w)
-	if m == nil || (m[2] == "" && m[3] == "" && !strings.ContainsAny(w, "h:")) {
-		return 0, 0, false
-	}
-	h, _ := strconv.Atoi(m[1])
-	mi, _ := strconv.Atoi(m[2])
-	switch m[3] {
-	case "pm":
-		if h < 12 {
-			h += 12
-		}
-	case "am":
-		if h == 12 {
-			h = 0
-		}
-	}
-	if h > 23 || mi > 59 {
-		return 0, 0, false
-	}
-	return h, mi, true
 }
 
 // DescribeSpec says a 5-field spec in words when it is one ParseDigestSpec writes ("lundi à

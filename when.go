@@ -73,27 +73,12 @@ func ParseWhen(text string, loc *time.Location, now time.Time) (time.Time, error
 			day, haveDay = DateOf(now.AddDate(0, 0, 2)), true
 			i++
 		case clockRE.MatchString(w):
-			m := clockRE.FindStringSubmatch(w)
-			if i+1 < len(words) && (words[i+1] == "am" || words[i+1] == "pm") && m[3] == "" {
-				m[3] = words[i+1]
+			if i+1 < len(words) && (words[i+1] == "am" || words[i+1] == "pm") {
+				w += words[i+1] // "9 pm"
 				i++
 			}
-			h, _ := strconv.Atoi(m[1])
-			if m[2] == "" && m[3] == "" && !strings.ContainsAny(w, "h:") {
-				return time.Time{}, Errorf(ErrInvalid, "when.unknown", text)
-			}
-			mi, _ := strconv.Atoi(m[2])
-			switch m[3] {
-			case "pm":
-				if h < 12 {
-					h += 12
-				}
-			case "am":
-				if h == 12 {
-					h = 0
-				}
-			}
-			if h > 23 || mi > 59 {
+			h, mi, ok := ParseClock(w)
+			if !ok {
 				return time.Time{}, Errorf(ErrInvalid, "when.unknown", text)
 			}
 			hour, min = h, mi
@@ -162,4 +147,30 @@ func FormatDate(d Date, lang Lang) string {
 		return d.In(time.UTC).Format("2 January 2006")
 	}
 	return strconv.Itoa(d.Day) + " " + frMonths[d.Month] + " " + strconv.Itoa(d.Year)
+}
+
+// ParseClock reads a time of day as people type it: "9h", "9h30", "09:00", "17h", "à 9h",
+// "9am", "12pm". A bare number ("9") is not a time: in a date it is a day.
+func ParseClock(w string) (hour, min int, ok bool) {
+	m := clockRE.FindStringSubmatch(w)
+	if m == nil || m[2] == "" && m[3] == "" && !strings.ContainsAny(w, "h:") {
+		return 0, 0, false
+	}
+	h, _ := strconv.Atoi(m[1])
+	mi, _ := strconv.Atoi(m[2])
+	switch m[3] {
+	case "pm", "am":
+		if h < 1 || h > 12 {
+			return 0, 0, false
+		}
+		if m[3] == "pm" && h < 12 {
+			h += 12
+		} else if m[3] == "am" && h == 12 {
+			h = 0
+		}
+	}
+	if h > 23 || mi > 59 {
+		return 0, 0, false
+	}
+	return h, mi, true
 }

@@ -93,3 +93,23 @@ func TestFormatWhen(t *testing.T) {
 		t.Errorf("English: %q, want %q", got, want)
 	}
 }
+
+func TestParseClock(t *testing.T) {
+	tests := []struct {
+		in     string
+		h, m   int
+		wantOK bool
+	}{
+		{"9h", 9, 0, true}, {"9h30", 9, 30, true}, {"09:00", 9, 0, true}, {"17h", 17, 0, true},
+		{"à 9h", 9, 0, true}, {"9am", 9, 0, true}, {"12am", 0, 0, true}, {"12pm", 12, 0, true}, {"5pm", 17, 0, true},
+		{"9", 0, 0, false}, {"24h", 0, 0, false}, {"9h75", 0, 0, false}, {"13pm", 0, 0, false}, {"0am", 0, 0, false}, {"midi", 0, 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			h, m, ok := chorus.ParseClock(tt.in)
+			if ok != tt.wantOK || ok && (h != tt.h || m != tt.m) {
+				t.Errorf("ParseClock(%q) = %d, %d, %v; want %d, %d, %v", tt.in, h, m, ok, tt.h, tt.m, tt.wantOK)
+			}
+		})
+	}
+}

@@ -39,7 +39,6 @@ var (
 	// "90m", "1d12h".
 	offsetRE = regexp.MustCompile(`^(?:(\d{1,3})[dj])?(?:(\d{1,4})h)?(?:(\d{1,5})(?:m|min))?$`)
 	// remClockRE reads a time of day: "9h", "9h30", "09:00", "9", "9am", "5:30pm".
-	remClockRE = regexp.MustCompile(`^(\d{1,2})(?:[h:](\d{2})?)?(am|pm)?$`)
 	// daysRE reads a number of days: "5d", "5j", or "5" followed by "jours".
 	daysRE = regexp.MustCompile(`^(\d{1,3})([dj])?$`)
 	// dashRE and weekEndRE join "20h - 8h" and "week end" into one token each.
@@ -278,34 +277,13 @@ func readOffset(w string) (time.Duration, bool) {
 	return d, true
 }
 
-// readClockOf reads a time of day: "9h", "9h30", "09:00", "9", "9am".
+// readClockOf reads a time of day as chorus.ParseClock does, and also a bare hour ("9"): in a
+// policy nothing else could be meant.
 func readClockOf(w string) (int, int, bool) {
-	m := remClockRE.FindStringSubmatch(w)
-	if m == nil {
-		return 0, 0, false
+	if h, err := strconv.Atoi(w); err == nil && len(w) <= 2 {
+		return h, 0, h >= 0 && h <= 23
 	}
-	h, _ := strconv.Atoi(m[1])
-	mi, _ := strconv.Atoi(m[2])
-	switch m[3] {
-	case "pm":
-		if h < 1 || h > 12 {
-			return 0, 0, false
-		}
-		if h < 12 {
-			h += 12
-		}
-	case "am":
-		if h < 1 || h > 12 {
-			return 0, 0, false
-		}
-		if h == 12 {
-			h = 0
-		}
-	}
-	if h > 23 || mi > 59 {
-		return 0, 0, false
-	}
-	return h, mi, true
+	return chorus.ParseClock(w)
 }
 
 // readWindow reads "20:00-08:00" or "20h-8h"; an empty window ("8h-8h") is refused.
