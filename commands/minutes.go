@@ -1527,6 +1527,9 @@ func (s *Service) onReaction(ctx context.Context, ev ReactionEvent) []Post {
 	}
 	m, err := c.store.OpenMeeting(ctx, ev.Workspace, ev.Channel)
 	if err != nil {
+		if !errors.Is(err, chorus.ErrNotFound) {
+			s.log.Warn("minutes: open meeting not read", "channel", ev.Channel, "err", err)
+		}
 		return nil
 	}
 	msg, err := c.sourceMessage(ctx, ev.Channel, ev.TS)
