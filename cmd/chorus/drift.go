@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -11,10 +12,10 @@ import (
 	"github.com/chorus-hq/chorus/drift/llm"
 )
 
-// newJudge returns the LLM judge of drift verdicts when OPENAI_API_KEY or OPENAI_BASE_URL is
-// set, else nil: the offline detector then works alone. The same client writes the summaries
-// of meeting minutes.
-func newJudge(cfg configs.Config, logger *slog.Logger, now func() time.Time) (*llmJudge, error) {
+// newLLM returns the client of the OpenAI-compatible server when OPENAI_API_KEY or
+// OPENAI_BASE_URL is set, else nil: the offline drift detector then works alone and minutes go
+// without a summary. One client serves both, so the process has one hourly call budget.
+func newLLM(cfg configs.Config, logger *slog.Logger, now func() time.Time) (*llm.Client, error) {
 	if !cfg.OpenAIEnabled() {
 		return nil, nil
 	}
@@ -23,10 +24,10 @@ func newJudge(cfg configs.Config, logger *slog.Logger, now func() time.Time) (*l
 		Timeout: cfg.OpenAI.Timeout, MaxCallsPerHour: cfg.OpenAI.MaxCallsPerHour, Logger: logger, Clock: now,
 	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("LLM client: %w", err)
 	}
-	logger.Info("drift: LLM judge enabled", "model", cfg.OpenAI.Model, "max_calls_per_hour", cfg.OpenAI.MaxCallsPerHour)
-	return &llmJudge{c: c}, nil
+	logger.Info("LLM judge and summaries enabled", "model", cfg.OpenAI.Model, "max_calls_per_hour", cfg.OpenAI.MaxCallsPerHour)
+	return c, nil
 }
 
 // llmJudge adapts llm.Client to commands.Judge, whose types commands defines so that it does not
@@ -48,7 +49,3 @@ func (j *llmJudge) Judge(ctx context.Context, q commands.JudgeQuery) (commands.J
 	}
 	return out, nil
 }
-
-// Client returns the LLM client, for the features besides drift that use it (minutes
-// summaries through commands.Summarizer).
-func (j *llmJudge) Client() *llm.Client { return j.c }

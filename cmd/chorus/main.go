@@ -209,19 +209,17 @@ func newApp(ctx context.Context, env environment, file string) (*app, error) {
 		cst = env.wrapStore(st)
 	}
 	opts := commands.Options{TimeZone: cfg.TimeZone, Lang: cfg.Lang, Leads: cfg.Leads}
-	minutes, err := minutesOptions(&opts, cfg, logger)
+	minutes := minutesOptions(&opts)
+	client, err := newLLM(cfg, logger, env.now)
 	if err != nil {
 		closeAll()
 		return nil, err
 	}
-	judge, err := newJudge(cfg, logger, env.now)
-	if err != nil {
-		closeAll()
-		return nil, fmt.Errorf("drift judge: %w", err)
-	}
-	if judge != nil {
-		opts.Judge = judge
-		opts.Summarizer = judge.Client() // one client, so one hourly call budget for the process
+	if client != nil {
+		opts.Judge, opts.Summarizer = &llmJudge{c: client}, client
+		// The summary's budget is the call's own timeout plus a margin, so the client gives
+		// up first and says why.
+		opts.SummaryTimeout = cfg.OpenAI.Timeout + commands.DefaultSummaryTimeout/5
 	}
 	hub := &schedHub{}
 	cst = scheduler.Watch(cst, hub)

@@ -3,15 +3,11 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
-	"log/slog"
 	"sync/atomic"
 
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/bot"
 	"github.com/chorus-hq/chorus/commands"
-	"github.com/chorus-hq/chorus/configs"
-	"github.com/chorus-hq/chorus/drift/llm"
 )
 
 // slackMinutes gives the meeting minutes Slack's Web API (threads, messages, permalinks, file
@@ -80,23 +76,10 @@ func (s *slackMinutes) Upload(ctx context.Context, channel, thread, filename, ti
 	return c.UploadText(ctx, channel, thread, filename, title, content)
 }
 
-// minutesOptions fills the minutes' part of commands.Options: the Slack adapter, and a
-// summarizer when an OpenAI-compatible server is configured. The summary's budget is the LLM
-// call's own timeout plus a margin, so the LLM client gives up first and says why.
-func minutesOptions(opts *commands.Options, cfg configs.Config, logger *slog.Logger) (*slackMinutes, error) {
+// minutesOptions fills the minutes' part of commands.Options: the Slack adapter that reads
+// threads and uploads exports once serve connects it.
+func minutesOptions(opts *commands.Options) *slackMinutes {
 	sm := &slackMinutes{}
 	opts.Messages, opts.Files = sm, sm
-	if !cfg.OpenAIEnabled() {
-		return sm, nil
-	}
-	client, err := llm.New(llm.Options{
-		BaseURL: cfg.OpenAI.BaseURL, APIKey: cfg.OpenAI.APIKey.Reveal(), Model: cfg.OpenAI.Model,
-		Timeout: cfg.OpenAI.Timeout, MaxCallsPerHour: cfg.OpenAI.MaxCallsPerHour, Logger: logger,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("meeting summaries: %w", err)
-	}
-	opts.Summarizer = client
-	opts.SummaryTimeout = cfg.OpenAI.Timeout + commands.DefaultSummaryTimeout/5
-	return sm, nil
+	return sm
 }
