@@ -15,9 +15,12 @@ type GlossaryTerm struct {
 	Lang        Lang
 	Definition  string
 	Forbidden   []string // variants to flag, such as "Drive"
-	Note        string   // why, such as "nom officiel du service"
-	MatchCase   bool     // forbidden variants match only with the same letter case
-	MatchAccent bool     // forbidden variants match only with the same accents
+	// Exceptions are expressions in which a forbidden variant is innocent, such as « lien en
+	// bio » for the forbidden « bio »: the word is not the claim the glossary forbids there.
+	Exceptions  []string
+	Note        string // why, such as "nom officiel du service"
+	MatchCase   bool   // forbidden variants match only with the same letter case
+	MatchAccent bool   // forbidden variants match only with the same accents
 
 	Version   int
 	CreatedBy string
@@ -44,6 +47,12 @@ func (g GlossaryTerm) Validate() error {
 	checkText(&ps, "note", g.Note, MaxNoteLen, false)
 	if len(g.Forbidden) > MaxVariants {
 		ps.add("forbidden", "glossary.variants.many", MaxVariants)
+	}
+	if len(g.Exceptions) > MaxVariants {
+		ps.add("exceptions", "glossary.variants.many", MaxVariants)
+	}
+	for _, v := range g.Exceptions {
+		checkText(&ps, "exceptions", v, MaxTermLen, true)
 	}
 	for _, v := range g.Forbidden {
 		checkText(&ps, "forbidden", v, MaxTermLen, true)

@@ -204,6 +204,8 @@ func (c *check) facts() {
 			if len(gs) > 0 && !slices.ContainsFunc(gs, func(g Fact) bool { return g.Text == cf.Text }) {
 				c.mismatch(cf, closestText(gs, cf.Text), "drift.reason.mismatch")
 			}
+		case FactBundle:
+			c.bundle(cf)
 		case FactScope:
 			c.scope(cf)
 		case FactEligibility:
@@ -535,6 +537,19 @@ func (c *check) condition(cf Fact) {
 	}
 }
 
+// bundle compares a multi-buy mechanic with the campaign's: another rank or another reward
+// ("le 3e à moitié prix" for "le 3e offert") contradicts it.
+func (c *check) bundle(cf Fact) {
+	gs := c.r.of(FactBundle)
+	if len(gs) == 0 {
+		return
+	}
+	if slices.ContainsFunc(gs, func(g Fact) bool { return g.Value == cf.Value && g.Role == cf.Role }) {
+		return
+	}
+	c.mismatch(cf, gs[0], "drift.reason.mismatch")
+}
+
 // present reports whether the channel message states the point fact pf.
 func (c *check) present(pf Fact) bool {
 	d := c.d
@@ -570,6 +585,11 @@ func (c *check) present(pf Fact) bool {
 		return slices.ContainsFunc(d.facts, func(f Fact) bool { return f.family() == FactDate && f.To == pf.To })
 	case FactPercent:
 		return slices.ContainsFunc(d.facts, func(f Fact) bool { return f.Kind == FactPercent && f.Value == pf.Value })
+	case FactBundle:
+		return slices.ContainsFunc(d.facts, func(f Fact) bool { return f.Kind == FactBundle && f.Value == pf.Value && f.Role == pf.Role })
+	case FactCode:
+		// a code the campaign gives is stated even without the word "code": "avec SOLEIL27"
+		return slices.ContainsFunc(d.toks, func(t token) bool { return t.kind != tSym && strings.EqualFold(t.s, pf.Text) })
 	case FactMoney:
 		return slices.ContainsFunc(d.facts, func(f Fact) bool {
 			return f.Kind == FactMoney && f.Unit == pf.Unit && math.Abs(f.Value-pf.Value) < 0.005
@@ -623,7 +643,8 @@ func (c *check) missing() {
 		cov := float64(c.covered(words, c.set, c.abbr))
 		need := 0.6 * float64(total)
 		if len(p.facts) > 0 {
-			need = float64(total)/2 - 0.5
+			// The typed facts carry the point: its other words may be paraphrased freely.
+			need = 0
 		}
 		if factsOK && cov >= need {
 			continue
@@ -638,6 +659,10 @@ func (c *check) missing() {
 // words foreign to the campaign. It returns the token where the campaign content starts.
 func (c *check) offMessage() (int, bool) {
 	d := c.d
+	if len(c.r.points) == 0 && !c.r.offer() {
+		// a reference that states no offer (a report, a transcript) has no main offer to lose
+		return 0, false
+	}
 	sents := d.sentences()
 	lead := len(d.toks)
 	first := -1

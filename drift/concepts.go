@@ -4,7 +4,7 @@ import "strings"
 
 // negWords deny what follows them: "pas en ligne", "not available online".
 var negWords = map[string]bool{"pas": true, "non": true, "jamais": true, "not": true, "never": true, "no": true,
-	"ni": true, "aucun": true, "aucune": true, "nowhere": true, "nulle": true}
+	"ni": true, "aucun": true, "aucune": true, "nowhere": true, "nulle": true, "indisponible": true, "unavailable": true}
 
 // concepts reads the content units of the text with trie, then the facts carried by words
 // rather than numbers: channel scope, eligibility and conditions.
@@ -131,8 +131,37 @@ func (d *doc) exclusive(u unit) (unit, bool) {
 		if o.from >= u.to && o.from-u.to <= 2 && d.onlyBetween(u.to, o.from) {
 			return o, true
 		}
+		// "réservée aux achats effectués en magasin", "en magasin, et seulement là"
+		if (o.to <= u.from && u.from-o.to <= 6 && d.sameSentence(o.to, u.from)) ||
+			(o.from >= u.to && o.from-u.to <= 5 && d.sameSentence(u.to, o.from) && !d.toks[o.from].isSym("(")) {
+			if !d.otherChannelBetween(o, u) {
+				return o, true
+			}
+		}
 	}
 	return unit{}, false
+}
+
+// sameSentence reports whether no sentence boundary lies between tokens from and to.
+func (d *doc) sameSentence(from, to int) bool {
+	for k := from; k < to && k < len(d.toks); k++ {
+		if d.boundary(k) {
+			return false
+		}
+	}
+	return true
+}
+
+// otherChannelBetween reports whether another channel mention stands between the marker o and
+// the mention u: in "uniquement en ligne, et en magasin" the marker belongs to the first one.
+func (d *doc) otherChannelBetween(o, u unit) bool {
+	lo, hi := min(o.to, u.to), max(o.from, u.from)
+	for _, x := range d.units {
+		if (x.id == cStore || x.id == cOnline) && x.from >= lo && x.to <= hi && x.from != u.from {
+			return true
+		}
+	}
+	return false
 }
 
 // scopeState is where a text says the offer is available.
@@ -155,7 +184,7 @@ func (d *doc) scope() {
 	}
 	mentions := make([]unit, 0, 4)
 	for _, u := range d.units {
-		if u.id == cStore || u.id == cOnline {
+		if u.id == cStore || (u.id == cOnline && (d.negated(u.from) || !d.locator(u.from))) {
 			mentions = append(mentions, u)
 		}
 	}
@@ -270,11 +299,14 @@ func (d *doc) durationNear(u unit) bool {
 
 // findWords introduce a store locator: "trouvez votre magasin sur cyclonix.fr" points to the
 // web site without selling online.
-var findWords = []string{"trouv", "find", "locat", "localis", "adresse", "proche", "nearest", "horaires", "hours"}
+var findWords = []string{"trouv", "find", "locat", "localis", "adresse", "proche", "nearest", "horaires", "hours",
+	// booking an appointment or reading the terms online sells nothing online
+	"rendez", "rdv", "reserv", "book", "appointment", "creneau", "condition", "terms", "info", "detail", "decouvr", "discover"}
 
-// locator reports whether the web address at token i is given to find a store.
+// locator reports whether the web address or online mention at token i is given to find a
+// store, book a visit or read the terms rather than to buy.
 func (d *doc) locator(i int) bool {
-	for _, w := range d.wordsBefore(i, 5) {
+	for _, w := range d.wordsBefore(i, 6) {
 		for _, f := range findWords {
 			if strings.HasPrefix(w, f) {
 				return true

@@ -134,6 +134,7 @@ func (d *doc) extract(trie *phraseTrie) {
 	d.money()
 	d.percents()
 	d.durations()
+	d.bundles()
 	d.concepts(trie)
 }
 

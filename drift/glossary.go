@@ -20,6 +20,8 @@ type glossEntry struct {
 	neutral  bool     // a name (capital or digit): applies whatever the language
 	words    [][]string
 	appWords []string
+	// exceptions are expressions, as folded words, in which a variant is innocent
+	exceptions [][]string
 }
 
 // glossIndex finds folded glossary phrases over tokens, for the entries that ignore case and
@@ -88,6 +90,7 @@ func (gi *glossIndex) matches(d *doc, lang chorus.Lang) []glossMatch {
 	type hit struct {
 		ref      glossRef
 		from, to int
+		i, j     int // token span
 	}
 	var hits []hit
 	for i, t := range toks {
@@ -113,7 +116,7 @@ func (gi *glossIndex) matches(d *doc, lang chorus.Lang) []glossMatch {
 			if ref.variant < 0 {
 				approved = append(approved, [2]int{t.start, toks[j-1].end})
 			} else {
-				hits = append(hits, hit{ref, t.start, toks[j-1].end})
+				hits = append(hits, hit{ref, t.start, toks[j-1].end, i, j})
 			}
 		}
 	}
@@ -134,7 +137,7 @@ func (gi *glossIndex) matches(d *doc, lang chorus.Lang) []glossMatch {
 		if !e.neutral && e.term.Lang != "" && lang != "" && e.term.Lang != lang {
 			continue
 		}
-		if within(approved, h.from, h.to) || overlapsMatch(out, h.from, h.to) || d.inURL(h.from, h.to) {
+		if within(approved, h.from, h.to) || overlapsMatch(out, h.from, h.to) || d.inURL(h.from, h.to) || e.excepted(toks, h.i, h.j) {
 			continue
 		}
 		out = append(out, glossMatch{entry: e, variant: e.raw[h.ref.variant], start: h.from, end: h.to})
@@ -165,9 +168,27 @@ func compileGlossary(terms []chorus.GlossaryTerm) []glossEntry {
 			e.variants = append(e.variants, n)
 			e.raw = append(e.raw, v)
 		}
+		for _, x := range exceptionsOf(t) {
+			if w := phraseWords(x); len(w) > 0 {
+				e.exceptions = append(e.exceptions, w)
+			}
+		}
 		out = append(out, e)
 	}
 	return out
+}
+
+// excepted reports whether the variant found at tokens [i, j) stands inside one of the
+// entry's exception expressions.
+func (e *glossEntry) excepted(toks []token, i, j int) bool {
+	for _, x := range e.exceptions {
+		for s := max(0, i-len(x)+1); s <= i; s++ {
+			if end := matchWords(toks, s, x); end >= j {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // normText normalises s for glossary matching: typography unified (apostrophes, hyphens and

@@ -16,7 +16,8 @@ var numberWords = map[string]int{
 // ordinalWords maps ordinal words to their value, for "premier", "first", "1er", "1st".
 var ordinalWords = map[string]int{
 	"premier": 1, "premiere": 1, "1er": 1, "1re": 1, "1ere": 1, "first": 1, "1st": 1,
-	"2nd": 2, "2e": 2, "2eme": 2, "second": 2, "deuxieme": 2, "3rd": 3, "3e": 3, "third": 3,
+	"2nd": 2, "2e": 2, "2eme": 2, "2nde": 2, "second": 2, "seconde": 2, "deuxieme": 2, "3rd": 3, "3e": 3, "3eme": 3, "third": 3,
+	"troisieme": 3, "4e": 4, "4eme": 4, "4th": 4, "quatrieme": 4, "fourth": 4, "5e": 5, "5eme": 5, "5th": 5, "cinquieme": 5, "fifth": 5,
 }
 
 // num is a number read in a text.

@@ -290,3 +290,9 @@ func sameFact(a, b Fact) bool {
 	}
 	return a.Role == b.Role
 }
+
+// offer reports whether the global message states an offer: a discount, a price or a
+// threshold. Only then can another offer take its place at the head of a message.
+func (r *Reference) offer() bool {
+	return slices.ContainsFunc(r.facts, func(f Fact) bool { return f.Kind == FactPercent || f.Kind == FactMoney })
+}

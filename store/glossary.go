@@ -18,6 +18,7 @@ type termDoc struct {
 	Lang        string    `bson:"lang"`
 	Definition  string    `bson:"definition"`
 	Forbidden   []string  `bson:"forbidden,omitempty"`
+	Exceptions  []string  `bson:"exceptions,omitempty"`
 	Note        string    `bson:"note"`
 	MatchCase   bool      `bson:"match_case"`
 	MatchAccent bool      `bson:"match_accent"`
@@ -31,7 +32,7 @@ type termDoc struct {
 func toTermDoc(g chorus.GlossaryTerm) termDoc {
 	return termDoc{
 		Workspace: g.WorkspaceID, Key: g.Key(), Term: g.Term, Lang: string(g.Lang),
-		Definition: g.Definition, Forbidden: nilIfEmpty(g.Forbidden), Note: g.Note,
+		Definition: g.Definition, Forbidden: nilIfEmpty(g.Forbidden), Exceptions: nilIfEmpty(g.Exceptions), Note: g.Note,
 		MatchCase: g.MatchCase, MatchAccent: g.MatchAccent,
 		Version: g.Version, CreatedBy: g.CreatedBy, CreatedAt: storedTime(g.CreatedAt),
 		UpdatedBy: g.UpdatedBy, UpdatedAt: storedTime(g.UpdatedAt),
@@ -41,7 +42,7 @@ func toTermDoc(g chorus.GlossaryTerm) termDoc {
 func (d *termDoc) term() chorus.GlossaryTerm {
 	return chorus.GlossaryTerm{
 		WorkspaceID: d.Workspace, Term: d.Term, Lang: chorus.Lang(d.Lang),
-		Definition: d.Definition, Forbidden: nilIfEmpty(d.Forbidden), Note: d.Note,
+		Definition: d.Definition, Forbidden: nilIfEmpty(d.Forbidden), Exceptions: nilIfEmpty(d.Exceptions), Note: d.Note,
 		MatchCase: d.MatchCase, MatchAccent: d.MatchAccent,
 		Version: d.Version, CreatedBy: d.CreatedBy, CreatedAt: storedTime(d.CreatedAt),
 		UpdatedBy: d.UpdatedBy, UpdatedAt: storedTime(d.UpdatedAt),
