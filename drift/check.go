@@ -100,6 +100,7 @@ func (r *Reference) Check(text string, lang chorus.Lang) Verdict {
 	}
 	c.glossary()
 	c.facts()
+	c.unsupported()
 	lead, off := c.offMessage()
 	if off {
 		// facts stated about the other subject are not the campaign's facts
@@ -659,7 +660,7 @@ func (c *check) missing() {
 // words foreign to the campaign. It returns the token where the campaign content starts.
 func (c *check) offMessage() (int, bool) {
 	d := c.d
-	if len(c.r.points) == 0 && !c.r.offer() {
+	if c.r.source != nil || (len(c.r.points) == 0 && !c.r.offer()) {
 		// a reference that states no offer (a report, a transcript) has no main offer to lose
 		return 0, false
 	}

@@ -22,6 +22,7 @@ type Reference struct {
 	derived []Fact // differences between amounts: "€50 off" when €249 replaces €299
 	byKind  map[FactKind][]Fact
 	summary []Fact
+	source  *sourceWords // the words of a reference without must-include points (see support.go)
 }
 
 // point is a compiled must-include point.
@@ -57,6 +58,9 @@ func Compile(c chorus.Campaign, glossary []chorus.GlossaryTerm, year int) *Refer
 	}
 	r.facts = append(r.facts, msg.facts...)
 	r.addVocab(msg)
+	if len(c.MustInclude) == 0 {
+		r.source = newSourceWords(msg, r.lang)
+	}
 	for _, p := range c.MustInclude {
 		pd := newDoc(p, year)
 		pd.extract(r.trie)
