@@ -37,6 +37,8 @@ func (d *doc) rewardAt(i int) (string, int) {
 	switch {
 	case len(w) == 0:
 		return "", 0
+	case startsWith(w, phrases("a 0", "for 0", "ne vous coute rien", "vous est offert", "vous est offerte", "est offert", "est offerte", "on us", "on the house")):
+		return BundleFree, 2
 	case strings.HasPrefix(w[0], "offert") || strings.HasPrefix(w[0], "gratuit") || w[0] == "free" || w[0] == "cadeau":
 		return BundleFree, 1
 	case startsWith(w, phrases("a moitie prix", "moitie prix", "half price", "at half price", "half off", "a 50", "at 50")):
@@ -103,8 +105,8 @@ func (d *doc) bundles() {
 		}
 		// "2e paire offerte", "le 3e est offert", "get the 3rd free", "free second pair", "le 3e à moitié prix"
 		if rank, ok := ordinalWords[toks[i].s]; ok && rank >= 2 && toks[i].kind == tWord {
-			for j := i + 1; j < len(toks) && j <= i+4; j++ {
-				if d.boundary(j) || toks[j].isSym(",") {
+			for j := i + 1; j < len(toks) && j <= i+7; j++ {
+				if d.boundary(j) {
 					break
 				}
 				if role, n := d.rewardAt(j); role != "" {
@@ -120,6 +122,12 @@ func (d *doc) bundles() {
 					add(rank, BundleFree, j, i+1)
 					break
 				}
+			}
+		}
+		// "2 + 1", "1+1"
+		if paid, ok := d.countAt(i); ok && i+2 < len(toks) && toks[i+1].isSym("+") {
+			if free, ok := d.countAt(i + 2); ok && free == 1 && paid <= 4 && (i+3 >= len(toks) || !toks[i+3].isSym("%")) {
+				add(paid+1, BundleFree, i, i+3)
 			}
 		}
 		// "2 achetés = 1 offert", "buy 2 get 1 free", "2 pots achetés, le 3e offert" (read above)
@@ -148,6 +156,35 @@ func (d *doc) bundles() {
 				}
 			}
 		}
+	}
+}
+
+// fractionWords are shares of a price written in words: "un cinquième du prix", "a fifth off".
+var fractionWords = map[string]float64{"moitie": 50, "tiers": 33, "quart": 25, "cinquieme": 20, "dixieme": 10,
+	"half": 50, "third": 33, "quarter": 25, "fifth": 20, "tenth": 10}
+
+// fractions reads discounts written as fractions: « un quart de remise », "a fifth off",
+// « économiser un cinquième du prix ».
+func (d *doc) fractions() {
+	toks := d.toks
+	for i := 0; i+1 < len(toks); i++ {
+		if !(toks[i].is("un") || toks[i].is("une") || toks[i].is("a") || toks[i].is("one")) {
+			continue
+		}
+		v, ok := fractionWords[toks[i+1].s]
+		if !ok || d.used[i+1] {
+			continue
+		}
+		w := d.wordsAfter(i+2, 3, false)
+		before := d.wordsBefore(i, 2)
+		saving := startsWith(w, phrases("off", "de remise", "de reduction", "en moins", "du prix", "de moins")) ||
+			(len(before) > 0 && (strings.HasPrefix(before[len(before)-1], "econom") || before[len(before)-1] == "save"))
+		if !saving {
+			continue
+		}
+		f := Fact{Kind: FactPercent, Role: RoleDiscount, Value: v, pos: i, end: i + 2}
+		f.Quote = quote(d.text, toks, i, i+1)
+		d.facts = append(d.facts, f)
 	}
 }
 

@@ -245,6 +245,14 @@ func (c *check) percent(cf Fact) {
 		}
 		return
 	}
+	// "20 % then 10 % more" is 28 % in all: a total the brief's own discounts compound to
+	for a := range discounts {
+		for b := range discounts {
+			if a != b && math.Abs(100-(100-discounts[a].Value)*(100-discounts[b].Value)/100-cf.Value) < 0.01 {
+				return
+			}
+		}
+	}
 	switch cf.Role {
 	case RoleDiscount, RoleUpTo:
 		if len(discounts) > 0 {
@@ -551,6 +559,22 @@ func (c *check) bundle(cf Fact) {
 	c.mismatch(cf, gs[0], "drift.reason.mismatch")
 }
 
+// ordinalDay reads a day written as an ordinal: "12th", "1er", "2nd"; 0 when s is none.
+func ordinalDay(s string) int {
+	n := 0
+	i := 0
+	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		n = n*10 + int(s[i]-'0')
+	}
+	switch s[i:] {
+	case "er", "e", "eme", "st", "nd", "rd", "th":
+		if i > 0 && i <= 2 {
+			return n
+		}
+	}
+	return 0
+}
+
 // present reports whether the channel message states the point fact pf.
 func (c *check) present(pf Fact) bool {
 	d := c.d
@@ -568,6 +592,10 @@ func (c *check) present(pf Fact) bool {
 		return slices.ContainsFunc(d.facts, func(f Fact) bool { return f.Kind == FactScope && f.Role == pf.Role })
 	case FactPeriod:
 		from, to := false, false
+		// "jusqu'au 31 janvier (depuis le lundi 4)": the end date, and the start day written alone
+		fromDay := slices.ContainsFunc(d.toks, func(t token) bool {
+			return (t.kind == tNum && t.num == pf.From.Day) || (t.kind == tWord && ordinalDay(t.s) == pf.From.Day)
+		})
 		for _, f := range d.facts {
 			switch f.Kind {
 			case FactPeriod:
@@ -581,7 +609,7 @@ func (c *check) present(pf Fact) bool {
 				to = to || f.To == pf.To
 			}
 		}
-		return from && to
+		return to && (from || (fromDay && pf.From.Month == pf.To.Month))
 	case FactDeadline, FactDate:
 		return slices.ContainsFunc(d.facts, func(f Fact) bool { return f.family() == FactDate && f.To == pf.To })
 	case FactPercent:

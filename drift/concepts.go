@@ -217,7 +217,7 @@ func (d *doc) scope() {
 	d.scopeSt = s
 	role := ""
 	switch {
-	case (s.storeOnly || (s.storePos && s.onlineNeg)) && !(s.onlineOnly || (s.onlinePos && s.storeNeg)):
+	case (s.storeOnly || (s.storePos && s.onlineNeg) || (s.onlineNeg && !s.onlinePos && !s.storeNeg)) && !(s.onlineOnly || (s.onlinePos && s.storeNeg)):
 		role = ScopeStoreOnly
 	case (s.onlineOnly || (s.onlinePos && s.storeNeg)) && !(s.storeOnly || (s.storePos && s.onlineNeg)):
 		role = ScopeOnlineOnly

@@ -135,6 +135,7 @@ func (d *doc) extract(trie *phraseTrie) {
 	d.percents()
 	d.durations()
 	d.bundles()
+	d.fractions()
 	d.concepts(trie)
 }
 

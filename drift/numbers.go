@@ -51,7 +51,17 @@ func numberAt(toks []token, i int) (num, bool) {
 			switch {
 			case dateLike:
 			case len(frac) == 3 && len(t.s) <= 3:
-				return num{v: v*1000 + float64(toks[j+1].num), from: i, next: j + 2, whole: true}, true
+				n := num{v: v*1000 + float64(toks[j+1].num), from: i, next: j + 2, whole: true}
+				// Belgian and German amounts: "2.500,00 €"
+				if k := j + 2; toks[j].isSym(".") && k+1 < len(toks) && toks[k].isSym(",") && toks[k].glued() &&
+					toks[k+1].kind == tNum && toks[k+1].glued() && len(toks[k+1].s) <= 2 {
+					f := float64(toks[k+1].num)
+					if len(toks[k+1].s) == 1 {
+						f *= 10
+					}
+					n.v, n.next, n.whole = n.v+f/100, k+2, f == 0
+				}
+				return n, true
 			case len(frac) <= 2:
 				f := float64(toks[j+1].num)
 				if len(frac) == 1 {

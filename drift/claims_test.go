@@ -1,0 +1,118 @@
+package drift
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/chorus-hq/chorus"
+)
+
+func TestExtractBundlesAndFractions(t *testing.T) {
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"2 coussins achetés = le 3e offert", []string{"bundle:free:3"}},
+		{"Trois coussins pour le prix de deux !", []string{"bundle:free:3"}},
+		{"Opération « 3 pour 2 » sur les coussins", []string{"bundle:free:3"}},
+		{"Buy 2 cushions, get the 3rd free", []string{"bundle:free:3"}},
+		{"la 2e tasse offerte", []string{"bundle:free:2"}},
+		{"Deux tasses pour le prix d'une", []string{"bundle:free:2"}},
+		{"Offre 2 + 1 sur les coussins", []string{"bundle:free:3"}},
+		{"free second mug with every order", []string{"bundle:free:2"}},
+		{"le 3e coussin à moitié prix", []string{"bundle:half:3"}},
+		{"nous vous offrons le troisième coussin", []string{"bundle:free:3"}},
+		{"le 2e jour du salon", []string{}},
+		{"un quart de remise sur les tasses", []string{"percent:discount:25"}},
+		{"économisez un cinquième du prix", []string{"percent:discount:20"}},
+		{"a fifth off every mug", []string{"percent:discount:20"}},
+		{"un quart des clients", []string{}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.text, func(t *testing.T) {
+			d := extractFacts(t, tc.text)
+			var got []string
+			for _, f := range d.facts {
+				switch f.Kind {
+				case FactBundle:
+					got = append(got, fmt.Sprintf("bundle:%s:%g", f.Role, f.Value))
+				case FactPercent:
+					got = append(got, brief(f))
+				}
+			}
+			if got == nil {
+				got = []string{}
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("facts of %q = %v, want %v", tc.text, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestBelgianAmounts(t *testing.T) {
+	d := extractFacts(t, "premier loyer de 2.500,00 € puis 189,00 € par mois")
+	got := briefs(d, FactMoney)
+	if len(got) < 1 || got[0] != "money::2500EUR" && got[0] != "money:price:2500EUR" {
+		t.Errorf("amounts = %v, want 2500 EUR first", got)
+	}
+}
+
+var mugs = chorus.Campaign{Lang: chorus.French,
+	Message:     "Du 2 au 16 mai 2027, pour 2 tasses Albâtre achetées, la 3e est offerte, en magasin uniquement, avec le code TASSE3. Offre cumulable avec -20 % puis -10 % supplémentaires pour les membres.",
+	MustInclude: []string{"2 tasses achetées = la 3e offerte", "du 2 au 16 mai 2027", "uniquement en magasin", "code TASSE3"}}
+
+func TestClaimsAcrossWordings(t *testing.T) {
+	r := Compile(mugs, []chorus.GlossaryTerm{{Term: "naturel", Lang: chorus.French, Forbidden: []string{"bio"},
+		Note: "pas d'allégation « bio » ; « lien en bio » n'est pas concerné"}}, 2027)
+	tests := []struct {
+		name string
+		text string
+		want []Kind
+	}{
+		{"all points", "Du 2 au 16 mai 2027, 2 tasses Albâtre achetées = la 3e offerte, uniquement en magasin, code TASSE3.", nil},
+		{"three for two, store only by negation", "Tasses Albâtre : 3 pour le prix de 2 du 2 au 16 mai 2027 avec TASSE3. Offre non disponible sur internet.", nil},
+		{"end first", "Jusqu'au 16 mai 2027 (depuis le 2), la 3e tasse Albâtre est offerte pour 2 achetées, en boutique seulement, code TASSE3.", nil},
+		{"compound total", "Du 2 au 16 mai 2027, 2 tasses achetées = la 3e offerte, uniquement en magasin, code TASSE3 ; membres : jusqu'à 28 % en tout.", nil},
+		{"innocent word in glossary exception", "Du 2 au 16 mai 2027, 2 tasses achetées = la 3e offerte, uniquement en magasin, code TASSE3. Lien en bio !", nil},
+		{"other reward", "Du 2 au 16 mai 2027, 2 tasses achetées, la 3e à moitié prix, uniquement en magasin, code TASSE3.", []Kind{KindFact}},
+		{"forbidden word", "Du 2 au 16 mai 2027, 2 tasses bio achetées = la 3e offerte, uniquement en magasin, code TASSE3.", []Kind{KindGlossary}},
+		{"mechanic missing", "Du 2 au 16 mai 2027, tasses Albâtre uniquement en magasin, code TASSE3.", []Kind{KindMissing}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			v := r.Check(tc.text, chorus.French)
+			if got := v.Kinds(); !slices.Equal(got, tc.want) {
+				t.Errorf("kinds = %v, want %v; findings %+v", got, tc.want, v.Findings)
+			}
+		})
+	}
+}
+
+// A reference without must-include points is a source text: a summary must state nothing it
+// does not support.
+func TestSummaryOfASource(t *testing.T) {
+	src := chorus.Campaign{Lang: chorus.English, Message: "Agent: Hello, this is Paula from NorthBank. We offer a wide range of savings accounts.\n" +
+		"Client: What does the Basic account cost?\nAgent: It costs $4 a month and we recommend it for students.\nClient: Fine, please send me the details."}
+	r := Compile(src, nil, 2027)
+	tests := []struct {
+		name  string
+		text  string
+		drift bool
+	}{
+		{"faithful paraphrase", "Paula from NorthBank called a client to present a broad selection of savings accounts and recommended the Basic account, which costs $4 per month, for students.", false},
+		{"other company", "Paula from SouthBank called a client to present a wide range of savings accounts.", true},
+		{"other figure", "Paula from NorthBank recommended the Basic account, which costs $9 a month.", true},
+		{"negation added", "Paula from NorthBank did not recommend the Basic account for students.", true},
+		{"antonym", "Paula from NorthBank offers a narrow range of savings accounts.", true},
+		{"other period", "Paula from NorthBank said the Basic account costs $4 a year.", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if v := r.Check(tc.text, chorus.English); v.Drift != tc.drift {
+				t.Errorf("drift = %v, want %v; findings %+v", v.Drift, tc.drift, v.Findings)
+			}
+		})
+	}
+}
