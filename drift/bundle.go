@@ -124,6 +124,15 @@ func (d *doc) bundles() {
 				}
 			}
 		}
+		// "-25 % sur le 2e soin acheté": a discount on one rank only
+		if toks[i].isSym("%") {
+			w := d.wordsAfter(i+1, 3, false)
+			if len(w) >= 3 && (w[0] == "sur" || w[0] == "on") && (w[1] == "le" || w[1] == "la" || w[1] == "the" || w[1] == "votre" || w[1] == "your") {
+				if rank, ok := ordinalWords[w[2]]; ok && rank >= 2 {
+					add(rank, BundleOff, i, d.wordIndex(i+1, 2)+1)
+				}
+			}
+		}
 		// "2 + 1", "1+1"
 		if paid, ok := d.countAt(i); ok && i+2 < len(toks) && toks[i+1].isSym("+") {
 			if free, ok := d.countAt(i + 2); ok && free == 1 && paid <= 4 && (i+3 >= len(toks) || !toks[i+3].isSym("%")) {

@@ -207,6 +207,11 @@ func (c *check) facts() {
 			}
 		case FactBundle:
 			c.bundle(cf)
+		case FactAge:
+			gs := slices.DeleteFunc(slices.Clone(r.of(FactAge)), func(g Fact) bool { return g.Role != cf.Role })
+			if len(gs) > 0 && !slices.ContainsFunc(gs, func(g Fact) bool { return g.Value == cf.Value }) {
+				c.mismatch(cf, closestValue(gs, cf.Value), "drift.reason.mismatch")
+			}
 		case FactScope:
 			c.scope(cf)
 		case FactEligibility:
@@ -227,12 +232,34 @@ func (c *check) facts() {
 	}
 }
 
+// moved reports whether a value the campaign gives to one item is given to another: the
+// channel fact's words match another reference fact of the same kind and another value
+// better than the one whose value it has ("10% off all running shoes" where the campaign
+// gives 20 % to the shoes and 10 % to the members' extra).
+func (c *check) moved(cf Fact, gs []Fact) (Fact, bool) {
+	best, bestOther := -1, -1
+	var other Fact
+	for _, g := range gs {
+		o := overlap(cf.ctx, g.ctx)
+		if g.Value == cf.Value {
+			best = max(best, o)
+		} else if o > bestOther {
+			bestOther, other = o, g
+		}
+	}
+	return other, best >= 0 && bestOther >= 2 && bestOther > best+1
+}
+
 func (c *check) percent(cf Fact) {
 	gs := c.r.of(FactPercent)
 	if len(gs) == 0 {
 		return
 	}
 	discounts := slices.DeleteFunc(slices.Clone(gs), func(g Fact) bool { return g.Role == RoleShare })
+	if g, moved := c.moved(cf, gs); moved {
+		c.mismatch(cf, g, "drift.reason.mismatch")
+		return
+	}
 	for _, g := range gs {
 		if g.Value != cf.Value {
 			continue
@@ -441,11 +468,19 @@ func (c *check) url(cf Fact) {
 		}
 	}
 	for _, g := range gs {
-		if similarHost(g.Text, cf.Text) {
+		if similarHost(g.Text, cf.Text) || samePageHost(g.Text, cf.Text) {
 			c.mismatch(cf, g, "drift.reason.mismatch")
 			return
 		}
 	}
+}
+
+// samePageHost reports whether a and b name other pages of one site, where the campaign's
+// address names a page: "cinelia.fr/abonnement" for "cinelia.fr/infini".
+func samePageHost(a, b string) bool {
+	ha, pa, oka := strings.Cut(a, "/")
+	hb, pb, _ := strings.Cut(b, "/")
+	return oka && pa != "" && ha == hb && pb != "" && pa != pb
 }
 
 // similarHost reports whether b looks like a mistyped a: "kestrel-audio.com" for
@@ -551,6 +586,10 @@ func (c *check) condition(cf Fact) {
 func (c *check) bundle(cf Fact) {
 	gs := c.r.of(FactBundle)
 	if len(gs) == 0 {
+		if cf.Role == BundleOff && len(c.r.of(FactPercent)) > 0 {
+			// "-25 % sur le 2e soin" where the campaign gives -25 % on every item
+			c.mismatch(cf, Fact{}, "drift.reason.restriction")
+		}
 		return
 	}
 	if slices.ContainsFunc(gs, func(g Fact) bool { return g.Value == cf.Value && g.Role == cf.Role }) {
@@ -614,8 +653,8 @@ func (c *check) present(pf Fact) bool {
 		return slices.ContainsFunc(d.facts, func(f Fact) bool { return f.family() == FactDate && f.To == pf.To })
 	case FactPercent:
 		return slices.ContainsFunc(d.facts, func(f Fact) bool { return f.Kind == FactPercent && f.Value == pf.Value })
-	case FactBundle:
-		return slices.ContainsFunc(d.facts, func(f Fact) bool { return f.Kind == FactBundle && f.Value == pf.Value && f.Role == pf.Role })
+	case FactBundle, FactAge:
+		return slices.ContainsFunc(d.facts, func(f Fact) bool { return f.Kind == pf.Kind && f.Value == pf.Value && f.Role == pf.Role })
 	case FactCode:
 		// a code the campaign gives is stated even without the word "code": "avec SOLEIL27"
 		return slices.ContainsFunc(d.toks, func(t token) bool { return t.kind != tSym && strings.EqualFold(t.s, pf.Text) })

@@ -32,10 +32,34 @@ func (d *doc) concepts(trie *phraseTrie) {
 		d.units = append(d.units, unit{id: stem(t.s), word: t.s, from: i, to: i + 1, weight: d.weight(i, i+1), fact: !d.free(i, i+1)})
 		i++
 	}
+	d.markDenied()
 	d.scope()
 	d.wordFacts()
 	d.setContexts()
 }
+
+// markDenied marks the tokens of questions answered « Non » ("FAQ — Puis-je en profiter sur
+// le site ? Non : …"): what such a question mentions is what the answer denies, not a claim.
+func (d *doc) markDenied() {
+	sents := d.sentences()
+	for k, s := range sents {
+		if s[1] == 0 || !d.toks[s[1]-1].isSym("?") || k+1 >= len(sents) {
+			continue
+		}
+		next := sents[k+1]
+		if next[0] < len(d.toks) && (d.toks[next[0]].is("non") || d.toks[next[0]].is("no")) {
+			if d.denied == nil {
+				d.denied = make([]bool, len(d.toks))
+			}
+			for i := s[0]; i < s[1]; i++ {
+				d.denied[i] = true
+			}
+		}
+	}
+}
+
+// isDenied reports whether token i stands in a question answered « Non ».
+func (d *doc) isDenied(i int) bool { return d.denied != nil && i < len(d.denied) && d.denied[i] }
 
 // elided reports whether token i is an elided article or a possessive letter: "l'", "d'",
 // the "s" of "FitLoop's".
@@ -184,12 +208,15 @@ func (d *doc) scope() {
 	}
 	mentions := make([]unit, 0, 4)
 	for _, u := range d.units {
+		if d.isDenied(u.from) {
+			continue
+		}
 		if u.id == cStore || (u.id == cOnline && (d.negated(u.from) || !d.locator(u.from))) {
 			mentions = append(mentions, u)
 		}
 	}
 	for _, f := range d.facts {
-		if f.Kind == FactURL && !d.locator(f.pos) {
+		if f.Kind == FactURL && !d.locator(f.pos) && !d.isDenied(f.pos) {
 			mentions = append(mentions, unit{id: cOnline, from: f.pos, to: f.end})
 		}
 	}
@@ -242,6 +269,9 @@ func (d *doc) scope() {
 // wordFacts adds eligibility and condition facts carried by lexicon phrases.
 func (d *doc) wordFacts() {
 	for _, u := range d.units {
+		if d.isDenied(u.from) {
+			continue
+		}
 		var f Fact
 		switch u.id {
 		case cNewCust:

@@ -90,6 +90,7 @@ type doc struct {
 
 	weekdays []weekdayCheck
 	scopeSt  scopeState
+	denied   []bool // tokens of questions answered « Non » (see markDenied)
 }
 
 // unit is one content concept of a text: a lexicon concept or a stemmed word.
@@ -133,6 +134,7 @@ func (d *doc) extract(trie *phraseTrie) {
 	d.dates()
 	d.money()
 	d.percents()
+	d.ages()
 	d.durations()
 	d.bundles()
 	d.fractions()

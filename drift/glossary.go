@@ -22,6 +22,10 @@ type glossEntry struct {
 	appWords []string
 	// exceptions are expressions, as folded words, in which a variant is innocent
 	exceptions [][]string
+	// strict are variants that differ from the term only by accents, hyphens or spaces
+	// (« Zephyr » for « Zéphyr », « avant première » for « avant-première »): those marks are
+	// the point of the entry, so these variants are matched with them, in lower case.
+	strict []string
 }
 
 // glossIndex finds folded glossary phrases over tokens, for the entries that ignore case and
@@ -132,6 +136,17 @@ func (gi *glossIndex) matches(d *doc, lang chorus.Lang) []glossMatch {
 			}
 		}
 	}
+	for i := range gi.entries {
+		e := &gi.entries[i]
+		if len(e.strict) == 0 || (!e.neutral && e.term.Lang != "" && lang != "" && e.term.Lang != lang) {
+			continue
+		}
+		for _, m := range strictMatches(e, d.text) {
+			if !overlapsMatch(out, m.start, m.end) && !d.inURL(m.start, m.end) {
+				out = append(out, m)
+			}
+		}
+	}
 	for _, h := range hits {
 		e := &gi.entries[h.ref.entry]
 		if !e.neutral && e.term.Lang != "" && lang != "" && e.term.Lang != lang {
@@ -161,6 +176,10 @@ func compileGlossary(terms []chorus.GlossaryTerm) []glossEntry {
 		seen := map[string]bool{}
 		for _, v := range t.Forbidden {
 			n, _, _ := normText(v, e.keepCase, e.keepAcc)
+			if n == e.approved && strictForm(v) != strictForm(t.Term) {
+				e.strict = append(e.strict, strictForm(v))
+				continue
+			}
 			if n == "" || seen[n] || n == e.approved {
 				continue
 			}
@@ -189,6 +208,94 @@ func (e *glossEntry) excepted(toks []token, i, j int) bool {
 		}
 	}
 	return false
+}
+
+// strictForm lowers s and unifies the spaces (non-breaking ones included) and apostrophes,
+// keeping accents and hyphens.
+func strictForm(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		switch {
+		case unicode.IsSpace(r) || r == '\u00a0' || r == '\u202f':
+			space = true
+			continue
+		case invisible(r):
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		switch r {
+		case '’', '‘', 'ʼ':
+			r = '\''
+		case '‑', '–':
+			r = '-'
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
+}
+
+// strictMatches finds the entry's strict variants in text, as whole words (a plural "s" or
+// "x" allowed).
+func strictMatches(e *glossEntry, text string) []glossMatch {
+	// strictForm maps runes one to one except spaces and invisible runes; keep offsets by
+	// rebuilding the form rune by rune.
+	var b strings.Builder
+	var starts []int
+	space := false
+	spaceAt := 0
+	for i, r := range text {
+		switch {
+		case unicode.IsSpace(r) || r == '\u00a0' || r == '\u202f':
+			if !space {
+				spaceAt = i
+			}
+			space = true
+			continue
+		case invisible(r):
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+			starts = append(starts, spaceAt)
+		}
+		space = false
+		switch r {
+		case '’', '‘', 'ʼ':
+			r = '\''
+		case '‑', '–':
+			r = '-'
+		}
+		n := b.Len()
+		b.WriteRune(unicode.ToLower(r))
+		for k := n; k < b.Len(); k++ {
+			starts = append(starts, i)
+		}
+	}
+	form := b.String()
+	starts = append(starts, len(text))
+	var out []glossMatch
+	for vi, v := range e.strict {
+		for from := 0; ; {
+			k := strings.Index(form[from:], v)
+			if k < 0 {
+				break
+			}
+			k += from
+			end := k + len(v)
+			if end < len(form) && (form[end] == 's' || form[end] == 'x') {
+				end++
+			}
+			if !wordRuneBefore(form, k) && !wordRuneAt(form, end) {
+				out = append(out, glossMatch{entry: e, variant: e.strict[vi], start: starts[k], end: starts[end]})
+			}
+			from = k + len(v)
+		}
+	}
+	return out
 }
 
 // normText normalises s for glossary matching: typography unified (apostrophes, hyphens and
