@@ -4,7 +4,7 @@
 //	chorus console          a terminal that stands in for Slack (embedded store by default)
 //	chorus serve            the Slack app (Socket Mode or HTTP)
 //	chorus demo             a scripted tour on a throw-away store
-//	chorus drift eval       measure the drift detector on a labelled set
+//	chorus drift eval       measure the drift detector on labelled sets
 //	chorus manifest         print the Slack app manifest
 //	chorus healthcheck      probe a running server's /healthz (for container health checks)
 //	chorus version          print the version
@@ -76,7 +76,7 @@ Commands:
   console       a terminal that stands in for Slack (default when Slack is not configured)
   serve         run the Slack app (Socket Mode with SLACK_APP_TOKEN, else HTTP)
   demo          a scripted tour on a throw-away store
-  drift eval    measure the drift detector on a labelled set
+  drift eval    measure the drift detector on labelled sets (--set DIR, repeatable)
   manifest      print the Slack app manifest (configs/manifest.yaml)
   healthcheck   probe a running server's /healthz
   version       print the version

@@ -136,7 +136,9 @@ func replicaID() string {
 
 func runDrift(ctx context.Context, env environment, args []string) error {
 	if len(args) == 0 || args[0] != "eval" {
-		fmt.Fprintln(env.stderr, "Usage: chorus drift eval --set DIR [--json]")
+		fmt.Fprintln(env.stderr, "Usage: chorus drift eval --set DIR [--set DIR ...] [--json] [--bench-time D]\n"+
+			"         [--min-f1 F] [--max-false-flags F] [--min-kind-recall F] [--min-balanced-accuracy F]\n"+
+			"         [--gate SET:key=value,...]")
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
 			return nil
 		}

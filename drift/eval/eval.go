@@ -2,16 +2,16 @@
 // recall and F1, overall drift precision, recall and F1, the false-flag rate on cases without
 // drift, a confusion table per language, the misjudged cases and the checks per second.
 //
-// It implements the command `chorus drift eval --set DIR [--json]`; the set format is the one
-// of the labelled drift sets (DIR/campaigns.json and DIR/cases.jsonl).
+// It implements the command `chorus drift eval --set DIR [--set DIR2 ...] [--json]` (see Run);
+// the set format is the one of the labelled drift sets (DIR/campaigns.json and DIR/cases.jsonl).
+// Besides the case-level measures it reports the balanced accuracy and, for missing points, a
+// finding-level precision and recall against the points the labels' whys name (NamedPoints).
 package eval
 
 import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -161,16 +161,67 @@ type Miss struct {
 	Reasons []string
 }
 
+// PointScore scores the detector's missing findings against the points the labels' whys name,
+// on the drift cases labelled missing whose why names at least one point (see NamedPoints).
+type PointScore struct {
+	Cases    int // cases measured
+	Named    int // points the whys name
+	Reported int // distinct points the detector reported missing on those cases
+	Hits     int // reported points that the why names
+}
+
+// Precision is Hits/Reported; ok is false when nothing was reported.
+func (p PointScore) Precision() (v float64, ok bool) { return defined(p.Hits, p.Reported) }
+
+// Recall is Hits/Named; ok is false when no why names a point.
+func (p PointScore) Recall() (v float64, ok bool) { return defined(p.Hits, p.Named) }
+
+func defined(a, b int) (float64, bool) {
+	if b == 0 {
+		return 0, false
+	}
+	return float64(a) / float64(b), true
+}
+
 // Report is the outcome of an evaluation.
 type Report struct {
+	Name          string // the set directory's base name, which --gate prefixes match
+	Dir           string
 	Cases         int
+	Positives     int // drift: true cases
+	Negatives     int // drift: false cases
 	Overall       Score
 	FalseFlagRate float64
 	PerKind       map[string]*Score
 	PerLang       map[string]*Confusion
+	MissingPoints PointScore
 	Misses        []Miss
 	ChecksPerSec  float64
 	Checks        int
+}
+
+// F1 is the overall drift F1; ok is false when the set has no drift case.
+func (r *Report) F1() (v float64, ok bool) { return r.Overall.F1, r.Positives > 0 }
+
+// FalseFlags is the false-flag rate; ok is false when the set has no drift: false case.
+func (r *Report) FalseFlags() (v float64, ok bool) { return r.FalseFlagRate, r.Negatives > 0 }
+
+// BalancedAccuracy is (recall on drift cases + recall on aligned cases) / 2; ok is false when
+// the set lacks either.
+func (r *Report) BalancedAccuracy() (v float64, ok bool) {
+	if r.Positives == 0 || r.Negatives == 0 {
+		return 0, false
+	}
+	return (r.Overall.Recall + 1 - r.FalseFlagRate) / 2, true
+}
+
+// KindRecall is the recall of kind k; ok is false when no case is labelled k.
+func (r *Report) KindRecall(k string) (v float64, ok bool) {
+	s := r.PerKind[k]
+	if s == nil || s.TP+s.FN == 0 {
+		return 0, false
+	}
+	return s.Recall, true
 }
 
 // Evaluate checks every case of set and scores the verdicts; it then loops over the set until
@@ -184,7 +235,7 @@ func Evaluate(ctx context.Context, set *Set, minTime time.Duration) (*Report, er
 	for _, k := range drift.Kinds {
 		rep.PerKind[string(k)] = &Score{}
 	}
-	negatives, falseFlags := 0, 0
+	falseFlags := 0
 	for _, c := range set.Cases {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("evaluate: %w", err)
@@ -224,11 +275,16 @@ func Evaluate(ctx context.Context, set *Set, minTime time.Duration) (*Report, er
 		default:
 			conf.TN++
 		}
-		if !c.Drift {
-			negatives++
+		if c.Drift {
+			rep.Positives++
+		} else {
+			rep.Negatives++
 			if v.Drift {
 				falseFlags++
 			}
+		}
+		if c.Drift && slices.Contains(c.Kinds, string(drift.KindMissing)) {
+			rep.MissingPoints.add(NamedPoints(c.Why, set.Campaigns[c.Campaign].MustInclude), v)
 		}
 		want := slices.Clone(c.Kinds)
 		sort.Strings(want)
@@ -245,8 +301,8 @@ func Evaluate(ctx context.Context, set *Set, minTime time.Duration) (*Report, er
 	for _, s := range rep.PerKind {
 		s.finish()
 	}
-	if negatives > 0 {
-		rep.FalseFlagRate = float64(falseFlags) / float64(negatives)
+	if rep.Negatives > 0 {
+		rep.FalseFlagRate = float64(falseFlags) / float64(rep.Negatives)
 	}
 	if len(set.Cases) > 0 {
 		start := time.Now()
@@ -266,82 +322,57 @@ func Evaluate(ctx context.Context, set *Set, minTime time.Duration) (*Report, er
 	return rep, nil
 }
 
-// Run implements `chorus drift eval --set DIR [--json] [--bench-time 1s]`.
-func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("drift eval", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	dir := fs.String("set", "", "directory of the labelled set (campaigns.json, cases.jsonl)")
-	asJSON := fs.Bool("json", false, "print a JSON summary as the last line")
-	bench := fs.Duration("bench-time", time.Second, "minimum time spent measuring checks per second")
-	var gate Gate
-	fs.Float64Var(&gate.MinF1, "min-f1", 0, "fail when the overall drift F1 is below this")
-	fs.Float64Var(&gate.MaxFalseFlags, "max-false-flags", 1, "fail when the false-flag rate is above this")
-	fs.Float64Var(&gate.MinKindRecall, "min-kind-recall", 0, "fail when any kind's recall is below this")
-	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("drift eval: %w", err)
+// add scores the missing findings of v against the points named by a case's why; a case whose
+// why names no point is not measured.
+func (p *PointScore) add(named []string, v drift.Verdict) {
+	if len(named) == 0 {
+		return
 	}
-	if *dir == "" {
-		return errors.New("drift eval: --set DIR is required")
+	p.Cases++
+	p.Named += len(named)
+	keys := map[string]bool{}
+	for _, n := range named {
+		keys[pointKey(n)] = true
 	}
-	set, err := Load(*dir)
-	if err != nil {
-		return fmt.Errorf("drift eval: %w", err)
-	}
-	rep, err := Evaluate(ctx, set, *bench)
-	if err != nil {
-		return fmt.Errorf("drift eval: %w", err)
-	}
-	if err := rep.Print(stdout); err != nil {
-		return fmt.Errorf("drift eval: %w", err)
-	}
-	if *asJSON {
-		if err := rep.PrintJSON(stdout); err != nil {
-			return fmt.Errorf("drift eval: %w", err)
+	reported := map[string]bool{}
+	for _, f := range v.Findings {
+		if f.Kind == drift.KindMissing {
+			reported[pointKey(f.GlobalQuote)] = true
 		}
 	}
-	if failed := gate.Check(rep); len(failed) > 0 {
-		return fmt.Errorf("drift eval: below the bar: %s", strings.Join(failed, "; "))
-	}
-	return nil
-}
-
-// Gate is the quality bar CI holds the detector to.
-type Gate struct {
-	MinF1         float64 // overall drift F1
-	MaxFalseFlags float64 // false-flag rate on drift: false cases
-	MinKindRecall float64 // recall of each kind that has labelled cases
-}
-
-// Check returns what in r misses the bar, or nothing.
-func (g Gate) Check(r *Report) []string {
-	var failed []string
-	if r.Overall.F1 < g.MinF1 {
-		failed = append(failed, fmt.Sprintf("F1 %.3f < %.3f", r.Overall.F1, g.MinF1))
-	}
-	if r.FalseFlagRate > g.MaxFalseFlags {
-		failed = append(failed, fmt.Sprintf("false-flag rate %.3f > %.3f", r.FalseFlagRate, g.MaxFalseFlags))
-	}
-	for _, k := range drift.Kinds {
-		s := r.PerKind[string(k)]
-		if s != nil && s.TP+s.FN > 0 && s.Recall < g.MinKindRecall {
-			failed = append(failed, fmt.Sprintf("%s recall %.3f < %.3f", k, s.Recall, g.MinKindRecall))
+	p.Reported += len(reported)
+	for k := range reported {
+		if keys[k] {
+			p.Hits++
 		}
 	}
-	return failed
 }
+
+// pointKey compares points whatever their case, accents, spacing and punctuation.
+func pointKey(s string) string { return strings.Join(tokens(s), " ") }
 
 // Print writes the human-readable report.
 func (r *Report) Print(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "cases\t%d\n\n", r.Cases)
+	fmt.Fprintf(tw, "cases\t%d\t(%d drift, %d aligned)\n\n", r.Cases, r.Positives, r.Negatives)
 	fmt.Fprintln(tw, "kind\tprecision\trecall\tF1\tTP\tFP\tFN")
 	for _, k := range drift.Kinds {
 		s := r.PerKind[string(k)]
-		fmt.Fprintf(tw, "%s\t%.3f\t%.3f\t%.3f\t%d\t%d\t%d\n", k, s.Precision, s.Recall, s.F1, s.TP, s.FP, s.FN)
+		recall, ok := r.KindRecall(string(k))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\n", k, num(s.Precision, s.TP+s.FP > 0), num(recall, ok),
+			num(s.F1, ok), s.TP, s.FP, s.FN)
 	}
 	s := r.Overall
-	fmt.Fprintf(tw, "drift (overall)\t%.3f\t%.3f\t%.3f\t%d\t%d\t%d\n\n", s.Precision, s.Recall, s.F1, s.TP, s.FP, s.FN)
-	fmt.Fprintf(tw, "false-flag rate\t%.3f\n", r.FalseFlagRate)
+	f1, ok := r.F1()
+	fmt.Fprintf(tw, "drift (overall)\t%s\t%s\t%s\t%d\t%d\t%d\n\n", num(s.Precision, s.TP+s.FP > 0), num(s.Recall, ok),
+		num(f1, ok), s.TP, s.FP, s.FN)
+	fmt.Fprintf(tw, "false-flag rate\t%s\n", num(r.FalseFlags()))
+	fmt.Fprintf(tw, "balanced accuracy\t%s\n", num(r.BalancedAccuracy()))
+	mp := r.MissingPoints
+	p, pok := mp.Precision()
+	rc, rok := mp.Recall()
+	fmt.Fprintf(tw, "missing points (finding level)\tprecision %s\trecall %s\t(%d cases, %d points named, %d reported, %d right)\n",
+		num(p, pok), num(rc, rok), mp.Cases, mp.Named, mp.Reported, mp.Hits)
 	fmt.Fprintf(tw, "checks/s\t%.0f\t(%d checks, 1 goroutine)\n\n", r.ChecksPerSec, r.Checks)
 	fmt.Fprintln(tw, "lang\tTP\tFP\tFN\tTN")
 	langs := make([]string, 0, len(r.PerLang))
@@ -368,26 +399,54 @@ func (r *Report) Print(w io.Writer) error {
 	return nil
 }
 
-// PrintJSON writes the summary as one JSON line.
-func (r *Report) PrintJSON(w io.Writer) error {
-	per := map[string]map[string]float64{}
+// num formats a measure, or "n/a" when the set cannot define it.
+func num(v float64, ok bool) string {
+	if !ok {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.3f", v)
+}
+
+// JSON is the report as a JSON object; a measure the set cannot define is null.
+func (r *Report) JSON() map[string]any {
+	per := map[string]map[string]any{}
 	for k, s := range r.PerKind {
-		per[k] = map[string]float64{"precision": round3(s.Precision), "recall": round3(s.Recall), "f1": round3(s.F1)}
+		recall, ok := r.KindRecall(k)
+		per[k] = map[string]any{"precision": opt(s.Precision, s.TP+s.FP > 0), "recall": opt(recall, ok),
+			"f1": opt(s.F1, ok), "support": s.TP + s.FN}
 	}
 	misses := make([]string, 0, len(r.Misses))
 	for _, m := range r.Misses {
 		misses = append(misses, m.ID)
 	}
-	b, err := json.Marshal(map[string]any{
-		"cases": r.Cases, "f1": round3(r.Overall.F1), "precision": round3(r.Overall.Precision), "recall": round3(r.Overall.Recall),
-		"false_flag_rate": round3(r.FalseFlagRate), "checks_per_sec": math.Round(r.ChecksPerSec), "per_kind": per,
-		"per_lang": r.PerLang, "misjudged": misses,
-	})
+	mp := r.MissingPoints
+	return map[string]any{
+		"name": r.Name, "dir": r.Dir, "cases": r.Cases, "drift_cases": r.Positives, "aligned_cases": r.Negatives,
+		"f1": opt(r.F1()), "precision": opt(r.Overall.Precision, r.Overall.TP+r.Overall.FP > 0),
+		"recall": opt(r.Overall.Recall, r.Positives > 0), "false_flag_rate": opt(r.FalseFlags()),
+		"balanced_accuracy": opt(r.BalancedAccuracy()), "checks_per_sec": math.Round(r.ChecksPerSec),
+		"per_kind": per, "per_lang": r.PerLang, "misjudged": misses,
+		"missing_points": map[string]any{"cases": mp.Cases, "named": mp.Named, "reported": mp.Reported,
+			"hits": mp.Hits, "precision": opt(mp.Precision()), "recall": opt(mp.Recall())},
+	}
+}
+
+// PrintJSON writes the report as one JSON line.
+func (r *Report) PrintJSON(w io.Writer) error {
+	b, err := json.Marshal(r.JSON())
 	if err != nil {
 		return err
 	}
 	_, err = fmt.Fprintf(w, "%s\n", b)
 	return err
+}
+
+// opt is v rounded to 3 decimals, or nil (JSON null) when not ok.
+func opt(v float64, ok bool) any {
+	if !ok {
+		return nil
+	}
+	return round3(v)
 }
 
 func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
