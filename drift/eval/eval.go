@@ -59,6 +59,7 @@ type fileGlossary struct {
 	Note        string   `json:"note"`
 	MatchCase   bool     `json:"match_case"`
 	MatchAccent bool     `json:"match_accent"`
+	Exceptions  []string `json:"exceptions"`
 }
 
 type fileCampaign struct {
@@ -88,7 +89,7 @@ func Load(dir string) (*Set, error) {
 	for _, g := range raw.Glossary {
 		lang, _ := chorus.ParseLang(g.Lang)
 		set.Glossary = append(set.Glossary, chorus.GlossaryTerm{Term: g.Term, Forbidden: g.Forbidden, Lang: lang,
-			Note: g.Note, MatchCase: g.MatchCase, MatchAccent: g.MatchAccent})
+			Note: g.Note, MatchCase: g.MatchCase, MatchAccent: g.MatchAccent, Exceptions: g.Exceptions})
 	}
 	for _, c := range raw.Campaigns {
 		lang, _ := chorus.ParseLang(c.Lang)
