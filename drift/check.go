@@ -207,6 +207,13 @@ func (c *check) facts() {
 			}
 		case FactBundle:
 			c.bundle(cf)
+		case FactQuantity:
+			if slices.ContainsFunc(r.of(FactQuantity), func(g Fact) bool { return g.Role == RoleUpTo && g.Unit == cf.Unit && cf.Value <= g.Value }) {
+				break
+			}
+			if gf, bad := c.closestByContext(cf, r.of(FactQuantity), func(g Fact) bool { return g.Unit == cf.Unit }); bad {
+				c.mismatch(cf, gf, "drift.reason.mismatch")
+			}
 		case FactAge:
 			gs := slices.DeleteFunc(slices.Clone(r.of(FactAge)), func(g Fact) bool { return g.Role != cf.Role })
 			if len(gs) > 0 && !slices.ContainsFunc(gs, func(g Fact) bool { return g.Value == cf.Value }) {
@@ -221,6 +228,10 @@ func (c *check) facts() {
 		}
 	}
 	c.strayCodes()
+	for _, sp := range c.d.impossible {
+		q := quote(c.d.text, c.d.toks, sp[0], sp[1]-1)
+		c.add(Finding{Kind: KindFact, Severity: SeverityHigh, Quote: q, Code: "drift.reason.impossible_date", Args: []any{q}, pos: sp[0], family: FactDate})
+	}
 	for _, w := range c.d.weekdays {
 		if actual := weekdayOf(w.date); actual != w.stated {
 			q := quote(c.d.text, c.d.toks, w.pos, w.end-1)
@@ -653,6 +664,8 @@ func (c *check) present(pf Fact) bool {
 		return slices.ContainsFunc(d.facts, func(f Fact) bool { return f.family() == FactDate && f.To == pf.To })
 	case FactPercent:
 		return slices.ContainsFunc(d.facts, func(f Fact) bool { return f.Kind == FactPercent && f.Value == pf.Value })
+	case FactQuantity:
+		return slices.ContainsFunc(d.facts, func(f Fact) bool { return f.Kind == FactQuantity && f.Unit == pf.Unit && f.Value == pf.Value })
 	case FactBundle, FactAge:
 		return slices.ContainsFunc(d.facts, func(f Fact) bool { return f.Kind == pf.Kind && f.Value == pf.Value && f.Role == pf.Role })
 	case FactCode:

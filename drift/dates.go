@@ -292,6 +292,15 @@ func (d *doc) dates() {
 			if to.Before(from) && !right.yearGiven {
 				to.Year++
 			}
+			if impossible(from) || impossible(to) {
+				// "du 11 janvier au 29 février 2027": a day the calendar does not have
+				d.impossible = append(d.impossible, [2]int{i, end})
+				for k := i; k < end; k++ {
+					d.used[k] = true
+				}
+				i = end - 1
+				continue
+			}
 			if valid(from) && valid(to) && !to.Before(from) {
 				f := Fact{Kind: FactPeriod, From: from, To: to, yearGiven: left.yearGiven || right.yearGiven, pos: i, end: end}
 				d.checkWeekday(left, from)
@@ -308,6 +317,9 @@ func (d *doc) dates() {
 		}
 		if p, ok := d.singleAt(i, false); ok {
 			date := d.toDate(p)
+			if impossible(date) {
+				d.impossible = append(d.impossible, [2]int{i, p.next})
+			}
 			if !valid(date) {
 				continue
 			}
@@ -443,6 +455,11 @@ func valid(dt chorus.Date) bool {
 	}
 	t := time.Date(dt.Year, dt.Month, dt.Day, 0, 0, 0, 0, time.UTC)
 	return t.Day() == dt.Day
+}
+
+// impossible reports a well-formed date the calendar does not have: 29 February 2027, 31 April.
+func impossible(dt chorus.Date) bool {
+	return dt.Month >= 1 && dt.Month <= 12 && dt.Day >= 1 && dt.Day <= 31 && dt.Year > 0 && !valid(dt)
 }
 
 func (d *doc) checkWeekday(p dpart, dt chorus.Date) {

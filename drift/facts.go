@@ -91,6 +91,8 @@ type doc struct {
 	weekdays []weekdayCheck
 	scopeSt  scopeState
 	denied   []bool // tokens of questions answered « Non » (see markDenied)
+	// impossible are token spans of dates the calendar does not have
+	impossible [][2]int
 }
 
 // unit is one content concept of a text: a lexicon concept or a stemmed word.
@@ -136,6 +138,7 @@ func (d *doc) extract(trie *phraseTrie) {
 	d.percents()
 	d.ages()
 	d.durations()
+	d.quantities()
 	d.bundles()
 	d.fractions()
 	d.concepts(trie)
@@ -617,7 +620,7 @@ func (d *doc) setContexts() {
 	for fi := range d.facts {
 		f := &d.facts[fi]
 		switch f.Kind {
-		case FactPercent, FactMoney, FactDuration, FactDate:
+		case FactPercent, FactMoney, FactDuration, FactDate, FactQuantity:
 		default:
 			continue
 		}

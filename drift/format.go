@@ -79,6 +79,8 @@ func (f Fact) Format(lang chorus.Lang) string {
 		return f.Text
 	case FactScope, FactEligibility, FactCondition:
 		return catalog.T(lang, "drift.fact."+string(f.Kind)+"."+f.Role)
+	case FactQuantity:
+		return formatNumber(f.Value, lang) + " " + f.Unit
 	case FactAge:
 		return catalog.T(lang, "drift.fact.age."+f.Role, int(f.Value))
 	case FactBundle:

@@ -72,7 +72,7 @@ func numberAt(toks []token, i int) (num, bool) {
 		}
 		// "1 500 €": a group of three digits after a space, followed by a currency or %
 		if len(t.s) <= 3 && j+1 < len(toks) && toks[j].kind == tNum && len(toks[j].s) == 3 && toks[j].space && !toks[j].nl &&
-			(currencyAt(toks, j+1) != "" || toks[j+1].isSym("%")) && (i == 0 || toks[i-1].kind != tNum) {
+			(currencyAt(toks, j+1) != "" || toks[j+1].isSym("%") || quantityUnits[toks[j+1].s] != "") && (i == 0 || toks[i-1].kind != tNum) {
 			return num{v: v*1000 + float64(toks[j].num), from: i, next: j + 1, whole: true}, true
 		}
 		return num{v: v, from: i, next: j, whole: true}, true

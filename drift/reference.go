@@ -242,7 +242,7 @@ func (r *Reference) of(k FactKind) []Fact { return r.byKind[k] }
 func (r *Reference) Facts() []Fact { return slices.Clone(r.facts) }
 
 // summaryOrder lists fact kinds in the order a lead reads an offer: what, when, where, who.
-var summaryOrder = []FactKind{FactPercent, FactMoney, FactPeriod, FactDeadline, FactDate, FactDuration, FactScope,
+var summaryOrder = []FactKind{FactPercent, FactMoney, FactPeriod, FactDeadline, FactDate, FactDuration, FactQuantity, FactScope,
 	FactBundle, FactAge, FactEligibility, FactCondition, FactCode, FactURL, FactPhone}
 
 // summaryFacts picks the facts worth confirming, without duplicates, in summaryOrder.
