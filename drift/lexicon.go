@@ -24,7 +24,7 @@ const (
 // hyphens and apostrophes in the text are ignored when matching, so "pre-order" is "pre order".
 // A trailing "*" makes a word match any word it prefixes ("achet*" matches "achetez").
 var lexicon = map[string][]string{
-	cStore:  {"magasin*", "boutique", "boutiques", "point de vente", "points de vente", "pharmacie*", "en rayon", "store", "stores", "in store", "instore", "pharmacy", "pharmacies", "drugstore*", "agence", "agences", "retail store*", "brick and mortar"},
+	cStore:  {"concession", "concessions", "concessionnaire*", "dealer", "dealers", "dealership*", "showroom*", "en caisse", "a la caisse", "au comptoir", "magasin*", "boutique", "boutiques", "point de vente", "points de vente", "pharmacie*", "en rayon", "store", "stores", "in store", "instore", "pharmacy", "pharmacies", "drugstore*", "agence", "agences", "retail store*", "brick and mortar"},
 	cOnline: {"en ligne", "online", "on line", "internet", "sur le site", "sur notre site", "sur son site", "site web", "site internet", "site marchand", "website*", "web", "e shop", "eshop", "e commerce", "ecommerce", "webshop"},
 	cOnly: {"uniquement", "seulement", "exclusivement", "exclusivite", "exclusif", "exclusive", "exclusives", "exclusively", "only", "solely", "reserve a", "reservee a", "reserves a", "reservees a", "reserve aux", "reservee aux", "reservees aux", "reserves aux", "reserved for", "reserved to", "exclusive to",
 		"seul endroit", "seule adresse", "only place", "the only way", "seul moyen"},
