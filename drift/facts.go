@@ -296,6 +296,11 @@ func (d *doc) money() {
 				continue
 			}
 			cur, to = c, n.next+1
+			// "9€90": the currency sign as the decimal separator
+			if n.whole && !n.word && to < len(toks) && toks[to].kind == tNum && toks[to].glued() && len(toks[to].s) == 2 && toks[n.next].glued() {
+				n.v += float64(toks[to].num) / 100
+				to++
+			}
 		}
 		f := Fact{Kind: FactMoney, Value: round2(n.v), Unit: cur, Role: RolePrice, pos: from, end: to}
 		// per period: "€1/month", "12,99 €/mois", "€12.99 per month"
