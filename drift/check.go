@@ -707,10 +707,11 @@ func (c *check) missing() {
 		}
 	}
 	for _, p := range c.r.points {
-		factsOK, contra := true, false
+		factsOK, contra, some := true, false, false
 		for _, pf := range p.facts {
 			switch {
 			case c.present(pf):
+				some = true
 			case contradicted[pf.family()]:
 				contra = true
 			default:
@@ -722,18 +723,25 @@ func (c *check) missing() {
 		}
 		words, total := p.wordsFor(c.lang, c.r.lang)
 		cov := float64(c.covered(words, c.set, c.abbr))
-		need := 0.6 * float64(total)
-		if len(p.facts) > 0 {
-			// The typed facts carry the point: its other words may be paraphrased freely.
-			need = 0
-		}
-		if factsOK && cov >= need {
+		// A point is missing only when it is not stated at all. Its typed facts carry it: all
+		// of them stated, it is stated whatever the other words; one of them stated with half
+		// of its words, it is stated in other terms. A point with no typed fact is stated
+		// when a third of its words are.
+		switch {
+		case len(p.facts) > 0 && factsOK:
+			continue
+		case len(p.facts) > 0 && some && total > 0 && cov >= missingSomeFacts*float64(total):
+			continue
+		case len(p.facts) == 0 && cov >= missingNoFacts*float64(total):
 			continue
 		}
 		c.add(Finding{Kind: KindMissing, Severity: SeverityMedium, GlobalQuote: p.text, Code: "drift.reason.missing",
 			Args: []any{p.text}, Suggestion: p.text, pos: len(c.d.toks)})
 	}
 }
+
+// Shares of a point's words that state it (see missing).
+var missingSomeFacts, missingNoFacts = 0.5, 0.6
 
 // offMessage tells whether the message leads with another subject: the sentences before the
 // first one about the campaign (a campaign fact, or most of a must-include point) hold enough
