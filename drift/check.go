@@ -364,7 +364,7 @@ func (c *check) date(cf Fact) {
 		c.mismatch(cf, c.closestPeriod(cf, periods, deadlines), "drift.reason.mismatch")
 	case FactDeadline:
 		for _, g := range slices.Concat(periods, deadlines) {
-			if g.To == cf.To {
+			if g.last() == cf.last() {
 				return
 			}
 		}
@@ -661,7 +661,7 @@ func (c *check) present(pf Fact) bool {
 		}
 		return to && (from || (fromDay && pf.From.Month == pf.To.Month))
 	case FactDeadline, FactDate:
-		return slices.ContainsFunc(d.facts, func(f Fact) bool { return f.family() == FactDate && f.To == pf.To })
+		return slices.ContainsFunc(d.facts, func(f Fact) bool { return f.family() == FactDate && f.last() == pf.last() })
 	case FactPercent:
 		return slices.ContainsFunc(d.facts, func(f Fact) bool { return f.Kind == FactPercent && f.Value == pf.Value })
 	case FactQuantity:

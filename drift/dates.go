@@ -199,10 +199,11 @@ func (d *doc) unitAfter(j int) bool {
 }
 
 var (
-	rangeLeads    = map[string]bool{"du": true, "from": true, "between": true, "entre": true}
-	rangeLinks    = map[string]bool{"au": true, "to": true, "until": true, "till": true, "through": true, "thru": true, "and": true, "et": true}
-	deadlineLeads = phrases("avant", "avant le", "before", "by", "until", "till", "jusqu au", "d ici le", "au plus tard le", "no later than", "up until", "before the", "until the", "jusqu a", "expire le", "ends", "ends on", "se termine le", "prend fin le")
-	fullMonthLead = phrases("through", "throughout", "tout le mois de", "tout le mois d", "tout le mois", "whole month of", "entire month of", "whole of", "all of", "all through", "durant tout", "pendant tout", "tout au long du mois de", "tout au long du mois d", "all month of")
+	rangeLeads     = map[string]bool{"du": true, "from": true, "between": true, "entre": true}
+	rangeLinks     = map[string]bool{"au": true, "to": true, "until": true, "till": true, "through": true, "thru": true, "and": true, "et": true}
+	deadlineLeads  = phrases("avant", "avant le", "before", "by", "until", "till", "jusqu au", "d ici le", "au plus tard le", "no later than", "up until", "before the", "until the", "jusqu a", "expire le", "ends", "ends on", "se termine le", "prend fin le")
+	exclusiveLeads = phrases("avant", "avant le", "before", "before the")
+	fullMonthLead  = phrases("through", "throughout", "tout le mois de", "tout le mois d", "tout le mois", "whole month of", "entire month of", "whole of", "all of", "all through", "durant tout", "pendant tout", "tout au long du mois de", "tout au long du mois d", "all month of")
 )
 
 // rangeAt reads a period at token i: "du 1er au 15 juillet 2027", "July 1–15", "01/09–14/09/2027",
@@ -324,9 +325,14 @@ func (d *doc) dates() {
 				continue
 			}
 			f := Fact{Kind: FactDate, From: date, To: date, yearGiven: p.yearGiven, pos: i, end: p.next}
-			if endsWith(d.wordsBefore(i, 4), deadlineLeads) {
+			if before := d.wordsBefore(i, 4); endsWith(before, deadlineLeads) {
 				f.Kind = FactDeadline
 				f.From = chorus.Date{}
+				// "before 1 November" ends on 31 October: a deadline keeps its last day, so it
+				// agrees with "until 31 October" and « jusqu'au 31 octobre »
+				if endsWith(before, exclusiveLeads) {
+					f.Role = RoleBefore
+				}
 				for k := i - 1; k >= 0 && k >= i-5; k-- {
 					if toks[k].is("avant") || toks[k].is("before") || toks[k].is("by") || toks[k].is("until") || toks[k].is("jusqu") || toks[k].is("till") {
 						f.pos = k
@@ -455,6 +461,20 @@ func valid(dt chorus.Date) bool {
 	}
 	t := time.Date(dt.Year, dt.Month, dt.Day, 0, 0, 0, 0, time.UTC)
 	return t.Day() == dt.Day
+}
+
+// RoleBefore marks a deadline stated exclusively ("before 1 November"): its last day is the
+// day before the date written.
+const RoleBefore = "before"
+
+// last returns the last day a date fact covers: the day before an exclusive deadline's date,
+// so "before 1 November" and "until 31 October" agree.
+func (f Fact) last() chorus.Date {
+	if f.Kind == FactDeadline && f.Role == RoleBefore {
+		t := time.Date(f.To.Year, f.To.Month, f.To.Day, 12, 0, 0, 0, time.UTC).AddDate(0, 0, -1)
+		return chorus.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}
+	}
+	return f.To
 }
 
 // impossible reports a well-formed date the calendar does not have: 29 February 2027, 31 April.

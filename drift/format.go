@@ -61,6 +61,9 @@ func (f Fact) Format(lang chorus.Lang) string {
 		}
 		return catalog.T(lang, "drift.fact.period", formatDate(f.From, lang), formatDate(f.To, lang))
 	case FactDeadline:
+		if f.Role == RoleBefore {
+			return catalog.T(lang, "drift.fact.deadline.before", formatDate(f.To, lang))
+		}
 		return catalog.T(lang, "drift.fact.deadline", formatDate(f.To, lang))
 	case FactDate:
 		return formatDate(f.From, lang)

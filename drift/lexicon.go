@@ -55,7 +55,7 @@ var lexicon = map[string][]string{
 	"c:origin":     {"origine*", "origin", "origins", "provenance"},
 	"c:natural":    {"naturel*", "natural*"},
 	"c:ingredient": {"ingredient*"},
-	"c:vegan":      {"vegan*", "vegane*", "vegetalien*", "plant based"},
+	"c:vegan":      {"vegan*", "vegane*", "vegetalien*", "vegetal", "vegetale", "vegetales", "vegetaux", "plant based"},
 	"c:formula":    {"formule*", "formula*"},
 	"c:serum":      {"serum*"},
 	"c:vitamin":    {"vitamine*", "vitamin*"},
