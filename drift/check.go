@@ -32,10 +32,13 @@ const (
 	SeverityLow    Severity = "low"
 )
 
-// Verdict is the result of checking one channel message.
+// Verdict is the result of checking one channel message. Findings are confident: they alert
+// the channel. Review holds findings of low confidence, for a lead to check (« à vérifier »)
+// and for the LLM judge to confirm; they do not make the message drift.
 type Verdict struct {
 	Drift    bool
 	Findings []Finding
+	Review   []Finding
 }
 
 // Kinds returns the distinct kinds of the verdict's findings, in Kinds order.
@@ -58,8 +61,10 @@ type Finding struct {
 	Code        string // catalog key of the reason
 	Args        []any  // reason arguments; Localizer values render in the reader's language
 	Suggestion  string // what to write instead, in the channel message's language
-	pos         int
-	family      FactKind
+	// Confidence is how sure the detector is, from 0 to 1: ConfidentAt and above alert.
+	Confidence float64
+	pos        int
+	family     FactKind
 }
 
 // Reason explains the finding in lang: « -25 % ≠ -30 % du message global ».
@@ -75,6 +80,7 @@ type check struct {
 	set    map[string]bool
 	abbr   []string
 	found  []Finding
+	review []Finding
 	gunits []unit
 }
 
@@ -107,8 +113,14 @@ func (r *Reference) Check(text string, lang chorus.Lang) Verdict {
 		c.found = slices.DeleteFunc(c.found, func(f Finding) bool { return f.Kind == KindFact && f.pos < lead })
 	}
 	c.missing()
+	c.candidates()
+	for i := range c.found {
+		if c.found[i].Confidence == 0 {
+			c.found[i].Confidence = confidenceHigh
+		}
+	}
 	slices.SortStableFunc(c.found, func(a, b Finding) int { return kindRank(a.Kind) - kindRank(b.Kind) })
-	return Verdict{Drift: len(c.found) > 0, Findings: c.found}
+	return Verdict{Drift: len(c.found) > 0, Findings: c.found, Review: c.review}
 }
 
 func kindRank(k Kind) int { return slices.Index(Kinds, k) }
@@ -132,7 +144,7 @@ func detectLang(toks []token) chorus.Lang {
 
 func (c *check) add(f Finding) {
 	for _, g := range c.found {
-		if g.Kind == f.Kind && g.Quote == f.Quote && g.Code == f.Code {
+		if g.Kind == f.Kind && g.Quote == f.Quote && g.Code == f.Code && g.GlobalQuote == f.GlobalQuote {
 			return
 		}
 	}

@@ -116,3 +116,35 @@ func TestSummaryOfASource(t *testing.T) {
 		})
 	}
 }
+
+// Every missing point is reported, not only the first: they all have an empty quote.
+func TestEveryMissingPoint(t *testing.T) {
+	r := Compile(mugs, nil, 2027)
+	v := r.Check("Bonjour à tous !", chorus.French)
+	var got []string
+	for _, f := range v.Findings {
+		if f.Kind == KindMissing {
+			got = append(got, f.GlobalQuote)
+		}
+	}
+	if !slices.Equal(got, mugs.MustInclude) {
+		t.Errorf("missing points = %q, want %q", got, mugs.MustInclude)
+	}
+}
+
+// Low-confidence findings wait for review and do not make the message drift.
+func TestReviewTier(t *testing.T) {
+	r := Compile(mugs, nil, 2027)
+	v := r.Check("Du 2 au 16 mai 2027, 2 tasses et soucoupes achetées = la 3e offerte, uniquement en magasin, code TASSE3.", chorus.French)
+	if v.Drift {
+		t.Fatalf("drift = true, want false; findings %+v", v.Findings)
+	}
+	if len(v.Review) != 1 || v.Review[0].Confidence >= ConfidentAt || v.Review[0].Quote != "soucoupes" {
+		t.Errorf("review = %+v, want one low-confidence finding on « soucoupes »", v.Review)
+	}
+	for _, f := range r.Check("Du 2 au 16 mai 2027, -20 % sur les tasses, code TASSE3.", chorus.French).Findings {
+		if f.Confidence < ConfidentAt {
+			t.Errorf("alert %+v has confidence %v, want >= %v", f, f.Confidence, ConfidentAt)
+		}
+	}
+}

@@ -23,6 +23,8 @@ type Reference struct {
 	byKind  map[FactKind][]Fact
 	summary []Fact
 	source  *sourceWords // the words of a reference without must-include points (see support.go)
+	// restricted are the units the campaign itself restricts (see restrictedAround)
+	restricted map[string]bool
 }
 
 // point is a compiled must-include point.
@@ -58,6 +60,8 @@ func Compile(c chorus.Campaign, glossary []chorus.GlossaryTerm, year int) *Refer
 	}
 	r.facts = append(r.facts, msg.facts...)
 	r.addVocab(msg)
+	r.restricted = map[string]bool{}
+	r.restrictedAround(msg)
 	if len(c.MustInclude) == 0 {
 		r.source = newSourceWords(msg, r.lang)
 	}
@@ -65,6 +69,7 @@ func Compile(c chorus.Campaign, glossary []chorus.GlossaryTerm, year int) *Refer
 		pd := newDoc(p, year)
 		pd.extract(r.trie)
 		r.addVocab(pd)
+		r.restrictedAround(pd)
 		pt := point{text: p}
 		for _, f := range pd.facts {
 			pt.facts = append(pt.facts, f)

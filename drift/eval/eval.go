@@ -196,7 +196,10 @@ type Report struct {
 	PerKind       map[string]*Score
 	PerLang       map[string]*Confusion
 	MissingPoints PointScore
-	Misses        []Miss
+	// WithReview counts a case as flagged when it has confident or review-tier findings: what
+	// a lead who reads every « à vérifier » would see.
+	WithReview Confusion
+	Misses     []Miss
 	ChecksPerSec  float64
 	Checks        int
 }
@@ -276,6 +279,17 @@ func Evaluate(ctx context.Context, set *Set, minTime time.Duration) (*Report, er
 		default:
 			conf.TN++
 		}
+		flagged := v.Drift || len(v.Review) > 0
+		switch {
+		case c.Drift && flagged:
+			rep.WithReview.TP++
+		case flagged:
+			rep.WithReview.FP++
+		case c.Drift:
+			rep.WithReview.FN++
+		default:
+			rep.WithReview.TN++
+		}
 		if c.Drift {
 			rep.Positives++
 		} else {
@@ -294,6 +308,9 @@ func Evaluate(ctx context.Context, set *Set, minTime time.Duration) (*Report, er
 			m := Miss{ID: c.ID, Lang: c.Lang, Want: want, Got: got}
 			for _, f := range v.Findings {
 				m.Reasons = append(m.Reasons, fmt.Sprintf("%s: %s", f.Kind, f.Reason(lang)))
+			}
+			for _, f := range v.Review {
+				m.Reasons = append(m.Reasons, fmt.Sprintf("(review) %s: %s", f.Kind, f.Reason(lang)))
 			}
 			rep.Misses = append(rep.Misses, m)
 		}
@@ -369,6 +386,9 @@ func (r *Report) Print(w io.Writer) error {
 		num(f1, ok), s.TP, s.FP, s.FN)
 	fmt.Fprintf(tw, "false-flag rate\t%s\n", num(r.FalseFlags()))
 	fmt.Fprintf(tw, "balanced accuracy\t%s\n", num(r.BalancedAccuracy()))
+	wr := r.WithReview
+	fmt.Fprintf(tw, "with the review tier\trecall %s\tfalse-flag rate %s\n", num(ratio(wr.TP, wr.TP+wr.FN), r.Positives > 0),
+		num(ratio(wr.FP, wr.FP+wr.TN), r.Negatives > 0))
 	mp := r.MissingPoints
 	p, pok := mp.Precision()
 	rc, rok := mp.Recall()
@@ -427,6 +447,8 @@ func (r *Report) JSON() map[string]any {
 		"recall": opt(r.Overall.Recall, r.Positives > 0), "false_flag_rate": opt(r.FalseFlags()),
 		"balanced_accuracy": opt(r.BalancedAccuracy()), "checks_per_sec": math.Round(r.ChecksPerSec),
 		"per_kind": per, "per_lang": r.PerLang, "misjudged": misses,
+		"review_tier": map[string]any{"recall": opt(ratio(r.WithReview.TP, r.WithReview.TP+r.WithReview.FN), r.Positives > 0),
+			"false_flag_rate": opt(ratio(r.WithReview.FP, r.WithReview.FP+r.WithReview.TN), r.Negatives > 0)},
 		"missing_points": map[string]any{"cases": mp.Cases, "named": mp.Named, "reported": mp.Reported,
 			"hits": mp.Hits, "precision": opt(mp.Precision()), "recall": opt(mp.Recall())},
 	}
