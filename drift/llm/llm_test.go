@@ -334,9 +334,10 @@ func TestBudget(t *testing.T) {
 func TestBorderline(t *testing.T) {
 	ref := drift.Compile(campaign, glossary, 0)
 	for text, want := range map[string]bool{
-		"-30 % sur toute la literie DouceNuit du 1er au 15 juillet 2027, en magasin et en ligne.":  false, // aligned
-		"-30 % sur toute la literie DouceNuit du 1er au 15 juillet 2027.":                          true,  // a missing point
-		"Du 1er au 15 juillet 2027, -40 % sur toute la literie DouceNuit, en magasin et en ligne.": false, // certain
+		"-30 % sur toute la literie DouceNuit du 1er au 15 juillet 2027, en magasin et en ligne.":                 false, // aligned
+		"-30 % sur toute la literie DouceNuit du 1er au 15 juillet 2027.":                                         false, // a missing point is certain
+		"Du 1er au 15 juillet 2027, -40 % sur toute la literie DouceNuit, en magasin et en ligne.":                false, // certain
+		"Du 1er au 15 juillet 2027, -30 % sur toute la literie et les canapés DouceNuit, en magasin et en ligne.": true,  // an item to check
 	} {
 		if got := llm.Borderline(ref.Check(text, "")); got != want {
 			t.Errorf("Borderline(%q) = %v, want %v", text, got, want)
@@ -405,4 +406,31 @@ func TestSummarize(t *testing.T) {
 			t.Fatalf("err = %v, calls = %d", err, srv.calls.Load())
 		}
 	})
+}
+
+// The detector's low-confidence findings are sent as candidates to verify, apart from the
+// confident findings that stand.
+func TestJudgeCandidates(t *testing.T) {
+	srv := newFake(t, func(http.ResponseWriter, *http.Request, map[string]any) string {
+		return answerJSON(map[string]any{"drift": false, "rewrite": "", "findings": []any{}})
+	})
+	c := newClient(t, srv.URL, 10, 5*time.Second, nil)
+	in := caseFor("Du 1er au 15 juillet 2027, -30 % sur toute la literie et les canapés DouceNuit, en magasin et en ligne.")
+	if len(in.Offline.Review) == 0 {
+		t.Fatal("the case has no review finding")
+	}
+	if _, err := c.Judge(context.Background(), in); err != nil {
+		t.Fatal(err)
+	}
+	msgs, _ := srv.lastRequest(t)["messages"].([]any)
+	var data struct {
+		Offline    []map[string]any `json:"offline_findings"`
+		Candidates []map[string]any `json:"candidates_to_verify"`
+	}
+	if err := json.Unmarshal([]byte(msgs[1].(map[string]any)["content"].(string)), &data); err != nil {
+		t.Fatal(err)
+	}
+	if len(data.Offline) != 0 || len(data.Candidates) != 1 || data.Candidates[0]["quote"] != "canapés" {
+		t.Errorf("offline = %v, candidates = %v; want no offline finding and the candidate « canapés »", data.Offline, data.Candidates)
+	}
 }
