@@ -73,7 +73,11 @@ var frenchAntonyms = []string{"hausse baisse", "augmente diminue", "augmenter di
 // negators deny the clause they stand in; failVerbs deny the verb they introduce.
 var (
 	negators  = map[string]bool{"not": true, "never": true, "no": true, "nor": true, "neither": true, "without": true, "cannot": true, "pas": true, "jamais": true, "aucun": true, "aucune": true, "sans": true, "ni": true}
-	failVerbs = []string{"fail", "refus", "declin", "misinform", "neglect", "omit", "ignor", "deni", "deny", "reject", "echou", "omet", "refus", "neglig"}
+	failVerbs = []string{"fail", "refus", "declin", "misinform", "neglect", "omit", "ignor", "deni", "deny", "reject", "echou", "omet", "refus", "neglig",
+		"falsely", "wrongly", "incorrectly", "mistaken", "unnecessarily", "misled", "mislead", "erron", "faussement", "a tort"}
+	// titles end with a full stop without ending the sentence
+	titles = map[string]bool{"mr": true, "mrs": true, "ms": true, "dr": true, "st": true, "jr": true, "sr": true, "prof": true,
+		"m": true, "mme": true, "mlle": true, "me": true, "pr": true}
 )
 
 // sourceWords indexes a source text: its folded words and their stems.
@@ -152,6 +156,9 @@ func (d *doc) sentenceStart(i int) bool {
 		if t.kind != tSym {
 			return t.nl && k == i-1
 		}
+		if t.s == "." && k > 0 && titles[d.toks[k-1].s] {
+			return false // "Mr. Smith"
+		}
 		if d.boundary(k) || t.s == "." || t.s == ":" || t.s == "\"" {
 			return true
 		}
@@ -171,8 +178,18 @@ func (c *check) unsupported() {
 		if t.kind == tSym {
 			continue
 		}
+		// a failure or a mistake the source does not report: "fails to mention", "misinforms"
+		if t.kind == tWord && hasPrefixAny(t.s, failVerbs) && !src.has(t.s, lang) {
+			h := d.negatedHead(i)
+			if h < 0 {
+				h = i
+			}
+			q := quote(d.text, d.toks, i, h)
+			c.add(Finding{Kind: KindFact, Severity: SeverityHigh, Quote: q, Code: "drift.reason.negation", Args: []any{q}, pos: i})
+			continue
+		}
 		// a denial the source does not make
-		if d.isNegator(i) || (t.kind == tWord && hasPrefixAny(t.s, failVerbs) && !src.has(t.s, lang)) {
+		if d.isNegator(i) {
 			if h := d.negatedHead(i); h >= 0 {
 				st := stemOf(d.toks[h].s, lang)
 				if !src.negated[st] && src.stems[st] {
