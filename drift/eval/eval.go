@@ -198,10 +198,10 @@ type Report struct {
 	MissingPoints PointScore
 	// WithReview counts a case as flagged when it has confident or review-tier findings: what
 	// a lead who reads every « à vérifier » would see.
-	WithReview Confusion
-	Misses     []Miss
-	ChecksPerSec  float64
-	Checks        int
+	WithReview   Confusion
+	Misses       []Miss
+	ChecksPerSec float64
+	Checks       int
 }
 
 // F1 is the overall drift F1; ok is false when the set has no drift case.
