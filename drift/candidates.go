@@ -1,5 +1,7 @@
 package drift
 
+import "strings"
+
 // Candidates are changes of meaning that words alone cannot settle: an item added to the
 // offer's list (« fruits, légumes et produits laitiers »), a restriction the campaign does
 // not make (« uniquement sur les pots de 10 L », "for members only"). They are findings of
@@ -50,7 +52,7 @@ func (c *check) candidates() {
 	}
 	d := c.d
 	known := func(u unit) bool {
-		return c.r.vocab[u.id] || u.id[0] < 'a' || u.fact || len(u.word) < 3 || hasDigit(u.word) || timeConcepts[u.id]
+		return c.r.vocab[u.id] || u.id[0] < 'a' || u.fact || len(u.word) < 3 || hasDigit(u.word) || timeConcepts[u.id] || weakConcepts[u.id] || stopwords[u.word]
 	}
 	for _, s := range d.sentences() {
 		if !c.offerClause(s[0], s[1]) {
@@ -111,7 +113,7 @@ func (c *check) coordinated(from, to int) bool {
 	for k := from; k < to; k++ {
 		t := c.d.toks[k]
 		switch {
-		case t.isSym(",") || t.isSym("&") || t.isSym("+") || t.isSym("/") || t.isSym("("):
+		case t.isSym(",") || t.isSym("&") || t.isSym("+") || t.isSym("/"):
 		case t.is("et") || t.is("and") || t.is("ou") || t.is("or") || t.is("les") || t.is("des") || t.is("the"):
 		default:
 			return false
@@ -119,4 +121,46 @@ func (c *check) coordinated(from, to int) bool {
 		n++
 	}
 	return n > 0 && n <= 3
+}
+
+// polarPairs are opposite phrases of offer copy: the copy saying one where the campaign says
+// the other reverses the offer (« le plus cher des trois est offert » for « le moins cher »).
+var polarPairs = [][2][]string{
+	{{"plus", "cher"}, {"moins", "cher"}}, {{"plus", "chere"}, {"moins", "chere"}},
+	{{"most", "expensive"}, {"cheapest"}}, {{"most", "expensive"}, {"least", "expensive"}},
+	{{"maximum"}, {"minimum"}}, {{"hausse"}, {"baisse"}}, {{"increase"}, {"decrease"}},
+	{{"inclus"}, {"exclus"}}, {{"included"}, {"excluded"}}, {{"payant"}, {"gratuit"}}, {{"paid"}, {"free"}},
+}
+
+// hasPhrase reports whether the words occur in order in toks.
+func hasPhrase(toks []token, words []string) bool {
+	for i := range toks {
+		if matchWords(toks, i, words) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// polarity reports a phrase of the copy whose opposite the campaign uses instead of it.
+func (c *check) polarity(ref *doc) {
+	if ref == nil {
+		return
+	}
+	for _, p := range polarPairs {
+		for side := 0; side < 2; side++ {
+			mine, other := p[side], p[1-side]
+			if !hasPhrase(c.d.toks, mine) || hasPhrase(ref.toks, mine) || !hasPhrase(ref.toks, other) {
+				continue
+			}
+			for i := range c.d.toks {
+				if j := matchWords(c.d.toks, i, mine); j > 0 {
+					q := quote(c.d.text, c.d.toks, i, j-1)
+					c.add(Finding{Kind: KindFact, Severity: SeverityHigh, Quote: q, GlobalQuote: strings.Join(other, " "),
+						Code: "drift.reason.antonym", Args: []any{q, strings.Join(other, " ")}, pos: i, Confidence: 0.8})
+					break
+				}
+			}
+		}
+	}
 }

@@ -107,6 +107,9 @@ func (r *Reference) Check(text string, lang chorus.Lang) Verdict {
 	c.glossary()
 	c.facts()
 	c.unsupported()
+	if c.r.source == nil {
+		c.polarity(c.r.text)
+	}
 	lead, off := c.offMessage()
 	if off {
 		// facts stated about the other subject are not the campaign's facts
@@ -576,7 +579,27 @@ func (c *check) eligibility(cf Fact) {
 			break
 		}
 	}
+	var members *Fact
+	for i := range c.r.facts {
+		if c.r.facts[i].Kind == FactEligibility && c.r.facts[i].Role == EligMembers {
+			members = &c.r.facts[i]
+		}
+	}
+	if g != nil && g.Role == EligMembers {
+		g = nil
+		for i := range c.r.facts {
+			if c.r.facts[i].Kind == FactEligibility && c.r.facts[i].Role != EligMembers {
+				g = &c.r.facts[i]
+				break
+			}
+		}
+	}
 	switch {
+	case members != nil && cf.Role == EligAll:
+		// « ouverte à tous » where the campaign keeps the offer for its members
+		c.mismatch(cf, *members, "drift.reason.scope")
+	case cf.Role == EligMembers:
+		return // an audience is checked by its words (see candidates)
 	case g != nil && g.Role == EligNew && cf.Role == EligAll:
 		c.mismatch(cf, *g, "drift.reason.scope")
 	case (g == nil || g.Role == EligAll) && cf.Role == EligNew:
@@ -730,7 +753,7 @@ func (c *check) missing() {
 				factsOK = false
 			}
 		}
-		if contra {
+		if contra || p.audience && contradicted[FactEligibility] {
 			continue
 		}
 		words, total := p.wordsFor(c.lang, c.r.lang)
@@ -893,6 +916,22 @@ var greetings = map[string]bool{"bonjour": true, "bonsoir": true, "salut": true,
 // touches reports whether tokens [from, to) talk about the campaign: a fact that agrees with
 // the reference, a period sharing an end with it, or most of a must-include point's words.
 func (c *check) touches(from, to int) bool {
+	// a sentence whose offer figures are all foreign states another offer, whatever brand or
+	// words of the campaign it repeats: "-30 % sur les saucisses Grenadine"
+	foreign, agreeing := false, false
+	for _, f := range c.d.facts {
+		if f.pos < from || f.pos >= to || (f.Kind != FactPercent && f.Kind != FactMoney) {
+			continue
+		}
+		if slices.ContainsFunc(c.r.facts, func(g Fact) bool { return g.Kind == f.Kind && agree(g, f) }) {
+			agreeing = true
+		} else {
+			foreign = true
+		}
+	}
+	if foreign && !agreeing {
+		return false
+	}
 	for _, f := range c.d.facts {
 		if f.pos < from || f.pos >= to {
 			continue

@@ -148,3 +148,27 @@ func TestReviewTier(t *testing.T) {
 		}
 	}
 }
+
+var club = chorus.Campaign{Lang: chorus.French,
+	Message:     "Du 1er au 20 mars 2027, les membres du Club Perle profitent de -15 % sur toutes les bougies ; pour 2 bougies achetées, la moins chère est offerte. Offre réservée aux membres du Club Perle.",
+	MustInclude: []string{"-15 % sur toutes les bougies", "du 1er au 20 mars 2027", "réservé aux membres du Club Perle"}}
+
+func TestAudienceAndPolarity(t *testing.T) {
+	r := Compile(club, nil, 2027)
+	tests := []struct {
+		name string
+		text string
+		want []Kind
+	}{
+		{"members", "Membres du Club Perle : -15 % sur toutes les bougies du 1er au 20 mars 2027.", nil},
+		{"open to all", "-15 % sur toutes les bougies du 1er au 20 mars 2027, ouvert à tous, sans adhésion !", []Kind{KindFact}},
+		{"opposite", "Membres du Club Perle : -15 % sur toutes les bougies du 1er au 20 mars 2027, et la plus chère offerte pour 2 achetées.", []Kind{KindFact}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := r.Check(tc.text, chorus.French).Kinds(); !slices.Equal(got, tc.want) {
+				t.Errorf("kinds = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

@@ -1,6 +1,9 @@
 package drift
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // negWords deny what follows them: "pas en ligne", "not available online".
 var negWords = map[string]bool{"pas": true, "non": true, "jamais": true, "not": true, "never": true, "no": true,
@@ -266,6 +269,24 @@ func (d *doc) scope() {
 	d.facts = append(d.facts, f)
 }
 
+// audienceWords name who an offer may be kept for.
+var audienceWords = []string{"membre", "member", "adherent", "abonne", "subscriber", "particulier", "titulaire", "porteur",
+	"holder", "client", "customer", "etudiant", "student", "professionnel", "professional", "senior", "jeune", "young"}
+
+// audienceNear reports whether an exclusivity marker bears on people: « réservé aux
+// membres », "PeakClub members only".
+func (d *doc) audienceNear(o unit) bool {
+	for k := max(0, o.from-3); k < len(d.toks) && k < o.to+4; k++ {
+		if k >= o.from && k < o.to || d.toks[k].kind != tWord {
+			continue
+		}
+		if hasPrefixAny(d.toks[k].s, audienceWords) && (k > o.from || k >= o.from-2) && d.sameSentence(min(k, o.from), max(k, o.from)) {
+			return true
+		}
+	}
+	return false
+}
+
 // wordFacts adds eligibility and condition facts carried by lexicon phrases.
 func (d *doc) wordFacts() {
 	for _, u := range d.units {
@@ -298,6 +319,14 @@ func (d *doc) wordFacts() {
 			f = Fact{Kind: FactCondition, Role: map[string]string{cCommit: CondCommit, cGoodState: CondGoodState, cSelection: CondSelection}[u.id]}
 		case cAnyState:
 			f = Fact{Kind: FactCondition, Role: CondAnyState}
+		case cOnly:
+			// « réservé aux membres », "members only": an audience the offer is kept for
+			if !d.audienceNear(u) || slices.ContainsFunc(d.units, func(o unit) bool {
+				return (o.id == cNewCust || o.id == cAllCust) && o.from < u.to+5 && o.to > u.from-4
+			}) {
+				continue
+			}
+			f = Fact{Kind: FactEligibility, Role: EligMembers}
 		default:
 			continue
 		}

@@ -42,8 +42,9 @@ const (
 	ScopeStoreOnly  = "store_only"
 	ScopeOnlineOnly = "online_only"
 
-	EligNew = "new"
-	EligAll = "all"
+	EligNew     = "new"
+	EligAll     = "all"
+	EligMembers = "members" // kept for an audience: members, private customers, holders of a card
 
 	CondNoCommit  = "no_commit"
 	CondCommit    = "commit"

@@ -23,6 +23,8 @@ type Reference struct {
 	byKind  map[FactKind][]Fact
 	summary []Fact
 	source  *sourceWords // the words of a reference without must-include points (see support.go)
+	// text is the global message and must-include points, tokenised, for phrase look-ups
+	text *doc
 	// restricted are the units the campaign itself restricts (see restrictedAround)
 	restricted map[string]bool
 }
@@ -36,6 +38,7 @@ type point struct {
 	// across languages only concepts of the lexicon and names can be matched
 	crossWords []unit
 	crossTotal int
+	audience   bool // the point keeps the offer for an audience (« réservé aux membres »)
 }
 
 // Compile reads the campaign's global message and must-include points and compiles the
@@ -62,6 +65,7 @@ func Compile(c chorus.Campaign, glossary []chorus.GlossaryTerm, year int) *Refer
 	r.addVocab(msg)
 	r.restricted = map[string]bool{}
 	r.restrictedAround(msg)
+	r.text = newDoc(strings.Join(append([]string{c.Message}, c.MustInclude...), "\n"), year)
 	if len(c.MustInclude) == 0 {
 		r.source = newSourceWords(msg, r.lang)
 	}
@@ -72,7 +76,12 @@ func Compile(c chorus.Campaign, glossary []chorus.GlossaryTerm, year int) *Refer
 		r.restrictedAround(pd)
 		pt := point{text: p}
 		for _, f := range pd.facts {
-			pt.facts = append(pt.facts, f)
+			if f.Kind == FactEligibility && f.Role == EligMembers {
+				// stated by its words, in any form; only « ouvert à tous » contradicts it
+				pt.audience = true
+			} else {
+				pt.facts = append(pt.facts, f)
+			}
 			if !slices.ContainsFunc(r.facts, func(g Fact) bool { return sameFact(g, f) }) {
 				r.facts = append(r.facts, f)
 			}
