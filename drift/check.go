@@ -397,6 +397,11 @@ func (c *check) date(cf Fact) {
 				return
 			}
 		}
+		if cf.Role == RoleStart && len(periods) > 0 {
+			// the offer starting on another day than the campaign's
+			c.mismatch(cf, c.closestPeriod(cf, periods, nil), "drift.reason.mismatch")
+			return
+		}
 		for _, w := range c.windows() {
 			if inside(cf.From, w[0], w[1]) {
 				return
@@ -489,24 +494,31 @@ func closestText(gs []Fact, s string) Fact {
 func (c *check) url(cf Fact) {
 	gs := c.r.of(FactURL)
 	for _, g := range gs {
-		if g.Text == cf.Text {
+		if g.Text == cf.Text && (cf.Path == "" || g.Path == "" || g.Path == cf.Path || !slices.ContainsFunc(gs, func(h Fact) bool { return h.Path != "" })) {
 			return
 		}
 	}
 	for _, g := range gs {
-		if similarHost(g.Text, cf.Text) || samePageHost(g.Text, cf.Text) {
+		if similarHost(g.Text, cf.Text) {
 			c.mismatch(cf, g, "drift.reason.mismatch")
 			return
 		}
 	}
-}
-
-// samePageHost reports whether a and b name other pages of one site, where the campaign's
-// address names a page: "cinelia.fr/abonnement" for "cinelia.fr/infini".
-func samePageHost(a, b string) bool {
-	ha, pa, oka := strings.Cut(a, "/")
-	hb, pb, _ := strings.Cut(b, "/")
-	return oka && pa != "" && ha == hb && pb != "" && pa != pb
+	// another page of the campaign's site: "cinelia.fr/abonnement" for "cinelia.fr/infini"
+	if cf.Path == "" {
+		return
+	}
+	for _, g := range gs {
+		if g.Text == cf.Text && (g.Path == "" || g.Path == cf.Path) {
+			return
+		}
+	}
+	for _, g := range gs {
+		if g.Text == cf.Text {
+			c.mismatch(cf, g, "drift.reason.mismatch")
+			return
+		}
+	}
 }
 
 // similarHost reports whether b looks like a mistyped a: "kestrel-audio.com" for

@@ -172,3 +172,27 @@ func TestAudienceAndPolarity(t *testing.T) {
 		})
 	}
 }
+
+func TestPagesDealersAndStarts(t *testing.T) {
+	shop := chorus.Campaign{Lang: chorus.French,
+		Message:     "Du 10 au 30 juin 2027, la lampe Halo est à 59 € dans les concessions Lumio participantes. Conditions sur lumio.fr/halo.",
+		MustInclude: []string{"lampe Halo à 59 €", "du 10 au 30 juin 2027"}}
+	r := Compile(shop, nil, 2027)
+	tests := []struct {
+		name string
+		text string
+		want []Kind
+	}{
+		{"faithful", "Lampe Halo à 59 € du 10 au 30 juin 2027 chez votre concessionnaire Lumio. Détails sur lumio.fr/halo.", nil},
+		{"another page", "Lampe Halo à 59 € du 10 au 30 juin 2027 chez votre concessionnaire Lumio. Détails sur lumio.fr/promo.", []Kind{KindFact}},
+		{"online instead of dealers", "Lampe Halo à 59 € du 10 au 30 juin 2027, uniquement en ligne, sans passer par une concession.", []Kind{KindFact}},
+		{"another start", "À partir du 1er juin 2027, la lampe Halo est à 59 €.", []Kind{KindFact}}, // the period is stated wrongly, not missing
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := r.Check(tc.text, chorus.French).Kinds(); !slices.Equal(got, tc.want) {
+				t.Errorf("kinds = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

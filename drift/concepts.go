@@ -7,7 +7,7 @@ import (
 
 // negWords deny what follows them: "pas en ligne", "not available online".
 var negWords = map[string]bool{"pas": true, "non": true, "jamais": true, "not": true, "never": true, "no": true,
-	"ni": true, "aucun": true, "aucune": true, "nowhere": true, "nulle": true, "indisponible": true, "unavailable": true}
+	"ni": true, "aucun": true, "aucune": true, "nowhere": true, "nulle": true, "indisponible": true, "unavailable": true, "sans": true, "without": true}
 
 // concepts reads the content units of the text with trie, then the facts carried by words
 // rather than numbers: channel scope, eligibility and conditions.

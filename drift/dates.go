@@ -202,6 +202,7 @@ var (
 	rangeLeads     = map[string]bool{"du": true, "from": true, "between": true, "entre": true}
 	rangeLinks     = map[string]bool{"au": true, "to": true, "until": true, "till": true, "through": true, "thru": true, "and": true, "et": true}
 	deadlineLeads  = phrases("avant", "avant le", "before", "by", "until", "till", "jusqu au", "d ici le", "au plus tard le", "no later than", "up until", "before the", "until the", "jusqu a", "expire le", "ends", "ends on", "se termine le", "prend fin le")
+	startLeads     = phrases("a partir du", "a partir de", "des le", "from", "starting", "starting on", "from the", "starting from", "as of", "des")
 	exclusiveLeads = phrases("avant", "avant le", "before", "before the")
 	fullMonthLead  = phrases("through", "throughout", "tout le mois de", "tout le mois d", "tout le mois", "whole month of", "entire month of", "whole of", "all of", "all through", "durant tout", "pendant tout", "tout au long du mois de", "tout au long du mois d", "all month of")
 )
@@ -325,6 +326,9 @@ func (d *doc) dates() {
 				continue
 			}
 			f := Fact{Kind: FactDate, From: date, To: date, yearGiven: p.yearGiven, pos: i, end: p.next}
+			if endsWith(d.wordsBefore(i, 4), startLeads) {
+				f.Role = RoleStart // « à partir du 1er septembre »: when the offer starts
+			}
 			if before := d.wordsBefore(i, 4); endsWith(before, deadlineLeads) {
 				f.Kind = FactDeadline
 				f.From = chorus.Date{}
@@ -462,6 +466,9 @@ func valid(dt chorus.Date) bool {
 	t := time.Date(dt.Year, dt.Month, dt.Day, 0, 0, 0, 0, time.UTC)
 	return t.Day() == dt.Day
 }
+
+// RoleStart marks a date stated as the start of the offer.
+const RoleStart = "start"
 
 // RoleBefore marks a deadline stated exclusively ("before 1 November"): its last day is the
 // day before the date written.

@@ -63,6 +63,7 @@ type Fact struct {
 	From  chorus.Date
 	To    chorus.Date
 	Text  string // normalised phone digits, host name or promo code
+	Path  string // the folded path of a URL, without its leading slash
 	Quote string // the words of the message that state the fact
 
 	weekday   int  // stated weekday + 1 (0 when none)
@@ -582,7 +583,11 @@ func (d *doc) urls() {
 		for end+1 < len(toks) && toks[end].isSym("/") && toks[end].glued() && toks[end+1].glued() && toks[end+1].kind != tSym {
 			end += 2
 		}
-		d.take(Fact{Kind: FactURL, Text: host, pos: from, end: end})
+		var path strings.Builder
+		for k := j + 1; k+1 < end; k += 2 {
+			path.WriteString("/" + toks[k+1].s)
+		}
+		d.take(Fact{Kind: FactURL, Text: host, Path: strings.TrimPrefix(path.String(), "/"), pos: from, end: end})
 		i = end - 1
 	}
 }
