@@ -32,7 +32,7 @@ func (d *doc) ages() {
 		}
 		t := toks[i]
 		if t.kind == tWord && adultsWords[t.s] {
-			d.facts = append(d.facts, Fact{Kind: FactAge, Role: AgeMin, Value: 18, pos: i, end: i + 1, Quote: quote(d.text, toks, i, i)})
+			d.take(Fact{Kind: FactAge, Role: AgeMin, Value: 18, pos: i, end: i + 1})
 			continue
 		}
 		v, end, ok := 0, 0, false

@@ -1,6 +1,9 @@
 package drift
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Candidates are changes of meaning that words alone cannot settle: an item added to the
 // offer's list (« fruits, légumes et produits laitiers »), a restriction the campaign does
@@ -47,7 +50,8 @@ func (c *check) offerClause(from, to int) bool {
 
 // candidates adds the low-confidence findings of an offer's copy.
 func (c *check) candidates() {
-	if c.r.source != nil {
+	if c.r.source != nil || (c.lang != "" && c.r.lang != "" && c.lang != c.r.lang) {
+		// a translation uses none of the campaign's words: its items cannot be told apart
 		return
 	}
 	d := c.d
@@ -88,8 +92,11 @@ func (c *check) candidates() {
 				near = append(near, u)
 			}
 		}
-		if channel || len(near) == 0 || c.anyRestricted(near) {
-			continue
+		if channel || len(near) == 0 || c.anyRestricted(near) || slices.ContainsFunc(near, func(u unit) bool { return u.fact }) {
+			continue // a channel, dates, a code or an age are facts of their own
+		}
+		if c.r.audience() && d.audienceNear(o) {
+			continue // the campaign keeps the offer for an audience too
 		}
 		q := quote(d.text, d.toks, min(o.from, near[0].from), max(o.to, near[len(near)-1].to)-1)
 		c.review = append(c.review, Finding{Kind: KindFact, Severity: SeverityLow, Quote: q, Code: candidateRestrict,
@@ -163,4 +170,11 @@ func (c *check) polarity(ref *doc) {
 			}
 		}
 	}
+}
+
+// audience reports whether the campaign keeps its offer for an audience or an age group.
+func (r *Reference) audience() bool {
+	return slices.ContainsFunc(r.facts, func(f Fact) bool {
+		return f.Kind == FactAge || f.Kind == FactEligibility && (f.Role == EligMembers || f.Role == EligNew)
+	}) || slices.ContainsFunc(r.points, func(p point) bool { return p.audience })
 }
