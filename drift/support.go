@@ -204,7 +204,9 @@ func (c *check) unsupported() {
 		}
 		known := src.words[t.s]
 		// a name, a figure or a code the source never mentions
-		nameLike := t.kind == tNum || hasDigit(t.s) || (t.allUpper && len(t.s) >= 2) || (t.upper && !d.sentenceStart(i) && len(t.s) >= 2)
+		n, numWord := numberWords[t.s]
+		nameLike := t.kind == tNum || hasDigit(t.s) || (t.allUpper && len(t.s) >= 2) || (t.upper && !d.sentenceStart(i) && len(t.s) >= 2) ||
+			(numWord && n >= 2) // "two plans" where the source has three
 		if nameLike && !known && !(t.kind == tWord && src.has(t.s, lang)) && !(t.s == "s" || t.s == "t") {
 			q := quote(d.text, d.toks, i, i)
 			c.add(Finding{Kind: KindFact, Severity: SeverityHigh, Quote: q, Code: "drift.reason.unsupported", Args: []any{q}, pos: i})
