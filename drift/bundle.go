@@ -77,6 +77,16 @@ func (d *doc) bundles() {
 	}
 	toks := d.toks
 	for i := range toks {
+		// every pattern starts at a count, a rank or a percent sign
+		if t := toks[i]; t.kind == tSym && !t.isSym("%") {
+			continue
+		} else if t.kind == tWord {
+			if _, ok := numberWords[t.s]; !ok {
+				if _, ok := ordinalWords[t.s]; !ok {
+					continue
+				}
+			}
+		}
 		// "3 pour le prix de 2", "deux paires pour le prix d'une", "3 for 2"
 		if got, ok := d.countAt(i); ok {
 			for j := i + 1; j < len(toks) && j <= i+3; j++ {

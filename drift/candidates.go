@@ -150,14 +150,11 @@ func hasPhrase(toks []token, words []string) bool {
 }
 
 // polarity reports a phrase of the copy whose opposite the campaign uses instead of it.
-func (c *check) polarity(ref *doc) {
-	if ref == nil {
-		return
-	}
-	for _, p := range polarPairs {
+func (c *check) polarity() {
+	for pi, p := range polarPairs {
 		for side := 0; side < 2; side++ {
 			mine, other := p[side], p[1-side]
-			if !hasPhrase(c.d.toks, mine) || hasPhrase(ref.toks, mine) || !hasPhrase(ref.toks, other) {
+			if c.r.polar[pi][side] || !c.r.polar[pi][1-side] {
 				continue
 			}
 			for i := range c.d.toks {
@@ -170,6 +167,15 @@ func (c *check) polarity(ref *doc) {
 			}
 		}
 	}
+}
+
+// polarities records which side of each polar pair the campaign's texts use.
+func polarities(d *doc) [][2]bool {
+	out := make([][2]bool, len(polarPairs))
+	for i, p := range polarPairs {
+		out[i] = [2]bool{hasPhrase(d.toks, p[0]), hasPhrase(d.toks, p[1])}
+	}
+	return out
 }
 
 // audience reports whether the campaign keeps its offer for an audience or an age group.

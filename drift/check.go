@@ -108,7 +108,7 @@ func (r *Reference) Check(text string, lang chorus.Lang) Verdict {
 	c.facts()
 	c.unsupported()
 	if c.r.source == nil {
-		c.polarity(c.r.text)
+		c.polarity()
 	}
 	lead, off := c.offMessage()
 	if off {
@@ -1012,7 +1012,14 @@ func agree(g, f Fact) bool {
 // sentences splits the tokens into sentences: at end punctuation, bullets, line breaks and
 // emojis (social copy uses them as full stops).
 func (d *doc) sentences() [][2]int {
-	var out [][2]int
+	if d.sents == nil {
+		d.sents = d.splitSentences()
+	}
+	return d.sents
+}
+
+func (d *doc) splitSentences() [][2]int {
+	out := [][2]int{}
 	start := 0
 	for k, t := range d.toks {
 		if k > start && t.nl {

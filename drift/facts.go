@@ -92,7 +92,8 @@ type doc struct {
 
 	weekdays []weekdayCheck
 	scopeSt  scopeState
-	denied   []bool // tokens of questions answered « Non » (see markDenied)
+	denied   []bool   // tokens of questions answered « Non » (see markDenied)
+	sents    [][2]int // sentence spans, split once
 	// impossible are token spans of dates the calendar does not have
 	impossible [][2]int
 }

@@ -23,8 +23,8 @@ type Reference struct {
 	byKind  map[FactKind][]Fact
 	summary []Fact
 	source  *sourceWords // the words of a reference without must-include points (see support.go)
-	// text is the global message and must-include points, tokenised, for phrase look-ups
-	text *doc
+	// polar records which side of each polar pair the campaign uses (see polarity)
+	polar [][2]bool
 	// restricted are the units the campaign itself restricts (see restrictedAround)
 	restricted map[string]bool
 }
@@ -65,7 +65,7 @@ func Compile(c chorus.Campaign, glossary []chorus.GlossaryTerm, year int) *Refer
 	r.addVocab(msg)
 	r.restricted = map[string]bool{}
 	r.restrictedAround(msg)
-	r.text = newDoc(strings.Join(append([]string{c.Message}, c.MustInclude...), "\n"), year)
+	r.polar = polarities(newDoc(strings.Join(append([]string{c.Message}, c.MustInclude...), "\n"), year))
 	if len(c.MustInclude) == 0 {
 		r.source = newSourceWords(msg, r.lang)
 	}
