@@ -24,6 +24,7 @@ const (
 	MaxDefinitionLen = 1000
 	MaxNoteLen       = 500
 	MaxVariants      = 20
+	MaxAccepted      = 200
 )
 
 // slugRE is the syntax of campaign slugs and channel kinds: lower-case ASCII words joined by
@@ -78,12 +79,32 @@ type Campaign struct {
 	TimeZone    string
 	Lang        Lang // language the global message is written in
 	Status      Status
+	// Accepted is wording a lead judged « pas une dérive »: the detector does not flag it again
+	// for this campaign, for the same kind of finding only.
+	Accepted []Accepted
 
 	Version   int // 1 for the first version, then 2, 3, ...
 	CreatedBy string
 	CreatedAt time.Time
 	UpdatedBy string // author of this version
 	UpdatedAt time.Time
+}
+
+// Accepted is one wording a lead accepted after the detector flagged it.
+type Accepted struct {
+	Kind  string // the kind of the finding accepted: "fact", "missing", "off_message", "glossary"
+	Quote string // the copy's words the finding quoted ("" for a missing point)
+	Point string // the must-include point of a missing finding
+	By    string
+	At    time.Time
+}
+
+// Accepts reports whether the campaign already accepts a finding of kind on quote (and point).
+func (c Campaign) Accepts(kind, quote, point string) bool {
+	q, p := Fold(quote), Fold(point)
+	return slices.ContainsFunc(c.Accepted, func(a Accepted) bool {
+		return a.Kind == kind && Fold(a.Quote) == q && Fold(a.Point) == p
+	})
 }
 
 // IsLead reports whether user is a lead of this campaign.
@@ -127,6 +148,13 @@ func (c Campaign) Validate(customKinds []string) error {
 	}
 	for _, p := range c.MustInclude {
 		checkText(&ps, "must_include", p, MaxPointLen, true)
+	}
+	if len(c.Accepted) > MaxAccepted {
+		ps.add("accepted", "campaign.accepted.many", MaxAccepted)
+	}
+	for _, a := range c.Accepted {
+		checkText(&ps, "accepted", a.Quote, MaxMessageLen, false)
+		checkText(&ps, "accepted", a.Point, MaxPointLen, false)
 	}
 	if len(c.Channels) > MaxChannels {
 		ps.add("channels", "campaign.channels.many", MaxChannels)

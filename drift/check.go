@@ -122,6 +122,7 @@ func (r *Reference) Check(text string, lang chorus.Lang) Verdict {
 			c.found[i].Confidence = confidenceHigh
 		}
 	}
+	c.found, c.review = c.r.accepted(c.found, text), c.r.accepted(c.review, text)
 	slices.SortStableFunc(c.found, func(a, b Finding) int { return kindRank(a.Kind) - kindRank(b.Kind) })
 	return Verdict{Drift: len(c.found) > 0, Findings: c.found, Review: c.review}
 }

@@ -196,3 +196,43 @@ func TestPagesDealersAndStarts(t *testing.T) {
 		})
 	}
 }
+
+// A wording a lead accepted is not flagged again for the same kind; another kind on the same
+// words still is.
+func TestAcceptedWording(t *testing.T) {
+	text := "Du 2 au 16 mai 2027, 2 tasses achetées = la 3e offerte, uniquement en magasin, code TASSE4."
+	c := mugs
+	v := Compile(c, nil, 2027).Check(text, chorus.French)
+	if !v.Drift {
+		t.Fatalf("the text does not drift: %+v", v)
+	}
+	f := v.Findings[0]
+	c.Accepted = []chorus.Accepted{{Kind: string(f.Kind), Quote: f.Quote, By: "lea"}}
+	if v2 := Compile(c, nil, 2027).Check(text, chorus.French); v2.Drift {
+		t.Errorf("after accepting %q, findings %+v", f.Quote, v2.Findings)
+	}
+	c.Accepted = []chorus.Accepted{{Kind: string(KindGlossary), Quote: f.Quote, By: "lea"}}
+	if v3 := Compile(c, nil, 2027).Check(text, chorus.French); !v3.Drift {
+		t.Errorf("accepting %q as glossary hid a %s finding", f.Quote, f.Kind)
+	}
+}
+
+// Accepting a missing point accepts that copy, not the point: another copy without it is still
+// flagged.
+func TestAcceptedMissingPoint(t *testing.T) {
+	text := "Du 2 au 16 mai 2027, 2 tasses achetées = la 3e offerte, code TASSE3."
+	c := mugs
+	v := Compile(c, nil, 2027).Check(text, chorus.French)
+	if len(v.Findings) != 1 || v.Findings[0].Kind != KindMissing {
+		t.Fatalf("findings = %+v, want one missing point", v.Findings)
+	}
+	f := v.Findings[0]
+	c.Accepted = []chorus.Accepted{{Kind: string(f.Kind), Quote: AcceptedQuote(f, text), Point: f.GlobalQuote}}
+	r := Compile(c, nil, 2027)
+	if v := r.Check(text, chorus.French); v.Drift {
+		t.Errorf("the accepted copy is flagged again: %+v", v.Findings)
+	}
+	if v := r.Check("Du 2 au 16 mai 2027, la 3e tasse offerte pour 2 achetées, code TASSE3 !", chorus.French); !v.Drift {
+		t.Error("another copy without the point is no longer flagged")
+	}
+}

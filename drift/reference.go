@@ -23,6 +23,8 @@ type Reference struct {
 	byKind  map[FactKind][]Fact
 	summary []Fact
 	source  *sourceWords // the words of a reference without must-include points (see support.go)
+	// accept holds the campaign's accepted wordings (see accepted)
+	accept acceptance
 	// polar records which side of each polar pair the campaign uses (see polarity)
 	polar [][2]bool
 	// restricted are the units the campaign itself restricts (see restrictedAround)
@@ -63,6 +65,7 @@ func Compile(c chorus.Campaign, glossary []chorus.GlossaryTerm, year int) *Refer
 	}
 	r.facts = append(r.facts, msg.facts...)
 	r.addVocab(msg)
+	r.accept = chorus.Campaign{Accepted: c.Accepted}
 	r.restricted = map[string]bool{}
 	r.restrictedAround(msg)
 	r.polar = polarities(newDoc(strings.Join(append([]string{c.Message}, c.MustInclude...), "\n"), year))

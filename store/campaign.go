@@ -10,24 +10,33 @@ import (
 
 // campaignDoc is a stored campaign version (in campaign_versions) or head (in campaigns).
 type campaignDoc struct {
-	ID          string       `bson:"_id"`
-	Workspace   string       `bson:"workspace"`
-	Slug        string       `bson:"slug"`
-	Name        string       `bson:"name"`
-	Message     string       `bson:"message"`
-	MustInclude []string     `bson:"must_include,omitempty"`
-	Channels    []channelDoc `bson:"channels,omitempty"`
-	Leads       []string     `bson:"leads,omitempty"`
-	Start       string       `bson:"start,omitempty"`
-	End         string       `bson:"end,omitempty"`
-	TimeZone    string       `bson:"time_zone"`
-	Lang        string       `bson:"lang"`
-	Status      string       `bson:"status"`
-	Version     int          `bson:"version"`
-	CreatedBy   string       `bson:"created_by"`
-	CreatedAt   time.Time    `bson:"created_at,omitempty"`
-	UpdatedBy   string       `bson:"updated_by"`
-	UpdatedAt   time.Time    `bson:"updated_at,omitempty"`
+	ID          string        `bson:"_id"`
+	Workspace   string        `bson:"workspace"`
+	Slug        string        `bson:"slug"`
+	Name        string        `bson:"name"`
+	Message     string        `bson:"message"`
+	MustInclude []string      `bson:"must_include,omitempty"`
+	Channels    []channelDoc  `bson:"channels,omitempty"`
+	Leads       []string      `bson:"leads,omitempty"`
+	Start       string        `bson:"start,omitempty"`
+	End         string        `bson:"end,omitempty"`
+	TimeZone    string        `bson:"time_zone"`
+	Lang        string        `bson:"lang"`
+	Status      string        `bson:"status"`
+	Accepted    []acceptedDoc `bson:"accepted,omitempty"`
+	Version     int           `bson:"version"`
+	CreatedBy   string        `bson:"created_by"`
+	CreatedAt   time.Time     `bson:"created_at,omitempty"`
+	UpdatedBy   string        `bson:"updated_by"`
+	UpdatedAt   time.Time     `bson:"updated_at,omitempty"`
+}
+
+type acceptedDoc struct {
+	Kind  string    `bson:"kind"`
+	Quote string    `bson:"quote,omitempty"`
+	Point string    `bson:"point,omitempty"`
+	By    string    `bson:"by"`
+	At    time.Time `bson:"at"`
 }
 
 type channelDoc struct {
@@ -47,6 +56,9 @@ func toCampaignDoc(c chorus.Campaign) campaignDoc {
 	}
 	for _, ch := range c.Channels {
 		d.Channels = append(d.Channels, channelDoc(ch))
+	}
+	for _, a := range c.Accepted {
+		d.Accepted = append(d.Accepted, acceptedDoc{Kind: a.Kind, Quote: a.Quote, Point: a.Point, By: a.By, At: storedTime(a.At)})
 	}
 	return d
 }
@@ -69,6 +81,9 @@ func (d *campaignDoc) campaign() (chorus.Campaign, error) {
 	}
 	for _, ch := range d.Channels {
 		c.Channels = append(c.Channels, chorus.Channel(ch))
+	}
+	for _, a := range d.Accepted {
+		c.Accepted = append(c.Accepted, chorus.Accepted{Kind: a.Kind, Quote: a.Quote, Point: a.Point, By: a.By, At: storedTime(a.At)})
 	}
 	return c, nil
 }

@@ -198,10 +198,21 @@ type Report struct {
 	MissingPoints PointScore
 	// WithReview counts a case as flagged when it has confident or review-tier findings: what
 	// a lead who reads every « à vérifier » would see.
-	WithReview   Confusion
+	WithReview Confusion
+	// Feedback replays the set after a lead answered « pas une dérive » to every false flag.
+	Feedback     FeedbackScore
 	Misses       []Miss
 	ChecksPerSec float64
 	Checks       int
+}
+
+// FeedbackScore is what lead feedback changes: every finding on an aligned case is accepted for
+// its campaign, then the whole set is checked again.
+type FeedbackScore struct {
+	Accepted        int // wordings accepted
+	FalseFlags      int // aligned cases still flagged after the feedback
+	HiddenSameKind  int // labelled kinds of drift cases no longer found: the same kind on the same words was accepted
+	HiddenOtherKind int // labelled kinds no longer found although no wording of that kind was accepted on their words
 }
 
 // F1 is the overall drift F1; ok is false when the set has no drift case.
@@ -315,6 +326,7 @@ func Evaluate(ctx context.Context, set *Set, minTime time.Duration) (*Report, er
 			rep.Misses = append(rep.Misses, m)
 		}
 	}
+	rep.Feedback = replayFeedback(set, refs)
 	rep.Overall.finish()
 	for _, s := range rep.PerKind {
 		s.finish()
@@ -338,6 +350,59 @@ func Evaluate(ctx context.Context, set *Set, minTime time.Duration) (*Report, er
 		rep.ChecksPerSec = float64(n) / time.Since(start).Seconds()
 	}
 	return rep, nil
+}
+
+// replayFeedback accepts, for its campaign, every finding of every aligned case, as a lead
+// answering « pas une dérive » would, and checks the whole set again with those wordings.
+func replayFeedback(set *Set, refs map[string]*drift.Reference) FeedbackScore {
+	var fs FeedbackScore
+	accepted := map[string][]chorus.Accepted{}
+	before := make([]drift.Verdict, len(set.Cases))
+	for i, c := range set.Cases {
+		before[i] = refs[c.Campaign].Check(c.Text, chorus.Lang(c.Lang))
+		if c.Drift {
+			continue
+		}
+		for _, f := range before[i].Findings {
+			a := chorus.Accepted{Kind: string(f.Kind), Quote: drift.AcceptedQuote(f, c.Text)}
+			if f.Kind == drift.KindMissing {
+				a.Point = f.GlobalQuote
+			}
+			accepted[c.Campaign] = append(accepted[c.Campaign], a)
+			fs.Accepted++
+		}
+	}
+	after := map[string]*drift.Reference{}
+	for id, c := range set.Campaigns {
+		camp := c.Campaign
+		camp.Accepted = accepted[id]
+		after[id] = drift.Compile(camp, set.Glossary, c.Year)
+	}
+	for i, c := range set.Cases {
+		v := after[c.Campaign].Check(c.Text, chorus.Lang(c.Lang))
+		if !c.Drift {
+			if v.Drift {
+				fs.FalseFlags++
+			}
+			continue
+		}
+		camp := set.Campaigns[c.Campaign].Campaign
+		camp.Accepted = accepted[c.Campaign]
+		for _, k := range before[i].Kinds() {
+			if !slices.Contains(c.Kinds, string(k)) || slices.Contains(v.Kinds(), k) {
+				continue
+			}
+			same := slices.ContainsFunc(before[i].Findings, func(f drift.Finding) bool {
+				return f.Kind == k && camp.Accepts(string(k), drift.AcceptedQuote(f, c.Text), map[bool]string{true: f.GlobalQuote}[k == drift.KindMissing])
+			})
+			if same {
+				fs.HiddenSameKind++
+			} else {
+				fs.HiddenOtherKind++
+			}
+		}
+	}
+	return fs
 }
 
 // add scores the missing findings of v against the points named by a case's why; a case whose
@@ -386,6 +451,9 @@ func (r *Report) Print(w io.Writer) error {
 		num(f1, ok), s.TP, s.FP, s.FN)
 	fmt.Fprintf(tw, "false-flag rate\t%s\n", num(r.FalseFlags()))
 	fmt.Fprintf(tw, "balanced accuracy\t%s\n", num(r.BalancedAccuracy()))
+	fb := r.Feedback
+	fmt.Fprintf(tw, "after lead feedback\t%d wordings accepted\t%d aligned still flagged\tkinds hidden: %d same wording, %d other\n",
+		fb.Accepted, fb.FalseFlags, fb.HiddenSameKind, fb.HiddenOtherKind)
 	wr := r.WithReview
 	fmt.Fprintf(tw, "with the review tier\trecall %s\tfalse-flag rate %s\n", num(ratio(wr.TP, wr.TP+wr.FN), r.Positives > 0),
 		num(ratio(wr.FP, wr.FP+wr.TN), r.Negatives > 0))
@@ -447,6 +515,8 @@ func (r *Report) JSON() map[string]any {
 		"recall": opt(r.Overall.Recall, r.Positives > 0), "false_flag_rate": opt(r.FalseFlags()),
 		"balanced_accuracy": opt(r.BalancedAccuracy()), "checks_per_sec": math.Round(r.ChecksPerSec),
 		"per_kind": per, "per_lang": r.PerLang, "misjudged": misses,
+		"feedback": map[string]any{"accepted": r.Feedback.Accepted, "false_flags": r.Feedback.FalseFlags,
+			"hidden_same_kind": r.Feedback.HiddenSameKind, "hidden_other_kind": r.Feedback.HiddenOtherKind},
 		"review_tier": map[string]any{"recall": opt(ratio(r.WithReview.TP, r.WithReview.TP+r.WithReview.FN), r.Positives > 0),
 			"false_flag_rate": opt(ratio(r.WithReview.FP, r.WithReview.FP+r.WithReview.TN), r.Negatives > 0)},
 		"missing_points": map[string]any{"cases": mp.Cases, "named": mp.Named, "reported": mp.Reported,
