@@ -23,6 +23,8 @@ func fullCampaign() chorus.Campaign {
 		Leads: []string{"U0ALICE"},
 		Start: chorus.Date{Year: 2027, Month: time.June, Day: 21}, End: chorus.Date{Year: 2027, Month: time.August, Day: 31},
 		TimeZone: "Europe/Paris", Lang: chorus.French, Status: chorus.StatusActive,
+		Accepted: []chorus.Accepted{{Kind: "glossary", Quote: "lien en bio", By: "U0ALICE", At: time.Date(2027, 6, 1, 9, 30, 0, 0, time.UTC)},
+			{Kind: "missing", Quote: "Semaine du local, -20 %", Point: "livraison offerte", By: "U0ALICE", At: time.Date(2027, 6, 2, 9, 30, 0, 0, time.UTC)}},
 		CreatedBy: "U0ALICE",
 	}
 }
