@@ -236,3 +236,29 @@ func TestAcceptedMissingPoint(t *testing.T) {
 		t.Error("another copy without the point is no longer flagged")
 	}
 }
+
+// Figures in a summary are compared by value: formats, scales, roundings and acronyms of the
+// source's words are supported; another value is not.
+func TestSummaryFigures(t *testing.T) {
+	src := chorus.Campaign{Lang: chorus.English, Message: "The World Health Organization said on Tuesday that 1,234 million doses " +
+		"were delivered in 2021, the first year of the programme, and that 45 countries took part."}
+	r := Compile(src, nil, 2027)
+	tests := []struct {
+		name  string
+		text  string
+		drift bool
+	}{
+		{"scaled and rounded", "The WHO said about 1.2 billion doses were delivered in 2021 across 45 countries.", false},
+		{"ordinal", "In 2021, the 1st year of the programme, 45 countries took part.", false},
+		{"number in words", "Forty-five countries took part in 2021.", false},
+		{"another count", "The WHO said 54 countries took part in 2021.", true},
+		{"another year", "The WHO said doses were delivered in 2022.", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if v := r.Check(tc.text, chorus.English); v.Drift != tc.drift {
+				t.Errorf("drift = %v, want %v; findings %+v", v.Drift, tc.drift, v.Findings)
+			}
+		})
+	}
+}

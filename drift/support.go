@@ -2,6 +2,8 @@ package drift
 
 import (
 	_ "embed"
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/kljensen/snowball/english"
@@ -86,6 +88,8 @@ type sourceWords struct {
 	stems   map[string]bool
 	negated map[string]bool // stems the source uses under a negation
 	plain   map[string]bool // stems the source uses without one
+	values  []float64       // the numbers of the source, scaled ("1.2 billion" is 1.2e9)
+	acronym map[string]bool // initials of runs of the source's words ("United States" gives "us")
 }
 
 func stemOf(w string, lang chorus.Lang) string {
@@ -103,6 +107,15 @@ func newSourceWords(d *doc, lang chorus.Lang) *sourceWords {
 			continue
 		}
 		s.words[t.s] = true
+		if v, ok := d.valueAt(i); ok {
+			s.values = append(s.values, v)
+		}
+		if d := ordinalDay(t.s); d > 0 {
+			s.values = append(s.values, float64(d))
+		}
+		if v, ok := ordinalWords[t.s]; ok {
+			s.values = append(s.values, float64(v))
+		}
 		st := stemOf(t.s, lang)
 		s.stems[st] = true
 		if d.underNegation(i) {
@@ -111,8 +124,87 @@ func newSourceWords(d *doc, lang chorus.Lang) *sourceWords {
 			s.plain[st] = true
 		}
 	}
+	// acronyms of runs of 2 to 5 words: "World Health Organization" gives "who"
+	s.acronym = map[string]bool{}
+	words := make([]string, 0, len(d.toks))
+	for _, t := range d.toks {
+		if t.kind != tSym && !(t.s == "of" || t.s == "and" || t.s == "the" || t.s == "de" || t.s == "des" || t.s == "du" || t.s == "et") {
+			words = append(words, t.s)
+		}
+	}
+	for i := range words {
+		ini := make([]byte, 0, 5)
+		for j := i; j < len(words) && j < i+5; j++ {
+			ini = append(ini, words[j][0])
+			if j > i {
+				s.acronym[string(ini)] = true
+			}
+		}
+	}
 	return s
 }
+
+// scales multiply the number before them.
+var scales = map[string]float64{"thousand": 1e3, "k": 1e3, "million": 1e6, "millions": 1e6, "m": 1e6, "mn": 1e6,
+	"billion": 1e9, "billions": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "mille": 1e3, "milliard": 1e9, "milliards": 1e9}
+
+// valueAt reads the number starting at token i, with its scale word: "1.2 billion", "$450m".
+func (d *doc) valueAt(i int) (float64, bool) {
+	n, ok := numberAt(d.toks, i)
+	if !ok || n.from != i {
+		return 0, false
+	}
+	v := n.v
+	if n.next < len(d.toks) {
+		if f, ok := scales[d.toks[n.next].s]; ok {
+			v *= f
+		}
+	}
+	return v, true
+}
+
+// supports reports whether the source states the value v: the same number, or a rounding of
+// one ("about 1.2 billion" for 1,234 million; within 5 %, or 10 % after "about", "nearly").
+func (s *sourceWords) supports(v float64, approx bool) bool {
+	tol := 0.005
+	switch {
+	case approx:
+		tol = 0.1
+	case v == math.Round(v) && math.Abs(v) < 10000:
+		tol = 0 // a count or a year is exact
+	case significant(v) <= 2:
+		tol = 0.05
+	}
+	for _, w := range s.values {
+		if w == v || (w != 0 && math.Abs(w-v)/math.Abs(w) <= tol) {
+			return true
+		}
+	}
+	return false
+}
+
+// significant returns the number of significant digits of v (at most 6).
+func significant(v float64) int {
+	if v == 0 {
+		return 1
+	}
+	v = math.Abs(v)
+	for v >= 1e6 {
+		v /= 10
+	}
+	for n := 0; n < 6; n++ {
+		if math.Abs(v-math.Round(v)) < 1e-9 {
+			s := strconv.FormatFloat(math.Round(v), 'f', 0, 64)
+			return len(strings.TrimRight(s, "0"))
+		}
+		v *= 10
+	}
+	return 6
+}
+
+// approximators say a figure is rounded.
+var approximators = phrases("about", "around", "nearly", "almost", "approximately", "roughly", "some", "over", "more than",
+	"less than", "under", "close to", "environ", "pres de", "presque", "plus de", "moins de", "quelque")
 
 // has reports whether the source uses the word w, in any inflection.
 func (s *sourceWords) has(w string, lang chorus.Lang) bool {
@@ -207,6 +299,21 @@ func (c *check) unsupported() {
 		n, numWord := numberWords[t.s]
 		nameLike := t.kind == tNum || hasDigit(t.s) || (t.allUpper && len(t.s) >= 2) || (t.upper && !d.sentenceStart(i) && len(t.s) >= 2) ||
 			(numWord && n >= 2) // "two plans" where the source has three
+		if nameLike && !known && (t.kind == tNum || numWord) {
+			// a figure: supported when the source states its value, in any format
+			if v, ok := d.valueAt(i); ok && src.supports(v, endsWith(d.wordsBefore(i, 3), approximators)) {
+				continue
+			}
+			if d.numberContinues(i) {
+				continue // the decimals or thousands of a number read from an earlier token
+			}
+		}
+		if nameLike && !known && t.kind == tWord && hasDigit(t.s) && src.supports(float64(ordinalDay(t.s)), false) {
+			continue // "the 1st" where the source says "first"
+		}
+		if nameLike && !known && t.allUpper && src.acronym[t.s] {
+			continue // "WHO" where the source names the World Health Organization
+		}
 		if nameLike && !known && !(t.kind == tWord && src.has(t.s, lang)) && !(t.s == "s" || t.s == "t") {
 			q := quote(d.text, d.toks, i, i)
 			c.add(Finding{Kind: KindFact, Severity: SeverityHigh, Quote: q, Code: "drift.reason.unsupported", Args: []any{q}, pos: i})
@@ -252,6 +359,17 @@ var (
 	restrictWords = map[string]bool{"only": true, "except": true, "excluding": true, "exclusively": true, "solely": true,
 		"uniquement": true, "seulement": true, "sauf": true, "hors": true, "exclusivement": true}
 )
+
+// numberContinues reports whether the number token i is the decimals or thousands group of a
+// number that starts before it ("1.25": "25" after "1.").
+func (d *doc) numberContinues(i int) bool {
+	for k := i - 2; k >= 0 && k >= i-4; k-- {
+		if n, ok := numberAt(d.toks, k); ok && n.from == k && n.next > i {
+			return true
+		}
+	}
+	return false
+}
 
 // negatedHead returns the content word a negator at i denies: the first word after it that is
 // no auxiliary, stop word or adverb of time, in the same clause; -1 when none.
