@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/reply"
 )
 
 // pageSize is how many items a list shows before a "next page" button, well inside Slack's 50
@@ -20,7 +21,7 @@ const pageSize = 10
 // are served without an error.
 const maxEditRetries = 32
 
-func (c *call) campaign(ctx context.Context, args []string) (Reply, error) {
+func (c *call) campaign(ctx context.Context, args []string) (reply.Reply, error) {
 	if r, ok, err := c.driftCommand(ctx, args); ok {
 		return r, err
 	}
@@ -40,23 +41,23 @@ func (c *call) campaign(ctx context.Context, args []string) (Reply, error) {
 		return c.campaignList(ctx, page)
 	case "show":
 		if len(args) < 2 {
-			return Reply{}, c.usage("campaign.show")
+			return reply.Reply{}, c.usage("campaign.show")
 		}
 		return c.campaignShow(ctx, args[1])
 	case "edit":
 		if len(args) < 2 {
-			return Reply{}, c.usage("campaign.edit")
+			return reply.Reply{}, c.usage("campaign.edit")
 		}
 		return c.campaignEditModal(ctx, args[1])
 	case "message":
 		text := unquote(after(c.req.Text, 2))
 		if len(args) < 3 || text == "" {
-			return Reply{}, c.usage("campaign.message")
+			return reply.Reply{}, c.usage("campaign.message")
 		}
 		return c.campaignMessage(ctx, args[1], text)
 	case "points":
 		if len(args) < 3 {
-			return Reply{}, c.usage("campaign.points")
+			return reply.Reply{}, c.usage("campaign.points")
 		}
 		return c.campaignPoints(ctx, args[1], splitList(after(c.req.Text, 2), ";\n"))
 	case "channel":
@@ -65,7 +66,7 @@ func (c *call) campaign(ctx context.Context, args []string) (Reply, error) {
 		return c.campaignLead(ctx, args[1:])
 	case "activate", "close":
 		if len(args) < 2 {
-			return Reply{}, c.usage("campaign." + v)
+			return reply.Reply{}, c.usage("campaign." + v)
 		}
 		st := chorus.StatusActive
 		if v == "close" {
@@ -76,11 +77,11 @@ func (c *call) campaign(ctx context.Context, args []string) (Reply, error) {
 		return c.task(ctx, args[1:])
 	case "history":
 		if len(args) < 2 {
-			return Reply{}, c.usage("campaign.history")
+			return reply.Reply{}, c.usage("campaign.history")
 		}
 		return c.campaignHistory(ctx, args[1])
 	default:
-		return Reply{}, chorus.Errorf(chorus.ErrInvalid, "command.sub_unknown", strings.TrimPrefix(v, "?"), "/campaign help")
+		return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "command.sub_unknown", strings.TrimPrefix(v, "?"), "/campaign help")
 	}
 }
 
@@ -102,12 +103,12 @@ func (c *call) loadCampaign(ctx context.Context, slug string) (chorus.Campaign, 
 }
 
 // campaignCreate reads "<slug> <name…> [start] [end]". Given no arguments it opens the modal.
-func (c *call) campaignCreate(ctx context.Context, args []string) (Reply, error) {
+func (c *call) campaignCreate(ctx context.Context, args []string) (reply.Reply, error) {
 	if !c.isWorkspaceLead() {
-		return Reply{}, chorus.Errorf(chorus.ErrForbidden, "forbidden.create_campaign")
+		return reply.Reply{}, chorus.Errorf(chorus.ErrForbidden, "forbidden.create_campaign")
 	}
 	if len(args) == 0 {
-		return Reply{Modal: c.campaignModal(ModalCampaignCreate, chorus.Campaign{})}, nil
+		return reply.Reply{Modal: c.campaignModal(reply.ModalCampaignCreate, chorus.Campaign{})}, nil
 	}
 	camp := c.newCampaign(args[0])
 	var dates []chorus.Date
@@ -121,7 +122,7 @@ func (c *call) campaignCreate(ctx context.Context, args []string) (Reply, error)
 	}
 	camp.Name = strings.Join(args[1:], " ")
 	if len(dates) > 2 {
-		return Reply{}, c.usage("campaign.create")
+		return reply.Reply{}, c.usage("campaign.create")
 	}
 	if len(dates) > 0 {
 		camp.Start = dates[0]
@@ -140,27 +141,27 @@ func (c *call) newCampaign(slug string) chorus.Campaign {
 	}
 }
 
-func (c *call) createCampaign(ctx context.Context, camp chorus.Campaign) (Reply, error) {
+func (c *call) createCampaign(ctx context.Context, camp chorus.Campaign) (reply.Reply, error) {
 	if err := camp.Validate(c.ws.CustomKinds); err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	if err := c.notPast("end", camp.End); err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	saved, err := c.store.CreateCampaign(ctx, camp)
 	if errors.Is(err, chorus.ErrConflict) {
-		return Reply{}, chorus.Invalid("slug", "campaign.slug.taken", camp.Slug)
+		return reply.Reply{}, chorus.Invalid("slug", "campaign.slug.taken", camp.Slug)
 	}
 	if err != nil {
-		return Reply{}, fmt.Errorf("create campaign %q: %w", camp.Slug, err)
+		return reply.Reply{}, fmt.Errorf("create campaign %q: %w", camp.Slug, err)
 	}
 	if err := c.audit(ctx, "campaign.create", "campaign:"+saved.Slug, 0, saved.Version, saved.Name); err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	r := c.campaignCard(saved, nil)
 	r.Text = c.t("campaign.created", saved.Name, saved.Slug)
-	r.Blocks = append([]Block{{Kind: Section, Text: "✅ " + r.Text}}, r.Blocks...)
-	r.Visibility = InChannel
+	r.Blocks = append([]reply.Block{{Kind: reply.Section, Text: "✅ " + r.Text}}, r.Blocks...)
+	r.Visibility = reply.InChannel
 	return r, nil
 }
 
@@ -196,28 +197,28 @@ func pad2(s string) string {
 	return s
 }
 
-func (c *call) campaignList(ctx context.Context, pageArg string) (Reply, error) {
+func (c *call) campaignList(ctx context.Context, pageArg string) (reply.Reply, error) {
 	all, err := c.store.Campaigns(ctx, c.req.Workspace)
 	if err != nil {
-		return Reply{}, fmt.Errorf("list campaigns: %w", err)
+		return reply.Reply{}, fmt.Errorf("list campaigns: %w", err)
 	}
 	if len(all) == 0 {
 		return notice(c.t("campaign.list.empty")), nil
 	}
 	page, items, more := paginate(all, pageArg)
-	blocks := []Block{{Kind: Header, Text: c.t("campaign.list.title", len(all))}}
+	blocks := []reply.Block{{Kind: reply.Header, Text: c.t("campaign.list.title", len(all))}}
 	lines := []string{c.t("campaign.list.title", len(all))}
 	for _, camp := range items {
 		line := fmt.Sprintf("%s *%s* (`%s`) · %s", statusEmoji(camp.Status), camp.Name, camp.Slug, c.t("status."+string(camp.Status)))
 		if !camp.Start.IsZero() {
 			line += " · " + c.dateRange(camp)
 		}
-		blocks = append(blocks, Block{Kind: Section, Text: line,
-			Accessory: &Button{Text: c.t("button.show"), ActionID: ActCampaignShow, Value: camp.Slug}})
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: line,
+			Accessory: &reply.Button{Text: c.t("button.show"), ActionID: reply.ActCampaignShow, Value: camp.Slug}})
 		lines = append(lines, line)
 	}
-	blocks = append(blocks, c.pager(ActCampaignPage, page, more)...)
-	return Reply{Text: strings.Join(lines, "\n"), Blocks: blocks, ReplaceOriginal: pageArg != ""}, nil
+	blocks = append(blocks, c.pager(reply.ActCampaignPage, page, more)...)
+	return reply.Reply{Text: strings.Join(lines, "\n"), Blocks: blocks, ReplaceOriginal: pageArg != ""}, nil
 }
 
 // paginate returns page pageArg (1-based, default 1) of items, and whether more follow.
@@ -236,28 +237,28 @@ func paginate[T any](items []T, pageArg string) (int, []T, bool) {
 }
 
 // pager returns the previous/next buttons of a paginated list.
-func (c *call) pager(action string, page int, more bool) []Block {
-	var bs []Button
+func (c *call) pager(action string, page int, more bool) []reply.Block {
+	var bs []reply.Button
 	if page > 1 {
-		bs = append(bs, Button{Text: c.t("button.prev"), ActionID: action, Value: strconv.Itoa(page - 1)})
+		bs = append(bs, reply.Button{Text: c.t("button.prev"), ActionID: action, Value: strconv.Itoa(page - 1)})
 	}
 	if more {
-		bs = append(bs, Button{Text: c.t("button.next"), ActionID: action, Value: strconv.Itoa(page + 1)})
+		bs = append(bs, reply.Button{Text: c.t("button.next"), ActionID: action, Value: strconv.Itoa(page + 1)})
 	}
 	if len(bs) == 0 {
 		return nil
 	}
-	return []Block{{Kind: Context, Text: c.t("page", page)}, {Kind: Actions, Buttons: bs}}
+	return []reply.Block{{Kind: reply.Context, Text: c.t("page", page)}, {Kind: reply.Actions, Buttons: bs}}
 }
 
-func (c *call) campaignShow(ctx context.Context, slug string) (Reply, error) {
+func (c *call) campaignShow(ctx context.Context, slug string) (reply.Reply, error) {
 	camp, err := c.loadCampaign(ctx, slug)
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	tasks, err := c.store.Tasks(ctx, c.req.Workspace, chorus.TaskFilter{Campaign: slug, Statuses: []chorus.TaskStatus{chorus.TaskOpen}})
 	if err != nil {
-		return Reply{}, fmt.Errorf("tasks of %q: %w", slug, err)
+		return reply.Reply{}, fmt.Errorf("tasks of %q: %w", slug, err)
 	}
 	return c.campaignCard(camp, tasks), nil
 }
@@ -315,36 +316,36 @@ func (c *call) leadOrAdmin(camp chorus.Campaign) error {
 	return chorus.Errorf(chorus.ErrForbidden, "forbidden.set_leads", camp.Name)
 }
 
-func (c *call) campaignMessage(ctx context.Context, slug, text string) (Reply, error) {
+func (c *call) campaignMessage(ctx context.Context, slug, text string) (reply.Reply, error) {
 	_, saved, err := c.editCampaign(ctx, slug, "campaign.message", c.leadOnly, func(camp *chorus.Campaign) error {
 		camp.Message = text
 		return nil
 	})
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	facts, posts, err := c.messageChanged(ctx, saved)
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	r := c.campaignCard(saved, nil)
 	r.Text = c.t("campaign.message.set", saved.Name, saved.Version)
-	r.Blocks = append(append([]Block{{Kind: Section, Text: "✅ " + r.Text}}, facts...), r.Blocks...)
+	r.Blocks = append(append([]reply.Block{{Kind: reply.Section, Text: "✅ " + r.Text}}, facts...), r.Blocks...)
 	r.Posts = posts
 	return r, nil
 }
 
-func (c *call) campaignPoints(ctx context.Context, slug string, points []string) (Reply, error) {
+func (c *call) campaignPoints(ctx context.Context, slug string, points []string) (reply.Reply, error) {
 	_, saved, err := c.editCampaign(ctx, slug, "campaign.points", c.leadOnly, func(camp *chorus.Campaign) error {
 		camp.MustInclude = points
 		return nil
 	})
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	facts, posts, err := c.messageChanged(ctx, saved)
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	r := notice("✅ " + c.t("campaign.points.set", saved.Name, len(points), saved.Version))
 	r.Blocks, r.Posts = append(r.Blocks, facts...), posts
@@ -353,7 +354,7 @@ func (c *call) campaignPoints(ctx context.Context, slug string, points []string)
 
 // campaignChannel handles "channel add <slug> <kind> [#channel] [@owner]" and
 // "channel remove <slug> <kind>".
-func (c *call) campaignChannel(ctx context.Context, args []string) (Reply, error) {
+func (c *call) campaignChannel(ctx context.Context, args []string) (reply.Reply, error) {
 	v := verb(args, 0)
 	switch {
 	case v == "add" && len(args) >= 3:
@@ -364,7 +365,7 @@ func (c *call) campaignChannel(ctx context.Context, args []string) (Reply, error
 			} else if id, ok := userArg(a); ok {
 				ch.Owner = id
 			} else {
-				return Reply{}, chorus.Errorf(chorus.ErrInvalid, "channel.arg.unknown", a)
+				return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "channel.arg.unknown", a)
 			}
 		}
 		if ch.Owner == "" {
@@ -381,10 +382,10 @@ func (c *call) campaignChannel(ctx context.Context, args []string) (Reply, error
 			return nil
 		})
 		if err != nil {
-			return Reply{}, err
+			return reply.Reply{}, err
 		}
 		text := c.t("campaign.channel.added", ch.Kind, saved.Name, mention(ch.Owner))
-		return Reply{Text: text, Blocks: []Block{{Kind: Section, Text: "✅ " + text}}, Visibility: InChannel}, nil
+		return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Section, Text: "✅ " + text}}, Visibility: reply.InChannel}, nil
 	case v == "remove" && len(args) >= 3:
 		kind := chorus.Fold(args[2])
 		_, saved, err := c.editCampaign(ctx, args[1], "campaign.channel.remove", c.leadOnly, func(camp *chorus.Campaign) error {
@@ -396,22 +397,22 @@ func (c *call) campaignChannel(ctx context.Context, args []string) (Reply, error
 			return nil
 		})
 		if err != nil {
-			return Reply{}, err
+			return reply.Reply{}, err
 		}
 		return notice("✅ " + c.t("campaign.channel.removed", kind, saved.Name)), nil
 	}
-	return Reply{}, c.usage("campaign.channel")
+	return reply.Reply{}, c.usage("campaign.channel")
 }
 
 // campaignLead handles "lead add|remove <slug> @user".
-func (c *call) campaignLead(ctx context.Context, args []string) (Reply, error) {
+func (c *call) campaignLead(ctx context.Context, args []string) (reply.Reply, error) {
 	v := verb(args, 0)
 	if (v != "add" && v != "remove") || len(args) < 3 {
-		return Reply{}, c.usage("campaign.lead")
+		return reply.Reply{}, c.usage("campaign.lead")
 	}
 	user, okU := userArg(args[2])
 	if !okU {
-		return Reply{}, chorus.Invalid("leads", "user.invalid", args[2])
+		return reply.Reply{}, chorus.Invalid("leads", "user.invalid", args[2])
 	}
 	_, saved, err := c.editCampaign(ctx, args[1], "campaign.lead."+v, c.leadOrAdmin, func(camp *chorus.Campaign) error {
 		has := camp.IsLead(user)
@@ -427,12 +428,12 @@ func (c *call) campaignLead(ctx context.Context, args []string) (Reply, error) {
 		return nil
 	})
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	return notice("✅ " + c.t("campaign.leads.now", saved.Name, c.mentions(saved.Leads))), nil
 }
 
-func (c *call) campaignStatus(ctx context.Context, slug string, st chorus.Status) (Reply, error) {
+func (c *call) campaignStatus(ctx context.Context, slug string, st chorus.Status) (reply.Reply, error) {
 	_, saved, err := c.editCampaign(ctx, slug, "campaign.status", c.leadOnly, func(camp *chorus.Campaign) error {
 		if camp.Status == st {
 			return chorus.Errorf(chorus.ErrInvalid, "campaign.status.same", c.t("status."+string(st)))
@@ -447,21 +448,21 @@ func (c *call) campaignStatus(ctx context.Context, slug string, st chorus.Status
 		return nil
 	})
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	text := c.t("campaign.status.set", saved.Name, c.t("status."+string(st)))
-	return Reply{Text: text, Blocks: []Block{{Kind: Section, Text: statusEmoji(st) + " " + text}}, Visibility: InChannel}, nil
+	return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Section, Text: statusEmoji(st) + " " + text}}, Visibility: reply.InChannel}, nil
 }
 
-func (c *call) campaignHistory(ctx context.Context, slug string) (Reply, error) {
+func (c *call) campaignHistory(ctx context.Context, slug string) (reply.Reply, error) {
 	if _, err := c.loadCampaign(ctx, slug); err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	versions, err := c.store.CampaignHistory(ctx, c.req.Workspace, slug)
 	if err != nil {
-		return Reply{}, fmt.Errorf("history of %q: %w", slug, err)
+		return reply.Reply{}, fmt.Errorf("history of %q: %w", slug, err)
 	}
-	blocks := []Block{{Kind: Header, Text: c.t("history.title", slug)}}
+	blocks := []reply.Block{{Kind: reply.Header, Text: c.t("history.title", slug)}}
 	lines := []string{c.t("history.title", slug)}
 	// Newest first, and at most the last 40 versions: a history card must fit one message.
 	for i := len(versions) - 1; i >= 0 && len(versions)-i <= 40; i-- {
@@ -471,10 +472,10 @@ func (c *call) campaignHistory(ctx context.Context, slug string) (Reply, error) 
 			what = c.describeChange(versions[i-1], v)
 		}
 		line := c.t("history.line", v.Version, c.when(v.UpdatedAt), mention(v.UpdatedBy), what)
-		blocks = append(blocks, Block{Kind: Section, Text: line})
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: line})
 		lines = append(lines, line)
 	}
-	return Reply{Text: strings.Join(lines, "\n"), Blocks: blocks}, nil
+	return reply.Reply{Text: strings.Join(lines, "\n"), Blocks: blocks}, nil
 }
 
 // describeChange says which fields differ between two versions.

@@ -7,19 +7,20 @@ import (
 	"unicode/utf8"
 
 	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/reply"
 )
 
 // campaignCard shows a campaign: its message, must-include points, channels and owners, next
 // deadlines and status. tasks are its open tasks, soonest first (nil to leave them out).
-func (c *call) campaignCard(camp chorus.Campaign, tasks []chorus.Task) Reply {
-	blocks := []Block{{Kind: Header, Text: statusEmoji(camp.Status) + " " + camp.Name}}
+func (c *call) campaignCard(camp chorus.Campaign, tasks []chorus.Task) reply.Reply {
+	blocks := []reply.Block{{Kind: reply.Header, Text: statusEmoji(camp.Status) + " " + camp.Name}}
 	msg := camp.Message
 	if strings.TrimSpace(msg) == "" {
 		msg = "_" + c.t("campaign.card.no_message", camp.Slug) + "_"
 	}
-	blocks = append(blocks, Block{Kind: Section, Text: "*" + c.t("field.message") + "*\n" + msg})
+	blocks = append(blocks, reply.Block{Kind: reply.Section, Text: "*" + c.t("field.message") + "*\n" + msg})
 	if len(camp.MustInclude) > 0 {
-		blocks = append(blocks, Block{Kind: Section, Text: "*" + c.t("field.must_include") + "*\n• " + strings.Join(camp.MustInclude, "\n• ")})
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: "*" + c.t("field.must_include") + "*\n• " + strings.Join(camp.MustInclude, "\n• ")})
 	}
 	fields := []string{
 		"*" + c.t("field.status") + "*\n" + c.t("status."+string(camp.Status)),
@@ -29,7 +30,7 @@ func (c *call) campaignCard(camp chorus.Campaign, tasks []chorus.Task) Reply {
 		fields = append(fields, "*"+c.t("field.dates")+"*\n"+c.dateRange(camp))
 	}
 	fields = append(fields, "*"+c.t("field.time_zone")+"*\n"+camp.TimeZone)
-	blocks = append(blocks, Block{Kind: Section, Fields: fields})
+	blocks = append(blocks, reply.Block{Kind: reply.Section, Fields: fields})
 	if len(camp.Channels) > 0 {
 		lines := make([]string, 0, len(camp.Channels))
 		for _, ch := range camp.Channels {
@@ -40,9 +41,9 @@ func (c *call) campaignCard(camp chorus.Campaign, tasks []chorus.Task) Reply {
 			line += " — " + c.t("campaign.card.owner", mention(ch.Owner))
 			lines = append(lines, line)
 		}
-		blocks = append(blocks, Block{Kind: Section, Text: "*" + c.t("field.channels") + "*\n" + strings.Join(lines, "\n")})
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: "*" + c.t("field.channels") + "*\n" + strings.Join(lines, "\n")})
 	} else {
-		blocks = append(blocks, Block{Kind: Section, Text: "*" + c.t("field.channels") + "*\n_" + c.t("campaign.card.no_channels", camp.Slug) + "_"})
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: "*" + c.t("field.channels") + "*\n_" + c.t("campaign.card.no_channels", camp.Slug) + "_"})
 	}
 	if tasks != nil {
 		text := "*" + c.t("campaign.card.deadlines") + "*\n"
@@ -56,14 +57,14 @@ func (c *call) campaignCard(camp chorus.Campaign, tasks []chorus.Task) Reply {
 			}
 			text += c.taskLine(t) + "\n"
 		}
-		blocks = append(blocks, Block{Kind: Section, Text: strings.TrimRight(text, "\n")})
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: strings.TrimRight(text, "\n")})
 	}
-	blocks = append(blocks, Block{Kind: Context, Text: c.t("campaign.card.version", camp.Slug, camp.Version, mention(camp.UpdatedBy), c.when(camp.UpdatedAt))})
+	blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.t("campaign.card.version", camp.Slug, camp.Version, mention(camp.UpdatedBy), c.when(camp.UpdatedAt))})
 	text := camp.Name + " (" + camp.Slug + ")"
 	if camp.Message != "" {
 		text += " — " + ellipsis(camp.Message, 200)
 	}
-	return Reply{Text: text, Blocks: blocks}
+	return reply.Reply{Text: text, Blocks: blocks}
 }
 
 // taskLine is one task in a list: status, title, owner, due date, id.
@@ -150,7 +151,7 @@ func ellipsis(s string, n int) string {
 }
 
 // help lists a command's sub-commands with their syntax.
-func (c *call) help(cmd string) Reply {
+func (c *call) help(cmd string) reply.Reply {
 	text := c.t("help." + cmd)
-	return Reply{Text: text, Blocks: []Block{{Kind: Header, Text: c.t("help.title", "/"+cmd)}, {Kind: Section, Text: text}}}
+	return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Header, Text: c.t("help.title", "/"+cmd)}, {Kind: reply.Section, Text: text}}}
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/i18n"
+	"github.com/chorus-hq/chorus/reply"
 )
 
 //go:embed locales/*.json
@@ -132,7 +133,7 @@ func New(st Store, logger *slog.Logger, now func() time.Time, opts Options) *Ser
 // call is one request being answered: the request, the acting user's language and workspace.
 type call struct {
 	*Service
-	req  Request
+	req  reply.Request
 	lang chorus.Lang
 	ws   chorus.Workspace
 	// langIsDefault is set when lang is only the workspace default, so a change of the default
@@ -145,7 +146,7 @@ func (c *call) t(key string, args ...any) string { return catalog.T(c.lang, key,
 
 // begin loads the workspace and decides the reply language: a language the user chose with
 // "/chorus lang" wins, then the transport's (the Slack locale), then the workspace default.
-func (s *Service) begin(ctx context.Context, req Request) (*call, error) {
+func (s *Service) begin(ctx context.Context, req reply.Request) (*call, error) {
 	ws, err := s.workspace(ctx, req.Workspace)
 	if err != nil {
 		return &call{Service: s, req: req, lang: s.opts.Lang}, err
@@ -176,7 +177,7 @@ func (s *Service) workspace(ctx context.Context, id string) (chorus.Workspace, e
 }
 
 // Command answers a slash command.
-func (s *Service) Command(ctx context.Context, req Request) Reply {
+func (s *Service) Command(ctx context.Context, req reply.Request) reply.Reply {
 	c, err := s.begin(ctx, req)
 	if err != nil {
 		return c.fail(err)
@@ -185,7 +186,7 @@ func (s *Service) Command(ctx context.Context, req Request) Reply {
 	if err != nil {
 		return c.fail(err)
 	}
-	var r Reply
+	var r reply.Reply
 	switch strings.TrimPrefix(req.Command, "/") {
 	case "campaign", "campagne":
 		r, err = c.campaign(ctx, args)
@@ -205,40 +206,40 @@ func (s *Service) Command(ctx context.Context, req Request) Reply {
 }
 
 // Action answers a button click.
-func (s *Service) Action(ctx context.Context, req Request, a Action) Reply {
+func (s *Service) Action(ctx context.Context, req reply.Request, a reply.Action) reply.Reply {
 	c, err := s.begin(ctx, req)
 	if err != nil {
 		return c.fail(err)
 	}
-	var r Reply
+	var r reply.Reply
 	switch a.ActionID {
-	case ActTaskDone:
+	case reply.ActTaskDone:
 		r, err = c.taskDone(ctx, a.Value)
-	case ActCampaignPage:
+	case reply.ActCampaignPage:
 		r, err = c.campaignList(ctx, a.Value)
-	case ActTaskPage:
+	case reply.ActTaskPage:
 		r, err = c.taskListPage(ctx, a.Value)
-	case ActGlossaryPage:
+	case reply.ActGlossaryPage:
 		r, err = c.glossaryList(ctx, a.Value)
-	case ActCampaignShow:
+	case reply.ActCampaignShow:
 		r, err = c.campaignShow(ctx, a.Value)
-	case ActReminderSnooze:
+	case reply.ActReminderSnooze:
 		r, err = c.reminderSnooze(ctx, a.Value)
-	case ActReminderReassign:
+	case reply.ActReminderReassign:
 		r, err = c.reassignModal(ctx, a.Value)
-	case ActMinutesComplete, ActMinutesApply, ActMinutesShow, ActMinutesExport, ActSaveMinutes:
+	case reply.ActMinutesComplete, reply.ActMinutesApply, reply.ActMinutesShow, reply.ActMinutesExport, reply.ActSaveMinutes:
 		r, err = c.minutesAction(ctx, a)
-	case ActCheckCopy:
+	case reply.ActCheckCopy:
 		r, err = c.checkCopyShortcut(ctx, a)
-	case ActDriftApprove:
+	case reply.ActDriftApprove:
 		r, err = c.decide(ctx, a.Value, chorus.DecisionApprove, "")
-	case ActDriftChanges:
-		r, err = c.commentModal(ctx, ModalDriftChanges, a.Value)
-	case ActDriftException:
-		r, err = c.commentModal(ctx, ModalDriftException, a.Value)
-	case ActDriftShow:
+	case reply.ActDriftChanges:
+		r, err = c.commentModal(ctx, reply.ModalDriftChanges, a.Value)
+	case reply.ActDriftException:
+		r, err = c.commentModal(ctx, reply.ModalDriftException, a.Value)
+	case reply.ActDriftShow:
 		r, err = c.showSubmission(ctx, a.Value)
-	case ActDriftJudge:
+	case reply.ActDriftJudge:
 		r, err = c.judgeSubmission(ctx, a.Value)
 	default:
 		err = chorus.Errorf(chorus.ErrInvalid, "action.unknown", a.ActionID)
@@ -251,72 +252,56 @@ func (s *Service) Action(ctx context.Context, req Request, a Action) Reply {
 
 // Submit answers a modal submission. Invalid fields come back as FieldErrors, keeping the modal
 // open with each problem under its field.
-func (s *Service) Submit(ctx context.Context, req Request, sub Submission) Reply {
+func (s *Service) Submit(ctx context.Context, req reply.Request, sub reply.Submission) reply.Reply {
 	c, err := s.begin(ctx, req)
 	if err != nil {
 		return c.fail(err)
 	}
-	var r Reply
+	var r reply.Reply
 	switch sub.CallbackID {
-	case ModalCampaignCreate:
+	case reply.ModalCampaignCreate:
 		r, err = c.submitCampaignCreate(ctx, sub)
-	case ModalCampaignEdit:
+	case reply.ModalCampaignEdit:
 		r, err = c.submitCampaignEdit(ctx, sub)
-	case ModalTaskAdd:
+	case reply.ModalTaskAdd:
 		r, err = c.submitTaskAdd(ctx, sub)
-	case ModalReminderReassign:
+	case reply.ModalReminderReassign:
 		r, err = c.submitReassign(ctx, sub)
-	case ModalMinutesComplete:
+	case reply.ModalMinutesComplete:
 		r, err = c.submitComplete(ctx, sub)
-	case ModalMinutesThread:
+	case reply.ModalMinutesThread:
 		r, err = c.submitThread(ctx, sub)
-	case ModalDriftSubmit:
+	case reply.ModalDriftSubmit:
 		r, err = c.submitSubmitModal(ctx, sub)
-	case ModalDriftPick:
+	case reply.ModalDriftPick:
 		r, err = c.submitPickModal(ctx, sub)
-	case ModalDriftChanges:
+	case reply.ModalDriftChanges:
 		r, err = c.decide(ctx, sub.PrivateMetadata, chorus.DecisionRequestChanges, sub.Values["comment"])
-	case ModalDriftException:
+	case reply.ModalDriftException:
 		r, err = c.decide(ctx, sub.PrivateMetadata, chorus.DecisionApproveException, sub.Values["comment"])
 	default:
 		err = chorus.Errorf(chorus.ErrInvalid, "modal.unknown", sub.CallbackID)
 	}
 	if err != nil {
 		if fe := c.fieldErrors(err); fe != nil {
-			return Reply{FieldErrors: fe, Text: c.t("error.fix_fields")}
+			return reply.Reply{FieldErrors: fe, Text: c.t("error.fix_fields")}
 		}
 		return c.fail(err)
 	}
 	return r
 }
 
-// The action ids of the buttons commands puts in replies.
-const (
-	ActTaskDone     = "task.done"
-	ActCampaignPage = "campaign.page"
-	ActCampaignShow = "campaign.show"
-	ActTaskPage     = "task.page"
-	ActGlossaryPage = "glossary.page"
-)
-
-// The callback ids of the modals commands opens.
-const (
-	ModalCampaignCreate = "campaign.create"
-	ModalCampaignEdit   = "campaign.edit"
-	ModalTaskAdd        = "task.add"
-)
-
 // fail turns an error into an ephemeral reply. Domain errors say what is wrong in the user's
 // language; anything else is an internal failure, logged with its detail and shown as a short
 // apology, so no store or driver message reaches a user.
-func (c *call) fail(err error) Reply {
+func (c *call) fail(err error) reply.Reply {
 	if ps := chorus.ProblemsOf(err); len(ps) > 0 {
 		lines := make([]string, 0, len(ps))
 		for _, p := range ps {
 			lines = append(lines, c.problem(p))
 		}
 		text := "⚠️ " + strings.Join(lines, "\n⚠️ ")
-		return Reply{Text: text, Blocks: []Block{{Kind: Section, Text: text}}}
+		return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Section, Text: text}}}
 	}
 	var key string
 	switch {
@@ -335,7 +320,7 @@ func (c *call) fail(err error) Reply {
 	}
 	c.log.Error("request failed", "workspace", c.req.Workspace, "user", c.req.User, "command", c.req.Command, "text", c.req.Text, "err", err)
 	text := "⚠️ " + c.t(key)
-	return Reply{Text: text, Blocks: []Block{{Kind: Section, Text: text}}}
+	return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Section, Text: text}}}
 }
 
 // problem says one domain error in the user's language, naming the field when there is one.
@@ -385,6 +370,6 @@ func (c *call) audit(ctx context.Context, action, target string, before, after i
 func (c *call) isWorkspaceLead() bool { return c.req.IsAdmin || c.ws.IsLead(c.req.User) }
 
 // notice is a short ephemeral confirmation.
-func notice(text string) Reply {
-	return Reply{Text: text, Blocks: []Block{{Kind: Section, Text: text}}}
+func notice(text string) reply.Reply {
+	return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Section, Text: text}}}
 }

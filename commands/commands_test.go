@@ -17,6 +17,7 @@ import (
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/commands"
 	"github.com/chorus-hq/chorus/i18n"
+	"github.com/chorus-hq/chorus/reply"
 	"github.com/chorus-hq/chorus/store"
 	"github.com/chorus-hq/chorus/store/embedded"
 )
@@ -97,21 +98,21 @@ func newEnvWith(t testing.TB, opts commands.Options) *env {
 }
 
 // do runs one slash command line, such as `/campaign list`, as user.
-func (e *env) do(t testing.TB, user, line string) commands.Reply {
+func (e *env) do(t testing.TB, user, line string) reply.Reply {
 	t.Helper()
 	cmd, text, _ := strings.Cut(line, " ")
-	return e.svc.Command(context.Background(), commands.Request{Workspace: "T1", User: user, Command: cmd, Text: text})
+	return e.svc.Command(context.Background(), reply.Request{Workspace: "T1", User: user, Command: cmd, Text: text})
 }
 
 // doLang runs a line as user reading lang.
-func (e *env) doLang(t testing.TB, user string, lang chorus.Lang, line string) commands.Reply {
+func (e *env) doLang(t testing.TB, user string, lang chorus.Lang, line string) reply.Reply {
 	t.Helper()
 	cmd, text, _ := strings.Cut(line, " ")
-	return e.svc.Command(context.Background(), commands.Request{Workspace: "T1", User: user, Lang: lang, Command: cmd, Text: text})
+	return e.svc.Command(context.Background(), reply.Request{Workspace: "T1", User: user, Lang: lang, Command: cmd, Text: text})
 }
 
 // mustSay fails unless the reply's text holds every want.
-func mustSay(t testing.TB, r commands.Reply, want ...string) {
+func mustSay(t testing.TB, r reply.Reply, want ...string) {
 	t.Helper()
 	all := r.Text
 	for _, b := range r.Blocks {
@@ -192,7 +193,7 @@ func TestTasks(t *testing.T) {
 	}
 
 	// The same button, clicked by an outsider, changes nothing.
-	r = e.svc.Action(ctx, commands.Request{Workspace: "T1", User: "zoe"}, commands.Action{ActionID: commands.ActTaskDone, Value: task.ID})
+	r = e.svc.Action(ctx, reply.Request{Workspace: "T1", User: "zoe"}, reply.Action{ActionID: reply.ActTaskDone, Value: task.ID})
 	mustSay(t, r, "⚠️", "seuls les responsables")
 	if got, _ := e.store.Task(ctx, "T1", task.ID); got.Status != chorus.TaskOpen {
 		t.Fatalf("outsider completed the task: %+v", got)
@@ -200,7 +201,7 @@ func TestTasks(t *testing.T) {
 	r = e.do(t, "sami", "/campaign task list mine")
 	mustSay(t, r, "Mes tâches ouvertes", "Visuels Instagram")
 
-	r = e.svc.Action(ctx, commands.Request{Workspace: "T1", User: "sami"}, commands.Action{ActionID: commands.ActTaskDone, Value: task.ID})
+	r = e.svc.Action(ctx, reply.Request{Workspace: "T1", User: "sami"}, reply.Action{ActionID: reply.ActTaskDone, Value: task.ID})
 	mustSay(t, r, "faite")
 	if !r.ReplaceOriginal {
 		t.Error("Done reply does not replace the message holding the button")
@@ -349,12 +350,12 @@ func TestModals(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	r := e.do(t, "lea", "/campaign create")
-	if r.Modal == nil || r.Modal.CallbackID != commands.ModalCampaignCreate {
+	if r.Modal == nil || r.Modal.CallbackID != reply.ModalCampaignCreate {
 		t.Fatalf("no create modal: %+v", r)
 	}
-	req := commands.Request{Workspace: "T1", User: "lea"}
+	req := reply.Request{Workspace: "T1", User: "lea"}
 	// Every bad field is reported under its input, and nothing is created.
-	r = e.svc.Submit(ctx, req, commands.Submission{CallbackID: commands.ModalCampaignCreate, Values: map[string]string{
+	r = e.svc.Submit(ctx, req, reply.Submission{CallbackID: reply.ModalCampaignCreate, Values: map[string]string{
 		"slug": "Bad Slug", "name": "", "start": "2027-07-15", "end": "2027-07-01"}})
 	for _, f := range []string{"slug", "name", "end"} {
 		if r.FieldErrors[f] == "" {
@@ -364,7 +365,7 @@ func TestModals(t *testing.T) {
 	if camps, _ := e.store.Campaigns(ctx, "T1"); len(camps) != 0 {
 		t.Fatalf("invalid submission created %v", camps)
 	}
-	r = e.svc.Submit(ctx, req, commands.Submission{CallbackID: commands.ModalCampaignCreate, Values: map[string]string{
+	r = e.svc.Submit(ctx, req, reply.Submission{CallbackID: reply.ModalCampaignCreate, Values: map[string]string{
 		"slug": "noel", "name": "Noël", "message": "Tout à -20 %", "must_include": "-20 %\nen magasin", "start": "2027-12-01", "end": "2027-12-24"}})
 	mustSay(t, r, "Campagne « Noël » créée")
 
@@ -373,15 +374,15 @@ func TestModals(t *testing.T) {
 	if r.Modal == nil || r.Modal.PrivateMetadata != "noel" {
 		t.Fatalf("no edit modal: %+v", r)
 	}
-	r = e.svc.Submit(ctx, req, commands.Submission{CallbackID: commands.ModalCampaignEdit, PrivateMetadata: "noel", Values: map[string]string{
+	r = e.svc.Submit(ctx, req, reply.Submission{CallbackID: reply.ModalCampaignEdit, PrivateMetadata: "noel", Values: map[string]string{
 		"name": "Noël 2027", "message": "Tout à -25 %", "must_include": "-25 %"}})
 	mustSay(t, r, "version 2")
 
 	r = e.do(t, "lea", "/campaign task add noel")
-	if r.Modal == nil || r.Modal.CallbackID != commands.ModalTaskAdd {
+	if r.Modal == nil || r.Modal.CallbackID != reply.ModalTaskAdd {
 		t.Fatalf("no task modal: %+v", r)
 	}
-	r = e.svc.Submit(ctx, req, commands.Submission{CallbackID: commands.ModalTaskAdd, PrivateMetadata: "noel", Values: map[string]string{
+	r = e.svc.Submit(ctx, req, reply.Submission{CallbackID: reply.ModalTaskAdd, PrivateMetadata: "noel", Values: map[string]string{
 		"title": "", "channel": "-", "owner": "lea", "due": "hier"}})
 	if r.FieldErrors["title"] == "" || r.FieldErrors["due"] == "" {
 		t.Fatalf("task modal errors = %v", r.FieldErrors)
@@ -433,6 +434,6 @@ func TestHome(t *testing.T) {
 	e := newEnv(t)
 	e.setup(t)
 	e.do(t, "sami", `/campaign task add ete-literie social "Visuels Instagram" @sami 15/06 17h`)
-	v := e.svc.Home(context.Background(), commands.Request{Workspace: "T1", User: "sami"})
-	mustSay(t, commands.Reply{Blocks: v.Blocks}, "Mes tâches ouvertes (1)", "Visuels Instagram", "Mes campagnes (1)", "Soldes d'été literie")
+	v := e.svc.Home(context.Background(), reply.Request{Workspace: "T1", User: "sami"})
+	mustSay(t, reply.Reply{Blocks: v.Blocks}, "Mes tâches ouvertes (1)", "Visuels Instagram", "Mes campagnes (1)", "Soldes d'été literie")
 }

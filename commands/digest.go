@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/reply"
 )
 
 // digestWords name the digest sub-command of /chorus, in both languages.
@@ -21,10 +22,10 @@ func isDigest(args []string) bool { return len(args) > 0 && digestWords[chorus.F
 //	/chorus digest every monday 09:00       set it (also "chaque lundi 9h", a cron spec)
 //	/chorus digest lead every monday 08:30  a leads' digest covering every channel, here
 //	/chorus digest off                      switch it off
-func (c *call) digestCommand(ctx context.Context, args []string) (Reply, error) {
+func (c *call) digestCommand(ctx context.Context, args []string) (reply.Reply, error) {
 	channel := c.req.Channel
 	if channel == "" {
-		return Reply{}, chorus.Errorf(chorus.ErrInvalid, "sched.digest.no_channel")
+		return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "sched.digest.no_channel")
 	}
 	lead := false
 	if len(args) > 0 && map[string]bool{"lead": true, "leads": true, "responsables": true, "pilotes": true, "pilote": true}[chorus.Fold(args[0])] {
@@ -33,7 +34,7 @@ func (c *call) digestCommand(ctx context.Context, args []string) (Reply, error) 
 	text := strings.TrimSpace(strings.Join(args, " "))
 	cur, err := c.store.DigestSchedule(ctx, c.req.Workspace, channel)
 	if err != nil && !errors.Is(err, chorus.ErrNotFound) {
-		return Reply{}, fmt.Errorf("load digest schedule of %s: %w", channel, err)
+		return reply.Reply{}, fmt.Errorf("load digest schedule of %s: %w", channel, err)
 	}
 	exists := err == nil
 	switch chorus.Fold(text) {
@@ -44,10 +45,10 @@ func (c *call) digestCommand(ctx context.Context, args []string) (Reply, error) 
 		return notice(c.describeDigest("sched.digest.show", cur)), nil
 	case "help", "aide", "?":
 		text := c.t("sched.help.digest")
-		return Reply{Text: text, Blocks: []Block{{Kind: Header, Text: c.t("help.title", "/chorus digest")}, {Kind: Section, Text: text}}}, nil
+		return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Header, Text: c.t("help.title", "/chorus digest")}, {Kind: reply.Section, Text: text}}}, nil
 	}
 	if err := c.canSetDigest(ctx, channel, lead || (exists && cur.Lead)); err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	var d chorus.DigestSchedule
 	switch chorus.Fold(text) {
@@ -60,14 +61,14 @@ func (c *call) digestCommand(ctx context.Context, args []string) (Reply, error) 
 	default:
 		spec, tz, err := chorus.ParseDigestSpec(text)
 		if err != nil {
-			return Reply{}, err
+			return reply.Reply{}, err
 		}
 		if tz == "" {
 			tz = c.ws.TimeZone
 		}
 		d = chorus.DigestSchedule{WorkspaceID: c.req.Workspace, Channel: channel, Lead: lead, Spec: spec, TimeZone: tz, Lang: c.lang}
 		if err := d.Validate(); err != nil {
-			return Reply{}, err
+			return reply.Reply{}, err
 		}
 	}
 	d.UpdatedBy = c.req.User
@@ -79,16 +80,16 @@ func (c *call) digestCommand(ctx context.Context, args []string) (Reply, error) 
 		if errors.Is(err, chorus.ErrConflict) && attempt < maxEditRetries {
 			cur, err = c.store.DigestSchedule(ctx, c.req.Workspace, channel)
 			if err != nil && !errors.Is(err, chorus.ErrNotFound) {
-				return Reply{}, fmt.Errorf("reload digest schedule of %s: %w", channel, err)
+				return reply.Reply{}, fmt.Errorf("reload digest schedule of %s: %w", channel, err)
 			}
 			exists = err == nil
 			continue
 		}
 		if err != nil {
-			return Reply{}, fmt.Errorf("save digest schedule of %s: %w", channel, err)
+			return reply.Reply{}, fmt.Errorf("save digest schedule of %s: %w", channel, err)
 		}
 		if err := c.audit(ctx, "digest.set", "digest:"+channel, saved.Version-1, saved.Version, saved.Spec+" "+saved.TimeZone+offLabel(saved)); err != nil {
-			return Reply{}, err
+			return reply.Reply{}, err
 		}
 		if saved.Off {
 			return notice("🔕 " + c.t("sched.digest.off", channelRef(channel))), nil
@@ -97,8 +98,8 @@ func (c *call) digestCommand(ctx context.Context, args []string) (Reply, error) 
 		if saved.Lead {
 			key = "sched.digest.saved_lead"
 		}
-		return Reply{Text: c.describeDigest(key, saved), Visibility: InChannel,
-			Blocks: []Block{{Kind: Section, Text: "✅ " + c.describeDigest(key, saved)}}}, nil
+		return reply.Reply{Text: c.describeDigest(key, saved), Visibility: reply.InChannel,
+			Blocks: []reply.Block{{Kind: reply.Section, Text: "✅ " + c.describeDigest(key, saved)}}}, nil
 	}
 }
 

@@ -8,9 +8,10 @@ import (
 	"strings"
 
 	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/reply"
 )
 
-func (c *call) glossary(ctx context.Context, args []string) (Reply, error) {
+func (c *call) glossary(ctx context.Context, args []string) (reply.Reply, error) {
 	// A "lang:en" word anywhere picks the term's language; the default is the workspace's.
 	lang := c.ws.Lang
 	args = slices.DeleteFunc(args, func(a string) bool {
@@ -29,22 +30,22 @@ func (c *call) glossary(ctx context.Context, args []string) (Reply, error) {
 		return c.help("glossary"), nil
 	case "define":
 		if len(args) < 2 {
-			return Reply{}, c.usage("glossary.define")
+			return reply.Reply{}, c.usage("glossary.define")
 		}
 		return c.termDefine(ctx, lang, args[1], strings.Join(args[2:], " "))
 	case "forbid":
 		if len(args) < 3 {
-			return Reply{}, c.usage("glossary.forbid")
+			return reply.Reply{}, c.usage("glossary.forbid")
 		}
 		return c.termForbid(ctx, lang, args[1], splitList(strings.Join(args[2:], " "), ",;"))
 	case "note":
 		if len(args) < 3 {
-			return Reply{}, c.usage("glossary.note")
+			return reply.Reply{}, c.usage("glossary.note")
 		}
 		return c.termNote(ctx, lang, args[1], strings.Join(args[2:], " "))
 	case "lookup":
 		if len(args) < 2 {
-			return Reply{}, c.usage("glossary.lookup")
+			return reply.Reply{}, c.usage("glossary.lookup")
 		}
 		return c.termLookup(ctx, strings.Join(args[1:], " "))
 	case "list":
@@ -55,11 +56,11 @@ func (c *call) glossary(ctx context.Context, args []string) (Reply, error) {
 		return c.glossaryList(ctx, page)
 	case "history":
 		if len(args) < 2 {
-			return Reply{}, c.usage("glossary.history")
+			return reply.Reply{}, c.usage("glossary.history")
 		}
 		return c.termHistory(ctx, lang, args[1])
 	default:
-		return Reply{}, chorus.Errorf(chorus.ErrInvalid, "command.sub_unknown", strings.TrimPrefix(v, "?"), "/glossary help")
+		return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "command.sub_unknown", strings.TrimPrefix(v, "?"), "/glossary help")
 	}
 }
 
@@ -72,17 +73,17 @@ func (c *call) glossaryEditor() error {
 }
 
 // termDefine creates a term or updates its definition.
-func (c *call) termDefine(ctx context.Context, lang chorus.Lang, term, definition string) (Reply, error) {
+func (c *call) termDefine(ctx context.Context, lang chorus.Lang, term, definition string) (reply.Reply, error) {
 	if err := c.glossaryEditor(); err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	g := chorus.GlossaryTerm{WorkspaceID: c.req.Workspace, Term: term, Lang: lang, Definition: definition,
 		CreatedBy: c.req.User, UpdatedBy: c.req.User}
 	if err := g.Validate(); err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	if err := c.notForbiddenElsewhere(ctx, g); err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	saved, err := c.store.CreateTerm(ctx, g)
 	if errors.Is(err, chorus.ErrConflict) {
@@ -91,18 +92,18 @@ func (c *call) termDefine(ctx context.Context, lang chorus.Lang, term, definitio
 			t.Term, t.Definition = term, definition
 		})
 		if err != nil {
-			return Reply{}, err
+			return reply.Reply{}, err
 		}
 		return c.termCard(saved, c.t("glossary.updated", saved.Term, saved.Version)), nil
 	}
 	if err != nil {
-		return Reply{}, fmt.Errorf("create term %q: %w", term, err)
+		return reply.Reply{}, fmt.Errorf("create term %q: %w", term, err)
 	}
 	if err := c.audit(ctx, "glossary.define", "term:"+saved.Key(), 0, saved.Version, saved.Term); err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	r := c.termCard(saved, c.t("glossary.defined", saved.Term))
-	r.Visibility = InChannel
+	r.Visibility = reply.InChannel
 	return r, nil
 }
 
@@ -163,9 +164,9 @@ func (c *call) editTerm(ctx context.Context, lang chorus.Lang, term, action stri
 	}
 }
 
-func (c *call) termForbid(ctx context.Context, lang chorus.Lang, term string, variants []string) (Reply, error) {
+func (c *call) termForbid(ctx context.Context, lang chorus.Lang, term string, variants []string) (reply.Reply, error) {
 	if err := c.glossaryEditor(); err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	saved, err := c.editTerm(ctx, lang, term, "glossary.forbid", func(g *chorus.GlossaryTerm) {
 		for _, v := range variants {
@@ -175,37 +176,37 @@ func (c *call) termForbid(ctx context.Context, lang chorus.Lang, term string, va
 		}
 	})
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	return c.termCard(saved, c.t("glossary.forbidden_set", saved.Term, quoteList(variants))), nil
 }
 
-func (c *call) termNote(ctx context.Context, lang chorus.Lang, term, note string) (Reply, error) {
+func (c *call) termNote(ctx context.Context, lang chorus.Lang, term, note string) (reply.Reply, error) {
 	if err := c.glossaryEditor(); err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	saved, err := c.editTerm(ctx, lang, term, "glossary.note", func(g *chorus.GlossaryTerm) { g.Note = note })
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	return c.termCard(saved, c.t("glossary.updated", saved.Term, saved.Version)), nil
 }
 
 // termLookup finds the terms whose wording, forbidden variants or definition contain the words.
 // A forbidden variant answers with the approved term to use instead.
-func (c *call) termLookup(ctx context.Context, words string) (Reply, error) {
+func (c *call) termLookup(ctx context.Context, words string) (reply.Reply, error) {
 	terms, err := c.store.Terms(ctx, c.req.Workspace)
 	if err != nil {
-		return Reply{}, fmt.Errorf("list terms: %w", err)
+		return reply.Reply{}, fmt.Errorf("list terms: %w", err)
 	}
 	q := chorus.Fold(words)
-	var blocks []Block
+	var blocks []reply.Block
 	var lines []string
 	for _, g := range terms {
 		for _, v := range g.Forbidden {
 			if chorus.Fold(v) == q {
 				line := "🚫 " + c.t("glossary.lookup.forbidden", v, g.Term)
-				blocks = append(blocks, Block{Kind: Section, Text: line})
+				blocks = append(blocks, reply.Block{Kind: reply.Section, Text: line})
 				lines = append(lines, line)
 			}
 		}
@@ -224,27 +225,27 @@ func (c *call) termLookup(ctx context.Context, words string) (Reply, error) {
 	if len(blocks) == 0 {
 		return notice(c.t("glossary.lookup.none", words)), nil
 	}
-	return Reply{Text: strings.Join(lines, "\n"), Blocks: blocks}, nil
+	return reply.Reply{Text: strings.Join(lines, "\n"), Blocks: blocks}, nil
 }
 
-func (c *call) glossaryList(ctx context.Context, page string) (Reply, error) {
+func (c *call) glossaryList(ctx context.Context, page string) (reply.Reply, error) {
 	terms, err := c.store.Terms(ctx, c.req.Workspace)
 	if err != nil {
-		return Reply{}, fmt.Errorf("list terms: %w", err)
+		return reply.Reply{}, fmt.Errorf("list terms: %w", err)
 	}
 	if len(terms) == 0 {
 		return notice(c.t("glossary.list.empty")), nil
 	}
 	p, items, more := paginate(terms, page)
-	blocks := []Block{{Kind: Header, Text: c.t("glossary.list.title", len(terms))}}
+	blocks := []reply.Block{{Kind: reply.Header, Text: c.t("glossary.list.title", len(terms))}}
 	lines := []string{c.t("glossary.list.title", len(terms))}
 	for _, g := range items {
 		line := c.termLine(g)
-		blocks = append(blocks, Block{Kind: Section, Text: line})
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: line})
 		lines = append(lines, line)
 	}
-	blocks = append(blocks, c.pager(ActGlossaryPage, p, more)...)
-	return Reply{Text: strings.Join(lines, "\n"), Blocks: blocks, ReplaceOriginal: page != ""}, nil
+	blocks = append(blocks, c.pager(reply.ActGlossaryPage, p, more)...)
+	return reply.Reply{Text: strings.Join(lines, "\n"), Blocks: blocks, ReplaceOriginal: page != ""}, nil
 }
 
 func (c *call) termLine(g chorus.GlossaryTerm) string {
@@ -259,16 +260,16 @@ func (c *call) termLine(g chorus.GlossaryTerm) string {
 }
 
 // termCard shows a term; lead, when set, is a confirmation line above it.
-func (c *call) termCard(g chorus.GlossaryTerm, lead string) Reply {
-	var blocks []Block
+func (c *call) termCard(g chorus.GlossaryTerm, lead string) reply.Reply {
+	var blocks []reply.Block
 	if lead != "" {
-		blocks = append(blocks, Block{Kind: Section, Text: "✅ " + lead})
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: "✅ " + lead})
 	}
 	text := fmt.Sprintf("*%s* (%s)", g.Term, g.Lang)
 	if g.Definition != "" {
 		text += "\n" + g.Definition
 	}
-	blocks = append(blocks, Block{Kind: Section, Text: text})
+	blocks = append(blocks, reply.Block{Kind: reply.Section, Text: text})
 	var fields []string
 	if len(g.Forbidden) > 0 {
 		fields = append(fields, "*"+c.t("field.forbidden")+"*\n🚫 "+quoteList(g.Forbidden))
@@ -277,9 +278,9 @@ func (c *call) termCard(g chorus.GlossaryTerm, lead string) Reply {
 		fields = append(fields, "*"+c.t("field.note")+"*\n"+g.Note)
 	}
 	if len(fields) > 0 {
-		blocks = append(blocks, Block{Kind: Section, Fields: fields})
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Fields: fields})
 	}
-	blocks = append(blocks, Block{Kind: Context, Text: c.t("glossary.card.version", g.Version, mention(g.UpdatedBy), c.when(g.UpdatedAt))})
+	blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.t("glossary.card.version", g.Version, mention(g.UpdatedBy), c.when(g.UpdatedAt))})
 	summary := g.Term
 	if lead != "" {
 		summary = lead
@@ -287,26 +288,26 @@ func (c *call) termCard(g chorus.GlossaryTerm, lead string) Reply {
 	if len(g.Forbidden) > 0 {
 		summary += " — 🚫 " + quoteList(g.Forbidden)
 	}
-	return Reply{Text: summary, Blocks: blocks}
+	return reply.Reply{Text: summary, Blocks: blocks}
 }
 
-func (c *call) termHistory(ctx context.Context, lang chorus.Lang, term string) (Reply, error) {
+func (c *call) termHistory(ctx context.Context, lang chorus.Lang, term string) (reply.Reply, error) {
 	versions, err := c.store.TermHistory(ctx, c.req.Workspace, chorus.TermKey(lang, term))
 	if errors.Is(err, chorus.ErrNotFound) {
-		return Reply{}, chorus.Errorf(chorus.ErrNotFound, "glossary.unknown", term)
+		return reply.Reply{}, chorus.Errorf(chorus.ErrNotFound, "glossary.unknown", term)
 	}
 	if err != nil {
-		return Reply{}, fmt.Errorf("history of term %q: %w", term, err)
+		return reply.Reply{}, fmt.Errorf("history of term %q: %w", term, err)
 	}
-	blocks := []Block{{Kind: Header, Text: c.t("history.title", term)}}
+	blocks := []reply.Block{{Kind: reply.Header, Text: c.t("history.title", term)}}
 	lines := []string{c.t("history.title", term)}
 	for i := len(versions) - 1; i >= 0 && len(versions)-i <= 40; i-- {
 		v := versions[i]
 		line := c.t("history.line", v.Version, c.when(v.UpdatedAt), mention(v.UpdatedBy), c.termLine(v))
-		blocks = append(blocks, Block{Kind: Section, Text: line})
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: line})
 		lines = append(lines, line)
 	}
-	return Reply{Text: strings.Join(lines, "\n"), Blocks: blocks}, nil
+	return reply.Reply{Text: strings.Join(lines, "\n"), Blocks: blocks}, nil
 }
 
 // quoteList writes « a », « b ».

@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/reply"
 )
 
 // Summarizer writes a short summary of a meeting in lang. Optional.
@@ -71,18 +72,6 @@ type FileUploader interface {
 	Upload(ctx context.Context, channel, thread, filename, title, content string) error
 }
 
-// The action ids and modal callbacks of the minutes.
-const (
-	ActMinutesComplete = "minutes.complete" // value: line key; opens ModalMinutesComplete
-	ActMinutesApply    = "minutes.apply"    // value: line key; a lead applies a decision to the message
-	ActMinutesShow     = "minutes.show"     // value: meeting id
-	ActMinutesExport   = "minutes.export"   // value: meeting id
-	ActSaveMinutes     = "save_minutes"     // the message shortcut; value: message ts
-
-	ModalMinutesComplete = "minutes.complete"
-	ModalMinutesThread   = "minutes.thread"
-)
-
 // Limits that keep minutes inside one Slack message.
 const (
 	maxSectionText   = 2900 // Slack allows 3,000 characters per section
@@ -107,7 +96,7 @@ func newMinutesState() *minutesState { return &minutesState{msg: map[string]Sour
 
 func memKey(ws, channel, ts string) string { return ws + "\x00" + channel + "\x00" + ts }
 
-func (st *minutesState) remember(ev MessageEvent) {
+func (st *minutesState) remember(ev reply.MessageEvent) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	k := memKey(ev.Workspace, ev.Channel, ev.TS)
@@ -235,18 +224,18 @@ var minutesVerbs = map[string]string{
 	"help": "help", "aide": "help", "?": "help",
 }
 
-func (c *call) minutes(ctx context.Context, args []string) (Reply, error) {
+func (c *call) minutes(ctx context.Context, args []string) (reply.Reply, error) {
 	v := ""
 	if len(args) > 0 {
 		v = minutesVerbs[chorus.Fold(args[0])]
 		if v == "" {
-			return Reply{}, chorus.Errorf(chorus.ErrInvalid, "command.sub_unknown", args[0], "/minutes help")
+			return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "command.sub_unknown", args[0], "/minutes help")
 		}
 	}
 	switch v {
 	case "", "help":
 		text := c.t("minutes.help")
-		return Reply{Text: text, Blocks: []Block{{Kind: Header, Text: c.t("help.title", "/minutes")}, {Kind: Section, Text: text}}}, nil
+		return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Header, Text: c.t("help.title", "/minutes")}, {Kind: reply.Section, Text: text}}}, nil
 	case "start":
 		return c.minutesStart(ctx, args[1:])
 	case "note", "decision", "action":
@@ -257,7 +246,7 @@ func (c *call) minutes(ctx context.Context, args []string) (Reply, error) {
 		return c.minutesList(ctx, args[1:])
 	case "show", "export":
 		if len(args) < 2 {
-			return Reply{}, c.minutesUsage(v)
+			return reply.Reply{}, c.minutesUsage(v)
 		}
 		if v == "export" {
 			return c.minutesExport(ctx, args[1])
@@ -266,20 +255,20 @@ func (c *call) minutes(ctx context.Context, args []string) (Reply, error) {
 	case "search":
 		q := after(c.req.Text, 1)
 		if strings.TrimSpace(q) == "" {
-			return Reply{}, c.minutesUsage("search")
+			return reply.Reply{}, c.minutesUsage("search")
 		}
 		return c.minutesSearch(ctx, q)
 	case "thread":
 		if len(args) < 2 {
-			return Reply{}, c.minutesUsage("thread")
+			return reply.Reply{}, c.minutesUsage("thread")
 		}
 		channel, ts, ok := parseMessageRef(args[1], c.req.Channel)
 		if !ok {
-			return Reply{}, chorus.Errorf(chorus.ErrInvalid, "minutes.thread.ref", args[1])
+			return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "minutes.thread.ref", args[1])
 		}
 		return c.threadPreview(ctx, channel, ts)
 	}
-	return Reply{}, c.minutesUsage("start")
+	return reply.Reply{}, c.minutesUsage("start")
 }
 
 func (c *call) minutesUsage(sub string) error {
@@ -295,9 +284,9 @@ func (c *call) inChannel() error {
 }
 
 // minutesStart reads "<title…> [campaign]": a last word naming a campaign links it.
-func (c *call) minutesStart(ctx context.Context, args []string) (Reply, error) {
+func (c *call) minutesStart(ctx context.Context, args []string) (reply.Reply, error) {
 	if err := c.inChannel(); err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	m := chorus.Meeting{WorkspaceID: c.req.Workspace, Channel: c.req.Channel, Status: chorus.MeetingOpen,
 		Lang: c.lang, StartedBy: c.req.User, UpdatedBy: c.req.User, StartedAt: c.now()}
@@ -306,40 +295,40 @@ func (c *call) minutesStart(ctx context.Context, args []string) (Reply, error) {
 		switch {
 		case err == nil:
 			if err := c.mayLinkCampaign(camp); err != nil {
-				return Reply{}, err
+				return reply.Reply{}, err
 			}
 			m.Campaign, args = camp.Slug, args[:n-1]
 		case !errors.Is(err, chorus.ErrNotFound):
-			return Reply{}, fmt.Errorf("load campaign %q: %w", args[n-1], err)
+			return reply.Reply{}, fmt.Errorf("load campaign %q: %w", args[n-1], err)
 		}
 	}
 	m.Title = strings.TrimSpace(strings.Join(args, " "))
 	if m.Title == "" {
-		return Reply{}, c.minutesUsage("start")
+		return reply.Reply{}, c.minutesUsage("start")
 	}
 	if err := m.Validate(); err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	saved, err := c.store.StartMeeting(ctx, m)
 	if errors.Is(err, chorus.ErrConflict) {
 		if open, oerr := c.store.OpenMeeting(ctx, c.req.Workspace, c.req.Channel); oerr == nil {
-			return Reply{}, chorus.Errorf(chorus.ErrConflict, "minutes.already_open", open.Title, open.ID, mention(open.StartedBy))
+			return reply.Reply{}, chorus.Errorf(chorus.ErrConflict, "minutes.already_open", open.Title, open.ID, mention(open.StartedBy))
 		}
-		return Reply{}, chorus.Errorf(chorus.ErrConflict, "minutes.already_open", "…", "…", "…")
+		return reply.Reply{}, chorus.Errorf(chorus.ErrConflict, "minutes.already_open", "…", "…", "…")
 	}
 	if err != nil {
-		return Reply{}, fmt.Errorf("start meeting: %w", err)
+		return reply.Reply{}, fmt.Errorf("start meeting: %w", err)
 	}
 	if err := c.audit(ctx, "minutes.start", "meeting:"+saved.ID, 0, saved.Version, saved.Title); err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	text := c.t("minutes.started", saved.Title, mention(saved.StartedBy), saved.ID)
 	if saved.Campaign != "" {
 		text += "\n" + c.t("minutes.started.campaign", saved.Campaign)
 	}
-	return Reply{Text: text, Visibility: InChannel, Blocks: []Block{
-		{Kind: Section, Text: "📝 " + text},
-		{Kind: Context, Text: c.t("minutes.started.how")},
+	return reply.Reply{Text: text, Visibility: reply.InChannel, Blocks: []reply.Block{
+		{Kind: reply.Section, Text: "📝 " + text},
+		{Kind: reply.Context, Text: c.t("minutes.started.how")},
 	}}, nil
 }
 
@@ -381,17 +370,17 @@ func (c *call) meetingLocation(ctx context.Context, m chorus.Meeting) *time.Loca
 }
 
 // minutesAdd adds a line typed with /minutes note|decision|action.
-func (c *call) minutesAdd(ctx context.Context, kind chorus.LineKind, text string) (Reply, error) {
+func (c *call) minutesAdd(ctx context.Context, kind chorus.LineKind, text string) (reply.Reply, error) {
 	m, err := c.openMeeting(ctx)
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	if strings.TrimSpace(text) == "" {
-		return Reply{}, chorus.Errorf(chorus.ErrInvalid, "minutes."+string(kind)+".no_text")
+		return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "minutes."+string(kind)+".no_text")
 	}
 	l, _, err := c.captureLine(ctx, m, kind, text, c.req.User, c.typedTS())
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	text = c.t("minutes.added."+string(l.Kind), ellipsis(l.Text, 200), m.Title)
 	r := notice("✅ " + text)
@@ -499,7 +488,7 @@ func (c *call) editLine(ctx context.Context, ws, meeting, ts string, change func
 
 // missingQuestion asks for an action item's missing owner or date, with a button that opens
 // the form; nil when nothing is missing.
-func (c *call) missingQuestion(l chorus.Line) *Block {
+func (c *call) missingQuestion(l chorus.Line) *reply.Block {
 	missing := l.Missing()
 	if len(missing) == 0 || l.Deleted {
 		return nil
@@ -508,15 +497,15 @@ func (c *call) missingQuestion(l chorus.Line) *Block {
 	for i, f := range missing {
 		what[i] = c.t("minutes.missing." + f)
 	}
-	return &Block{Kind: Section, Text: "❓ " + c.t("minutes.missing", ellipsis(l.Text, 150), strings.Join(what, c.t("minutes.and"))),
-		Accessory: &Button{Text: c.t("minutes.button.complete"), ActionID: ActMinutesComplete, Value: l.Key(), Style: "primary"}}
+	return &reply.Block{Kind: reply.Section, Text: "❓ " + c.t("minutes.missing", ellipsis(l.Text, 150), strings.Join(what, c.t("minutes.and"))),
+		Accessory: &reply.Button{Text: c.t("minutes.button.complete"), ActionID: reply.ActMinutesComplete, Value: l.Key(), Style: "primary"}}
 }
 
 // minutesEnd closes the channel's meeting and posts its minutes.
-func (c *call) minutesEnd(ctx context.Context) (Reply, error) {
+func (c *call) minutesEnd(ctx context.Context) (reply.Reply, error) {
 	m, err := c.openMeeting(ctx)
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	if m.StartedBy != c.req.User && !c.isWorkspaceLead() {
 		lead := false
@@ -526,20 +515,20 @@ func (c *call) minutesEnd(ctx context.Context) (Reply, error) {
 			}
 		}
 		if !lead {
-			return Reply{}, chorus.Errorf(chorus.ErrForbidden, "minutes.forbidden.end", m.Title, mention(m.StartedBy))
+			return reply.Reply{}, chorus.Errorf(chorus.ErrForbidden, "minutes.forbidden.end", m.Title, mention(m.StartedBy))
 		}
 	}
 	before := m.Version
 	m.Status, m.EndedAt, m.UpdatedBy = chorus.MeetingClosed, c.now(), c.req.User
 	closed, err := c.store.UpdateMeeting(ctx, m)
 	if errors.Is(err, chorus.ErrConflict) {
-		return Reply{}, chorus.Errorf(chorus.ErrConflict, "minutes.already_closed", m.Title)
+		return reply.Reply{}, chorus.Errorf(chorus.ErrConflict, "minutes.already_closed", m.Title)
 	}
 	if err != nil {
-		return Reply{}, fmt.Errorf("close meeting %s: %w", m.ID, err)
+		return reply.Reply{}, fmt.Errorf("close meeting %s: %w", m.ID, err)
 	}
 	if err := c.audit(ctx, "minutes.end", "meeting:"+closed.ID, before, closed.Version, ""); err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	return c.publishMinutes(ctx, closed, "")
 }
@@ -548,16 +537,16 @@ func (c *call) minutesEnd(ctx context.Context) (Reply, error) {
 // any) writes a summary, and the minutes are posted in the channel (in thread, when set) and
 // sent to the campaign's leads. The meeting is stored closed before any of this, so a failure
 // here loses nothing: the minutes can be shown again with /minutes show.
-func (c *call) publishMinutes(ctx context.Context, m chorus.Meeting, thread string) (Reply, error) {
+func (c *call) publishMinutes(ctx context.Context, m chorus.Meeting, thread string) (reply.Reply, error) {
 	lines, err := c.store.Lines(ctx, m.WorkspaceID, m.ID)
 	if err != nil {
-		return Reply{}, fmt.Errorf("lines of meeting %s: %w", m.ID, err)
+		return reply.Reply{}, fmt.Errorf("lines of meeting %s: %w", m.ID, err)
 	}
 	var camp *chorus.Campaign
 	if m.Campaign != "" {
 		cp, err := c.store.Campaign(ctx, m.WorkspaceID, m.Campaign)
 		if err != nil {
-			return Reply{}, fmt.Errorf("campaign of meeting %s: %w", m.ID, err)
+			return reply.Reply{}, fmt.Errorf("campaign of meeting %s: %w", m.ID, err)
 		}
 		camp = &cp
 	}
@@ -573,7 +562,7 @@ func (c *call) publishMinutes(ctx context.Context, m chorus.Meeting, thread stri
 		}
 		saved, err := c.taskFromLine(ctx, *camp, l)
 		if err != nil {
-			return Reply{}, err
+			return reply.Reply{}, err
 		}
 		lines[i] = saved
 		created++
@@ -590,17 +579,17 @@ func (c *call) publishMinutes(ctx context.Context, m chorus.Meeting, thread stri
 	if untracked > 0 {
 		head += "\n" + out.t("minutes.no_campaign_tasks", untracked)
 	}
-	blocks := append([]Block{{Kind: Section, Text: "✅ " + head}}, card.Blocks...)
-	r := Reply{Text: head + "\n" + card.Text, Blocks: blocks, Visibility: InChannel}
+	blocks := append([]reply.Block{{Kind: reply.Section, Text: "✅ " + head}}, card.Blocks...)
+	r := reply.Reply{Text: head + "\n" + card.Text, Blocks: blocks, Visibility: reply.InChannel}
 	if thread != "" {
 		// Minutes of a thread go back into the thread; the person who saved them gets a notice.
 		r = notice("✅ " + c.t("minutes.thread.saved", m.Title, m.ID, created))
-		r.Posts = append(r.Posts, Post{Channel: m.Channel, Thread: thread, Text: head + "\n" + card.Text, Blocks: blocks})
+		r.Posts = append(r.Posts, reply.Post{Channel: m.Channel, Thread: thread, Text: head + "\n" + card.Text, Blocks: blocks})
 	}
 	if camp != nil {
 		for _, lead := range camp.Leads {
-			r.Posts = append(r.Posts, Post{Channel: lead, Text: out.t("minutes.for_lead", camp.Name) + "\n" + card.Text,
-				Blocks: append([]Block{{Kind: Section, Text: "📨 " + out.t("minutes.for_lead", camp.Name)}}, card.Blocks...)})
+			r.Posts = append(r.Posts, reply.Post{Channel: lead, Text: out.t("minutes.for_lead", camp.Name) + "\n" + card.Text,
+				Blocks: append([]reply.Block{{Kind: reply.Section, Text: "📨 " + out.t("minutes.for_lead", camp.Name)}}, card.Blocks...)})
 		}
 	}
 	return r, nil
@@ -715,14 +704,14 @@ func (c *call) transcript(m chorus.Meeting, lines []chorus.Line) string {
 
 // minutesCard shows a meeting's minutes: title, date, attendees, summary, notes, decisions and
 // action items, with the buttons that apply a decision or complete an action item.
-func (c *call) minutesCard(ctx context.Context, m chorus.Meeting, lines []chorus.Line, camp *chorus.Campaign) Reply {
+func (c *call) minutesCard(ctx context.Context, m chorus.Meeting, lines []chorus.Line, camp *chorus.Campaign) reply.Reply {
 	loc := c.ws.Location()
 	if camp != nil {
 		loc = camp.Location()
 	} else if m.Campaign != "" {
 		loc = c.meetingLocation(ctx, m)
 	}
-	blocks := []Block{{Kind: Header, Text: "📝 " + ellipsis(m.Title, 140)}}
+	blocks := []reply.Block{{Kind: reply.Header, Text: "📝 " + ellipsis(m.Title, 140)}}
 	meta := []string{chorus.FormatWhen(m.StartedAt.In(loc), c.lang), channelRef(m.Channel)}
 	if m.Campaign != "" {
 		meta = append(meta, c.t("minutes.card.campaign", m.Campaign))
@@ -731,15 +720,15 @@ func (c *call) minutesCard(ctx context.Context, m chorus.Meeting, lines []chorus
 	if m.Status == chorus.MeetingOpen {
 		meta = append(meta, c.t("minutes.card.open"))
 	}
-	blocks = append(blocks, Block{Kind: Context, Text: strings.Join(meta, " · ")})
-	blocks = append(blocks, Block{Kind: Section, Text: "*" + c.t("minutes.card.attendees") + "* " + c.mentions(attendees(m, lines))})
+	blocks = append(blocks, reply.Block{Kind: reply.Context, Text: strings.Join(meta, " · ")})
+	blocks = append(blocks, reply.Block{Kind: reply.Section, Text: "*" + c.t("minutes.card.attendees") + "* " + c.mentions(attendees(m, lines))})
 	text := []string{m.Title, c.t("minutes.card.attendees") + " " + c.mentions(attendees(m, lines))}
 	if m.Summary != "" {
 		s := "*" + c.t("minutes.card.summary") + "*\n" + m.Summary
-		blocks = append(blocks, Block{Kind: Section, Text: s})
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: s})
 		text = append(text, s)
 	}
-	var extra []Block
+	var extra []reply.Block
 	for _, kind := range chorus.LineKinds {
 		var items []string
 		for _, l := range lines {
@@ -752,8 +741,8 @@ func (c *call) minutesCard(ctx context.Context, m chorus.Meeting, lines []chorus
 			}
 			switch {
 			case l.ChangesMessage && l.AppliedVersion == 0:
-				extra = append(extra, Block{Kind: Section, Text: c.t("minutes.card.apply", ellipsis(l.Text, 200)),
-					Accessory: &Button{Text: c.t("minutes.button.apply"), ActionID: ActMinutesApply, Value: l.Key()}})
+				extra = append(extra, reply.Block{Kind: reply.Section, Text: c.t("minutes.card.apply", ellipsis(l.Text, 200)),
+					Accessory: &reply.Button{Text: c.t("minutes.button.apply"), ActionID: reply.ActMinutesApply, Value: l.Key()}})
 			case len(l.Missing()) > 0:
 				if q := c.missingQuestion(l); q != nil {
 					extra = append(extra, *q)
@@ -765,12 +754,12 @@ func (c *call) minutesCard(ctx context.Context, m chorus.Meeting, lines []chorus
 		if len(items) > 0 {
 			body = joinCapped(items, maxSectionText-len(title), c.t("minutes.card.more", m.ID))
 		}
-		blocks = append(blocks, Block{Kind: Section, Text: title + "\n" + body})
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: title + "\n" + body})
 		text = append(text, title+"\n"+body)
 	}
 	blocks = append(blocks, extra...)
-	blocks = append(blocks, Block{Kind: Context, Text: c.t("minutes.card.footer", m.ID)})
-	return Reply{Text: strings.Join(text, "\n"), Blocks: blocks}
+	blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.t("minutes.card.footer", m.ID)})
+	return reply.Reply{Text: strings.Join(text, "\n"), Blocks: blocks}
 }
 
 // lineText is one line of the minutes: its text, owner and due date, author and link.
@@ -844,34 +833,34 @@ func (c *call) loadMeeting(ctx context.Context, id string) (chorus.Meeting, erro
 	return m, err
 }
 
-func (c *call) minutesShow(ctx context.Context, id string) (Reply, error) {
+func (c *call) minutesShow(ctx context.Context, id string) (reply.Reply, error) {
 	m, err := c.loadMeeting(ctx, id)
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	lines, err := c.store.Lines(ctx, m.WorkspaceID, m.ID)
 	if err != nil {
-		return Reply{}, fmt.Errorf("lines of meeting %s: %w", m.ID, err)
+		return reply.Reply{}, fmt.Errorf("lines of meeting %s: %w", m.ID, err)
 	}
 	r := c.minutesCard(ctx, m, lines, nil)
-	r.Blocks = append(r.Blocks, Block{Kind: Actions, Buttons: []Button{{Text: c.t("minutes.button.export"), ActionID: ActMinutesExport, Value: m.ID}}})
+	r.Blocks = append(r.Blocks, reply.Block{Kind: reply.Actions, Buttons: []reply.Button{{Text: c.t("minutes.button.export"), ActionID: reply.ActMinutesExport, Value: m.ID}}})
 	return r, nil
 }
 
 // minutesList lists meetings, newest first: all of them, or a campaign's.
-func (c *call) minutesList(ctx context.Context, args []string) (Reply, error) {
+func (c *call) minutesList(ctx context.Context, args []string) (reply.Reply, error) {
 	f := chorus.MeetingFilter{}
 	title := c.t("minutes.list.title")
 	if len(args) > 0 {
 		camp, err := c.loadCampaign(ctx, args[0])
 		if err != nil {
-			return Reply{}, err
+			return reply.Reply{}, err
 		}
 		f.Campaign, title = camp.Slug, c.t("minutes.list.campaign", camp.Name)
 	}
 	ms, err := c.store.Meetings(ctx, c.req.Workspace, f)
 	if err != nil {
-		return Reply{}, fmt.Errorf("list meetings: %w", err)
+		return reply.Reply{}, fmt.Errorf("list meetings: %w", err)
 	}
 	if len(ms) == 0 {
 		return notice(title + "\n" + c.t("minutes.list.empty")), nil
@@ -880,13 +869,13 @@ func (c *call) minutesList(ctx context.Context, args []string) (Reply, error) {
 }
 
 // meetingList shows meetings with a Show button each; snippets adds lines under a meeting.
-func (c *call) meetingList(title string, ms []chorus.Meeting, snippets map[string][]string) Reply {
-	blocks := []Block{{Kind: Header, Text: title}}
+func (c *call) meetingList(title string, ms []chorus.Meeting, snippets map[string][]string) reply.Reply {
+	blocks := []reply.Block{{Kind: reply.Header, Text: title}}
 	lines := []string{title}
 	for i, m := range ms {
 		if i == maxListMeetings {
 			more := c.t("minutes.list.more", len(ms)-maxListMeetings)
-			blocks = append(blocks, Block{Kind: Context, Text: more})
+			blocks = append(blocks, reply.Block{Kind: reply.Context, Text: more})
 			lines = append(lines, more)
 			break
 		}
@@ -900,16 +889,16 @@ func (c *call) meetingList(title string, ms []chorus.Meeting, snippets map[strin
 		for _, sn := range snippets[m.ID] {
 			s += "\n> " + sn
 		}
-		blocks = append(blocks, Block{Kind: Section, Text: s, Accessory: &Button{Text: c.t("button.show"), ActionID: ActMinutesShow, Value: m.ID}})
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: s, Accessory: &reply.Button{Text: c.t("button.show"), ActionID: reply.ActMinutesShow, Value: m.ID}})
 		lines = append(lines, s)
 	}
-	return Reply{Text: strings.Join(lines, "\n"), Blocks: blocks}
+	return reply.Reply{Text: strings.Join(lines, "\n"), Blocks: blocks}
 }
 
-func (c *call) minutesSearch(ctx context.Context, query string) (Reply, error) {
+func (c *call) minutesSearch(ctx context.Context, query string) (reply.Reply, error) {
 	ms, err := c.store.SearchMeetings(ctx, c.req.Workspace, query)
 	if err != nil {
-		return Reply{}, fmt.Errorf("search meetings: %w", err)
+		return reply.Reply{}, fmt.Errorf("search meetings: %w", err)
 	}
 	title := c.t("minutes.search.title", query)
 	if len(ms) == 0 {
@@ -923,7 +912,7 @@ func (c *call) minutesSearch(ctx context.Context, query string) (Reply, error) {
 	for _, m := range ms {
 		lines, err := c.store.Lines(ctx, m.WorkspaceID, m.ID)
 		if err != nil {
-			return Reply{}, fmt.Errorf("lines of meeting %s: %w", m.ID, err)
+			return reply.Reply{}, fmt.Errorf("lines of meeting %s: %w", m.ID, err)
 		}
 		for _, l := range lines {
 			folded := chorus.Fold(l.Text)
@@ -940,14 +929,14 @@ func (c *call) minutesSearch(ctx context.Context, query string) (Reply, error) {
 
 // minutesExport writes the minutes as Markdown: shared as a file where the transport can, else
 // answered as text (the console prints it).
-func (c *call) minutesExport(ctx context.Context, id string) (Reply, error) {
+func (c *call) minutesExport(ctx context.Context, id string) (reply.Reply, error) {
 	m, err := c.loadMeeting(ctx, id)
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	lines, err := c.store.Lines(ctx, m.WorkspaceID, m.ID)
 	if err != nil {
-		return Reply{}, fmt.Errorf("lines of meeting %s: %w", m.ID, err)
+		return reply.Reply{}, fmt.Errorf("lines of meeting %s: %w", m.ID, err)
 	}
 	md := c.markdown(ctx, m, lines)
 	name := "minutes-" + m.ID + ".md"
@@ -960,14 +949,14 @@ func (c *call) minutesExport(ctx context.Context, id string) (Reply, error) {
 			c.log.Warn("minutes: export upload failed, answering as text", "meeting", m.ID, "err", err)
 		}
 	}
-	blocks := []Block{{Kind: Context, Text: c.t("minutes.export.text", name)}}
+	blocks := []reply.Block{{Kind: reply.Context, Text: c.t("minutes.export.text", name)}}
 	for _, chunk := range chunks(md, maxSectionText-8) {
-		blocks = append(blocks, Block{Kind: Section, Text: "```\n" + chunk + "\n```"})
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: "```\n" + chunk + "\n```"})
 		if len(blocks) >= 45 {
 			break
 		}
 	}
-	return Reply{Text: md, Blocks: blocks}, nil
+	return reply.Reply{Text: md, Blocks: blocks}, nil
 }
 
 // chunks cuts s into pieces of at most n bytes, at line ends where it can.
@@ -1053,17 +1042,17 @@ func (c *call) markdown(ctx context.Context, m chorus.Meeting, lines []chorus.Li
 }
 
 // minutesAction answers the minutes' buttons and the "save_minutes" shortcut.
-func (c *call) minutesAction(ctx context.Context, a Action) (Reply, error) {
+func (c *call) minutesAction(ctx context.Context, a reply.Action) (reply.Reply, error) {
 	switch a.ActionID {
-	case ActMinutesShow:
+	case reply.ActMinutesShow:
 		return c.minutesShow(ctx, a.Value)
-	case ActMinutesExport:
+	case reply.ActMinutesExport:
 		return c.minutesExport(ctx, a.Value)
-	case ActMinutesComplete:
+	case reply.ActMinutesComplete:
 		return c.completeModal(ctx, a.Value)
-	case ActMinutesApply:
+	case reply.ActMinutesApply:
 		return c.applyDecision(ctx, a.Value)
-	case ActSaveMinutes:
+	case reply.ActSaveMinutes:
 		channel, ts := c.req.Channel, a.Value
 		if a.Message != nil {
 			if a.Message.Channel != "" {
@@ -1076,11 +1065,11 @@ func (c *call) minutesAction(ctx context.Context, a Action) (Reply, error) {
 			}
 		}
 		if channel == "" || ts == "" {
-			return Reply{}, chorus.Errorf(chorus.ErrInvalid, "minutes.thread.ref", ts)
+			return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "minutes.thread.ref", ts)
 		}
 		return c.threadPreview(ctx, channel, ts)
 	}
-	return Reply{}, chorus.Errorf(chorus.ErrInvalid, "action.unknown", a.ActionID)
+	return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "action.unknown", a.ActionID)
 }
 
 // loadLine returns the line a button names by its key, with its meeting.
@@ -1101,32 +1090,32 @@ func (c *call) loadLine(ctx context.Context, key string) (chorus.Meeting, chorus
 }
 
 // completeModal is the form that sets an action item's owner and due date.
-func (c *call) completeModal(ctx context.Context, key string) (Reply, error) {
+func (c *call) completeModal(ctx context.Context, key string) (reply.Reply, error) {
 	m, l, err := c.loadLine(ctx, key)
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	if l.Kind != chorus.LineAction {
-		return Reply{}, chorus.Errorf(chorus.ErrInvalid, "minutes.line.not_action")
+		return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "minutes.line.not_action")
 	}
 	due := ""
 	if !l.Due.IsZero() {
 		due = l.Due.In(c.meetingLocation(ctx, m)).Format("02/01/2006 15h04")
 	}
-	return Reply{Modal: &Modal{
-		CallbackID: ModalMinutesComplete, Title: c.t("minutes.modal.complete"), Submit: c.t("button.save"), Close: c.t("button.cancel"),
+	return reply.Reply{Modal: &reply.Modal{
+		CallbackID: reply.ModalMinutesComplete, Title: c.t("minutes.modal.complete"), Submit: c.t("button.save"), Close: c.t("button.cancel"),
 		PrivateMetadata: l.Key(), Intro: c.t("minutes.modal.complete.intro", ellipsis(l.Text, 200), m.Title),
-		Inputs: []Input{
-			{ID: "owner", Label: c.t("field.owner"), Kind: UserInput, Initial: l.Owner},
-			{ID: "due", Label: c.t("field.due"), Kind: TextInput, Initial: due, Placeholder: c.t("modal.due.placeholder")},
+		Inputs: []reply.Input{
+			{ID: "owner", Label: c.t("field.owner"), Kind: reply.UserInput, Initial: l.Owner},
+			{ID: "due", Label: c.t("field.due"), Kind: reply.TextInput, Initial: due, Placeholder: c.t("modal.due.placeholder")},
 		},
 	}}, nil
 }
 
-func (c *call) submitComplete(ctx context.Context, sub Submission) (Reply, error) {
+func (c *call) submitComplete(ctx context.Context, sub reply.Submission) (reply.Reply, error) {
 	m, l, err := c.loadLine(ctx, sub.PrivateMetadata)
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	var ps chorus.Problems
 	owner, ok := userArg(strings.TrimSpace(sub.Values["owner"]))
@@ -1141,7 +1130,7 @@ func (c *call) submitComplete(ctx context.Context, sub Submission) (Reply, error
 		ps = append(ps, chorus.ProblemsOf(withField(err, "due"))...)
 	}
 	if len(ps) > 0 {
-		return Reply{}, ps
+		return reply.Reply{}, ps
 	}
 	saved, err := c.editLine(ctx, m.WorkspaceID, m.ID, l.TS, func(cur *chorus.Line) error {
 		if cur.Deleted || cur.Kind != chorus.LineAction {
@@ -1151,32 +1140,32 @@ func (c *call) submitComplete(ctx context.Context, sub Submission) (Reply, error
 		return nil
 	})
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	text := c.t("minutes.completed", ellipsis(saved.Text, 150), mention(owner), chorus.FormatWhen(due.In(loc), c.lang))
 	// After the meeting, a completed action item of a campaign's meeting becomes its task now.
 	if m.Status == chorus.MeetingClosed && m.Campaign != "" && saved.TaskID == "" {
 		camp, err := c.loadCampaign(ctx, m.Campaign)
 		if err != nil {
-			return Reply{}, err
+			return reply.Reply{}, err
 		}
 		if saved, err = c.taskFromLine(ctx, camp, saved); err != nil {
-			return Reply{}, err
+			return reply.Reply{}, err
 		}
 		text += " " + c.t("minutes.card.task", saved.TaskID)
 	}
-	return Reply{Text: text, Blocks: []Block{{Kind: Section, Text: "✅ " + text}}, Visibility: InChannel}, nil
+	return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Section, Text: "✅ " + text}}, Visibility: reply.InChannel}, nil
 }
 
 // applyDecision makes a decision "message: …" the new global message of the meeting's campaign.
 // Only the campaign's leads may; the campaign gets a new version, as with /campaign message.
-func (c *call) applyDecision(ctx context.Context, key string) (Reply, error) {
+func (c *call) applyDecision(ctx context.Context, key string) (reply.Reply, error) {
 	m, l, err := c.loadLine(ctx, key)
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	if !l.ChangesMessage || m.Campaign == "" {
-		return Reply{}, chorus.Errorf(chorus.ErrInvalid, "minutes.apply.not_message")
+		return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "minutes.apply.not_message")
 	}
 	if l.AppliedVersion > 0 {
 		return notice(c.t("minutes.apply.already", l.AppliedVersion)), nil
@@ -1186,23 +1175,23 @@ func (c *call) applyDecision(ctx context.Context, key string) (Reply, error) {
 		return nil
 	})
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	if _, err := c.editLine(ctx, m.WorkspaceID, m.ID, l.TS, func(cur *chorus.Line) error {
 		cur.AppliedVersion = saved.Version
 		return nil
 	}); err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	// As after /campaign message: show the facts read from the new message, and put copy
 	// approved against the old one out of date, telling its authors.
 	facts, posts, err := c.messageChanged(ctx, saved)
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	text := c.t("minutes.applied", saved.Name, saved.Version, m.Title)
-	blocks := append([]Block{{Kind: Section, Text: "✅ " + text}}, facts...)
-	return Reply{Text: text, Blocks: blocks, Visibility: InChannel, Posts: posts}, nil
+	blocks := append([]reply.Block{{Kind: reply.Section, Text: "✅ " + text}}, facts...)
+	return reply.Reply{Text: text, Blocks: blocks, Visibility: reply.InChannel, Posts: posts}, nil
 }
 
 // permalinkRE reads a Slack message link: .../archives/C123/p1700000000123456[?thread_ts=…].
@@ -1250,10 +1239,10 @@ func classify(m SourceMessage) (chorus.LineKind, string) {
 
 // threadPreview reads a thread and opens the form that saves it as minutes, each message a line
 // the user can reclassify, edit, add or remove.
-func (c *call) threadPreview(ctx context.Context, channel, ts string) (Reply, error) {
+func (c *call) threadPreview(ctx context.Context, channel, ts string) (reply.Reply, error) {
 	msgs, err := c.sourceThread(ctx, channel, ts)
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	root := msgs[0].TS
 	if msgs[0].ThreadTS != "" {
@@ -1290,13 +1279,13 @@ func (c *call) threadPreview(ctx context.Context, channel, ts string) (Reply, er
 	if cut > 0 {
 		intro += " " + c.t("minutes.thread.cut", cut)
 	}
-	return Reply{Modal: &Modal{
-		CallbackID: ModalMinutesThread, Title: c.t("minutes.modal.thread"), Submit: c.t("button.save"), Close: c.t("button.cancel"),
+	return reply.Reply{Modal: &reply.Modal{
+		CallbackID: reply.ModalMinutesThread, Title: c.t("minutes.modal.thread"), Submit: c.t("button.save"), Close: c.t("button.cancel"),
 		PrivateMetadata: channel + " " + root, Intro: intro,
-		Inputs: []Input{
-			{ID: "title", Label: c.t("field.title"), Kind: TextInput, Initial: title, MaxLength: chorus.MaxMeetingTitle},
-			{ID: "campaign", Label: c.t("field.campaign"), Kind: TextInput, Optional: true, Placeholder: "ete-literie", MaxLength: chorus.MaxSlugLen},
-			{ID: "lines", Label: c.t("minutes.modal.lines"), Kind: MultilineInput, Initial: strings.TrimRight(b.String(), "\n"),
+		Inputs: []reply.Input{
+			{ID: "title", Label: c.t("field.title"), Kind: reply.TextInput, Initial: title, MaxLength: chorus.MaxMeetingTitle},
+			{ID: "campaign", Label: c.t("field.campaign"), Kind: reply.TextInput, Optional: true, Placeholder: "ete-literie", MaxLength: chorus.MaxSlugLen},
+			{ID: "lines", Label: c.t("minutes.modal.lines"), Kind: reply.MultilineInput, Initial: strings.TrimRight(b.String(), "\n"),
 				Placeholder: c.t("minutes.modal.lines.placeholder"), MaxLength: 3000},
 		},
 	}}, nil
@@ -1304,10 +1293,10 @@ func (c *call) threadPreview(ctx context.Context, channel, ts string) (Reply, er
 
 // submitThread saves the previewed thread as closed minutes. Lines left as read keep their
 // message's author and link; edited and added lines are the submitter's.
-func (c *call) submitThread(ctx context.Context, sub Submission) (Reply, error) {
+func (c *call) submitThread(ctx context.Context, sub reply.Submission) (reply.Reply, error) {
 	channel, root, _ := strings.Cut(sub.PrivateMetadata, " ")
 	if !chorus.ValidChannelID(channel) || root == "" {
-		return Reply{}, chorus.Errorf(chorus.ErrInvalid, "minutes.thread.ref", sub.PrivateMetadata)
+		return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "minutes.thread.ref", sub.PrivateMetadata)
 	}
 	m := chorus.Meeting{WorkspaceID: c.req.Workspace, Channel: channel, ThreadTS: root, Status: chorus.MeetingClosed,
 		Lang: c.lang, StartedBy: c.req.User, UpdatedBy: c.req.User, Title: strings.TrimSpace(sub.Values["title"])}
@@ -1322,7 +1311,7 @@ func (c *call) submitThread(ctx context.Context, sub Submission) (Reply, error) 
 		if err != nil {
 			found := chorus.ProblemsOf(err)
 			if len(found) == 0 {
-				return Reply{}, err
+				return reply.Reply{}, err
 			}
 			for _, p := range found {
 				ps = append(ps, chorus.Invalid("campaign", p.Code, p.Args...)) // shown under the field
@@ -1395,14 +1384,14 @@ func (c *call) submitThread(ctx context.Context, sub Submission) (Reply, error) 
 		lines = append(lines, l)
 	}
 	if len(ps) > 0 {
-		return Reply{}, ps
+		return reply.Reply{}, ps
 	}
 	saved, err := c.store.StartMeeting(ctx, m)
 	if err != nil {
-		return Reply{}, fmt.Errorf("save thread minutes: %w", err)
+		return reply.Reply{}, fmt.Errorf("save thread minutes: %w", err)
 	}
 	if err := c.audit(ctx, "minutes.thread", "meeting:"+saved.ID, 0, saved.Version, saved.Title); err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	seen := map[string]bool{}
 	for _, l := range lines {
@@ -1415,7 +1404,7 @@ func (c *call) submitThread(ctx context.Context, sub Submission) (Reply, error) 
 			l.Permalink = c.permalink(ctx, channel, l.TS)
 		}
 		if _, err := c.store.AddLine(ctx, l); err != nil {
-			return Reply{}, fmt.Errorf("add line to meeting %s: %w", saved.ID, err)
+			return reply.Reply{}, fmt.Errorf("add line to meeting %s: %w", saved.ID, err)
 		}
 	}
 	return c.publishMinutes(ctx, saved, root)
@@ -1423,7 +1412,7 @@ func (c *call) submitThread(ctx context.Context, sub Submission) (Reply, error) 
 
 // onMessage captures prefixed messages into the channel's open meeting and follows the edits
 // and deletions of captured ones. Messages without a prefix cost no store access.
-func (s *Service) onMessage(ctx context.Context, ev MessageEvent) []Post {
+func (s *Service) onMessage(ctx context.Context, ev reply.MessageEvent) []reply.Post {
 	s.minutesMem.remember(ev)
 	if k, _, _ := chorus.ParsePrefix(ev.Text); k == "" && !ev.Edited && !ev.Deleted {
 		return nil
@@ -1444,13 +1433,13 @@ func (s *Service) onMessage(ctx context.Context, ev MessageEvent) []Post {
 	if thread == "" {
 		thread = ev.TS
 	}
-	answer := func(text string, blocks ...Block) []Post {
+	answer := func(text string, blocks ...reply.Block) []reply.Post {
 		if len(blocks) == 0 {
-			blocks = []Block{{Kind: Section, Text: text}}
+			blocks = []reply.Block{{Kind: reply.Section, Text: text}}
 		}
-		return []Post{{Channel: ev.Channel, Thread: thread, Text: text, Blocks: blocks}}
+		return []reply.Post{{Channel: ev.Channel, Thread: thread, Text: text, Blocks: blocks}}
 	}
-	failed := func(err error) []Post {
+	failed := func(err error) []reply.Post {
 		r := c.fail(err)
 		return answer(r.Text, r.Blocks...)
 	}
@@ -1514,7 +1503,7 @@ func (s *Service) onMessage(ctx context.Context, ev MessageEvent) []Post {
 
 // onReaction captures the message reacted to with :memo:, :white_check_mark: or :point_right:
 // into the channel's open meeting.
-func (s *Service) onReaction(ctx context.Context, ev ReactionEvent) []Post {
+func (s *Service) onReaction(ctx context.Context, ev reply.ReactionEvent) []reply.Post {
 	s.minutesMem.react(ev.Workspace, ev.Channel, ev.TS, ev.Reaction)
 	kind, ok := chorus.ReactionKind(ev.Reaction)
 	if !ok {
@@ -1552,10 +1541,10 @@ func (s *Service) onReaction(ctx context.Context, ev ReactionEvent) []Post {
 	l, changed, err := c.captureLine(ctx, m, kind, text, author, ev.TS)
 	if err != nil {
 		r := c.fail(err)
-		return []Post{{Channel: ev.Channel, Thread: thread, Text: r.Text, Blocks: r.Blocks}}
+		return []reply.Post{{Channel: ev.Channel, Thread: thread, Text: r.Text, Blocks: r.Blocks}}
 	}
 	if q := c.missingQuestion(l); q != nil && changed {
-		return []Post{{Channel: ev.Channel, Thread: thread, Text: q.Text, Blocks: []Block{*q}}}
+		return []reply.Post{{Channel: ev.Channel, Thread: thread, Text: q.Text, Blocks: []reply.Block{*q}}}
 	}
 	return nil
 }
@@ -1563,7 +1552,7 @@ func (s *Service) onReaction(ctx context.Context, ev ReactionEvent) []Post {
 // eventCall is the call that answers a conversation event: in the language of the person whose
 // message or reaction it is, or the workspace's when the event names nobody (a deletion).
 func (s *Service) eventCall(ctx context.Context, ws, user, channel string) (*call, error) {
-	req := Request{Workspace: ws, User: user, Channel: channel}
+	req := reply.Request{Workspace: ws, User: user, Channel: channel}
 	if user != "" {
 		return s.begin(ctx, req)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/commands"
+	"github.com/chorus-hq/chorus/reply"
 )
 
 // newMinutesEnv is newEnv with the minutes' optional services set in opts.
@@ -24,15 +25,15 @@ func newMinutesEnv(t testing.TB, opts commands.Options) *env {
 const room = "#reunion"
 
 // in runs a slash command line typed in the meeting room.
-func (e *env) in(t testing.TB, user string, lang chorus.Lang, line string) commands.Reply {
+func (e *env) in(t testing.TB, user string, lang chorus.Lang, line string) reply.Reply {
 	t.Helper()
 	cmd, text, _ := strings.Cut(line, " ")
-	return e.svc.Command(context.Background(), commands.Request{Workspace: "T1", User: user, Channel: room, Lang: lang, Command: cmd, Text: text})
+	return e.svc.Command(context.Background(), reply.Request{Workspace: "T1", User: user, Channel: room, Lang: lang, Command: cmd, Text: text})
 }
 
 // say plays a message posted in the room (in thread when thread is set).
-func (e *env) say(user, ts, thread, text string) []commands.Post {
-	return e.svc.Message(context.Background(), commands.MessageEvent{Workspace: "T1", Channel: room, User: user, TS: ts, ThreadTS: thread, Text: text})
+func (e *env) say(user, ts, thread, text string) []reply.Post {
+	return e.svc.Message(context.Background(), reply.MessageEvent{Workspace: "T1", Channel: room, User: user, TS: ts, ThreadTS: thread, Text: text})
 }
 
 func (e *env) meetingLines(t testing.TB, id string) []chorus.Line {
@@ -53,9 +54,9 @@ func (e *env) openMeeting(t testing.TB) chorus.Meeting {
 	return m
 }
 
-func postsSay(t testing.TB, posts []commands.Post, want ...string) {
+func postsSay(t testing.TB, posts []reply.Post, want ...string) {
 	t.Helper()
-	var r commands.Reply
+	var r reply.Reply
 	for _, p := range posts {
 		r.Text += "\n" + p.Text
 		r.Blocks = append(r.Blocks, p.Blocks...)
@@ -64,7 +65,7 @@ func postsSay(t testing.TB, posts []commands.Post, want ...string) {
 }
 
 // button returns the first button of r (or of posts) with the given action id.
-func button(t testing.TB, action string, blocks []commands.Block) commands.Button {
+func button(t testing.TB, action string, blocks []reply.Block) reply.Button {
 	t.Helper()
 	for _, b := range blocks {
 		if b.Accessory != nil && b.Accessory.ActionID == action {
@@ -77,7 +78,7 @@ func button(t testing.TB, action string, blocks []commands.Block) commands.Butto
 		}
 	}
 	t.Fatalf("no %s button in %+v", action, blocks)
-	return commands.Button{}
+	return reply.Button{}
 }
 
 // TestMinutesLiveMeeting is the scenario: a meeting with notes, two decisions and three
@@ -90,7 +91,7 @@ func TestMinutesLiveMeeting(t *testing.T) {
 
 	r := e.in(t, "lea", "", "/minutes start Point lancement soldes ete-literie")
 	mustSay(t, r, "Réunion « Point lancement soldes » ouverte par <@lea>", "campagne ete-literie")
-	if r.Visibility != commands.InChannel {
+	if r.Visibility != reply.InChannel {
 		t.Error("the start is not announced in the channel")
 	}
 	m := e.openMeeting(t)
@@ -103,7 +104,7 @@ func TestMinutesLiveMeeting(t *testing.T) {
 		t.Fatalf("a plain message was answered: %+v", p)
 	}
 	// A reaction turns the plain message above into a note; a prefix in a thread a decision.
-	if p := e.svc.Reaction(ctx, commands.ReactionEvent{Workspace: "T1", Channel: room, User: "lea", Reaction: "memo", TS: "1800000001.000100"}); p != nil {
+	if p := e.svc.Reaction(ctx, reply.ReactionEvent{Workspace: "T1", Channel: room, User: "lea", Reaction: "memo", TS: "1800000001.000100"}); p != nil {
 		t.Fatalf("reaction answered: %+v", p)
 	}
 	if p := e.say("rui", "1800000002.000100", "1800000001.000100", "Décision : on garde -30 % sur toute la literie"); p != nil {
@@ -116,24 +117,24 @@ func TestMinutesLiveMeeting(t *testing.T) {
 		t.Fatalf("complete action answered: %+v", p)
 	}
 	e.say("rui", "1800000004.000100", "", "PLV en magasin")
-	posts := e.svc.Reaction(ctx, commands.ReactionEvent{Workspace: "T1", Channel: room, User: "lea", Reaction: "point_right", TS: "1800000004.000100"})
+	posts := e.svc.Reaction(ctx, reply.ReactionEvent{Workspace: "T1", Channel: room, User: "lea", Reaction: "point_right", TS: "1800000004.000100"})
 	postsSay(t, posts, "Action « PLV en magasin » : il manque le responsable et l'échéance.")
 	if posts[0].Thread != "1800000004.000100" || posts[0].Channel != room {
 		t.Fatalf("question not asked in the message's thread: %+v", posts[0])
 	}
 	// The follow-up: the button opens a form; a past date is refused, then it is completed.
-	btn := button(t, commands.ActMinutesComplete, posts[0].Blocks)
-	req := commands.Request{Workspace: "T1", User: "rui", Channel: room}
-	r = e.svc.Action(ctx, req, commands.Action{ActionID: btn.ActionID, Value: btn.Value})
-	if r.Modal == nil || r.Modal.CallbackID != commands.ModalMinutesComplete {
+	btn := button(t, reply.ActMinutesComplete, posts[0].Blocks)
+	req := reply.Request{Workspace: "T1", User: "rui", Channel: room}
+	r = e.svc.Action(ctx, req, reply.Action{ActionID: btn.ActionID, Value: btn.Value})
+	if r.Modal == nil || r.Modal.CallbackID != reply.ModalMinutesComplete {
 		t.Fatalf("no completion form: %+v", r)
 	}
-	r = e.svc.Submit(ctx, req, commands.Submission{CallbackID: r.Modal.CallbackID, PrivateMetadata: r.Modal.PrivateMetadata,
+	r = e.svc.Submit(ctx, req, reply.Submission{CallbackID: r.Modal.CallbackID, PrivateMetadata: r.Modal.PrivateMetadata,
 		Values: map[string]string{"owner": "rui", "due": "01/05/2027"}})
 	if !strings.Contains(r.FieldErrors["due"], "déjà passée") {
 		t.Fatalf("past date not refused: %+v", r)
 	}
-	r = e.svc.Submit(ctx, req, commands.Submission{CallbackID: commands.ModalMinutesComplete, PrivateMetadata: btn.Value,
+	r = e.svc.Submit(ctx, req, reply.Submission{CallbackID: reply.ModalMinutesComplete, PrivateMetadata: btn.Value,
 		Values: map[string]string{"owner": "rui", "due": "mardi 8/06 12h"}})
 	mustSay(t, r, "PLV en magasin", "<@rui>", "mardi 8 juin 2027 à 12:00")
 
@@ -147,7 +148,7 @@ func TestMinutesLiveMeeting(t *testing.T) {
 		"*Notes*", "Le stock de matelas", "Bonjour à tous", "*Décisions*", "on garde -30 %", "Free delivery",
 		"*Actions*", "Visuels stories — <@sami> — vendredi 4 juin 2027 à 17:00",
 		"newsletter de lancement — <@emma> — mardi 15 juin 2027 à 18:00", "PLV en magasin — <@rui> — mardi 8 juin 2027 à 12:00")
-	if r.Visibility != commands.InChannel {
+	if r.Visibility != reply.InChannel {
 		t.Error("minutes are not posted in the channel")
 	}
 	if len(r.Posts) != 1 || r.Posts[0].Channel != "lea" {
@@ -206,8 +207,8 @@ func TestMinutesEditAndDelete(t *testing.T) {
 	e.say("emma", "1800000002.000100", "", "action: newsletter")
 	e.say("rui", "1800000003.000100", "", "note: à supprimer")
 
-	edit := func(ts, user, text string) []commands.Post {
-		return e.svc.Message(ctx, commands.MessageEvent{Workspace: "T1", Channel: room, User: user, TS: ts, Text: text, Edited: true})
+	edit := func(ts, user, text string) []reply.Post {
+		return e.svc.Message(ctx, reply.MessageEvent{Workspace: "T1", Channel: room, User: user, TS: ts, Text: text, Edited: true})
 	}
 	if p := edit("1800000001.000100", "sami", "note: budget 12 k€"); p != nil {
 		t.Fatalf("edit answered: %+v", p)
@@ -220,7 +221,7 @@ func TestMinutesEditAndDelete(t *testing.T) {
 	// A message edited into a prefixed one becomes a line.
 	e.say("lea", "1800000004.000100", "", "on valide ?")
 	edit("1800000004.000100", "lea", "décision: on valide")
-	e.svc.Message(ctx, commands.MessageEvent{Workspace: "T1", Channel: room, TS: "1800000003.000100", Deleted: true})
+	e.svc.Message(ctx, reply.MessageEvent{Workspace: "T1", Channel: room, TS: "1800000003.000100", Deleted: true})
 
 	ls := e.meetingLines(t, m.ID)
 	got := map[string]chorus.Line{}
@@ -394,10 +395,10 @@ func TestMinutesFromThread(t *testing.T) {
 	e.setup(t)
 	ctx := context.Background()
 	e.do(t, "lea", "/campaign lead add ete-literie U0LEA")
-	req := commands.Request{Workspace: "T1", User: "U0LEA", Channel: "C0ROOM"}
-	msg := &commands.MessageEvent{Workspace: "T1", Channel: "C0ROOM", User: "U0SAM", TS: "1700000002.000100", ThreadTS: "1700000000.000100"}
-	r := e.svc.Action(ctx, req, commands.Action{ActionID: commands.ActSaveMinutes, Value: msg.TS, Message: msg})
-	if r.Modal == nil || r.Modal.CallbackID != commands.ModalMinutesThread {
+	req := reply.Request{Workspace: "T1", User: "U0LEA", Channel: "C0ROOM"}
+	msg := &reply.MessageEvent{Workspace: "T1", Channel: "C0ROOM", User: "U0SAM", TS: "1700000002.000100", ThreadTS: "1700000000.000100"}
+	r := e.svc.Action(ctx, req, reply.Action{ActionID: reply.ActSaveMinutes, Value: msg.TS, Message: msg})
+	if r.Modal == nil || r.Modal.CallbackID != reply.ModalMinutesThread {
 		t.Fatalf("no preview: %+v", r)
 	}
 	values := map[string]string{}
@@ -410,7 +411,7 @@ func TestMinutesFromThread(t *testing.T) {
 	}
 	// A date in the past in the edited preview keeps the form open with the line named.
 	bad := map[string]string{"title": "Créa", "campaign": "ete-literie", "lines": values["lines"] + "\naction: @sami story 01/05/2027"}
-	r = e.svc.Submit(ctx, req, commands.Submission{CallbackID: commands.ModalMinutesThread, PrivateMetadata: r.Modal.PrivateMetadata, Values: bad})
+	r = e.svc.Submit(ctx, req, reply.Submission{CallbackID: reply.ModalMinutesThread, PrivateMetadata: r.Modal.PrivateMetadata, Values: bad})
 	if !strings.Contains(r.FieldErrors["lines"], "ligne 5") || !strings.Contains(r.FieldErrors["lines"], "déjà passée") {
 		t.Fatalf("field errors = %v", r.FieldErrors)
 	}
@@ -419,10 +420,10 @@ func TestMinutesFromThread(t *testing.T) {
 	}
 	// The user drops the first note, adds an action without a date, and saves.
 	lines := strings.Join(strings.Split(values["lines"], "\n")[1:], "\n") + "\naction: @sami visuels"
-	r = e.svc.Submit(ctx, req, commands.Submission{CallbackID: commands.ModalMinutesThread, PrivateMetadata: "C0ROOM 1700000000.000100",
+	r = e.svc.Submit(ctx, req, reply.Submission{CallbackID: reply.ModalMinutesThread, PrivateMetadata: "C0ROOM 1700000000.000100",
 		Values: map[string]string{"title": "Créa juin", "campaign": "ete-literie", "lines": lines}})
 	mustSay(t, r, "Compte rendu « Créa juin » enregistré", "1 tâche(s)")
-	var inThread *commands.Post
+	var inThread *reply.Post
 	for i, p := range r.Posts {
 		if p.Channel == "C0ROOM" {
 			inThread = &r.Posts[i]
@@ -431,7 +432,7 @@ func TestMinutesFromThread(t *testing.T) {
 	if inThread == nil || inThread.Thread != "1700000000.000100" {
 		t.Fatalf("minutes not posted in the thread: %+v", r.Posts)
 	}
-	postsSay(t, []commands.Post{*inThread}, "Créa juin", "<@U0SAM>", "<@U0EMM>", "<@U0RUI>", "bleu nuit", "maquette newsletter — <@U0EMM>",
+	postsSay(t, []reply.Post{*inThread}, "Créa juin", "<@U0SAM>", "<@U0EMM>", "<@U0RUI>", "bleu nuit", "maquette newsletter — <@U0EMM>",
 		"visuels — <@sami> — ⚠️ l'échéance", "https://chorus.slack.com/archives/C0ROOM/p1700000001000100")
 	ms, err := e.store.Meetings(ctx, "T1", chorus.MeetingFilter{})
 	if err != nil || len(ms) != 1 || ms[0].Status != chorus.MeetingClosed || ms[0].ThreadTS != "1700000000.000100" {
@@ -442,20 +443,20 @@ func TestMinutesFromThread(t *testing.T) {
 		t.Fatalf("lines = %+v", ls)
 	}
 	// Completing the dated-less action after the meeting creates its task at once.
-	btn := button(t, commands.ActMinutesComplete, inThread.Blocks)
-	r = e.svc.Submit(ctx, req, commands.Submission{CallbackID: commands.ModalMinutesComplete, PrivateMetadata: btn.Value,
+	btn := button(t, reply.ActMinutesComplete, inThread.Blocks)
+	r = e.svc.Submit(ctx, req, reply.Submission{CallbackID: reply.ModalMinutesComplete, PrivateMetadata: btn.Value,
 		Values: map[string]string{"owner": "sami", "due": "demain"}})
 	mustSay(t, r, "visuels", "<@sami>", "tâche ")
 	if tasks, _ := e.store.Tasks(ctx, "T1", chorus.TaskFilter{Campaign: "ete-literie"}); len(tasks) != 2 {
 		t.Fatalf("tasks = %+v", tasks)
 	}
 	// The same from a link typed in the console or Slack, and the export as a file.
-	r = e.svc.Command(ctx, commands.Request{Workspace: "T1", User: "U0LEA", Channel: "C0ROOM", Command: "/minutes",
+	r = e.svc.Command(ctx, reply.Request{Workspace: "T1", User: "U0LEA", Channel: "C0ROOM", Command: "/minutes",
 		Text: "thread <https://chorus.slack.com/archives/C0ROOM/p1700000002000100?thread_ts=1700000000.000100&cid=C0ROOM>"})
 	if r.Modal == nil {
 		t.Fatalf("no preview from a link: %+v", r)
 	}
-	r = e.svc.Command(ctx, commands.Request{Workspace: "T1", User: "U0LEA", Channel: "C0ROOM", Command: "/minutes", Text: "export " + ms[0].ID})
+	r = e.svc.Command(ctx, reply.Request{Workspace: "T1", User: "U0LEA", Channel: "C0ROOM", Command: "/minutes", Text: "export " + ms[0].ID})
 	mustSay(t, r, "partagé dans le canal", "minutes-"+ms[0].ID+".md")
 	if len(src.uploaded) != 1 || !strings.Contains(src.uploaded[0], "## Actions") || !strings.Contains(src.uploaded[0], "[message](https://chorus.slack.com/archives/C0ROOM/p1700000001000100)") {
 		t.Fatalf("uploaded = %q", src.uploaded)
@@ -474,12 +475,12 @@ func TestMinutesDecisionChangesMessage(t *testing.T) {
 	e.say("sami", "1800000001.000100", "", "décision: message: Du 1er au 15 juillet, -40 % sur toute la literie.")
 	r := e.in(t, "lea", "", "/minutes end")
 	mustSay(t, r, "nouveau message global : « Du 1er au 15 juillet, -40 % sur toute la literie. »")
-	btn := button(t, commands.ActMinutesApply, r.Blocks)
+	btn := button(t, reply.ActMinutesApply, r.Blocks)
 	before, _ := e.store.Campaign(ctx, "T1", "ete-literie")
 
-	r = e.svc.Action(ctx, commands.Request{Workspace: "T1", User: "sami"}, commands.Action{ActionID: btn.ActionID, Value: btn.Value})
+	r = e.svc.Action(ctx, reply.Request{Workspace: "T1", User: "sami"}, reply.Action{ActionID: btn.ActionID, Value: btn.Value})
 	mustSay(t, r, "⚠️", "seuls les responsables")
-	r = e.svc.Action(ctx, commands.Request{Workspace: "T1", User: "lea"}, commands.Action{ActionID: btn.ActionID, Value: btn.Value})
+	r = e.svc.Action(ctx, reply.Request{Workspace: "T1", User: "lea"}, reply.Action{ActionID: btn.ActionID, Value: btn.Value})
 	mustSay(t, r, "Message global de « Soldes d'été literie » remplacé", fmt.Sprintf("version %d", before.Version+1), "-40 %")
 	// As with /campaign message, the copy checked against the old message is out of date and
 	// its author is told.
@@ -493,7 +494,7 @@ func TestMinutesDecisionChangesMessage(t *testing.T) {
 	if after.Version != before.Version+1 || after.Message != "Du 1er au 15 juillet, -40 % sur toute la literie." {
 		t.Fatalf("campaign after apply = v%d %q", after.Version, after.Message)
 	}
-	r = e.svc.Action(ctx, commands.Request{Workspace: "T1", User: "lea"}, commands.Action{ActionID: btn.ActionID, Value: btn.Value})
+	r = e.svc.Action(ctx, reply.Request{Workspace: "T1", User: "lea"}, reply.Action{ActionID: btn.ActionID, Value: btn.Value})
 	mustSay(t, r, "déjà appliquée")
 	if again, _ := e.store.Campaign(ctx, "T1", "ete-literie"); again.Version != after.Version {
 		t.Fatal("applying twice made another version")
@@ -577,7 +578,7 @@ func TestMinutesConsoleMemory(t *testing.T) {
 	e.say("sami", "1800000001.000000", "", "Faut-il garder le bleu ?")
 	e.say("emma", "1800000002.000000", "1800000001.000000", "oui, on garde le bleu")
 	e.say("rui", "1800000003.000000", "1800000001.000000", "action: @rui commander les échantillons demain")
-	e.svc.Reaction(ctx, commands.ReactionEvent{Workspace: "T1", Channel: room, User: "lea", Reaction: "white_check_mark", TS: "1800000002.000000"})
+	e.svc.Reaction(ctx, reply.ReactionEvent{Workspace: "T1", Channel: room, User: "lea", Reaction: "white_check_mark", TS: "1800000002.000000"})
 	r := e.in(t, "lea", "", "/minutes thread 1800000003.000000")
 	if r.Modal == nil {
 		t.Fatalf("no preview: %+v", r)
@@ -591,8 +592,8 @@ func TestMinutesConsoleMemory(t *testing.T) {
 	if lines != "note: Faut-il garder le bleu ?\ndécision: oui, on garde le bleu\naction: @rui commander les échantillons demain" {
 		t.Fatalf("preview lines = %q", lines)
 	}
-	r = e.svc.Submit(ctx, commands.Request{Workspace: "T1", User: "lea", Channel: room}, commands.Submission{
-		CallbackID: commands.ModalMinutesThread, PrivateMetadata: r.Modal.PrivateMetadata,
+	r = e.svc.Submit(ctx, reply.Request{Workspace: "T1", User: "lea", Channel: room}, reply.Submission{
+		CallbackID: reply.ModalMinutesThread, PrivateMetadata: r.Modal.PrivateMetadata,
 		Values: map[string]string{"title": "Bleu", "lines": lines}})
 	mustSay(t, r, "Compte rendu « Bleu » enregistré", "0 tâche(s)")
 	postsSay(t, r.Posts, "1 action(s) ne sont liées à aucune campagne", "commander les échantillons — <@rui>")

@@ -6,39 +6,40 @@ import (
 	"strings"
 
 	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/reply"
 )
 
 // campaignModal is the form that creates (callback ModalCampaignCreate) or edits
 // (ModalCampaignEdit, with the campaign's slug and version as private metadata) a campaign.
-func (c *call) campaignModal(callback string, camp chorus.Campaign) *Modal {
-	m := &Modal{CallbackID: callback, Title: c.t("modal.campaign.create"), Submit: c.t("button.create"), Close: c.t("button.cancel")}
-	inputs := []Input{}
-	if callback == ModalCampaignEdit {
+func (c *call) campaignModal(callback string, camp chorus.Campaign) *reply.Modal {
+	m := &reply.Modal{CallbackID: callback, Title: c.t("modal.campaign.create"), Submit: c.t("button.create"), Close: c.t("button.cancel")}
+	inputs := []reply.Input{}
+	if callback == reply.ModalCampaignEdit {
 		m.Title, m.Submit = c.t("modal.campaign.edit"), c.t("button.save")
 		m.PrivateMetadata = camp.Slug
 	} else {
-		inputs = append(inputs, Input{ID: "slug", Label: c.t("field.slug"), Kind: TextInput, Placeholder: "ete-literie", MaxLength: chorus.MaxSlugLen})
+		inputs = append(inputs, reply.Input{ID: "slug", Label: c.t("field.slug"), Kind: reply.TextInput, Placeholder: "ete-literie", MaxLength: chorus.MaxSlugLen})
 	}
 	inputs = append(inputs,
-		Input{ID: "name", Label: c.t("field.name"), Kind: TextInput, Initial: camp.Name, MaxLength: chorus.MaxNameLen},
-		Input{ID: "message", Label: c.t("field.message"), Kind: MultilineInput, Initial: camp.Message, Optional: true, MaxLength: chorus.MaxMessageLen},
-		Input{ID: "must_include", Label: c.t("field.must_include"), Kind: MultilineInput, Initial: strings.Join(camp.MustInclude, "\n"), Placeholder: c.t("modal.points.placeholder"), Optional: true},
-		Input{ID: "start", Label: c.t("field.start"), Kind: DateInput, Initial: camp.Start.String(), Optional: true},
-		Input{ID: "end", Label: c.t("field.end"), Kind: DateInput, Initial: camp.End.String(), Optional: true},
+		reply.Input{ID: "name", Label: c.t("field.name"), Kind: reply.TextInput, Initial: camp.Name, MaxLength: chorus.MaxNameLen},
+		reply.Input{ID: "message", Label: c.t("field.message"), Kind: reply.MultilineInput, Initial: camp.Message, Optional: true, MaxLength: chorus.MaxMessageLen},
+		reply.Input{ID: "must_include", Label: c.t("field.must_include"), Kind: reply.MultilineInput, Initial: strings.Join(camp.MustInclude, "\n"), Placeholder: c.t("modal.points.placeholder"), Optional: true},
+		reply.Input{ID: "start", Label: c.t("field.start"), Kind: reply.DateInput, Initial: camp.Start.String(), Optional: true},
+		reply.Input{ID: "end", Label: c.t("field.end"), Kind: reply.DateInput, Initial: camp.End.String(), Optional: true},
 	)
 	m.Inputs = inputs
 	return m
 }
 
-func (c *call) campaignEditModal(ctx context.Context, slug string) (Reply, error) {
+func (c *call) campaignEditModal(ctx context.Context, slug string) (reply.Reply, error) {
 	camp, err := c.loadCampaign(ctx, slug)
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	if err := c.leadOnly(camp); err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
-	return Reply{Modal: c.campaignModal(ModalCampaignEdit, camp)}, nil
+	return reply.Reply{Modal: c.campaignModal(reply.ModalCampaignEdit, camp)}, nil
 }
 
 // fillCampaign copies a submitted form into camp, collecting every field's problem.
@@ -63,9 +64,9 @@ func (c *call) fillCampaign(camp *chorus.Campaign, v map[string]string) chorus.P
 	return ps
 }
 
-func (c *call) submitCampaignCreate(ctx context.Context, sub Submission) (Reply, error) {
+func (c *call) submitCampaignCreate(ctx context.Context, sub reply.Submission) (reply.Reply, error) {
 	if !c.isWorkspaceLead() {
-		return Reply{}, chorus.Errorf(chorus.ErrForbidden, "forbidden.create_campaign")
+		return reply.Reply{}, chorus.Errorf(chorus.ErrForbidden, "forbidden.create_campaign")
 	}
 	camp := c.newCampaign(strings.TrimSpace(sub.Values["slug"]))
 	ps := c.fillCampaign(&camp, sub.Values)
@@ -76,7 +77,7 @@ func (c *call) submitCampaignCreate(ctx context.Context, sub Submission) (Reply,
 		ps = append(ps, chorus.ProblemsOf(err)...)
 	}
 	if len(ps) > 0 {
-		return Reply{}, ps
+		return reply.Reply{}, ps
 	}
 	return c.createCampaign(ctx, camp)
 }
@@ -84,13 +85,13 @@ func (c *call) submitCampaignCreate(ctx context.Context, sub Submission) (Reply,
 // submitCampaignEdit saves the form over the version it was opened on. Unlike a command, a form
 // replaces every field, so if someone else saved meanwhile the user is told instead of silently
 // overwriting their change.
-func (c *call) submitCampaignEdit(ctx context.Context, sub Submission) (Reply, error) {
+func (c *call) submitCampaignEdit(ctx context.Context, sub reply.Submission) (reply.Reply, error) {
 	camp, err := c.loadCampaign(ctx, sub.PrivateMetadata)
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	if err := c.leadOnly(camp); err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	before, oldHash := camp.Version, chorus.MessageHash(camp)
 	ps := c.fillCampaign(&camp, sub.Values)
@@ -98,57 +99,57 @@ func (c *call) submitCampaignEdit(ctx context.Context, sub Submission) (Reply, e
 		ps = append(ps, chorus.ProblemsOf(err)...)
 	}
 	if len(ps) > 0 {
-		return Reply{}, ps
+		return reply.Reply{}, ps
 	}
 	camp.UpdatedBy = c.req.User
 	saved, err := c.store.UpdateCampaign(ctx, camp)
 	if errors.Is(err, chorus.ErrConflict) {
-		return Reply{}, chorus.Errorf(chorus.ErrConflict, "campaign.edit.conflict", camp.Name)
+		return reply.Reply{}, chorus.Errorf(chorus.ErrConflict, "campaign.edit.conflict", camp.Name)
 	}
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	if err := c.audit(ctx, "campaign.edit", "campaign:"+saved.Slug, before, saved.Version, ""); err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
-	var facts []Block
-	var posts []Post
+	var facts []reply.Block
+	var posts []reply.Post
 	if chorus.MessageHash(saved) != oldHash {
 		// The form changed what copy is checked against, as /campaign message would have.
 		if facts, posts, err = c.messageChanged(ctx, saved); err != nil {
-			return Reply{}, err
+			return reply.Reply{}, err
 		}
 	}
 	r := c.campaignCard(saved, nil)
 	r.Text = c.t("campaign.saved", saved.Name, saved.Version)
-	r.Blocks = append(append([]Block{{Kind: Section, Text: "✅ " + r.Text}}, facts...), r.Blocks...)
+	r.Blocks = append(append([]reply.Block{{Kind: reply.Section, Text: "✅ " + r.Text}}, facts...), r.Blocks...)
 	r.Posts = posts
 	return r, nil
 }
 
 // taskModal is the form that adds a task to a campaign.
-func (c *call) taskModal(ctx context.Context, slug string) (Reply, error) {
+func (c *call) taskModal(ctx context.Context, slug string) (reply.Reply, error) {
 	camp, err := c.loadCampaign(ctx, slug)
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
-	opts := []Option{{Text: c.t("task.kind.none"), Value: "-"}}
+	opts := []reply.Option{{Text: c.t("task.kind.none"), Value: "-"}}
 	for _, ch := range camp.Channels {
-		opts = append(opts, Option{Text: ch.Kind, Value: ch.Kind})
+		opts = append(opts, reply.Option{Text: ch.Kind, Value: ch.Kind})
 	}
-	return Reply{Modal: &Modal{
-		CallbackID: ModalTaskAdd, Title: c.t("modal.task.add"), Submit: c.t("button.create"), Close: c.t("button.cancel"),
+	return reply.Reply{Modal: &reply.Modal{
+		CallbackID: reply.ModalTaskAdd, Title: c.t("modal.task.add"), Submit: c.t("button.create"), Close: c.t("button.cancel"),
 		PrivateMetadata: camp.Slug, Intro: camp.Name,
-		Inputs: []Input{
-			{ID: "title", Label: c.t("field.title"), Kind: TextInput, MaxLength: chorus.MaxTitleLen},
-			{ID: "channel", Label: c.t("field.channel"), Kind: SelectInput, Options: opts, Initial: "-"},
-			{ID: "owner", Label: c.t("field.owner"), Kind: UserInput, Initial: c.req.User},
-			{ID: "due", Label: c.t("field.due"), Kind: TextInput, Placeholder: c.t("modal.due.placeholder")},
+		Inputs: []reply.Input{
+			{ID: "title", Label: c.t("field.title"), Kind: reply.TextInput, MaxLength: chorus.MaxTitleLen},
+			{ID: "channel", Label: c.t("field.channel"), Kind: reply.SelectInput, Options: opts, Initial: "-"},
+			{ID: "owner", Label: c.t("field.owner"), Kind: reply.UserInput, Initial: c.req.User},
+			{ID: "due", Label: c.t("field.due"), Kind: reply.TextInput, Placeholder: c.t("modal.due.placeholder")},
 		},
 	}}, nil
 }
 
-func (c *call) submitTaskAdd(ctx context.Context, sub Submission) (Reply, error) {
+func (c *call) submitTaskAdd(ctx context.Context, sub reply.Submission) (reply.Reply, error) {
 	kind := sub.Values["channel"]
 	if kind == "" {
 		kind = "-"

@@ -8,20 +8,7 @@ import (
 	"time"
 
 	"github.com/chorus-hq/chorus"
-)
-
-// The action ids of a reminder's buttons (its Done button is ActTaskDone) and the callback id
-// of the reassign modal.
-const (
-	ActReminderSnooze     = "reminder.snooze"
-	ActReminderReassign   = "reminder.reassign"
-	ModalReminderReassign = "reminder.reassign"
-)
-
-// The values of a reminder's snooze buttons: "<how> <task id>".
-const (
-	SnoozeDay    = "day"
-	SnoozeMonday = "monday"
+	"github.com/chorus-hq/chorus/reply"
 )
 
 // reminderTask loads an open task that the acting user may act on from a reminder: its owner,
@@ -52,33 +39,33 @@ func (c *call) reminderTask(ctx context.Context, id string) (chorus.Task, chorus
 
 // reminderSnooze answers "Remind me tomorrow" and "Remind me Monday": the task's reminders wait
 // until then, in the campaign's time zone, out of quiet hours and weekends.
-func (c *call) reminderSnooze(ctx context.Context, value string) (Reply, error) {
+func (c *call) reminderSnooze(ctx context.Context, value string) (reply.Reply, error) {
 	how, id, _ := strings.Cut(value, " ")
 	t, camp, err := c.reminderTask(ctx, id)
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	loc := camp.Location()
 	now := c.now().In(loc)
 	var until time.Time
 	switch how {
-	case SnoozeDay:
+	case reply.SnoozeDay:
 		until = now.AddDate(0, 0, 1) // the same wall-clock time tomorrow, daylight saving or not
-	case SnoozeMonday:
+	case reply.SnoozeMonday:
 		until = chorus.NextMonday(now, loc)
 	default:
-		return Reply{}, chorus.Errorf(chorus.ErrInvalid, "action.unknown", ActReminderSnooze+" "+how)
+		return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "action.unknown", reply.ActReminderSnooze+" "+how)
 	}
 	until = c.reminderPolicy(ctx, camp).Wake(until)
 	_, err = c.store.AddSnooze(ctx, chorus.Snooze{WorkspaceID: c.req.Workspace, TaskID: t.ID, Due: t.Due, Until: until, By: c.req.User})
 	if err != nil {
-		return Reply{}, fmt.Errorf("snooze task %q: %w", t.ID, err)
+		return reply.Reply{}, fmt.Errorf("snooze task %q: %w", t.ID, err)
 	}
 	if err := c.audit(ctx, "task.snooze", "task:"+t.ID, t.Version, t.Version, until.UTC().Format("2006-01-02T15:04Z")); err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	text := c.t("sched.snoozed", t.Title, chorus.FormatWhen(until.In(loc), c.lang))
-	return Reply{Text: text, Blocks: []Block{{Kind: Section, Text: "😴 " + text}}, ReplaceOriginal: true}, nil
+	return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Section, Text: "😴 " + text}}, ReplaceOriginal: true}, nil
 }
 
 // reminderPolicy is the policy that applies to a campaign's tasks: the campaign's own, the
@@ -93,32 +80,32 @@ func (c *call) reminderPolicy(ctx context.Context, camp chorus.Campaign) chorus.
 }
 
 // reassignModal asks who should own the task instead.
-func (c *call) reassignModal(ctx context.Context, id string) (Reply, error) {
+func (c *call) reassignModal(ctx context.Context, id string) (reply.Reply, error) {
 	t, _, err := c.reminderTask(ctx, id)
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
-	return Reply{Modal: &Modal{
-		CallbackID: ModalReminderReassign, Title: c.t("sched.reassign.title"), Submit: c.t("sched.reassign.submit"),
+	return reply.Reply{Modal: &reply.Modal{
+		CallbackID: reply.ModalReminderReassign, Title: c.t("sched.reassign.title"), Submit: c.t("sched.reassign.submit"),
 		Close: c.t("button.cancel"), PrivateMetadata: t.ID, Intro: t.Title,
-		Inputs: []Input{{ID: "owner", Label: c.t("sched.reassign.owner"), Kind: UserInput}},
+		Inputs: []reply.Input{{ID: "owner", Label: c.t("sched.reassign.owner"), Kind: reply.UserInput}},
 	}}, nil
 }
 
 // submitReassign gives the task to its new owner and tells them in a direct message; their
 // reminders follow the task.
-func (c *call) submitReassign(ctx context.Context, sub Submission) (Reply, error) {
+func (c *call) submitReassign(ctx context.Context, sub reply.Submission) (reply.Reply, error) {
 	owner, ok := userArg(strings.TrimSpace(sub.Values["owner"]))
 	if !ok {
-		return Reply{}, chorus.Invalid("owner", "user.invalid", sub.Values["owner"])
+		return reply.Reply{}, chorus.Invalid("owner", "user.invalid", sub.Values["owner"])
 	}
 	for attempt := 0; ; attempt++ {
 		t, camp, err := c.reminderTask(ctx, sub.PrivateMetadata)
 		if err != nil {
-			return Reply{}, err
+			return reply.Reply{}, err
 		}
 		if t.Owner == owner {
-			return Reply{}, chorus.Invalid("owner", "sched.reassign.same", mention(owner))
+			return reply.Reply{}, chorus.Invalid("owner", "sched.reassign.same", mention(owner))
 		}
 		before := t.Version
 		t.Owner, t.UpdatedBy = owner, c.req.User
@@ -127,10 +114,10 @@ func (c *call) submitReassign(ctx context.Context, sub Submission) (Reply, error
 			continue
 		}
 		if err != nil {
-			return Reply{}, fmt.Errorf("reassign task %q: %w", t.ID, err)
+			return reply.Reply{}, fmt.Errorf("reassign task %q: %w", t.ID, err)
 		}
 		if err := c.audit(ctx, "task.reassign", "task:"+t.ID, before, saved.Version, owner); err != nil {
-			return Reply{}, err
+			return reply.Reply{}, err
 		}
 		text := c.t("sched.reassigned", saved.Title, mention(owner))
 		lang := c.ws.Lang
@@ -139,10 +126,10 @@ func (c *call) submitReassign(ctx context.Context, sub Submission) (Reply, error
 		}
 		dm := catalog.T(lang, "sched.reassigned.dm", mention(c.req.User), saved.Title, camp.Name,
 			chorus.FormatWhen(saved.Due.In(camp.Location()), lang), saved.ID)
-		return Reply{
-			Text: text, Blocks: []Block{{Kind: Section, Text: "✅ " + text}}, Visibility: Ephemeral, ReplaceOriginal: true,
-			Posts: []Post{{Channel: owner, Text: dm, Blocks: []Block{{Kind: Section, Text: "📌 " + dm,
-				Accessory: &Button{Text: catalog.T(lang, "button.done"), ActionID: ActTaskDone, Value: saved.ID, Style: "primary"}}}}},
+		return reply.Reply{
+			Text: text, Blocks: []reply.Block{{Kind: reply.Section, Text: "✅ " + text}}, Visibility: reply.Ephemeral, ReplaceOriginal: true,
+			Posts: []reply.Post{{Channel: owner, Text: dm, Blocks: []reply.Block{{Kind: reply.Section, Text: "📌 " + dm,
+				Accessory: &reply.Button{Text: catalog.T(lang, "button.done"), ActionID: reply.ActTaskDone, Value: saved.ID, Style: "primary"}}}}},
 		}, nil
 	}
 }

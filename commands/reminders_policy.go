@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/reply"
 )
 
 // remindersWords name the reminders sub-command of /chorus and /campaign, in both languages.
@@ -329,13 +330,13 @@ func readDays(ws []string) (int, int, bool) {
 //	/chorus reminders 3j 1j matin 9h    change it (admins and workspace leads)
 //	/chorus reminders off               no reminder at all
 //	/chorus reminders default           back to the configured default
-func (c *call) remindersCommand(ctx context.Context, args []string) (Reply, error) {
+func (c *call) remindersCommand(ctx context.Context, args []string) (reply.Reply, error) {
 	text := chorus.Fold(strings.Join(args, " "))
 	switch {
 	case remShowWords[text]:
 		cur, own, err := c.workspacePolicy(ctx)
 		if err != nil {
-			return Reply{}, err
+			return reply.Reply{}, err
 		}
 		key := "rem.show.workspace"
 		if !own {
@@ -347,20 +348,20 @@ func (c *call) remindersCommand(ctx context.Context, args []string) (Reply, erro
 		return c.remindersHelp(), nil
 	}
 	if !c.isWorkspaceLead() {
-		return Reply{}, chorus.Errorf(chorus.ErrForbidden, "rem.forbidden.workspace")
+		return reply.Reply{}, chorus.Errorf(chorus.ErrForbidden, "rem.forbidden.workspace")
 	}
 	var edit policyEdit
 	reset := remDefaultWords[text]
 	if !reset {
 		var err error
 		if edit, err = parsePolicySpec(args); err != nil {
-			return Reply{}, err
+			return reply.Reply{}, err
 		}
 	}
 	for attempt := 0; ; attempt++ {
 		stored, exists, err := c.storedPolicy(ctx, "")
 		if err != nil {
-			return Reply{}, err
+			return reply.Reply{}, err
 		}
 		if reset && (!exists || stored.Inherit) {
 			return notice(c.t("rem.workspace.already_default", c.describePolicy(c.opts.ReminderPolicy))), nil
@@ -381,14 +382,14 @@ func (c *call) remindersCommand(ctx context.Context, args []string) (Reply, erro
 			continue
 		}
 		if err != nil {
-			return Reply{}, err
+			return reply.Reply{}, err
 		}
 		action, effective := "reminders.set", saved
 		if reset {
 			action, effective = "reminders.reset", c.opts.ReminderPolicy
 		}
 		if err := c.audit(ctx, action, "reminders:workspace:"+c.req.Workspace, stored.Version, saved.Version, policySpec(effective)); err != nil {
-			return Reply{}, err
+			return reply.Reply{}, err
 		}
 		key := "rem.workspace.saved"
 		if reset {
@@ -400,51 +401,51 @@ func (c *call) remindersCommand(ctx context.Context, args []string) (Reply, erro
 
 // campaignReminders answers "/campaign reminders <slug> [<spec> | default]": the campaign's own
 // policy, or the workspace's it follows; its leads may set its own or drop it.
-func (c *call) campaignReminders(ctx context.Context, args []string) (Reply, error) {
+func (c *call) campaignReminders(ctx context.Context, args []string) (reply.Reply, error) {
 	if len(args) == 0 || remHelpWords[chorus.Fold(args[0])] {
 		if len(args) == 0 {
-			return Reply{}, chorus.Errorf(chorus.ErrInvalid, "usage", c.t("rem.usage.campaign"))
+			return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "usage", c.t("rem.usage.campaign"))
 		}
 		return c.remindersHelp(), nil
 	}
 	camp, err := c.loadCampaign(ctx, args[0])
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	rest := args[1:]
 	text := chorus.Fold(strings.Join(rest, " "))
 	if remShowWords[text] {
 		stored, exists, err := c.storedPolicy(ctx, camp.Slug)
 		if err != nil {
-			return Reply{}, err
+			return reply.Reply{}, err
 		}
 		if exists && !stored.Inherit {
 			return remReply(c.t("rem.show.campaign", camp.Name, c.describePolicy(stored), camp.TimeZone)), nil
 		}
 		ws, _, err := c.workspacePolicy(ctx)
 		if err != nil {
-			return Reply{}, err
+			return reply.Reply{}, err
 		}
 		return remReply(c.t("rem.show.campaign_follows", camp.Name, c.describePolicy(ws), camp.TimeZone)), nil
 	}
 	if !camp.IsLead(c.req.User) {
-		return Reply{}, chorus.Errorf(chorus.ErrForbidden, "rem.forbidden.campaign", camp.Name, c.mentions(camp.Leads))
+		return reply.Reply{}, chorus.Errorf(chorus.ErrForbidden, "rem.forbidden.campaign", camp.Name, c.mentions(camp.Leads))
 	}
 	var edit policyEdit
 	reset := remDefaultWords[text]
 	if !reset {
 		if edit, err = parsePolicySpec(rest); err != nil {
-			return Reply{}, err
+			return reply.Reply{}, err
 		}
 	}
 	for attempt := 0; ; attempt++ {
 		stored, exists, err := c.storedPolicy(ctx, camp.Slug)
 		if err != nil {
-			return Reply{}, err
+			return reply.Reply{}, err
 		}
 		ws, _, err := c.workspacePolicy(ctx)
 		if err != nil {
-			return Reply{}, err
+			return reply.Reply{}, err
 		}
 		if reset && (!exists || stored.Inherit) {
 			return notice(c.t("rem.campaign.already_follows", camp.Name, c.describePolicy(ws))), nil
@@ -465,14 +466,14 @@ func (c *call) campaignReminders(ctx context.Context, args []string) (Reply, err
 			continue
 		}
 		if err != nil {
-			return Reply{}, err
+			return reply.Reply{}, err
 		}
 		action, effective, key := "reminders.set", saved, "rem.campaign.saved"
 		if reset {
 			action, effective, key = "reminders.reset", ws, "rem.campaign.reset"
 		}
 		if err := c.audit(ctx, action, "reminders:campaign:"+camp.Slug, stored.Version, saved.Version, policySpec(effective)); err != nil {
-			return Reply{}, err
+			return reply.Reply{}, err
 		}
 		return remReply("✅ "+c.t(key, camp.Name, c.describePolicy(effective), camp.TimeZone), c.nextReminder(ctx, camp.Slug)), nil
 	}
@@ -517,20 +518,20 @@ func (c *call) savePolicy(ctx context.Context, p chorus.ReminderPolicy, campaign
 }
 
 // remindersHelp lists the reminder commands and the words of a spec.
-func (c *call) remindersHelp() Reply {
+func (c *call) remindersHelp() reply.Reply {
 	text := c.t("rem.help")
-	return Reply{Text: text, Blocks: []Block{{Kind: Header, Text: c.t("help.title", "/chorus reminders")}, {Kind: Section, Text: text}}}
+	return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Header, Text: c.t("help.title", "/chorus reminders")}, {Kind: reply.Section, Text: text}}}
 }
 
 // remReply is an ephemeral reply of one or more paragraphs; empty ones are left out.
-func remReply(paras ...string) Reply {
+func remReply(paras ...string) reply.Reply {
 	paras = slices.DeleteFunc(paras, func(s string) bool { return s == "" })
 	text := strings.Join(paras, "\n")
-	blocks := make([]Block, len(paras))
+	blocks := make([]reply.Block, len(paras))
 	for i, p := range paras {
-		blocks[i] = Block{Kind: Section, Text: p}
+		blocks[i] = reply.Block{Kind: reply.Section, Text: p}
 	}
-	return Reply{Text: text, Blocks: blocks}
+	return reply.Reply{Text: text, Blocks: blocks}
 }
 
 // describePolicy says a policy in words, in the caller's language: « 3 jours et 1 jour avant,

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/chorus-hq/chorus"
-	"github.com/chorus-hq/chorus/commands"
+	"github.com/chorus-hq/chorus/reply"
 )
 
 // storedPolicy returns the policy stored for campaign ("" for the workspace's), failing the test
@@ -190,7 +190,7 @@ func TestRemindersRoles(t *testing.T) {
 	e := newEnv(t)
 	e.setup(t)
 	mustSay(t, e.do(t, "lea", "/chorus settings leads add @max"), "✅")
-	admin := e.svc.Command(context.Background(), commands.Request{Workspace: "T1", User: "ada", IsAdmin: true, Command: "/chorus", Text: "reminders 2j"})
+	admin := e.svc.Command(context.Background(), reply.Request{Workspace: "T1", User: "ada", IsAdmin: true, Command: "/chorus", Text: "reminders 2j"})
 	mustSay(t, admin, "✅", "2 jours avant")
 	mustSay(t, e.do(t, "max", "/chorus rappels calme 21h-7h"), "✅", "2 jours avant", "pas de rappel de 21:00 à 07:00")
 	p, _ := storedPolicy(t, e, "")

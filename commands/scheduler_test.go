@@ -7,14 +7,14 @@ import (
 	"time"
 
 	"github.com/chorus-hq/chorus"
-	"github.com/chorus-hq/chorus/commands"
+	"github.com/chorus-hq/chorus/reply"
 )
 
 // inLang runs a line as user, reading lang, typed in channel.
-func (e *env) inLang(t testing.TB, user, channel string, lang chorus.Lang, line string) commands.Reply {
+func (e *env) inLang(t testing.TB, user, channel string, lang chorus.Lang, line string) reply.Reply {
 	t.Helper()
 	cmd, text, _ := strings.Cut(line, " ")
-	return e.svc.Command(context.Background(), commands.Request{Workspace: "T1", User: user, Channel: channel, Lang: lang, Command: cmd, Text: text})
+	return e.svc.Command(context.Background(), reply.Request{Workspace: "T1", User: user, Channel: channel, Lang: lang, Command: cmd, Text: text})
 }
 
 func TestDigestCommand(t *testing.T) {
@@ -100,15 +100,15 @@ func TestReminderSnooze(t *testing.T) {
 		want              []string
 		until             time.Time // zero when refused
 	}{
-		{"tomorrow, same time", "rui", commands.SnoozeDay, time.Date(2027, 6, 1, 18, 0, 0, 0, paris),
+		{"tomorrow, same time", "rui", reply.SnoozeDay, time.Date(2027, 6, 1, 18, 0, 0, 0, paris),
 			[]string{"prochain rappel mercredi 2 juin 2027 à 18:00"}, time.Date(2027, 6, 2, 18, 0, 0, 0, paris)},
-		{"tomorrow falls in quiet hours: at their end", "rui", commands.SnoozeDay, time.Date(2027, 6, 1, 21, 30, 0, 0, paris),
+		{"tomorrow falls in quiet hours: at their end", "rui", reply.SnoozeDay, time.Date(2027, 6, 1, 21, 30, 0, 0, paris),
 			[]string{"jeudi 3 juin 2027 à 08:00"}, time.Date(2027, 6, 3, 8, 0, 0, 0, paris)},
-		{"Friday's tomorrow is Monday", "lea", commands.SnoozeDay, time.Date(2027, 6, 4, 10, 0, 0, 0, paris),
+		{"Friday's tomorrow is Monday", "lea", reply.SnoozeDay, time.Date(2027, 6, 4, 10, 0, 0, 0, paris),
 			[]string{"lundi 7 juin 2027 à 10:00"}, time.Date(2027, 6, 7, 10, 0, 0, 0, paris)},
-		{"until Monday 09:00", "rui", commands.SnoozeMonday, time.Date(2027, 6, 1, 18, 0, 0, 0, paris),
+		{"until Monday 09:00", "rui", reply.SnoozeMonday, time.Date(2027, 6, 1, 18, 0, 0, 0, paris),
 			[]string{"lundi 7 juin 2027 à 09:00"}, time.Date(2027, 6, 7, 9, 0, 0, 0, paris)},
-		{"an outsider may not", "zoe", commands.SnoozeDay, time.Date(2027, 6, 1, 18, 0, 0, 0, paris),
+		{"an outsider may not", "zoe", reply.SnoozeDay, time.Date(2027, 6, 1, 18, 0, 0, 0, paris),
 			[]string{"⚠️", "seuls les responsables"}, time.Time{}},
 	}
 	for _, tt := range tests {
@@ -120,8 +120,8 @@ func TestReminderSnooze(t *testing.T) {
 			e.clock.t = tt.now
 			e.clock.mu.Unlock()
 			ctx := context.Background()
-			r := e.svc.Action(ctx, commands.Request{Workspace: "T1", User: tt.user},
-				commands.Action{ActionID: commands.ActReminderSnooze, Value: tt.value + " " + task.ID})
+			r := e.svc.Action(ctx, reply.Request{Workspace: "T1", User: tt.user},
+				reply.Action{ActionID: reply.ActReminderSnooze, Value: tt.value + " " + task.ID})
 			mustSay(t, r, tt.want...)
 			zs, err := e.store.Snoozes(ctx, time.Time{})
 			if err != nil {
@@ -145,19 +145,19 @@ func TestReminderReassign(t *testing.T) {
 	e.setup(t)
 	task := reminderTask(t, e)
 	ctx := context.Background()
-	as := func(user string) commands.Request { return commands.Request{Workspace: "T1", User: user} }
+	as := func(user string) reply.Request { return reply.Request{Workspace: "T1", User: user} }
 
-	r := e.svc.Action(ctx, as("zoe"), commands.Action{ActionID: commands.ActReminderReassign, Value: task.ID})
+	r := e.svc.Action(ctx, as("zoe"), reply.Action{ActionID: reply.ActReminderReassign, Value: task.ID})
 	mustSay(t, r, "⚠️")
 	if r.Modal != nil {
 		t.Fatal("an outsider got the reassign form")
 	}
-	r = e.svc.Action(ctx, as("rui"), commands.Action{ActionID: commands.ActReminderReassign, Value: task.ID})
-	if r.Modal == nil || r.Modal.CallbackID != commands.ModalReminderReassign || r.Modal.PrivateMetadata != task.ID || len(r.Modal.Inputs) != 1 {
+	r = e.svc.Action(ctx, as("rui"), reply.Action{ActionID: reply.ActReminderReassign, Value: task.ID})
+	if r.Modal == nil || r.Modal.CallbackID != reply.ModalReminderReassign || r.Modal.PrivateMetadata != task.ID || len(r.Modal.Inputs) != 1 {
 		t.Fatalf("reassign form: %+v", r)
 	}
-	submit := func(user, owner string) commands.Reply {
-		return e.svc.Submit(ctx, as(user), commands.Submission{CallbackID: commands.ModalReminderReassign, PrivateMetadata: task.ID,
+	submit := func(user, owner string) reply.Reply {
+		return e.svc.Submit(ctx, as(user), reply.Submission{CallbackID: reply.ModalReminderReassign, PrivateMetadata: task.ID,
 			Values: map[string]string{"owner": owner}})
 	}
 	for _, bad := range []struct{ owner, want string }{{"rui", "déjà responsable"}, {"Not A User!", "n'est pas"}} {
@@ -180,6 +180,6 @@ func TestReminderReassign(t *testing.T) {
 	if _, err := e.store.UpdateTask(ctx, got); err != nil {
 		t.Fatal(err)
 	}
-	r = e.svc.Action(ctx, as("U0EMMA"), commands.Action{ActionID: commands.ActReminderSnooze, Value: commands.SnoozeDay + " " + task.ID})
+	r = e.svc.Action(ctx, as("U0EMMA"), reply.Action{ActionID: reply.ActReminderSnooze, Value: reply.SnoozeDay + " " + task.ID})
 	mustSay(t, r, "⚠️", "n'est plus ouverte")
 }

@@ -9,9 +9,10 @@ import (
 	"time"
 
 	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/reply"
 )
 
-func (c *call) chorus(ctx context.Context, args []string) (Reply, error) {
+func (c *call) chorus(ctx context.Context, args []string) (reply.Reply, error) {
 	if isDigest(args) {
 		return c.digestCommand(ctx, args[1:])
 	}
@@ -23,14 +24,14 @@ func (c *call) chorus(ctx context.Context, args []string) (Reply, error) {
 		return c.help("chorus"), nil
 	case "lang":
 		if len(args) < 2 {
-			return Reply{}, c.usage("chorus.lang")
+			return reply.Reply{}, c.usage("chorus.lang")
 		}
 		l, ok := chorus.ParseLang(args[1])
 		if !ok {
-			return Reply{}, chorus.Invalid("lang", "lang.invalid", args[1])
+			return reply.Reply{}, chorus.Invalid("lang", "lang.invalid", args[1])
 		}
 		if err := c.store.SetUserLang(ctx, c.req.Workspace, c.req.User, l); err != nil {
-			return Reply{}, fmt.Errorf("set language of %s: %w", c.req.User, err)
+			return reply.Reply{}, fmt.Errorf("set language of %s: %w", c.req.User, err)
 		}
 		c.lang = l
 		return notice("✅ " + c.t("settings.user_lang", c.t("lang.name."+string(l)))), nil
@@ -40,26 +41,26 @@ func (c *call) chorus(ctx context.Context, args []string) (Reply, error) {
 		}
 		return c.settingsSet(ctx, args[1:])
 	default:
-		return Reply{}, chorus.Errorf(chorus.ErrInvalid, "command.sub_unknown", strings.TrimPrefix(v, "?"), "/chorus help")
+		return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "command.sub_unknown", strings.TrimPrefix(v, "?"), "/chorus help")
 	}
 }
 
-func (c *call) settingsCard() Reply {
+func (c *call) settingsCard() reply.Reply {
 	kinds := strings.Join(append(slices.Clone(chorus.BuiltinKinds), c.ws.CustomKinds...), ", ")
 	text := c.t("settings.card", c.t("lang.name."+string(c.ws.Lang)), c.ws.TimeZone, c.mentions(c.ws.Leads), kinds)
-	return Reply{Text: text, Blocks: []Block{{Kind: Header, Text: c.t("settings.title")}, {Kind: Section, Text: text}}}
+	return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Header, Text: c.t("settings.title")}, {Kind: reply.Section, Text: text}}}
 }
 
 // settingsSet changes a workspace setting. Admins and the existing leads may.
-func (c *call) settingsSet(ctx context.Context, args []string) (Reply, error) {
+func (c *call) settingsSet(ctx context.Context, args []string) (reply.Reply, error) {
 	if !c.isWorkspaceLead() {
-		return Reply{}, chorus.Errorf(chorus.ErrForbidden, "forbidden.settings")
+		return reply.Reply{}, chorus.Errorf(chorus.ErrForbidden, "forbidden.settings")
 	}
 	var change func(w *chorus.Workspace) error
 	switch verb(args, 0) {
 	case "lang":
 		if len(args) < 2 {
-			return Reply{}, c.usage("chorus.settings")
+			return reply.Reply{}, c.usage("chorus.settings")
 		}
 		change = func(w *chorus.Workspace) error {
 			l, ok := chorus.ParseLang(args[1])
@@ -71,7 +72,7 @@ func (c *call) settingsSet(ctx context.Context, args []string) (Reply, error) {
 		}
 	case "timezone":
 		if len(args) < 2 {
-			return Reply{}, c.usage("chorus.settings")
+			return reply.Reply{}, c.usage("chorus.settings")
 		}
 		change = func(w *chorus.Workspace) error {
 			if _, err := time.LoadLocation(args[1]); err != nil || !strings.Contains(args[1], "/") {
@@ -83,11 +84,11 @@ func (c *call) settingsSet(ctx context.Context, args []string) (Reply, error) {
 	case "leads", "lead":
 		v := verb(args, 1)
 		if (v != "add" && v != "remove") || len(args) < 3 {
-			return Reply{}, c.usage("chorus.settings")
+			return reply.Reply{}, c.usage("chorus.settings")
 		}
 		user, okU := userArg(args[2])
 		if !okU {
-			return Reply{}, chorus.Invalid("leads", "user.invalid", args[2])
+			return reply.Reply{}, chorus.Invalid("leads", "user.invalid", args[2])
 		}
 		change = func(w *chorus.Workspace) error {
 			if v == "add" && !w.IsLead(user) {
@@ -100,7 +101,7 @@ func (c *call) settingsSet(ctx context.Context, args []string) (Reply, error) {
 		}
 	case "kind":
 		if verb(args, 1) != "add" || len(args) < 3 {
-			return Reply{}, c.usage("chorus.settings")
+			return reply.Reply{}, c.usage("chorus.settings")
 		}
 		kind := chorus.Fold(args[2])
 		change = func(w *chorus.Workspace) error {
@@ -111,20 +112,20 @@ func (c *call) settingsSet(ctx context.Context, args []string) (Reply, error) {
 			return nil
 		}
 	default:
-		return Reply{}, c.usage("chorus.settings")
+		return reply.Reply{}, c.usage("chorus.settings")
 	}
 	for attempt := 0; ; attempt++ {
 		w, err := c.workspace(ctx, c.req.Workspace)
 		if err != nil {
-			return Reply{}, fmt.Errorf("load workspace: %w", err)
+			return reply.Reply{}, fmt.Errorf("load workspace: %w", err)
 		}
 		before := w.Version
 		w.Leads, w.CustomKinds = slices.Clone(w.Leads), slices.Clone(w.CustomKinds)
 		if err := change(&w); err != nil {
-			return Reply{}, err
+			return reply.Reply{}, err
 		}
 		if err := w.Validate(); err != nil {
-			return Reply{}, err
+			return reply.Reply{}, err
 		}
 		w.UpdatedBy = c.req.User
 		saved, err := c.store.SaveWorkspace(ctx, w)
@@ -132,17 +133,17 @@ func (c *call) settingsSet(ctx context.Context, args []string) (Reply, error) {
 			continue
 		}
 		if err != nil {
-			return Reply{}, fmt.Errorf("save workspace: %w", err)
+			return reply.Reply{}, fmt.Errorf("save workspace: %w", err)
 		}
 		if err := c.audit(ctx, "settings."+verb(args, 0), "workspace:"+w.ID, before, saved.Version, strings.Join(args[1:], " ")); err != nil {
-			return Reply{}, err
+			return reply.Reply{}, err
 		}
 		c.ws = saved
 		if c.langIsDefault {
 			c.lang = saved.Lang
 		}
 		r := c.settingsCard()
-		r.Blocks = append([]Block{{Kind: Section, Text: "✅ " + c.t("settings.saved")}}, r.Blocks...)
+		r.Blocks = append([]reply.Block{{Kind: reply.Section, Text: "✅ " + c.t("settings.saved")}}, r.Blocks...)
 		return r, nil
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/drift"
+	"github.com/chorus-hq/chorus/reply"
 )
 
 // This file is the drift approval flow: a team submits copy (a command, the "Check against
@@ -54,21 +55,6 @@ type JudgeFinding struct {
 	Suggestion  string
 }
 
-// The buttons, shortcut and modals of the approval flow.
-const (
-	ActCheckCopy      = "check_copy" // the message shortcut's callback id (configs/manifest.yaml)
-	ActDriftApprove   = "drift.approve"
-	ActDriftChanges   = "drift.changes"
-	ActDriftException = "drift.exception"
-	ActDriftShow      = "drift.show"
-	ActDriftJudge     = "drift.judge"
-
-	ModalDriftSubmit    = "drift.submit"
-	ModalDriftPick      = "drift.pick"
-	ModalDriftChanges   = "drift.changes"
-	ModalDriftException = "drift.exception"
-)
-
 // minCopyWords is how many words a message needs before an automatic check takes it for copy:
 // shorter messages are chat ("ok pour moi", "on en parle demain").
 const minCopyWords = 8
@@ -82,18 +68,18 @@ var driftVerbs = map[string]string{
 
 // driftCommand answers the /campaign sub-commands of the approval flow; ok is false for any
 // other sub-command.
-func (c *call) driftCommand(ctx context.Context, args []string) (r Reply, ok bool, err error) {
+func (c *call) driftCommand(ctx context.Context, args []string) (r reply.Reply, ok bool, err error) {
 	if len(args) == 0 {
-		return Reply{}, false, nil
+		return reply.Reply{}, false, nil
 	}
 	v, ok := driftVerbs[chorus.Fold(args[0])]
 	if !ok {
-		return Reply{}, false, nil
+		return reply.Reply{}, false, nil
 	}
 	switch v {
 	case "submit":
 		if len(args) < 2 {
-			return Reply{}, true, chorus.Errorf(chorus.ErrInvalid, "usage", c.t("drift.usage.submit"))
+			return reply.Reply{}, true, chorus.Errorf(chorus.ErrInvalid, "usage", c.t("drift.usage.submit"))
 		}
 		kind := ""
 		if len(args) > 2 {
@@ -102,12 +88,12 @@ func (c *call) driftCommand(ctx context.Context, args []string) (r Reply, ok boo
 		r, err = c.submitCommand(ctx, args[1], kind, unquote(after(c.req.Text, 3)))
 	case "autocheck":
 		if len(args) < 4 {
-			return Reply{}, true, chorus.Errorf(chorus.ErrInvalid, "usage", c.t("drift.usage.autocheck"))
+			return reply.Reply{}, true, chorus.Errorf(chorus.ErrInvalid, "usage", c.t("drift.usage.autocheck"))
 		}
 		r, err = c.autoCheckCommand(ctx, args[1], chorus.Fold(args[2]), chorus.Fold(args[3]))
 	case "submissions":
 		if len(args) < 2 {
-			return Reply{}, true, chorus.Errorf(chorus.ErrInvalid, "usage", c.t("drift.usage.submissions"))
+			return reply.Reply{}, true, chorus.Errorf(chorus.ErrInvalid, "usage", c.t("drift.usage.submissions"))
 		}
 		r, err = c.submissionList(ctx, args[1])
 	}
@@ -275,48 +261,48 @@ func (c *call) storeRecheck(ctx context.Context, prev, next chorus.Submission) (
 
 // submitCommand answers "/campaign submit <slug> [kind] [text]": the verdict in the channel and
 // an approval card to each lead. Without a kind or a text it opens the submission form.
-func (c *call) submitCommand(ctx context.Context, slug, kind, text string) (Reply, error) {
+func (c *call) submitCommand(ctx context.Context, slug, kind, text string) (reply.Reply, error) {
 	camp, err := c.loadCampaign(ctx, slug)
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	if kind == "" || strings.TrimSpace(text) == "" {
-		return Reply{Modal: c.submitModal(camp, kind)}, nil
+		return reply.Reply{Modal: c.submitModal(camp, kind)}, nil
 	}
 	sub, k, err := c.submit(ctx, copyTarget{camp: camp, kind: kind, author: c.req.User}, text)
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	r := c.verdictReply(sub, k, true)
-	r.Visibility = InChannel
+	r.Visibility = reply.InChannel
 	leads, err := c.leadCards(ctx, camp, sub, k)
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	r.Posts = append(r.Posts, leads...)
 	return r, nil
 }
 
 // submitModal is the form for copy typed without its kind or text.
-func (c *call) submitModal(camp chorus.Campaign, kind string) *Modal {
-	opts := make([]Option, 0, len(camp.Channels))
+func (c *call) submitModal(camp chorus.Campaign, kind string) *reply.Modal {
+	opts := make([]reply.Option, 0, len(camp.Channels))
 	for _, ch := range camp.Channels {
-		opts = append(opts, Option{Text: ch.Kind, Value: ch.Kind})
+		opts = append(opts, reply.Option{Text: ch.Kind, Value: ch.Kind})
 	}
 	if kind == "" && len(opts) > 0 {
 		kind = opts[0].Value
 	}
-	return &Modal{
-		CallbackID: ModalDriftSubmit, Title: c.t("drift.modal.submit"), Submit: c.t("drift.button.check"), Close: c.t("button.cancel"),
+	return &reply.Modal{
+		CallbackID: reply.ModalDriftSubmit, Title: c.t("drift.modal.submit"), Submit: c.t("drift.button.check"), Close: c.t("button.cancel"),
 		PrivateMetadata: camp.Slug, Intro: camp.Name,
-		Inputs: []Input{
-			{ID: "kind", Label: c.t("drift.field.kind"), Kind: SelectInput, Options: opts, Initial: kind},
-			{ID: "text", Label: c.t("drift.field.text"), Kind: MultilineInput, MaxLength: chorus.MaxCopyLen, Placeholder: c.t("drift.modal.text.placeholder")},
+		Inputs: []reply.Input{
+			{ID: "kind", Label: c.t("drift.field.kind"), Kind: reply.SelectInput, Options: opts, Initial: kind},
+			{ID: "text", Label: c.t("drift.field.text"), Kind: reply.MultilineInput, MaxLength: chorus.MaxCopyLen, Placeholder: c.t("drift.modal.text.placeholder")},
 		},
 	}
 }
 
-func (c *call) submitSubmitModal(ctx context.Context, sub Submission) (Reply, error) {
+func (c *call) submitSubmitModal(ctx context.Context, sub reply.Submission) (reply.Reply, error) {
 	return c.submitCommand(ctx, sub.PrivateMetadata, chorus.Fold(sub.Values["kind"]), strings.TrimSpace(sub.Values["text"]))
 }
 
@@ -330,47 +316,47 @@ type pickMeta struct {
 
 // checkCopyShortcut answers the "Check against campaign" message shortcut: the message is
 // checked against the campaign its channel belongs to (asking which one when several are).
-func (c *call) checkCopyShortcut(ctx context.Context, a Action) (Reply, error) {
+func (c *call) checkCopyShortcut(ctx context.Context, a reply.Action) (reply.Reply, error) {
 	m := a.Message
 	if m == nil || strings.TrimSpace(m.Text) == "" || m.Channel == "" || m.TS == "" {
-		return Reply{}, chorus.Errorf(chorus.ErrInvalid, "drift.shortcut.no_text")
+		return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "drift.shortcut.no_text")
 	}
 	targets, err := c.channelTargets(ctx, m.Channel)
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	switch len(targets) {
 	case 0:
-		return Reply{}, chorus.Errorf(chorus.ErrNotFound, "drift.shortcut.no_campaign", channelRef(m.Channel))
+		return reply.Reply{}, chorus.Errorf(chorus.ErrNotFound, "drift.shortcut.no_campaign", channelRef(m.Channel))
 	case 1:
 		return c.checkMessage(ctx, targets[0], *m)
 	}
 	meta, err := json.Marshal(pickMeta{Channel: m.Channel, TS: m.TS, User: m.User, Text: m.Text})
 	if err != nil {
-		return Reply{}, fmt.Errorf("encode shortcut message: %w", err)
+		return reply.Reply{}, fmt.Errorf("encode shortcut message: %w", err)
 	}
-	opts := make([]Option, len(targets))
+	opts := make([]reply.Option, len(targets))
 	for i, t := range targets {
-		opts[i] = Option{Text: t.camp.Name + " · " + t.kind, Value: t.camp.Slug + "/" + t.kind}
+		opts[i] = reply.Option{Text: t.camp.Name + " · " + t.kind, Value: t.camp.Slug + "/" + t.kind}
 	}
-	return Reply{Modal: &Modal{
-		CallbackID: ModalDriftPick, Title: c.t("drift.modal.pick"), Submit: c.t("drift.button.check"), Close: c.t("button.cancel"),
+	return reply.Reply{Modal: &reply.Modal{
+		CallbackID: reply.ModalDriftPick, Title: c.t("drift.modal.pick"), Submit: c.t("drift.button.check"), Close: c.t("button.cancel"),
 		PrivateMetadata: string(meta), Intro: "> " + ellipsis(m.Text, 200),
-		Inputs: []Input{{ID: "target", Label: c.t("drift.field.campaign"), Kind: SelectInput, Options: opts, Initial: opts[0].Value}},
+		Inputs: []reply.Input{{ID: "target", Label: c.t("drift.field.campaign"), Kind: reply.SelectInput, Options: opts, Initial: opts[0].Value}},
 	}}, nil
 }
 
-func (c *call) submitPickModal(ctx context.Context, sub Submission) (Reply, error) {
+func (c *call) submitPickModal(ctx context.Context, sub reply.Submission) (reply.Reply, error) {
 	var meta pickMeta
 	if err := json.Unmarshal([]byte(sub.PrivateMetadata), &meta); err != nil {
-		return Reply{}, fmt.Errorf("decode shortcut message: %w", err)
+		return reply.Reply{}, fmt.Errorf("decode shortcut message: %w", err)
 	}
 	slug, kind, _ := strings.Cut(sub.Values["target"], "/")
 	camp, err := c.loadCampaign(ctx, slug)
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
-	return c.checkMessage(ctx, copyTarget{camp: camp, kind: kind}, MessageEvent{
+	return c.checkMessage(ctx, copyTarget{camp: camp, kind: kind}, reply.MessageEvent{
 		Workspace: c.req.Workspace, Channel: meta.Channel, TS: meta.TS, User: meta.User, Text: meta.Text,
 	})
 }
@@ -405,14 +391,14 @@ func (c *call) channelTargets(ctx context.Context, channel string) ([]copyTarget
 
 // checkMessage checks a Slack message: the verdict goes to the message's thread, a card to each
 // lead, and a short confirmation to whoever asked.
-func (c *call) checkMessage(ctx context.Context, t copyTarget, m MessageEvent) (Reply, error) {
+func (c *call) checkMessage(ctx context.Context, t copyTarget, m reply.MessageEvent) (reply.Reply, error) {
 	t.channel, t.ts, t.author = m.Channel, m.TS, m.User
 	if t.author == "" {
 		t.author = c.req.User
 	}
 	posts, err := c.checkPosts(ctx, t, m.Text)
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	r := notice("🔎 " + c.t("drift.checked", t.camp.Name, channelRef(m.Channel)))
 	r.Posts = posts
@@ -421,13 +407,13 @@ func (c *call) checkMessage(ctx context.Context, t copyTarget, m MessageEvent) (
 
 // checkPosts submits a Slack message and returns the posts that answer it: the verdict in its
 // thread and the leads' approval cards.
-func (c *call) checkPosts(ctx context.Context, t copyTarget, text string) ([]Post, error) {
+func (c *call) checkPosts(ctx context.Context, t copyTarget, text string) ([]reply.Post, error) {
 	sub, k, err := c.submit(ctx, t, text)
 	if err != nil {
 		return nil, err
 	}
 	v := c.verdictReply(sub, k, false)
-	posts := []Post{{Channel: sub.SlackChannel, Thread: sub.SlackTS, Text: v.Text, Blocks: v.Blocks}}
+	posts := []reply.Post{{Channel: sub.SlackChannel, Thread: sub.SlackTS, Text: v.Text, Blocks: v.Blocks}}
 	leads, err := c.leadCards(ctx, t.camp, sub, k)
 	if err != nil {
 		return nil, err
@@ -437,11 +423,11 @@ func (c *call) checkPosts(ctx context.Context, t copyTarget, text string) ([]Pos
 
 // driftListener reads channel messages: an edited message that was submitted is checked
 // again, and copy posted in a channel that opted in to automatic checks is checked at once.
-func (s *Service) driftListener(ctx context.Context, ev MessageEvent) []Post {
+func (s *Service) driftListener(ctx context.Context, ev reply.MessageEvent) []reply.Post {
 	if ev.Deleted || strings.TrimSpace(ev.Text) == "" || ev.User == "" {
 		return nil
 	}
-	c, err := s.begin(ctx, Request{Workspace: ev.Workspace, User: ev.User, Channel: ev.Channel})
+	c, err := s.begin(ctx, reply.Request{Workspace: ev.Workspace, User: ev.User, Channel: ev.Channel})
 	if err != nil {
 		s.log.Error("drift: begin", "workspace", ev.Workspace, "err", err)
 		return nil
@@ -452,7 +438,7 @@ func (s *Service) driftListener(ctx context.Context, ev MessageEvent) []Post {
 			// The author's copy cannot be checked as it is (too long, campaign without message):
 			// say so in the thread rather than stay silent.
 			r := c.fail(err)
-			return []Post{{Channel: ev.Channel, Thread: ev.TS, Text: r.Text, Blocks: r.Blocks}}
+			return []reply.Post{{Channel: ev.Channel, Thread: ev.TS, Text: r.Text, Blocks: r.Blocks}}
 		}
 		s.log.Error("drift: check message", "workspace", ev.Workspace, "channel", ev.Channel, "ts", ev.TS, "err", err)
 		return nil
@@ -460,7 +446,7 @@ func (s *Service) driftListener(ctx context.Context, ev MessageEvent) []Post {
 	return posts
 }
 
-func (c *call) onCopyMessage(ctx context.Context, ev MessageEvent) ([]Post, error) {
+func (c *call) onCopyMessage(ctx context.Context, ev reply.MessageEvent) ([]reply.Post, error) {
 	if ev.Edited {
 		sub, err := c.store.SubmissionByMessage(ctx, c.req.Workspace, ev.Channel, ev.TS)
 		switch {
@@ -511,41 +497,41 @@ func looksLikeCopy(text string) bool {
 }
 
 // autoCheckCommand answers "/campaign autocheck <slug> <kind> on|off".
-func (c *call) autoCheckCommand(ctx context.Context, slug, kind, state string) (Reply, error) {
+func (c *call) autoCheckCommand(ctx context.Context, slug, kind, state string) (reply.Reply, error) {
 	camp, err := c.loadCampaign(ctx, slug)
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	if err := c.leadOnly(camp); err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	ch, ok := camp.Channel(kind)
 	if !ok {
-		return Reply{}, chorus.Invalid("kind", "drift.kind.unknown", kind, camp.Name, c.kindList(camp))
+		return reply.Reply{}, chorus.Invalid("kind", "drift.kind.unknown", kind, camp.Name, c.kindList(camp))
 	}
 	if ch.SlackChannel == "" {
-		return Reply{}, chorus.Errorf(chorus.ErrInvalid, "drift.autocheck.no_channel", kind, camp.Slug)
+		return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "drift.autocheck.no_channel", kind, camp.Slug)
 	}
 	switch state {
 	case "on", "oui", "yes", "activer", "active":
 		if _, err := c.store.SetAutoCheck(ctx, chorus.AutoCheck{WorkspaceID: c.req.Workspace, Channel: ch.SlackChannel, Campaign: camp.Slug, ChannelKind: kind, By: c.req.User}); err != nil {
-			return Reply{}, fmt.Errorf("set auto-check: %w", err)
+			return reply.Reply{}, fmt.Errorf("set auto-check: %w", err)
 		}
 		if err := c.audit(ctx, "campaign.autocheck.on", "campaign:"+camp.Slug, camp.Version, camp.Version, kind+" "+ch.SlackChannel); err != nil {
-			return Reply{}, err
+			return reply.Reply{}, err
 		}
 		return notice("✅ " + c.t("drift.autocheck.on", channelRef(ch.SlackChannel), camp.Name, kind)), nil
 	case "off", "non", "no", "desactiver", "inactive":
 		err := c.store.ClearAutoCheck(ctx, c.req.Workspace, ch.SlackChannel)
 		if err != nil && !errors.Is(err, chorus.ErrNotFound) {
-			return Reply{}, fmt.Errorf("clear auto-check: %w", err)
+			return reply.Reply{}, fmt.Errorf("clear auto-check: %w", err)
 		}
 		if err := c.audit(ctx, "campaign.autocheck.off", "campaign:"+camp.Slug, camp.Version, camp.Version, kind+" "+ch.SlackChannel); err != nil {
-			return Reply{}, err
+			return reply.Reply{}, err
 		}
 		return notice("✅ " + c.t("drift.autocheck.off", channelRef(ch.SlackChannel))), nil
 	}
-	return Reply{}, chorus.Errorf(chorus.ErrInvalid, "usage", c.t("drift.usage.autocheck"))
+	return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "usage", c.t("drift.usage.autocheck"))
 }
 
 func (c *call) kindList(camp chorus.Campaign) string {
@@ -561,24 +547,24 @@ func (c *call) kindList(camp chorus.Campaign) string {
 
 // verdictReply writes a check's verdict in the caller's language. withCopy quotes the copy,
 // for a verdict that is not posted under the message itself.
-func (c *call) verdictReply(sub chorus.Submission, k checked, withCopy bool) Reply {
-	var blocks []Block
+func (c *call) verdictReply(sub chorus.Submission, k checked, withCopy bool) reply.Reply {
+	var blocks []reply.Block
 	if withCopy {
-		blocks = append(blocks, Block{Kind: Section, Text: c.t("drift.copy.heading", mention(sub.Author), k.camp.Name, sub.ChannelKind) + "\n" + quote(sub.Text)})
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: c.t("drift.copy.heading", mention(sub.Author), k.camp.Name, sub.ChannelKind) + "\n" + quote(sub.Text)})
 	}
 	head, lines := c.verdictLines(k)
-	blocks = append(blocks, Block{Kind: Section, Text: head})
+	blocks = append(blocks, reply.Block{Kind: reply.Section, Text: head})
 	if len(lines) > 0 {
-		blocks = append(blocks, Block{Kind: Section, Text: strings.Join(lines, "\n")})
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: strings.Join(lines, "\n")})
 	}
 	if k.rewrite != "" {
-		blocks = append(blocks, Block{Kind: Section, Text: "🤖 *" + c.t("drift.rewrite") + "*\n" + quote(k.rewrite)})
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: "🤖 *" + c.t("drift.rewrite") + "*\n" + quote(k.rewrite)})
 	}
-	blocks = append(blocks, Block{Kind: Context, Text: c.t("drift.verdict.context", sub.ID, k.camp.Slug, sub.CampaignVersion, c.t("drift.status."+string(sub.Status)))})
+	blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.t("drift.verdict.context", sub.ID, k.camp.Slug, sub.CampaignVersion, c.t("drift.status."+string(sub.Status)))})
 	if c.opts.Judge != nil && !k.judged && k.exception == nil {
-		blocks = append(blocks, Block{Kind: Actions, Buttons: []Button{{Text: c.t("drift.button.judge"), ActionID: ActDriftJudge, Value: cardValue(sub)}}})
+		blocks = append(blocks, reply.Block{Kind: reply.Actions, Buttons: []reply.Button{{Text: c.t("drift.button.judge"), ActionID: reply.ActDriftJudge, Value: cardValue(sub)}}})
 	}
-	return Reply{Text: head, Blocks: blocks}
+	return reply.Reply{Text: head, Blocks: blocks}
 }
 
 // verdictLines returns the verdict's first line and one line per finding, each with its reason
@@ -643,15 +629,15 @@ func parseCardValue(v string) (string, int, error) {
 
 // leadCards returns an approval card for each lead of the campaign, in each lead's language,
 // sent to them directly.
-func (c *call) leadCards(ctx context.Context, camp chorus.Campaign, sub chorus.Submission, k checked) ([]Post, error) {
-	posts := make([]Post, 0, len(camp.Leads))
+func (c *call) leadCards(ctx context.Context, camp chorus.Campaign, sub chorus.Submission, k checked) ([]reply.Post, error) {
+	posts := make([]reply.Post, 0, len(camp.Leads))
 	for _, lead := range camp.Leads {
 		lc, err := c.as(ctx, lead)
 		if err != nil {
 			return nil, err
 		}
 		r := lc.approvalCard(sub, k)
-		posts = append(posts, Post{Channel: lead, Text: r.Text, Blocks: r.Blocks})
+		posts = append(posts, reply.Post{Channel: lead, Text: r.Text, Blocks: r.Blocks})
 	}
 	return posts, nil
 }
@@ -672,38 +658,38 @@ func (c *call) as(ctx context.Context, user string) (*call, error) {
 
 // approvalCard is what a lead reads to decide: the copy, the verdict and the decision buttons.
 // Flagged copy can only be approved with an exception.
-func (c *call) approvalCard(sub chorus.Submission, k checked) Reply {
+func (c *call) approvalCard(sub chorus.Submission, k checked) reply.Reply {
 	title := c.t("drift.card.title", k.camp.Name, sub.ChannelKind)
-	blocks := []Block{{Kind: Header, Text: "📝 " + title}, {Kind: Section, Text: quote(sub.Text)}}
+	blocks := []reply.Block{{Kind: reply.Header, Text: "📝 " + title}, {Kind: reply.Section, Text: quote(sub.Text)}}
 	head, lines := c.verdictLines(k)
-	blocks = append(blocks, Block{Kind: Section, Text: strings.Join(append([]string{head}, lines...), "\n")})
+	blocks = append(blocks, reply.Block{Kind: reply.Section, Text: strings.Join(append([]string{head}, lines...), "\n")})
 	if k.rewrite != "" {
-		blocks = append(blocks, Block{Kind: Section, Text: "🤖 *" + c.t("drift.rewrite") + "*\n" + quote(k.rewrite)})
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: "🤖 *" + c.t("drift.rewrite") + "*\n" + quote(k.rewrite)})
 	}
 	where := ""
 	if sub.FromMessage() {
 		where = " · " + channelRef(sub.SlackChannel)
 	}
-	blocks = append(blocks, Block{Kind: Context, Text: c.t("drift.card.context", mention(sub.Author), sub.ID, sub.CampaignVersion) + where})
+	blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.t("drift.card.context", mention(sub.Author), sub.ID, sub.CampaignVersion) + where})
 	v := cardValue(sub)
-	var buttons []Button
+	var buttons []reply.Button
 	if sub.Status.Awaiting() {
 		if k.drift() {
-			buttons = []Button{
-				{Text: c.t("drift.button.changes"), ActionID: ActDriftChanges, Value: v, Style: "danger"},
-				{Text: c.t("drift.button.exception"), ActionID: ActDriftException, Value: v},
+			buttons = []reply.Button{
+				{Text: c.t("drift.button.changes"), ActionID: reply.ActDriftChanges, Value: v, Style: "danger"},
+				{Text: c.t("drift.button.exception"), ActionID: reply.ActDriftException, Value: v},
 			}
 		} else {
-			buttons = []Button{
-				{Text: c.t("drift.button.approve"), ActionID: ActDriftApprove, Value: v, Style: "primary"},
-				{Text: c.t("drift.button.changes"), ActionID: ActDriftChanges, Value: v},
+			buttons = []reply.Button{
+				{Text: c.t("drift.button.approve"), ActionID: reply.ActDriftApprove, Value: v, Style: "primary"},
+				{Text: c.t("drift.button.changes"), ActionID: reply.ActDriftChanges, Value: v},
 			}
 		}
-		blocks = append(blocks, Block{Kind: Actions, Buttons: buttons})
+		blocks = append(blocks, reply.Block{Kind: reply.Actions, Buttons: buttons})
 	} else {
-		blocks = append(blocks, Block{Kind: Context, Text: c.t("drift.status." + string(sub.Status))})
+		blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.t("drift.status." + string(sub.Status))})
 	}
-	return Reply{Text: title + " — " + ellipsis(sub.Text, 150), Blocks: blocks}
+	return reply.Reply{Text: title + " — " + ellipsis(sub.Text, 150), Blocks: blocks}
 }
 
 // loadDecidable loads the submission a card's button names and checks that the acting user may
@@ -740,64 +726,64 @@ func (c *call) loadDecidable(ctx context.Context, value string) (chorus.Submissi
 }
 
 // commentModal asks a lead why they request changes or grant an exception.
-func (c *call) commentModal(ctx context.Context, callback, value string) (Reply, error) {
+func (c *call) commentModal(ctx context.Context, callback, value string) (reply.Reply, error) {
 	sub, camp, err := c.loadDecidable(ctx, value)
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	title, label := "drift.modal.changes", "drift.field.changes"
-	if callback == ModalDriftException {
+	if callback == reply.ModalDriftException {
 		title, label = "drift.modal.exception", "drift.field.exception"
 	}
-	return Reply{Modal: &Modal{
+	return reply.Reply{Modal: &reply.Modal{
 		CallbackID: callback, Title: c.t(title), Submit: c.t("button.save"), Close: c.t("button.cancel"),
 		PrivateMetadata: value, Intro: camp.Name + " · " + sub.ChannelKind + "\n" + quote(ellipsis(sub.Text, 300)),
-		Inputs: []Input{{ID: "comment", Label: c.t(label), Kind: MultilineInput, MaxLength: chorus.MaxCommentLen}},
+		Inputs: []reply.Input{{ID: "comment", Label: c.t(label), Kind: reply.MultilineInput, MaxLength: chorus.MaxCommentLen}},
 	}}, nil
 }
 
 // decide records a lead's decision as the submission's next version, audits it, and tells the
 // copy's author: in the message's thread for a Slack message, else directly.
-func (c *call) decide(ctx context.Context, value string, kind chorus.DecisionKind, comment string) (Reply, error) {
+func (c *call) decide(ctx context.Context, value string, kind chorus.DecisionKind, comment string) (reply.Reply, error) {
 	sub, camp, err := c.loadDecidable(ctx, value)
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	comment = strings.TrimSpace(comment)
 	d := chorus.Decision{WorkspaceID: c.req.Workspace, Submission: sub.ID, Kind: kind, Author: c.req.User, Comment: comment, At: c.now()}
 	if err := d.Validate(); err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	if kind == chorus.DecisionApprove && sub.Verdict.Drift {
-		return Reply{}, chorus.Errorf(chorus.ErrInvalid, "drift.decide.flagged")
+		return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "drift.decide.flagged")
 	}
 	before := sub.Version
 	next := sub
 	next.Status, next.UpdatedBy = kind.Status(), c.req.User
 	saved, err := c.store.UpdateSubmission(ctx, next)
 	if errors.Is(err, chorus.ErrConflict) {
-		return Reply{}, chorus.Errorf(chorus.ErrConflict, "drift.card.stale", c.t("drift.status.changed"))
+		return reply.Reply{}, chorus.Errorf(chorus.ErrConflict, "drift.card.stale", c.t("drift.status.changed"))
 	}
 	if err != nil {
-		return Reply{}, fmt.Errorf("store decision: %w", err)
+		return reply.Reply{}, fmt.Errorf("store decision: %w", err)
 	}
 	d.Version = saved.Version
 	if err := c.store.AddDecision(ctx, d); err != nil {
-		return Reply{}, fmt.Errorf("record decision: %w", err)
+		return reply.Reply{}, fmt.Errorf("record decision: %w", err)
 	}
 	if kind == chorus.DecisionApproveException {
 		err := c.store.AddException(ctx, chorus.Exception{WorkspaceID: c.req.Workspace, Campaign: camp.Slug, TextHash: chorus.TextHash(sub.Text),
 			MessageHash: sub.MessageHash, Submission: sub.ID, Author: c.req.User, Comment: comment})
 		if err != nil {
-			return Reply{}, fmt.Errorf("record exception: %w", err)
+			return reply.Reply{}, fmt.Errorf("record exception: %w", err)
 		}
 	}
 	if err := c.audit(ctx, "submission."+string(kind), "submission:"+sub.ID, before, saved.Version, comment); err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	ac, err := c.as(ctx, sub.Author)
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	tell := ac.t("drift.told."+string(kind), mention(c.req.User), camp.Name, sub.ChannelKind)
 	if comment != "" {
@@ -806,13 +792,13 @@ func (c *call) decide(ctx context.Context, value string, kind chorus.DecisionKin
 	if kind == chorus.DecisionRequestChanges && sub.FromMessage() {
 		tell += "\n" + ac.t("drift.told.edit_hint")
 	}
-	post := Post{Channel: sub.Author, Text: tell}
+	post := reply.Post{Channel: sub.Author, Text: tell}
 	if sub.FromMessage() {
-		post = Post{Channel: sub.SlackChannel, Thread: sub.SlackTS, Text: mention(sub.Author) + " " + tell}
+		post = reply.Post{Channel: sub.SlackChannel, Thread: sub.SlackTS, Text: mention(sub.Author) + " " + tell}
 	}
-	post.Blocks = []Block{{Kind: Section, Text: post.Text}}
+	post.Blocks = []reply.Block{{Kind: reply.Section, Text: post.Text}}
 	done := c.t("drift.decided."+string(kind), mention(sub.Author), camp.Name, sub.ChannelKind)
-	return Reply{Text: done, Blocks: []Block{{Kind: Section, Text: decisionEmoji(kind) + " " + done}}, ReplaceOriginal: true, Posts: []Post{post}}, nil
+	return reply.Reply{Text: done, Blocks: []reply.Block{{Kind: reply.Section, Text: decisionEmoji(kind) + " " + done}}, ReplaceOriginal: true, Posts: []reply.Post{post}}, nil
 }
 
 func decisionEmoji(k chorus.DecisionKind) string {
@@ -826,21 +812,21 @@ func decisionEmoji(k chorus.DecisionKind) string {
 }
 
 // showSubmission shows a submission's approval card again, from the App Home.
-func (c *call) showSubmission(ctx context.Context, id string) (Reply, error) {
+func (c *call) showSubmission(ctx context.Context, id string) (reply.Reply, error) {
 	sub, err := c.store.Submission(ctx, c.req.Workspace, id)
 	if errors.Is(err, chorus.ErrNotFound) {
-		return Reply{}, chorus.Errorf(chorus.ErrNotFound, "drift.submission.unknown", id)
+		return reply.Reply{}, chorus.Errorf(chorus.ErrNotFound, "drift.submission.unknown", id)
 	}
 	if err != nil {
-		return Reply{}, fmt.Errorf("load submission: %w", err)
+		return reply.Reply{}, fmt.Errorf("load submission: %w", err)
 	}
 	camp, err := c.loadCampaign(ctx, sub.Campaign)
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	k, err := c.check(ctx, camp, sub.Text)
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	if sub.MessageHash != chorus.MessageHash(camp) {
 		sub.Status = chorus.SubmissionOutOfDate // the card must not offer a decision on it
@@ -850,26 +836,26 @@ func (c *call) showSubmission(ctx context.Context, id string) (Reply, error) {
 
 // judgeSubmission asks the judge about a submission on request and shows its opinion to the
 // asker. The stored verdict is unchanged: the offline detector remains the record.
-func (c *call) judgeSubmission(ctx context.Context, value string) (Reply, error) {
+func (c *call) judgeSubmission(ctx context.Context, value string) (reply.Reply, error) {
 	j := c.opts.Judge
 	if j == nil {
-		return Reply{}, chorus.Errorf(chorus.ErrInvalid, "drift.judge.off")
+		return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "drift.judge.off")
 	}
 	id, _, err := parseCardValue(value)
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	sub, err := c.store.Submission(ctx, c.req.Workspace, id)
 	if err != nil {
-		return Reply{}, fmt.Errorf("load submission: %w", err)
+		return reply.Reply{}, fmt.Errorf("load submission: %w", err)
 	}
 	camp, err := c.loadCampaign(ctx, sub.Campaign)
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	terms, err := c.glossaryTerms(ctx)
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	k := checked{camp: camp, ref: drift.Compile(camp, terms, 0)}
 	k.offline = k.ref.Check(sub.Text, "")
@@ -880,41 +866,41 @@ func (c *call) judgeSubmission(ctx context.Context, value string) (Reply, error)
 	}
 	k.extra, k.rewrite, k.judged = op.Findings, op.Rewrite, true
 	head, lines := c.verdictLines(k)
-	blocks := []Block{{Kind: Section, Text: "🤖 " + c.t("drift.judge.title") + "\n" + head}}
+	blocks := []reply.Block{{Kind: reply.Section, Text: "🤖 " + c.t("drift.judge.title") + "\n" + head}}
 	if len(lines) > 0 {
-		blocks = append(blocks, Block{Kind: Section, Text: strings.Join(lines, "\n")})
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: strings.Join(lines, "\n")})
 	}
 	if k.rewrite != "" {
-		blocks = append(blocks, Block{Kind: Section, Text: "*" + c.t("drift.rewrite") + "*\n" + quote(k.rewrite)})
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: "*" + c.t("drift.rewrite") + "*\n" + quote(k.rewrite)})
 	}
-	return Reply{Text: head, Blocks: blocks}, nil
+	return reply.Reply{Text: head, Blocks: blocks}, nil
 }
 
 // submissionList answers "/campaign submissions <slug>": each copy and where it stands.
-func (c *call) submissionList(ctx context.Context, slug string) (Reply, error) {
+func (c *call) submissionList(ctx context.Context, slug string) (reply.Reply, error) {
 	camp, err := c.loadCampaign(ctx, slug)
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	subs, err := c.store.Submissions(ctx, c.req.Workspace, chorus.SubmissionFilter{Campaign: camp.Slug})
 	if err != nil {
-		return Reply{}, fmt.Errorf("list submissions: %w", err)
+		return reply.Reply{}, fmt.Errorf("list submissions: %w", err)
 	}
 	if len(subs) == 0 {
 		return notice(c.t("drift.list.empty", camp.Name)), nil
 	}
-	blocks := []Block{{Kind: Header, Text: c.t("drift.list.title", camp.Name, len(subs))}}
+	blocks := []reply.Block{{Kind: reply.Header, Text: c.t("drift.list.title", camp.Name, len(subs))}}
 	lines := []string{c.t("drift.list.title", camp.Name, len(subs))}
 	for i, sub := range subs {
 		if i == 30 {
-			blocks = append(blocks, Block{Kind: Context, Text: c.t("home.more", len(subs)-30)})
+			blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.t("home.more", len(subs)-30)})
 			break
 		}
 		line := c.submissionLine(sub)
-		blocks = append(blocks, Block{Kind: Section, Text: line, Accessory: &Button{Text: c.t("button.show"), ActionID: ActDriftShow, Value: sub.ID}})
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: line, Accessory: &reply.Button{Text: c.t("button.show"), ActionID: reply.ActDriftShow, Value: sub.ID}})
 		lines = append(lines, line)
 	}
-	return Reply{Text: strings.Join(lines, "\n"), Blocks: blocks}, nil
+	return reply.Reply{Text: strings.Join(lines, "\n"), Blocks: blocks}, nil
 }
 
 func (c *call) submissionLine(sub chorus.Submission) string {
@@ -939,7 +925,7 @@ func statusIcon(s chorus.SubmissionStatus) string {
 }
 
 // homeApprovals lists, for the App Home, the copy awaiting a decision of the user among camps.
-func (c *call) homeApprovals(ctx context.Context, camps []chorus.Campaign) ([]Block, error) {
+func (c *call) homeApprovals(ctx context.Context, camps []chorus.Campaign) ([]reply.Block, error) {
 	led := map[string]chorus.Campaign{}
 	for _, camp := range camps {
 		if camp.IsLead(c.req.User) {
@@ -954,17 +940,17 @@ func (c *call) homeApprovals(ctx context.Context, camps []chorus.Campaign) ([]Bl
 		return nil, fmt.Errorf("list submissions awaiting approval: %w", err)
 	}
 	subs = slices.DeleteFunc(subs, func(s chorus.Submission) bool { _, ok := led[s.Campaign]; return !ok })
-	blocks := []Block{{Kind: Divider}, {Kind: Section, Text: "*" + c.t("drift.home.title", len(subs)) + "*"}}
+	blocks := []reply.Block{{Kind: reply.Divider}, {Kind: reply.Section, Text: "*" + c.t("drift.home.title", len(subs)) + "*"}}
 	if len(subs) == 0 {
-		blocks = append(blocks, Block{Kind: Context, Text: c.t("drift.home.none")})
+		blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.t("drift.home.none")})
 	}
 	for i, sub := range subs {
 		if i == 20 {
-			blocks = append(blocks, Block{Kind: Context, Text: c.t("home.more", len(subs)-20)})
+			blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.t("home.more", len(subs)-20)})
 			break
 		}
 		line := c.submissionLine(sub) + " · " + led[sub.Campaign].Name
-		blocks = append(blocks, Block{Kind: Section, Text: line, Accessory: &Button{Text: c.t("drift.button.review"), ActionID: ActDriftShow, Value: sub.ID}})
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: line, Accessory: &reply.Button{Text: c.t("drift.button.review"), ActionID: reply.ActDriftShow, Value: sub.ID}})
 	}
 	return blocks, nil
 }
@@ -973,18 +959,18 @@ func (c *call) homeApprovals(ctx context.Context, camps []chorus.Campaign) ([]Bl
 // the must-include points): it shows back the facts the detector read, for the lead to fix an
 // extraction mistake before any team is judged by it, and puts every submission checked
 // against an older message out of date, telling each author.
-func (c *call) messageChanged(ctx context.Context, saved chorus.Campaign) ([]Block, []Post, error) {
+func (c *call) messageChanged(ctx context.Context, saved chorus.Campaign) ([]reply.Block, []reply.Post, error) {
 	terms, err := c.glossaryTerms(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	facts := Block{Kind: Context, Text: "🔎 " + drift.Compile(saved, terms, 0).Summary(c.lang) + " · " + c.t("drift.facts.fix")}
+	facts := reply.Block{Kind: reply.Context, Text: "🔎 " + drift.Compile(saved, terms, 0).Summary(c.lang) + " · " + c.t("drift.facts.fix")}
 	subs, err := c.store.Submissions(ctx, c.req.Workspace, chorus.SubmissionFilter{Campaign: saved.Slug})
 	if err != nil {
 		return nil, nil, fmt.Errorf("list submissions: %w", err)
 	}
 	hash := chorus.MessageHash(saved)
-	var posts []Post
+	var posts []reply.Post
 	for _, sub := range subs {
 		if sub.Status == chorus.SubmissionOutOfDate || sub.MessageHash == hash {
 			continue
@@ -1018,9 +1004,9 @@ func (c *call) messageChanged(ctx context.Context, saved chorus.Campaign) ([]Blo
 			hint = ac.t("drift.outdated.hint_message")
 		}
 		text += "\n" + hint
-		posts = append(posts, Post{Channel: sub.Author, Text: text, Blocks: []Block{{Kind: Section, Text: "⌛ " + text}}})
+		posts = append(posts, reply.Post{Channel: sub.Author, Text: text, Blocks: []reply.Block{{Kind: reply.Section, Text: "⌛ " + text}}})
 	}
-	return []Block{facts}, posts, nil
+	return []reply.Block{facts}, posts, nil
 }
 
 // digestExtrasMax bounds the copy a digest lists per section; App Home has the rest.
@@ -1030,8 +1016,8 @@ const digestExtrasMax = 10
 // decision and copy whose drift is still open (flagged, or changes requested), among camps. A
 // team channel's digest (lead false) keeps the copy of the kinds that channel carries; a lead
 // digest keeps everything. The scheduler calls it for each digest it builds.
-func (s *Service) DigestExtras(ctx context.Context, workspace, channel string, lead bool, camps []chorus.Campaign, lang chorus.Lang) ([]Block, error) {
-	c := &call{Service: s, req: Request{Workspace: workspace}, lang: lang}
+func (s *Service) DigestExtras(ctx context.Context, workspace, channel string, lead bool, camps []chorus.Campaign, lang chorus.Lang) ([]reply.Block, error) {
+	c := &call{Service: s, req: reply.Request{Workspace: workspace}, lang: lang}
 	inScope := map[string]string{} // campaign slug -> name
 	kinds := map[string]bool{}     // campaign/kind this channel carries
 	for _, camp := range camps {
@@ -1061,7 +1047,7 @@ func (s *Service) DigestExtras(ctx context.Context, workspace, channel string, l
 			open = append(open, sub)
 		}
 	}
-	var blocks []Block
+	var blocks []reply.Block
 	section := func(title string, list []chorus.Submission) {
 		if len(list) == 0 {
 			return
@@ -1074,7 +1060,7 @@ func (s *Service) DigestExtras(ctx context.Context, workspace, channel string, l
 			}
 			lines = append(lines, "• "+c.submissionLine(sub)+" · "+inScope[sub.Campaign])
 		}
-		blocks = append(blocks, Block{Kind: Section, Text: strings.Join(lines, "\n")})
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: strings.Join(lines, "\n")})
 	}
 	section(c.t("drift.digest.pending", len(pending)), pending)
 	section(c.t("drift.digest.open", len(open)), open)

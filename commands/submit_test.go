@@ -11,6 +11,7 @@ import (
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/commands"
 	"github.com/chorus-hq/chorus/drift"
+	"github.com/chorus-hq/chorus/reply"
 )
 
 // newDriftEnv is newEnv with opts (such as a Judge), and the campaign of setup with its
@@ -39,22 +40,22 @@ const (
 )
 
 // post plays a message posted (or edited) in #social.
-func driftPost(e *env, user, ts, text string, edited bool) []commands.Post {
-	return e.svc.Message(context.Background(), commands.MessageEvent{Workspace: "T1", Channel: "#social", User: user, TS: ts, Text: text, Edited: edited})
+func driftPost(e *env, user, ts, text string, edited bool) []reply.Post {
+	return e.svc.Message(context.Background(), reply.MessageEvent{Workspace: "T1", Channel: "#social", User: user, TS: ts, Text: text, Edited: edited})
 }
 
-func driftClick(e *env, user, action, value string) commands.Reply {
-	return e.svc.Action(context.Background(), commands.Request{Workspace: "T1", User: user, Channel: "#social"}, commands.Action{ActionID: action, Value: value})
+func driftClick(e *env, user, action, value string) reply.Reply {
+	return e.svc.Action(context.Background(), reply.Request{Workspace: "T1", User: user, Channel: "#social"}, reply.Action{ActionID: action, Value: value})
 }
 
-func driftSubmit(e *env, user string, m *commands.Modal, values map[string]string) commands.Reply {
-	return e.svc.Submit(context.Background(), commands.Request{Workspace: "T1", User: user},
-		commands.Submission{CallbackID: m.CallbackID, PrivateMetadata: m.PrivateMetadata, Values: values})
+func driftSubmit(e *env, user string, m *reply.Modal, values map[string]string) reply.Reply {
+	return e.svc.Submit(context.Background(), reply.Request{Workspace: "T1", User: user},
+		reply.Submission{CallbackID: m.CallbackID, PrivateMetadata: m.PrivateMetadata, Values: values})
 }
 
 // postsTo returns the posts sent to channel.
-func driftPostsTo(ps []commands.Post, channel string) []commands.Post {
-	var out []commands.Post
+func driftPostsTo(ps []reply.Post, channel string) []reply.Post {
+	var out []reply.Post
 	for _, p := range ps {
 		if p.Channel == channel {
 			out = append(out, p)
@@ -64,7 +65,7 @@ func driftPostsTo(ps []commands.Post, channel string) []commands.Post {
 }
 
 // button returns the button with action id in the blocks, failing the test without one.
-func driftButton(t testing.TB, blocks []commands.Block, action string) commands.Button {
+func driftButton(t testing.TB, blocks []reply.Block, action string) reply.Button {
 	t.Helper()
 	for _, b := range blocks {
 		for _, btn := range b.Buttons {
@@ -77,12 +78,12 @@ func driftButton(t testing.TB, blocks []commands.Block, action string) commands.
 		}
 	}
 	t.Fatalf("no %s button in %+v", action, blocks)
-	return commands.Button{}
+	return reply.Button{}
 }
 
-func driftMustPost(t testing.TB, p commands.Post, want ...string) {
+func driftMustPost(t testing.TB, p reply.Post, want ...string) {
 	t.Helper()
-	mustSay(t, commands.Reply{Text: p.Text, Blocks: p.Blocks}, want...)
+	mustSay(t, reply.Reply{Text: p.Text, Blocks: p.Blocks}, want...)
 }
 
 func (e *env) driftSubmission(t testing.TB, ts string) chorus.Submission {
@@ -125,29 +126,29 @@ func TestApprovalFlow(t *testing.T) {
 		t.Fatalf("want one card for the lead, got %+v", posts)
 	}
 	driftMustPost(t, cards[0], "À valider")
-	if b := driftButton(t, cards[0].Blocks, commands.ActDriftException); b.Text != "Valider avec exception" {
+	if b := driftButton(t, cards[0].Blocks, reply.ActDriftException); b.Text != "Valider avec exception" {
 		t.Fatalf("exception button %+v", b)
 	}
 	if s := e.driftSubmission(t, ts); s.Status != chorus.SubmissionFlagged || s.Author != "sami" || !s.Verdict.Drift || s.Verdict.Findings != 2 {
 		t.Fatalf("submission after the post: %+v", s)
 	}
-	changes := driftButton(t, cards[0].Blocks, commands.ActDriftChanges)
+	changes := driftButton(t, cards[0].Blocks, reply.ActDriftChanges)
 
 	// Only a lead decides: sami's click is refused and changes nothing.
-	r := driftClick(e, "sami", commands.ActDriftChanges, changes.Value)
+	r := driftClick(e, "sami", reply.ActDriftChanges, changes.Value)
 	mustSay(t, r, "⚠️", "seuls les responsables")
-	if r.Modal != nil || r.Visibility != commands.Ephemeral {
+	if r.Modal != nil || r.Visibility != reply.Ephemeral {
 		t.Fatalf("refusal = %+v", r)
 	}
-	r = driftClick(e, "sami", commands.ActDriftException, changes.Value)
+	r = driftClick(e, "sami", reply.ActDriftException, changes.Value)
 	mustSay(t, r, "seuls les responsables")
 	if s := e.driftSubmission(t, ts); s.Version != 1 {
 		t.Fatalf("a refused click changed the submission: %+v", s)
 	}
 
 	// lea requests changes; the modal needs a comment.
-	r = driftClick(e, "lea", commands.ActDriftChanges, changes.Value)
-	if r.Modal == nil || r.Modal.CallbackID != commands.ModalDriftChanges {
+	r = driftClick(e, "lea", reply.ActDriftChanges, changes.Value)
+	if r.Modal == nil || r.Modal.CallbackID != reply.ModalDriftChanges {
 		t.Fatalf("Request changes opens no modal: %+v", r)
 	}
 	m := r.Modal
@@ -165,7 +166,7 @@ func TestApprovalFlow(t *testing.T) {
 		t.Fatalf("after changes requested: %+v", s)
 	}
 	// The old card is now stale.
-	mustSay(t, driftClick(e, "lea", commands.ActDriftException, changes.Value), "⚠️", "n'est plus à jour")
+	mustSay(t, driftClick(e, "lea", reply.ActDriftException, changes.Value), "⚠️", "n'est plus à jour")
 
 	// sami edits the message: it is checked again and passes.
 	posts = driftPost(e, "sami", ts, aligned, true)
@@ -183,7 +184,7 @@ func TestApprovalFlow(t *testing.T) {
 		t.Fatalf("unchanged text checked again: %+v", again)
 	}
 
-	r = driftClick(e, "lea", commands.ActDriftApprove, driftButton(t, cards[0].Blocks, commands.ActDriftApprove).Value)
+	r = driftClick(e, "lea", reply.ActDriftApprove, driftButton(t, cards[0].Blocks, reply.ActDriftApprove).Value)
 	mustSay(t, r, "✅", "validé")
 	if !r.ReplaceOriginal {
 		t.Error("the decision does not replace the card")
@@ -223,7 +224,7 @@ func TestSubmitCommand(t *testing.T) {
 	e := newDriftEnv(t, commands.Options{})
 	r := e.do(t, "emma", "/campaign submit ete-literie email Chère cliente, -30 % sur toute la literie DouceNuit du 1er au 15 juillet 2027 !")
 	mustSay(t, r, "Texte de <@emma>", "Point manquant", "en magasin et en ligne")
-	if r.Visibility != commands.InChannel || len(driftPostsTo(r.Posts, "lea")) != 1 {
+	if r.Visibility != reply.InChannel || len(driftPostsTo(r.Posts, "lea")) != 1 {
 		t.Fatalf("reply = %+v", r)
 	}
 	subs, err := e.store.Submissions(context.Background(), "T1", chorus.SubmissionFilter{Campaign: "ete-literie"})
@@ -233,7 +234,7 @@ func TestSubmitCommand(t *testing.T) {
 
 	// The French alias, without text: the form opens, then checks.
 	r = e.do(t, "emma", "/campaign soumettre ete-literie")
-	if r.Modal == nil || r.Modal.CallbackID != commands.ModalDriftSubmit {
+	if r.Modal == nil || r.Modal.CallbackID != reply.ModalDriftSubmit {
 		t.Fatalf("no form: %+v", r)
 	}
 	r = driftSubmit(e, "emma", r.Modal, map[string]string{"kind": "email", "text": aligned})
@@ -266,16 +267,16 @@ func TestApproveWithException(t *testing.T) {
 	card := driftPostsTo(r.Posts, "lea")[0]
 	for _, b := range card.Blocks {
 		for _, btn := range b.Buttons {
-			if btn.ActionID == commands.ActDriftApprove {
+			if btn.ActionID == reply.ActDriftApprove {
 				t.Fatal("flagged copy offers a plain approval")
 			}
 		}
 	}
 	// A plain approval of flagged copy is refused even with a forged button.
-	exc := driftButton(t, card.Blocks, commands.ActDriftException)
-	mustSay(t, driftClick(e, "lea", commands.ActDriftApprove, exc.Value), "⚠️", "présente des écarts")
+	exc := driftButton(t, card.Blocks, reply.ActDriftException)
+	mustSay(t, driftClick(e, "lea", reply.ActDriftApprove, exc.Value), "⚠️", "présente des écarts")
 
-	m := driftClick(e, "lea", commands.ActDriftException, exc.Value).Modal
+	m := driftClick(e, "lea", reply.ActDriftException, exc.Value).Modal
 	if m == nil {
 		t.Fatal("no exception form")
 	}
@@ -297,9 +298,9 @@ func TestApproveWithException(t *testing.T) {
 func TestCheckCopyShortcut(t *testing.T) {
 	e := newDriftEnv(t, commands.Options{})
 	ctx := context.Background()
-	shortcut := func(user, channel, ts, text string) commands.Reply {
-		return e.svc.Action(ctx, commands.Request{Workspace: "T1", User: user, Channel: channel},
-			commands.Action{ActionID: commands.ActCheckCopy, Value: ts, Message: &commands.MessageEvent{Workspace: "T1", Channel: channel, User: "emma", TS: ts, Text: text}})
+	shortcut := func(user, channel, ts, text string) reply.Reply {
+		return e.svc.Action(ctx, reply.Request{Workspace: "T1", User: user, Channel: channel},
+			reply.Action{ActionID: reply.ActCheckCopy, Value: ts, Message: &reply.MessageEvent{Workspace: "T1", Channel: channel, User: "emma", TS: ts, Text: text}})
 	}
 	r := shortcut("lea", "#email", "1800000010.000000", drifting)
 	mustSay(t, r, "verdict est dans le fil")
@@ -329,7 +330,7 @@ func TestCheckCopyShortcut(t *testing.T) {
 		e.do(t, "lea", line)
 	}
 	r = shortcut("emma", "#email", "1800000013.000000", "-20 % sur les couettes DouceNuit jusqu'au 24 décembre.")
-	if r.Modal == nil || r.Modal.CallbackID != commands.ModalDriftPick || len(r.Modal.Inputs[0].Options) != 2 {
+	if r.Modal == nil || r.Modal.CallbackID != reply.ModalDriftPick || len(r.Modal.Inputs[0].Options) != 2 {
 		t.Fatalf("no campaign picker: %+v", r)
 	}
 	r = driftSubmit(e, "emma", r.Modal, map[string]string{"target": "noel/email"})
@@ -357,7 +358,7 @@ func TestAutoCheckOptIn(t *testing.T) {
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ts := fmt.Sprintf("18000001%02d.000000", i)
-			ps := e.svc.Message(context.Background(), commands.MessageEvent{Workspace: "T1", Channel: tt.channel, User: "sami", TS: ts, ThreadTS: tt.thread, Text: tt.text})
+			ps := e.svc.Message(context.Background(), reply.MessageEvent{Workspace: "T1", Channel: tt.channel, User: "sami", TS: ts, ThreadTS: tt.thread, Text: tt.text})
 			_, err := e.store.SubmissionByMessage(context.Background(), "T1", tt.channel, ts)
 			if got := err == nil; got != tt.checked || (len(ps) > 0) != tt.checked {
 				t.Fatalf("checked = %v with %d posts, want %v (err %v)", got, len(ps), tt.checked, err)
@@ -376,16 +377,16 @@ func TestAutoCheckOptIn(t *testing.T) {
 func TestHomeListsApprovals(t *testing.T) {
 	e := newDriftEnv(t, commands.Options{})
 	driftPost(e, "sami", "1800000001.000000", drifting, false)
-	v := e.svc.Home(context.Background(), commands.Request{Workspace: "T1", User: "lea"})
-	r := commands.Reply{Blocks: v.Blocks}
+	v := e.svc.Home(context.Background(), reply.Request{Workspace: "T1", User: "lea"})
+	r := reply.Reply{Blocks: v.Blocks}
 	mustSay(t, r, "Textes à valider (1)", "<@sami>", "écarts signalés")
-	show := driftButton(t, v.Blocks, commands.ActDriftShow)
-	card := driftClick(e, "lea", commands.ActDriftShow, show.Value)
+	show := driftButton(t, v.Blocks, reply.ActDriftShow)
+	card := driftClick(e, "lea", reply.ActDriftShow, show.Value)
 	mustSay(t, card, "À valider", "écart(s)")
-	driftButton(t, card.Blocks, commands.ActDriftChanges)
+	driftButton(t, card.Blocks, reply.ActDriftChanges)
 
-	v = e.svc.Home(context.Background(), commands.Request{Workspace: "T1", User: "sami"})
-	if strings.Contains(commands.Reply{Blocks: v.Blocks}.Text+fmt.Sprint(v.Blocks), "Textes à valider") {
+	v = e.svc.Home(context.Background(), reply.Request{Workspace: "T1", User: "sami"})
+	if strings.Contains(reply.Reply{Blocks: v.Blocks}.Text+fmt.Sprint(v.Blocks), "Textes à valider") {
 		t.Fatal("a non-lead sees the approvals")
 	}
 }
@@ -429,7 +430,7 @@ func TestJudge(t *testing.T) {
 		if j.calls != calls {
 			t.Fatal("the judge was asked about aligned copy")
 		}
-		r = driftClick(e, "emma", commands.ActDriftJudge, driftButton(t, r.Blocks, commands.ActDriftJudge).Value)
+		r = driftClick(e, "emma", reply.ActDriftJudge, driftButton(t, r.Blocks, reply.ActDriftJudge).Value)
 		mustSay(t, r, "Second avis du juge LLM", "le ton promet moins")
 	})
 	t.Run("a failing judge leaves the offline verdict", func(t *testing.T) {
@@ -440,7 +441,7 @@ func TestJudge(t *testing.T) {
 		if j.calls != 1 {
 			t.Fatalf("judge calls = %d", j.calls)
 		}
-		r = driftClick(e, "emma", commands.ActDriftJudge, driftButton(t, r.Blocks, commands.ActDriftJudge).Value)
+		r = driftClick(e, "emma", reply.ActDriftJudge, driftButton(t, r.Blocks, reply.ActDriftJudge).Value)
 		mustSay(t, r, "n'a pas répondu à temps")
 	})
 	t.Run("no judge, no button", func(t *testing.T) {
@@ -451,7 +452,7 @@ func TestJudge(t *testing.T) {
 				t.Fatalf("buttons without a judge: %+v", b.Buttons)
 			}
 		}
-		mustSay(t, driftClick(e, "emma", commands.ActDriftJudge, "abc@1"), "⚠️", "aucun juge")
+		mustSay(t, driftClick(e, "emma", reply.ActDriftJudge, "abc@1"), "⚠️", "aucun juge")
 	})
 }
 
@@ -461,7 +462,7 @@ func TestEnglishCards(t *testing.T) {
 	posts := driftPost(e, "sami", "1800000001.000000", drifting, false)
 	card := driftPostsTo(posts, "lea")[0]
 	driftMustPost(t, card, "To approve", "Contradicted fact")
-	if b := driftButton(t, card.Blocks, commands.ActDriftChanges); b.Text != "Request changes" {
+	if b := driftButton(t, card.Blocks, reply.ActDriftChanges); b.Text != "Request changes" {
 		t.Fatalf("changes button %+v", b)
 	}
 	driftMustPost(t, driftPostsTo(posts, "#social")[0], "écart(s)") // sami reads French
@@ -478,7 +479,7 @@ func TestDigestExtras(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := func(blocks []commands.Block) string {
+	text := func(blocks []reply.Block) string {
 		var b strings.Builder
 		for _, bl := range blocks {
 			b.WriteString(bl.Text + "\n")

@@ -7,21 +7,22 @@ import (
 	"strings"
 
 	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/reply"
 )
 
-func (c *call) task(ctx context.Context, args []string) (Reply, error) {
+func (c *call) task(ctx context.Context, args []string) (reply.Reply, error) {
 	switch verb(args, 0) {
 	case "add":
 		if len(args) == 2 {
 			return c.taskModal(ctx, args[1])
 		}
 		if len(args) < 5 {
-			return Reply{}, c.usage("task.add")
+			return reply.Reply{}, c.usage("task.add")
 		}
 		return c.taskAdd(ctx, args[1], args[2], args[3], args[4], strings.Join(args[5:], " "))
 	case "done":
 		if len(args) < 2 {
-			return Reply{}, c.usage("task.done")
+			return reply.Reply{}, c.usage("task.done")
 		}
 		return c.taskDone(ctx, args[1])
 	case "list", "":
@@ -35,15 +36,15 @@ func (c *call) task(ctx context.Context, args []string) (Reply, error) {
 		}
 		return c.taskList(ctx, arg, page)
 	default:
-		return Reply{}, c.usage("task")
+		return reply.Reply{}, c.usage("task")
 	}
 }
 
 // taskAdd reads "<slug> <kind|-> <title> <@owner> <due…>".
-func (c *call) taskAdd(ctx context.Context, slug, kind, title, owner, due string) (Reply, error) {
+func (c *call) taskAdd(ctx context.Context, slug, kind, title, owner, due string) (reply.Reply, error) {
 	camp, err := c.loadCampaign(ctx, slug)
 	if err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	var ps chorus.Problems
 	t := chorus.Task{WorkspaceID: c.req.Workspace, Campaign: slug, Title: title, Status: chorus.TaskOpen,
@@ -68,10 +69,10 @@ func (c *call) taskAdd(ctx context.Context, slug, kind, title, owner, due string
 		ps = append(ps, chorus.ProblemsOf(withField(err, "due"))...)
 	}
 	if err := c.canManageTasks(camp, t.ChannelKind); err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	if len(ps) > 0 {
-		return Reply{}, ps
+		return reply.Reply{}, ps
 	}
 	return c.createTask(ctx, camp, t)
 }
@@ -95,51 +96,51 @@ func (c *call) canManageTasks(camp chorus.Campaign, kind string) error {
 	return chorus.Errorf(chorus.ErrForbidden, "forbidden.tasks", camp.Name)
 }
 
-func (c *call) createTask(ctx context.Context, camp chorus.Campaign, t chorus.Task) (Reply, error) {
+func (c *call) createTask(ctx context.Context, camp chorus.Campaign, t chorus.Task) (reply.Reply, error) {
 	t.Due = t.Due.UTC()
 	if err := t.Validate(); err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	saved, err := c.store.CreateTask(ctx, t)
 	if err != nil {
-		return Reply{}, fmt.Errorf("create task on %q: %w", camp.Slug, err)
+		return reply.Reply{}, fmt.Errorf("create task on %q: %w", camp.Slug, err)
 	}
 	if err := c.audit(ctx, "task.create", "task:"+saved.ID, 0, saved.Version, saved.Title); err != nil {
-		return Reply{}, err
+		return reply.Reply{}, err
 	}
 	text := c.t("task.created", saved.Title, camp.Name, mention(saved.Owner), c.when(saved.Due), saved.ID)
-	return Reply{
+	return reply.Reply{
 		Text:       text,
-		Visibility: InChannel,
-		Blocks: []Block{{Kind: Section, Text: "✅ " + text,
-			Accessory: &Button{Text: c.t("button.done"), ActionID: ActTaskDone, Value: saved.ID, Style: "primary"}}},
+		Visibility: reply.InChannel,
+		Blocks: []reply.Block{{Kind: reply.Section, Text: "✅ " + text,
+			Accessory: &reply.Button{Text: c.t("button.done"), ActionID: reply.ActTaskDone, Value: saved.ID, Style: "primary"}}},
 	}, nil
 }
 
 // taskDone marks a task done. The task's owner, its channel's owner and the campaign's leads may.
-func (c *call) taskDone(ctx context.Context, id string) (Reply, error) {
+func (c *call) taskDone(ctx context.Context, id string) (reply.Reply, error) {
 	id = strings.ToLower(strings.TrimPrefix(id, "#"))
 	for attempt := 0; ; attempt++ {
 		t, err := c.store.Task(ctx, c.req.Workspace, id)
 		if errors.Is(err, chorus.ErrNotFound) {
-			return Reply{}, chorus.Errorf(chorus.ErrNotFound, "task.unknown", id)
+			return reply.Reply{}, chorus.Errorf(chorus.ErrNotFound, "task.unknown", id)
 		}
 		if err != nil {
-			return Reply{}, fmt.Errorf("load task %q: %w", id, err)
+			return reply.Reply{}, fmt.Errorf("load task %q: %w", id, err)
 		}
 		if t.Status == chorus.TaskDone {
 			return notice(c.t("task.already_done", t.Title)), nil
 		}
 		if t.Status == chorus.TaskCancelled {
-			return Reply{}, chorus.Errorf(chorus.ErrInvalid, "task.cancelled", t.Title)
+			return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "task.cancelled", t.Title)
 		}
 		if t.Owner != c.req.User {
 			camp, err := c.loadCampaign(ctx, t.Campaign)
 			if err != nil {
-				return Reply{}, err
+				return reply.Reply{}, err
 			}
 			if err := c.canManageTasks(camp, t.ChannelKind); err != nil {
-				return Reply{}, err
+				return reply.Reply{}, err
 			}
 		}
 		before := t.Version
@@ -150,18 +151,18 @@ func (c *call) taskDone(ctx context.Context, id string) (Reply, error) {
 			continue // someone edited it meanwhile: look again, it may be done already
 		}
 		if err != nil {
-			return Reply{}, fmt.Errorf("complete task %q: %w", id, err)
+			return reply.Reply{}, fmt.Errorf("complete task %q: %w", id, err)
 		}
 		if err := c.audit(ctx, "task.done", "task:"+id, before, saved.Version, ""); err != nil {
-			return Reply{}, err
+			return reply.Reply{}, err
 		}
 		text := c.t("task.done", saved.Title, mention(c.req.User))
-		return Reply{Text: text, Blocks: []Block{{Kind: Section, Text: "✅ " + text}}, Visibility: InChannel, ReplaceOriginal: true}, nil
+		return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Section, Text: "✅ " + text}}, Visibility: reply.InChannel, ReplaceOriginal: true}, nil
 	}
 }
 
 // taskList lists open tasks: of a campaign ("ete-literie"), the caller's ("mine"), or all.
-func (c *call) taskList(ctx context.Context, arg, page string) (Reply, error) {
+func (c *call) taskList(ctx context.Context, arg, page string) (reply.Reply, error) {
 	f := chorus.TaskFilter{Statuses: []chorus.TaskStatus{chorus.TaskOpen}}
 	title := c.t("task.list.all")
 	switch {
@@ -171,24 +172,24 @@ func (c *call) taskList(ctx context.Context, arg, page string) (Reply, error) {
 	default:
 		camp, err := c.loadCampaign(ctx, arg)
 		if err != nil {
-			return Reply{}, err
+			return reply.Reply{}, err
 		}
 		f.Campaign, title = camp.Slug, c.t("task.list.campaign", camp.Name)
 	}
 	tasks, err := c.store.Tasks(ctx, c.req.Workspace, f)
 	if err != nil {
-		return Reply{}, fmt.Errorf("list tasks: %w", err)
+		return reply.Reply{}, fmt.Errorf("list tasks: %w", err)
 	}
 	if len(tasks) == 0 {
 		return notice(title + "\n" + c.t("task.list.empty")), nil
 	}
 	p, items, more := paginate(tasks, page)
-	blocks := []Block{{Kind: Header, Text: title}}
+	blocks := []reply.Block{{Kind: reply.Header, Text: title}}
 	lines := []string{title}
 	for _, t := range items {
 		line := c.taskLine(t)
-		blocks = append(blocks, Block{Kind: Section, Text: line,
-			Accessory: &Button{Text: c.t("button.done"), ActionID: ActTaskDone, Value: t.ID, Style: "primary"}})
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: line,
+			Accessory: &reply.Button{Text: c.t("button.done"), ActionID: reply.ActTaskDone, Value: t.ID, Style: "primary"}})
 		lines = append(lines, line)
 	}
 	// The page button carries the list's scope, so "next" lists the same tasks.
@@ -196,17 +197,17 @@ func (c *call) taskList(ctx context.Context, arg, page string) (Reply, error) {
 	if scope == "" {
 		scope = "-"
 	}
-	for _, b := range c.pager(ActTaskPage, p, more) {
+	for _, b := range c.pager(reply.ActTaskPage, p, more) {
 		for i := range b.Buttons {
 			b.Buttons[i].Value = scope + " " + b.Buttons[i].Value
 		}
 		blocks = append(blocks, b)
 	}
-	return Reply{Text: strings.Join(lines, "\n"), Blocks: blocks, ReplaceOriginal: page != ""}, nil
+	return reply.Reply{Text: strings.Join(lines, "\n"), Blocks: blocks, ReplaceOriginal: page != ""}, nil
 }
 
 // taskListPage answers a task list's page button, whose value is "<scope> <page>".
-func (c *call) taskListPage(ctx context.Context, value string) (Reply, error) {
+func (c *call) taskListPage(ctx context.Context, value string) (reply.Reply, error) {
 	scope, page, _ := strings.Cut(value, " ")
 	if scope == "-" {
 		scope = ""

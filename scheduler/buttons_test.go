@@ -10,12 +10,13 @@ import (
 
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/commands"
+	"github.com/chorus-hq/chorus/reply"
 	"github.com/chorus-hq/chorus/scheduler"
 )
 
 // button returns the button of a sent message whose action id is id (and value starts with
 // prefix).
-func button(t testing.TB, m sent, id, prefix string) commands.Button {
+func button(t testing.TB, m sent, id, prefix string) reply.Button {
 	t.Helper()
 	for _, b := range m.Blocks {
 		for _, btn := range b.Buttons {
@@ -25,7 +26,7 @@ func button(t testing.TB, m sent, id, prefix string) commands.Button {
 		}
 	}
 	t.Fatalf("message %q has no %s button", m.Text, id)
-	return commands.Button{}
+	return reply.Button{}
 }
 
 // TestReminderButtons drives the reminder's buttons through the commands service, as a user in
@@ -44,10 +45,10 @@ func TestReminderButtons(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc := commands.New(scheduler.Watch(st, s), slog.New(slog.DiscardHandler), clk.Now, commands.Options{Leads: []string{"lea"}})
-	in := func(user, channel string) commands.Request {
-		return commands.Request{Workspace: "T1", User: user, Channel: channel}
+	in := func(user, channel string) reply.Request {
+		return reply.Request{Workspace: "T1", User: user, Channel: channel}
 	}
-	r := svc.Command(ctx, commands.Request{Workspace: "T1", User: "lea", Command: "/campaign", Text: `task add ete-literie retail "PLV en magasin" @rui vendredi`})
+	r := svc.Command(ctx, reply.Request{Workspace: "T1", User: "lea", Command: "/campaign", Text: `task add ete-literie retail "PLV en magasin" @rui vendredi`})
 	if !strings.Contains(r.Text, "PLV en magasin") {
 		t.Fatalf("task add: %s", r.Text)
 	}
@@ -69,12 +70,12 @@ func TestReminderButtons(t *testing.T) {
 		len(team) != 1 || team[0].Thread != "" || !strings.HasPrefix(team[0].Text, "<@rui> ") || len(snd.Sent()) != 2 {
 		t.Fatalf("after the 3-day reminder: %v", snd.lines())
 	}
-	snooze := button(t, team[0], commands.ActReminderSnooze, commands.SnoozeDay)
-	r = svc.Action(ctx, in("sami", "#magasins"), commands.Action{ActionID: snooze.ActionID, Value: snooze.Value})
+	snooze := button(t, team[0], reply.ActReminderSnooze, reply.SnoozeDay)
+	r = svc.Action(ctx, in("sami", "#magasins"), reply.Action{ActionID: snooze.ActionID, Value: snooze.Value})
 	if zs, err := st.Snoozes(ctx, time.Time{}); err != nil || len(zs) != 0 || r.ReplaceOriginal {
 		t.Fatalf("sami (owner of #social, not of #magasins) snoozed rui's task from the channel: %+v, %v, reply %+v", zs, err, r)
 	}
-	r = svc.Action(ctx, in("rui", "#magasins"), commands.Action{ActionID: snooze.ActionID, Value: snooze.Value})
+	r = svc.Action(ctx, in("rui", "#magasins"), reply.Action{ActionID: snooze.ActionID, Value: snooze.Value})
 	if !strings.Contains(r.Text, "mercredi 2 juin 2027 à 19:00") || !r.ReplaceOriginal {
 		t.Fatalf("snooze reply: %+v", r)
 	}
@@ -84,12 +85,12 @@ func TestReminderButtons(t *testing.T) {
 	if len(dm) != 2 || dm[1].At.In(paris).Format("Mon 15:04") != "Wed 19:00" || len(team) != 2 || team[1].Thread != team[0].TS {
 		t.Fatalf("after the snooze: %v", snd.lines())
 	}
-	reassign := button(t, dm[1], commands.ActReminderReassign, "")
-	r = svc.Action(ctx, in("rui", "Drui"), commands.Action{ActionID: reassign.ActionID, Value: reassign.Value})
-	if r.Modal == nil || r.Modal.CallbackID != commands.ModalReminderReassign {
+	reassign := button(t, dm[1], reply.ActReminderReassign, "")
+	r = svc.Action(ctx, in("rui", "Drui"), reply.Action{ActionID: reassign.ActionID, Value: reassign.Value})
+	if r.Modal == nil || r.Modal.CallbackID != reply.ModalReminderReassign {
 		t.Fatalf("reassign did not open the form: %+v", r)
 	}
-	r = svc.Submit(ctx, in("rui", "Drui"), commands.Submission{CallbackID: r.Modal.CallbackID, PrivateMetadata: r.Modal.PrivateMetadata, Values: map[string]string{"owner": "emma"}})
+	r = svc.Submit(ctx, in("rui", "Drui"), reply.Submission{CallbackID: r.Modal.CallbackID, PrivateMetadata: r.Modal.PrivateMetadata, Values: map[string]string{"owner": "emma"}})
 	if len(r.Posts) != 1 || r.Posts[0].Channel != "emma" || !strings.Contains(r.Text, "emma") {
 		t.Fatalf("reassign reply: %+v", r)
 	}
@@ -100,8 +101,8 @@ func TestReminderButtons(t *testing.T) {
 		len(team) != 3 || team[2].Thread != team[0].TS || !strings.HasPrefix(team[2].Text, "<@emma> ") {
 		t.Fatalf("after the reassignment: %v", snd.lines())
 	}
-	done := button(t, team[2], commands.ActTaskDone, "")
-	r = svc.Action(ctx, in("emma", "#magasins"), commands.Action{ActionID: done.ActionID, Value: done.Value})
+	done := button(t, team[2], reply.ActTaskDone, "")
+	r = svc.Action(ctx, in("emma", "#magasins"), reply.Action{ActionID: done.ActionID, Value: done.Value})
 	if !strings.Contains(r.Text, "PLV en magasin") {
 		t.Fatalf("done reply: %+v", r)
 	}

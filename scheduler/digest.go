@@ -9,7 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/chorus-hq/chorus"
-	"github.com/chorus-hq/chorus/commands"
+	"github.com/chorus-hq/chorus/reply"
 )
 
 // Slack's Block Kit limits a digest stays within.
@@ -39,13 +39,13 @@ type DigestInput struct {
 	DueSoon   []chorus.Task     // open tasks due within 7 days of Slot, soonest first
 	Overdue   []chorus.Task     // open tasks due before Slot, oldest first
 	Missed    []Missed
-	Extras    []commands.Block // further sections (approvals, drift flags)
+	Extras    []reply.Block // further sections (approvals, drift flags)
 }
 
 // DigestPart is one message of a digest.
 type DigestPart struct {
 	Text   string
-	Blocks []commands.Block
+	Blocks []reply.Block
 }
 
 // Empty reports whether the digest has nothing to say.
@@ -63,9 +63,9 @@ func BuildDigest(in DigestInput) []DigestPart {
 	if d.Lead {
 		title = tr(lang, "sched.digest.title_lead")
 	}
-	head := []commands.Block{
-		{Kind: commands.Header, Text: title},
-		{Kind: commands.Context, Text: tr(lang, "sched.digest.when", chorus.FormatWhen(in.Slot.In(loc), lang))},
+	head := []reply.Block{
+		{Kind: reply.Header, Text: title},
+		{Kind: reply.Context, Text: tr(lang, "sched.digest.when", chorus.FormatWhen(in.Slot.In(loc), lang))},
 	}
 	type group struct {
 		title string
@@ -120,7 +120,7 @@ func BuildDigest(in DigestInput) []DigestPart {
 	}
 	// Pack each group's lines into sections under the character limit.
 	type chunk struct {
-		block commands.Block
+		block reply.Block
 		lines int
 	}
 	var chunks []chunk
@@ -131,7 +131,7 @@ func BuildDigest(in DigestInput) []DigestPart {
 		for _, l := range g.lines {
 			l = clip(l, maxSectionChars-200)
 			if utf8.RuneCountInString(b.String())+1+utf8.RuneCountInString(l) > maxSectionChars {
-				chunks = append(chunks, chunk{commands.Block{Kind: commands.Section, Text: b.String()}, n})
+				chunks = append(chunks, chunk{reply.Block{Kind: reply.Section, Text: b.String()}, n})
 				b.Reset()
 				n = 0
 			}
@@ -141,13 +141,13 @@ func BuildDigest(in DigestInput) []DigestPart {
 			b.WriteString(l)
 			n++
 		}
-		chunks = append(chunks, chunk{commands.Block{Kind: commands.Section, Text: b.String()}, n})
+		chunks = append(chunks, chunk{reply.Block{Kind: reply.Section, Text: b.String()}, n})
 	}
 	for _, x := range in.Extras {
 		chunks = append(chunks, chunk{x, 1})
 	}
 	// Fill messages; the first carries the title, each later one says which part it is.
-	var parts [][]commands.Block
+	var parts [][]reply.Block
 	cur := slices.Clone(head)
 	left := 0
 	for i, c := range chunks {
@@ -162,12 +162,12 @@ func BuildDigest(in DigestInput) []DigestPart {
 				break
 			}
 			parts = append(parts, cur)
-			cur = []commands.Block{{Kind: commands.Context, Text: title}}
+			cur = []reply.Block{{Kind: reply.Context, Text: title}}
 		}
 		cur = append(cur, c.block)
 	}
 	if left > 0 {
-		cur = append(cur, commands.Block{Kind: commands.Context, Text: tr(lang, "sched.digest.more_home", left)})
+		cur = append(cur, reply.Block{Kind: reply.Context, Text: tr(lang, "sched.digest.more_home", left)})
 	}
 	parts = append(parts, cur)
 	out := make([]DigestPart, len(parts))

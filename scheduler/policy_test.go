@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/chorus-hq/chorus/commands"
+	"github.com/chorus-hq/chorus/reply"
 	"github.com/chorus-hq/chorus/scheduler"
 )
 
@@ -30,7 +31,7 @@ func TestPolicyCommandsChangeReminders(t *testing.T) {
 	run := func(line string) {
 		t.Helper()
 		cmd, text, _ := strings.Cut(line, " ")
-		r := svc.Command(ctx, commands.Request{Workspace: "T1", User: "lea", Command: cmd, Text: text})
+		r := svc.Command(ctx, reply.Request{Workspace: "T1", User: "lea", Command: cmd, Text: text})
 		if !strings.Contains(r.Text, "✅") {
 			t.Fatalf("%s: %s", line, r.Text)
 		}

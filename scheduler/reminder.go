@@ -6,6 +6,7 @@ import (
 
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/commands"
+	"github.com/chorus-hq/chorus/reply"
 )
 
 // tr returns the text of a commands catalog key; the scheduler's texts are its sched.* keys.
@@ -80,19 +81,19 @@ func ReminderText(t chorus.Task, at time.Time, loc *time.Location, lang chorus.L
 
 // ReminderBlocks is a reminder with its buttons: Done, snooze a day, snooze until Monday,
 // reassign.
-func ReminderBlocks(t chorus.Task, at time.Time, loc *time.Location, lang chorus.Lang, late bool, campaignName string) []commands.Block {
+func ReminderBlocks(t chorus.Task, at time.Time, loc *time.Location, lang chorus.Lang, late bool, campaignName string) []reply.Block {
 	kind := ""
 	if t.ChannelKind != "" {
 		kind = " · " + t.ChannelKind
 	}
-	return []commands.Block{
-		{Kind: commands.Section, Text: ReminderText(t, at, loc, lang, late)},
-		{Kind: commands.Context, Text: tr(lang, "sched.reminder.context", campaignName, t.ID) + kind},
-		{Kind: commands.Actions, Buttons: []commands.Button{
-			{Text: tr(lang, "button.done"), ActionID: commands.ActTaskDone, Value: t.ID, Style: "primary"},
-			{Text: tr(lang, "sched.button.snooze_day"), ActionID: commands.ActReminderSnooze, Value: commands.SnoozeDay + " " + t.ID},
-			{Text: tr(lang, "sched.button.snooze_monday"), ActionID: commands.ActReminderSnooze, Value: commands.SnoozeMonday + " " + t.ID},
-			{Text: tr(lang, "sched.button.reassign"), ActionID: commands.ActReminderReassign, Value: t.ID},
+	return []reply.Block{
+		{Kind: reply.Section, Text: ReminderText(t, at, loc, lang, late)},
+		{Kind: reply.Context, Text: tr(lang, "sched.reminder.context", campaignName, t.ID) + kind},
+		{Kind: reply.Actions, Buttons: []reply.Button{
+			{Text: tr(lang, "button.done"), ActionID: reply.ActTaskDone, Value: t.ID, Style: "primary"},
+			{Text: tr(lang, "sched.button.snooze_day"), ActionID: reply.ActReminderSnooze, Value: reply.SnoozeDay + " " + t.ID},
+			{Text: tr(lang, "sched.button.snooze_monday"), ActionID: reply.ActReminderSnooze, Value: reply.SnoozeMonday + " " + t.ID},
+			{Text: tr(lang, "sched.button.reassign"), ActionID: reply.ActReminderReassign, Value: t.ID},
 		}},
 	}
 }

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/chorus-hq/chorus"
-	"github.com/chorus-hq/chorus/commands"
+	"github.com/chorus-hq/chorus/reply"
 )
 
 // Store is what the scheduler needs from persistence. store.Store implements it.
@@ -45,7 +45,7 @@ type Message struct {
 	Channel   string // channel id, or a user id for a direct message
 	Thread    string
 	Text      string
-	Blocks    []commands.Block
+	Blocks    []reply.Block
 	EventType string
 	ID        string
 }
@@ -118,7 +118,7 @@ type Options struct {
 	// Workers bounds the channels sent to at once; 256.
 	Workers int
 	// Extras adds sections to a digest, such as pending approvals and open drift flags.
-	Extras func(ctx context.Context, scope DigestScope) ([]commands.Block, error)
+	Extras func(ctx context.Context, scope DigestScope) ([]reply.Block, error)
 }
 
 // DigestScope is what one digest covers, for Options.Extras.

@@ -12,8 +12,8 @@ import (
 
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/bot"
-	"github.com/chorus-hq/chorus/commands"
 	"github.com/chorus-hq/chorus/configs"
+	"github.com/chorus-hq/chorus/reply"
 	"github.com/chorus-hq/chorus/scheduler"
 )
 
@@ -72,7 +72,7 @@ func (a *app) newScheduler(ctx context.Context, sender scheduler.Sender, now fun
 		Tick: sc.Tick, Grace: sc.ReminderGrace, Policy: reminderPolicy(a.cfg),
 		TimeZone: a.cfg.TimeZone, Lang: a.cfg.Lang,
 		SkipWeekends: sc.SkipWeekends, PostEmptyDigest: sc.PostEmptyDigest,
-		Extras: func(ctx context.Context, scope scheduler.DigestScope) ([]commands.Block, error) {
+		Extras: func(ctx context.Context, scope scheduler.DigestScope) ([]reply.Block, error) {
 			d := scope.Schedule
 			return a.commands.DigestExtras(ctx, d.WorkspaceID, d.Channel, d.Lead, scope.Campaigns, scope.Lang)
 		},
@@ -125,7 +125,7 @@ func (s slackSender) Find(ctx context.Context, channel, thread, eventType, id st
 // consoleSender shows the scheduler's messages in a console session. With buffer set (the
 // demo), messages wait for Flush, which prints them in a stable order with their time.
 type consoleSender struct {
-	deliver func(commands.Post)
+	deliver func(reply.Post)
 	buffer  bool
 	loc     *time.Location
 	lang    chorus.Lang
@@ -143,7 +143,7 @@ type pendingPost struct {
 	m  scheduler.Message
 }
 
-func newConsoleSender(deliver func(commands.Post), now func() time.Time) *consoleSender {
+func newConsoleSender(deliver func(reply.Post), now func() time.Time) *consoleSender {
 	return &consoleSender{deliver: deliver, now: now, sent: map[string]string{}, at: map[string]time.Time{}}
 }
 
@@ -167,8 +167,8 @@ func (s *consoleSender) Send(_ context.Context, m scheduler.Message) (string, er
 
 // post is m as the console shows it. The console prints no threads, so a reply names its
 // thread by the time of the message that opened it. The caller holds s.mu.
-func (s *consoleSender) post(m scheduler.Message) commands.Post {
-	p := commands.Post{Channel: m.Channel, Thread: m.Thread, Text: m.Text, Blocks: m.Blocks}
+func (s *consoleSender) post(m scheduler.Message) reply.Post {
+	p := reply.Post{Channel: m.Channel, Thread: m.Thread, Text: m.Text, Blocks: m.Blocks}
 	if m.Thread != "" {
 		when := m.Thread
 		if at, ok := s.at[m.Thread]; ok {

@@ -1,9 +1,14 @@
-package commands
+// Package reply is the small vocabulary that the features, the scheduler and the transports
+// share: what a user asked (Request, Action, Submission, conversation events) and what Chorus
+// answers (Reply, Post, Block, Button, Modal), with the action ids and modal callback ids that
+// route a click or a form back to its feature. It holds no feature logic and no Slack markup:
+// the transports (bot, console) render and parse.
+package reply
 
 import "github.com/chorus-hq/chorus"
 
 // Request is who asks what, wherever they asked it: a Slack slash command, a button, a modal, or
-// a console line. Transports fill it; commands never sees a Slack payload.
+// a console line. Transports fill it; features never see a Slack payload.
 type Request struct {
 	Workspace string      // Slack team id, or "console"
 	User      string      // acting user id
@@ -46,7 +51,7 @@ type Block struct {
 	Accessory *Button  // a button beside a section
 }
 
-// Button is a clickable action. ActionID routes the click back to commands.Action; Value carries
+// Button is a clickable action. ActionID routes the click back to its feature; Value carries
 // its argument (a task id, a page number).
 type Button struct {
 	Text     string
@@ -55,7 +60,7 @@ type Button struct {
 	Style    string // "", "primary" or "danger"
 }
 
-// Reply is what commands answers. Text is the notification fallback and the whole reply for
+// Reply is what a feature answers. Text is the notification fallback and the whole reply for
 // transports that show no blocks.
 type Reply struct {
 	Text            string
@@ -67,7 +72,7 @@ type Reply struct {
 	Posts           []Post            // further messages to send (to a lead, a team channel)
 }
 
-// Post is a message commands asks the transport to send somewhere other than the reply.
+// Post is a message a feature asks the transport to send somewhere other than the reply.
 type Post struct {
 	Channel string // channel id, or a user id for a direct message
 	Thread  string // thread timestamp to reply in, "" for none
@@ -89,7 +94,7 @@ const (
 	SelectInput    InputKind = "select"
 )
 
-// Modal is a form. CallbackID routes its submission back to commands.Submit, with
+// Modal is a form. CallbackID routes its submission back to its feature, with
 // PrivateMetadata (such as the campaign slug being edited).
 type Modal struct {
 	CallbackID      string
@@ -139,4 +144,27 @@ type Submission struct {
 // View is a whole surface, such as the App Home tab.
 type View struct {
 	Blocks []Block
+}
+
+// MessageEvent is a message posted, edited or deleted in a conversation Chorus is in, as any
+// transport reports it. Features that listen to conversations (minutes, drift checks) read it.
+type MessageEvent struct {
+	Workspace string
+	Channel   string
+	User      string
+	TS        string // the message's timestamp (for a deletion, the deleted message's)
+	ThreadTS  string // the thread's parent timestamp, "" outside threads
+	Text      string // the new text; "" for a deletion
+	Edited    bool
+	Deleted   bool
+}
+
+// ReactionEvent is an emoji reaction added to a message.
+type ReactionEvent struct {
+	Workspace string
+	Channel   string
+	User      string // who reacted
+	Reaction  string // emoji name without colons, such as "memo"
+	ItemUser  string // author of the message reacted to
+	TS        string // timestamp of the message reacted to
 }
