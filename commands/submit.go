@@ -1012,11 +1012,11 @@ func (c *call) messageChanged(ctx context.Context, saved chorus.Campaign) ([]rep
 // digestExtrasMax bounds the copy a digest lists per section; App Home has the rest.
 const digestExtrasMax = 10
 
-// DigestExtras is what a digest adds about copy under review, in lang: copy awaiting a lead's
+// digestExtras is what a digest adds about copy under review, in lang: copy awaiting a lead's
 // decision and copy whose drift is still open (flagged, or changes requested), among camps. A
 // team channel's digest (lead false) keeps the copy of the kinds that channel carries; a lead
-// digest keeps everything. The scheduler calls it for each digest it builds.
-func (s *Service) DigestExtras(ctx context.Context, workspace, channel string, lead bool, camps []chorus.Campaign, lang chorus.Lang) ([]reply.Block, error) {
+// digest keeps everything. Digest adds them to each digest it writes.
+func (s *Service) digestExtras(ctx context.Context, workspace, channel string, lead bool, camps []chorus.Campaign, lang chorus.Lang) ([]reply.Block, error) {
 	c := &call{Service: s, req: reply.Request{Workspace: workspace}, lang: lang}
 	inScope := map[string]string{} // campaign slug -> name
 	kinds := map[string]bool{}     // campaign/kind this channel carries

@@ -499,7 +499,7 @@ func TestDigestExtras(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			blocks, err := e.svc.DigestExtras(ctx, "T1", tt.channel, tt.lead, camps, tt.lang)
+			blocks, err := commands.DigestExtras(e.svc, ctx, "T1", tt.channel, tt.lead, camps, tt.lang)
 			if err != nil {
 				t.Fatal(err)
 			}

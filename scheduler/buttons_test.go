@@ -2,7 +2,6 @@ package scheduler_test
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -11,7 +10,6 @@ import (
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/commands"
 	"github.com/chorus-hq/chorus/reply"
-	"github.com/chorus-hq/chorus/scheduler"
 )
 
 // button returns the button of a sent message whose action id is id (and value starts with
@@ -44,7 +42,7 @@ func TestReminderButtons(t *testing.T) {
 	if err := s.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
-	svc := commands.New(scheduler.Watch(st, s), slog.New(slog.DiscardHandler), clk.Now, commands.Options{Leads: []string{"lea"}})
+	svc := commands.New(commands.Watch(st, s), slog.New(slog.DiscardHandler), clk.Now, commands.Options{Leads: []string{"lea"}})
 	in := func(user, channel string) reply.Request {
 		return reply.Request{Workspace: "T1", User: user, Channel: channel}
 	}
@@ -116,63 +114,5 @@ func TestReminderButtons(t *testing.T) {
 	}
 	if s.Stats().Cancelled != 0 {
 		t.Errorf("the hooks left stale occurrences to cancel: %+v", s.Stats())
-	}
-}
-
-func TestBuildDigestLimits(t *testing.T) {
-	d := chorus.DigestSchedule{WorkspaceID: "T1", Channel: "#magasins", Spec: "0 9 * * 1", TimeZone: "Europe/Paris", Lang: chorus.English}
-	slot := paris8(6, 7, 9, 0)
-	task := func(i int) chorus.Task {
-		return chorus.Task{WorkspaceID: "T1", ID: fmt.Sprintf("t%05d", i), Campaign: "ete-literie", ChannelKind: "retail",
-			Title: strings.Repeat("Long title ", 8), Owner: "rui", Due: slot.Add(time.Duration(i) * time.Minute), Status: chorus.TaskOpen}
-	}
-	camp := chorus.Campaign{WorkspaceID: "T1", Slug: "ete-literie", Name: "Summer bedding", Status: chorus.StatusActive}
-	tests := []struct {
-		name      string
-		tasks     int
-		wantParts int
-		wantMore  bool
-	}{
-		{"small", 3, 1, false},
-		{"two messages", 1200, 2, false},
-		{"too long: the rest is on the Home tab", 6000, scheduler.MaxDigestParts, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			in := scheduler.DigestInput{Schedule: d, Slot: slot, Campaigns: []chorus.Campaign{camp}}
-			for i := range tt.tasks {
-				in.DueSoon = append(in.DueSoon, task(i))
-			}
-			parts := scheduler.BuildDigest(in)
-			if len(parts) != tt.wantParts {
-				t.Fatalf("%d parts, want %d", len(parts), tt.wantParts)
-			}
-			shown := 0
-			for i, p := range parts {
-				if len(p.Blocks) > scheduler.MaxBlocks {
-					t.Errorf("part %d has %d blocks", i, len(p.Blocks))
-				}
-				for _, b := range p.Blocks {
-					if n := len([]rune(b.Text)); n > 3000 {
-						t.Errorf("part %d has a %d-character block", i, n)
-					}
-					shown += strings.Count(b.Text, "◻️")
-				}
-			}
-			last := parts[len(parts)-1].Blocks
-			more := strings.Contains(last[len(last)-1].Text, "Home tab")
-			if more != tt.wantMore {
-				t.Fatalf("pointer to the Home tab = %v, want %v", more, tt.wantMore)
-			}
-			if !more && shown != tt.tasks {
-				t.Errorf("%d tasks shown, want all %d", shown, tt.tasks)
-			}
-			if more && !strings.Contains(last[len(last)-1].Text, fmt.Sprint(tt.tasks-shown)) {
-				t.Errorf("the pointer %q does not count the %d lines left out", last[len(last)-1].Text, tt.tasks-shown)
-			}
-		})
-	}
-	if !(scheduler.DigestInput{Schedule: d, Slot: slot}).Empty() {
-		t.Error("a digest with nothing is not Empty")
 	}
 }

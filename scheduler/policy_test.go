@@ -9,7 +9,6 @@ import (
 
 	"github.com/chorus-hq/chorus/commands"
 	"github.com/chorus-hq/chorus/reply"
-	"github.com/chorus-hq/chorus/scheduler"
 )
 
 // TestPolicyCommandsChangeReminders sets reminder policies with the commands, as a lead would in
@@ -27,7 +26,7 @@ func TestPolicyCommandsChangeReminders(t *testing.T) {
 	if err := s.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
-	svc := commands.New(scheduler.Watch(st, s), slog.New(slog.DiscardHandler), clk.Now, commands.Options{Leads: []string{"lea"}})
+	svc := commands.New(commands.Watch(st, s), slog.New(slog.DiscardHandler), clk.Now, commands.Options{Leads: []string{"lea"}})
 	run := func(line string) {
 		t.Helper()
 		cmd, text, _ := strings.Cut(line, " ")

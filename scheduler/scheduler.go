@@ -83,13 +83,14 @@ const maxAttempts = 3
 // aliveEvery is how often a running scheduler records that it is alive.
 const aliveEvery = 10 * time.Minute
 
-// Options configure a Scheduler. Store and Sender are required.
+// Options configure a Scheduler. Store, Sender and Composer are required.
 type Options struct {
-	Store   Store
-	Sender  Sender
-	Logger  *slog.Logger     // nil discards
-	Now     func() time.Time // nil means time.Now
-	Replica string           // names this process in claims
+	Store    Store
+	Sender   Sender
+	Composer Composer         // writes the reminders and digests
+	Logger   *slog.Logger     // nil discards
+	Now      func() time.Time // nil means time.Now
+	Replica  string           // names this process in claims
 	// Tick is how often Run looks for due occurrences; 30 s.
 	Tick time.Duration
 	// Grace is how late an occurrence may still be sent; 6 h. Later reminders are folded into
@@ -117,16 +118,9 @@ type Options struct {
 	PostEmptyDigest bool
 	// Workers bounds the channels sent to at once; 256.
 	Workers int
-	// Extras adds sections to a digest, such as pending approvals and open drift flags.
-	Extras func(ctx context.Context, scope DigestScope) ([]reply.Block, error)
-}
-
-// DigestScope is what one digest covers, for Options.Extras.
-type DigestScope struct {
-	Schedule  chorus.DigestSchedule
-	Slot      time.Time
-	Campaigns []chorus.Campaign
-	Lang      chorus.Lang
+	// Feed, when set, brings this process's own writes to the index at once (see Watch);
+	// without it, they are seen at the next Resync.
+	Feed *Feed
 }
 
 // Stats counts what the scheduler did since it started.
@@ -174,8 +168,8 @@ type Scheduler struct {
 
 // New returns a Scheduler; call Load before Tick, or Run, which loads.
 func New(opts Options) (*Scheduler, error) {
-	if opts.Store == nil || opts.Sender == nil {
-		return nil, errors.New("scheduler: Store and Sender are required")
+	if opts.Store == nil || opts.Sender == nil || opts.Composer == nil {
+		return nil, errors.New("scheduler: Store, Sender and Composer are required")
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -212,13 +206,17 @@ func New(opts Options) (*Scheduler, error) {
 	if opts.Workers <= 0 {
 		opts.Workers = 256
 	}
-	return &Scheduler{
+	s := &Scheduler{
 		st: opts.Store, send: opts.Sender, log: opts.Logger, now: opts.Now, opts: opts,
 		tasks: map[string]*entry{}, digests: map[string]*entry{},
 		policies: map[string]chorus.ReminderPolicy{}, camps: map[string]chorus.Campaign{}, snoozes: map[string]chorus.Snooze{},
 		zones:  map[string]*time.Location{},
 		queues: map[string]*chanQueue{}, sem: make(chan struct{}, opts.Workers),
-	}, nil
+	}
+	if opts.Feed != nil {
+		opts.Feed.attach(s)
+	}
+	return s, nil
 }
 
 func onlyWorkspaceMissing(err error) bool {

@@ -162,8 +162,8 @@ type app struct {
 	log      *slog.Logger
 	store    *store.Store
 	commands *commands.Service
-	minutes  *slackMinutes // the minutes' Slack adapter, connected by serve
-	sched    *schedHub     // tells the scheduler of each mode about this process's writes
+	minutes  *slackMinutes   // the minutes' Slack adapter, connected by serve
+	feed     *scheduler.Feed // tells the scheduler of each mode about this process's writes
 	close    func()
 }
 
@@ -221,11 +221,11 @@ func newApp(ctx context.Context, env environment, file string) (*app, error) {
 		// up first and says why.
 		opts.SummaryTimeout = cfg.OpenAI.Timeout + commands.DefaultSummaryTimeout/5
 	}
-	hub := &schedHub{}
-	cst = scheduler.Watch(cst, hub)
+	feed := &scheduler.Feed{}
+	cst = commands.Watch(cst, feed)
 	opts.ReminderPolicy = reminderPolicy(cfg)
 	svc := commands.New(cst, logger, env.now, opts)
-	return &app{cfg: cfg, log: logger, store: st, commands: svc, minutes: minutes, sched: hub, close: closeAll}, nil
+	return &app{cfg: cfg, log: logger, store: st, commands: svc, minutes: minutes, feed: feed, close: closeAll}, nil
 }
 
 func newLogger(w io.Writer, cfg configs.Config) *slog.Logger {

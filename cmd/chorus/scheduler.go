@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/chorus-hq/chorus"
@@ -17,44 +16,6 @@ import (
 	"github.com/chorus-hq/chorus/scheduler"
 )
 
-// schedHub passes the store's change notifications (scheduler.Watch) to the scheduler once one
-// runs. Before that they are dropped: the scheduler reads everything when it loads.
-type schedHub struct {
-	s atomic.Pointer[scheduler.Scheduler]
-}
-
-func (h *schedHub) set(s *scheduler.Scheduler) { h.s.Store(s) }
-
-func (h *schedHub) TaskChanged(t chorus.Task) {
-	if s := h.s.Load(); s != nil {
-		s.TaskChanged(t)
-	}
-}
-
-func (h *schedHub) CampaignChanged(c chorus.Campaign) {
-	if s := h.s.Load(); s != nil {
-		s.CampaignChanged(c)
-	}
-}
-
-func (h *schedHub) Snoozed(z chorus.Snooze) {
-	if s := h.s.Load(); s != nil {
-		s.Snoozed(z)
-	}
-}
-
-func (h *schedHub) DigestChanged(d chorus.DigestSchedule) {
-	if s := h.s.Load(); s != nil {
-		s.DigestChanged(d)
-	}
-}
-
-func (h *schedHub) PolicyChanged(p chorus.ReminderPolicy) {
-	if s := h.s.Load(); s != nil {
-		s.PolicyChanged(p)
-	}
-}
-
 // reminderPolicy is the reminder policy of workspaces that saved none, from the configuration.
 func reminderPolicy(cfg configs.Config) chorus.ReminderPolicy {
 	p := chorus.DefaultReminderPolicy("")
@@ -63,8 +24,8 @@ func reminderPolicy(cfg configs.Config) chorus.ReminderPolicy {
 	return p
 }
 
-// newScheduler wires a scheduler to the app's store and the given sender, and connects the
-// store's change notifications to it.
+// newScheduler wires a scheduler to the app's store, the given sender and the features that
+// write its messages (commands), and connects the store's change notifications to it.
 func (a *app) newScheduler(ctx context.Context, sender scheduler.Sender, now func() time.Time, replica string) (*scheduler.Scheduler, error) {
 	sc := a.cfg.Scheduler
 	s, err := scheduler.New(scheduler.Options{
@@ -72,15 +33,11 @@ func (a *app) newScheduler(ctx context.Context, sender scheduler.Sender, now fun
 		Tick: sc.Tick, Grace: sc.ReminderGrace, Policy: reminderPolicy(a.cfg),
 		TimeZone: a.cfg.TimeZone, Lang: a.cfg.Lang,
 		SkipWeekends: sc.SkipWeekends, PostEmptyDigest: sc.PostEmptyDigest,
-		Extras: func(ctx context.Context, scope scheduler.DigestScope) ([]reply.Block, error) {
-			d := scope.Schedule
-			return a.commands.DigestExtras(ctx, d.WorkspaceID, d.Channel, d.Lead, scope.Campaigns, scope.Lang)
-		},
+		Composer: a.commands, Feed: a.feed,
 	})
 	if err != nil {
 		return nil, err
 	}
-	a.sched.set(s)
 	return s, nil
 }
 
