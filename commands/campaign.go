@@ -113,7 +113,7 @@ func (c *call) campaignCreate(ctx context.Context, args []string) (reply.Reply, 
 	camp := c.newCampaign(args[0])
 	var dates []chorus.Date
 	for len(args) > 1 {
-		d, ok := parseDay(args[len(args)-1])
+		d, ok := chorus.ParseDay(args[len(args)-1])
 		if !ok {
 			break
 		}
@@ -175,26 +175,6 @@ func (c *call) notPast(field string, d chorus.Date) error {
 		return chorus.Invalid(field, "date.past", d.String())
 	}
 	return nil
-}
-
-// parseDay reads a calendar day typed as 2027-07-01 or 01/07/2027.
-func parseDay(s string) (chorus.Date, bool) {
-	if d, err := chorus.ParseDate(s); err == nil {
-		return d, true
-	}
-	parts := strings.FieldsFunc(s, func(r rune) bool { return r == '/' || r == '.' })
-	if len(parts) != 3 || len(parts[2]) != 4 {
-		return chorus.Date{}, false
-	}
-	d, err := chorus.ParseDate(parts[2] + "-" + pad2(parts[1]) + "-" + pad2(parts[0]))
-	return d, err == nil
-}
-
-func pad2(s string) string {
-	if len(s) == 1 {
-		return "0" + s
-	}
-	return s
 }
 
 func (c *call) campaignList(ctx context.Context, pageArg string) (reply.Reply, error) {

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/i18n"
 	"github.com/chorus-hq/chorus/reply"
 )
 
@@ -90,14 +91,14 @@ func (c *call) when(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return chorus.FormatWhen(t.In(c.ws.Location()), c.lang)
+	return i18n.FormatWhen(t.In(c.ws.Location()), c.lang)
 }
 
 // dateRange writes a campaign's dates: "1 juillet 2027 → 15 juillet 2027".
 func (c *call) dateRange(camp chorus.Campaign) string {
-	s := chorus.FormatDate(camp.Start, c.lang)
+	s := i18n.FormatDate(camp.Start, c.lang)
 	if !camp.End.IsZero() {
-		s += " → " + chorus.FormatDate(camp.End, c.lang)
+		s += " → " + i18n.FormatDate(camp.End, c.lang)
 	}
 	return s
 }

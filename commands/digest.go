@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/i18n"
 	"github.com/chorus-hq/chorus/reply"
 )
 
@@ -112,9 +113,9 @@ func offLabel(d chorus.DigestSchedule) string {
 
 // describeDigest says a schedule and its next slot, in the caller's language.
 func (c *call) describeDigest(key string, d chorus.DigestSchedule) string {
-	text := c.t(key, channelRef(d.Channel), chorus.DescribeSpec(d.Spec, c.lang), d.TimeZone)
+	text := c.t(key, channelRef(d.Channel), i18n.DescribeSpec(d.Spec, c.lang), d.TimeZone)
 	if next := d.Next(c.now()); !next.IsZero() {
-		text += " " + c.t("sched.digest.next", chorus.FormatWhen(next.In(chorus.LoadLocation(d.TimeZone)), c.lang))
+		text += " " + c.t("sched.digest.next", i18n.FormatWhen(next.In(chorus.LoadLocation(d.TimeZone)), c.lang))
 	}
 	return text
 }

@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/i18n"
 	"github.com/chorus-hq/chorus/reply"
 )
 
@@ -712,7 +713,7 @@ func (c *call) minutesCard(ctx context.Context, m chorus.Meeting, lines []chorus
 		loc = c.meetingLocation(ctx, m)
 	}
 	blocks := []reply.Block{{Kind: reply.Header, Text: "📝 " + ellipsis(m.Title, 140)}}
-	meta := []string{chorus.FormatWhen(m.StartedAt.In(loc), c.lang), channelRef(m.Channel)}
+	meta := []string{i18n.FormatWhen(m.StartedAt.In(loc), c.lang), channelRef(m.Channel)}
 	if m.Campaign != "" {
 		meta = append(meta, c.t("minutes.card.campaign", m.Campaign))
 	}
@@ -778,7 +779,7 @@ func (c *call) lineText(l chorus.Line, loc *time.Location) string {
 		}
 		due := "⚠️ " + c.t("minutes.missing.due")
 		if !l.Due.IsZero() {
-			due = chorus.FormatWhen(l.Due.In(loc), c.lang)
+			due = i18n.FormatWhen(l.Due.In(loc), c.lang)
 		}
 		s += " — " + owner + " — " + due
 		if l.TaskID != "" {
@@ -879,7 +880,7 @@ func (c *call) meetingList(title string, ms []chorus.Meeting, snippets map[strin
 			lines = append(lines, more)
 			break
 		}
-		s := fmt.Sprintf("`%s` *%s* · %s", m.ID, m.Title, chorus.FormatDate(chorus.DateOf(m.StartedAt.In(c.ws.Location())), c.lang))
+		s := fmt.Sprintf("`%s` *%s* · %s", m.ID, m.Title, i18n.FormatDate(chorus.DateOf(m.StartedAt.In(c.ws.Location())), c.lang))
 		if m.Campaign != "" {
 			s += " · " + c.t("minutes.card.campaign", m.Campaign)
 		}
@@ -984,7 +985,7 @@ func (c *call) markdown(ctx context.Context, m chorus.Meeting, lines []chorus.Li
 	var b strings.Builder
 	plainUser := func(u string) string { return "@" + u }
 	fmt.Fprintf(&b, "# %s\n\n", m.Title)
-	fmt.Fprintf(&b, "- %s: %s\n", c.t("minutes.md.date"), chorus.FormatWhen(m.StartedAt.In(loc), c.lang))
+	fmt.Fprintf(&b, "- %s: %s\n", c.t("minutes.md.date"), i18n.FormatWhen(m.StartedAt.In(loc), c.lang))
 	fmt.Fprintf(&b, "- %s: %s\n", c.t("minutes.md.channel"), m.Channel)
 	if m.Campaign != "" {
 		fmt.Fprintf(&b, "- %s: %s\n", c.t("field.campaign"), m.Campaign)
@@ -1014,7 +1015,7 @@ func (c *call) markdown(ctx context.Context, m chorus.Meeting, lines []chorus.Li
 					owner = plainUser(l.Owner)
 				}
 				if !l.Due.IsZero() {
-					due = chorus.FormatWhen(l.Due.In(loc), c.lang)
+					due = i18n.FormatWhen(l.Due.In(loc), c.lang)
 				}
 				fmt.Fprintf(&b, "- [ ] %s — %s — %s", text, owner, due)
 				if l.TaskID != "" {
@@ -1142,7 +1143,7 @@ func (c *call) submitComplete(ctx context.Context, sub reply.Submission) (reply.
 	if err != nil {
 		return reply.Reply{}, err
 	}
-	text := c.t("minutes.completed", ellipsis(saved.Text, 150), mention(owner), chorus.FormatWhen(due.In(loc), c.lang))
+	text := c.t("minutes.completed", ellipsis(saved.Text, 150), mention(owner), i18n.FormatWhen(due.In(loc), c.lang))
 	// After the meeting, a completed action item of a campaign's meeting becomes its task now.
 	if m.Status == chorus.MeetingClosed && m.Campaign != "" && saved.TaskID == "" {
 		camp, err := c.loadCampaign(ctx, m.Campaign)
@@ -1266,7 +1267,7 @@ func (c *call) threadPreview(ctx context.Context, channel, ts string) (reply.Rep
 		b.WriteString(item)
 		n++
 	}
-	title := c.t("minutes.thread.default_title", chorus.FormatDate(chorus.DateOf(c.now().In(c.ws.Location())), c.lang))
+	title := c.t("minutes.thread.default_title", i18n.FormatDate(chorus.DateOf(c.now().In(c.ws.Location())), c.lang))
 	if len(msgs) > 0 && msgs[0].User != "" {
 		if k, _, _ := chorus.ParsePrefix(msgs[0].Text); k == "" {
 			first, _, _ := strings.Cut(strings.TrimSpace(msgs[0].Text), "\n")

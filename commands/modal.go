@@ -54,7 +54,7 @@ func (c *call) fillCampaign(camp *chorus.Campaign, v map[string]string) chorus.P
 	}{{"start", &camp.Start}, {"end", &camp.End}} {
 		*f.dst = chorus.Date{}
 		if s := strings.TrimSpace(v[f.id]); s != "" {
-			d, ok := parseDay(s)
+			d, ok := chorus.ParseDay(s)
 			if !ok {
 				ps = append(ps, chorus.Invalid(f.id, "date.invalid", s))
 			}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/i18n"
 	"github.com/chorus-hq/chorus/reply"
 )
 
@@ -64,7 +65,7 @@ func (c *call) reminderSnooze(ctx context.Context, value string) (reply.Reply, e
 	if err := c.audit(ctx, "task.snooze", "task:"+t.ID, t.Version, t.Version, until.UTC().Format("2006-01-02T15:04Z")); err != nil {
 		return reply.Reply{}, err
 	}
-	text := c.t("sched.snoozed", t.Title, chorus.FormatWhen(until.In(loc), c.lang))
+	text := c.t("sched.snoozed", t.Title, i18n.FormatWhen(until.In(loc), c.lang))
 	return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Section, Text: "😴 " + text}}, ReplaceOriginal: true}, nil
 }
 
@@ -125,7 +126,7 @@ func (c *call) submitReassign(ctx context.Context, sub reply.Submission) (reply.
 			lang = l
 		}
 		dm := catalog.T(lang, "sched.reassigned.dm", mention(c.req.User), saved.Title, camp.Name,
-			chorus.FormatWhen(saved.Due.In(camp.Location()), lang), saved.ID)
+			i18n.FormatWhen(saved.Due.In(camp.Location()), lang), saved.ID)
 		return reply.Reply{
 			Text: text, Blocks: []reply.Block{{Kind: reply.Section, Text: "✅ " + text}}, Visibility: reply.Ephemeral, ReplaceOriginal: true,
 			Posts: []reply.Post{{Channel: owner, Text: dm, Blocks: []reply.Block{{Kind: reply.Section, Text: "📌 " + dm,

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/i18n"
 	"github.com/chorus-hq/chorus/reply"
 )
 
@@ -696,5 +697,5 @@ func (c *call) nextReminder(ctx context.Context, only string) string {
 	if best.At.IsZero() {
 		return c.t("rem.next.none")
 	}
-	return c.t("rem.next", bestTask.Title, chorus.FormatWhen(best.At.In(bestLoc), c.lang))
+	return c.t("rem.next", bestTask.Title, i18n.FormatWhen(best.At.In(bestLoc), c.lang))
 }

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/i18n"
 	"github.com/chorus-hq/chorus/reply"
 	"github.com/chorus-hq/chorus/scheduler"
 )
@@ -38,13 +39,13 @@ func (s *Service) Reminder(r scheduler.ReminderScope) scheduler.Content {
 
 // ReminderText is the notification text of a reminder sent at at.
 func ReminderText(t chorus.Task, at time.Time, loc *time.Location, lang chorus.Lang, late bool) string {
-	due := chorus.FormatWhen(t.Due.In(loc), lang)
+	due := i18n.FormatWhen(t.Due.In(loc), lang)
 	text := catalog.T(lang, "sched.reminder.due", t.Title, due)
 	if !at.Before(t.Due) {
 		text = catalog.T(lang, "sched.reminder.overdue", t.Title, due)
 	}
 	if late {
-		text += " " + catalog.T(lang, "sched.reminder.late", chorus.FormatWhen(at.In(loc), lang))
+		text += " " + catalog.T(lang, "sched.reminder.late", i18n.FormatWhen(at.In(loc), lang))
 	}
 	return text
 }
@@ -102,7 +103,7 @@ func BuildDigest(in DigestInput) []scheduler.Content {
 	}
 	head := []reply.Block{
 		{Kind: reply.Header, Text: title},
-		{Kind: reply.Context, Text: catalog.T(lang, "sched.digest.when", chorus.FormatWhen(in.Slot.In(loc), lang))},
+		{Kind: reply.Context, Text: catalog.T(lang, "sched.digest.when", i18n.FormatWhen(in.Slot.In(loc), lang))},
 	}
 	type group struct {
 		title string
@@ -114,9 +115,9 @@ func BuildDigest(in DigestInput) []scheduler.Content {
 		for _, c := range in.Campaigns {
 			line := "🟢 *" + c.Name + "* (`" + c.Slug + "`)"
 			if !c.Start.IsZero() {
-				line += " · " + chorus.FormatDate(c.Start, lang)
+				line += " · " + i18n.FormatDate(c.Start, lang)
 				if !c.End.IsZero() {
-					line += " → " + chorus.FormatDate(c.End, lang)
+					line += " → " + i18n.FormatDate(c.End, lang)
 				}
 			}
 			g.lines = append(g.lines, line)
@@ -132,7 +133,7 @@ func BuildDigest(in DigestInput) []scheduler.Content {
 		if d.Lead {
 			camp = " · " + t.Campaign
 		}
-		return fmt.Sprintf("%s `%s` *%s*%s — <@%s> — %s%s", icon, t.ID, t.Title, kind, t.Owner, chorus.FormatWhen(t.Due.In(loc), lang), camp)
+		return fmt.Sprintf("%s `%s` *%s*%s — <@%s> — %s%s", icon, t.ID, t.Title, kind, t.Owner, i18n.FormatWhen(t.Due.In(loc), lang), camp)
 	}
 	if len(in.Overdue) > 0 {
 		g := group{title: catalog.T(lang, "sched.digest.overdue", len(in.Overdue))}
@@ -151,7 +152,7 @@ func BuildDigest(in DigestInput) []scheduler.Content {
 	if len(in.Missed) > 0 {
 		g := group{title: catalog.T(lang, "sched.digest.missed", len(in.Missed))}
 		for _, m := range in.Missed {
-			g.lines = append(g.lines, catalog.T(lang, "sched.digest.missed_line", taskLine("🔕", m.Task), chorus.FormatWhen(m.At.In(loc), lang)))
+			g.lines = append(g.lines, catalog.T(lang, "sched.digest.missed_line", taskLine("🔕", m.Task), i18n.FormatWhen(m.At.In(loc), lang)))
 		}
 		groups = append(groups, g)
 	}

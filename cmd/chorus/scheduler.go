@@ -12,6 +12,7 @@ import (
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/bot"
 	"github.com/chorus-hq/chorus/configs"
+	"github.com/chorus-hq/chorus/i18n"
 	"github.com/chorus-hq/chorus/reply"
 	"github.com/chorus-hq/chorus/scheduler"
 )
@@ -129,7 +130,7 @@ func (s *consoleSender) post(m scheduler.Message) reply.Post {
 	if m.Thread != "" {
 		when := m.Thread
 		if at, ok := s.at[m.Thread]; ok {
-			when = chorus.FormatWhen(at.In(s.location()), s.lang)
+			when = i18n.FormatWhen(at.In(s.location()), s.lang)
 		}
 		p.Channel += " (fil / thread : " + when + ")"
 	}
@@ -164,7 +165,7 @@ func (s *consoleSender) Flush(print func(string)) {
 		return strings.Compare(a.m.Channel+a.m.ID, b.m.Channel+b.m.ID)
 	})
 	for _, p := range ps {
-		print("🕒 " + chorus.FormatWhen(p.at.In(s.loc), s.lang))
+		print("🕒 " + i18n.FormatWhen(p.at.In(s.loc), s.lang))
 		s.mu.Lock()
 		post := s.post(p.m)
 		s.mu.Unlock()
@@ -213,7 +214,7 @@ func clockDirective(clk *simClock, sched func() *scheduler.Scheduler, out *conso
 		s.Tick(ctx)
 		s.Wait()
 		out.Flush(print)
-		print("(🕒 " + chorus.FormatWhen(target.In(out.loc), out.lang) + ")")
+		print("(🕒 " + i18n.FormatWhen(target.In(out.loc), out.lang) + ")")
 		return true
 	}
 }
