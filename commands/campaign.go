@@ -9,17 +9,13 @@ import (
 	"strings"
 
 	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/commands/feature"
 	"github.com/chorus-hq/chorus/reply"
 )
 
 // pageSize is how many items a list shows before a "next page" button, well inside Slack's 50
 // blocks per message.
 const pageSize = 10
-
-// maxEditRetries bounds how often an edit that lost a race is re-applied to the newer version.
-// Every lost race means another edit landed, so this is how many concurrent editors of one thing
-// are served without an error.
-const maxEditRetries = 32
 
 func (c *call) campaign(ctx context.Context, args []string) (reply.Reply, error) {
 	if r, ok, err := c.driftCommand(ctx, args); ok {
@@ -28,9 +24,9 @@ func (c *call) campaign(ctx context.Context, args []string) (reply.Reply, error)
 	if isReminders(args) {
 		return c.campaignReminders(ctx, args[1:])
 	}
-	switch v := verb(args, 0); v {
+	switch v := feature.Verb(args, 0); v {
 	case "", "help":
-		return c.help("campaign"), nil
+		return c.Help("campaign"), nil
 	case "create":
 		return c.campaignCreate(ctx, args[1:])
 	case "list":
@@ -41,32 +37,32 @@ func (c *call) campaign(ctx context.Context, args []string) (reply.Reply, error)
 		return c.campaignList(ctx, page)
 	case "show":
 		if len(args) < 2 {
-			return reply.Reply{}, c.usage("campaign.show")
+			return reply.Reply{}, c.Usage("campaign.show")
 		}
 		return c.campaignShow(ctx, args[1])
 	case "edit":
 		if len(args) < 2 {
-			return reply.Reply{}, c.usage("campaign.edit")
+			return reply.Reply{}, c.Usage("campaign.edit")
 		}
 		return c.campaignEditModal(ctx, args[1])
 	case "message":
-		text := unquote(after(c.req.Text, 2))
+		text := feature.Unquote(feature.After(c.Req.Text, 2))
 		if len(args) < 3 || text == "" {
-			return reply.Reply{}, c.usage("campaign.message")
+			return reply.Reply{}, c.Usage("campaign.message")
 		}
 		return c.campaignMessage(ctx, args[1], text)
 	case "points":
 		if len(args) < 3 {
-			return reply.Reply{}, c.usage("campaign.points")
+			return reply.Reply{}, c.Usage("campaign.points")
 		}
-		return c.campaignPoints(ctx, args[1], splitList(after(c.req.Text, 2), ";\n"))
+		return c.campaignPoints(ctx, args[1], feature.SplitList(feature.After(c.Req.Text, 2), ";\n"))
 	case "channel":
 		return c.campaignChannel(ctx, args[1:])
 	case "lead":
 		return c.campaignLead(ctx, args[1:])
 	case "activate", "close":
 		if len(args) < 2 {
-			return reply.Reply{}, c.usage("campaign." + v)
+			return reply.Reply{}, c.Usage("campaign." + v)
 		}
 		st := chorus.StatusActive
 		if v == "close" {
@@ -77,7 +73,7 @@ func (c *call) campaign(ctx context.Context, args []string) (reply.Reply, error)
 		return c.task(ctx, args[1:])
 	case "history":
 		if len(args) < 2 {
-			return reply.Reply{}, c.usage("campaign.history")
+			return reply.Reply{}, c.Usage("campaign.history")
 		}
 		return c.campaignHistory(ctx, args[1])
 	default:
@@ -85,26 +81,9 @@ func (c *call) campaign(ctx context.Context, args []string) (reply.Reply, error)
 	}
 }
 
-// usage is the error for a sub-command typed with missing arguments: it shows its syntax.
-func (c *call) usage(key string) error {
-	return chorus.Errorf(chorus.ErrInvalid, "usage", c.t("usage."+key))
-}
-
-// loadCampaign returns the campaign slug, or a localized "unknown campaign" error.
-func (c *call) loadCampaign(ctx context.Context, slug string) (chorus.Campaign, error) {
-	if !chorus.ValidSlug(slug) {
-		return chorus.Campaign{}, chorus.Invalid("slug", "campaign.slug.syntax", slug)
-	}
-	camp, err := c.store.Campaign(ctx, c.req.Workspace, slug)
-	if errors.Is(err, chorus.ErrNotFound) {
-		return camp, chorus.Errorf(chorus.ErrNotFound, "campaign.unknown", slug)
-	}
-	return camp, err
-}
-
 // campaignCreate reads "<slug> <name…> [start] [end]". Given no arguments it opens the modal.
 func (c *call) campaignCreate(ctx context.Context, args []string) (reply.Reply, error) {
-	if !c.isWorkspaceLead() {
+	if !c.IsWorkspaceLead() {
 		return reply.Reply{}, chorus.Errorf(chorus.ErrForbidden, "forbidden.create_campaign")
 	}
 	if len(args) == 0 {
@@ -122,7 +101,7 @@ func (c *call) campaignCreate(ctx context.Context, args []string) (reply.Reply, 
 	}
 	camp.Name = strings.Join(args[1:], " ")
 	if len(dates) > 2 {
-		return reply.Reply{}, c.usage("campaign.create")
+		return reply.Reply{}, c.Usage("campaign.create")
 	}
 	if len(dates) > 0 {
 		camp.Start = dates[0]
@@ -136,13 +115,13 @@ func (c *call) campaignCreate(ctx context.Context, args []string) (reply.Reply, 
 // newCampaign is a draft campaign with the workspace's defaults, led by its creator.
 func (c *call) newCampaign(slug string) chorus.Campaign {
 	return chorus.Campaign{
-		WorkspaceID: c.req.Workspace, Slug: slug, TimeZone: c.ws.TimeZone, Lang: c.ws.Lang,
-		Status: chorus.StatusDraft, Leads: []string{c.req.User}, CreatedBy: c.req.User, UpdatedBy: c.req.User,
+		WorkspaceID: c.Req.Workspace, Slug: slug, TimeZone: c.WS.TimeZone, Lang: c.WS.Lang,
+		Status: chorus.StatusDraft, Leads: []string{c.Req.User}, CreatedBy: c.Req.User, UpdatedBy: c.Req.User,
 	}
 }
 
 func (c *call) createCampaign(ctx context.Context, camp chorus.Campaign) (reply.Reply, error) {
-	if err := camp.Validate(c.ws.CustomKinds); err != nil {
+	if err := camp.Validate(c.WS.CustomKinds); err != nil {
 		return reply.Reply{}, err
 	}
 	if err := c.notPast("end", camp.End); err != nil {
@@ -155,11 +134,11 @@ func (c *call) createCampaign(ctx context.Context, camp chorus.Campaign) (reply.
 	if err != nil {
 		return reply.Reply{}, fmt.Errorf("create campaign %q: %w", camp.Slug, err)
 	}
-	if err := c.audit(ctx, "campaign.create", "campaign:"+saved.Slug, 0, saved.Version, saved.Name); err != nil {
+	if err := c.Audit(ctx, "campaign.create", "campaign:"+saved.Slug, 0, saved.Version, saved.Name); err != nil {
 		return reply.Reply{}, err
 	}
 	r := c.campaignCard(saved, nil)
-	r.Text = c.t("campaign.created", saved.Name, saved.Slug)
+	r.Text = c.T("campaign.created", saved.Name, saved.Slug)
 	r.Blocks = append([]reply.Block{{Kind: reply.Section, Text: "✅ " + r.Text}}, r.Blocks...)
 	r.Visibility = reply.InChannel
 	return r, nil
@@ -170,7 +149,7 @@ func (c *call) notPast(field string, d chorus.Date) error {
 	if d.IsZero() {
 		return nil
 	}
-	today := chorus.DateOf(c.now().In(c.ws.Location()))
+	today := chorus.DateOf(c.Now().In(c.WS.Location()))
 	if d.Before(today) {
 		return chorus.Invalid(field, "date.past", d.String())
 	}
@@ -178,23 +157,23 @@ func (c *call) notPast(field string, d chorus.Date) error {
 }
 
 func (c *call) campaignList(ctx context.Context, pageArg string) (reply.Reply, error) {
-	all, err := c.store.Campaigns(ctx, c.req.Workspace)
+	all, err := c.store.Campaigns(ctx, c.Req.Workspace)
 	if err != nil {
 		return reply.Reply{}, fmt.Errorf("list campaigns: %w", err)
 	}
 	if len(all) == 0 {
-		return notice(c.t("campaign.list.empty")), nil
+		return feature.Notice(c.T("campaign.list.empty")), nil
 	}
 	page, items, more := paginate(all, pageArg)
-	blocks := []reply.Block{{Kind: reply.Header, Text: c.t("campaign.list.title", len(all))}}
-	lines := []string{c.t("campaign.list.title", len(all))}
+	blocks := []reply.Block{{Kind: reply.Header, Text: c.T("campaign.list.title", len(all))}}
+	lines := []string{c.T("campaign.list.title", len(all))}
 	for _, camp := range items {
-		line := fmt.Sprintf("%s *%s* (`%s`) · %s", statusEmoji(camp.Status), camp.Name, camp.Slug, c.t("status."+string(camp.Status)))
+		line := fmt.Sprintf("%s *%s* (`%s`) · %s", feature.StatusEmoji(camp.Status), camp.Name, camp.Slug, c.T("status."+string(camp.Status)))
 		if !camp.Start.IsZero() {
-			line += " · " + c.dateRange(camp)
+			line += " · " + c.DateRange(camp)
 		}
 		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: line,
-			Accessory: &reply.Button{Text: c.t("button.show"), ActionID: reply.ActCampaignShow, Value: camp.Slug}})
+			Accessory: &reply.Button{Text: c.T("button.show"), ActionID: reply.ActCampaignShow, Value: camp.Slug}})
 		lines = append(lines, line)
 	}
 	blocks = append(blocks, c.pager(reply.ActCampaignPage, page, more)...)
@@ -220,84 +199,39 @@ func paginate[T any](items []T, pageArg string) (int, []T, bool) {
 func (c *call) pager(action string, page int, more bool) []reply.Block {
 	var bs []reply.Button
 	if page > 1 {
-		bs = append(bs, reply.Button{Text: c.t("button.prev"), ActionID: action, Value: strconv.Itoa(page - 1)})
+		bs = append(bs, reply.Button{Text: c.T("button.prev"), ActionID: action, Value: strconv.Itoa(page - 1)})
 	}
 	if more {
-		bs = append(bs, reply.Button{Text: c.t("button.next"), ActionID: action, Value: strconv.Itoa(page + 1)})
+		bs = append(bs, reply.Button{Text: c.T("button.next"), ActionID: action, Value: strconv.Itoa(page + 1)})
 	}
 	if len(bs) == 0 {
 		return nil
 	}
-	return []reply.Block{{Kind: reply.Context, Text: c.t("page", page)}, {Kind: reply.Actions, Buttons: bs}}
+	return []reply.Block{{Kind: reply.Context, Text: c.T("page", page)}, {Kind: reply.Actions, Buttons: bs}}
 }
 
 func (c *call) campaignShow(ctx context.Context, slug string) (reply.Reply, error) {
-	camp, err := c.loadCampaign(ctx, slug)
+	camp, err := c.LoadCampaign(ctx, slug)
 	if err != nil {
 		return reply.Reply{}, err
 	}
-	tasks, err := c.store.Tasks(ctx, c.req.Workspace, chorus.TaskFilter{Campaign: slug, Statuses: []chorus.TaskStatus{chorus.TaskOpen}})
+	tasks, err := c.store.Tasks(ctx, c.Req.Workspace, chorus.TaskFilter{Campaign: slug, Statuses: []chorus.TaskStatus{chorus.TaskOpen}})
 	if err != nil {
 		return reply.Reply{}, fmt.Errorf("tasks of %q: %w", slug, err)
 	}
 	return c.campaignCard(camp, tasks), nil
 }
 
-// editCampaign applies change to the latest version of slug and stores it as a new version. The
-// change is a delta (add a channel, set the message), so when another edit wins the race the
-// delta is re-applied to the newer version instead of failing the user.
-func (c *call) editCampaign(ctx context.Context, slug, action string, auth func(chorus.Campaign) error, change func(*chorus.Campaign) error) (chorus.Campaign, chorus.Campaign, error) {
-	for attempt := 0; ; attempt++ {
-		before, err := c.loadCampaign(ctx, slug)
-		if err != nil {
-			return before, before, err
-		}
-		if err := auth(before); err != nil {
-			return before, before, err
-		}
-		next := before
-		next.MustInclude = slices.Clone(before.MustInclude)
-		next.Channels = slices.Clone(before.Channels)
-		next.Leads = slices.Clone(before.Leads)
-		if err := change(&next); err != nil {
-			return before, before, err
-		}
-		if err := next.Validate(c.ws.CustomKinds); err != nil {
-			return before, before, err
-		}
-		next.UpdatedBy = c.req.User
-		saved, err := c.store.UpdateCampaign(ctx, next)
-		if errors.Is(err, chorus.ErrConflict) && attempt < maxEditRetries {
-			continue
-		}
-		if err != nil {
-			return before, before, fmt.Errorf("update campaign %q: %w", slug, err)
-		}
-		if err := c.audit(ctx, action, "campaign:"+slug, before.Version, saved.Version, ""); err != nil {
-			return before, saved, err
-		}
-		return before, saved, nil
-	}
-}
-
-// leadOnly allows only the campaign's own leads: they answer for its message.
-func (c *call) leadOnly(camp chorus.Campaign) error {
-	if !camp.IsLead(c.req.User) {
-		return chorus.Errorf(chorus.ErrForbidden, "forbidden.not_lead", camp.Name, c.mentions(camp.Leads))
-	}
-	return nil
-}
-
 // leadOrAdmin allows the campaign's leads, the workspace's leads and its admins.
 func (c *call) leadOrAdmin(camp chorus.Campaign) error {
-	if camp.IsLead(c.req.User) || c.isWorkspaceLead() {
+	if camp.IsLead(c.Req.User) || c.IsWorkspaceLead() {
 		return nil
 	}
 	return chorus.Errorf(chorus.ErrForbidden, "forbidden.set_leads", camp.Name)
 }
 
 func (c *call) campaignMessage(ctx context.Context, slug, text string) (reply.Reply, error) {
-	_, saved, err := c.editCampaign(ctx, slug, "campaign.message", c.leadOnly, func(camp *chorus.Campaign) error {
+	_, saved, err := c.EditCampaign(ctx, slug, "campaign.message", c.LeadOnly, func(camp *chorus.Campaign) error {
 		camp.Message = text
 		return nil
 	})
@@ -309,14 +243,14 @@ func (c *call) campaignMessage(ctx context.Context, slug, text string) (reply.Re
 		return reply.Reply{}, err
 	}
 	r := c.campaignCard(saved, nil)
-	r.Text = c.t("campaign.message.set", saved.Name, saved.Version)
+	r.Text = c.T("campaign.message.set", saved.Name, saved.Version)
 	r.Blocks = append(append([]reply.Block{{Kind: reply.Section, Text: "✅ " + r.Text}}, facts...), r.Blocks...)
 	r.Posts = posts
 	return r, nil
 }
 
 func (c *call) campaignPoints(ctx context.Context, slug string, points []string) (reply.Reply, error) {
-	_, saved, err := c.editCampaign(ctx, slug, "campaign.points", c.leadOnly, func(camp *chorus.Campaign) error {
+	_, saved, err := c.EditCampaign(ctx, slug, "campaign.points", c.LeadOnly, func(camp *chorus.Campaign) error {
 		camp.MustInclude = points
 		return nil
 	})
@@ -327,7 +261,7 @@ func (c *call) campaignPoints(ctx context.Context, slug string, points []string)
 	if err != nil {
 		return reply.Reply{}, err
 	}
-	r := notice("✅ " + c.t("campaign.points.set", saved.Name, len(points), saved.Version))
+	r := feature.Notice("✅ " + c.T("campaign.points.set", saved.Name, len(points), saved.Version))
 	r.Blocks, r.Posts = append(r.Blocks, facts...), posts
 	return r, nil
 }
@@ -335,23 +269,23 @@ func (c *call) campaignPoints(ctx context.Context, slug string, points []string)
 // campaignChannel handles "channel add <slug> <kind> [#channel] [@owner]" and
 // "channel remove <slug> <kind>".
 func (c *call) campaignChannel(ctx context.Context, args []string) (reply.Reply, error) {
-	v := verb(args, 0)
+	v := feature.Verb(args, 0)
 	switch {
 	case v == "add" && len(args) >= 3:
 		ch := chorus.Channel{Kind: chorus.Fold(args[2])}
 		for _, a := range args[3:] {
-			if id, ok := channelArg(a); ok {
+			if id, ok := feature.ChannelArg(a); ok {
 				ch.SlackChannel = id
-			} else if id, ok := userArg(a); ok {
+			} else if id, ok := feature.UserArg(a); ok {
 				ch.Owner = id
 			} else {
 				return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "channel.arg.unknown", a)
 			}
 		}
 		if ch.Owner == "" {
-			ch.Owner = c.req.User
+			ch.Owner = c.Req.User
 		}
-		_, saved, err := c.editCampaign(ctx, args[1], "campaign.channel.add", c.leadOnly, func(camp *chorus.Campaign) error {
+		_, saved, err := c.EditCampaign(ctx, args[1], "campaign.channel.add", c.LeadOnly, func(camp *chorus.Campaign) error {
 			for i, old := range camp.Channels {
 				if old.Kind == ch.Kind {
 					camp.Channels[i] = ch // re-adding a kind updates its channel and owner
@@ -364,11 +298,11 @@ func (c *call) campaignChannel(ctx context.Context, args []string) (reply.Reply,
 		if err != nil {
 			return reply.Reply{}, err
 		}
-		text := c.t("campaign.channel.added", ch.Kind, saved.Name, mention(ch.Owner))
+		text := c.T("campaign.channel.added", ch.Kind, saved.Name, feature.Mention(ch.Owner))
 		return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Section, Text: "✅ " + text}}, Visibility: reply.InChannel}, nil
 	case v == "remove" && len(args) >= 3:
 		kind := chorus.Fold(args[2])
-		_, saved, err := c.editCampaign(ctx, args[1], "campaign.channel.remove", c.leadOnly, func(camp *chorus.Campaign) error {
+		_, saved, err := c.EditCampaign(ctx, args[1], "campaign.channel.remove", c.LeadOnly, func(camp *chorus.Campaign) error {
 			i := slices.IndexFunc(camp.Channels, func(ch chorus.Channel) bool { return ch.Kind == kind })
 			if i < 0 {
 				return chorus.Errorf(chorus.ErrNotFound, "campaign.channel.unknown", kind, camp.Name)
@@ -379,22 +313,22 @@ func (c *call) campaignChannel(ctx context.Context, args []string) (reply.Reply,
 		if err != nil {
 			return reply.Reply{}, err
 		}
-		return notice("✅ " + c.t("campaign.channel.removed", kind, saved.Name)), nil
+		return feature.Notice("✅ " + c.T("campaign.channel.removed", kind, saved.Name)), nil
 	}
-	return reply.Reply{}, c.usage("campaign.channel")
+	return reply.Reply{}, c.Usage("campaign.channel")
 }
 
 // campaignLead handles "lead add|remove <slug> @user".
 func (c *call) campaignLead(ctx context.Context, args []string) (reply.Reply, error) {
-	v := verb(args, 0)
+	v := feature.Verb(args, 0)
 	if (v != "add" && v != "remove") || len(args) < 3 {
-		return reply.Reply{}, c.usage("campaign.lead")
+		return reply.Reply{}, c.Usage("campaign.lead")
 	}
-	user, okU := userArg(args[2])
+	user, okU := feature.UserArg(args[2])
 	if !okU {
 		return reply.Reply{}, chorus.Invalid("leads", "user.invalid", args[2])
 	}
-	_, saved, err := c.editCampaign(ctx, args[1], "campaign.lead."+v, c.leadOrAdmin, func(camp *chorus.Campaign) error {
+	_, saved, err := c.EditCampaign(ctx, args[1], "campaign.lead."+v, c.leadOrAdmin, func(camp *chorus.Campaign) error {
 		has := camp.IsLead(user)
 		switch {
 		case v == "add" && !has:
@@ -410,13 +344,13 @@ func (c *call) campaignLead(ctx context.Context, args []string) (reply.Reply, er
 	if err != nil {
 		return reply.Reply{}, err
 	}
-	return notice("✅ " + c.t("campaign.leads.now", saved.Name, c.mentions(saved.Leads))), nil
+	return feature.Notice("✅ " + c.T("campaign.leads.now", saved.Name, c.Mentions(saved.Leads))), nil
 }
 
 func (c *call) campaignStatus(ctx context.Context, slug string, st chorus.Status) (reply.Reply, error) {
-	_, saved, err := c.editCampaign(ctx, slug, "campaign.status", c.leadOnly, func(camp *chorus.Campaign) error {
+	_, saved, err := c.EditCampaign(ctx, slug, "campaign.status", c.LeadOnly, func(camp *chorus.Campaign) error {
 		if camp.Status == st {
-			return chorus.Errorf(chorus.ErrInvalid, "campaign.status.same", c.t("status."+string(st)))
+			return chorus.Errorf(chorus.ErrInvalid, "campaign.status.same", c.T("status."+string(st)))
 		}
 		if camp.Status == chorus.StatusClosed {
 			return chorus.Errorf(chorus.ErrInvalid, "campaign.status.closed")
@@ -430,28 +364,28 @@ func (c *call) campaignStatus(ctx context.Context, slug string, st chorus.Status
 	if err != nil {
 		return reply.Reply{}, err
 	}
-	text := c.t("campaign.status.set", saved.Name, c.t("status."+string(st)))
-	return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Section, Text: statusEmoji(st) + " " + text}}, Visibility: reply.InChannel}, nil
+	text := c.T("campaign.status.set", saved.Name, c.T("status."+string(st)))
+	return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Section, Text: feature.StatusEmoji(st) + " " + text}}, Visibility: reply.InChannel}, nil
 }
 
 func (c *call) campaignHistory(ctx context.Context, slug string) (reply.Reply, error) {
-	if _, err := c.loadCampaign(ctx, slug); err != nil {
+	if _, err := c.LoadCampaign(ctx, slug); err != nil {
 		return reply.Reply{}, err
 	}
-	versions, err := c.store.CampaignHistory(ctx, c.req.Workspace, slug)
+	versions, err := c.store.CampaignHistory(ctx, c.Req.Workspace, slug)
 	if err != nil {
 		return reply.Reply{}, fmt.Errorf("history of %q: %w", slug, err)
 	}
-	blocks := []reply.Block{{Kind: reply.Header, Text: c.t("history.title", slug)}}
-	lines := []string{c.t("history.title", slug)}
+	blocks := []reply.Block{{Kind: reply.Header, Text: c.T("history.title", slug)}}
+	lines := []string{c.T("history.title", slug)}
 	// Newest first, and at most the last 40 versions: a history card must fit one message.
 	for i := len(versions) - 1; i >= 0 && len(versions)-i <= 40; i-- {
 		v := versions[i]
-		what := c.t("history.created")
+		what := c.T("history.created")
 		if i > 0 {
 			what = c.describeChange(versions[i-1], v)
 		}
-		line := c.t("history.line", v.Version, c.when(v.UpdatedAt), mention(v.UpdatedBy), what)
+		line := c.T("history.line", v.Version, c.When(v.UpdatedAt), feature.Mention(v.UpdatedBy), what)
 		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: line})
 		lines = append(lines, line)
 	}
@@ -462,28 +396,28 @@ func (c *call) campaignHistory(ctx context.Context, slug string) (reply.Reply, e
 func (c *call) describeChange(a, b chorus.Campaign) string {
 	var parts []string
 	if a.Name != b.Name {
-		parts = append(parts, c.t("field.name"))
+		parts = append(parts, c.T("field.name"))
 	}
 	if a.Message != b.Message {
-		parts = append(parts, c.t("field.message")+" : « "+ellipsis(b.Message, 120)+" »")
+		parts = append(parts, c.T("field.message")+" : « "+feature.Ellipsis(b.Message, 120)+" »")
 	}
 	if !slices.Equal(a.MustInclude, b.MustInclude) {
-		parts = append(parts, c.t("field.must_include"))
+		parts = append(parts, c.T("field.must_include"))
 	}
 	if !slices.Equal(a.Channels, b.Channels) {
-		parts = append(parts, c.t("field.channels"))
+		parts = append(parts, c.T("field.channels"))
 	}
 	if !slices.Equal(a.Leads, b.Leads) {
-		parts = append(parts, c.t("field.leads"))
+		parts = append(parts, c.T("field.leads"))
 	}
 	if a.Start != b.Start || a.End != b.End {
-		parts = append(parts, c.t("field.dates"))
+		parts = append(parts, c.T("field.dates"))
 	}
 	if a.Status != b.Status {
-		parts = append(parts, c.t("field.status")+" → "+c.t("status."+string(b.Status)))
+		parts = append(parts, c.T("field.status")+" → "+c.T("status."+string(b.Status)))
 	}
 	if len(parts) == 0 {
-		return c.t("history.nochange")
+		return c.T("history.nochange")
 	}
 	return strings.Join(parts, ", ")
 }

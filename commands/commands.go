@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/commands/feature"
 	"github.com/chorus-hq/chorus/i18n"
 	"github.com/chorus-hq/chorus/reply"
 )
@@ -133,30 +134,35 @@ func New(st Store, logger *slog.Logger, now func() time.Time, opts Options) *Ser
 // call is one request being answered: the request, the acting user's language and workspace.
 type call struct {
 	*Service
-	req  reply.Request
-	lang chorus.Lang
-	ws   chorus.Workspace
-	// langIsDefault is set when lang is only the workspace default, so a change of the default
-	// applies to the reply that changed it.
-	langIsDefault bool
+	*feature.Turn
 }
 
-// t returns the text of key in the caller's language.
-func (c *call) t(key string, args ...any) string { return catalog.T(c.lang, key, args...) }
+// turn is a request of req in lang, for a workspace ws.
+func (s *Service) turn(req reply.Request, ws chorus.Workspace, lang chorus.Lang, isDefault bool) *call {
+	return &call{Service: s, Turn: &feature.Turn{Req: req, WS: ws, Lang: lang, LangIsDefault: isDefault,
+		Log: s.log, Catalog: catalog, Store: s.store, Clock: s.now}}
+}
+
+// withLang is a copy of the call that speaks lang, for a message sent to someone else.
+func (c *call) withLang(lang chorus.Lang) *call {
+	t := *c.Turn
+	t.Lang = lang
+	return &call{Service: c.Service, Turn: &t}
+}
 
 // begin loads the workspace and decides the reply language: a language the user chose with
 // "/chorus lang" wins, then the transport's (the Slack locale), then the workspace default.
 func (s *Service) begin(ctx context.Context, req reply.Request) (*call, error) {
 	ws, err := s.workspace(ctx, req.Workspace)
 	if err != nil {
-		return &call{Service: s, req: req, lang: s.opts.Lang}, err
+		return s.turn(req, chorus.Workspace{}, s.opts.Lang, false), err
 	}
-	c := &call{Service: s, req: req, ws: ws, lang: ws.Lang, langIsDefault: true}
+	c := s.turn(req, ws, ws.Lang, true)
 	if req.Lang != "" {
-		c.lang, c.langIsDefault = req.Lang, false
+		c.Lang, c.LangIsDefault = req.Lang, false
 	}
 	if l, err := s.store.UserLang(ctx, req.Workspace, req.User); err == nil {
-		c.lang, c.langIsDefault = l, false
+		c.Lang, c.LangIsDefault = l, false
 	} else if !errors.Is(err, chorus.ErrNotFound) {
 		return c, err
 	}
@@ -284,7 +290,7 @@ func (s *Service) Submit(ctx context.Context, req reply.Request, sub reply.Submi
 	}
 	if err != nil {
 		if fe := c.fieldErrors(err); fe != nil {
-			return reply.Reply{FieldErrors: fe, Text: c.t("error.fix_fields")}
+			return reply.Reply{FieldErrors: fe, Text: c.T("error.fix_fields")}
 		}
 		return c.fail(err)
 	}
@@ -318,20 +324,20 @@ func (c *call) fail(err error) reply.Reply {
 	default:
 		key = "error.internal"
 	}
-	c.log.Error("request failed", "workspace", c.req.Workspace, "user", c.req.User, "command", c.req.Command, "text", c.req.Text, "err", err)
-	text := "⚠️ " + c.t(key)
+	c.Log.Error("request failed", "workspace", c.Req.Workspace, "user", c.Req.User, "command", c.Req.Command, "text", c.Req.Text, "err", err)
+	text := "⚠️ " + c.T(key)
 	return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Section, Text: text}}}
 }
 
 // problem says one domain error in the user's language, naming the field when there is one.
 func (c *call) problem(p *chorus.Error) string {
-	msg := c.t(p.Code, p.Args...)
+	msg := c.T(p.Code, p.Args...)
 	if p.Field != "" && catalog.Has("field."+p.Field) {
 		sep := ": "
-		if c.lang == chorus.French {
+		if c.Lang == chorus.French {
 			sep = " : " // French typography: a space before the colon
 		}
-		return c.t("field."+p.Field) + sep + msg
+		return c.T("field."+p.Field) + sep + msg
 	}
 	return msg
 }
@@ -349,27 +355,10 @@ func (c *call) fieldErrors(err error) map[string]string {
 			f = "name"
 		}
 		if prev, ok := out[f]; ok {
-			out[f] = prev + " " + c.t(p.Code, p.Args...)
+			out[f] = prev + " " + c.T(p.Code, p.Args...)
 		} else {
-			out[f] = c.t(p.Code, p.Args...)
+			out[f] = c.T(p.Code, p.Args...)
 		}
 	}
 	return out
-}
-
-// audit records a change. A failed audit write fails the request: a change nobody can trace is
-// not acceptable to the leads who rely on the trail.
-func (c *call) audit(ctx context.Context, action, target string, before, after int, detail string) error {
-	return c.store.AddAudit(ctx, chorus.AuditEntry{
-		WorkspaceID: c.req.Workspace, At: c.now().UTC(), Actor: c.req.User,
-		Action: action, Target: target, Before: before, After: after, Detail: detail,
-	})
-}
-
-// isWorkspaceLead reports whether the acting user leads the workspace or administers it.
-func (c *call) isWorkspaceLead() bool { return c.req.IsAdmin || c.ws.IsLead(c.req.User) }
-
-// notice is a short ephemeral confirmation.
-func notice(text string) reply.Reply {
-	return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Section, Text: text}}}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/commands/feature"
 	"github.com/chorus-hq/chorus/i18n"
 	"github.com/chorus-hq/chorus/reply"
 )
@@ -24,7 +25,7 @@ func isDigest(args []string) bool { return len(args) > 0 && digestWords[chorus.F
 //	/chorus digest lead every monday 08:30  a leads' digest covering every channel, here
 //	/chorus digest off                      switch it off
 func (c *call) digestCommand(ctx context.Context, args []string) (reply.Reply, error) {
-	channel := c.req.Channel
+	channel := c.Req.Channel
 	if channel == "" {
 		return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "sched.digest.no_channel")
 	}
@@ -33,7 +34,7 @@ func (c *call) digestCommand(ctx context.Context, args []string) (reply.Reply, e
 		lead, args = true, args[1:]
 	}
 	text := strings.TrimSpace(strings.Join(args, " "))
-	cur, err := c.store.DigestSchedule(ctx, c.req.Workspace, channel)
+	cur, err := c.store.DigestSchedule(ctx, c.Req.Workspace, channel)
 	if err != nil && !errors.Is(err, chorus.ErrNotFound) {
 		return reply.Reply{}, fmt.Errorf("load digest schedule of %s: %w", channel, err)
 	}
@@ -41,12 +42,12 @@ func (c *call) digestCommand(ctx context.Context, args []string) (reply.Reply, e
 	switch chorus.Fold(text) {
 	case "", "show", "voir":
 		if !exists || cur.Off {
-			return notice(c.t("sched.digest.show_none", channelRef(channel))), nil
+			return feature.Notice(c.T("sched.digest.show_none", feature.ChannelRef(channel))), nil
 		}
-		return notice(c.describeDigest("sched.digest.show", cur)), nil
+		return feature.Notice(c.describeDigest("sched.digest.show", cur)), nil
 	case "help", "aide", "?":
-		text := c.t("sched.help.digest")
-		return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Header, Text: c.t("help.title", "/chorus digest")}, {Kind: reply.Section, Text: text}}}, nil
+		text := c.T("sched.help.digest")
+		return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Header, Text: c.T("help.title", "/chorus digest")}, {Kind: reply.Section, Text: text}}}, nil
 	}
 	if err := c.canSetDigest(ctx, channel, lead || (exists && cur.Lead)); err != nil {
 		return reply.Reply{}, err
@@ -55,7 +56,7 @@ func (c *call) digestCommand(ctx context.Context, args []string) (reply.Reply, e
 	switch chorus.Fold(text) {
 	case "off", "stop", "arret", "arreter", "none", "aucun":
 		if !exists || cur.Off {
-			return notice(c.t("sched.digest.show_none", channelRef(channel))), nil
+			return feature.Notice(c.T("sched.digest.show_none", feature.ChannelRef(channel))), nil
 		}
 		d = cur
 		d.Off = true
@@ -65,21 +66,21 @@ func (c *call) digestCommand(ctx context.Context, args []string) (reply.Reply, e
 			return reply.Reply{}, err
 		}
 		if tz == "" {
-			tz = c.ws.TimeZone
+			tz = c.WS.TimeZone
 		}
-		d = chorus.DigestSchedule{WorkspaceID: c.req.Workspace, Channel: channel, Lead: lead, Spec: spec, TimeZone: tz, Lang: c.lang}
+		d = chorus.DigestSchedule{WorkspaceID: c.Req.Workspace, Channel: channel, Lead: lead, Spec: spec, TimeZone: tz, Lang: c.Lang}
 		if err := d.Validate(); err != nil {
 			return reply.Reply{}, err
 		}
 	}
-	d.UpdatedBy = c.req.User
+	d.UpdatedBy = c.Req.User
 	for attempt := 0; ; attempt++ {
 		if exists {
 			d.Version = cur.Version
 		}
 		saved, err := c.store.SaveDigestSchedule(ctx, d)
-		if errors.Is(err, chorus.ErrConflict) && attempt < maxEditRetries {
-			cur, err = c.store.DigestSchedule(ctx, c.req.Workspace, channel)
+		if errors.Is(err, chorus.ErrConflict) && attempt < feature.MaxEditRetries {
+			cur, err = c.store.DigestSchedule(ctx, c.Req.Workspace, channel)
 			if err != nil && !errors.Is(err, chorus.ErrNotFound) {
 				return reply.Reply{}, fmt.Errorf("reload digest schedule of %s: %w", channel, err)
 			}
@@ -89,11 +90,11 @@ func (c *call) digestCommand(ctx context.Context, args []string) (reply.Reply, e
 		if err != nil {
 			return reply.Reply{}, fmt.Errorf("save digest schedule of %s: %w", channel, err)
 		}
-		if err := c.audit(ctx, "digest.set", "digest:"+channel, saved.Version-1, saved.Version, saved.Spec+" "+saved.TimeZone+offLabel(saved)); err != nil {
+		if err := c.Audit(ctx, "digest.set", "digest:"+channel, saved.Version-1, saved.Version, saved.Spec+" "+saved.TimeZone+offLabel(saved)); err != nil {
 			return reply.Reply{}, err
 		}
 		if saved.Off {
-			return notice("🔕 " + c.t("sched.digest.off", channelRef(channel))), nil
+			return feature.Notice("🔕 " + c.T("sched.digest.off", feature.ChannelRef(channel))), nil
 		}
 		key := "sched.digest.saved"
 		if saved.Lead {
@@ -113,9 +114,9 @@ func offLabel(d chorus.DigestSchedule) string {
 
 // describeDigest says a schedule and its next slot, in the caller's language.
 func (c *call) describeDigest(key string, d chorus.DigestSchedule) string {
-	text := c.t(key, channelRef(d.Channel), i18n.DescribeSpec(d.Spec, c.lang), d.TimeZone)
-	if next := d.Next(c.now()); !next.IsZero() {
-		text += " " + c.t("sched.digest.next", i18n.FormatWhen(next.In(chorus.LoadLocation(d.TimeZone)), c.lang))
+	text := c.T(key, feature.ChannelRef(d.Channel), i18n.DescribeSpec(d.Spec, c.Lang), d.TimeZone)
+	if next := d.Next(c.Now()); !next.IsZero() {
+		text += " " + c.T("sched.digest.next", i18n.FormatWhen(next.In(chorus.LoadLocation(d.TimeZone)), c.Lang))
 	}
 	return text
 }
@@ -123,13 +124,13 @@ func (c *call) describeDigest(key string, d chorus.DigestSchedule) string {
 // canSetDigest allows the workspace's leads and admins, and for a team digest the owner of the
 // channel in a campaign and that campaign's leads.
 func (c *call) canSetDigest(ctx context.Context, channel string, lead bool) error {
-	if c.isWorkspaceLead() {
+	if c.IsWorkspaceLead() {
 		return nil
 	}
 	if lead {
 		return chorus.Errorf(chorus.ErrForbidden, "sched.forbidden.digest_lead")
 	}
-	camps, err := c.store.Campaigns(ctx, c.req.Workspace)
+	camps, err := c.store.Campaigns(ctx, c.Req.Workspace)
 	if err != nil {
 		return fmt.Errorf("list campaigns: %w", err)
 	}
@@ -138,10 +139,10 @@ func (c *call) canSetDigest(ctx context.Context, channel string, lead bool) erro
 			continue
 		}
 		for _, ch := range camp.Channels {
-			if ch.SlackChannel == channel && (ch.Owner == c.req.User || camp.IsLead(c.req.User)) {
+			if ch.SlackChannel == channel && (ch.Owner == c.Req.User || camp.IsLead(c.Req.User)) {
 				return nil
 			}
 		}
 	}
-	return chorus.Errorf(chorus.ErrForbidden, "sched.forbidden.digest", channelRef(channel))
+	return chorus.Errorf(chorus.ErrForbidden, "sched.forbidden.digest", feature.ChannelRef(channel))
 }

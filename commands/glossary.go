@@ -8,12 +8,13 @@ import (
 	"strings"
 
 	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/commands/feature"
 	"github.com/chorus-hq/chorus/reply"
 )
 
 func (c *call) glossary(ctx context.Context, args []string) (reply.Reply, error) {
 	// A "lang:en" word anywhere picks the term's language; the default is the workspace's.
-	lang := c.ws.Lang
+	lang := c.WS.Lang
 	args = slices.DeleteFunc(args, func(a string) bool {
 		k, v, found := strings.Cut(a, ":")
 		if !found || (k != "lang" && k != "langue") {
@@ -25,27 +26,27 @@ func (c *call) glossary(ctx context.Context, args []string) (reply.Reply, error)
 		}
 		return false
 	})
-	switch v := verb(args, 0); v {
+	switch v := feature.Verb(args, 0); v {
 	case "", "help":
-		return c.help("glossary"), nil
+		return c.Help("glossary"), nil
 	case "define":
 		if len(args) < 2 {
-			return reply.Reply{}, c.usage("glossary.define")
+			return reply.Reply{}, c.Usage("glossary.define")
 		}
 		return c.termDefine(ctx, lang, args[1], strings.Join(args[2:], " "))
 	case "forbid":
 		if len(args) < 3 {
-			return reply.Reply{}, c.usage("glossary.forbid")
+			return reply.Reply{}, c.Usage("glossary.forbid")
 		}
-		return c.termForbid(ctx, lang, args[1], splitList(strings.Join(args[2:], " "), ",;"))
+		return c.termForbid(ctx, lang, args[1], feature.SplitList(strings.Join(args[2:], " "), ",;"))
 	case "note":
 		if len(args) < 3 {
-			return reply.Reply{}, c.usage("glossary.note")
+			return reply.Reply{}, c.Usage("glossary.note")
 		}
 		return c.termNote(ctx, lang, args[1], strings.Join(args[2:], " "))
 	case "lookup":
 		if len(args) < 2 {
-			return reply.Reply{}, c.usage("glossary.lookup")
+			return reply.Reply{}, c.Usage("glossary.lookup")
 		}
 		return c.termLookup(ctx, strings.Join(args[1:], " "))
 	case "list":
@@ -56,7 +57,7 @@ func (c *call) glossary(ctx context.Context, args []string) (reply.Reply, error)
 		return c.glossaryList(ctx, page)
 	case "history":
 		if len(args) < 2 {
-			return reply.Reply{}, c.usage("glossary.history")
+			return reply.Reply{}, c.Usage("glossary.history")
 		}
 		return c.termHistory(ctx, lang, args[1])
 	default:
@@ -66,7 +67,7 @@ func (c *call) glossary(ctx context.Context, args []string) (reply.Reply, error)
 
 // glossaryEditor allows the workspace's leads and admins: the glossary binds every team.
 func (c *call) glossaryEditor() error {
-	if !c.isWorkspaceLead() {
+	if !c.IsWorkspaceLead() {
 		return chorus.Errorf(chorus.ErrForbidden, "forbidden.glossary")
 	}
 	return nil
@@ -77,8 +78,8 @@ func (c *call) termDefine(ctx context.Context, lang chorus.Lang, term, definitio
 	if err := c.glossaryEditor(); err != nil {
 		return reply.Reply{}, err
 	}
-	g := chorus.GlossaryTerm{WorkspaceID: c.req.Workspace, Term: term, Lang: lang, Definition: definition,
-		CreatedBy: c.req.User, UpdatedBy: c.req.User}
+	g := chorus.GlossaryTerm{WorkspaceID: c.Req.Workspace, Term: term, Lang: lang, Definition: definition,
+		CreatedBy: c.Req.User, UpdatedBy: c.Req.User}
 	if err := g.Validate(); err != nil {
 		return reply.Reply{}, err
 	}
@@ -94,15 +95,15 @@ func (c *call) termDefine(ctx context.Context, lang chorus.Lang, term, definitio
 		if err != nil {
 			return reply.Reply{}, err
 		}
-		return c.termCard(saved, c.t("glossary.updated", saved.Term, saved.Version)), nil
+		return c.termCard(saved, c.T("glossary.updated", saved.Term, saved.Version)), nil
 	}
 	if err != nil {
 		return reply.Reply{}, fmt.Errorf("create term %q: %w", term, err)
 	}
-	if err := c.audit(ctx, "glossary.define", "term:"+saved.Key(), 0, saved.Version, saved.Term); err != nil {
+	if err := c.Audit(ctx, "glossary.define", "term:"+saved.Key(), 0, saved.Version, saved.Term); err != nil {
 		return reply.Reply{}, err
 	}
-	r := c.termCard(saved, c.t("glossary.defined", saved.Term))
+	r := c.termCard(saved, c.T("glossary.defined", saved.Term))
 	r.Visibility = reply.InChannel
 	return r, nil
 }
@@ -110,7 +111,7 @@ func (c *call) termDefine(ctx context.Context, lang chorus.Lang, term, definitio
 // notForbiddenElsewhere refuses an approved term that another entry forbids: the glossary would
 // contradict itself and every team's copy would be flagged whichever word it used.
 func (c *call) notForbiddenElsewhere(ctx context.Context, g chorus.GlossaryTerm) error {
-	terms, err := c.store.Terms(ctx, c.req.Workspace)
+	terms, err := c.store.Terms(ctx, c.Req.Workspace)
 	if err != nil {
 		return fmt.Errorf("list terms: %w", err)
 	}
@@ -136,7 +137,7 @@ func (c *call) notForbiddenElsewhere(ctx context.Context, g chorus.GlossaryTerm)
 func (c *call) editTerm(ctx context.Context, lang chorus.Lang, term, action string, change func(*chorus.GlossaryTerm)) (chorus.GlossaryTerm, error) {
 	key := chorus.TermKey(lang, term)
 	for attempt := 0; ; attempt++ {
-		g, err := c.store.Term(ctx, c.req.Workspace, key)
+		g, err := c.store.Term(ctx, c.Req.Workspace, key)
 		if errors.Is(err, chorus.ErrNotFound) {
 			return g, chorus.Errorf(chorus.ErrNotFound, "glossary.unknown", term)
 		}
@@ -146,7 +147,7 @@ func (c *call) editTerm(ctx context.Context, lang chorus.Lang, term, action stri
 		before := g.Version
 		g.Forbidden = slices.Clone(g.Forbidden)
 		change(&g)
-		g.UpdatedBy = c.req.User
+		g.UpdatedBy = c.Req.User
 		if err := g.Validate(); err != nil {
 			return g, err
 		}
@@ -154,13 +155,13 @@ func (c *call) editTerm(ctx context.Context, lang chorus.Lang, term, action stri
 			return g, err
 		}
 		saved, err := c.store.UpdateTerm(ctx, g)
-		if errors.Is(err, chorus.ErrConflict) && attempt < maxEditRetries {
+		if errors.Is(err, chorus.ErrConflict) && attempt < feature.MaxEditRetries {
 			continue
 		}
 		if err != nil {
 			return g, fmt.Errorf("update term %q: %w", key, err)
 		}
-		return saved, c.audit(ctx, action, "term:"+key, before, saved.Version, "")
+		return saved, c.Audit(ctx, action, "term:"+key, before, saved.Version, "")
 	}
 }
 
@@ -178,7 +179,7 @@ func (c *call) termForbid(ctx context.Context, lang chorus.Lang, term string, va
 	if err != nil {
 		return reply.Reply{}, err
 	}
-	return c.termCard(saved, c.t("glossary.forbidden_set", saved.Term, quoteList(variants))), nil
+	return c.termCard(saved, c.T("glossary.forbidden_set", saved.Term, quoteList(variants))), nil
 }
 
 func (c *call) termNote(ctx context.Context, lang chorus.Lang, term, note string) (reply.Reply, error) {
@@ -189,13 +190,13 @@ func (c *call) termNote(ctx context.Context, lang chorus.Lang, term, note string
 	if err != nil {
 		return reply.Reply{}, err
 	}
-	return c.termCard(saved, c.t("glossary.updated", saved.Term, saved.Version)), nil
+	return c.termCard(saved, c.T("glossary.updated", saved.Term, saved.Version)), nil
 }
 
 // termLookup finds the terms whose wording, forbidden variants or definition contain the words.
 // A forbidden variant answers with the approved term to use instead.
 func (c *call) termLookup(ctx context.Context, words string) (reply.Reply, error) {
-	terms, err := c.store.Terms(ctx, c.req.Workspace)
+	terms, err := c.store.Terms(ctx, c.Req.Workspace)
 	if err != nil {
 		return reply.Reply{}, fmt.Errorf("list terms: %w", err)
 	}
@@ -205,7 +206,7 @@ func (c *call) termLookup(ctx context.Context, words string) (reply.Reply, error
 	for _, g := range terms {
 		for _, v := range g.Forbidden {
 			if chorus.Fold(v) == q {
-				line := "🚫 " + c.t("glossary.lookup.forbidden", v, g.Term)
+				line := "🚫 " + c.T("glossary.lookup.forbidden", v, g.Term)
 				blocks = append(blocks, reply.Block{Kind: reply.Section, Text: line})
 				lines = append(lines, line)
 			}
@@ -223,22 +224,22 @@ func (c *call) termLookup(ctx context.Context, words string) (reply.Reply, error
 		}
 	}
 	if len(blocks) == 0 {
-		return notice(c.t("glossary.lookup.none", words)), nil
+		return feature.Notice(c.T("glossary.lookup.none", words)), nil
 	}
 	return reply.Reply{Text: strings.Join(lines, "\n"), Blocks: blocks}, nil
 }
 
 func (c *call) glossaryList(ctx context.Context, page string) (reply.Reply, error) {
-	terms, err := c.store.Terms(ctx, c.req.Workspace)
+	terms, err := c.store.Terms(ctx, c.Req.Workspace)
 	if err != nil {
 		return reply.Reply{}, fmt.Errorf("list terms: %w", err)
 	}
 	if len(terms) == 0 {
-		return notice(c.t("glossary.list.empty")), nil
+		return feature.Notice(c.T("glossary.list.empty")), nil
 	}
 	p, items, more := paginate(terms, page)
-	blocks := []reply.Block{{Kind: reply.Header, Text: c.t("glossary.list.title", len(terms))}}
-	lines := []string{c.t("glossary.list.title", len(terms))}
+	blocks := []reply.Block{{Kind: reply.Header, Text: c.T("glossary.list.title", len(terms))}}
+	lines := []string{c.T("glossary.list.title", len(terms))}
 	for _, g := range items {
 		line := c.termLine(g)
 		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: line})
@@ -251,7 +252,7 @@ func (c *call) glossaryList(ctx context.Context, page string) (reply.Reply, erro
 func (c *call) termLine(g chorus.GlossaryTerm) string {
 	line := fmt.Sprintf("✅ *%s* (%s)", g.Term, g.Lang)
 	if g.Definition != "" {
-		line += " — " + ellipsis(g.Definition, 150)
+		line += " — " + feature.Ellipsis(g.Definition, 150)
 	}
 	if len(g.Forbidden) > 0 {
 		line += "\n    🚫 " + quoteList(g.Forbidden)
@@ -272,15 +273,15 @@ func (c *call) termCard(g chorus.GlossaryTerm, lead string) reply.Reply {
 	blocks = append(blocks, reply.Block{Kind: reply.Section, Text: text})
 	var fields []string
 	if len(g.Forbidden) > 0 {
-		fields = append(fields, "*"+c.t("field.forbidden")+"*\n🚫 "+quoteList(g.Forbidden))
+		fields = append(fields, "*"+c.T("field.forbidden")+"*\n🚫 "+quoteList(g.Forbidden))
 	}
 	if g.Note != "" {
-		fields = append(fields, "*"+c.t("field.note")+"*\n"+g.Note)
+		fields = append(fields, "*"+c.T("field.note")+"*\n"+g.Note)
 	}
 	if len(fields) > 0 {
 		blocks = append(blocks, reply.Block{Kind: reply.Section, Fields: fields})
 	}
-	blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.t("glossary.card.version", g.Version, mention(g.UpdatedBy), c.when(g.UpdatedAt))})
+	blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.T("glossary.card.version", g.Version, feature.Mention(g.UpdatedBy), c.When(g.UpdatedAt))})
 	summary := g.Term
 	if lead != "" {
 		summary = lead
@@ -292,18 +293,18 @@ func (c *call) termCard(g chorus.GlossaryTerm, lead string) reply.Reply {
 }
 
 func (c *call) termHistory(ctx context.Context, lang chorus.Lang, term string) (reply.Reply, error) {
-	versions, err := c.store.TermHistory(ctx, c.req.Workspace, chorus.TermKey(lang, term))
+	versions, err := c.store.TermHistory(ctx, c.Req.Workspace, chorus.TermKey(lang, term))
 	if errors.Is(err, chorus.ErrNotFound) {
 		return reply.Reply{}, chorus.Errorf(chorus.ErrNotFound, "glossary.unknown", term)
 	}
 	if err != nil {
 		return reply.Reply{}, fmt.Errorf("history of term %q: %w", term, err)
 	}
-	blocks := []reply.Block{{Kind: reply.Header, Text: c.t("history.title", term)}}
-	lines := []string{c.t("history.title", term)}
+	blocks := []reply.Block{{Kind: reply.Header, Text: c.T("history.title", term)}}
+	lines := []string{c.T("history.title", term)}
 	for i := len(versions) - 1; i >= 0 && len(versions)-i <= 40; i-- {
 		v := versions[i]
-		line := c.t("history.line", v.Version, c.when(v.UpdatedAt), mention(v.UpdatedBy), c.termLine(v))
+		line := c.T("history.line", v.Version, c.When(v.UpdatedAt), feature.Mention(v.UpdatedBy), c.termLine(v))
 		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: line})
 		lines = append(lines, line)
 	}

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/commands/feature"
 	"github.com/chorus-hq/chorus/reply"
 )
 
@@ -23,24 +24,24 @@ func (s *Service) Home(ctx context.Context, req reply.Request) reply.View {
 }
 
 func (c *call) home(ctx context.Context) (reply.View, error) {
-	blocks := []reply.Block{{Kind: reply.Header, Text: c.t("home.title")}}
-	tasks, err := c.store.Tasks(ctx, c.req.Workspace, chorus.TaskFilter{Owner: c.req.User, Statuses: []chorus.TaskStatus{chorus.TaskOpen}})
+	blocks := []reply.Block{{Kind: reply.Header, Text: c.T("home.title")}}
+	tasks, err := c.store.Tasks(ctx, c.Req.Workspace, chorus.TaskFilter{Owner: c.Req.User, Statuses: []chorus.TaskStatus{chorus.TaskOpen}})
 	if err != nil {
 		return reply.View{}, err
 	}
-	blocks = append(blocks, reply.Block{Kind: reply.Section, Text: "*" + c.t("home.tasks", len(tasks)) + "*"})
+	blocks = append(blocks, reply.Block{Kind: reply.Section, Text: "*" + c.T("home.tasks", len(tasks)) + "*"})
 	if len(tasks) == 0 {
-		blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.t("task.list.empty")})
+		blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.T("task.list.empty")})
 	}
 	for i, t := range tasks {
 		if i == 30 { // keeps the view inside Slack's 100 blocks
-			blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.t("home.more", len(tasks)-30)})
+			blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.T("home.more", len(tasks)-30)})
 			break
 		}
-		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: c.taskLine(t),
-			Accessory: &reply.Button{Text: c.t("button.done"), ActionID: reply.ActTaskDone, Value: t.ID, Style: "primary"}})
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: c.TaskLine(t),
+			Accessory: &reply.Button{Text: c.T("button.done"), ActionID: reply.ActTaskDone, Value: t.ID, Style: "primary"}})
 	}
-	camps, err := c.store.Campaigns(ctx, c.req.Workspace)
+	camps, err := c.store.Campaigns(ctx, c.Req.Workspace)
 	if err != nil {
 		return reply.View{}, err
 	}
@@ -48,22 +49,22 @@ func (c *call) home(ctx context.Context) (reply.View, error) {
 		if camp.Status == chorus.StatusClosed {
 			return true
 		}
-		return !camp.IsLead(c.req.User) && !slices.ContainsFunc(camp.Channels, func(ch chorus.Channel) bool { return ch.Owner == c.req.User })
+		return !camp.IsLead(c.Req.User) && !slices.ContainsFunc(camp.Channels, func(ch chorus.Channel) bool { return ch.Owner == c.Req.User })
 	})
-	blocks = append(blocks, reply.Block{Kind: reply.Divider}, reply.Block{Kind: reply.Section, Text: "*" + c.t("home.campaigns", len(mine)) + "*"})
+	blocks = append(blocks, reply.Block{Kind: reply.Divider}, reply.Block{Kind: reply.Section, Text: "*" + c.T("home.campaigns", len(mine)) + "*"})
 	for i, camp := range mine {
 		if i == 30 {
-			blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.t("home.more", len(mine)-30)})
+			blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.T("home.more", len(mine)-30)})
 			break
 		}
-		line := statusEmoji(camp.Status) + " *" + camp.Name + "* (`" + camp.Slug + "`)"
-		if camp.IsLead(c.req.User) {
-			line += " · " + c.t("home.you_lead")
+		line := feature.StatusEmoji(camp.Status) + " *" + camp.Name + "* (`" + camp.Slug + "`)"
+		if camp.IsLead(c.Req.User) {
+			line += " · " + c.T("home.you_lead")
 			if camp.Message == "" {
-				line += " · ⚠️ " + c.t("campaign.card.no_message", camp.Slug)
+				line += " · ⚠️ " + c.T("campaign.card.no_message", camp.Slug)
 			}
 		}
-		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: line, Accessory: &reply.Button{Text: c.t("button.show"), ActionID: reply.ActCampaignShow, Value: camp.Slug}})
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: line, Accessory: &reply.Button{Text: c.T("button.show"), ActionID: reply.ActCampaignShow, Value: camp.Slug}})
 	}
 	approvals, err := c.homeApprovals(ctx, mine)
 	if err != nil {

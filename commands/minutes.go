@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/commands/feature"
 	"github.com/chorus-hq/chorus/i18n"
 	"github.com/chorus-hq/chorus/reply"
 )
@@ -155,12 +156,12 @@ func (st *minutesState) thread(ws, channel, root string) []SourceMessage {
 // sourceMessage reads one message: from the transport, else from memory.
 func (c *call) sourceMessage(ctx context.Context, channel, ts string) (SourceMessage, error) {
 	if src := c.opts.Messages; src != nil {
-		m, err := src.Message(ctx, c.req.Workspace, channel, ts)
+		m, err := src.Message(ctx, c.Req.Workspace, channel, ts)
 		if !errors.Is(err, ErrUnavailable) {
 			return m, err
 		}
 	}
-	if m, ok := c.minutesMem.message(c.req.Workspace, channel, ts); ok {
+	if m, ok := c.minutesMem.message(c.Req.Workspace, channel, ts); ok {
 		return m, nil
 	}
 	return SourceMessage{}, chorus.Errorf(chorus.ErrNotFound, "minutes.message.unknown", ts)
@@ -169,7 +170,7 @@ func (c *call) sourceMessage(ctx context.Context, channel, ts string) (SourceMes
 // sourceThread reads the thread of ts (a parent or a reply): from the transport, else memory.
 func (c *call) sourceThread(ctx context.Context, channel, ts string) ([]SourceMessage, error) {
 	if src := c.opts.Messages; src != nil {
-		ms, err := src.Thread(ctx, c.req.Workspace, channel, ts)
+		ms, err := src.Thread(ctx, c.Req.Workspace, channel, ts)
 		if !errors.Is(err, ErrUnavailable) {
 			if err == nil && len(ms) == 0 {
 				err = chorus.Errorf(chorus.ErrNotFound, "minutes.thread.empty", ts)
@@ -178,10 +179,10 @@ func (c *call) sourceThread(ctx context.Context, channel, ts string) ([]SourceMe
 		}
 	}
 	root := ts
-	if m, ok := c.minutesMem.message(c.req.Workspace, channel, ts); ok && m.ThreadTS != "" {
+	if m, ok := c.minutesMem.message(c.Req.Workspace, channel, ts); ok && m.ThreadTS != "" {
 		root = m.ThreadTS
 	}
-	ms := c.minutesMem.thread(c.req.Workspace, channel, root)
+	ms := c.minutesMem.thread(c.Req.Workspace, channel, root)
 	if len(ms) == 0 {
 		return nil, chorus.Errorf(chorus.ErrNotFound, "minutes.thread.empty", ts)
 	}
@@ -193,10 +194,10 @@ func (c *call) permalink(ctx context.Context, channel, ts string) string {
 	if c.opts.Messages == nil || isTypedTS(ts) {
 		return ""
 	}
-	link, err := c.opts.Messages.Permalink(ctx, c.req.Workspace, channel, ts)
+	link, err := c.opts.Messages.Permalink(ctx, c.Req.Workspace, channel, ts)
 	if err != nil {
 		if !errors.Is(err, ErrUnavailable) {
-			c.log.Warn("minutes: no permalink", "channel", channel, "ts", ts, "err", err)
+			c.Log.Warn("minutes: no permalink", "channel", channel, "ts", ts, "err", err)
 		}
 		return ""
 	}
@@ -205,7 +206,7 @@ func (c *call) permalink(ctx context.Context, channel, ts string) string {
 
 // typedTS returns the id of a line typed with /minutes: no Slack message stands behind it.
 func (c *call) typedTS() string {
-	return fmt.Sprintf("c%d.%d", c.now().UnixMilli(), c.minutesMem.seq.Add(1))
+	return fmt.Sprintf("c%d.%d", c.Now().UnixMilli(), c.minutesMem.seq.Add(1))
 }
 
 func isTypedTS(ts string) bool { return strings.HasPrefix(ts, "c") }
@@ -235,12 +236,12 @@ func (c *call) minutes(ctx context.Context, args []string) (reply.Reply, error) 
 	}
 	switch v {
 	case "", "help":
-		text := c.t("minutes.help")
-		return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Header, Text: c.t("help.title", "/minutes")}, {Kind: reply.Section, Text: text}}}, nil
+		text := c.T("minutes.help")
+		return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Header, Text: c.T("help.title", "/minutes")}, {Kind: reply.Section, Text: text}}}, nil
 	case "start":
 		return c.minutesStart(ctx, args[1:])
 	case "note", "decision", "action":
-		return c.minutesAdd(ctx, chorus.LineKind(v), after(c.req.Text, 1))
+		return c.minutesAdd(ctx, chorus.LineKind(v), feature.After(c.Req.Text, 1))
 	case "end":
 		return c.minutesEnd(ctx)
 	case "list":
@@ -254,7 +255,7 @@ func (c *call) minutes(ctx context.Context, args []string) (reply.Reply, error) 
 		}
 		return c.minutesShow(ctx, args[1])
 	case "search":
-		q := after(c.req.Text, 1)
+		q := feature.After(c.Req.Text, 1)
 		if strings.TrimSpace(q) == "" {
 			return reply.Reply{}, c.minutesUsage("search")
 		}
@@ -263,7 +264,7 @@ func (c *call) minutes(ctx context.Context, args []string) (reply.Reply, error) 
 		if len(args) < 2 {
 			return reply.Reply{}, c.minutesUsage("thread")
 		}
-		channel, ts, ok := parseMessageRef(args[1], c.req.Channel)
+		channel, ts, ok := parseMessageRef(args[1], c.Req.Channel)
 		if !ok {
 			return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "minutes.thread.ref", args[1])
 		}
@@ -273,12 +274,12 @@ func (c *call) minutes(ctx context.Context, args []string) (reply.Reply, error) 
 }
 
 func (c *call) minutesUsage(sub string) error {
-	return chorus.Errorf(chorus.ErrInvalid, "usage", c.t("minutes.usage."+sub))
+	return chorus.Errorf(chorus.ErrInvalid, "usage", c.T("minutes.usage."+sub))
 }
 
 // inChannel refuses a meeting command typed where there is no channel (the App Home).
 func (c *call) inChannel() error {
-	if c.req.Channel == "" || !chorus.ValidChannelID(c.req.Channel) {
+	if c.Req.Channel == "" || !chorus.ValidChannelID(c.Req.Channel) {
 		return chorus.Errorf(chorus.ErrInvalid, "minutes.no_channel")
 	}
 	return nil
@@ -289,10 +290,10 @@ func (c *call) minutesStart(ctx context.Context, args []string) (reply.Reply, er
 	if err := c.inChannel(); err != nil {
 		return reply.Reply{}, err
 	}
-	m := chorus.Meeting{WorkspaceID: c.req.Workspace, Channel: c.req.Channel, Status: chorus.MeetingOpen,
-		Lang: c.lang, StartedBy: c.req.User, UpdatedBy: c.req.User, StartedAt: c.now()}
+	m := chorus.Meeting{WorkspaceID: c.Req.Workspace, Channel: c.Req.Channel, Status: chorus.MeetingOpen,
+		Lang: c.Lang, StartedBy: c.Req.User, UpdatedBy: c.Req.User, StartedAt: c.Now()}
 	if n := len(args); n > 1 && chorus.ValidSlug(args[n-1]) {
-		camp, err := c.store.Campaign(ctx, c.req.Workspace, args[n-1])
+		camp, err := c.store.Campaign(ctx, c.Req.Workspace, args[n-1])
 		switch {
 		case err == nil:
 			if err := c.mayLinkCampaign(camp); err != nil {
@@ -312,35 +313,35 @@ func (c *call) minutesStart(ctx context.Context, args []string) (reply.Reply, er
 	}
 	saved, err := c.store.StartMeeting(ctx, m)
 	if errors.Is(err, chorus.ErrConflict) {
-		if open, oerr := c.store.OpenMeeting(ctx, c.req.Workspace, c.req.Channel); oerr == nil {
-			return reply.Reply{}, chorus.Errorf(chorus.ErrConflict, "minutes.already_open", open.Title, open.ID, mention(open.StartedBy))
+		if open, oerr := c.store.OpenMeeting(ctx, c.Req.Workspace, c.Req.Channel); oerr == nil {
+			return reply.Reply{}, chorus.Errorf(chorus.ErrConflict, "minutes.already_open", open.Title, open.ID, feature.Mention(open.StartedBy))
 		}
 		return reply.Reply{}, chorus.Errorf(chorus.ErrConflict, "minutes.already_open", "…", "…", "…")
 	}
 	if err != nil {
 		return reply.Reply{}, fmt.Errorf("start meeting: %w", err)
 	}
-	if err := c.audit(ctx, "minutes.start", "meeting:"+saved.ID, 0, saved.Version, saved.Title); err != nil {
+	if err := c.Audit(ctx, "minutes.start", "meeting:"+saved.ID, 0, saved.Version, saved.Title); err != nil {
 		return reply.Reply{}, err
 	}
-	text := c.t("minutes.started", saved.Title, mention(saved.StartedBy), saved.ID)
+	text := c.T("minutes.started", saved.Title, feature.Mention(saved.StartedBy), saved.ID)
 	if saved.Campaign != "" {
-		text += "\n" + c.t("minutes.started.campaign", saved.Campaign)
+		text += "\n" + c.T("minutes.started.campaign", saved.Campaign)
 	}
 	return reply.Reply{Text: text, Visibility: reply.InChannel, Blocks: []reply.Block{
 		{Kind: reply.Section, Text: "📝 " + text},
-		{Kind: reply.Context, Text: c.t("minutes.started.how")},
+		{Kind: reply.Context, Text: c.T("minutes.started.how")},
 	}}, nil
 }
 
 // mayLinkCampaign allows those who work on the campaign (its leads and channel owners) and the
 // workspace's leads to hold a meeting whose action items become the campaign's tasks.
 func (c *call) mayLinkCampaign(camp chorus.Campaign) error {
-	if camp.IsLead(c.req.User) || c.isWorkspaceLead() {
+	if camp.IsLead(c.Req.User) || c.IsWorkspaceLead() {
 		return nil
 	}
 	for _, ch := range camp.Channels {
-		if ch.Owner == c.req.User {
+		if ch.Owner == c.Req.User {
 			return nil
 		}
 	}
@@ -352,7 +353,7 @@ func (c *call) openMeeting(ctx context.Context) (chorus.Meeting, error) {
 	if err := c.inChannel(); err != nil {
 		return chorus.Meeting{}, err
 	}
-	m, err := c.store.OpenMeeting(ctx, c.req.Workspace, c.req.Channel)
+	m, err := c.store.OpenMeeting(ctx, c.Req.Workspace, c.Req.Channel)
 	if errors.Is(err, chorus.ErrNotFound) {
 		return m, chorus.Errorf(chorus.ErrNotFound, "minutes.none_open")
 	}
@@ -367,7 +368,7 @@ func (c *call) meetingLocation(ctx context.Context, m chorus.Meeting) *time.Loca
 			return camp.Location()
 		}
 	}
-	return c.ws.Location()
+	return c.WS.Location()
 }
 
 // minutesAdd adds a line typed with /minutes note|decision|action.
@@ -379,12 +380,12 @@ func (c *call) minutesAdd(ctx context.Context, kind chorus.LineKind, text string
 	if strings.TrimSpace(text) == "" {
 		return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "minutes."+string(kind)+".no_text")
 	}
-	l, _, err := c.captureLine(ctx, m, kind, text, c.req.User, c.typedTS())
+	l, _, err := c.captureLine(ctx, m, kind, text, c.Req.User, c.typedTS())
 	if err != nil {
 		return reply.Reply{}, err
 	}
-	text = c.t("minutes.added."+string(l.Kind), ellipsis(l.Text, 200), m.Title)
-	r := notice("✅ " + text)
+	text = c.T("minutes.added."+string(l.Kind), feature.Ellipsis(l.Text, 200), m.Title)
+	r := feature.Notice("✅ " + text)
 	if q := c.missingQuestion(l); q != nil {
 		r.Blocks = append(r.Blocks, *q)
 	}
@@ -396,7 +397,7 @@ func (c *call) minutesAdd(ctx context.Context, kind chorus.LineKind, text string
 // reports whether anything changed.
 func (c *call) captureLine(ctx context.Context, m chorus.Meeting, kind chorus.LineKind, text, author, ts string) (chorus.Line, bool, error) {
 	l := chorus.Line{WorkspaceID: m.WorkspaceID, MeetingID: m.ID, Channel: m.Channel, TS: ts, Kind: kind,
-		Author: author, UpdatedBy: c.req.User}
+		Author: author, UpdatedBy: c.Req.User}
 	if err := c.fillLine(ctx, m, &l, text, nil); err != nil {
 		return l, false, err
 	}
@@ -443,7 +444,7 @@ func (c *call) fillLine(ctx context.Context, m chorus.Meeting, l *chorus.Line, t
 			l.Text, l.ChangesMessage = msg, true
 		}
 	case chorus.LineAction:
-		a, err := chorus.ParseAction(text, c.meetingLocation(ctx, m), c.now())
+		a, err := chorus.ParseAction(text, c.meetingLocation(ctx, m), c.Now())
 		if err != nil {
 			return withField(err, "text")
 		}
@@ -472,12 +473,12 @@ func (c *call) editLine(ctx context.Context, ws, meeting, ts string, change func
 		if err := change(&next); err != nil {
 			return cur, err
 		}
-		next.UpdatedBy = c.req.User
+		next.UpdatedBy = c.Req.User
 		if err := next.Validate(); err != nil {
 			return cur, err
 		}
 		saved, err := c.store.UpdateLine(ctx, next)
-		if errors.Is(err, chorus.ErrConflict) && attempt < maxEditRetries {
+		if errors.Is(err, chorus.ErrConflict) && attempt < feature.MaxEditRetries {
 			continue
 		}
 		if err != nil {
@@ -496,10 +497,10 @@ func (c *call) missingQuestion(l chorus.Line) *reply.Block {
 	}
 	what := make([]string, len(missing))
 	for i, f := range missing {
-		what[i] = c.t("minutes.missing." + f)
+		what[i] = c.T("minutes.missing." + f)
 	}
-	return &reply.Block{Kind: reply.Section, Text: "❓ " + c.t("minutes.missing", ellipsis(l.Text, 150), strings.Join(what, c.t("minutes.and"))),
-		Accessory: &reply.Button{Text: c.t("minutes.button.complete"), ActionID: reply.ActMinutesComplete, Value: l.Key(), Style: "primary"}}
+	return &reply.Block{Kind: reply.Section, Text: "❓ " + c.T("minutes.missing", feature.Ellipsis(l.Text, 150), strings.Join(what, c.T("minutes.and"))),
+		Accessory: &reply.Button{Text: c.T("minutes.button.complete"), ActionID: reply.ActMinutesComplete, Value: l.Key(), Style: "primary"}}
 }
 
 // minutesEnd closes the channel's meeting and posts its minutes.
@@ -508,19 +509,19 @@ func (c *call) minutesEnd(ctx context.Context) (reply.Reply, error) {
 	if err != nil {
 		return reply.Reply{}, err
 	}
-	if m.StartedBy != c.req.User && !c.isWorkspaceLead() {
+	if m.StartedBy != c.Req.User && !c.IsWorkspaceLead() {
 		lead := false
 		if m.Campaign != "" {
 			if camp, err := c.store.Campaign(ctx, m.WorkspaceID, m.Campaign); err == nil {
-				lead = camp.IsLead(c.req.User)
+				lead = camp.IsLead(c.Req.User)
 			}
 		}
 		if !lead {
-			return reply.Reply{}, chorus.Errorf(chorus.ErrForbidden, "minutes.forbidden.end", m.Title, mention(m.StartedBy))
+			return reply.Reply{}, chorus.Errorf(chorus.ErrForbidden, "minutes.forbidden.end", m.Title, feature.Mention(m.StartedBy))
 		}
 	}
 	before := m.Version
-	m.Status, m.EndedAt, m.UpdatedBy = chorus.MeetingClosed, c.now(), c.req.User
+	m.Status, m.EndedAt, m.UpdatedBy = chorus.MeetingClosed, c.Now(), c.Req.User
 	closed, err := c.store.UpdateMeeting(ctx, m)
 	if errors.Is(err, chorus.ErrConflict) {
 		return reply.Reply{}, chorus.Errorf(chorus.ErrConflict, "minutes.already_closed", m.Title)
@@ -528,7 +529,7 @@ func (c *call) minutesEnd(ctx context.Context) (reply.Reply, error) {
 	if err != nil {
 		return reply.Reply{}, fmt.Errorf("close meeting %s: %w", m.ID, err)
 	}
-	if err := c.audit(ctx, "minutes.end", "meeting:"+closed.ID, before, closed.Version, ""); err != nil {
+	if err := c.Audit(ctx, "minutes.end", "meeting:"+closed.ID, before, closed.Version, ""); err != nil {
 		return reply.Reply{}, err
 	}
 	return c.publishMinutes(ctx, closed, "")
@@ -570,27 +571,26 @@ func (c *call) publishMinutes(ctx context.Context, m chorus.Meeting, thread stri
 	}
 	m = c.summarize(ctx, m, lines)
 
-	out := *c
-	out.lang = m.Lang // the minutes are posted in the meeting's language
+	out := c.withLang(m.Lang) // the minutes are posted in the meeting's language
 	card := out.minutesCard(ctx, m, lines, camp)
-	head := out.t("minutes.ended", m.Title, created)
+	head := out.T("minutes.ended", m.Title, created)
 	if thread != "" {
-		head = out.t("minutes.thread.posted", m.Title, created)
+		head = out.T("minutes.thread.posted", m.Title, created)
 	}
 	if untracked > 0 {
-		head += "\n" + out.t("minutes.no_campaign_tasks", untracked)
+		head += "\n" + out.T("minutes.no_campaign_tasks", untracked)
 	}
 	blocks := append([]reply.Block{{Kind: reply.Section, Text: "✅ " + head}}, card.Blocks...)
 	r := reply.Reply{Text: head + "\n" + card.Text, Blocks: blocks, Visibility: reply.InChannel}
 	if thread != "" {
 		// Minutes of a thread go back into the thread; the person who saved them gets a notice.
-		r = notice("✅ " + c.t("minutes.thread.saved", m.Title, m.ID, created))
+		r = feature.Notice("✅ " + c.T("minutes.thread.saved", m.Title, m.ID, created))
 		r.Posts = append(r.Posts, reply.Post{Channel: m.Channel, Thread: thread, Text: head + "\n" + card.Text, Blocks: blocks})
 	}
 	if camp != nil {
 		for _, lead := range camp.Leads {
-			r.Posts = append(r.Posts, reply.Post{Channel: lead, Text: out.t("minutes.for_lead", camp.Name) + "\n" + card.Text,
-				Blocks: append([]reply.Block{{Kind: reply.Section, Text: "📨 " + out.t("minutes.for_lead", camp.Name)}}, card.Blocks...)})
+			r.Posts = append(r.Posts, reply.Post{Channel: lead, Text: out.T("minutes.for_lead", camp.Name) + "\n" + card.Text,
+				Blocks: append([]reply.Block{{Kind: reply.Section, Text: "📨 " + out.T("minutes.for_lead", camp.Name)}}, card.Blocks...)})
 		}
 	}
 	return r, nil
@@ -598,8 +598,8 @@ func (c *call) publishMinutes(ctx context.Context, m chorus.Meeting, thread stri
 
 // taskFromLine creates the task of a complete action item and records its id on the line.
 func (c *call) taskFromLine(ctx context.Context, camp chorus.Campaign, l chorus.Line) (chorus.Line, error) {
-	t := chorus.Task{WorkspaceID: l.WorkspaceID, Campaign: camp.Slug, Title: ellipsis(l.Text, chorus.MaxTitleLen),
-		Owner: l.Owner, Due: l.Due.UTC(), Status: chorus.TaskOpen, CreatedBy: c.req.User, UpdatedBy: c.req.User}
+	t := chorus.Task{WorkspaceID: l.WorkspaceID, Campaign: camp.Slug, Title: feature.Ellipsis(l.Text, chorus.MaxTitleLen),
+		Owner: l.Owner, Due: l.Due.UTC(), Status: chorus.TaskOpen, CreatedBy: c.Req.User, UpdatedBy: c.Req.User}
 	if err := t.Validate(); err != nil {
 		return l, err
 	}
@@ -607,7 +607,7 @@ func (c *call) taskFromLine(ctx context.Context, camp chorus.Campaign, l chorus.
 	if err != nil {
 		return l, fmt.Errorf("task of action %s: %w", l.Key(), err)
 	}
-	if err := c.audit(ctx, "task.create", "task:"+saved.ID, 0, saved.Version, "minutes:"+l.MeetingID); err != nil {
+	if err := c.Audit(ctx, "task.create", "task:"+saved.ID, 0, saved.Version, "minutes:"+l.MeetingID); err != nil {
 		return l, err
 	}
 	return c.editLine(ctx, l.WorkspaceID, l.MeetingID, l.TS, func(cur *chorus.Line) error {
@@ -653,7 +653,7 @@ func (c *call) summarize(ctx context.Context, m chorus.Meeting, lines []chorus.L
 		a.err = errors.New("empty summary")
 	}
 	if a.err != nil {
-		c.log.Warn("minutes: no summary", "meeting", m.ID, "err", a.err)
+		c.Log.Warn("minutes: no summary", "meeting", m.ID, "err", a.err)
 		return m
 	}
 	if r := []rune(summary); len(r) > chorus.MaxSummaryLen {
@@ -661,9 +661,9 @@ func (c *call) summarize(ctx context.Context, m chorus.Meeting, lines []chorus.L
 	}
 	for attempt := 0; attempt < 3; attempt++ {
 		next := m
-		next.Summary, next.UpdatedBy = summary, c.req.User
+		next.Summary, next.UpdatedBy = summary, c.Req.User
 		if err := next.Validate(); err != nil {
-			c.log.Warn("minutes: summary refused", "meeting", m.ID, "err", err)
+			c.Log.Warn("minutes: summary refused", "meeting", m.ID, "err", err)
 			return m
 		}
 		saved, err := c.store.UpdateMeeting(ctx, next)
@@ -671,7 +671,7 @@ func (c *call) summarize(ctx context.Context, m chorus.Meeting, lines []chorus.L
 			return saved
 		}
 		if !errors.Is(err, chorus.ErrConflict) {
-			c.log.Warn("minutes: summary not stored", "meeting", m.ID, "err", err)
+			c.Log.Warn("minutes: summary not stored", "meeting", m.ID, "err", err)
 			return m
 		}
 		if m, err = c.store.Meeting(ctx, m.WorkspaceID, m.ID); err != nil {
@@ -706,26 +706,26 @@ func (c *call) transcript(m chorus.Meeting, lines []chorus.Line) string {
 // minutesCard shows a meeting's minutes: title, date, attendees, summary, notes, decisions and
 // action items, with the buttons that apply a decision or complete an action item.
 func (c *call) minutesCard(ctx context.Context, m chorus.Meeting, lines []chorus.Line, camp *chorus.Campaign) reply.Reply {
-	loc := c.ws.Location()
+	loc := c.WS.Location()
 	if camp != nil {
 		loc = camp.Location()
 	} else if m.Campaign != "" {
 		loc = c.meetingLocation(ctx, m)
 	}
-	blocks := []reply.Block{{Kind: reply.Header, Text: "📝 " + ellipsis(m.Title, 140)}}
-	meta := []string{i18n.FormatWhen(m.StartedAt.In(loc), c.lang), channelRef(m.Channel)}
+	blocks := []reply.Block{{Kind: reply.Header, Text: "📝 " + feature.Ellipsis(m.Title, 140)}}
+	meta := []string{i18n.FormatWhen(m.StartedAt.In(loc), c.Lang), feature.ChannelRef(m.Channel)}
 	if m.Campaign != "" {
-		meta = append(meta, c.t("minutes.card.campaign", m.Campaign))
+		meta = append(meta, c.T("minutes.card.campaign", m.Campaign))
 	}
 	meta = append(meta, "`"+m.ID+"`")
 	if m.Status == chorus.MeetingOpen {
-		meta = append(meta, c.t("minutes.card.open"))
+		meta = append(meta, c.T("minutes.card.open"))
 	}
 	blocks = append(blocks, reply.Block{Kind: reply.Context, Text: strings.Join(meta, " · ")})
-	blocks = append(blocks, reply.Block{Kind: reply.Section, Text: "*" + c.t("minutes.card.attendees") + "* " + c.mentions(attendees(m, lines))})
-	text := []string{m.Title, c.t("minutes.card.attendees") + " " + c.mentions(attendees(m, lines))}
+	blocks = append(blocks, reply.Block{Kind: reply.Section, Text: "*" + c.T("minutes.card.attendees") + "* " + c.Mentions(attendees(m, lines))})
+	text := []string{m.Title, c.T("minutes.card.attendees") + " " + c.Mentions(attendees(m, lines))}
 	if m.Summary != "" {
-		s := "*" + c.t("minutes.card.summary") + "*\n" + m.Summary
+		s := "*" + c.T("minutes.card.summary") + "*\n" + m.Summary
 		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: s})
 		text = append(text, s)
 	}
@@ -742,24 +742,24 @@ func (c *call) minutesCard(ctx context.Context, m chorus.Meeting, lines []chorus
 			}
 			switch {
 			case l.ChangesMessage && l.AppliedVersion == 0:
-				extra = append(extra, reply.Block{Kind: reply.Section, Text: c.t("minutes.card.apply", ellipsis(l.Text, 200)),
-					Accessory: &reply.Button{Text: c.t("minutes.button.apply"), ActionID: reply.ActMinutesApply, Value: l.Key()}})
+				extra = append(extra, reply.Block{Kind: reply.Section, Text: c.T("minutes.card.apply", feature.Ellipsis(l.Text, 200)),
+					Accessory: &reply.Button{Text: c.T("minutes.button.apply"), ActionID: reply.ActMinutesApply, Value: l.Key()}})
 			case len(l.Missing()) > 0:
 				if q := c.missingQuestion(l); q != nil {
 					extra = append(extra, *q)
 				}
 			}
 		}
-		title := "*" + c.t("minutes.card."+string(kind)) + "*"
-		body := "_" + c.t("minutes.card.none") + "_"
+		title := "*" + c.T("minutes.card."+string(kind)) + "*"
+		body := "_" + c.T("minutes.card.none") + "_"
 		if len(items) > 0 {
-			body = joinCapped(items, maxSectionText-len(title), c.t("minutes.card.more", m.ID))
+			body = joinCapped(items, maxSectionText-len(title), c.T("minutes.card.more", m.ID))
 		}
 		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: title + "\n" + body})
 		text = append(text, title+"\n"+body)
 	}
 	blocks = append(blocks, extra...)
-	blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.t("minutes.card.footer", m.ID)})
+	blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.T("minutes.card.footer", m.ID)})
 	return reply.Reply{Text: strings.Join(text, "\n"), Blocks: blocks}
 }
 
@@ -767,28 +767,28 @@ func (c *call) minutesCard(ctx context.Context, m chorus.Meeting, lines []chorus
 func (c *call) lineText(l chorus.Line, loc *time.Location) string {
 	s := l.Text
 	if l.ChangesMessage {
-		s = c.t("minutes.card.message_change", s)
+		s = c.T("minutes.card.message_change", s)
 		if l.AppliedVersion > 0 {
-			s += " " + c.t("minutes.card.applied", l.AppliedVersion)
+			s += " " + c.T("minutes.card.applied", l.AppliedVersion)
 		}
 	}
 	if l.Kind == chorus.LineAction {
-		owner := "⚠️ " + c.t("minutes.missing.owner")
+		owner := "⚠️ " + c.T("minutes.missing.owner")
 		if l.Owner != "" {
-			owner = mention(l.Owner)
+			owner = feature.Mention(l.Owner)
 		}
-		due := "⚠️ " + c.t("minutes.missing.due")
+		due := "⚠️ " + c.T("minutes.missing.due")
 		if !l.Due.IsZero() {
-			due = i18n.FormatWhen(l.Due.In(loc), c.lang)
+			due = i18n.FormatWhen(l.Due.In(loc), c.Lang)
 		}
 		s += " — " + owner + " — " + due
 		if l.TaskID != "" {
-			s += " — " + c.t("minutes.card.task", l.TaskID)
+			s += " — " + c.T("minutes.card.task", l.TaskID)
 		}
 	}
-	s += " _(" + mention(l.Author)
+	s += " _(" + feature.Mention(l.Author)
 	if l.Permalink != "" {
-		s += ", <" + l.Permalink + "|" + c.t("minutes.card.link") + ">"
+		s += ", <" + l.Permalink + "|" + c.T("minutes.card.link") + ">"
 	}
 	return s + ")_"
 }
@@ -827,7 +827,7 @@ func (c *call) loadMeeting(ctx context.Context, id string) (chorus.Meeting, erro
 	if !chorus.ValidMeetingID(id) {
 		return chorus.Meeting{}, chorus.Errorf(chorus.ErrNotFound, "minutes.unknown", id)
 	}
-	m, err := c.store.Meeting(ctx, c.req.Workspace, id)
+	m, err := c.store.Meeting(ctx, c.Req.Workspace, id)
 	if errors.Is(err, chorus.ErrNotFound) {
 		return m, chorus.Errorf(chorus.ErrNotFound, "minutes.unknown", id)
 	}
@@ -844,27 +844,27 @@ func (c *call) minutesShow(ctx context.Context, id string) (reply.Reply, error) 
 		return reply.Reply{}, fmt.Errorf("lines of meeting %s: %w", m.ID, err)
 	}
 	r := c.minutesCard(ctx, m, lines, nil)
-	r.Blocks = append(r.Blocks, reply.Block{Kind: reply.Actions, Buttons: []reply.Button{{Text: c.t("minutes.button.export"), ActionID: reply.ActMinutesExport, Value: m.ID}}})
+	r.Blocks = append(r.Blocks, reply.Block{Kind: reply.Actions, Buttons: []reply.Button{{Text: c.T("minutes.button.export"), ActionID: reply.ActMinutesExport, Value: m.ID}}})
 	return r, nil
 }
 
 // minutesList lists meetings, newest first: all of them, or a campaign's.
 func (c *call) minutesList(ctx context.Context, args []string) (reply.Reply, error) {
 	f := chorus.MeetingFilter{}
-	title := c.t("minutes.list.title")
+	title := c.T("minutes.list.title")
 	if len(args) > 0 {
-		camp, err := c.loadCampaign(ctx, args[0])
+		camp, err := c.LoadCampaign(ctx, args[0])
 		if err != nil {
 			return reply.Reply{}, err
 		}
-		f.Campaign, title = camp.Slug, c.t("minutes.list.campaign", camp.Name)
+		f.Campaign, title = camp.Slug, c.T("minutes.list.campaign", camp.Name)
 	}
-	ms, err := c.store.Meetings(ctx, c.req.Workspace, f)
+	ms, err := c.store.Meetings(ctx, c.Req.Workspace, f)
 	if err != nil {
 		return reply.Reply{}, fmt.Errorf("list meetings: %w", err)
 	}
 	if len(ms) == 0 {
-		return notice(title + "\n" + c.t("minutes.list.empty")), nil
+		return feature.Notice(title + "\n" + c.T("minutes.list.empty")), nil
 	}
 	return c.meetingList(title, ms, nil), nil
 }
@@ -875,35 +875,35 @@ func (c *call) meetingList(title string, ms []chorus.Meeting, snippets map[strin
 	lines := []string{title}
 	for i, m := range ms {
 		if i == maxListMeetings {
-			more := c.t("minutes.list.more", len(ms)-maxListMeetings)
+			more := c.T("minutes.list.more", len(ms)-maxListMeetings)
 			blocks = append(blocks, reply.Block{Kind: reply.Context, Text: more})
 			lines = append(lines, more)
 			break
 		}
-		s := fmt.Sprintf("`%s` *%s* · %s", m.ID, m.Title, i18n.FormatDate(chorus.DateOf(m.StartedAt.In(c.ws.Location())), c.lang))
+		s := fmt.Sprintf("`%s` *%s* · %s", m.ID, m.Title, i18n.FormatDate(chorus.DateOf(m.StartedAt.In(c.WS.Location())), c.Lang))
 		if m.Campaign != "" {
-			s += " · " + c.t("minutes.card.campaign", m.Campaign)
+			s += " · " + c.T("minutes.card.campaign", m.Campaign)
 		}
 		if m.Status == chorus.MeetingOpen {
-			s += " · " + c.t("minutes.card.open")
+			s += " · " + c.T("minutes.card.open")
 		}
 		for _, sn := range snippets[m.ID] {
 			s += "\n> " + sn
 		}
-		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: s, Accessory: &reply.Button{Text: c.t("button.show"), ActionID: reply.ActMinutesShow, Value: m.ID}})
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: s, Accessory: &reply.Button{Text: c.T("button.show"), ActionID: reply.ActMinutesShow, Value: m.ID}})
 		lines = append(lines, s)
 	}
 	return reply.Reply{Text: strings.Join(lines, "\n"), Blocks: blocks}
 }
 
 func (c *call) minutesSearch(ctx context.Context, query string) (reply.Reply, error) {
-	ms, err := c.store.SearchMeetings(ctx, c.req.Workspace, query)
+	ms, err := c.store.SearchMeetings(ctx, c.Req.Workspace, query)
 	if err != nil {
 		return reply.Reply{}, fmt.Errorf("search meetings: %w", err)
 	}
-	title := c.t("minutes.search.title", query)
+	title := c.T("minutes.search.title", query)
 	if len(ms) == 0 {
-		return notice(title + "\n" + c.t("minutes.search.none")), nil
+		return feature.Notice(title + "\n" + c.T("minutes.search.none")), nil
 	}
 	if len(ms) > maxSearchShown {
 		ms = ms[:maxSearchShown]
@@ -921,7 +921,7 @@ func (c *call) minutesSearch(ctx context.Context, query string) (reply.Reply, er
 				continue
 			}
 			if len(snippets[m.ID]) < 2 {
-				snippets[m.ID] = append(snippets[m.ID], c.t("minutes.kind."+string(l.Kind))+" · "+ellipsis(l.Text, 120))
+				snippets[m.ID] = append(snippets[m.ID], c.T("minutes.kind."+string(l.Kind))+" · "+feature.Ellipsis(l.Text, 120))
 			}
 		}
 	}
@@ -941,16 +941,16 @@ func (c *call) minutesExport(ctx context.Context, id string) (reply.Reply, error
 	}
 	md := c.markdown(ctx, m, lines)
 	name := "minutes-" + m.ID + ".md"
-	if up := c.opts.Files; up != nil && c.req.Channel != "" {
-		err := up.Upload(ctx, c.req.Channel, "", name, m.Title, md)
+	if up := c.opts.Files; up != nil && c.Req.Channel != "" {
+		err := up.Upload(ctx, c.Req.Channel, "", name, m.Title, md)
 		if err == nil {
-			return notice("📎 " + c.t("minutes.exported", m.Title, name)), nil
+			return feature.Notice("📎 " + c.T("minutes.exported", m.Title, name)), nil
 		}
 		if !errors.Is(err, ErrUnavailable) {
-			c.log.Warn("minutes: export upload failed, answering as text", "meeting", m.ID, "err", err)
+			c.Log.Warn("minutes: export upload failed, answering as text", "meeting", m.ID, "err", err)
 		}
 	}
-	blocks := []reply.Block{{Kind: reply.Context, Text: c.t("minutes.export.text", name)}}
+	blocks := []reply.Block{{Kind: reply.Context, Text: c.T("minutes.export.text", name)}}
 	for _, chunk := range chunks(md, maxSectionText-8) {
 		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: "```\n" + chunk + "\n```"})
 		if len(blocks) >= 45 {
@@ -985,22 +985,22 @@ func (c *call) markdown(ctx context.Context, m chorus.Meeting, lines []chorus.Li
 	var b strings.Builder
 	plainUser := func(u string) string { return "@" + u }
 	fmt.Fprintf(&b, "# %s\n\n", m.Title)
-	fmt.Fprintf(&b, "- %s: %s\n", c.t("minutes.md.date"), i18n.FormatWhen(m.StartedAt.In(loc), c.lang))
-	fmt.Fprintf(&b, "- %s: %s\n", c.t("minutes.md.channel"), m.Channel)
+	fmt.Fprintf(&b, "- %s: %s\n", c.T("minutes.md.date"), i18n.FormatWhen(m.StartedAt.In(loc), c.Lang))
+	fmt.Fprintf(&b, "- %s: %s\n", c.T("minutes.md.channel"), m.Channel)
 	if m.Campaign != "" {
-		fmt.Fprintf(&b, "- %s: %s\n", c.t("field.campaign"), m.Campaign)
+		fmt.Fprintf(&b, "- %s: %s\n", c.T("field.campaign"), m.Campaign)
 	}
 	var who []string
 	for _, u := range attendees(m, lines) {
 		who = append(who, plainUser(u))
 	}
-	fmt.Fprintf(&b, "- %s: %s\n", c.t("minutes.md.attendees"), strings.Join(who, ", "))
-	fmt.Fprintf(&b, "- %s: %s\n", c.t("minutes.md.id"), m.ID)
+	fmt.Fprintf(&b, "- %s: %s\n", c.T("minutes.md.attendees"), strings.Join(who, ", "))
+	fmt.Fprintf(&b, "- %s: %s\n", c.T("minutes.md.id"), m.ID)
 	if m.Summary != "" {
-		fmt.Fprintf(&b, "\n## %s\n\n%s\n", c.t("minutes.card.summary"), m.Summary)
+		fmt.Fprintf(&b, "\n## %s\n\n%s\n", c.T("minutes.card.summary"), m.Summary)
 	}
 	for _, kind := range chorus.LineKinds {
-		fmt.Fprintf(&b, "\n## %s\n\n", c.t("minutes.card."+string(kind)))
+		fmt.Fprintf(&b, "\n## %s\n\n", c.T("minutes.card."+string(kind)))
 		n := 0
 		for _, l := range lines {
 			if l.Deleted || l.Kind != kind {
@@ -1010,33 +1010,33 @@ func (c *call) markdown(ctx context.Context, m chorus.Meeting, lines []chorus.Li
 			text := strings.ReplaceAll(l.Text, "\n", " ")
 			switch {
 			case kind == chorus.LineAction:
-				owner, due := c.t("minutes.missing.owner"), c.t("minutes.missing.due")
+				owner, due := c.T("minutes.missing.owner"), c.T("minutes.missing.due")
 				if l.Owner != "" {
 					owner = plainUser(l.Owner)
 				}
 				if !l.Due.IsZero() {
-					due = i18n.FormatWhen(l.Due.In(loc), c.lang)
+					due = i18n.FormatWhen(l.Due.In(loc), c.Lang)
 				}
 				fmt.Fprintf(&b, "- [ ] %s — %s — %s", text, owner, due)
 				if l.TaskID != "" {
-					fmt.Fprintf(&b, " — %s", c.t("minutes.card.task", l.TaskID))
+					fmt.Fprintf(&b, " — %s", c.T("minutes.card.task", l.TaskID))
 				}
 			case l.ChangesMessage:
-				fmt.Fprintf(&b, "- %s", c.t("minutes.card.message_change", text))
+				fmt.Fprintf(&b, "- %s", c.T("minutes.card.message_change", text))
 				if l.AppliedVersion > 0 {
-					fmt.Fprintf(&b, " %s", c.t("minutes.card.applied", l.AppliedVersion))
+					fmt.Fprintf(&b, " %s", c.T("minutes.card.applied", l.AppliedVersion))
 				}
 			default:
 				fmt.Fprintf(&b, "- %s", text)
 			}
 			fmt.Fprintf(&b, " (%s", plainUser(l.Author))
 			if l.Permalink != "" {
-				fmt.Fprintf(&b, ", [%s](%s)", c.t("minutes.card.link"), l.Permalink)
+				fmt.Fprintf(&b, ", [%s](%s)", c.T("minutes.card.link"), l.Permalink)
 			}
 			b.WriteString(")\n")
 		}
 		if n == 0 {
-			fmt.Fprintf(&b, "_%s_\n", c.t("minutes.card.none"))
+			fmt.Fprintf(&b, "_%s_\n", c.T("minutes.card.none"))
 		}
 	}
 	return strings.ReplaceAll(b.String(), "`", "'")
@@ -1054,7 +1054,7 @@ func (c *call) minutesAction(ctx context.Context, a reply.Action) (reply.Reply, 
 	case reply.ActMinutesApply:
 		return c.applyDecision(ctx, a.Value)
 	case reply.ActSaveMinutes:
-		channel, ts := c.req.Channel, a.Value
+		channel, ts := c.Req.Channel, a.Value
 		if a.Message != nil {
 			if a.Message.Channel != "" {
 				channel = a.Message.Channel
@@ -1104,11 +1104,11 @@ func (c *call) completeModal(ctx context.Context, key string) (reply.Reply, erro
 		due = l.Due.In(c.meetingLocation(ctx, m)).Format("02/01/2006 15h04")
 	}
 	return reply.Reply{Modal: &reply.Modal{
-		CallbackID: reply.ModalMinutesComplete, Title: c.t("minutes.modal.complete"), Submit: c.t("button.save"), Close: c.t("button.cancel"),
-		PrivateMetadata: l.Key(), Intro: c.t("minutes.modal.complete.intro", ellipsis(l.Text, 200), m.Title),
+		CallbackID: reply.ModalMinutesComplete, Title: c.T("minutes.modal.complete"), Submit: c.T("button.save"), Close: c.T("button.cancel"),
+		PrivateMetadata: l.Key(), Intro: c.T("minutes.modal.complete.intro", feature.Ellipsis(l.Text, 200), m.Title),
 		Inputs: []reply.Input{
-			{ID: "owner", Label: c.t("field.owner"), Kind: reply.UserInput, Initial: l.Owner},
-			{ID: "due", Label: c.t("field.due"), Kind: reply.TextInput, Initial: due, Placeholder: c.t("modal.due.placeholder")},
+			{ID: "owner", Label: c.T("field.owner"), Kind: reply.UserInput, Initial: l.Owner},
+			{ID: "due", Label: c.T("field.due"), Kind: reply.TextInput, Initial: due, Placeholder: c.T("modal.due.placeholder")},
 		},
 	}}, nil
 }
@@ -1119,7 +1119,7 @@ func (c *call) submitComplete(ctx context.Context, sub reply.Submission) (reply.
 		return reply.Reply{}, err
 	}
 	var ps chorus.Problems
-	owner, ok := userArg(strings.TrimSpace(sub.Values["owner"]))
+	owner, ok := feature.UserArg(strings.TrimSpace(sub.Values["owner"]))
 	if !ok || owner == "" {
 		ps = append(ps, chorus.Invalid("owner", "task.owner.empty"))
 	}
@@ -1127,7 +1127,7 @@ func (c *call) submitComplete(ctx context.Context, sub reply.Submission) (reply.
 	var due time.Time
 	if s := strings.TrimSpace(sub.Values["due"]); s == "" {
 		ps = append(ps, chorus.Invalid("due", "task.due.empty"))
-	} else if due, err = chorus.ParseWhen(s, loc, c.now()); err != nil {
+	} else if due, err = chorus.ParseWhen(s, loc, c.Now()); err != nil {
 		ps = append(ps, chorus.ProblemsOf(withField(err, "due"))...)
 	}
 	if len(ps) > 0 {
@@ -1143,17 +1143,17 @@ func (c *call) submitComplete(ctx context.Context, sub reply.Submission) (reply.
 	if err != nil {
 		return reply.Reply{}, err
 	}
-	text := c.t("minutes.completed", ellipsis(saved.Text, 150), mention(owner), i18n.FormatWhen(due.In(loc), c.lang))
+	text := c.T("minutes.completed", feature.Ellipsis(saved.Text, 150), feature.Mention(owner), i18n.FormatWhen(due.In(loc), c.Lang))
 	// After the meeting, a completed action item of a campaign's meeting becomes its task now.
 	if m.Status == chorus.MeetingClosed && m.Campaign != "" && saved.TaskID == "" {
-		camp, err := c.loadCampaign(ctx, m.Campaign)
+		camp, err := c.LoadCampaign(ctx, m.Campaign)
 		if err != nil {
 			return reply.Reply{}, err
 		}
 		if saved, err = c.taskFromLine(ctx, camp, saved); err != nil {
 			return reply.Reply{}, err
 		}
-		text += " " + c.t("minutes.card.task", saved.TaskID)
+		text += " " + c.T("minutes.card.task", saved.TaskID)
 	}
 	return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Section, Text: "✅ " + text}}, Visibility: reply.InChannel}, nil
 }
@@ -1169,9 +1169,9 @@ func (c *call) applyDecision(ctx context.Context, key string) (reply.Reply, erro
 		return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "minutes.apply.not_message")
 	}
 	if l.AppliedVersion > 0 {
-		return notice(c.t("minutes.apply.already", l.AppliedVersion)), nil
+		return feature.Notice(c.T("minutes.apply.already", l.AppliedVersion)), nil
 	}
-	_, saved, err := c.editCampaign(ctx, m.Campaign, "campaign.message", c.leadOnly, func(camp *chorus.Campaign) error {
+	_, saved, err := c.EditCampaign(ctx, m.Campaign, "campaign.message", c.LeadOnly, func(camp *chorus.Campaign) error {
 		camp.Message = l.Text
 		return nil
 	})
@@ -1190,7 +1190,7 @@ func (c *call) applyDecision(ctx context.Context, key string) (reply.Reply, erro
 	if err != nil {
 		return reply.Reply{}, err
 	}
-	text := c.t("minutes.applied", saved.Name, saved.Version, m.Title)
+	text := c.T("minutes.applied", saved.Name, saved.Version, m.Title)
 	blocks := append([]reply.Block{{Kind: reply.Section, Text: "✅ " + text}}, facts...)
 	return reply.Reply{Text: text, Blocks: blocks, Visibility: reply.InChannel, Posts: posts}, nil
 }
@@ -1259,7 +1259,7 @@ func (c *call) threadPreview(ctx context.Context, channel, ts string) (reply.Rep
 		if text == "" {
 			continue
 		}
-		item := c.t("minutes.kind."+string(kind)) + ": " + strings.Join(strings.Fields(text), " ") + "\n"
+		item := c.T("minutes.kind."+string(kind)) + ": " + strings.Join(strings.Fields(text), " ") + "\n"
 		if b.Len()+len(item) > maxThreadPreview {
 			cut++
 			continue
@@ -1267,27 +1267,27 @@ func (c *call) threadPreview(ctx context.Context, channel, ts string) (reply.Rep
 		b.WriteString(item)
 		n++
 	}
-	title := c.t("minutes.thread.default_title", i18n.FormatDate(chorus.DateOf(c.now().In(c.ws.Location())), c.lang))
+	title := c.T("minutes.thread.default_title", i18n.FormatDate(chorus.DateOf(c.Now().In(c.WS.Location())), c.Lang))
 	if len(msgs) > 0 && msgs[0].User != "" {
 		if k, _, _ := chorus.ParsePrefix(msgs[0].Text); k == "" {
 			first, _, _ := strings.Cut(strings.TrimSpace(msgs[0].Text), "\n")
 			if first != "" {
-				title = ellipsis(first, 80)
+				title = feature.Ellipsis(first, 80)
 			}
 		}
 	}
-	intro := c.t("minutes.thread.intro", n)
+	intro := c.T("minutes.thread.intro", n)
 	if cut > 0 {
-		intro += " " + c.t("minutes.thread.cut", cut)
+		intro += " " + c.T("minutes.thread.cut", cut)
 	}
 	return reply.Reply{Modal: &reply.Modal{
-		CallbackID: reply.ModalMinutesThread, Title: c.t("minutes.modal.thread"), Submit: c.t("button.save"), Close: c.t("button.cancel"),
+		CallbackID: reply.ModalMinutesThread, Title: c.T("minutes.modal.thread"), Submit: c.T("button.save"), Close: c.T("button.cancel"),
 		PrivateMetadata: channel + " " + root, Intro: intro,
 		Inputs: []reply.Input{
-			{ID: "title", Label: c.t("field.title"), Kind: reply.TextInput, Initial: title, MaxLength: chorus.MaxMeetingTitle},
-			{ID: "campaign", Label: c.t("field.campaign"), Kind: reply.TextInput, Optional: true, Placeholder: "ete-literie", MaxLength: chorus.MaxSlugLen},
-			{ID: "lines", Label: c.t("minutes.modal.lines"), Kind: reply.MultilineInput, Initial: strings.TrimRight(b.String(), "\n"),
-				Placeholder: c.t("minutes.modal.lines.placeholder"), MaxLength: 3000},
+			{ID: "title", Label: c.T("field.title"), Kind: reply.TextInput, Initial: title, MaxLength: chorus.MaxMeetingTitle},
+			{ID: "campaign", Label: c.T("field.campaign"), Kind: reply.TextInput, Optional: true, Placeholder: "ete-literie", MaxLength: chorus.MaxSlugLen},
+			{ID: "lines", Label: c.T("minutes.modal.lines"), Kind: reply.MultilineInput, Initial: strings.TrimRight(b.String(), "\n"),
+				Placeholder: c.T("minutes.modal.lines.placeholder"), MaxLength: 3000},
 		},
 	}}, nil
 }
@@ -1299,13 +1299,13 @@ func (c *call) submitThread(ctx context.Context, sub reply.Submission) (reply.Re
 	if !chorus.ValidChannelID(channel) || root == "" {
 		return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "minutes.thread.ref", sub.PrivateMetadata)
 	}
-	m := chorus.Meeting{WorkspaceID: c.req.Workspace, Channel: channel, ThreadTS: root, Status: chorus.MeetingClosed,
-		Lang: c.lang, StartedBy: c.req.User, UpdatedBy: c.req.User, Title: strings.TrimSpace(sub.Values["title"])}
+	m := chorus.Meeting{WorkspaceID: c.Req.Workspace, Channel: channel, ThreadTS: root, Status: chorus.MeetingClosed,
+		Lang: c.Lang, StartedBy: c.Req.User, UpdatedBy: c.Req.User, Title: strings.TrimSpace(sub.Values["title"])}
 	var ps chorus.Problems
 	var camp chorus.Campaign
 	if slug := strings.TrimSpace(sub.Values["campaign"]); slug != "" {
 		var err error
-		camp, err = c.loadCampaign(ctx, slug)
+		camp, err = c.LoadCampaign(ctx, slug)
 		if err == nil {
 			err = c.mayLinkCampaign(camp)
 		}
@@ -1322,7 +1322,7 @@ func (c *call) submitThread(ctx context.Context, sub reply.Submission) (reply.Re
 	}
 	msgs, err := c.sourceThread(ctx, channel, root)
 	if err != nil && !errors.Is(err, chorus.ErrNotFound) {
-		c.log.Warn("minutes: thread not read again, lines are the submitter's", "channel", channel, "ts", root, "err", err)
+		c.Log.Warn("minutes: thread not read again, lines are the submitter's", "channel", channel, "ts", root, "err", err)
 	}
 	bySource := map[string]*SourceMessage{}
 	for i := range msgs {
@@ -1361,7 +1361,7 @@ func (c *call) submitThread(ctx context.Context, sub reply.Submission) (reply.Re
 	// Check every line before storing anything: a bad date refuses the whole form.
 	lines := make([]chorus.Line, 0, len(items))
 	for i, it := range items {
-		l := chorus.Line{WorkspaceID: m.WorkspaceID, Channel: channel, Kind: it.kind, Author: c.req.User, UpdatedBy: c.req.User}
+		l := chorus.Line{WorkspaceID: m.WorkspaceID, Channel: channel, Kind: it.kind, Author: c.Req.User, UpdatedBy: c.Req.User}
 		if it.src != nil {
 			l.TS, l.Author = it.src.TS, it.src.User
 		} else {
@@ -1369,13 +1369,13 @@ func (c *call) submitThread(ctx context.Context, sub reply.Submission) (reply.Re
 		}
 		if err := c.fillLine(ctx, m, &l, it.text, nil); err != nil {
 			for _, p := range chorus.ProblemsOf(err) {
-				ps = append(ps, chorus.Invalid("lines", "minutes.thread.line_problem", i+1, c.t(p.Code, p.Args...)))
+				ps = append(ps, chorus.Invalid("lines", "minutes.thread.line_problem", i+1, c.T(p.Code, p.Args...)))
 			}
 			continue
 		}
 		if err := l.Validate(); err != nil {
 			for _, p := range chorus.ProblemsOf(err) {
-				ps = append(ps, chorus.Invalid("lines", "minutes.thread.line_problem", i+1, c.t(p.Code, p.Args...)))
+				ps = append(ps, chorus.Invalid("lines", "minutes.thread.line_problem", i+1, c.T(p.Code, p.Args...)))
 			}
 			continue
 		}
@@ -1391,7 +1391,7 @@ func (c *call) submitThread(ctx context.Context, sub reply.Submission) (reply.Re
 	if err != nil {
 		return reply.Reply{}, fmt.Errorf("save thread minutes: %w", err)
 	}
-	if err := c.audit(ctx, "minutes.thread", "meeting:"+saved.ID, 0, saved.Version, saved.Title); err != nil {
+	if err := c.Audit(ctx, "minutes.thread", "meeting:"+saved.ID, 0, saved.Version, saved.Title); err != nil {
 		return reply.Reply{}, err
 	}
 	seen := map[string]bool{}
@@ -1561,5 +1561,5 @@ func (s *Service) eventCall(ctx context.Context, ws, user, channel string) (*cal
 	if err != nil {
 		return nil, err
 	}
-	return &call{Service: s, req: req, ws: w, lang: w.Lang, langIsDefault: true}, nil
+	return s.turn(req, w, w.Lang, true), nil
 }

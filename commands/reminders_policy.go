@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/commands/feature"
 	"github.com/chorus-hq/chorus/i18n"
 	"github.com/chorus-hq/chorus/reply"
 )
@@ -343,12 +344,12 @@ func (c *call) remindersCommand(ctx context.Context, args []string) (reply.Reply
 		if !own {
 			key = "rem.show.workspace_default"
 		}
-		msg := c.t(key, c.describePolicy(cur), c.ws.TimeZone)
-		return remReply(msg, c.t("rem.show.hint")), nil
+		msg := c.T(key, c.describePolicy(cur), c.WS.TimeZone)
+		return remReply(msg, c.T("rem.show.hint")), nil
 	case remHelpWords[text]:
 		return c.remindersHelp(), nil
 	}
-	if !c.isWorkspaceLead() {
+	if !c.IsWorkspaceLead() {
 		return reply.Reply{}, chorus.Errorf(chorus.ErrForbidden, "rem.forbidden.workspace")
 	}
 	var edit policyEdit
@@ -365,7 +366,7 @@ func (c *call) remindersCommand(ctx context.Context, args []string) (reply.Reply
 			return reply.Reply{}, err
 		}
 		if reset && (!exists || stored.Inherit) {
-			return notice(c.t("rem.workspace.already_default", c.describePolicy(c.opts.ReminderPolicy))), nil
+			return feature.Notice(c.T("rem.workspace.already_default", c.describePolicy(c.opts.ReminderPolicy))), nil
 		}
 		var p chorus.ReminderPolicy
 		if reset {
@@ -379,7 +380,7 @@ func (c *call) remindersCommand(ctx context.Context, args []string) (reply.Reply
 			p.Inherit = false
 		}
 		saved, err := c.savePolicy(ctx, p, "", stored.Version)
-		if errors.Is(err, chorus.ErrConflict) && attempt < maxEditRetries {
+		if errors.Is(err, chorus.ErrConflict) && attempt < feature.MaxEditRetries {
 			continue
 		}
 		if err != nil {
@@ -389,14 +390,14 @@ func (c *call) remindersCommand(ctx context.Context, args []string) (reply.Reply
 		if reset {
 			action, effective = "reminders.reset", c.opts.ReminderPolicy
 		}
-		if err := c.audit(ctx, action, "reminders:workspace:"+c.req.Workspace, stored.Version, saved.Version, policySpec(effective)); err != nil {
+		if err := c.Audit(ctx, action, "reminders:workspace:"+c.Req.Workspace, stored.Version, saved.Version, policySpec(effective)); err != nil {
 			return reply.Reply{}, err
 		}
 		key := "rem.workspace.saved"
 		if reset {
 			key = "rem.workspace.reset"
 		}
-		return remReply("✅ "+c.t(key, c.describePolicy(effective), c.ws.TimeZone), c.nextReminder(ctx, "")), nil
+		return remReply("✅ "+c.T(key, c.describePolicy(effective), c.WS.TimeZone), c.nextReminder(ctx, "")), nil
 	}
 }
 
@@ -405,11 +406,11 @@ func (c *call) remindersCommand(ctx context.Context, args []string) (reply.Reply
 func (c *call) campaignReminders(ctx context.Context, args []string) (reply.Reply, error) {
 	if len(args) == 0 || remHelpWords[chorus.Fold(args[0])] {
 		if len(args) == 0 {
-			return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "usage", c.t("rem.usage.campaign"))
+			return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "usage", c.T("rem.usage.campaign"))
 		}
 		return c.remindersHelp(), nil
 	}
-	camp, err := c.loadCampaign(ctx, args[0])
+	camp, err := c.LoadCampaign(ctx, args[0])
 	if err != nil {
 		return reply.Reply{}, err
 	}
@@ -421,16 +422,16 @@ func (c *call) campaignReminders(ctx context.Context, args []string) (reply.Repl
 			return reply.Reply{}, err
 		}
 		if exists && !stored.Inherit {
-			return remReply(c.t("rem.show.campaign", camp.Name, c.describePolicy(stored), camp.TimeZone)), nil
+			return remReply(c.T("rem.show.campaign", camp.Name, c.describePolicy(stored), camp.TimeZone)), nil
 		}
 		ws, _, err := c.workspacePolicy(ctx)
 		if err != nil {
 			return reply.Reply{}, err
 		}
-		return remReply(c.t("rem.show.campaign_follows", camp.Name, c.describePolicy(ws), camp.TimeZone)), nil
+		return remReply(c.T("rem.show.campaign_follows", camp.Name, c.describePolicy(ws), camp.TimeZone)), nil
 	}
-	if !camp.IsLead(c.req.User) {
-		return reply.Reply{}, chorus.Errorf(chorus.ErrForbidden, "rem.forbidden.campaign", camp.Name, c.mentions(camp.Leads))
+	if !camp.IsLead(c.Req.User) {
+		return reply.Reply{}, chorus.Errorf(chorus.ErrForbidden, "rem.forbidden.campaign", camp.Name, c.Mentions(camp.Leads))
 	}
 	var edit policyEdit
 	reset := remDefaultWords[text]
@@ -449,7 +450,7 @@ func (c *call) campaignReminders(ctx context.Context, args []string) (reply.Repl
 			return reply.Reply{}, err
 		}
 		if reset && (!exists || stored.Inherit) {
-			return notice(c.t("rem.campaign.already_follows", camp.Name, c.describePolicy(ws))), nil
+			return feature.Notice(c.T("rem.campaign.already_follows", camp.Name, c.describePolicy(ws))), nil
 		}
 		var p chorus.ReminderPolicy
 		if reset {
@@ -463,7 +464,7 @@ func (c *call) campaignReminders(ctx context.Context, args []string) (reply.Repl
 			p.Inherit = false
 		}
 		saved, err := c.savePolicy(ctx, p, camp.Slug, stored.Version)
-		if errors.Is(err, chorus.ErrConflict) && attempt < maxEditRetries {
+		if errors.Is(err, chorus.ErrConflict) && attempt < feature.MaxEditRetries {
 			continue
 		}
 		if err != nil {
@@ -473,17 +474,17 @@ func (c *call) campaignReminders(ctx context.Context, args []string) (reply.Repl
 		if reset {
 			action, effective, key = "reminders.reset", ws, "rem.campaign.reset"
 		}
-		if err := c.audit(ctx, action, "reminders:campaign:"+camp.Slug, stored.Version, saved.Version, policySpec(effective)); err != nil {
+		if err := c.Audit(ctx, action, "reminders:campaign:"+camp.Slug, stored.Version, saved.Version, policySpec(effective)); err != nil {
 			return reply.Reply{}, err
 		}
-		return remReply("✅ "+c.t(key, camp.Name, c.describePolicy(effective), camp.TimeZone), c.nextReminder(ctx, camp.Slug)), nil
+		return remReply("✅ "+c.T(key, camp.Name, c.describePolicy(effective), camp.TimeZone), c.nextReminder(ctx, camp.Slug)), nil
 	}
 }
 
 // storedPolicy returns the policy stored for campaign ("" for the workspace's), and whether there
 // is one.
 func (c *call) storedPolicy(ctx context.Context, campaign string) (chorus.ReminderPolicy, bool, error) {
-	p, err := c.store.ReminderPolicy(ctx, c.req.Workspace, campaign)
+	p, err := c.store.ReminderPolicy(ctx, c.Req.Workspace, campaign)
 	if errors.Is(err, chorus.ErrNotFound) {
 		return chorus.ReminderPolicy{}, false, nil
 	}
@@ -506,7 +507,7 @@ func (c *call) workspacePolicy(ctx context.Context) (chorus.ReminderPolicy, bool
 // savePolicy validates p as the policy of campaign ("" for the workspace's) and stores it over
 // version base.
 func (c *call) savePolicy(ctx context.Context, p chorus.ReminderPolicy, campaign string, base int) (chorus.ReminderPolicy, error) {
-	p.WorkspaceID, p.Campaign, p.Version, p.UpdatedBy = c.req.Workspace, campaign, base, c.req.User
+	p.WorkspaceID, p.Campaign, p.Version, p.UpdatedBy = c.Req.Workspace, campaign, base, c.Req.User
 	p.UpdatedAt = time.Time{}
 	if err := p.Validate(); err != nil {
 		return p, err
@@ -520,8 +521,8 @@ func (c *call) savePolicy(ctx context.Context, p chorus.ReminderPolicy, campaign
 
 // remindersHelp lists the reminder commands and the words of a spec.
 func (c *call) remindersHelp() reply.Reply {
-	text := c.t("rem.help")
-	return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Header, Text: c.t("help.title", "/chorus reminders")}, {Kind: reply.Section, Text: text}}}
+	text := c.T("rem.help")
+	return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Header, Text: c.T("help.title", "/chorus reminders")}, {Kind: reply.Section, Text: text}}}
 }
 
 // remReply is an ephemeral reply of one or more paragraphs; empty ones are left out.
@@ -540,7 +541,7 @@ func remReply(paras ...string) reply.Reply {
 // de rappel de 20:00 à 08:00 ni le week-end ».
 func (c *call) describePolicy(p chorus.ReminderPolicy) string {
 	if len(p.Offsets) == 0 && !p.Morning && !p.Overdue {
-		return c.t("rem.desc.none")
+		return c.T("rem.desc.none")
 	}
 	var sends []string
 	if len(p.Offsets) > 0 {
@@ -550,10 +551,10 @@ func (c *call) describePolicy(p chorus.ReminderPolicy) string {
 		for i, o := range offs {
 			durs[i] = c.duration(o)
 		}
-		sends = append(sends, c.t("rem.desc.before", c.joinAnd(durs)))
+		sends = append(sends, c.T("rem.desc.before", c.joinAnd(durs)))
 	}
 	if p.Morning {
-		sends = append(sends, c.t("rem.desc.morning", clockText(p.MorningAt)))
+		sends = append(sends, c.T("rem.desc.morning", clockText(p.MorningAt)))
 	}
 	if p.Overdue {
 		days := p.OverdueDays
@@ -561,24 +562,24 @@ func (c *call) describePolicy(p chorus.ReminderPolicy) string {
 			days = chorus.DefaultOverdueDays
 		}
 		if days == 1 {
-			sends = append(sends, c.t("rem.desc.overdue_once", clockText(p.OverdueAt)))
+			sends = append(sends, c.T("rem.desc.overdue_once", clockText(p.OverdueAt)))
 		} else {
-			sends = append(sends, c.t("rem.desc.overdue", clockText(p.OverdueAt), days))
+			sends = append(sends, c.T("rem.desc.overdue", clockText(p.OverdueAt), days))
 		}
 	}
 	quiet := p.QuietStart != p.QuietEnd
 	var when string
 	switch {
 	case quiet && p.SkipWeekends:
-		when = c.t("rem.desc.quiet_weekend", clockText(p.QuietStart), clockText(p.QuietEnd))
+		when = c.T("rem.desc.quiet_weekend", clockText(p.QuietStart), clockText(p.QuietEnd))
 	case quiet:
-		when = c.t("rem.desc.quiet", clockText(p.QuietStart), clockText(p.QuietEnd))
+		when = c.T("rem.desc.quiet", clockText(p.QuietStart), clockText(p.QuietEnd))
 	case p.SkipWeekends:
-		when = c.t("rem.desc.weekend")
+		when = c.T("rem.desc.weekend")
 	default:
-		when = c.t("rem.desc.always")
+		when = c.T("rem.desc.always")
 	}
-	return strings.Join(sends, ", ") + c.t("rem.desc.sep") + when
+	return strings.Join(sends, ", ") + c.T("rem.desc.sep") + when
 }
 
 // duration says an offset: "3 jours", "12 hours", "1 jour 12 heures".
@@ -592,9 +593,9 @@ func (c *call) duration(d time.Duration) string {
 		d -= time.Duration(n) * u.size
 		switch {
 		case n == 1:
-			parts = append(parts, c.t(u.key))
+			parts = append(parts, c.T(u.key))
 		case n > 1:
-			parts = append(parts, c.t(u.key+"s", n))
+			parts = append(parts, c.T(u.key+"s", n))
 		}
 	}
 	return strings.Join(parts, " ")
@@ -605,7 +606,7 @@ func (c *call) joinAnd(xs []string) string {
 	if len(xs) < 2 {
 		return strings.Join(xs, "")
 	}
-	return strings.Join(xs[:len(xs)-1], ", ") + c.t("rem.list.and") + xs[len(xs)-1]
+	return strings.Join(xs[:len(xs)-1], ", ") + c.T("rem.list.and") + xs[len(xs)-1]
 }
 
 func clockText(minutes int) string { return fmt.Sprintf("%02d:%02d", minutes/60, minutes%60) }
@@ -659,14 +660,14 @@ func policySpec(p chorus.ReminderPolicy) string {
 // only, when set), under the policies now stored; "" when they own no open task. Snoozes are not
 // read here: a snoozed task may be reminded later than said.
 func (c *call) nextReminder(ctx context.Context, only string) string {
-	tasks, err := c.store.Tasks(ctx, c.req.Workspace, chorus.TaskFilter{Owner: c.req.User, Campaign: only, Statuses: []chorus.TaskStatus{chorus.TaskOpen}})
+	tasks, err := c.store.Tasks(ctx, c.Req.Workspace, chorus.TaskFilter{Owner: c.Req.User, Campaign: only, Statuses: []chorus.TaskStatus{chorus.TaskOpen}})
 	if err != nil || len(tasks) == 0 {
 		if err != nil {
-			c.log.Warn("next reminder: list tasks", "workspace", c.req.Workspace, "err", err)
+			c.Log.Warn("next reminder: list tasks", "workspace", c.Req.Workspace, "err", err)
 		}
 		return ""
 	}
-	now := c.now()
+	now := c.Now()
 	type plan struct {
 		p   chorus.ReminderPolicy
 		loc *time.Location
@@ -678,7 +679,7 @@ func (c *call) nextReminder(ctx context.Context, only string) string {
 	for _, t := range tasks {
 		pl, ok := plans[t.Campaign]
 		if !ok {
-			camp, err := c.store.Campaign(ctx, c.req.Workspace, t.Campaign)
+			camp, err := c.store.Campaign(ctx, c.Req.Workspace, t.Campaign)
 			if err != nil {
 				continue
 			}
@@ -695,7 +696,7 @@ func (c *call) nextReminder(ctx context.Context, only string) string {
 		}
 	}
 	if best.At.IsZero() {
-		return c.t("rem.next.none")
+		return c.T("rem.next.none")
 	}
-	return c.t("rem.next", bestTask.Title, i18n.FormatWhen(best.At.In(bestLoc), c.lang))
+	return c.T("rem.next", bestTask.Title, i18n.FormatWhen(best.At.In(bestLoc), c.Lang))
 }

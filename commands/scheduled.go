@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/commands/feature"
 	"github.com/chorus-hq/chorus/i18n"
 	"github.com/chorus-hq/chorus/reply"
 	"github.com/chorus-hq/chorus/scheduler"
@@ -31,7 +32,7 @@ func (s *Service) Reminder(r scheduler.ReminderScope) scheduler.Content {
 	text := ReminderText(r.Task, r.At, r.Location, r.Lang, r.Late)
 	blocks := ReminderBlocks(r.Task, r.At, r.Location, r.Lang, r.Late, r.CampaignName)
 	if r.ToChannel {
-		who := mention(r.Task.Owner) + " "
+		who := feature.Mention(r.Task.Owner) + " "
 		text, blocks[0].Text = who+text, who+blocks[0].Text
 	}
 	return scheduler.Content{Text: text, Blocks: blocks}

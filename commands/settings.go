@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/commands/feature"
 	"github.com/chorus-hq/chorus/reply"
 )
 
@@ -19,22 +20,22 @@ func (c *call) chorus(ctx context.Context, args []string) (reply.Reply, error) {
 	if isReminders(args) {
 		return c.remindersCommand(ctx, args[1:])
 	}
-	switch v := verb(args, 0); v {
+	switch v := feature.Verb(args, 0); v {
 	case "", "help":
-		return c.help("chorus"), nil
+		return c.Help("chorus"), nil
 	case "lang":
 		if len(args) < 2 {
-			return reply.Reply{}, c.usage("chorus.lang")
+			return reply.Reply{}, c.Usage("chorus.lang")
 		}
 		l, ok := chorus.ParseLang(args[1])
 		if !ok {
 			return reply.Reply{}, chorus.Invalid("lang", "lang.invalid", args[1])
 		}
-		if err := c.store.SetUserLang(ctx, c.req.Workspace, c.req.User, l); err != nil {
-			return reply.Reply{}, fmt.Errorf("set language of %s: %w", c.req.User, err)
+		if err := c.store.SetUserLang(ctx, c.Req.Workspace, c.Req.User, l); err != nil {
+			return reply.Reply{}, fmt.Errorf("set language of %s: %w", c.Req.User, err)
 		}
-		c.lang = l
-		return notice("✅ " + c.t("settings.user_lang", c.t("lang.name."+string(l)))), nil
+		c.Lang = l
+		return feature.Notice("✅ " + c.T("settings.user_lang", c.T("lang.name."+string(l)))), nil
 	case "settings":
 		if len(args) == 1 {
 			return c.settingsCard(), nil
@@ -46,21 +47,21 @@ func (c *call) chorus(ctx context.Context, args []string) (reply.Reply, error) {
 }
 
 func (c *call) settingsCard() reply.Reply {
-	kinds := strings.Join(append(slices.Clone(chorus.BuiltinKinds), c.ws.CustomKinds...), ", ")
-	text := c.t("settings.card", c.t("lang.name."+string(c.ws.Lang)), c.ws.TimeZone, c.mentions(c.ws.Leads), kinds)
-	return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Header, Text: c.t("settings.title")}, {Kind: reply.Section, Text: text}}}
+	kinds := strings.Join(append(slices.Clone(chorus.BuiltinKinds), c.WS.CustomKinds...), ", ")
+	text := c.T("settings.card", c.T("lang.name."+string(c.WS.Lang)), c.WS.TimeZone, c.Mentions(c.WS.Leads), kinds)
+	return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Header, Text: c.T("settings.title")}, {Kind: reply.Section, Text: text}}}
 }
 
 // settingsSet changes a workspace setting. Admins and the existing leads may.
 func (c *call) settingsSet(ctx context.Context, args []string) (reply.Reply, error) {
-	if !c.isWorkspaceLead() {
+	if !c.IsWorkspaceLead() {
 		return reply.Reply{}, chorus.Errorf(chorus.ErrForbidden, "forbidden.settings")
 	}
 	var change func(w *chorus.Workspace) error
-	switch verb(args, 0) {
+	switch feature.Verb(args, 0) {
 	case "lang":
 		if len(args) < 2 {
-			return reply.Reply{}, c.usage("chorus.settings")
+			return reply.Reply{}, c.Usage("chorus.settings")
 		}
 		change = func(w *chorus.Workspace) error {
 			l, ok := chorus.ParseLang(args[1])
@@ -72,7 +73,7 @@ func (c *call) settingsSet(ctx context.Context, args []string) (reply.Reply, err
 		}
 	case "timezone":
 		if len(args) < 2 {
-			return reply.Reply{}, c.usage("chorus.settings")
+			return reply.Reply{}, c.Usage("chorus.settings")
 		}
 		change = func(w *chorus.Workspace) error {
 			if _, err := time.LoadLocation(args[1]); err != nil || !strings.Contains(args[1], "/") {
@@ -82,11 +83,11 @@ func (c *call) settingsSet(ctx context.Context, args []string) (reply.Reply, err
 			return nil
 		}
 	case "leads", "lead":
-		v := verb(args, 1)
+		v := feature.Verb(args, 1)
 		if (v != "add" && v != "remove") || len(args) < 3 {
-			return reply.Reply{}, c.usage("chorus.settings")
+			return reply.Reply{}, c.Usage("chorus.settings")
 		}
-		user, okU := userArg(args[2])
+		user, okU := feature.UserArg(args[2])
 		if !okU {
 			return reply.Reply{}, chorus.Invalid("leads", "user.invalid", args[2])
 		}
@@ -100,8 +101,8 @@ func (c *call) settingsSet(ctx context.Context, args []string) (reply.Reply, err
 			return nil
 		}
 	case "kind":
-		if verb(args, 1) != "add" || len(args) < 3 {
-			return reply.Reply{}, c.usage("chorus.settings")
+		if feature.Verb(args, 1) != "add" || len(args) < 3 {
+			return reply.Reply{}, c.Usage("chorus.settings")
 		}
 		kind := chorus.Fold(args[2])
 		change = func(w *chorus.Workspace) error {
@@ -112,10 +113,10 @@ func (c *call) settingsSet(ctx context.Context, args []string) (reply.Reply, err
 			return nil
 		}
 	default:
-		return reply.Reply{}, c.usage("chorus.settings")
+		return reply.Reply{}, c.Usage("chorus.settings")
 	}
 	for attempt := 0; ; attempt++ {
-		w, err := c.workspace(ctx, c.req.Workspace)
+		w, err := c.workspace(ctx, c.Req.Workspace)
 		if err != nil {
 			return reply.Reply{}, fmt.Errorf("load workspace: %w", err)
 		}
@@ -127,23 +128,23 @@ func (c *call) settingsSet(ctx context.Context, args []string) (reply.Reply, err
 		if err := w.Validate(); err != nil {
 			return reply.Reply{}, err
 		}
-		w.UpdatedBy = c.req.User
+		w.UpdatedBy = c.Req.User
 		saved, err := c.store.SaveWorkspace(ctx, w)
-		if errors.Is(err, chorus.ErrConflict) && attempt < maxEditRetries {
+		if errors.Is(err, chorus.ErrConflict) && attempt < feature.MaxEditRetries {
 			continue
 		}
 		if err != nil {
 			return reply.Reply{}, fmt.Errorf("save workspace: %w", err)
 		}
-		if err := c.audit(ctx, "settings."+verb(args, 0), "workspace:"+w.ID, before, saved.Version, strings.Join(args[1:], " ")); err != nil {
+		if err := c.Audit(ctx, "settings."+feature.Verb(args, 0), "workspace:"+w.ID, before, saved.Version, strings.Join(args[1:], " ")); err != nil {
 			return reply.Reply{}, err
 		}
-		c.ws = saved
-		if c.langIsDefault {
-			c.lang = saved.Lang
+		c.WS = saved
+		if c.LangIsDefault {
+			c.Lang = saved.Lang
 		}
 		r := c.settingsCard()
-		r.Blocks = append([]reply.Block{{Kind: reply.Section, Text: "✅ " + c.t("settings.saved")}}, r.Blocks...)
+		r.Blocks = append([]reply.Block{{Kind: reply.Section, Text: "✅ " + c.T("settings.saved")}}, r.Blocks...)
 		return r, nil
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/commands/feature"
 	"github.com/chorus-hq/chorus/drift"
 	"github.com/chorus-hq/chorus/reply"
 )
@@ -79,21 +80,21 @@ func (c *call) driftCommand(ctx context.Context, args []string) (r reply.Reply, 
 	switch v {
 	case "submit":
 		if len(args) < 2 {
-			return reply.Reply{}, true, chorus.Errorf(chorus.ErrInvalid, "usage", c.t("drift.usage.submit"))
+			return reply.Reply{}, true, chorus.Errorf(chorus.ErrInvalid, "usage", c.T("drift.usage.submit"))
 		}
 		kind := ""
 		if len(args) > 2 {
 			kind = chorus.Fold(args[2])
 		}
-		r, err = c.submitCommand(ctx, args[1], kind, unquote(after(c.req.Text, 3)))
+		r, err = c.submitCommand(ctx, args[1], kind, feature.Unquote(feature.After(c.Req.Text, 3)))
 	case "autocheck":
 		if len(args) < 4 {
-			return reply.Reply{}, true, chorus.Errorf(chorus.ErrInvalid, "usage", c.t("drift.usage.autocheck"))
+			return reply.Reply{}, true, chorus.Errorf(chorus.ErrInvalid, "usage", c.T("drift.usage.autocheck"))
 		}
 		r, err = c.autoCheckCommand(ctx, args[1], chorus.Fold(args[2]), chorus.Fold(args[3]))
 	case "submissions":
 		if len(args) < 2 {
-			return reply.Reply{}, true, chorus.Errorf(chorus.ErrInvalid, "usage", c.t("drift.usage.submissions"))
+			return reply.Reply{}, true, chorus.Errorf(chorus.ErrInvalid, "usage", c.T("drift.usage.submissions"))
 		}
 		r, err = c.submissionList(ctx, args[1])
 	}
@@ -143,7 +144,7 @@ func (k checked) status() chorus.SubmissionStatus {
 
 // glossary returns the workspace's glossary for a check.
 func (c *call) glossaryTerms(ctx context.Context) ([]chorus.GlossaryTerm, error) {
-	terms, err := c.store.Terms(ctx, c.req.Workspace)
+	terms, err := c.store.Terms(ctx, c.Req.Workspace)
 	if err != nil {
 		return nil, fmt.Errorf("load glossary: %w", err)
 	}
@@ -160,15 +161,15 @@ func (c *call) check(ctx context.Context, camp chorus.Campaign, text string) (ch
 	k := checked{camp: camp, ref: drift.Compile(camp, terms, 0)}
 	k.offline = k.ref.Check(text, "")
 	if j := c.opts.Judge; j != nil && j.Borderline(k.offline) {
-		op, err := j.Judge(ctx, JudgeQuery{Campaign: camp, Glossary: terms, Reference: k.ref, Text: text, Lang: c.lang, Offline: k.offline})
+		op, err := j.Judge(ctx, JudgeQuery{Campaign: camp, Glossary: terms, Reference: k.ref, Text: text, Lang: c.Lang, Offline: k.offline})
 		if err != nil {
-			c.log.Warn("drift judge unavailable; offline verdict kept", "campaign", camp.Slug, "err", err)
+			c.Log.Warn("drift judge unavailable; offline verdict kept", "campaign", camp.Slug, "err", err)
 		} else {
 			k.extra, k.rewrite, k.judged = op.Findings, op.Rewrite, true
 		}
 	}
 	if k.offline.Drift || len(k.extra) > 0 {
-		e, err := c.store.Exception(ctx, c.req.Workspace, camp.Slug, chorus.TextHash(text), chorus.MessageHash(camp))
+		e, err := c.store.Exception(ctx, c.Req.Workspace, camp.Slug, chorus.TextHash(text), chorus.MessageHash(camp))
 		switch {
 		case err == nil:
 			k.exception = &e
@@ -209,16 +210,16 @@ func (c *call) submit(ctx context.Context, t copyTarget, text string) (chorus.Su
 		return chorus.Submission{}, checked{}, err
 	}
 	sub := chorus.Submission{
-		WorkspaceID: c.req.Workspace, Campaign: camp.Slug, ChannelKind: t.kind, Text: strings.TrimSpace(text), Author: t.author,
+		WorkspaceID: c.Req.Workspace, Campaign: camp.Slug, ChannelKind: t.kind, Text: strings.TrimSpace(text), Author: t.author,
 		SlackChannel: t.channel, SlackTS: t.ts, CampaignVersion: camp.Version, MessageHash: chorus.MessageHash(camp),
-		Verdict: k.verdict(), Status: k.status(), UpdatedBy: c.req.User,
+		Verdict: k.verdict(), Status: k.status(), UpdatedBy: c.Req.User,
 	}
 	if err := sub.Validate(); err != nil {
 		return chorus.Submission{}, checked{}, err
 	}
 	saved, err := c.store.CreateSubmission(ctx, sub)
 	if errors.Is(err, chorus.ErrConflict) && sub.FromMessage() {
-		prev, err := c.store.SubmissionByMessage(ctx, c.req.Workspace, t.channel, t.ts)
+		prev, err := c.store.SubmissionByMessage(ctx, c.Req.Workspace, t.channel, t.ts)
 		if err != nil {
 			return chorus.Submission{}, checked{}, fmt.Errorf("load submitted message: %w", err)
 		}
@@ -228,7 +229,7 @@ func (c *call) submit(ctx context.Context, t copyTarget, text string) (chorus.Su
 	if err != nil {
 		return chorus.Submission{}, checked{}, fmt.Errorf("store submission: %w", err)
 	}
-	if err := c.audit(ctx, "submission.create", "submission:"+saved.ID, 0, saved.Version, camp.Slug+"/"+saved.ChannelKind+" "+string(saved.Status)); err != nil {
+	if err := c.Audit(ctx, "submission.create", "submission:"+saved.ID, 0, saved.Version, camp.Slug+"/"+saved.ChannelKind+" "+string(saved.Status)); err != nil {
 		return chorus.Submission{}, checked{}, err
 	}
 	return saved, k, nil
@@ -241,10 +242,10 @@ func (c *call) storeRecheck(ctx context.Context, prev, next chorus.Submission) (
 		upd := prev
 		upd.Text, upd.ChannelKind, upd.Campaign = next.Text, next.ChannelKind, next.Campaign
 		upd.CampaignVersion, upd.MessageHash, upd.Verdict, upd.Status = next.CampaignVersion, next.MessageHash, next.Verdict, next.Status
-		upd.UpdatedBy = c.req.User
+		upd.UpdatedBy = c.Req.User
 		saved, err := c.store.UpdateSubmission(ctx, upd)
-		if errors.Is(err, chorus.ErrConflict) && attempt < maxEditRetries {
-			if prev, err = c.store.Submission(ctx, c.req.Workspace, prev.ID); err != nil {
+		if errors.Is(err, chorus.ErrConflict) && attempt < feature.MaxEditRetries {
+			if prev, err = c.store.Submission(ctx, c.Req.Workspace, prev.ID); err != nil {
 				return chorus.Submission{}, fmt.Errorf("reload submission: %w", err)
 			}
 			continue
@@ -252,7 +253,7 @@ func (c *call) storeRecheck(ctx context.Context, prev, next chorus.Submission) (
 		if err != nil {
 			return chorus.Submission{}, fmt.Errorf("store re-check: %w", err)
 		}
-		if err := c.audit(ctx, "submission.recheck", "submission:"+saved.ID, prev.Version, saved.Version, string(prev.Status)+" → "+string(saved.Status)); err != nil {
+		if err := c.Audit(ctx, "submission.recheck", "submission:"+saved.ID, prev.Version, saved.Version, string(prev.Status)+" → "+string(saved.Status)); err != nil {
 			return chorus.Submission{}, err
 		}
 		return saved, nil
@@ -262,14 +263,14 @@ func (c *call) storeRecheck(ctx context.Context, prev, next chorus.Submission) (
 // submitCommand answers "/campaign submit <slug> [kind] [text]": the verdict in the channel and
 // an approval card to each lead. Without a kind or a text it opens the submission form.
 func (c *call) submitCommand(ctx context.Context, slug, kind, text string) (reply.Reply, error) {
-	camp, err := c.loadCampaign(ctx, slug)
+	camp, err := c.LoadCampaign(ctx, slug)
 	if err != nil {
 		return reply.Reply{}, err
 	}
 	if kind == "" || strings.TrimSpace(text) == "" {
 		return reply.Reply{Modal: c.submitModal(camp, kind)}, nil
 	}
-	sub, k, err := c.submit(ctx, copyTarget{camp: camp, kind: kind, author: c.req.User}, text)
+	sub, k, err := c.submit(ctx, copyTarget{camp: camp, kind: kind, author: c.Req.User}, text)
 	if err != nil {
 		return reply.Reply{}, err
 	}
@@ -293,11 +294,11 @@ func (c *call) submitModal(camp chorus.Campaign, kind string) *reply.Modal {
 		kind = opts[0].Value
 	}
 	return &reply.Modal{
-		CallbackID: reply.ModalDriftSubmit, Title: c.t("drift.modal.submit"), Submit: c.t("drift.button.check"), Close: c.t("button.cancel"),
+		CallbackID: reply.ModalDriftSubmit, Title: c.T("drift.modal.submit"), Submit: c.T("drift.button.check"), Close: c.T("button.cancel"),
 		PrivateMetadata: camp.Slug, Intro: camp.Name,
 		Inputs: []reply.Input{
-			{ID: "kind", Label: c.t("drift.field.kind"), Kind: reply.SelectInput, Options: opts, Initial: kind},
-			{ID: "text", Label: c.t("drift.field.text"), Kind: reply.MultilineInput, MaxLength: chorus.MaxCopyLen, Placeholder: c.t("drift.modal.text.placeholder")},
+			{ID: "kind", Label: c.T("drift.field.kind"), Kind: reply.SelectInput, Options: opts, Initial: kind},
+			{ID: "text", Label: c.T("drift.field.text"), Kind: reply.MultilineInput, MaxLength: chorus.MaxCopyLen, Placeholder: c.T("drift.modal.text.placeholder")},
 		},
 	}
 }
@@ -327,7 +328,7 @@ func (c *call) checkCopyShortcut(ctx context.Context, a reply.Action) (reply.Rep
 	}
 	switch len(targets) {
 	case 0:
-		return reply.Reply{}, chorus.Errorf(chorus.ErrNotFound, "drift.shortcut.no_campaign", channelRef(m.Channel))
+		return reply.Reply{}, chorus.Errorf(chorus.ErrNotFound, "drift.shortcut.no_campaign", feature.ChannelRef(m.Channel))
 	case 1:
 		return c.checkMessage(ctx, targets[0], *m)
 	}
@@ -340,9 +341,9 @@ func (c *call) checkCopyShortcut(ctx context.Context, a reply.Action) (reply.Rep
 		opts[i] = reply.Option{Text: t.camp.Name + " · " + t.kind, Value: t.camp.Slug + "/" + t.kind}
 	}
 	return reply.Reply{Modal: &reply.Modal{
-		CallbackID: reply.ModalDriftPick, Title: c.t("drift.modal.pick"), Submit: c.t("drift.button.check"), Close: c.t("button.cancel"),
-		PrivateMetadata: string(meta), Intro: "> " + ellipsis(m.Text, 200),
-		Inputs: []reply.Input{{ID: "target", Label: c.t("drift.field.campaign"), Kind: reply.SelectInput, Options: opts, Initial: opts[0].Value}},
+		CallbackID: reply.ModalDriftPick, Title: c.T("drift.modal.pick"), Submit: c.T("drift.button.check"), Close: c.T("button.cancel"),
+		PrivateMetadata: string(meta), Intro: "> " + feature.Ellipsis(m.Text, 200),
+		Inputs: []reply.Input{{ID: "target", Label: c.T("drift.field.campaign"), Kind: reply.SelectInput, Options: opts, Initial: opts[0].Value}},
 	}}, nil
 }
 
@@ -352,26 +353,26 @@ func (c *call) submitPickModal(ctx context.Context, sub reply.Submission) (reply
 		return reply.Reply{}, fmt.Errorf("decode shortcut message: %w", err)
 	}
 	slug, kind, _ := strings.Cut(sub.Values["target"], "/")
-	camp, err := c.loadCampaign(ctx, slug)
+	camp, err := c.LoadCampaign(ctx, slug)
 	if err != nil {
 		return reply.Reply{}, err
 	}
 	return c.checkMessage(ctx, copyTarget{camp: camp, kind: kind}, reply.MessageEvent{
-		Workspace: c.req.Workspace, Channel: meta.Channel, TS: meta.TS, User: meta.User, Text: meta.Text,
+		Workspace: c.Req.Workspace, Channel: meta.Channel, TS: meta.TS, User: meta.User, Text: meta.Text,
 	})
 }
 
 // channelTargets returns the live campaigns that channel is a team channel of, with its kind;
 // a channel's automatic-check opt-in, when there is one, decides alone.
 func (c *call) channelTargets(ctx context.Context, channel string) ([]copyTarget, error) {
-	if a, err := c.store.AutoCheck(ctx, c.req.Workspace, channel); err == nil {
-		if camp, err := c.loadCampaign(ctx, a.Campaign); err == nil && camp.Status != chorus.StatusClosed {
+	if a, err := c.store.AutoCheck(ctx, c.Req.Workspace, channel); err == nil {
+		if camp, err := c.LoadCampaign(ctx, a.Campaign); err == nil && camp.Status != chorus.StatusClosed {
 			return []copyTarget{{camp: camp, kind: a.ChannelKind}}, nil
 		}
 	} else if !errors.Is(err, chorus.ErrNotFound) {
 		return nil, fmt.Errorf("read auto-check: %w", err)
 	}
-	camps, err := c.store.Campaigns(ctx, c.req.Workspace)
+	camps, err := c.store.Campaigns(ctx, c.Req.Workspace)
 	if err != nil {
 		return nil, fmt.Errorf("list campaigns: %w", err)
 	}
@@ -394,13 +395,13 @@ func (c *call) channelTargets(ctx context.Context, channel string) ([]copyTarget
 func (c *call) checkMessage(ctx context.Context, t copyTarget, m reply.MessageEvent) (reply.Reply, error) {
 	t.channel, t.ts, t.author = m.Channel, m.TS, m.User
 	if t.author == "" {
-		t.author = c.req.User
+		t.author = c.Req.User
 	}
 	posts, err := c.checkPosts(ctx, t, m.Text)
 	if err != nil {
 		return reply.Reply{}, err
 	}
-	r := notice("🔎 " + c.t("drift.checked", t.camp.Name, channelRef(m.Channel)))
+	r := feature.Notice("🔎 " + c.T("drift.checked", t.camp.Name, feature.ChannelRef(m.Channel)))
 	r.Posts = posts
 	return r, nil
 }
@@ -448,13 +449,13 @@ func (s *Service) driftListener(ctx context.Context, ev reply.MessageEvent) []re
 
 func (c *call) onCopyMessage(ctx context.Context, ev reply.MessageEvent) ([]reply.Post, error) {
 	if ev.Edited {
-		sub, err := c.store.SubmissionByMessage(ctx, c.req.Workspace, ev.Channel, ev.TS)
+		sub, err := c.store.SubmissionByMessage(ctx, c.Req.Workspace, ev.Channel, ev.TS)
 		switch {
 		case err == nil:
 			if chorus.Fold(sub.Text) == chorus.Fold(ev.Text) {
 				return nil, nil
 			}
-			camp, err := c.loadCampaign(ctx, sub.Campaign)
+			camp, err := c.LoadCampaign(ctx, sub.Campaign)
 			if err != nil {
 				return nil, err
 			}
@@ -466,7 +467,7 @@ func (c *call) onCopyMessage(ctx context.Context, ev reply.MessageEvent) ([]repl
 	if ev.ThreadTS != "" && ev.ThreadTS != ev.TS {
 		return nil, nil // replies in a thread discuss copy; they are not copy
 	}
-	a, err := c.store.AutoCheck(ctx, c.req.Workspace, ev.Channel)
+	a, err := c.store.AutoCheck(ctx, c.Req.Workspace, ev.Channel)
 	if errors.Is(err, chorus.ErrNotFound) {
 		return nil, nil
 	}
@@ -476,7 +477,7 @@ func (c *call) onCopyMessage(ctx context.Context, ev reply.MessageEvent) ([]repl
 	if !looksLikeCopy(ev.Text) {
 		return nil, nil
 	}
-	camp, err := c.loadCampaign(ctx, a.Campaign)
+	camp, err := c.LoadCampaign(ctx, a.Campaign)
 	if errors.Is(err, chorus.ErrNotFound) || err == nil && (camp.Status == chorus.StatusClosed || strings.TrimSpace(camp.Message) == "") {
 		return nil, nil
 	}
@@ -498,11 +499,11 @@ func looksLikeCopy(text string) bool {
 
 // autoCheckCommand answers "/campaign autocheck <slug> <kind> on|off".
 func (c *call) autoCheckCommand(ctx context.Context, slug, kind, state string) (reply.Reply, error) {
-	camp, err := c.loadCampaign(ctx, slug)
+	camp, err := c.LoadCampaign(ctx, slug)
 	if err != nil {
 		return reply.Reply{}, err
 	}
-	if err := c.leadOnly(camp); err != nil {
+	if err := c.LeadOnly(camp); err != nil {
 		return reply.Reply{}, err
 	}
 	ch, ok := camp.Channel(kind)
@@ -514,24 +515,24 @@ func (c *call) autoCheckCommand(ctx context.Context, slug, kind, state string) (
 	}
 	switch state {
 	case "on", "oui", "yes", "activer", "active":
-		if _, err := c.store.SetAutoCheck(ctx, chorus.AutoCheck{WorkspaceID: c.req.Workspace, Channel: ch.SlackChannel, Campaign: camp.Slug, ChannelKind: kind, By: c.req.User}); err != nil {
+		if _, err := c.store.SetAutoCheck(ctx, chorus.AutoCheck{WorkspaceID: c.Req.Workspace, Channel: ch.SlackChannel, Campaign: camp.Slug, ChannelKind: kind, By: c.Req.User}); err != nil {
 			return reply.Reply{}, fmt.Errorf("set auto-check: %w", err)
 		}
-		if err := c.audit(ctx, "campaign.autocheck.on", "campaign:"+camp.Slug, camp.Version, camp.Version, kind+" "+ch.SlackChannel); err != nil {
+		if err := c.Audit(ctx, "campaign.autocheck.on", "campaign:"+camp.Slug, camp.Version, camp.Version, kind+" "+ch.SlackChannel); err != nil {
 			return reply.Reply{}, err
 		}
-		return notice("✅ " + c.t("drift.autocheck.on", channelRef(ch.SlackChannel), camp.Name, kind)), nil
+		return feature.Notice("✅ " + c.T("drift.autocheck.on", feature.ChannelRef(ch.SlackChannel), camp.Name, kind)), nil
 	case "off", "non", "no", "desactiver", "inactive":
-		err := c.store.ClearAutoCheck(ctx, c.req.Workspace, ch.SlackChannel)
+		err := c.store.ClearAutoCheck(ctx, c.Req.Workspace, ch.SlackChannel)
 		if err != nil && !errors.Is(err, chorus.ErrNotFound) {
 			return reply.Reply{}, fmt.Errorf("clear auto-check: %w", err)
 		}
-		if err := c.audit(ctx, "campaign.autocheck.off", "campaign:"+camp.Slug, camp.Version, camp.Version, kind+" "+ch.SlackChannel); err != nil {
+		if err := c.Audit(ctx, "campaign.autocheck.off", "campaign:"+camp.Slug, camp.Version, camp.Version, kind+" "+ch.SlackChannel); err != nil {
 			return reply.Reply{}, err
 		}
-		return notice("✅ " + c.t("drift.autocheck.off", channelRef(ch.SlackChannel))), nil
+		return feature.Notice("✅ " + c.T("drift.autocheck.off", feature.ChannelRef(ch.SlackChannel))), nil
 	}
-	return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "usage", c.t("drift.usage.autocheck"))
+	return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "usage", c.T("drift.usage.autocheck"))
 }
 
 func (c *call) kindList(camp chorus.Campaign) string {
@@ -550,7 +551,7 @@ func (c *call) kindList(camp chorus.Campaign) string {
 func (c *call) verdictReply(sub chorus.Submission, k checked, withCopy bool) reply.Reply {
 	var blocks []reply.Block
 	if withCopy {
-		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: c.t("drift.copy.heading", mention(sub.Author), k.camp.Name, sub.ChannelKind) + "\n" + quote(sub.Text)})
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: c.T("drift.copy.heading", feature.Mention(sub.Author), k.camp.Name, sub.ChannelKind) + "\n" + quote(sub.Text)})
 	}
 	head, lines := c.verdictLines(k)
 	blocks = append(blocks, reply.Block{Kind: reply.Section, Text: head})
@@ -558,11 +559,11 @@ func (c *call) verdictReply(sub chorus.Submission, k checked, withCopy bool) rep
 		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: strings.Join(lines, "\n")})
 	}
 	if k.rewrite != "" {
-		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: "🤖 *" + c.t("drift.rewrite") + "*\n" + quote(k.rewrite)})
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: "🤖 *" + c.T("drift.rewrite") + "*\n" + quote(k.rewrite)})
 	}
-	blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.t("drift.verdict.context", sub.ID, k.camp.Slug, sub.CampaignVersion, c.t("drift.status."+string(sub.Status)))})
+	blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.T("drift.verdict.context", sub.ID, k.camp.Slug, sub.CampaignVersion, c.T("drift.status."+string(sub.Status)))})
 	if c.opts.Judge != nil && !k.judged && k.exception == nil {
-		blocks = append(blocks, reply.Block{Kind: reply.Actions, Buttons: []reply.Button{{Text: c.t("drift.button.judge"), ActionID: reply.ActDriftJudge, Value: cardValue(sub)}}})
+		blocks = append(blocks, reply.Block{Kind: reply.Actions, Buttons: []reply.Button{{Text: c.T("drift.button.judge"), ActionID: reply.ActDriftJudge, Value: cardValue(sub)}}})
 	}
 	return reply.Reply{Text: head, Blocks: blocks}
 }
@@ -572,9 +573,9 @@ func (c *call) verdictReply(sub chorus.Submission, k checked, withCopy bool) rep
 func (c *call) verdictLines(k checked) (string, []string) {
 	switch {
 	case k.exception != nil:
-		return "✅ " + c.t("drift.verdict.excepted", mention(k.exception.Author), k.exception.Comment), nil
+		return "✅ " + c.T("drift.verdict.excepted", feature.Mention(k.exception.Author), k.exception.Comment), nil
 	case !k.drift():
-		return "✅ " + c.t("drift.verdict.aligned", k.camp.Name), nil
+		return "✅ " + c.T("drift.verdict.aligned", k.camp.Name), nil
 	}
 	var lines []string
 	size := 0
@@ -585,20 +586,20 @@ func (c *call) verdictLines(k checked) (string, []string) {
 		}
 	}
 	for _, f := range k.offline.Findings {
-		line := "• *" + c.t("drift.kind."+string(f.Kind)) + "* — " + f.Reason(c.lang)
+		line := "• *" + c.T("drift.kind."+string(f.Kind)) + "* — " + f.Reason(c.Lang)
 		if f.Suggestion != "" {
 			line += "\n   💡 " + f.Suggestion
 		}
 		add(line)
 	}
 	for _, f := range k.extra {
-		line := "• 🤖 *" + c.t("drift.kind."+string(f.Kind)) + "* — " + f.Reason
+		line := "• 🤖 *" + c.T("drift.kind."+string(f.Kind)) + "* — " + f.Reason
 		if f.Suggestion != "" {
 			line += "\n   💡 " + f.Suggestion
 		}
 		add(line)
 	}
-	return "⚠️ " + c.t("drift.verdict.drift", len(k.offline.Findings)+len(k.extra), k.camp.Name), lines
+	return "⚠️ " + c.T("drift.verdict.drift", len(k.offline.Findings)+len(k.extra), k.camp.Name), lines
 }
 
 // quote writes text as a Slack block quote.
@@ -644,52 +645,51 @@ func (c *call) leadCards(ctx context.Context, camp chorus.Campaign, sub chorus.S
 
 // as returns a copy of the call that speaks user's language, for a message sent to them.
 func (c *call) as(ctx context.Context, user string) (*call, error) {
-	lc := *c
-	lc.lang = c.ws.Lang
-	l, err := c.store.UserLang(ctx, c.req.Workspace, user)
+	lc := c.withLang(c.WS.Lang)
+	l, err := c.store.UserLang(ctx, c.Req.Workspace, user)
 	switch {
 	case err == nil:
-		lc.lang = l
+		lc.Lang = l
 	case !errors.Is(err, chorus.ErrNotFound):
 		return nil, fmt.Errorf("language of %s: %w", user, err)
 	}
-	return &lc, nil
+	return lc, nil
 }
 
 // approvalCard is what a lead reads to decide: the copy, the verdict and the decision buttons.
 // Flagged copy can only be approved with an exception.
 func (c *call) approvalCard(sub chorus.Submission, k checked) reply.Reply {
-	title := c.t("drift.card.title", k.camp.Name, sub.ChannelKind)
+	title := c.T("drift.card.title", k.camp.Name, sub.ChannelKind)
 	blocks := []reply.Block{{Kind: reply.Header, Text: "📝 " + title}, {Kind: reply.Section, Text: quote(sub.Text)}}
 	head, lines := c.verdictLines(k)
 	blocks = append(blocks, reply.Block{Kind: reply.Section, Text: strings.Join(append([]string{head}, lines...), "\n")})
 	if k.rewrite != "" {
-		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: "🤖 *" + c.t("drift.rewrite") + "*\n" + quote(k.rewrite)})
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: "🤖 *" + c.T("drift.rewrite") + "*\n" + quote(k.rewrite)})
 	}
 	where := ""
 	if sub.FromMessage() {
-		where = " · " + channelRef(sub.SlackChannel)
+		where = " · " + feature.ChannelRef(sub.SlackChannel)
 	}
-	blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.t("drift.card.context", mention(sub.Author), sub.ID, sub.CampaignVersion) + where})
+	blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.T("drift.card.context", feature.Mention(sub.Author), sub.ID, sub.CampaignVersion) + where})
 	v := cardValue(sub)
 	var buttons []reply.Button
 	if sub.Status.Awaiting() {
 		if k.drift() {
 			buttons = []reply.Button{
-				{Text: c.t("drift.button.changes"), ActionID: reply.ActDriftChanges, Value: v, Style: "danger"},
-				{Text: c.t("drift.button.exception"), ActionID: reply.ActDriftException, Value: v},
+				{Text: c.T("drift.button.changes"), ActionID: reply.ActDriftChanges, Value: v, Style: "danger"},
+				{Text: c.T("drift.button.exception"), ActionID: reply.ActDriftException, Value: v},
 			}
 		} else {
 			buttons = []reply.Button{
-				{Text: c.t("drift.button.approve"), ActionID: reply.ActDriftApprove, Value: v, Style: "primary"},
-				{Text: c.t("drift.button.changes"), ActionID: reply.ActDriftChanges, Value: v},
+				{Text: c.T("drift.button.approve"), ActionID: reply.ActDriftApprove, Value: v, Style: "primary"},
+				{Text: c.T("drift.button.changes"), ActionID: reply.ActDriftChanges, Value: v},
 			}
 		}
 		blocks = append(blocks, reply.Block{Kind: reply.Actions, Buttons: buttons})
 	} else {
-		blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.t("drift.status." + string(sub.Status))})
+		blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.T("drift.status." + string(sub.Status))})
 	}
-	return reply.Reply{Text: title + " — " + ellipsis(sub.Text, 150), Blocks: blocks}
+	return reply.Reply{Text: title + " — " + feature.Ellipsis(sub.Text, 150), Blocks: blocks}
 }
 
 // loadDecidable loads the submission a card's button names and checks that the acting user may
@@ -700,27 +700,27 @@ func (c *call) loadDecidable(ctx context.Context, value string) (chorus.Submissi
 	if err != nil {
 		return chorus.Submission{}, chorus.Campaign{}, err
 	}
-	sub, err := c.store.Submission(ctx, c.req.Workspace, id)
+	sub, err := c.store.Submission(ctx, c.Req.Workspace, id)
 	if errors.Is(err, chorus.ErrNotFound) {
 		return sub, chorus.Campaign{}, chorus.Errorf(chorus.ErrNotFound, "drift.submission.unknown", id)
 	}
 	if err != nil {
 		return sub, chorus.Campaign{}, fmt.Errorf("load submission: %w", err)
 	}
-	camp, err := c.loadCampaign(ctx, sub.Campaign)
+	camp, err := c.LoadCampaign(ctx, sub.Campaign)
 	if err != nil {
 		return sub, camp, err
 	}
-	if !camp.IsLead(c.req.User) {
-		return sub, camp, chorus.Errorf(chorus.ErrForbidden, "drift.forbidden.decide", camp.Name, c.mentions(camp.Leads))
+	if !camp.IsLead(c.Req.User) {
+		return sub, camp, chorus.Errorf(chorus.ErrForbidden, "drift.forbidden.decide", camp.Name, c.Mentions(camp.Leads))
 	}
 	switch {
 	case sub.Status == chorus.SubmissionOutOfDate || sub.MessageHash != chorus.MessageHash(camp):
 		return sub, camp, chorus.Errorf(chorus.ErrConflict, "drift.decide.out_of_date", camp.Name)
 	case sub.Version != version:
-		return sub, camp, chorus.Errorf(chorus.ErrConflict, "drift.card.stale", c.t("drift.status."+string(sub.Status)))
+		return sub, camp, chorus.Errorf(chorus.ErrConflict, "drift.card.stale", c.T("drift.status."+string(sub.Status)))
 	case !sub.Status.Awaiting():
-		return sub, camp, chorus.Errorf(chorus.ErrConflict, "drift.decide.done", c.t("drift.status."+string(sub.Status)))
+		return sub, camp, chorus.Errorf(chorus.ErrConflict, "drift.decide.done", c.T("drift.status."+string(sub.Status)))
 	}
 	return sub, camp, nil
 }
@@ -736,9 +736,9 @@ func (c *call) commentModal(ctx context.Context, callback, value string) (reply.
 		title, label = "drift.modal.exception", "drift.field.exception"
 	}
 	return reply.Reply{Modal: &reply.Modal{
-		CallbackID: callback, Title: c.t(title), Submit: c.t("button.save"), Close: c.t("button.cancel"),
-		PrivateMetadata: value, Intro: camp.Name + " · " + sub.ChannelKind + "\n" + quote(ellipsis(sub.Text, 300)),
-		Inputs: []reply.Input{{ID: "comment", Label: c.t(label), Kind: reply.MultilineInput, MaxLength: chorus.MaxCommentLen}},
+		CallbackID: callback, Title: c.T(title), Submit: c.T("button.save"), Close: c.T("button.cancel"),
+		PrivateMetadata: value, Intro: camp.Name + " · " + sub.ChannelKind + "\n" + quote(feature.Ellipsis(sub.Text, 300)),
+		Inputs: []reply.Input{{ID: "comment", Label: c.T(label), Kind: reply.MultilineInput, MaxLength: chorus.MaxCommentLen}},
 	}}, nil
 }
 
@@ -750,7 +750,7 @@ func (c *call) decide(ctx context.Context, value string, kind chorus.DecisionKin
 		return reply.Reply{}, err
 	}
 	comment = strings.TrimSpace(comment)
-	d := chorus.Decision{WorkspaceID: c.req.Workspace, Submission: sub.ID, Kind: kind, Author: c.req.User, Comment: comment, At: c.now()}
+	d := chorus.Decision{WorkspaceID: c.Req.Workspace, Submission: sub.ID, Kind: kind, Author: c.Req.User, Comment: comment, At: c.Now()}
 	if err := d.Validate(); err != nil {
 		return reply.Reply{}, err
 	}
@@ -759,10 +759,10 @@ func (c *call) decide(ctx context.Context, value string, kind chorus.DecisionKin
 	}
 	before := sub.Version
 	next := sub
-	next.Status, next.UpdatedBy = kind.Status(), c.req.User
+	next.Status, next.UpdatedBy = kind.Status(), c.Req.User
 	saved, err := c.store.UpdateSubmission(ctx, next)
 	if errors.Is(err, chorus.ErrConflict) {
-		return reply.Reply{}, chorus.Errorf(chorus.ErrConflict, "drift.card.stale", c.t("drift.status.changed"))
+		return reply.Reply{}, chorus.Errorf(chorus.ErrConflict, "drift.card.stale", c.T("drift.status.changed"))
 	}
 	if err != nil {
 		return reply.Reply{}, fmt.Errorf("store decision: %w", err)
@@ -772,32 +772,32 @@ func (c *call) decide(ctx context.Context, value string, kind chorus.DecisionKin
 		return reply.Reply{}, fmt.Errorf("record decision: %w", err)
 	}
 	if kind == chorus.DecisionApproveException {
-		err := c.store.AddException(ctx, chorus.Exception{WorkspaceID: c.req.Workspace, Campaign: camp.Slug, TextHash: chorus.TextHash(sub.Text),
-			MessageHash: sub.MessageHash, Submission: sub.ID, Author: c.req.User, Comment: comment})
+		err := c.store.AddException(ctx, chorus.Exception{WorkspaceID: c.Req.Workspace, Campaign: camp.Slug, TextHash: chorus.TextHash(sub.Text),
+			MessageHash: sub.MessageHash, Submission: sub.ID, Author: c.Req.User, Comment: comment})
 		if err != nil {
 			return reply.Reply{}, fmt.Errorf("record exception: %w", err)
 		}
 	}
-	if err := c.audit(ctx, "submission."+string(kind), "submission:"+sub.ID, before, saved.Version, comment); err != nil {
+	if err := c.Audit(ctx, "submission."+string(kind), "submission:"+sub.ID, before, saved.Version, comment); err != nil {
 		return reply.Reply{}, err
 	}
 	ac, err := c.as(ctx, sub.Author)
 	if err != nil {
 		return reply.Reply{}, err
 	}
-	tell := ac.t("drift.told."+string(kind), mention(c.req.User), camp.Name, sub.ChannelKind)
+	tell := ac.T("drift.told."+string(kind), feature.Mention(c.Req.User), camp.Name, sub.ChannelKind)
 	if comment != "" {
 		tell += "\n> " + strings.ReplaceAll(comment, "\n", "\n> ")
 	}
 	if kind == chorus.DecisionRequestChanges && sub.FromMessage() {
-		tell += "\n" + ac.t("drift.told.edit_hint")
+		tell += "\n" + ac.T("drift.told.edit_hint")
 	}
 	post := reply.Post{Channel: sub.Author, Text: tell}
 	if sub.FromMessage() {
-		post = reply.Post{Channel: sub.SlackChannel, Thread: sub.SlackTS, Text: mention(sub.Author) + " " + tell}
+		post = reply.Post{Channel: sub.SlackChannel, Thread: sub.SlackTS, Text: feature.Mention(sub.Author) + " " + tell}
 	}
 	post.Blocks = []reply.Block{{Kind: reply.Section, Text: post.Text}}
-	done := c.t("drift.decided."+string(kind), mention(sub.Author), camp.Name, sub.ChannelKind)
+	done := c.T("drift.decided."+string(kind), feature.Mention(sub.Author), camp.Name, sub.ChannelKind)
 	return reply.Reply{Text: done, Blocks: []reply.Block{{Kind: reply.Section, Text: decisionEmoji(kind) + " " + done}}, ReplaceOriginal: true, Posts: []reply.Post{post}}, nil
 }
 
@@ -813,14 +813,14 @@ func decisionEmoji(k chorus.DecisionKind) string {
 
 // showSubmission shows a submission's approval card again, from the App Home.
 func (c *call) showSubmission(ctx context.Context, id string) (reply.Reply, error) {
-	sub, err := c.store.Submission(ctx, c.req.Workspace, id)
+	sub, err := c.store.Submission(ctx, c.Req.Workspace, id)
 	if errors.Is(err, chorus.ErrNotFound) {
 		return reply.Reply{}, chorus.Errorf(chorus.ErrNotFound, "drift.submission.unknown", id)
 	}
 	if err != nil {
 		return reply.Reply{}, fmt.Errorf("load submission: %w", err)
 	}
-	camp, err := c.loadCampaign(ctx, sub.Campaign)
+	camp, err := c.LoadCampaign(ctx, sub.Campaign)
 	if err != nil {
 		return reply.Reply{}, err
 	}
@@ -845,11 +845,11 @@ func (c *call) judgeSubmission(ctx context.Context, value string) (reply.Reply, 
 	if err != nil {
 		return reply.Reply{}, err
 	}
-	sub, err := c.store.Submission(ctx, c.req.Workspace, id)
+	sub, err := c.store.Submission(ctx, c.Req.Workspace, id)
 	if err != nil {
 		return reply.Reply{}, fmt.Errorf("load submission: %w", err)
 	}
-	camp, err := c.loadCampaign(ctx, sub.Campaign)
+	camp, err := c.LoadCampaign(ctx, sub.Campaign)
 	if err != nil {
 		return reply.Reply{}, err
 	}
@@ -859,53 +859,53 @@ func (c *call) judgeSubmission(ctx context.Context, value string) (reply.Reply, 
 	}
 	k := checked{camp: camp, ref: drift.Compile(camp, terms, 0)}
 	k.offline = k.ref.Check(sub.Text, "")
-	op, err := j.Judge(ctx, JudgeQuery{Campaign: camp, Glossary: terms, Reference: k.ref, Text: sub.Text, Lang: c.lang, Offline: k.offline})
+	op, err := j.Judge(ctx, JudgeQuery{Campaign: camp, Glossary: terms, Reference: k.ref, Text: sub.Text, Lang: c.Lang, Offline: k.offline})
 	if err != nil {
-		c.log.Warn("drift judge unavailable on request", "submission", id, "err", err)
-		return notice("⚠️ " + c.t("drift.judge.unavailable")), nil
+		c.Log.Warn("drift judge unavailable on request", "submission", id, "err", err)
+		return feature.Notice("⚠️ " + c.T("drift.judge.unavailable")), nil
 	}
 	k.extra, k.rewrite, k.judged = op.Findings, op.Rewrite, true
 	head, lines := c.verdictLines(k)
-	blocks := []reply.Block{{Kind: reply.Section, Text: "🤖 " + c.t("drift.judge.title") + "\n" + head}}
+	blocks := []reply.Block{{Kind: reply.Section, Text: "🤖 " + c.T("drift.judge.title") + "\n" + head}}
 	if len(lines) > 0 {
 		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: strings.Join(lines, "\n")})
 	}
 	if k.rewrite != "" {
-		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: "*" + c.t("drift.rewrite") + "*\n" + quote(k.rewrite)})
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: "*" + c.T("drift.rewrite") + "*\n" + quote(k.rewrite)})
 	}
 	return reply.Reply{Text: head, Blocks: blocks}, nil
 }
 
 // submissionList answers "/campaign submissions <slug>": each copy and where it stands.
 func (c *call) submissionList(ctx context.Context, slug string) (reply.Reply, error) {
-	camp, err := c.loadCampaign(ctx, slug)
+	camp, err := c.LoadCampaign(ctx, slug)
 	if err != nil {
 		return reply.Reply{}, err
 	}
-	subs, err := c.store.Submissions(ctx, c.req.Workspace, chorus.SubmissionFilter{Campaign: camp.Slug})
+	subs, err := c.store.Submissions(ctx, c.Req.Workspace, chorus.SubmissionFilter{Campaign: camp.Slug})
 	if err != nil {
 		return reply.Reply{}, fmt.Errorf("list submissions: %w", err)
 	}
 	if len(subs) == 0 {
-		return notice(c.t("drift.list.empty", camp.Name)), nil
+		return feature.Notice(c.T("drift.list.empty", camp.Name)), nil
 	}
-	blocks := []reply.Block{{Kind: reply.Header, Text: c.t("drift.list.title", camp.Name, len(subs))}}
-	lines := []string{c.t("drift.list.title", camp.Name, len(subs))}
+	blocks := []reply.Block{{Kind: reply.Header, Text: c.T("drift.list.title", camp.Name, len(subs))}}
+	lines := []string{c.T("drift.list.title", camp.Name, len(subs))}
 	for i, sub := range subs {
 		if i == 30 {
-			blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.t("home.more", len(subs)-30)})
+			blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.T("home.more", len(subs)-30)})
 			break
 		}
 		line := c.submissionLine(sub)
-		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: line, Accessory: &reply.Button{Text: c.t("button.show"), ActionID: reply.ActDriftShow, Value: sub.ID}})
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: line, Accessory: &reply.Button{Text: c.T("button.show"), ActionID: reply.ActDriftShow, Value: sub.ID}})
 		lines = append(lines, line)
 	}
 	return reply.Reply{Text: strings.Join(lines, "\n"), Blocks: blocks}, nil
 }
 
 func (c *call) submissionLine(sub chorus.Submission) string {
-	return fmt.Sprintf("%s `%s` *%s* · %s — %s — « %s »", statusIcon(sub.Status), sub.ID, sub.ChannelKind, mention(sub.Author),
-		c.t("drift.status."+string(sub.Status)), ellipsis(sub.Text, 80))
+	return fmt.Sprintf("%s `%s` *%s* · %s — %s — « %s »", statusIcon(sub.Status), sub.ID, sub.ChannelKind, feature.Mention(sub.Author),
+		c.T("drift.status."+string(sub.Status)), feature.Ellipsis(sub.Text, 80))
 }
 
 func statusIcon(s chorus.SubmissionStatus) string {
@@ -928,29 +928,29 @@ func statusIcon(s chorus.SubmissionStatus) string {
 func (c *call) homeApprovals(ctx context.Context, camps []chorus.Campaign) ([]reply.Block, error) {
 	led := map[string]chorus.Campaign{}
 	for _, camp := range camps {
-		if camp.IsLead(c.req.User) {
+		if camp.IsLead(c.Req.User) {
 			led[camp.Slug] = camp
 		}
 	}
 	if len(led) == 0 {
 		return nil, nil
 	}
-	subs, err := c.store.Submissions(ctx, c.req.Workspace, chorus.SubmissionFilter{Statuses: []chorus.SubmissionStatus{chorus.SubmissionPending, chorus.SubmissionFlagged}})
+	subs, err := c.store.Submissions(ctx, c.Req.Workspace, chorus.SubmissionFilter{Statuses: []chorus.SubmissionStatus{chorus.SubmissionPending, chorus.SubmissionFlagged}})
 	if err != nil {
 		return nil, fmt.Errorf("list submissions awaiting approval: %w", err)
 	}
 	subs = slices.DeleteFunc(subs, func(s chorus.Submission) bool { _, ok := led[s.Campaign]; return !ok })
-	blocks := []reply.Block{{Kind: reply.Divider}, {Kind: reply.Section, Text: "*" + c.t("drift.home.title", len(subs)) + "*"}}
+	blocks := []reply.Block{{Kind: reply.Divider}, {Kind: reply.Section, Text: "*" + c.T("drift.home.title", len(subs)) + "*"}}
 	if len(subs) == 0 {
-		blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.t("drift.home.none")})
+		blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.T("drift.home.none")})
 	}
 	for i, sub := range subs {
 		if i == 20 {
-			blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.t("home.more", len(subs)-20)})
+			blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.T("home.more", len(subs)-20)})
 			break
 		}
 		line := c.submissionLine(sub) + " · " + led[sub.Campaign].Name
-		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: line, Accessory: &reply.Button{Text: c.t("drift.button.review"), ActionID: reply.ActDriftShow, Value: sub.ID}})
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: line, Accessory: &reply.Button{Text: c.T("drift.button.review"), ActionID: reply.ActDriftShow, Value: sub.ID}})
 	}
 	return blocks, nil
 }
@@ -964,8 +964,8 @@ func (c *call) messageChanged(ctx context.Context, saved chorus.Campaign) ([]rep
 	if err != nil {
 		return nil, nil, err
 	}
-	facts := reply.Block{Kind: reply.Context, Text: "🔎 " + drift.Compile(saved, terms, 0).Summary(c.lang) + " · " + c.t("drift.facts.fix")}
-	subs, err := c.store.Submissions(ctx, c.req.Workspace, chorus.SubmissionFilter{Campaign: saved.Slug})
+	facts := reply.Block{Kind: reply.Context, Text: "🔎 " + drift.Compile(saved, terms, 0).Summary(c.Lang) + " · " + c.T("drift.facts.fix")}
+	subs, err := c.store.Submissions(ctx, c.Req.Workspace, chorus.SubmissionFilter{Campaign: saved.Slug})
 	if err != nil {
 		return nil, nil, fmt.Errorf("list submissions: %w", err)
 	}
@@ -977,7 +977,7 @@ func (c *call) messageChanged(ctx context.Context, saved chorus.Campaign) ([]rep
 		}
 		was := sub.Status
 		next := sub
-		next.Status, next.UpdatedBy = chorus.SubmissionOutOfDate, c.req.User
+		next.Status, next.UpdatedBy = chorus.SubmissionOutOfDate, c.Req.User
 		out, err := c.store.UpdateSubmission(ctx, next)
 		if errors.Is(err, chorus.ErrConflict) {
 			// A decision or re-check landed meanwhile; the re-check stamped the new message or
@@ -987,7 +987,7 @@ func (c *call) messageChanged(ctx context.Context, saved chorus.Campaign) ([]rep
 		if err != nil {
 			return nil, nil, fmt.Errorf("put submission %s out of date: %w", sub.ID, err)
 		}
-		if err := c.audit(ctx, "submission.out_of_date", "submission:"+sub.ID, sub.Version, out.Version, fmt.Sprintf("campaign v%d", saved.Version)); err != nil {
+		if err := c.Audit(ctx, "submission.out_of_date", "submission:"+sub.ID, sub.Version, out.Version, fmt.Sprintf("campaign v%d", saved.Version)); err != nil {
 			return nil, nil, err
 		}
 		ac, err := c.as(ctx, sub.Author)
@@ -998,10 +998,10 @@ func (c *call) messageChanged(ctx context.Context, saved chorus.Campaign) ([]rep
 		if was.Approved() {
 			key = "drift.outdated.approved"
 		}
-		text := ac.t(key, saved.Name, sub.ChannelKind, mention(c.req.User), saved.Version) + "\n" + quote(ellipsis(sub.Text, 200))
-		hint := ac.t("drift.outdated.hint_typed", saved.Slug, sub.ChannelKind)
+		text := ac.T(key, saved.Name, sub.ChannelKind, feature.Mention(c.Req.User), saved.Version) + "\n" + quote(feature.Ellipsis(sub.Text, 200))
+		hint := ac.T("drift.outdated.hint_typed", saved.Slug, sub.ChannelKind)
 		if sub.FromMessage() {
-			hint = ac.t("drift.outdated.hint_message")
+			hint = ac.T("drift.outdated.hint_message")
 		}
 		text += "\n" + hint
 		posts = append(posts, reply.Post{Channel: sub.Author, Text: text, Blocks: []reply.Block{{Kind: reply.Section, Text: "⌛ " + text}}})
@@ -1017,7 +1017,7 @@ const digestExtrasMax = 10
 // team channel's digest (lead false) keeps the copy of the kinds that channel carries; a lead
 // digest keeps everything. Digest adds them to each digest it writes.
 func (s *Service) digestExtras(ctx context.Context, workspace, channel string, lead bool, camps []chorus.Campaign, lang chorus.Lang) ([]reply.Block, error) {
-	c := &call{Service: s, req: reply.Request{Workspace: workspace}, lang: lang}
+	c := s.turn(reply.Request{Workspace: workspace}, chorus.Workspace{}, lang, false)
 	inScope := map[string]string{} // campaign slug -> name
 	kinds := map[string]bool{}     // campaign/kind this channel carries
 	for _, camp := range camps {
@@ -1055,14 +1055,14 @@ func (s *Service) digestExtras(ctx context.Context, workspace, channel string, l
 		lines := []string{"*" + title + "*"}
 		for i, sub := range list {
 			if i == digestExtrasMax {
-				lines = append(lines, c.t("home.more", len(list)-digestExtrasMax))
+				lines = append(lines, c.T("home.more", len(list)-digestExtrasMax))
 				break
 			}
 			lines = append(lines, "• "+c.submissionLine(sub)+" · "+inScope[sub.Campaign])
 		}
 		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: strings.Join(lines, "\n")})
 	}
-	section(c.t("drift.digest.pending", len(pending)), pending)
-	section(c.t("drift.digest.open", len(open)), open)
+	section(c.T("drift.digest.pending", len(pending)), pending)
+	section(c.T("drift.digest.open", len(open)), open)
 	return blocks, nil
 }

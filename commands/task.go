@@ -7,22 +7,23 @@ import (
 	"strings"
 
 	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/commands/feature"
 	"github.com/chorus-hq/chorus/reply"
 )
 
 func (c *call) task(ctx context.Context, args []string) (reply.Reply, error) {
-	switch verb(args, 0) {
+	switch feature.Verb(args, 0) {
 	case "add":
 		if len(args) == 2 {
 			return c.taskModal(ctx, args[1])
 		}
 		if len(args) < 5 {
-			return reply.Reply{}, c.usage("task.add")
+			return reply.Reply{}, c.Usage("task.add")
 		}
 		return c.taskAdd(ctx, args[1], args[2], args[3], args[4], strings.Join(args[5:], " "))
 	case "done":
 		if len(args) < 2 {
-			return reply.Reply{}, c.usage("task.done")
+			return reply.Reply{}, c.Usage("task.done")
 		}
 		return c.taskDone(ctx, args[1])
 	case "list", "":
@@ -36,19 +37,19 @@ func (c *call) task(ctx context.Context, args []string) (reply.Reply, error) {
 		}
 		return c.taskList(ctx, arg, page)
 	default:
-		return reply.Reply{}, c.usage("task")
+		return reply.Reply{}, c.Usage("task")
 	}
 }
 
 // taskAdd reads "<slug> <kind|-> <title> <@owner> <due…>".
 func (c *call) taskAdd(ctx context.Context, slug, kind, title, owner, due string) (reply.Reply, error) {
-	camp, err := c.loadCampaign(ctx, slug)
+	camp, err := c.LoadCampaign(ctx, slug)
 	if err != nil {
 		return reply.Reply{}, err
 	}
 	var ps chorus.Problems
-	t := chorus.Task{WorkspaceID: c.req.Workspace, Campaign: slug, Title: title, Status: chorus.TaskOpen,
-		CreatedBy: c.req.User, UpdatedBy: c.req.User}
+	t := chorus.Task{WorkspaceID: c.Req.Workspace, Campaign: slug, Title: title, Status: chorus.TaskOpen,
+		CreatedBy: c.Req.User, UpdatedBy: c.Req.User}
 	if kind != "-" && kind != "*" {
 		t.ChannelKind = chorus.Fold(kind)
 		if _, ok := camp.Channel(t.ChannelKind); !ok {
@@ -58,17 +59,17 @@ func (c *call) taskAdd(ctx context.Context, slug, kind, title, owner, due string
 	if strings.TrimSpace(title) == "" {
 		ps = append(ps, chorus.Invalid("title", "text.empty"))
 	}
-	if u, ok := userArg(owner); ok {
+	if u, ok := feature.UserArg(owner); ok {
 		t.Owner = u
 	} else {
 		ps = append(ps, chorus.Invalid("owner", "user.invalid", owner))
 	}
 	if strings.TrimSpace(due) == "" {
 		ps = append(ps, chorus.Invalid("due", "task.due.empty"))
-	} else if t.Due, err = chorus.ParseWhen(due, camp.Location(), c.now()); err != nil {
+	} else if t.Due, err = chorus.ParseWhen(due, camp.Location(), c.Now()); err != nil {
 		ps = append(ps, chorus.ProblemsOf(withField(err, "due"))...)
 	}
-	if err := c.canManageTasks(camp, t.ChannelKind); err != nil {
+	if err := c.CanManageTasks(camp, t.ChannelKind); err != nil {
 		return reply.Reply{}, err
 	}
 	if len(ps) > 0 {
@@ -88,14 +89,6 @@ func withField(err error, field string) error {
 	return err
 }
 
-// canManageTasks allows the campaign's leads, and the owner of the channel the task is for.
-func (c *call) canManageTasks(camp chorus.Campaign, kind string) error {
-	if camp.IsLead(c.req.User) || (kind != "" && camp.IsOwner(c.req.User, kind)) {
-		return nil
-	}
-	return chorus.Errorf(chorus.ErrForbidden, "forbidden.tasks", camp.Name)
-}
-
 func (c *call) createTask(ctx context.Context, camp chorus.Campaign, t chorus.Task) (reply.Reply, error) {
 	t.Due = t.Due.UTC()
 	if err := t.Validate(); err != nil {
@@ -105,15 +98,15 @@ func (c *call) createTask(ctx context.Context, camp chorus.Campaign, t chorus.Ta
 	if err != nil {
 		return reply.Reply{}, fmt.Errorf("create task on %q: %w", camp.Slug, err)
 	}
-	if err := c.audit(ctx, "task.create", "task:"+saved.ID, 0, saved.Version, saved.Title); err != nil {
+	if err := c.Audit(ctx, "task.create", "task:"+saved.ID, 0, saved.Version, saved.Title); err != nil {
 		return reply.Reply{}, err
 	}
-	text := c.t("task.created", saved.Title, camp.Name, mention(saved.Owner), c.when(saved.Due), saved.ID)
+	text := c.T("task.created", saved.Title, camp.Name, feature.Mention(saved.Owner), c.When(saved.Due), saved.ID)
 	return reply.Reply{
 		Text:       text,
 		Visibility: reply.InChannel,
 		Blocks: []reply.Block{{Kind: reply.Section, Text: "✅ " + text,
-			Accessory: &reply.Button{Text: c.t("button.done"), ActionID: reply.ActTaskDone, Value: saved.ID, Style: "primary"}}},
+			Accessory: &reply.Button{Text: c.T("button.done"), ActionID: reply.ActTaskDone, Value: saved.ID, Style: "primary"}}},
 	}, nil
 }
 
@@ -121,7 +114,7 @@ func (c *call) createTask(ctx context.Context, camp chorus.Campaign, t chorus.Ta
 func (c *call) taskDone(ctx context.Context, id string) (reply.Reply, error) {
 	id = strings.ToLower(strings.TrimPrefix(id, "#"))
 	for attempt := 0; ; attempt++ {
-		t, err := c.store.Task(ctx, c.req.Workspace, id)
+		t, err := c.store.Task(ctx, c.Req.Workspace, id)
 		if errors.Is(err, chorus.ErrNotFound) {
 			return reply.Reply{}, chorus.Errorf(chorus.ErrNotFound, "task.unknown", id)
 		}
@@ -129,34 +122,34 @@ func (c *call) taskDone(ctx context.Context, id string) (reply.Reply, error) {
 			return reply.Reply{}, fmt.Errorf("load task %q: %w", id, err)
 		}
 		if t.Status == chorus.TaskDone {
-			return notice(c.t("task.already_done", t.Title)), nil
+			return feature.Notice(c.T("task.already_done", t.Title)), nil
 		}
 		if t.Status == chorus.TaskCancelled {
 			return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "task.cancelled", t.Title)
 		}
-		if t.Owner != c.req.User {
-			camp, err := c.loadCampaign(ctx, t.Campaign)
+		if t.Owner != c.Req.User {
+			camp, err := c.LoadCampaign(ctx, t.Campaign)
 			if err != nil {
 				return reply.Reply{}, err
 			}
-			if err := c.canManageTasks(camp, t.ChannelKind); err != nil {
+			if err := c.CanManageTasks(camp, t.ChannelKind); err != nil {
 				return reply.Reply{}, err
 			}
 		}
 		before := t.Version
 		t.Status = chorus.TaskDone
-		t.UpdatedBy = c.req.User
+		t.UpdatedBy = c.Req.User
 		saved, err := c.store.UpdateTask(ctx, t)
-		if errors.Is(err, chorus.ErrConflict) && attempt < maxEditRetries {
+		if errors.Is(err, chorus.ErrConflict) && attempt < feature.MaxEditRetries {
 			continue // someone edited it meanwhile: look again, it may be done already
 		}
 		if err != nil {
 			return reply.Reply{}, fmt.Errorf("complete task %q: %w", id, err)
 		}
-		if err := c.audit(ctx, "task.done", "task:"+id, before, saved.Version, ""); err != nil {
+		if err := c.Audit(ctx, "task.done", "task:"+id, before, saved.Version, ""); err != nil {
 			return reply.Reply{}, err
 		}
-		text := c.t("task.done", saved.Title, mention(c.req.User))
+		text := c.T("task.done", saved.Title, feature.Mention(c.Req.User))
 		return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Section, Text: "✅ " + text}}, Visibility: reply.InChannel, ReplaceOriginal: true}, nil
 	}
 }
@@ -164,32 +157,32 @@ func (c *call) taskDone(ctx context.Context, id string) (reply.Reply, error) {
 // taskList lists open tasks: of a campaign ("ete-literie"), the caller's ("mine"), or all.
 func (c *call) taskList(ctx context.Context, arg, page string) (reply.Reply, error) {
 	f := chorus.TaskFilter{Statuses: []chorus.TaskStatus{chorus.TaskOpen}}
-	title := c.t("task.list.all")
+	title := c.T("task.list.all")
 	switch {
 	case arg == "":
-	case verb([]string{arg}, 0) == "mine":
-		f.Owner, title = c.req.User, c.t("task.list.mine")
+	case feature.Verb([]string{arg}, 0) == "mine":
+		f.Owner, title = c.Req.User, c.T("task.list.mine")
 	default:
-		camp, err := c.loadCampaign(ctx, arg)
+		camp, err := c.LoadCampaign(ctx, arg)
 		if err != nil {
 			return reply.Reply{}, err
 		}
-		f.Campaign, title = camp.Slug, c.t("task.list.campaign", camp.Name)
+		f.Campaign, title = camp.Slug, c.T("task.list.campaign", camp.Name)
 	}
-	tasks, err := c.store.Tasks(ctx, c.req.Workspace, f)
+	tasks, err := c.store.Tasks(ctx, c.Req.Workspace, f)
 	if err != nil {
 		return reply.Reply{}, fmt.Errorf("list tasks: %w", err)
 	}
 	if len(tasks) == 0 {
-		return notice(title + "\n" + c.t("task.list.empty")), nil
+		return feature.Notice(title + "\n" + c.T("task.list.empty")), nil
 	}
 	p, items, more := paginate(tasks, page)
 	blocks := []reply.Block{{Kind: reply.Header, Text: title}}
 	lines := []string{title}
 	for _, t := range items {
-		line := c.taskLine(t)
+		line := c.TaskLine(t)
 		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: line,
-			Accessory: &reply.Button{Text: c.t("button.done"), ActionID: reply.ActTaskDone, Value: t.ID, Style: "primary"}})
+			Accessory: &reply.Button{Text: c.T("button.done"), ActionID: reply.ActTaskDone, Value: t.ID, Style: "primary"}})
 		lines = append(lines, line)
 	}
 	// The page button carries the list's scope, so "next" lists the same tasks.
