@@ -16,6 +16,7 @@ import (
 
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/commands/feature"
+	"github.com/chorus-hq/chorus/commands/settings"
 	"github.com/chorus-hq/chorus/i18n"
 	"github.com/chorus-hq/chorus/reply"
 )
@@ -115,6 +116,8 @@ type Service struct {
 	opts  Options
 
 	minutesMem *minutesState
+	defaults   feature.Defaults
+	settings   *settings.Feature
 }
 
 // New returns a Service over st. now is the clock every date is computed from.
@@ -128,7 +131,9 @@ func New(st Store, logger *slog.Logger, now func() time.Time, opts Options) *Ser
 	if opts.ReminderPolicy.Offsets == nil && !opts.ReminderPolicy.Morning && !opts.ReminderPolicy.Overdue {
 		opts.ReminderPolicy = chorus.DefaultReminderPolicy("")
 	}
-	return &Service{store: st, log: logger, now: now, opts: opts, minutesMem: newMinutesState()}
+	defaults := feature.Defaults{TimeZone: opts.TimeZone, Lang: opts.Lang, Leads: opts.Leads}
+	return &Service{store: st, log: logger, now: now, opts: opts, minutesMem: newMinutesState(),
+		defaults: defaults, settings: settings.New(st, defaults)}
 }
 
 // call is one request being answered: the request, the acting user's language and workspace.
@@ -171,15 +176,7 @@ func (s *Service) begin(ctx context.Context, req reply.Request) (*call, error) {
 
 // workspace returns the stored settings of id, or the configured defaults when none are stored.
 func (s *Service) workspace(ctx context.Context, id string) (chorus.Workspace, error) {
-	w, err := s.store.Workspace(ctx, id)
-	if errors.Is(err, chorus.ErrNotFound) {
-		w = chorus.DefaultWorkspace(id)
-		w.TimeZone = s.opts.TimeZone
-		w.Lang = s.opts.Lang
-		w.Leads = append([]string(nil), s.opts.Leads...)
-		return w, nil
-	}
-	return w, err
+	return s.defaults.Workspace(ctx, s.store, id)
 }
 
 // Command answers a slash command.
@@ -361,4 +358,16 @@ func (c *call) fieldErrors(err error) map[string]string {
 		}
 	}
 	return out
+}
+
+// chorus answers "/chorus": the digest and reminder settings of the reminders feature, the
+// rest for the settings feature.
+func (c *call) chorus(ctx context.Context, args []string) (reply.Reply, error) {
+	switch {
+	case isDigest(args):
+		return c.digestCommand(ctx, args[1:])
+	case isReminders(args):
+		return c.remindersCommand(ctx, args[1:])
+	}
+	return c.settings.Command(ctx, c.Turn, args)
 }

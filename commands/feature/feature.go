@@ -232,3 +232,28 @@ func Ellipsis(s string, n int) string {
 	r := []rune(s)
 	return string(r[:n-1]) + "…"
 }
+
+// Defaults are the settings of a workspace nobody has configured yet.
+type Defaults struct {
+	TimeZone string
+	Lang     chorus.Lang
+	Leads    []string
+}
+
+// WorkspaceReader reads a workspace's stored settings.
+type WorkspaceReader interface {
+	Workspace(ctx context.Context, id string) (chorus.Workspace, error)
+}
+
+// Workspace returns the stored settings of id, or the defaults when none are stored.
+func (d Defaults) Workspace(ctx context.Context, st WorkspaceReader, id string) (chorus.Workspace, error) {
+	w, err := st.Workspace(ctx, id)
+	if errors.Is(err, chorus.ErrNotFound) {
+		w = chorus.DefaultWorkspace(id)
+		w.TimeZone = d.TimeZone
+		w.Lang = d.Lang
+		w.Leads = append([]string(nil), d.Leads...)
+		return w, nil
+	}
+	return w, err
+}

@@ -1,4 +1,6 @@
-package commands
+// Package settings answers "/chorus lang" (a user's language) and "/chorus settings" (a
+// workspace's language, time zone, leads and channel kinds).
+package settings
 
 import (
 	"context"
@@ -13,13 +15,36 @@ import (
 	"github.com/chorus-hq/chorus/reply"
 )
 
+// Store is what the settings need from persistence.
+type Store interface {
+	feature.WorkspaceReader
+	SaveWorkspace(ctx context.Context, w chorus.Workspace) (chorus.Workspace, error)
+	SetUserLang(ctx context.Context, workspace, user string, lang chorus.Lang) error
+}
+
+// Feature answers the settings commands.
+type Feature struct {
+	store    Store
+	defaults feature.Defaults
+}
+
+// New returns the settings feature over st; defaults are the settings of a workspace that saved
+// none.
+func New(st Store, defaults feature.Defaults) *Feature {
+	return &Feature{store: st, defaults: defaults}
+}
+
+type call struct {
+	*feature.Turn
+	*Feature
+}
+
+// Command answers "/chorus" with args: help, lang or settings.
+func (f *Feature) Command(ctx context.Context, t *feature.Turn, args []string) (reply.Reply, error) {
+	return (&call{Turn: t, Feature: f}).chorus(ctx, args)
+}
+
 func (c *call) chorus(ctx context.Context, args []string) (reply.Reply, error) {
-	if isDigest(args) {
-		return c.digestCommand(ctx, args[1:])
-	}
-	if isReminders(args) {
-		return c.remindersCommand(ctx, args[1:])
-	}
 	switch v := feature.Verb(args, 0); v {
 	case "", "help":
 		return c.Help("chorus"), nil
@@ -116,7 +141,7 @@ func (c *call) settingsSet(ctx context.Context, args []string) (reply.Reply, err
 		return reply.Reply{}, c.Usage("chorus.settings")
 	}
 	for attempt := 0; ; attempt++ {
-		w, err := c.workspace(ctx, c.Req.Workspace)
+		w, err := c.defaults.Workspace(ctx, c.store, c.Req.Workspace)
 		if err != nil {
 			return reply.Reply{}, fmt.Errorf("load workspace: %w", err)
 		}
