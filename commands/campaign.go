@@ -10,6 +10,7 @@ import (
 
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/commands/feature"
+	"github.com/chorus-hq/chorus/commands/reminders"
 	"github.com/chorus-hq/chorus/reply"
 )
 
@@ -21,8 +22,8 @@ func (c *call) campaign(ctx context.Context, args []string) (reply.Reply, error)
 	if r, ok, err := c.driftCommand(ctx, args); ok {
 		return r, err
 	}
-	if isReminders(args) {
-		return c.campaignReminders(ctx, args[1:])
+	if reminders.IsReminders(args) {
+		return c.reminders.CampaignCommand(ctx, c.Turn, args[1:])
 	}
 	switch v := feature.Verb(args, 0); v {
 	case "", "help":

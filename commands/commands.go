@@ -16,6 +16,7 @@ import (
 
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/commands/feature"
+	"github.com/chorus-hq/chorus/commands/reminders"
 	"github.com/chorus-hq/chorus/commands/settings"
 	"github.com/chorus-hq/chorus/i18n"
 	"github.com/chorus-hq/chorus/reply"
@@ -24,8 +25,9 @@ import (
 //go:embed locales/*.json
 var localeFS embed.FS
 
-// Catalog is the commands package's message catalog.
-var catalog = i18n.MustLoad(localeFS, "locales")
+// catalog holds the router's and the shared messages (errors, fields, buttons, help) and every
+// feature's, merged: an error code of any feature is said by the router.
+var catalog = i18n.Merge(i18n.MustLoad(localeFS, "locales"), reminders.Catalog())
 
 // Catalog returns the messages of this package, for transports that render its replies.
 func Catalog() *i18n.Catalog { return catalog }
@@ -118,6 +120,7 @@ type Service struct {
 	minutesMem *minutesState
 	defaults   feature.Defaults
 	settings   *settings.Feature
+	reminders  *reminders.Feature
 }
 
 // New returns a Service over st. now is the clock every date is computed from.
@@ -132,8 +135,10 @@ func New(st Store, logger *slog.Logger, now func() time.Time, opts Options) *Ser
 		opts.ReminderPolicy = chorus.DefaultReminderPolicy("")
 	}
 	defaults := feature.Defaults{TimeZone: opts.TimeZone, Lang: opts.Lang, Leads: opts.Leads}
-	return &Service{store: st, log: logger, now: now, opts: opts, minutesMem: newMinutesState(),
+	s := &Service{store: st, log: logger, now: now, opts: opts, minutesMem: newMinutesState(),
 		defaults: defaults, settings: settings.New(st, defaults)}
+	s.reminders = reminders.New(st, opts.ReminderPolicy, reviewSections{s})
+	return s
 }
 
 // call is one request being answered: the request, the acting user's language and workspace.
@@ -226,10 +231,8 @@ func (s *Service) Action(ctx context.Context, req reply.Request, a reply.Action)
 		r, err = c.glossaryList(ctx, a.Value)
 	case reply.ActCampaignShow:
 		r, err = c.campaignShow(ctx, a.Value)
-	case reply.ActReminderSnooze:
-		r, err = c.reminderSnooze(ctx, a.Value)
-	case reply.ActReminderReassign:
-		r, err = c.reassignModal(ctx, a.Value)
+	case reply.ActReminderSnooze, reply.ActReminderReassign:
+		r, err = c.reminders.Action(ctx, c.Turn, a)
 	case reply.ActMinutesComplete, reply.ActMinutesApply, reply.ActMinutesShow, reply.ActMinutesExport, reply.ActSaveMinutes:
 		r, err = c.minutesAction(ctx, a)
 	case reply.ActCheckCopy:
@@ -269,7 +272,7 @@ func (s *Service) Submit(ctx context.Context, req reply.Request, sub reply.Submi
 	case reply.ModalTaskAdd:
 		r, err = c.submitTaskAdd(ctx, sub)
 	case reply.ModalReminderReassign:
-		r, err = c.submitReassign(ctx, sub)
+		r, err = c.reminders.Submit(ctx, c.Turn, sub)
 	case reply.ModalMinutesComplete:
 		r, err = c.submitComplete(ctx, sub)
 	case reply.ModalMinutesThread:
@@ -364,10 +367,10 @@ func (c *call) fieldErrors(err error) map[string]string {
 // rest for the settings feature.
 func (c *call) chorus(ctx context.Context, args []string) (reply.Reply, error) {
 	switch {
-	case isDigest(args):
-		return c.digestCommand(ctx, args[1:])
-	case isReminders(args):
-		return c.remindersCommand(ctx, args[1:])
+	case reminders.IsDigest(args):
+		return c.reminders.DigestCommand(ctx, c.Turn, args[1:])
+	case reminders.IsReminders(args):
+		return c.reminders.Command(ctx, c.Turn, args[1:])
 	}
 	return c.settings.Command(ctx, c.Turn, args)
 }

@@ -1012,11 +1012,14 @@ func (c *call) messageChanged(ctx context.Context, saved chorus.Campaign) ([]rep
 // digestExtrasMax bounds the copy a digest lists per section; App Home has the rest.
 const digestExtrasMax = 10
 
-// digestExtras is what a digest adds about copy under review, in lang: copy awaiting a lead's
+// reviewSections gives the review's sections to the reminders' digests.
+type reviewSections struct{ *Service }
+
+// DigestSections is what a digest adds about copy under review, in lang: copy awaiting a lead's
 // decision and copy whose drift is still open (flagged, or changes requested), among camps. A
 // team channel's digest (lead false) keeps the copy of the kinds that channel carries; a lead
 // digest keeps everything. Digest adds them to each digest it writes.
-func (s *Service) digestExtras(ctx context.Context, workspace, channel string, lead bool, camps []chorus.Campaign, lang chorus.Lang) ([]reply.Block, error) {
+func (s reviewSections) DigestSections(ctx context.Context, workspace, channel string, lead bool, camps []chorus.Campaign, lang chorus.Lang) ([]reply.Block, error) {
 	c := s.turn(reply.Request{Workspace: workspace}, chorus.Workspace{}, lang, false)
 	inScope := map[string]string{} // campaign slug -> name
 	kinds := map[string]bool{}     // campaign/kind this channel carries

@@ -47,17 +47,8 @@ type DigestScope struct {
 	Folded []chorus.Occurrence
 }
 
-// Digest is a digest as messages, at most MaxBlocks blocks each.
+// Digest is a digest as the messages to post, in order.
 type Digest struct {
 	Parts []Content
 	Empty bool // nothing to say: no campaign, task or section
 }
-
-// Slack's Block Kit limits a digest stays within.
-const (
-	// MaxBlocks is Slack's limit of blocks per message.
-	MaxBlocks = 50
-	// MaxDigestParts is how many messages one digest may take before the rest is left to the
-	// App Home tab: past that, a channel reads a wall of text nobody scrolls.
-	MaxDigestParts = 3
-)

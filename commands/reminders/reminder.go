@@ -1,4 +1,4 @@
-package commands
+package reminders
 
 import (
 	"context"
@@ -78,7 +78,7 @@ func (c *call) reminderPolicy(ctx context.Context, camp chorus.Campaign) chorus.
 			return p
 		}
 	}
-	return c.opts.ReminderPolicy
+	return c.policy
 }
 
 // reassignModal asks who should own the task instead.
@@ -131,7 +131,7 @@ func (c *call) submitReassign(ctx context.Context, sub reply.Submission) (reply.
 		return reply.Reply{
 			Text: text, Blocks: []reply.Block{{Kind: reply.Section, Text: "✅ " + text}}, Visibility: reply.Ephemeral, ReplaceOriginal: true,
 			Posts: []reply.Post{{Channel: owner, Text: dm, Blocks: []reply.Block{{Kind: reply.Section, Text: "📌 " + dm,
-				Accessory: &reply.Button{Text: catalog.T(lang, "button.done"), ActionID: reply.ActTaskDone, Value: saved.ID, Style: "primary"}}}}},
+				Accessory: &reply.Button{Text: catalog.T(lang, "sched.button.done"), ActionID: reply.ActTaskDone, Value: saved.ID, Style: "primary"}}}}},
 		}, nil
 	}
 }

@@ -1,4 +1,4 @@
-package commands_test
+package reminders_test
 
 import (
 	"fmt"
@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/chorus-hq/chorus"
-	"github.com/chorus-hq/chorus/commands"
-	"github.com/chorus-hq/chorus/scheduler"
+	"github.com/chorus-hq/chorus/commands/reminders"
+	"github.com/chorus-hq/chorus/i18n"
 )
 
 func TestBuildDigestLimits(t *testing.T) {
@@ -27,21 +27,21 @@ func TestBuildDigestLimits(t *testing.T) {
 	}{
 		{"small", 3, 1, false},
 		{"two messages", 1200, 2, false},
-		{"too long: the rest is on the Home tab", 6000, scheduler.MaxDigestParts, true},
+		{"too long: the rest is on the Home tab", 6000, reminders.MaxDigestParts, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			in := commands.DigestInput{Schedule: d, Slot: slot, Campaigns: []chorus.Campaign{camp}}
+			in := reminders.DigestInput{Schedule: d, Slot: slot, Campaigns: []chorus.Campaign{camp}}
 			for i := range tt.tasks {
 				in.DueSoon = append(in.DueSoon, task(i))
 			}
-			parts := commands.BuildDigest(in)
+			parts := reminders.BuildDigest(in)
 			if len(parts) != tt.wantParts {
 				t.Fatalf("%d parts, want %d", len(parts), tt.wantParts)
 			}
 			shown := 0
 			for i, p := range parts {
-				if len(p.Blocks) > scheduler.MaxBlocks {
+				if len(p.Blocks) > reminders.MaxBlocks {
 					t.Errorf("part %d has %d blocks", i, len(p.Blocks))
 				}
 				for _, b := range p.Blocks {
@@ -64,7 +64,9 @@ func TestBuildDigestLimits(t *testing.T) {
 			}
 		})
 	}
-	if !(commands.DigestInput{Schedule: d, Slot: slot}).Empty() {
+	if !(reminders.DigestInput{Schedule: d, Slot: slot}).Empty() {
 		t.Error("a digest with nothing is not Empty")
 	}
 }
+
+func TestCatalogComplete(t *testing.T) { i18n.CheckComplete(t, reminders.Catalog()) }
