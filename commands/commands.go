@@ -155,9 +155,7 @@ func (s *Service) turn(req reply.Request, ws chorus.Workspace, lang chorus.Lang,
 
 // withLang is a copy of the call that speaks lang, for a message sent to someone else.
 func (c *call) withLang(lang chorus.Lang) *call {
-	t := *c.Turn
-	t.Lang = lang
-	return &call{Service: c.Service, Turn: &t}
+	return &call{Service: c.Service, Turn: c.Turn.WithLang(lang)}
 }
 
 // begin loads the workspace and decides the reply language: a language the user chose with
@@ -188,11 +186,11 @@ func (s *Service) workspace(ctx context.Context, id string) (chorus.Workspace, e
 func (s *Service) Command(ctx context.Context, req reply.Request) reply.Reply {
 	c, err := s.begin(ctx, req)
 	if err != nil {
-		return c.fail(err)
+		return c.Fail(err)
 	}
 	args, err := tokenize(req.Text)
 	if err != nil {
-		return c.fail(err)
+		return c.Fail(err)
 	}
 	var r reply.Reply
 	switch strings.TrimPrefix(req.Command, "/") {
@@ -208,7 +206,7 @@ func (s *Service) Command(ctx context.Context, req reply.Request) reply.Reply {
 		err = chorus.Errorf(chorus.ErrInvalid, "command.unknown", req.Command)
 	}
 	if err != nil {
-		return c.fail(err)
+		return c.Fail(err)
 	}
 	return r
 }
@@ -217,7 +215,7 @@ func (s *Service) Command(ctx context.Context, req reply.Request) reply.Reply {
 func (s *Service) Action(ctx context.Context, req reply.Request, a reply.Action) reply.Reply {
 	c, err := s.begin(ctx, req)
 	if err != nil {
-		return c.fail(err)
+		return c.Fail(err)
 	}
 	var r reply.Reply
 	switch a.ActionID {
@@ -251,7 +249,7 @@ func (s *Service) Action(ctx context.Context, req reply.Request, a reply.Action)
 		err = chorus.Errorf(chorus.ErrInvalid, "action.unknown", a.ActionID)
 	}
 	if err != nil {
-		return c.fail(err)
+		return c.Fail(err)
 	}
 	return r
 }
@@ -261,7 +259,7 @@ func (s *Service) Action(ctx context.Context, req reply.Request, a reply.Action)
 func (s *Service) Submit(ctx context.Context, req reply.Request, sub reply.Submission) reply.Reply {
 	c, err := s.begin(ctx, req)
 	if err != nil {
-		return c.fail(err)
+		return c.Fail(err)
 	}
 	var r reply.Reply
 	switch sub.CallbackID {
@@ -292,54 +290,9 @@ func (s *Service) Submit(ctx context.Context, req reply.Request, sub reply.Submi
 		if fe := c.fieldErrors(err); fe != nil {
 			return reply.Reply{FieldErrors: fe, Text: c.T("error.fix_fields")}
 		}
-		return c.fail(err)
+		return c.Fail(err)
 	}
 	return r
-}
-
-// fail turns an error into an ephemeral reply. Domain errors say what is wrong in the user's
-// language; anything else is an internal failure, logged with its detail and shown as a short
-// apology, so no store or driver message reaches a user.
-func (c *call) fail(err error) reply.Reply {
-	if ps := chorus.ProblemsOf(err); len(ps) > 0 {
-		lines := make([]string, 0, len(ps))
-		for _, p := range ps {
-			lines = append(lines, c.problem(p))
-		}
-		text := "⚠️ " + strings.Join(lines, "\n⚠️ ")
-		return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Section, Text: text}}}
-	}
-	var key string
-	switch {
-	case errors.Is(err, chorus.ErrConflict):
-		key = "error.conflict"
-	case errors.Is(err, chorus.ErrNotFound):
-		key = "error.not_found"
-	case errors.Is(err, chorus.ErrForbidden):
-		key = "error.forbidden"
-	case errors.Is(err, chorus.ErrInvalid):
-		key = "error.invalid"
-	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
-		key = "error.timeout"
-	default:
-		key = "error.internal"
-	}
-	c.Log.Error("request failed", "workspace", c.Req.Workspace, "user", c.Req.User, "command", c.Req.Command, "text", c.Req.Text, "err", err)
-	text := "⚠️ " + c.T(key)
-	return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Section, Text: text}}}
-}
-
-// problem says one domain error in the user's language, naming the field when there is one.
-func (c *call) problem(p *chorus.Error) string {
-	msg := c.T(p.Code, p.Args...)
-	if p.Field != "" && catalog.Has("field."+p.Field) {
-		sep := ": "
-		if c.Lang == chorus.French {
-			sep = " : " // French typography: a space before the colon
-		}
-		return c.T("field."+p.Field) + sep + msg
-	}
-	return msg
 }
 
 // fieldErrors maps validation problems to modal inputs, or returns nil when err is not a

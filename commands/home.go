@@ -14,11 +14,11 @@ import (
 func (s *Service) Home(ctx context.Context, req reply.Request) reply.View {
 	c, err := s.begin(ctx, req)
 	if err != nil {
-		return reply.View{Blocks: c.fail(err).Blocks}
+		return reply.View{Blocks: c.Fail(err).Blocks}
 	}
 	v, err := c.home(ctx)
 	if err != nil {
-		return reply.View{Blocks: c.fail(err).Blocks}
+		return reply.View{Blocks: c.Fail(err).Blocks}
 	}
 	return v
 }

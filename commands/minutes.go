@@ -42,34 +42,20 @@ type Summarizer interface {
 // DefaultSummaryTimeout bounds how long closing a meeting waits for its summary.
 const DefaultSummaryTimeout = 15 * time.Second
 
-// ErrUnavailable reports a transport service that is not there, such as reading a Slack thread
-// from the console. Commands then fall back on what they can do alone.
-var ErrUnavailable = errors.New("not available on this transport")
-
-// SourceMessage is a message read back from a conversation.
-type SourceMessage struct {
-	User      string
-	TS        string
-	ThreadTS  string // the thread's parent, "" for a message outside threads
-	Text      string
-	Permalink string
-	Reactions []string // emoji names on the message, without colons
-}
-
 // MessageSource reads conversations back from the transport (Slack's conversations.replies,
 // conversations.history and chat.getPermalink). Optional: without it, or when it answers
-// ErrUnavailable, the service reads what it saw itself through Message and Reaction.
+// reply.ErrUnavailable, the service reads what it saw itself through Message and Reaction.
 type MessageSource interface {
 	// Thread returns the thread whose parent is ts, parent first.
-	Thread(ctx context.Context, workspace, channel, ts string) ([]SourceMessage, error)
+	Thread(ctx context.Context, workspace, channel, ts string) ([]reply.SourceMessage, error)
 	// Message returns one message, in a thread or not.
-	Message(ctx context.Context, workspace, channel, ts string) (SourceMessage, error)
+	Message(ctx context.Context, workspace, channel, ts string) (reply.SourceMessage, error)
 	// Permalink returns a link to the message.
 	Permalink(ctx context.Context, workspace, channel, ts string) (string, error)
 }
 
 // FileUploader shares a text file in a channel (Slack's files upload). Optional: without it, or
-// when it answers ErrUnavailable, exports are answered as text.
+// when it answers reply.ErrUnavailable, exports are answered as text.
 type FileUploader interface {
 	Upload(ctx context.Context, channel, thread, filename, title, content string) error
 }
@@ -90,11 +76,11 @@ const (
 type minutesState struct {
 	seq atomic.Uint64
 	mu  sync.Mutex
-	msg map[string]SourceMessage // by workspace/channel/ts
-	ord []string                 // keys, oldest first, to forget the oldest
+	msg map[string]reply.SourceMessage // by workspace/channel/ts
+	ord []string                       // keys, oldest first, to forget the oldest
 }
 
-func newMinutesState() *minutesState { return &minutesState{msg: map[string]SourceMessage{}} }
+func newMinutesState() *minutesState { return &minutesState{msg: map[string]reply.SourceMessage{}} }
 
 func memKey(ws, channel, ts string) string { return ws + "\x00" + channel + "\x00" + ts }
 
@@ -112,7 +98,7 @@ func (st *minutesState) remember(ev reply.MessageEvent) {
 		st.msg[k] = old
 		return
 	}
-	st.msg[k] = SourceMessage{User: ev.User, TS: ev.TS, ThreadTS: ev.ThreadTS, Text: ev.Text}
+	st.msg[k] = reply.SourceMessage{User: ev.User, TS: ev.TS, ThreadTS: ev.ThreadTS, Text: ev.Text}
 	st.ord = append(st.ord, k)
 	if len(st.ord) > memoryMessages {
 		delete(st.msg, st.ord[0])
@@ -130,17 +116,17 @@ func (st *minutesState) react(ws, channel, ts, emoji string) {
 	}
 }
 
-func (st *minutesState) message(ws, channel, ts string) (SourceMessage, bool) {
+func (st *minutesState) message(ws, channel, ts string) (reply.SourceMessage, bool) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	m, ok := st.msg[memKey(ws, channel, ts)]
 	return m, ok
 }
 
-func (st *minutesState) thread(ws, channel, root string) []SourceMessage {
+func (st *minutesState) thread(ws, channel, root string) []reply.SourceMessage {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	var out []SourceMessage
+	var out []reply.SourceMessage
 	for _, k := range st.ord {
 		m, ok := st.msg[k]
 		if !ok || !strings.HasPrefix(k, memKey(ws, channel, "")) {
@@ -154,24 +140,24 @@ func (st *minutesState) thread(ws, channel, root string) []SourceMessage {
 }
 
 // sourceMessage reads one message: from the transport, else from memory.
-func (c *call) sourceMessage(ctx context.Context, channel, ts string) (SourceMessage, error) {
+func (c *call) sourceMessage(ctx context.Context, channel, ts string) (reply.SourceMessage, error) {
 	if src := c.opts.Messages; src != nil {
 		m, err := src.Message(ctx, c.Req.Workspace, channel, ts)
-		if !errors.Is(err, ErrUnavailable) {
+		if !errors.Is(err, reply.ErrUnavailable) {
 			return m, err
 		}
 	}
 	if m, ok := c.minutesMem.message(c.Req.Workspace, channel, ts); ok {
 		return m, nil
 	}
-	return SourceMessage{}, chorus.Errorf(chorus.ErrNotFound, "minutes.message.unknown", ts)
+	return reply.SourceMessage{}, chorus.Errorf(chorus.ErrNotFound, "minutes.message.unknown", ts)
 }
 
 // sourceThread reads the thread of ts (a parent or a reply): from the transport, else memory.
-func (c *call) sourceThread(ctx context.Context, channel, ts string) ([]SourceMessage, error) {
+func (c *call) sourceThread(ctx context.Context, channel, ts string) ([]reply.SourceMessage, error) {
 	if src := c.opts.Messages; src != nil {
 		ms, err := src.Thread(ctx, c.Req.Workspace, channel, ts)
-		if !errors.Is(err, ErrUnavailable) {
+		if !errors.Is(err, reply.ErrUnavailable) {
 			if err == nil && len(ms) == 0 {
 				err = chorus.Errorf(chorus.ErrNotFound, "minutes.thread.empty", ts)
 			}
@@ -196,7 +182,7 @@ func (c *call) permalink(ctx context.Context, channel, ts string) string {
 	}
 	link, err := c.opts.Messages.Permalink(ctx, c.Req.Workspace, channel, ts)
 	if err != nil {
-		if !errors.Is(err, ErrUnavailable) {
+		if !errors.Is(err, reply.ErrUnavailable) {
 			c.Log.Warn("minutes: no permalink", "channel", channel, "ts", ts, "err", err)
 		}
 		return ""
@@ -446,7 +432,7 @@ func (c *call) fillLine(ctx context.Context, m chorus.Meeting, l *chorus.Line, t
 	case chorus.LineAction:
 		a, err := chorus.ParseAction(text, c.meetingLocation(ctx, m), c.Now())
 		if err != nil {
-			return withField(err, "text")
+			return feature.WithField(err, "text")
 		}
 		l.Text, l.Owner, l.Due = a.Title, a.Owner, a.Due
 		if prev != nil && prev.Kind == chorus.LineAction {
@@ -946,7 +932,7 @@ func (c *call) minutesExport(ctx context.Context, id string) (reply.Reply, error
 		if err == nil {
 			return feature.Notice("📎 " + c.T("minutes.exported", m.Title, name)), nil
 		}
-		if !errors.Is(err, ErrUnavailable) {
+		if !errors.Is(err, reply.ErrUnavailable) {
 			c.Log.Warn("minutes: export upload failed, answering as text", "meeting", m.ID, "err", err)
 		}
 	}
@@ -1128,7 +1114,7 @@ func (c *call) submitComplete(ctx context.Context, sub reply.Submission) (reply.
 	if s := strings.TrimSpace(sub.Values["due"]); s == "" {
 		ps = append(ps, chorus.Invalid("due", "task.due.empty"))
 	} else if due, err = chorus.ParseWhen(s, loc, c.Now()); err != nil {
-		ps = append(ps, chorus.ProblemsOf(withField(err, "due"))...)
+		ps = append(ps, chorus.ProblemsOf(feature.WithField(err, "due"))...)
 	}
 	if len(ps) > 0 {
 		return reply.Reply{}, ps
@@ -1222,11 +1208,11 @@ func parseMessageRef(s, channel string) (string, string, bool) {
 type threadLine struct {
 	kind chorus.LineKind
 	text string
-	src  *SourceMessage
+	src  *reply.SourceMessage
 }
 
 // classify gives a thread message its kind: its prefix, else its reaction, else a note.
-func classify(m SourceMessage) (chorus.LineKind, string) {
+func classify(m reply.SourceMessage) (chorus.LineKind, string) {
 	if k, body, ok := chorus.ParsePrefix(m.Text); ok {
 		return k, body
 	}
@@ -1324,7 +1310,7 @@ func (c *call) submitThread(ctx context.Context, sub reply.Submission) (reply.Re
 	if err != nil && !errors.Is(err, chorus.ErrNotFound) {
 		c.Log.Warn("minutes: thread not read again, lines are the submitter's", "channel", channel, "ts", root, "err", err)
 	}
-	bySource := map[string]*SourceMessage{}
+	bySource := map[string]*reply.SourceMessage{}
 	for i := range msgs {
 		if msgs[i].User == "" {
 			continue
@@ -1441,7 +1427,7 @@ func (s *Service) onMessage(ctx context.Context, ev reply.MessageEvent) []reply.
 		return []reply.Post{{Channel: ev.Channel, Thread: thread, Text: text, Blocks: blocks}}
 	}
 	failed := func(err error) []reply.Post {
-		r := c.fail(err)
+		r := c.Fail(err)
 		return answer(r.Text, r.Blocks...)
 	}
 	kind, body, prefixed := chorus.ParsePrefix(ev.Text)
@@ -1541,7 +1527,7 @@ func (s *Service) onReaction(ctx context.Context, ev reply.ReactionEvent) []repl
 	}
 	l, changed, err := c.captureLine(ctx, m, kind, text, author, ev.TS)
 	if err != nil {
-		r := c.fail(err)
+		r := c.Fail(err)
 		return []reply.Post{{Channel: ev.Channel, Thread: thread, Text: r.Text, Blocks: r.Blocks}}
 	}
 	if q := c.missingQuestion(l); q != nil && changed {

@@ -350,24 +350,24 @@ func minutesSnapshot(t testing.TB, e *env) string {
 // fakeSource is a Slack that holds one thread and gives permalinks.
 type fakeSource struct {
 	mu       sync.Mutex
-	thread   []commands.SourceMessage
+	thread   []reply.SourceMessage
 	uploaded []string
 }
 
-func (f *fakeSource) Thread(_ context.Context, _, channel, ts string) ([]commands.SourceMessage, error) {
+func (f *fakeSource) Thread(_ context.Context, _, channel, ts string) ([]reply.SourceMessage, error) {
 	if channel != "C0ROOM" || (ts != f.thread[0].TS && ts != f.thread[2].TS) {
 		return nil, errors.New("thread_not_found")
 	}
 	return f.thread, nil
 }
 
-func (f *fakeSource) Message(_ context.Context, _, _, ts string) (commands.SourceMessage, error) {
+func (f *fakeSource) Message(_ context.Context, _, _, ts string) (reply.SourceMessage, error) {
 	for _, m := range f.thread {
 		if m.TS == ts {
 			return m, nil
 		}
 	}
-	return commands.SourceMessage{}, errors.New("message_not_found")
+	return reply.SourceMessage{}, errors.New("message_not_found")
 }
 
 func (f *fakeSource) Permalink(_ context.Context, _, channel, ts string) (string, error) {
@@ -384,7 +384,7 @@ func (f *fakeSource) Upload(_ context.Context, channel, thread, filename, title,
 // TestMinutesFromThread: the "save_minutes" shortcut previews a thread classified by prefix and
 // reaction, and saving the (edited) preview posts minutes in the thread and creates the tasks.
 func TestMinutesFromThread(t *testing.T) {
-	src := &fakeSource{thread: []commands.SourceMessage{
+	src := &fakeSource{thread: []reply.SourceMessage{
 		{User: "U0LEA", TS: "1700000000.000100", Text: "Réunion créa du 1er juin", Permalink: "https://x/p1"},
 		{User: "U0SAM", TS: "1700000001.000100", ThreadTS: "1700000000.000100", Text: "on part sur du bleu nuit", Reactions: []string{"white_check_mark"}},
 		{User: "U0EMM", TS: "1700000002.000100", ThreadTS: "1700000000.000100", Text: "todo: <@U0EMM> maquette newsletter vendredi"},

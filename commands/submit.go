@@ -438,7 +438,7 @@ func (s *Service) driftListener(ctx context.Context, ev reply.MessageEvent) []re
 		if ps := chorus.ProblemsOf(err); len(ps) > 0 {
 			// The author's copy cannot be checked as it is (too long, campaign without message):
 			// say so in the thread rather than stay silent.
-			r := c.fail(err)
+			r := c.Fail(err)
 			return []reply.Post{{Channel: ev.Channel, Thread: ev.TS, Text: r.Text, Blocks: r.Blocks}}
 		}
 		s.log.Error("drift: check message", "workspace", ev.Workspace, "channel", ev.Channel, "ts", ev.TS, "err", err)

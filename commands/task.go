@@ -67,7 +67,7 @@ func (c *call) taskAdd(ctx context.Context, slug, kind, title, owner, due string
 	if strings.TrimSpace(due) == "" {
 		ps = append(ps, chorus.Invalid("due", "task.due.empty"))
 	} else if t.Due, err = chorus.ParseWhen(due, camp.Location(), c.Now()); err != nil {
-		ps = append(ps, chorus.ProblemsOf(withField(err, "due"))...)
+		ps = append(ps, chorus.ProblemsOf(feature.WithField(err, "due"))...)
 	}
 	if err := c.CanManageTasks(camp, t.ChannelKind); err != nil {
 		return reply.Reply{}, err
@@ -76,17 +76,6 @@ func (c *call) taskAdd(ctx context.Context, slug, kind, title, owner, due string
 		return reply.Reply{}, ps
 	}
 	return c.createTask(ctx, camp, t)
-}
-
-// withField sets the field of a domain error that has none.
-func withField(err error, field string) error {
-	var e *chorus.Error
-	if errors.As(err, &e) && e.Field == "" {
-		cp := *e
-		cp.Field = field
-		return &cp
-	}
-	return err
 }
 
 func (c *call) createTask(ctx context.Context, camp chorus.Campaign, t chorus.Task) (reply.Reply, error) {

@@ -5,7 +5,11 @@
 // the transports (bot, console) render and parse.
 package reply
 
-import "github.com/chorus-hq/chorus"
+import (
+	"errors"
+
+	"github.com/chorus-hq/chorus"
+)
 
 // Request is who asks what, wherever they asked it: a Slack slash command, a button, a modal, or
 // a console line. Transports fill it; features never see a Slack payload.
@@ -167,4 +171,18 @@ type ReactionEvent struct {
 	Reaction  string // emoji name without colons, such as "memo"
 	ItemUser  string // author of the message reacted to
 	TS        string // timestamp of the message reacted to
+}
+
+// ErrUnavailable reports a transport service that is not there, such as reading a Slack thread
+// from the console. Features then fall back on what they can do alone.
+var ErrUnavailable = errors.New("not available on this transport")
+
+// SourceMessage is a message read back from a conversation.
+type SourceMessage struct {
+	User      string
+	TS        string
+	ThreadTS  string // the thread's parent, "" for a message outside threads
+	Text      string
+	Permalink string
+	Reactions []string // emoji names on the message, without colons
 }

@@ -8,11 +8,12 @@ import (
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/bot"
 	"github.com/chorus-hq/chorus/commands"
+	"github.com/chorus-hq/chorus/reply"
 )
 
 // slackMinutes gives the meeting minutes Slack's Web API (threads, messages, permalinks, file
 // uploads) once serve has a client. Until then, and in the console, it answers
-// commands.ErrUnavailable and commands fall back on the messages they saw themselves. The client
+// reply.ErrUnavailable and commands fall back on the messages they saw themselves. The client
 // is set after the app is built because serve makes it from the same configuration.
 type slackMinutes struct {
 	client atomic.Pointer[bot.Client]
@@ -25,7 +26,7 @@ func (s *slackMinutes) slack() (*bot.Client, error) {
 	if c := s.client.Load(); c != nil {
 		return c, nil
 	}
-	return nil, commands.ErrUnavailable
+	return nil, reply.ErrUnavailable
 }
 
 // notFound makes Slack's "no such message" the domain's, so users read why.
@@ -37,7 +38,7 @@ func notFound(err error, ts string) error {
 }
 
 // Thread implements commands.MessageSource.
-func (s *slackMinutes) Thread(ctx context.Context, _, channel, ts string) ([]commands.SourceMessage, error) {
+func (s *slackMinutes) Thread(ctx context.Context, _, channel, ts string) ([]reply.SourceMessage, error) {
 	c, err := s.slack()
 	if err != nil {
 		return nil, err
@@ -49,10 +50,10 @@ func (s *slackMinutes) Thread(ctx context.Context, _, channel, ts string) ([]com
 }
 
 // Message implements commands.MessageSource.
-func (s *slackMinutes) Message(ctx context.Context, _, channel, ts string) (commands.SourceMessage, error) {
+func (s *slackMinutes) Message(ctx context.Context, _, channel, ts string) (reply.SourceMessage, error) {
 	c, err := s.slack()
 	if err != nil {
-		return commands.SourceMessage{}, err
+		return reply.SourceMessage{}, err
 	}
 	m, err := c.MessageAt(ctx, channel, ts)
 	return m, notFound(err, ts)

@@ -257,3 +257,73 @@ func (d Defaults) Workspace(ctx context.Context, st WorkspaceReader, id string) 
 	}
 	return w, err
 }
+
+// Fail turns an error into an ephemeral reply. Domain errors say what is wrong in the user's
+// language; anything else is an internal failure, logged with its detail and shown as a short
+// apology, so no store or driver message reaches a user.
+func (c *Turn) Fail(err error) reply.Reply {
+	if ps := chorus.ProblemsOf(err); len(ps) > 0 {
+		lines := make([]string, 0, len(ps))
+		for _, p := range ps {
+			lines = append(lines, c.Problem(p))
+		}
+		text := "⚠️ " + strings.Join(lines, "\n⚠️ ")
+		return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Section, Text: text}}}
+	}
+	var key string
+	switch {
+	case errors.Is(err, chorus.ErrConflict):
+		key = "error.conflict"
+	case errors.Is(err, chorus.ErrNotFound):
+		key = "error.not_found"
+	case errors.Is(err, chorus.ErrForbidden):
+		key = "error.forbidden"
+	case errors.Is(err, chorus.ErrInvalid):
+		key = "error.invalid"
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		key = "error.timeout"
+	default:
+		key = "error.internal"
+	}
+	c.Log.Error("request failed", "workspace", c.Req.Workspace, "user", c.Req.User, "command", c.Req.Command, "text", c.Req.Text, "err", err)
+	text := "⚠️ " + c.T(key)
+	return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Section, Text: text}}}
+}
+
+// Problem says one domain error in the user's language, naming the field when there is one.
+func (c *Turn) Problem(p *chorus.Error) string {
+	msg := c.T(p.Code, p.Args...)
+	if p.Field != "" && c.Catalog.Has("field."+p.Field) {
+		sep := ": "
+		if c.Lang == chorus.French {
+			sep = " : " // French typography: a space before the colon
+		}
+		return c.T("field."+p.Field) + sep + msg
+	}
+	return msg
+}
+
+// WithLang is a copy of the turn that speaks lang, for a message sent to someone else.
+func (c *Turn) WithLang(lang chorus.Lang) *Turn {
+	t := *c
+	t.Lang = lang
+	return &t
+}
+
+// Turns makes the turn that answers a conversation event: in the language of the person whose
+// message or reaction it is, or the workspace's when the event names nobody (a deletion). The
+// router implements it; features that listen to conversations consume it.
+type Turns interface {
+	EventTurn(ctx context.Context, workspace, user, channel string) (*Turn, error)
+}
+
+// WithField names field in a domain error that names none, so a form shows it under that input.
+func WithField(err error, field string) error {
+	var e *chorus.Error
+	if errors.As(err, &e) && e.Field == "" {
+		cp := *e
+		cp.Field = field
+		return &cp
+	}
+	return err
+}
