@@ -16,6 +16,7 @@ import (
 
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/commands/feature"
+	"github.com/chorus-hq/chorus/commands/minutes"
 	"github.com/chorus-hq/chorus/commands/reminders"
 	"github.com/chorus-hq/chorus/commands/settings"
 	"github.com/chorus-hq/chorus/i18n"
@@ -27,7 +28,7 @@ var localeFS embed.FS
 
 // catalog holds the router's and the shared messages (errors, fields, buttons, help) and every
 // feature's, merged: an error code of any feature is said by the router.
-var catalog = i18n.Merge(i18n.MustLoad(localeFS, "locales"), reminders.Catalog())
+var catalog = i18n.Merge(i18n.MustLoad(localeFS, "locales"), reminders.Catalog(), minutes.Catalog())
 
 // Catalog returns the messages of this package, for transports that render its replies.
 func Catalog() *i18n.Catalog { return catalog }
@@ -96,11 +97,9 @@ type Options struct {
 	Lang     chorus.Lang // default French
 	Leads    []string    // initial omnichannel leads
 
-	// Meeting minutes (minutes.go); all optional.
-	Summarizer     Summarizer    // writes the summary of closed minutes; nil: no summary
-	SummaryTimeout time.Duration // budget of one summary; DefaultSummaryTimeout
-	Messages       MessageSource // reads threads and messages back; nil: what the service saw
-	Files          FileUploader  // shares exports as files; nil: exports are answered as text
+	// Minutes are the meeting minutes' optional helpers: summaries, reading conversations back,
+	// sharing files.
+	Minutes minutes.Options
 
 	// Judge is the LLM second opinion on drift verdicts (submit.go); nil: offline detector only.
 	Judge Judge
@@ -117,10 +116,10 @@ type Service struct {
 	now   func() time.Time
 	opts  Options
 
-	minutesMem *minutesState
-	defaults   feature.Defaults
-	settings   *settings.Feature
-	reminders  *reminders.Feature
+	minutes   *minutes.Feature
+	defaults  feature.Defaults
+	settings  *settings.Feature
+	reminders *reminders.Feature
 }
 
 // New returns a Service over st. now is the clock every date is computed from.
@@ -135,9 +134,10 @@ func New(st Store, logger *slog.Logger, now func() time.Time, opts Options) *Ser
 		opts.ReminderPolicy = chorus.DefaultReminderPolicy("")
 	}
 	defaults := feature.Defaults{TimeZone: opts.TimeZone, Lang: opts.Lang, Leads: opts.Leads}
-	s := &Service{store: st, log: logger, now: now, opts: opts, minutesMem: newMinutesState(),
+	s := &Service{store: st, log: logger, now: now, opts: opts,
 		defaults: defaults, settings: settings.New(st, defaults)}
 	s.reminders = reminders.New(st, opts.ReminderPolicy, reviewSections{s})
+	s.minutes = minutes.New(st, logger, opts.Minutes, s, reviewWatcher{s})
 	return s
 }
 
@@ -201,7 +201,7 @@ func (s *Service) Command(ctx context.Context, req reply.Request) reply.Reply {
 	case "chorus":
 		r, err = c.chorus(ctx, args)
 	case "minutes", "compte-rendu":
-		r, err = c.minutes(ctx, args)
+		r, err = c.minutes.Command(ctx, c.Turn, args)
 	default:
 		err = chorus.Errorf(chorus.ErrInvalid, "command.unknown", req.Command)
 	}
@@ -232,7 +232,7 @@ func (s *Service) Action(ctx context.Context, req reply.Request, a reply.Action)
 	case reply.ActReminderSnooze, reply.ActReminderReassign:
 		r, err = c.reminders.Action(ctx, c.Turn, a)
 	case reply.ActMinutesComplete, reply.ActMinutesApply, reply.ActMinutesShow, reply.ActMinutesExport, reply.ActSaveMinutes:
-		r, err = c.minutesAction(ctx, a)
+		r, err = c.minutes.Action(ctx, c.Turn, a)
 	case reply.ActCheckCopy:
 		r, err = c.checkCopyShortcut(ctx, a)
 	case reply.ActDriftApprove:
@@ -271,10 +271,8 @@ func (s *Service) Submit(ctx context.Context, req reply.Request, sub reply.Submi
 		r, err = c.submitTaskAdd(ctx, sub)
 	case reply.ModalReminderReassign:
 		r, err = c.reminders.Submit(ctx, c.Turn, sub)
-	case reply.ModalMinutesComplete:
-		r, err = c.submitComplete(ctx, sub)
-	case reply.ModalMinutesThread:
-		r, err = c.submitThread(ctx, sub)
+	case reply.ModalMinutesComplete, reply.ModalMinutesThread:
+		r, err = c.minutes.Submit(ctx, c.Turn, sub)
 	case reply.ModalDriftSubmit:
 		r, err = c.submitSubmitModal(ctx, sub)
 	case reply.ModalDriftPick:

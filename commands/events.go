@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 
+	"github.com/chorus-hq/chorus/commands/feature"
 	"github.com/chorus-hq/chorus/reply"
 )
 
@@ -27,10 +28,34 @@ func (s *Service) Reaction(ctx context.Context, ev reply.ReactionEvent) []reply.
 
 // messageListeners are the features reading conversation messages, in the order they run.
 func (s *Service) messageListeners() []func(context.Context, reply.MessageEvent) []reply.Post {
-	return []func(context.Context, reply.MessageEvent) []reply.Post{s.onMessage, s.driftListener}
+	return []func(context.Context, reply.MessageEvent) []reply.Post{s.minutes.OnMessage, s.driftListener}
 }
 
 // reactionListeners are the features reading reactions, in the order they run.
 func (s *Service) reactionListeners() []func(context.Context, reply.ReactionEvent) []reply.Post {
-	return []func(context.Context, reply.ReactionEvent) []reply.Post{s.onReaction}
+	return []func(context.Context, reply.ReactionEvent) []reply.Post{s.minutes.OnReaction}
+}
+
+// EventTurn is the turn that answers a conversation event: in the language of the person whose
+// message or reaction it is, or the workspace's when the event names nobody (a deletion). It
+// implements feature.Turns.
+func (s *Service) EventTurn(ctx context.Context, ws, user, channel string) (*feature.Turn, error) {
+	c, err := s.eventCall(ctx, ws, user, channel)
+	if err != nil {
+		return nil, err
+	}
+	return c.Turn, nil
+}
+
+// eventCall is the call that answers a conversation event (EventTurn).
+func (s *Service) eventCall(ctx context.Context, ws, user, channel string) (*call, error) {
+	req := reply.Request{Workspace: ws, User: user, Channel: channel}
+	if user != "" {
+		return s.begin(ctx, req)
+	}
+	w, err := s.workspace(ctx, ws)
+	if err != nil {
+		return nil, err
+	}
+	return s.turn(req, w, w.Lang, true), nil
 }

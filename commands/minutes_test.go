@@ -12,6 +12,7 @@ import (
 
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/commands"
+	"github.com/chorus-hq/chorus/commands/minutes"
 	"github.com/chorus-hq/chorus/reply"
 )
 
@@ -391,7 +392,7 @@ func TestMinutesFromThread(t *testing.T) {
 		{User: "U0RUI", TS: "1700000003.000100", ThreadTS: "1700000000.000100", Text: "ok pour moi", Reactions: []string{"memo"}},
 		{User: "", TS: "1700000004.000100", ThreadTS: "1700000000.000100", Text: "a bot post"},
 	}}
-	e := newMinutesEnv(t, commands.Options{Messages: src, Files: src})
+	e := newMinutesEnv(t, commands.Options{Minutes: minutes.Options{Messages: src, Files: src}})
 	e.setup(t)
 	ctx := context.Background()
 	e.do(t, "lea", "/campaign lead add ete-literie U0LEA")
@@ -541,7 +542,7 @@ func TestMinutesSummary(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newMinutesEnv(t, commands.Options{Summarizer: tt.sum, SummaryTimeout: 50 * time.Millisecond})
+			e := newMinutesEnv(t, commands.Options{Minutes: minutes.Options{Summarizer: tt.sum, SummaryTimeout: 50 * time.Millisecond}})
 			e.in(t, "lea", chorus.English, "/minutes start Weekly")
 			m := e.openMeeting(t)
 			e.say("sami", "1800000001.000100", "", "decision: keep 30% off")

@@ -959,6 +959,15 @@ func (c *call) homeApprovals(ctx context.Context, camps []chorus.Campaign) ([]re
 // the must-include points): it shows back the facts the detector read, for the lead to fix an
 // extraction mistake before any team is judged by it, and puts every submission checked
 // against an older message out of date, telling each author.
+// reviewWatcher gives the review's re-check of pending copy to features that change a global
+// message.
+type reviewWatcher struct{ *Service }
+
+// MessageChanged re-checks the copy under review against a campaign's new global message.
+func (w reviewWatcher) MessageChanged(ctx context.Context, t *feature.Turn, saved chorus.Campaign) ([]reply.Block, []reply.Post, error) {
+	return (&call{Service: w.Service, Turn: t}).messageChanged(ctx, saved)
+}
+
 func (c *call) messageChanged(ctx context.Context, saved chorus.Campaign) ([]reply.Block, []reply.Post, error) {
 	terms, err := c.glossaryTerms(ctx)
 	if err != nil {

@@ -30,6 +30,7 @@ import (
 
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/commands"
+	"github.com/chorus-hq/chorus/commands/minutes"
 	"github.com/chorus-hq/chorus/configs"
 	"github.com/chorus-hq/chorus/console"
 	"github.com/chorus-hq/chorus/scheduler"
@@ -209,23 +210,23 @@ func newApp(ctx context.Context, env environment, file string) (*app, error) {
 		cst = env.wrapStore(st)
 	}
 	opts := commands.Options{TimeZone: cfg.TimeZone, Lang: cfg.Lang, Leads: cfg.Leads}
-	minutes := minutesOptions(&opts)
+	slackMin := minutesOptions(&opts)
 	client, err := newLLM(cfg, logger, env.now)
 	if err != nil {
 		closeAll()
 		return nil, err
 	}
 	if client != nil {
-		opts.Judge, opts.Summarizer = &llmJudge{c: client}, client
+		opts.Judge, opts.Minutes.Summarizer = &llmJudge{c: client}, client
 		// The summary's budget is the call's own timeout plus a margin, so the client gives
 		// up first and says why.
-		opts.SummaryTimeout = cfg.OpenAI.Timeout + commands.DefaultSummaryTimeout/5
+		opts.Minutes.SummaryTimeout = cfg.OpenAI.Timeout + minutes.DefaultSummaryTimeout/5
 	}
 	feed := &scheduler.Feed{}
 	cst = commands.Watch(cst, feed)
 	opts.ReminderPolicy = reminderPolicy(cfg)
 	svc := commands.New(cst, logger, env.now, opts)
-	return &app{cfg: cfg, log: logger, store: st, commands: svc, minutes: minutes, feed: feed, close: closeAll}, nil
+	return &app{cfg: cfg, log: logger, store: st, commands: svc, minutes: slackMin, feed: feed, close: closeAll}, nil
 }
 
 func newLogger(w io.Writer, cfg configs.Config) *slog.Logger {

@@ -37,7 +37,7 @@ func notFound(err error, ts string) error {
 	return err
 }
 
-// Thread implements commands.MessageSource.
+// Thread implements minutes.MessageSource.
 func (s *slackMinutes) Thread(ctx context.Context, _, channel, ts string) ([]reply.SourceMessage, error) {
 	c, err := s.slack()
 	if err != nil {
@@ -49,7 +49,7 @@ func (s *slackMinutes) Thread(ctx context.Context, _, channel, ts string) ([]rep
 	return msgs, notFound(err, ts)
 }
 
-// Message implements commands.MessageSource.
+// Message implements minutes.MessageSource.
 func (s *slackMinutes) Message(ctx context.Context, _, channel, ts string) (reply.SourceMessage, error) {
 	c, err := s.slack()
 	if err != nil {
@@ -59,7 +59,7 @@ func (s *slackMinutes) Message(ctx context.Context, _, channel, ts string) (repl
 	return m, notFound(err, ts)
 }
 
-// Permalink implements commands.MessageSource.
+// Permalink implements minutes.MessageSource.
 func (s *slackMinutes) Permalink(ctx context.Context, _, channel, ts string) (string, error) {
 	c, err := s.slack()
 	if err != nil {
@@ -68,7 +68,7 @@ func (s *slackMinutes) Permalink(ctx context.Context, _, channel, ts string) (st
 	return c.Permalink(ctx, channel, ts)
 }
 
-// Upload implements commands.FileUploader.
+// Upload implements minutes.FileUploader.
 func (s *slackMinutes) Upload(ctx context.Context, channel, thread, filename, title, content string) error {
 	c, err := s.slack()
 	if err != nil {
@@ -81,6 +81,6 @@ func (s *slackMinutes) Upload(ctx context.Context, channel, thread, filename, ti
 // threads and uploads exports once serve connects it.
 func minutesOptions(opts *commands.Options) *slackMinutes {
 	sm := &slackMinutes{}
-	opts.Messages, opts.Files = sm, sm
+	opts.Minutes.Messages, opts.Minutes.Files = sm, sm
 	return sm
 }
