@@ -19,7 +19,7 @@ import (
 const pageSize = 10
 
 func (c *call) campaign(ctx context.Context, args []string) (reply.Reply, error) {
-	if r, ok, err := c.driftCommand(ctx, args); ok {
+	if r, ok, err := c.review.Command(ctx, c.Turn, args); ok {
 		return r, err
 	}
 	if reminders.IsReminders(args) {
@@ -239,7 +239,7 @@ func (c *call) campaignMessage(ctx context.Context, slug, text string) (reply.Re
 	if err != nil {
 		return reply.Reply{}, err
 	}
-	facts, posts, err := c.messageChanged(ctx, saved)
+	facts, posts, err := c.review.MessageChanged(ctx, c.Turn, saved)
 	if err != nil {
 		return reply.Reply{}, err
 	}
@@ -258,7 +258,7 @@ func (c *call) campaignPoints(ctx context.Context, slug string, points []string)
 	if err != nil {
 		return reply.Reply{}, err
 	}
-	facts, posts, err := c.messageChanged(ctx, saved)
+	facts, posts, err := c.review.MessageChanged(ctx, c.Turn, saved)
 	if err != nil {
 		return reply.Reply{}, err
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/chorus-hq/chorus/commands/feature"
 	"github.com/chorus-hq/chorus/commands/minutes"
 	"github.com/chorus-hq/chorus/commands/reminders"
+	"github.com/chorus-hq/chorus/commands/review"
 	"github.com/chorus-hq/chorus/commands/settings"
 	"github.com/chorus-hq/chorus/i18n"
 	"github.com/chorus-hq/chorus/reply"
@@ -28,7 +29,7 @@ var localeFS embed.FS
 
 // catalog holds the router's and the shared messages (errors, fields, buttons, help) and every
 // feature's, merged: an error code of any feature is said by the router.
-var catalog = i18n.Merge(i18n.MustLoad(localeFS, "locales"), reminders.Catalog(), minutes.Catalog())
+var catalog = i18n.Merge(i18n.MustLoad(localeFS, "locales"), reminders.Catalog(), minutes.Catalog(), review.Catalog())
 
 // Catalog returns the messages of this package, for transports that render its replies.
 func Catalog() *i18n.Catalog { return catalog }
@@ -101,12 +102,33 @@ type Options struct {
 	// sharing files.
 	Minutes minutes.Options
 
-	// Judge is the LLM second opinion on drift verdicts (submit.go); nil: offline detector only.
+	// Judge is the LLM second opinion on drift verdicts (the review); nil: offline detector only.
 	Judge Judge
 
 	// ReminderPolicy is the reminder policy of workspaces that saved none (reminder.go);
 	// default chorus.DefaultReminderPolicy.
 	ReminderPolicy chorus.ReminderPolicy
+}
+
+// Judge is the review's LLM second opinion (review.Judge); cmd/chorus adapts drift/llm to it.
+type Judge = review.Judge
+
+// JudgeQuery is one copy to judge (review.JudgeQuery).
+type JudgeQuery = review.JudgeQuery
+
+// JudgeOpinion is what the judge adds to the offline verdict (review.JudgeOpinion).
+type JudgeOpinion = review.JudgeOpinion
+
+// JudgeFinding is a finding of the judge (review.JudgeFinding).
+type JudgeFinding = review.JudgeFinding
+
+// reviewSections gives the review's sections to the reminders' digests, in the digest's language.
+type reviewSections struct{ *Service }
+
+// DigestSections implements reminders.Sections.
+func (s reviewSections) DigestSections(ctx context.Context, workspace, channel string, lead bool, camps []chorus.Campaign, lang chorus.Lang) ([]reply.Block, error) {
+	t := s.turn(reply.Request{Workspace: workspace}, chorus.Workspace{}, lang, false).Turn
+	return s.review.DigestSections(ctx, t, channel, lead, camps)
 }
 
 // Service answers requests. It is safe for concurrent use.
@@ -120,6 +142,7 @@ type Service struct {
 	defaults  feature.Defaults
 	settings  *settings.Feature
 	reminders *reminders.Feature
+	review    *review.Feature
 }
 
 // New returns a Service over st. now is the clock every date is computed from.
@@ -136,8 +159,9 @@ func New(st Store, logger *slog.Logger, now func() time.Time, opts Options) *Ser
 	defaults := feature.Defaults{TimeZone: opts.TimeZone, Lang: opts.Lang, Leads: opts.Leads}
 	s := &Service{store: st, log: logger, now: now, opts: opts,
 		defaults: defaults, settings: settings.New(st, defaults)}
+	s.review = review.New(st, st, logger, opts.Judge, s)
 	s.reminders = reminders.New(st, opts.ReminderPolicy, reviewSections{s})
-	s.minutes = minutes.New(st, logger, opts.Minutes, s, reviewWatcher{s})
+	s.minutes = minutes.New(st, logger, opts.Minutes, s, s.review)
 	return s
 }
 
@@ -233,18 +257,8 @@ func (s *Service) Action(ctx context.Context, req reply.Request, a reply.Action)
 		r, err = c.reminders.Action(ctx, c.Turn, a)
 	case reply.ActMinutesComplete, reply.ActMinutesApply, reply.ActMinutesShow, reply.ActMinutesExport, reply.ActSaveMinutes:
 		r, err = c.minutes.Action(ctx, c.Turn, a)
-	case reply.ActCheckCopy:
-		r, err = c.checkCopyShortcut(ctx, a)
-	case reply.ActDriftApprove:
-		r, err = c.decide(ctx, a.Value, chorus.DecisionApprove, "")
-	case reply.ActDriftChanges:
-		r, err = c.commentModal(ctx, reply.ModalDriftChanges, a.Value)
-	case reply.ActDriftException:
-		r, err = c.commentModal(ctx, reply.ModalDriftException, a.Value)
-	case reply.ActDriftShow:
-		r, err = c.showSubmission(ctx, a.Value)
-	case reply.ActDriftJudge:
-		r, err = c.judgeSubmission(ctx, a.Value)
+	case reply.ActCheckCopy, reply.ActDriftApprove, reply.ActDriftChanges, reply.ActDriftException, reply.ActDriftShow, reply.ActDriftJudge:
+		r, err = c.review.Action(ctx, c.Turn, a)
 	default:
 		err = chorus.Errorf(chorus.ErrInvalid, "action.unknown", a.ActionID)
 	}
@@ -273,14 +287,8 @@ func (s *Service) Submit(ctx context.Context, req reply.Request, sub reply.Submi
 		r, err = c.reminders.Submit(ctx, c.Turn, sub)
 	case reply.ModalMinutesComplete, reply.ModalMinutesThread:
 		r, err = c.minutes.Submit(ctx, c.Turn, sub)
-	case reply.ModalDriftSubmit:
-		r, err = c.submitSubmitModal(ctx, sub)
-	case reply.ModalDriftPick:
-		r, err = c.submitPickModal(ctx, sub)
-	case reply.ModalDriftChanges:
-		r, err = c.decide(ctx, sub.PrivateMetadata, chorus.DecisionRequestChanges, sub.Values["comment"])
-	case reply.ModalDriftException:
-		r, err = c.decide(ctx, sub.PrivateMetadata, chorus.DecisionApproveException, sub.Values["comment"])
+	case reply.ModalDriftSubmit, reply.ModalDriftPick, reply.ModalDriftChanges, reply.ModalDriftException:
+		r, err = c.review.Submit(ctx, c.Turn, sub)
 	default:
 		err = chorus.Errorf(chorus.ErrInvalid, "modal.unknown", sub.CallbackID)
 	}

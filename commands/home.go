@@ -66,7 +66,7 @@ func (c *call) home(ctx context.Context) (reply.View, error) {
 		}
 		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: line, Accessory: &reply.Button{Text: c.T("button.show"), ActionID: reply.ActCampaignShow, Value: camp.Slug}})
 	}
-	approvals, err := c.homeApprovals(ctx, mine)
+	approvals, err := c.review.HomeApprovals(ctx, c.Turn, mine)
 	if err != nil {
 		return reply.View{}, err
 	}
