@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/commands/campaign"
 	"github.com/chorus-hq/chorus/commands/feature"
 	"github.com/chorus-hq/chorus/commands/minutes"
 	"github.com/chorus-hq/chorus/commands/reminders"
@@ -29,7 +30,7 @@ var localeFS embed.FS
 
 // catalog holds the router's and the shared messages (errors, fields, buttons, help) and every
 // feature's, merged: an error code of any feature is said by the router.
-var catalog = i18n.Merge(i18n.MustLoad(localeFS, "locales"), reminders.Catalog(), minutes.Catalog(), review.Catalog())
+var catalog = i18n.Merge(i18n.MustLoad(localeFS, "locales"), campaign.Catalog(), settings.Catalog(), reminders.Catalog(), minutes.Catalog(), review.Catalog())
 
 // Catalog returns the messages of this package, for transports that render its replies.
 func Catalog() *i18n.Catalog { return catalog }
@@ -143,6 +144,7 @@ type Service struct {
 	settings  *settings.Feature
 	reminders *reminders.Feature
 	review    *review.Feature
+	campaigns *campaign.Feature
 }
 
 // New returns a Service over st. now is the clock every date is computed from.
@@ -160,6 +162,7 @@ func New(st Store, logger *slog.Logger, now func() time.Time, opts Options) *Ser
 	s := &Service{store: st, log: logger, now: now, opts: opts,
 		defaults: defaults, settings: settings.New(st, defaults)}
 	s.review = review.New(st, st, logger, opts.Judge, s)
+	s.campaigns = campaign.New(st, st, s.review)
 	s.reminders = reminders.New(st, opts.ReminderPolicy, reviewSections{s})
 	s.minutes = minutes.New(st, logger, opts.Minutes, s, s.review)
 	return s
@@ -221,7 +224,7 @@ func (s *Service) Command(ctx context.Context, req reply.Request) reply.Reply {
 	case "campaign", "campagne":
 		r, err = c.campaign(ctx, args)
 	case "glossary", "glossaire":
-		r, err = c.glossary(ctx, args)
+		r, err = c.campaigns.GlossaryCommand(ctx, c.Turn, args)
 	case "chorus":
 		r, err = c.chorus(ctx, args)
 	case "minutes", "compte-rendu":
@@ -243,16 +246,8 @@ func (s *Service) Action(ctx context.Context, req reply.Request, a reply.Action)
 	}
 	var r reply.Reply
 	switch a.ActionID {
-	case reply.ActTaskDone:
-		r, err = c.taskDone(ctx, a.Value)
-	case reply.ActCampaignPage:
-		r, err = c.campaignList(ctx, a.Value)
-	case reply.ActTaskPage:
-		r, err = c.taskListPage(ctx, a.Value)
-	case reply.ActGlossaryPage:
-		r, err = c.glossaryList(ctx, a.Value)
-	case reply.ActCampaignShow:
-		r, err = c.campaignShow(ctx, a.Value)
+	case reply.ActTaskDone, reply.ActCampaignPage, reply.ActTaskPage, reply.ActGlossaryPage, reply.ActCampaignShow:
+		r, err = c.campaigns.Action(ctx, c.Turn, a)
 	case reply.ActReminderSnooze, reply.ActReminderReassign:
 		r, err = c.reminders.Action(ctx, c.Turn, a)
 	case reply.ActMinutesComplete, reply.ActMinutesApply, reply.ActMinutesShow, reply.ActMinutesExport, reply.ActSaveMinutes:
@@ -277,12 +272,8 @@ func (s *Service) Submit(ctx context.Context, req reply.Request, sub reply.Submi
 	}
 	var r reply.Reply
 	switch sub.CallbackID {
-	case reply.ModalCampaignCreate:
-		r, err = c.submitCampaignCreate(ctx, sub)
-	case reply.ModalCampaignEdit:
-		r, err = c.submitCampaignEdit(ctx, sub)
-	case reply.ModalTaskAdd:
-		r, err = c.submitTaskAdd(ctx, sub)
+	case reply.ModalCampaignCreate, reply.ModalCampaignEdit, reply.ModalTaskAdd:
+		r, err = c.campaigns.Submit(ctx, c.Turn, sub)
 	case reply.ModalReminderReassign:
 		r, err = c.reminders.Submit(ctx, c.Turn, sub)
 	case reply.ModalMinutesComplete, reply.ModalMinutesThread:
@@ -320,6 +311,18 @@ func (c *call) fieldErrors(err error) map[string]string {
 		}
 	}
 	return out
+}
+
+// campaign answers "/campaign": the review's sub-commands (submit, autocheck, submissions),
+// the reminders', and the rest for the campaign feature.
+func (c *call) campaign(ctx context.Context, args []string) (reply.Reply, error) {
+	if r, ok, err := c.review.Command(ctx, c.Turn, args); ok {
+		return r, err
+	}
+	if reminders.IsReminders(args) {
+		return c.reminders.CampaignCommand(ctx, c.Turn, args[1:])
+	}
+	return c.campaigns.Command(ctx, c.Turn, args)
 }
 
 // chorus answers "/chorus": the digest and reminder settings of the reminders feature, the

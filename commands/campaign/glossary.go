@@ -1,4 +1,4 @@
-package commands
+package campaign
 
 import (
 	"context"
@@ -86,7 +86,7 @@ func (c *call) termDefine(ctx context.Context, lang chorus.Lang, term, definitio
 	if err := c.notForbiddenElsewhere(ctx, g); err != nil {
 		return reply.Reply{}, err
 	}
-	saved, err := c.store.CreateTerm(ctx, g)
+	saved, err := c.terms.CreateTerm(ctx, g)
 	if errors.Is(err, chorus.ErrConflict) {
 		// The term exists: defining it again updates its definition (and its spelling).
 		saved, err = c.editTerm(ctx, lang, term, "glossary.define", func(t *chorus.GlossaryTerm) {
@@ -111,7 +111,7 @@ func (c *call) termDefine(ctx context.Context, lang chorus.Lang, term, definitio
 // notForbiddenElsewhere refuses an approved term that another entry forbids: the glossary would
 // contradict itself and every team's copy would be flagged whichever word it used.
 func (c *call) notForbiddenElsewhere(ctx context.Context, g chorus.GlossaryTerm) error {
-	terms, err := c.store.Terms(ctx, c.Req.Workspace)
+	terms, err := c.terms.Terms(ctx, c.Req.Workspace)
 	if err != nil {
 		return fmt.Errorf("list terms: %w", err)
 	}
@@ -137,7 +137,7 @@ func (c *call) notForbiddenElsewhere(ctx context.Context, g chorus.GlossaryTerm)
 func (c *call) editTerm(ctx context.Context, lang chorus.Lang, term, action string, change func(*chorus.GlossaryTerm)) (chorus.GlossaryTerm, error) {
 	key := chorus.TermKey(lang, term)
 	for attempt := 0; ; attempt++ {
-		g, err := c.store.Term(ctx, c.Req.Workspace, key)
+		g, err := c.terms.Term(ctx, c.Req.Workspace, key)
 		if errors.Is(err, chorus.ErrNotFound) {
 			return g, chorus.Errorf(chorus.ErrNotFound, "glossary.unknown", term)
 		}
@@ -154,7 +154,7 @@ func (c *call) editTerm(ctx context.Context, lang chorus.Lang, term, action stri
 		if err := c.notForbiddenElsewhere(ctx, g); err != nil {
 			return g, err
 		}
-		saved, err := c.store.UpdateTerm(ctx, g)
+		saved, err := c.terms.UpdateTerm(ctx, g)
 		if errors.Is(err, chorus.ErrConflict) && attempt < feature.MaxEditRetries {
 			continue
 		}
@@ -196,7 +196,7 @@ func (c *call) termNote(ctx context.Context, lang chorus.Lang, term, note string
 // termLookup finds the terms whose wording, forbidden variants or definition contain the words.
 // A forbidden variant answers with the approved term to use instead.
 func (c *call) termLookup(ctx context.Context, words string) (reply.Reply, error) {
-	terms, err := c.store.Terms(ctx, c.Req.Workspace)
+	terms, err := c.terms.Terms(ctx, c.Req.Workspace)
 	if err != nil {
 		return reply.Reply{}, fmt.Errorf("list terms: %w", err)
 	}
@@ -230,7 +230,7 @@ func (c *call) termLookup(ctx context.Context, words string) (reply.Reply, error
 }
 
 func (c *call) glossaryList(ctx context.Context, page string) (reply.Reply, error) {
-	terms, err := c.store.Terms(ctx, c.Req.Workspace)
+	terms, err := c.terms.Terms(ctx, c.Req.Workspace)
 	if err != nil {
 		return reply.Reply{}, fmt.Errorf("list terms: %w", err)
 	}
@@ -293,7 +293,7 @@ func (c *call) termCard(g chorus.GlossaryTerm, lead string) reply.Reply {
 }
 
 func (c *call) termHistory(ctx context.Context, lang chorus.Lang, term string) (reply.Reply, error) {
-	versions, err := c.store.TermHistory(ctx, c.Req.Workspace, chorus.TermKey(lang, term))
+	versions, err := c.terms.TermHistory(ctx, c.Req.Workspace, chorus.TermKey(lang, term))
 	if errors.Is(err, chorus.ErrNotFound) {
 		return reply.Reply{}, chorus.Errorf(chorus.ErrNotFound, "glossary.unknown", term)
 	}

@@ -1,4 +1,4 @@
-package commands
+package campaign
 
 import (
 	"context"
@@ -117,7 +117,7 @@ func (c *call) submitCampaignEdit(ctx context.Context, sub reply.Submission) (re
 	var posts []reply.Post
 	if chorus.MessageHash(saved) != oldHash {
 		// The form changed what copy is checked against, as /campaign message would have.
-		if facts, posts, err = c.review.MessageChanged(ctx, c.Turn, saved); err != nil {
+		if facts, posts, err = c.watcher.MessageChanged(ctx, c.Turn, saved); err != nil {
 			return reply.Reply{}, err
 		}
 	}

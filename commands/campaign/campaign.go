@@ -1,4 +1,4 @@
-package commands
+package campaign
 
 import (
 	"context"
@@ -10,7 +10,6 @@ import (
 
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/commands/feature"
-	"github.com/chorus-hq/chorus/commands/reminders"
 	"github.com/chorus-hq/chorus/reply"
 )
 
@@ -19,12 +18,6 @@ import (
 const pageSize = 10
 
 func (c *call) campaign(ctx context.Context, args []string) (reply.Reply, error) {
-	if r, ok, err := c.review.Command(ctx, c.Turn, args); ok {
-		return r, err
-	}
-	if reminders.IsReminders(args) {
-		return c.reminders.CampaignCommand(ctx, c.Turn, args[1:])
-	}
 	switch v := feature.Verb(args, 0); v {
 	case "", "help":
 		return c.Help("campaign"), nil
@@ -239,7 +232,7 @@ func (c *call) campaignMessage(ctx context.Context, slug, text string) (reply.Re
 	if err != nil {
 		return reply.Reply{}, err
 	}
-	facts, posts, err := c.review.MessageChanged(ctx, c.Turn, saved)
+	facts, posts, err := c.watcher.MessageChanged(ctx, c.Turn, saved)
 	if err != nil {
 		return reply.Reply{}, err
 	}
@@ -258,7 +251,7 @@ func (c *call) campaignPoints(ctx context.Context, slug string, points []string)
 	if err != nil {
 		return reply.Reply{}, err
 	}
-	facts, posts, err := c.review.MessageChanged(ctx, c.Turn, saved)
+	facts, posts, err := c.watcher.MessageChanged(ctx, c.Turn, saved)
 	if err != nil {
 		return reply.Reply{}, err
 	}
