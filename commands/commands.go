@@ -35,62 +35,19 @@ var catalog = i18n.Merge(i18n.MustLoad(localeFS, "locales"), campaign.Catalog(),
 // Catalog returns the messages of this package, for transports that render its replies.
 func Catalog() *i18n.Catalog { return catalog }
 
-// Store is what commands needs from persistence. store.Store implements it.
+// Store is what the router and every feature need from persistence, the union of the
+// features' own small stores: each feature is given st and sees only its part. store.Store
+// implements it.
 type Store interface {
-	Workspace(ctx context.Context, id string) (chorus.Workspace, error)
-	SaveWorkspace(ctx context.Context, w chorus.Workspace) (chorus.Workspace, error)
-
-	CreateCampaign(ctx context.Context, c chorus.Campaign) (chorus.Campaign, error)
-	Campaign(ctx context.Context, workspace, slug string) (chorus.Campaign, error)
-	Campaigns(ctx context.Context, workspace string) ([]chorus.Campaign, error)
-	UpdateCampaign(ctx context.Context, c chorus.Campaign) (chorus.Campaign, error)
-	CampaignHistory(ctx context.Context, workspace, slug string) ([]chorus.Campaign, error)
-
-	CreateTask(ctx context.Context, t chorus.Task) (chorus.Task, error)
-	Task(ctx context.Context, workspace, id string) (chorus.Task, error)
-	Tasks(ctx context.Context, workspace string, f chorus.TaskFilter) ([]chorus.Task, error)
-	UpdateTask(ctx context.Context, t chorus.Task) (chorus.Task, error)
-
-	CreateTerm(ctx context.Context, g chorus.GlossaryTerm) (chorus.GlossaryTerm, error)
-	Term(ctx context.Context, workspace, key string) (chorus.GlossaryTerm, error)
-	Terms(ctx context.Context, workspace string) ([]chorus.GlossaryTerm, error)
-	UpdateTerm(ctx context.Context, g chorus.GlossaryTerm) (chorus.GlossaryTerm, error)
-	TermHistory(ctx context.Context, workspace, key string) ([]chorus.GlossaryTerm, error)
-
-	AddAudit(ctx context.Context, e chorus.AuditEntry) error
-
-	UserLang(ctx context.Context, workspace, user string) (chorus.Lang, error)
-	SetUserLang(ctx context.Context, workspace, user string, lang chorus.Lang) error
-
-	StartMeeting(ctx context.Context, m chorus.Meeting) (chorus.Meeting, error)
-	OpenMeeting(ctx context.Context, workspace, channel string) (chorus.Meeting, error)
-	Meeting(ctx context.Context, workspace, id string) (chorus.Meeting, error)
-	UpdateMeeting(ctx context.Context, m chorus.Meeting) (chorus.Meeting, error)
-	Meetings(ctx context.Context, workspace string, f chorus.MeetingFilter) ([]chorus.Meeting, error)
-	SearchMeetings(ctx context.Context, workspace, query string) ([]chorus.Meeting, error)
-	AddLine(ctx context.Context, l chorus.Line) (chorus.Line, error)
-	Line(ctx context.Context, workspace, meeting, ts string) (chorus.Line, error)
-	UpdateLine(ctx context.Context, l chorus.Line) (chorus.Line, error)
-	Lines(ctx context.Context, workspace, meeting string) ([]chorus.Line, error)
-
-	CreateSubmission(ctx context.Context, s chorus.Submission) (chorus.Submission, error)
-	Submission(ctx context.Context, workspace, id string) (chorus.Submission, error)
-	SubmissionByMessage(ctx context.Context, workspace, channel, ts string) (chorus.Submission, error)
-	UpdateSubmission(ctx context.Context, s chorus.Submission) (chorus.Submission, error)
-	Submissions(ctx context.Context, workspace string, f chorus.SubmissionFilter) ([]chorus.Submission, error)
-	AddDecision(ctx context.Context, d chorus.Decision) error
-	AddException(ctx context.Context, e chorus.Exception) error
-	Exception(ctx context.Context, workspace, campaign, textHash, messageHash string) (chorus.Exception, error)
-	SetAutoCheck(ctx context.Context, a chorus.AutoCheck) (chorus.AutoCheck, error)
-	AutoCheck(ctx context.Context, workspace, channel string) (chorus.AutoCheck, error)
-	ClearAutoCheck(ctx context.Context, workspace, channel string) error
-
-	// Reminders and digests (reminder.go, reminders_policy.go, digest.go).
-	AddSnooze(ctx context.Context, z chorus.Snooze) (chorus.Snooze, error)
-	ReminderPolicy(ctx context.Context, workspace, campaign string) (chorus.ReminderPolicy, error)
-	SaveReminderPolicy(ctx context.Context, p chorus.ReminderPolicy) (chorus.ReminderPolicy, error)
-	DigestSchedule(ctx context.Context, workspace, channel string) (chorus.DigestSchedule, error)
-	SaveDigestSchedule(ctx context.Context, d chorus.DigestSchedule) (chorus.DigestSchedule, error)
+	feature.Store
+	feature.WorkspaceReader
+	settings.Store
+	campaign.Store
+	campaign.Glossary
+	review.Store
+	review.AutoChecks
+	reminders.Store
+	minutes.Store
 }
 
 // Options are the defaults of a workspace nobody has configured yet.
