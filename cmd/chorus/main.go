@@ -29,6 +29,7 @@ import (
 	_ "time/tzdata" // containers without /usr/share/zoneinfo still know Europe/Paris
 
 	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/bot"
 	"github.com/chorus-hq/chorus/commands"
 	"github.com/chorus-hq/chorus/commands/minutes"
 	"github.com/chorus-hq/chorus/configs"
@@ -163,7 +164,7 @@ type app struct {
 	log      *slog.Logger
 	store    *store.Store
 	commands *commands.Service
-	minutes  *slackMinutes   // the minutes' Slack adapter, connected by serve
+	slack    *bot.Client     // the Web API client when Slack is configured, else nil
 	feed     *scheduler.Feed // tells the scheduler of each mode about this process's writes
 	close    func()
 }
@@ -210,7 +211,7 @@ func newApp(ctx context.Context, env environment, file string) (*app, error) {
 		cst = env.wrapStore(st)
 	}
 	opts := commands.Options{TimeZone: cfg.TimeZone, Lang: cfg.Lang, Leads: cfg.Leads}
-	slackMin := minutesOptions(&opts)
+	slack := slackClient(cfg, logger, env.now, &opts)
 	client, err := newLLM(cfg, logger, env.now)
 	if err != nil {
 		closeAll()
@@ -226,7 +227,7 @@ func newApp(ctx context.Context, env environment, file string) (*app, error) {
 	cst = commands.Watch(cst, feed)
 	opts.ReminderPolicy = reminderPolicy(cfg)
 	svc := commands.New(cst, logger, env.now, opts)
-	return &app{cfg: cfg, log: logger, store: st, commands: svc, minutes: slackMin, feed: feed, close: closeAll}, nil
+	return &app{cfg: cfg, log: logger, store: st, commands: svc, slack: slack, feed: feed, close: closeAll}, nil
 }
 
 func newLogger(w io.Writer, cfg configs.Config) *slog.Logger {
