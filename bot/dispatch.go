@@ -238,7 +238,7 @@ func (d *Dispatcher) commandName(c string) string {
 // command acknowledges a slash command at once and answers it in the background.
 func (d *Dispatcher) command(ctx context.Context, cmd slack.SlashCommand, received time.Time) ack {
 	src := source{team: cmd.TeamID, user: cmd.UserID, channel: cmd.ChannelID, responseURL: cmd.ResponseURL, triggerID: cmd.TriggerID, received: received}
-	name, text := d.commandName(cmd.Command), cmd.Text
+	name, text := d.commandName(cmd.Command), commandFromSlack(cmd.Text)
 	d.spawn(ctx, func(ctx context.Context) {
 		req := d.request(ctx, src)
 		req.Command, req.Text = name, text
@@ -322,7 +322,7 @@ func (d *Dispatcher) shortcut(ctx context.Context, cb slack.InteractionCallback,
 	}
 	a.Message = &reply.MessageEvent{
 		Workspace: src.team, Channel: cb.Channel.ID, User: cb.Message.User, TS: a.Value,
-		ThreadTS: cb.Message.ThreadTimestamp, Text: cb.Message.Text,
+		ThreadTS: cb.Message.ThreadTimestamp, Text: fromSlack(cb.Message.Text),
 	}
 	d.spawn(ctx, func(ctx context.Context) {
 		req := d.request(ctx, src)
@@ -625,5 +625,6 @@ func (d *Dispatcher) messageEvent(team string, e *slackevents.MessageEvent) (rep
 	if botID != "" && (botID == d.self.BotID || !d.allowBots) {
 		return m, false
 	}
+	m.Text = fromSlack(m.Text)
 	return m, true
 }

@@ -84,11 +84,11 @@ func utf16Len(s string) int {
 func blank(s string) bool { return strings.TrimSpace(s) == "" }
 
 func mrkdwn(s string, limit int) *slack.TextBlockObject {
-	return slack.NewTextBlockObject(slack.MarkdownType, truncate(s, limit), false, false)
+	return slack.NewTextBlockObject(slack.MarkdownType, truncate(toSlack(s), limit), false, false)
 }
 
 func plain(s string, limit int) *slack.TextBlockObject {
-	return slack.NewTextBlockObject(slack.PlainTextType, truncate(s, limit), true, false)
+	return slack.NewTextBlockObject(slack.PlainTextType, truncate(toSlack(s), limit), true, false)
 }
 
 // RenderMessage renders a message's fallback text and blocks, within the limits of one message.
@@ -104,7 +104,7 @@ func RenderMessage(text string, blocks []reply.Block) (string, []slack.Block) {
 			}
 		}
 	}
-	return truncate(text, maxMessageText), bs
+	return truncate(toSlack(text), maxMessageText), bs
 }
 
 // RenderBlocks renders blocks as Block Kit, with at most limit blocks: a longer list is cut and

@@ -20,7 +20,7 @@ var ErrMessageNotFound = errors.New("slack message not found")
 // sourceMessage flattens a Slack message. The messages of bots and of Slack itself (joins,
 // topic changes) come back without a user, so minutes leave them out.
 func sourceMessage(m slack.Message) reply.SourceMessage {
-	s := reply.SourceMessage{User: m.User, TS: m.Timestamp, ThreadTS: m.ThreadTimestamp, Text: m.Text}
+	s := reply.SourceMessage{User: m.User, TS: m.Timestamp, ThreadTS: m.ThreadTimestamp, Text: fromSlack(m.Text)}
 	if m.BotID != "" {
 		s.User = ""
 	}

@@ -149,7 +149,7 @@ func TestCampaignLifecycle(t *testing.T) {
 	ctx := context.Background()
 
 	r := e.do(t, "lea", "/campaign show ete-literie")
-	mustSay(t, r, "Soldes d'été literie", "-30 % sur toute la literie", "social", "<@sami>", "1 juillet 2027 → 15 juillet 2027")
+	mustSay(t, r, "Soldes d'été literie", "-30 % sur toute la literie", "social", "@{sami}", "1 juillet 2027 → 15 juillet 2027")
 
 	r = e.do(t, "lea", "/campaign points ete-literie -30 % sur toute la literie ; du 1er au 15 juillet 2027 ; en magasin et en ligne")
 	mustSay(t, r, "3 point(s)")
@@ -229,7 +229,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"lea", "/campaign show inconnue", "je ne trouve pas de campagne « inconnue »", `I can't find a campaign "inconnue"`},
 		{"lea", "/campaign message ete-literie", "syntaxe", "usage"},
 		{"lea", "/campaign message ete-literie " + strings.Repeat("x", 2001), "2001 caractères", "2001 characters"},
-		{"sami", "/campaign message ete-literie -50 % sur tout", "seuls les responsables de « Soldes d'été literie » (<@lea>)", `only the leads of "Soldes d'été literie" (<@lea>)`},
+		{"sami", "/campaign message ete-literie -50 % sur tout", "seuls les responsables de « Soldes d'été literie » (@{lea})", `only the leads of "Soldes d'été literie" (@{lea})`},
 		{"sami", `/campaign create autre "Autre"`, "seuls les responsables omnicanal", "only omnichannel leads"},
 		{"lea", "/campaign channel add ete-literie tiktok", "type de canal inconnu « tiktok »", `unknown channel kind "tiktok"`},
 		{"lea", `/campaign task add ete-literie social "Story" @sami 01/05/2027`, "est déjà passée", "has already passed"},

@@ -91,7 +91,7 @@ func TestMinutesLiveMeeting(t *testing.T) {
 	ctx := context.Background()
 
 	r := e.in(t, "lea", "", "/minutes start Point lancement soldes ete-literie")
-	mustSay(t, r, "Réunion « Point lancement soldes » ouverte par <@lea>", "campagne ete-literie")
+	mustSay(t, r, "Réunion « Point lancement soldes » ouverte par @{lea}", "campagne ete-literie")
 	if r.Visibility != reply.InChannel {
 		t.Error("the start is not announced in the channel")
 	}
@@ -114,7 +114,7 @@ func TestMinutesLiveMeeting(t *testing.T) {
 	mustSay(t, e.in(t, "lea", chorus.English, "/minutes decision Free delivery from 500 €"), "Decision added")
 	// Three action items: complete by command, complete by prefix, and one missing its owner.
 	mustSay(t, e.in(t, "lea", "", "/minutes action @sami Visuels stories pour vendredi 17h"), "Action ajoutée")
-	if p := e.say("emma", "1800000003.000100", "", "action: <@emma> newsletter de lancement 15/06"); p != nil {
+	if p := e.say("emma", "1800000003.000100", "", "action: @{emma} newsletter de lancement 15/06"); p != nil {
 		t.Fatalf("complete action answered: %+v", p)
 	}
 	e.say("rui", "1800000004.000100", "", "PLV en magasin")
@@ -137,7 +137,7 @@ func TestMinutesLiveMeeting(t *testing.T) {
 	}
 	r = e.svc.Submit(ctx, req, reply.Submission{CallbackID: reply.ModalMinutesComplete, PrivateMetadata: btn.Value,
 		Values: map[string]string{"owner": "rui", "due": "mardi 8/06 12h"}})
-	mustSay(t, r, "PLV en magasin", "<@rui>", "mardi 8 juin 2027 à 12:00")
+	mustSay(t, r, "PLV en magasin", "@{rui}", "mardi 8 juin 2027 à 12:00")
 
 	ls := e.meetingLines(t, m.ID)
 	if len(ls) != 7 {
@@ -145,10 +145,10 @@ func TestMinutesLiveMeeting(t *testing.T) {
 	}
 
 	r = e.in(t, "lea", "", "/minutes end")
-	mustSay(t, r, "clôturée — 3 tâche(s) créée(s)", "Participants :", "<@lea>", "<@sami>", "<@emma>", "<@rui>",
+	mustSay(t, r, "clôturée — 3 tâche(s) créée(s)", "Participants :", "@{lea}", "@{sami}", "@{emma}", "@{rui}",
 		"*Notes*", "Le stock de matelas", "Bonjour à tous", "*Décisions*", "on garde -30 %", "Free delivery",
-		"*Actions*", "Visuels stories — <@sami> — vendredi 4 juin 2027 à 17:00",
-		"newsletter de lancement — <@emma> — mardi 15 juin 2027 à 18:00", "PLV en magasin — <@rui> — mardi 8 juin 2027 à 12:00")
+		"*Actions*", "Visuels stories — @{sami} — vendredi 4 juin 2027 à 17:00",
+		"newsletter de lancement — @{emma} — mardi 15 juin 2027 à 18:00", "PLV en magasin — @{rui} — mardi 8 juin 2027 à 12:00")
 	if r.Visibility != reply.InChannel {
 		t.Error("minutes are not posted in the channel")
 	}
@@ -184,7 +184,7 @@ func TestMinutesLiveMeeting(t *testing.T) {
 	if n := len(e.meetingLines(t, m.ID)); n != 7 {
 		t.Fatalf("%d lines after the end", n)
 	}
-	mustSay(t, e.in(t, "sami", "", "/minutes start Suite"), "ouverte par <@sami>")
+	mustSay(t, e.in(t, "sami", "", "/minutes start Suite"), "ouverte par @{sami}")
 
 	// Find them again.
 	mustSay(t, e.in(t, "sami", "", "/minutes list ete-literie"), "Point lancement soldes", "`"+m.ID+"`")
@@ -274,7 +274,7 @@ func TestMinutesConcurrentLines(t *testing.T) {
 	}
 	r := e.in(t, "lea", "", "/minutes end")
 	for i := range 20 {
-		mustSay(t, r, fmt.Sprintf("<@user%02d>", i))
+		mustSay(t, r, fmt.Sprintf("@{user%02d}", i))
 	}
 }
 
@@ -305,7 +305,7 @@ func TestMinutesBadInput(t *testing.T) {
 		t.Fatalf("bad input changed the store:\n%s\n%s", before, after)
 	}
 
-	mustSay(t, e.in(t, "lea", "", "/minutes start Point ete-literie"), "ouverte par <@lea>")
+	mustSay(t, e.in(t, "lea", "", "/minutes start Point ete-literie"), "ouverte par @{lea}")
 	in := []struct {
 		user, line string
 		fr, en     string
@@ -315,7 +315,7 @@ func TestMinutesBadInput(t *testing.T) {
 		{"sami", "/minutes action @sami vendredi", "l'action n'a pas de texte", "the action item has no text"},
 		{"sami", "/minutes action @sami story 01/05/2027", "est déjà passée", "has already passed"},
 		{"sami", "/minutes decision", "la décision est vide", "the decision is empty"},
-		{"sami", "/minutes end", "seuls <@lea>, qui a ouvert « Point »", `only <@lea>, who opened "Point"`},
+		{"sami", "/minutes end", "seuls @{lea}, qui a ouvert « Point »", `only @{lea}, who opened "Point"`},
 	}
 	before = minutesSnapshot(t, e)
 	for _, tt := range in {
@@ -388,7 +388,7 @@ func TestMinutesFromThread(t *testing.T) {
 	src := &fakeSource{thread: []reply.SourceMessage{
 		{User: "U0LEA", TS: "1700000000.000100", Text: "Réunion créa du 1er juin", Permalink: "https://x/p1"},
 		{User: "U0SAM", TS: "1700000001.000100", ThreadTS: "1700000000.000100", Text: "on part sur du bleu nuit", Reactions: []string{"white_check_mark"}},
-		{User: "U0EMM", TS: "1700000002.000100", ThreadTS: "1700000000.000100", Text: "todo: <@U0EMM> maquette newsletter vendredi"},
+		{User: "U0EMM", TS: "1700000002.000100", ThreadTS: "1700000000.000100", Text: "todo: @{U0EMM} maquette newsletter vendredi"},
 		{User: "U0RUI", TS: "1700000003.000100", ThreadTS: "1700000000.000100", Text: "ok pour moi", Reactions: []string{"memo"}},
 		{User: "", TS: "1700000004.000100", ThreadTS: "1700000000.000100", Text: "a bot post"},
 	}}
@@ -406,7 +406,7 @@ func TestMinutesFromThread(t *testing.T) {
 	for _, in := range r.Modal.Inputs {
 		values[in.ID] = in.Initial
 	}
-	want := "note: Réunion créa du 1er juin\ndécision: on part sur du bleu nuit\naction: <@U0EMM> maquette newsletter vendredi\nnote: ok pour moi"
+	want := "note: Réunion créa du 1er juin\ndécision: on part sur du bleu nuit\naction: @{U0EMM} maquette newsletter vendredi\nnote: ok pour moi"
 	if values["lines"] != want || values["title"] != "Réunion créa du 1er juin" {
 		t.Fatalf("preview = %q / %q, want\n%s", values["title"], values["lines"], want)
 	}
@@ -433,8 +433,8 @@ func TestMinutesFromThread(t *testing.T) {
 	if inThread == nil || inThread.Thread != "1700000000.000100" {
 		t.Fatalf("minutes not posted in the thread: %+v", r.Posts)
 	}
-	postsSay(t, []reply.Post{*inThread}, "Créa juin", "<@U0SAM>", "<@U0EMM>", "<@U0RUI>", "bleu nuit", "maquette newsletter — <@U0EMM>",
-		"visuels — <@sami> — ⚠️ l'échéance", "https://chorus.slack.com/archives/C0ROOM/p1700000001000100")
+	postsSay(t, []reply.Post{*inThread}, "Créa juin", "@{U0SAM}", "@{U0EMM}", "@{U0RUI}", "bleu nuit", "maquette newsletter — @{U0EMM}",
+		"visuels — @{sami} — ⚠️ l'échéance", "https://chorus.slack.com/archives/C0ROOM/p1700000001000100")
 	ms, err := e.store.Meetings(ctx, "T1", chorus.MeetingFilter{})
 	if err != nil || len(ms) != 1 || ms[0].Status != chorus.MeetingClosed || ms[0].ThreadTS != "1700000000.000100" {
 		t.Fatalf("meetings = %+v, %v", ms, err)
@@ -447,13 +447,13 @@ func TestMinutesFromThread(t *testing.T) {
 	btn := button(t, reply.ActMinutesComplete, inThread.Blocks)
 	r = e.svc.Submit(ctx, req, reply.Submission{CallbackID: reply.ModalMinutesComplete, PrivateMetadata: btn.Value,
 		Values: map[string]string{"owner": "sami", "due": "demain"}})
-	mustSay(t, r, "visuels", "<@sami>", "tâche ")
+	mustSay(t, r, "visuels", "@{sami}", "tâche ")
 	if tasks, _ := e.store.Tasks(ctx, "T1", chorus.TaskFilter{Campaign: "ete-literie"}); len(tasks) != 2 {
 		t.Fatalf("tasks = %+v", tasks)
 	}
-	// The same from a link typed in the console or Slack, and the export as a file.
+	// The same from a link, as the transport hands it over, and the export as a file.
 	r = e.svc.Command(ctx, reply.Request{Workspace: "T1", User: "U0LEA", Channel: "C0ROOM", Command: "/minutes",
-		Text: "thread <https://chorus.slack.com/archives/C0ROOM/p1700000002000100?thread_ts=1700000000.000100&cid=C0ROOM>"})
+		Text: "thread " + reply.MessageRef("C0ROOM", "1700000000.000100")})
 	if r.Modal == nil {
 		t.Fatalf("no preview from a link: %+v", r)
 	}
@@ -597,5 +597,5 @@ func TestMinutesConsoleMemory(t *testing.T) {
 		CallbackID: reply.ModalMinutesThread, PrivateMetadata: r.Modal.PrivateMetadata,
 		Values: map[string]string{"title": "Bleu", "lines": lines}})
 	mustSay(t, r, "Compte rendu « Bleu » enregistré", "0 tâche(s)")
-	postsSay(t, r.Posts, "1 action(s) ne sont liées à aucune campagne", "commander les échantillons — <@rui>")
+	postsSay(t, r.Posts, "1 action(s) ne sont liées à aucune campagne", "commander les échantillons — @{rui}")
 }

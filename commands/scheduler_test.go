@@ -166,9 +166,9 @@ func TestReminderReassign(t *testing.T) {
 			t.Fatalf("owner %q: %+v", bad.owner, r)
 		}
 	}
-	r = submit("rui", "<@U0EMMA|emma>")
-	mustSay(t, r, "« PLV en magasin » est maintenant confiée à <@U0EMMA>")
-	if len(r.Posts) != 1 || r.Posts[0].Channel != "U0EMMA" || !strings.Contains(r.Posts[0].Text, "<@rui> vous a confié « PLV en magasin »") {
+	r = submit("rui", "@{U0EMMA}")
+	mustSay(t, r, "« PLV en magasin » est maintenant confiée à @{U0EMMA}")
+	if len(r.Posts) != 1 || r.Posts[0].Channel != "U0EMMA" || !strings.Contains(r.Posts[0].Text, "@{rui} vous a confié « PLV en magasin »") {
 		t.Fatalf("posts = %+v", r.Posts)
 	}
 	got, err := e.store.Task(ctx, "T1", task.ID)

@@ -156,12 +156,12 @@ func TestApprovalFlow(t *testing.T) {
 		t.Fatalf("empty comment accepted: %+v", r)
 	}
 	r = driftSubmit(e, "lea", m, map[string]string{"comment": "-30 % sur toute la literie, et DouceNuit en un mot."})
-	mustSay(t, r, "Modifications demandées à <@sami>")
+	mustSay(t, r, "Modifications demandées à @{sami}")
 	told := driftPostsTo(r.Posts, "#social")
 	if len(told) != 1 || told[0].Thread != ts {
 		t.Fatalf("the author is not told in the thread: %+v", r.Posts)
 	}
-	driftMustPost(t, told[0], "<@sami>", "demande des modifications", "DouceNuit en un mot", "Modifiez le message")
+	driftMustPost(t, told[0], "@{sami}", "demande des modifications", "DouceNuit en un mot", "Modifiez le message")
 	if s := e.driftSubmission(t, ts); s.Status != chorus.SubmissionChangesRequested || s.Version != 2 {
 		t.Fatalf("after changes requested: %+v", s)
 	}
@@ -189,7 +189,7 @@ func TestApprovalFlow(t *testing.T) {
 	if !r.ReplaceOriginal {
 		t.Error("the decision does not replace the card")
 	}
-	driftMustPost(t, driftPostsTo(r.Posts, "#social")[0], "<@sami>", "a validé votre texte")
+	driftMustPost(t, driftPostsTo(r.Posts, "#social")[0], "@{sami}", "a validé votre texte")
 	if s := e.driftSubmission(t, ts); s.Status != chorus.SubmissionApproved {
 		t.Fatalf("after approval: %+v", s)
 	}
@@ -223,7 +223,7 @@ func TestApprovalFlow(t *testing.T) {
 func TestSubmitCommand(t *testing.T) {
 	e := newDriftEnv(t, commands.Options{})
 	r := e.do(t, "emma", "/campaign submit ete-literie email Chère cliente, -30 % sur toute la literie DouceNuit du 1er au 15 juillet 2027 !")
-	mustSay(t, r, "Texte de <@emma>", "Point manquant", "en magasin et en ligne")
+	mustSay(t, r, "Texte de @{emma}", "Point manquant", "en magasin et en ligne")
 	if r.Visibility != reply.InChannel || len(driftPostsTo(r.Posts, "lea")) != 1 {
 		t.Fatalf("reply = %+v", r)
 	}
@@ -285,7 +285,7 @@ func TestApproveWithException(t *testing.T) {
 
 	// The same text is not flagged again…
 	r = e.do(t, "rui", "/campaign submit ete-literie social "+local)
-	mustSay(t, r, "Exception accordée par <@lea>", "Le magasin de Lyon")
+	mustSay(t, r, "Exception accordée par @{lea}", "Le magasin de Lyon")
 	if strings.Contains(r.Text, "⚠️") {
 		t.Fatalf("excepted text flagged again: %s", r.Text)
 	}
@@ -379,7 +379,7 @@ func TestHomeListsApprovals(t *testing.T) {
 	driftPost(e, "sami", "1800000001.000000", drifting, false)
 	v := e.svc.Home(context.Background(), reply.Request{Workspace: "T1", User: "lea"})
 	r := reply.Reply{Blocks: v.Blocks}
-	mustSay(t, r, "Textes à valider (1)", "<@sami>", "écarts signalés")
+	mustSay(t, r, "Textes à valider (1)", "@{sami}", "écarts signalés")
 	show := driftButton(t, v.Blocks, reply.ActDriftShow)
 	card := driftClick(e, "lea", reply.ActDriftShow, show.Value)
 	mustSay(t, card, "À valider", "écart(s)")
@@ -492,8 +492,8 @@ func TestDigestExtras(t *testing.T) {
 		lang          chorus.Lang
 		want, not     []string
 	}{
-		{"social team", "#social", false, chorus.French, []string{"Écarts à corriger (1)", "@sami", "Soldes d'été literie"}, []string{"@emma", "attente"}},
-		{"email team", "#email", false, chorus.English, []string{"Copy awaiting approval (1)", "@emma"}, []string{"@sami", "Drift to fix"}},
+		{"social team", "#social", false, chorus.French, []string{"Écarts à corriger (1)", "@{sami}", "Soldes d'été literie"}, []string{"@{emma}", "attente"}},
+		{"email team", "#email", false, chorus.English, []string{"Copy awaiting approval (1)", "@{emma}"}, []string{"@{sami}", "Drift to fix"}},
 		{"leads", "#leads", true, chorus.French, []string{"Textes en attente de validation (1)", "Écarts à corriger (1)"}, nil},
 		{"a channel of no campaign", "#general", false, chorus.French, nil, []string{"@"}},
 	}

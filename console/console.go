@@ -9,7 +9,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -388,16 +387,16 @@ func indent(s string) string {
 	return "  " + strings.Join(lines, "\n  ") + "\n"
 }
 
-var (
-	userRefRE    = regexp.MustCompile(`<@([A-Za-z0-9._-]+)(?:\|[^>]*)?>`)
-	channelRefRE = regexp.MustCompile(`<#([A-Za-z0-9._-]+)(?:\|([^>]*))?>`)
-)
-
-// plain turns Slack mrkdwn references into console text.
-func plain(s string) string {
-	s = userRefRE.ReplaceAllString(s, "@$1")
-	return channelRefRE.ReplaceAllString(s, "#$1")
+// consoleRefs shows the references of a reply as the console's users type them: @name,
+// #channel, and a link as its label and address.
+var consoleRefs = reply.Renderer{
+	User:    func(id string) string { return "@" + id },
+	Channel: func(id string) string { return "#" + id },
+	Link:    func(url, label string) string { return label + " (" + url + ")" },
 }
+
+// plain turns the references of a reply into console text.
+func plain(s string) string { return consoleRefs.Render(s) }
 
 // Render writes blocks as terminal text and returns the buttons in the order it numbered them.
 // With no blocks it writes fallback.

@@ -113,7 +113,7 @@ func TestScriptedSession(t *testing.T) {
 func TestButtonsAreClickedByNumber(t *testing.T) {
 	rec := &recorder{reply: func(reply.Request) reply.Reply {
 		return reply.Reply{Blocks: []reply.Block{
-			{Kind: reply.Section, Text: "Task <@U1>", Accessory: &reply.Button{Text: "Done", ActionID: "task.done", Value: "t1"}},
+			{Kind: reply.Section, Text: "Task " + reply.User("U1"), Accessory: &reply.Button{Text: "Done", ActionID: "task.done", Value: "t1"}},
 			{Kind: reply.Actions, Buttons: []reply.Button{{Text: "Next", ActionID: "page", Value: "2"}}},
 		}}
 	}}
@@ -217,7 +217,7 @@ func TestConversationEvents(t *testing.T) {
 func TestRender(t *testing.T) {
 	text, buttons := console.Render([]reply.Block{
 		{Kind: reply.Header, Text: "Campagne"},
-		{Kind: reply.Section, Text: "Owner <@U1|sami> in <#C1|social>", Fields: []string{"*A*\n1", "*B*"}},
+		{Kind: reply.Section, Text: "Owner " + reply.User("U1") + " in " + reply.Channel("C1"), Fields: []string{"*A*\n1", "*B*"}},
 		{Kind: reply.Divider},
 		{Kind: reply.Context, Text: "v2"},
 		{Kind: reply.Actions, Buttons: []reply.Button{{Text: "Voir", ActionID: "a"}, {Text: "Suivant", ActionID: "b"}}},
@@ -229,7 +229,7 @@ func TestRender(t *testing.T) {
 	if len(buttons) != 2 || buttons[1].ActionID != "b" {
 		t.Errorf("buttons = %+v", buttons)
 	}
-	if text, _ := console.Render(nil, "just <@U2>"); text != "just @U2\n" {
+	if text, _ := console.Render(nil, "just "+reply.User("U2")); text != "just @U2\n" {
 		t.Errorf("fallback render = %q", text)
 	}
 }

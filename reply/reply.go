@@ -45,8 +45,8 @@ const (
 	Actions BlockKind = "actions"
 )
 
-// Block is one transport-agnostic block of a reply. Text uses Slack mrkdwn (*bold*, _italic_,
-// <@U123> mentions); the console prints it as is.
+// Block is one transport-agnostic block of a reply. Text uses *bold* and _italic_ and names
+// people, channels and links with the references of refs.go, which each transport renders.
 type Block struct {
 	Kind      BlockKind
 	Text      string

@@ -65,7 +65,7 @@ func TestReminderButtons(t *testing.T) {
 	runUntil(t, clk, paris8(6, 1, 19, 0), s)
 	dm, team := to("rui"), to("#magasins")
 	if len(dm) != 1 || !strings.Contains(dm[0].Text, "PLV en magasin") || !strings.Contains(dm[0].Text, "vendredi 4 juin 2027 à 18:00") ||
-		len(team) != 1 || team[0].Thread != "" || !strings.HasPrefix(team[0].Text, "<@rui> ") || len(snd.Sent()) != 2 {
+		len(team) != 1 || team[0].Thread != "" || !strings.HasPrefix(team[0].Text, "@{rui} ") || len(snd.Sent()) != 2 {
 		t.Fatalf("after the 3-day reminder: %v", snd.lines())
 	}
 	snooze := button(t, team[0], reply.ActReminderSnooze, reply.SnoozeDay)
@@ -96,7 +96,7 @@ func TestReminderButtons(t *testing.T) {
 	runUntil(t, clk, paris8(6, 3, 19, 0), s)
 	dm, team = to("emma"), to("#magasins")
 	if len(dm) != 1 || dm[0].At.In(paris).Format("Mon 15:04") != "Thu 18:00" ||
-		len(team) != 3 || team[2].Thread != team[0].TS || !strings.HasPrefix(team[2].Text, "<@emma> ") {
+		len(team) != 3 || team[2].Thread != team[0].TS || !strings.HasPrefix(team[2].Text, "@{emma} ") {
 		t.Fatalf("after the reassignment: %v", snd.lines())
 	}
 	done := button(t, team[2], reply.ActTaskDone, "")

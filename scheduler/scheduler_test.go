@@ -547,7 +547,7 @@ func TestChannelCopy(t *testing.T) {
 	if dm.ID == "" || copied.ID != dm.ID+scheduler.ChannelCopy {
 		t.Fatalf("sent %v", snd.lines())
 	}
-	if !strings.HasPrefix(copied.Text, "<@rui> ") || !strings.Contains(copied.Text, "vendredi 4 juin 2027 à 18:00") {
+	if !strings.HasPrefix(copied.Text, "@{rui} ") || !strings.Contains(copied.Text, "vendredi 4 juin 2027 à 18:00") {
 		t.Errorf("channel copy text %q: want a mention of the owner, in French", copied.Text)
 	}
 	if !strings.Contains(dm.Text, "Friday") {

@@ -41,7 +41,7 @@ func (c *call) task(ctx context.Context, args []string) (reply.Reply, error) {
 	}
 }
 
-// taskAdd reads "<slug> <kind|-> <title> <@owner> <due…>".
+// taskAdd reads "<slug> <kind|-> <title> @owner <due…>".
 func (c *call) taskAdd(ctx context.Context, slug, kind, title, owner, due string) (reply.Reply, error) {
 	camp, err := c.LoadCampaign(ctx, slug)
 	if err != nil {

@@ -1,30 +1,26 @@
 package feature
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/reply"
 )
 
-var (
-	userMentionRE    = regexp.MustCompile(`^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$`)
-	channelMentionRE = regexp.MustCompile(`^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$`)
-)
-
-// UserArg reads a user as Slack sends it (<@U123|name>) or as the console types it (@alice).
+// UserArg reads a user as the transport hands it over (reply.User) or as typed (@alice).
 func UserArg(s string) (string, bool) {
-	if m := userMentionRE.FindStringSubmatch(s); m != nil {
-		return m[1], true
+	if id, ok := reply.ParseUser(s); ok {
+		return id, chorus.ValidUserID(id)
 	}
 	s = strings.TrimPrefix(s, "@")
 	return s, chorus.ValidUserID(s)
 }
 
-// ChannelArg reads a channel as Slack sends it (<#C123|name>) or as the console types it (#name).
+// ChannelArg reads a channel as the transport hands it over (reply.Channel) or as the console
+// types it (#name).
 func ChannelArg(s string) (string, bool) {
-	if m := channelMentionRE.FindStringSubmatch(s); m != nil {
-		return m[1], true
+	if id, ok := reply.ParseChannel(s); ok {
+		return id, true
 	}
 	return s, strings.HasPrefix(s, "#") && chorus.ValidChannelID(s)
 }

@@ -196,21 +196,16 @@ func Notice(text string) reply.Reply {
 	return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Section, Text: text}}}
 }
 
-// Mention writes a user so Slack shows their name; the console prints it as @id.
+// Mention names a user in a reply (reply.User), or writes a dash when there is none.
 func Mention(user string) string {
 	if user == "" {
 		return "—"
 	}
-	return "<@" + user + ">"
+	return reply.User(user)
 }
 
-// ChannelRef writes a channel so Slack links it; console channels (#name) stay as typed.
-func ChannelRef(id string) string {
-	if strings.HasPrefix(id, "#") {
-		return id
-	}
-	return "<#" + id + ">"
-}
+// ChannelRef names a channel in a reply (reply.Channel).
+func ChannelRef(id string) string { return reply.Channel(id) }
 
 // StatusEmoji is the mark of a campaign's status.
 func StatusEmoji(s chorus.Status) string {

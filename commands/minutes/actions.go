@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"regexp"
 	"strings"
 	"time"
@@ -168,22 +167,13 @@ func (c *call) applyDecision(ctx context.Context, key string) (reply.Reply, erro
 	return reply.Reply{Text: text, Blocks: blocks, Visibility: reply.InChannel, Posts: posts}, nil
 }
 
-// permalinkRE reads a Slack message link: .../archives/C123/p1700000000123456[?thread_ts=…].
-var permalinkRE = regexp.MustCompile(`/archives/([CG][A-Z0-9]+)/p(\d{10})(\d{6})`)
-
 var tsRE = regexp.MustCompile(`^\d{10}\.\d{6}$`)
 
-// parseMessageRef reads a message given as a Slack link or as a timestamp in channel.
+// parseMessageRef reads a message given as a link (the transport hands it over as a
+// reply.MessageRef) or as a timestamp in channel.
 func parseMessageRef(s, channel string) (string, string, bool) {
-	s = strings.Trim(s, "<>")
-	if m := permalinkRE.FindStringSubmatch(s); m != nil {
-		ts := m[2] + "." + m[3]
-		if u, err := url.Parse(s); err == nil {
-			if th := u.Query().Get("thread_ts"); tsRE.MatchString(th) {
-				ts = th
-			}
-		}
-		return m[1], ts, true
+	if ch, ts, ok := reply.ParseMessageRef(s); ok && tsRE.MatchString(ts) {
+		return ch, ts, true
 	}
 	if tsRE.MatchString(s) && channel != "" {
 		return channel, s, true

@@ -299,7 +299,7 @@ func (c *call) lineText(l chorus.Line, loc *time.Location) string {
 	}
 	s += " _(" + feature.Mention(l.Author)
 	if l.Permalink != "" {
-		s += ", <" + l.Permalink + "|" + c.T("minutes.card.link") + ">"
+		s += ", " + reply.Link(l.Permalink, c.T("minutes.card.link"))
 	}
 	return s + ")_"
 }

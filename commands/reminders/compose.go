@@ -145,7 +145,7 @@ func BuildDigest(in DigestInput) []Part {
 		if d.Lead {
 			camp = " · " + t.Campaign
 		}
-		return fmt.Sprintf("%s `%s` *%s*%s — <@%s> — %s%s", icon, t.ID, t.Title, kind, t.Owner, i18n.FormatWhen(t.Due.In(loc), lang), camp)
+		return fmt.Sprintf("%s `%s` *%s*%s — %s — %s%s", icon, t.ID, t.Title, kind, reply.User(t.Owner), i18n.FormatWhen(t.Due.In(loc), lang), camp)
 	}
 	if len(in.Overdue) > 0 {
 		g := group{title: catalog.T(lang, "sched.digest.overdue", len(in.Overdue))}
