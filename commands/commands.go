@@ -168,91 +168,88 @@ func (s *Service) workspace(ctx context.Context, id string) (chorus.Workspace, e
 
 // Command answers a slash command.
 func (s *Service) Command(ctx context.Context, req reply.Request) reply.Reply {
-	c, err := s.begin(ctx, req)
-	if err != nil {
-		return c.Fail(err)
-	}
-	args, err := tokenize(req.Text)
-	if err != nil {
-		return c.Fail(err)
-	}
-	var r reply.Reply
-	switch strings.TrimPrefix(req.Command, "/") {
-	case "campaign", "campagne":
-		r, err = c.campaign(ctx, args)
-	case "glossary", "glossaire":
-		r, err = c.campaigns.GlossaryCommand(ctx, c.Turn, args)
-	case "chorus":
-		r, err = c.chorus(ctx, args)
-	case "minutes", "compte-rendu":
-		r, err = c.minutes.Command(ctx, c.Turn, args)
-	default:
-		err = chorus.Errorf(chorus.ErrInvalid, "command.unknown", req.Command)
-	}
-	if err != nil {
-		return c.Fail(err)
-	}
-	return r
-}
-
-// Action answers a button click.
-func (s *Service) Action(ctx context.Context, req reply.Request, a reply.Action) reply.Reply {
-	c, err := s.begin(ctx, req)
-	if err != nil {
-		return c.Fail(err)
-	}
-	var r reply.Reply
-	switch a.ActionID {
-	case reply.ActTaskDone, reply.ActCampaignPage, reply.ActTaskPage, reply.ActGlossaryPage, reply.ActCampaignShow:
-		r, err = c.campaigns.Action(ctx, c.Turn, a)
-	case reply.ActReminderSnooze, reply.ActReminderReassign:
-		r, err = c.reminders.Action(ctx, c.Turn, a)
-	case reply.ActMinutesComplete, reply.ActMinutesApply, reply.ActMinutesShow, reply.ActMinutesExport, reply.ActSaveMinutes:
-		r, err = c.minutes.Action(ctx, c.Turn, a)
-	case reply.ActCheckCopy, reply.ActDriftApprove, reply.ActDriftChanges, reply.ActDriftException, reply.ActDriftShow, reply.ActDriftJudge:
-		r, err = c.review.Action(ctx, c.Turn, a)
-	default:
-		err = chorus.Errorf(chorus.ErrInvalid, "action.unknown", a.ActionID)
-	}
-	if err != nil {
-		return c.Fail(err)
-	}
-	return r
-}
-
-// Submit answers a modal submission. Invalid fields come back as FieldErrors, keeping the modal
-// open with each problem under its field.
-func (s *Service) Submit(ctx context.Context, req reply.Request, sub reply.Submission) reply.Reply {
-	c, err := s.begin(ctx, req)
-	if err != nil {
-		return c.Fail(err)
-	}
-	var r reply.Reply
-	switch sub.CallbackID {
-	case reply.ModalCampaignCreate, reply.ModalCampaignEdit, reply.ModalTaskAdd:
-		r, err = c.campaigns.Submit(ctx, c.Turn, sub)
-	case reply.ModalReminderReassign:
-		r, err = c.reminders.Submit(ctx, c.Turn, sub)
-	case reply.ModalMinutesComplete, reply.ModalMinutesThread:
-		r, err = c.minutes.Submit(ctx, c.Turn, sub)
-	case reply.ModalDriftSubmit, reply.ModalDriftPick, reply.ModalDriftChanges, reply.ModalDriftException:
-		r, err = c.review.Submit(ctx, c.Turn, sub)
-	default:
-		err = chorus.Errorf(chorus.ErrInvalid, "modal.unknown", sub.CallbackID)
-	}
-	if err != nil {
-		if fe := c.fieldErrors(err); fe != nil {
-			return reply.Reply{FieldErrors: fe, Text: c.T("error.fix_fields")}
+	return s.answer(ctx, req, func(c *call) (reply.Reply, error) {
+		args, err := tokenize(req.Text)
+		if err != nil {
+			return reply.Reply{}, err
 		}
-		return c.Fail(err)
+		switch strings.TrimPrefix(req.Command, "/") {
+		case "campaign", "campagne":
+			return c.campaign(ctx, args)
+		case "glossary", "glossaire":
+			return c.campaigns.GlossaryCommand(ctx, c.Turn, args)
+		case "chorus":
+			return c.chorus(ctx, args)
+		case "minutes", "compte-rendu":
+			return c.minutes.Command(ctx, c.Turn, args)
+		}
+		return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "command.unknown", req.Command)
+	})
+}
+
+// Action answers a button click or a message shortcut, by the feature that owns its action id.
+func (s *Service) Action(ctx context.Context, req reply.Request, a reply.Action) reply.Reply {
+	return s.answer(ctx, req, func(c *call) (reply.Reply, error) {
+		if f := s.owner(a.ActionID); f != nil {
+			return f.Action(ctx, c.Turn, a)
+		}
+		return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "action.unknown", a.ActionID)
+	})
+}
+
+// Submit answers a modal submission, by the feature that owns its callback id. Invalid fields
+// come back as FieldErrors, keeping the modal open with each problem under its field.
+func (s *Service) Submit(ctx context.Context, req reply.Request, sub reply.Submission) reply.Reply {
+	return s.answer(ctx, req, func(c *call) (reply.Reply, error) {
+		f := s.owner(sub.CallbackID)
+		if f == nil {
+			return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "modal.unknown", sub.CallbackID)
+		}
+		r, err := f.Submit(ctx, c.Turn, sub)
+		if fe := c.fieldErrors(err); fe != nil {
+			return reply.Reply{FieldErrors: fe, Text: c.T("error.fix_fields")}, nil
+		}
+		return r, err
+	})
+}
+
+// answer runs fn in the turn of req and turns its error into a reply.
+func (s *Service) answer(ctx context.Context, req reply.Request, fn func(c *call) (reply.Reply, error)) reply.Reply {
+	c, err := s.begin(ctx, req)
+	if err == nil {
+		var r reply.Reply
+		if r, err = fn(c); err == nil {
+			return r
+		}
 	}
-	return r
+	return c.Fail(err)
+}
+
+// handler is a feature that answers buttons, shortcuts and modals.
+type handler interface {
+	Action(ctx context.Context, t *feature.Turn, a reply.Action) (reply.Reply, error)
+	Submit(ctx context.Context, t *feature.Turn, sub reply.Submission) (reply.Reply, error)
+}
+
+// owner returns the feature that answers a button, shortcut or modal id, or nil.
+func (s *Service) owner(id string) handler {
+	switch {
+	case campaign.Answers(id):
+		return s.campaigns
+	case reminders.Answers(id):
+		return s.reminders
+	case minutes.Answers(id):
+		return s.minutes
+	case review.Answers(id):
+		return s.review
+	}
+	return nil
 }
 
 // fieldErrors maps validation problems to modal inputs, or returns nil when err is not a
 // validation error.
 func (c *call) fieldErrors(err error) map[string]string {
-	if !errors.Is(err, chorus.ErrInvalid) {
+	if err == nil || !errors.Is(err, chorus.ErrInvalid) {
 		return nil
 	}
 	out := map[string]string{}

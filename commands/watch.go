@@ -4,26 +4,17 @@ import (
 	"context"
 
 	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/scheduler"
 )
-
-// Listener hears about the writes that change what the scheduler sends: a *scheduler.Feed or a
-// *scheduler.Scheduler.
-type Listener interface {
-	TaskChanged(t chorus.Task)
-	CampaignChanged(c chorus.Campaign)
-	Snoozed(z chorus.Snooze)
-	DigestChanged(d chorus.DigestSchedule)
-	PolicyChanged(p chorus.ReminderPolicy)
-}
 
 // Watch returns st with every successful write of a task, campaign, snooze, digest schedule or
 // reminder policy reported to l, so the scheduler's index follows this process's own writes at
 // once, whichever feature made them. Other replicas' writes reach it by its Resync.
-func Watch(st Store, l Listener) Store { return watched{Store: st, l: l} }
+func Watch(st Store, l scheduler.Listener) Store { return watched{Store: st, l: l} }
 
 type watched struct {
 	Store
-	l Listener
+	l scheduler.Listener
 }
 
 func (w watched) CreateTask(ctx context.Context, t chorus.Task) (chorus.Task, error) {

@@ -225,39 +225,46 @@ func (c *call) leadOrAdmin(camp chorus.Campaign) error {
 }
 
 func (c *call) campaignMessage(ctx context.Context, slug, text string) (reply.Reply, error) {
-	_, saved, err := c.EditCampaign(ctx, slug, "campaign.message", c.LeadOnly, func(camp *chorus.Campaign) error {
-		camp.Message = text
-		return nil
-	})
+	saved, facts, posts, err := c.editChecked(ctx, slug, "campaign.message", func(camp *chorus.Campaign) { camp.Message = text })
 	if err != nil {
 		return reply.Reply{}, err
 	}
-	facts, posts, err := c.watcher.MessageChanged(ctx, c.Turn, saved)
-	if err != nil {
-		return reply.Reply{}, err
-	}
-	r := c.campaignCard(saved, nil)
-	r.Text = c.T("campaign.message.set", saved.Name, saved.Version)
-	r.Blocks = append(append([]reply.Block{{Kind: reply.Section, Text: "✅ " + r.Text}}, facts...), r.Blocks...)
+	r := c.savedCard(saved, "campaign.message.set", facts)
 	r.Posts = posts
 	return r, nil
 }
 
 func (c *call) campaignPoints(ctx context.Context, slug string, points []string) (reply.Reply, error) {
-	_, saved, err := c.EditCampaign(ctx, slug, "campaign.points", c.LeadOnly, func(camp *chorus.Campaign) error {
-		camp.MustInclude = points
-		return nil
-	})
-	if err != nil {
-		return reply.Reply{}, err
-	}
-	facts, posts, err := c.watcher.MessageChanged(ctx, c.Turn, saved)
+	saved, facts, posts, err := c.editChecked(ctx, slug, "campaign.points", func(camp *chorus.Campaign) { camp.MustInclude = points })
 	if err != nil {
 		return reply.Reply{}, err
 	}
 	r := feature.Notice("✅ " + c.T("campaign.points.set", saved.Name, len(points), saved.Version))
 	r.Blocks, r.Posts = append(r.Blocks, facts...), posts
 	return r, nil
+}
+
+// editChecked is a lead's edit of what copy is checked against (the message, the points): the
+// watcher then checks the copy again and says what to show and post.
+func (c *call) editChecked(ctx context.Context, slug, action string, change func(*chorus.Campaign)) (chorus.Campaign, []reply.Block, []reply.Post, error) {
+	_, saved, err := c.EditCampaign(ctx, slug, action, c.LeadOnly, func(camp *chorus.Campaign) error {
+		change(camp)
+		return nil
+	})
+	if err != nil {
+		return saved, nil, nil, err
+	}
+	facts, posts, err := c.watcher.MessageChanged(ctx, c.Turn, saved)
+	return saved, facts, posts, err
+}
+
+// savedCard is the card of a campaign just saved, under a confirmation (key, with its name and
+// version) and the facts the review read from it.
+func (c *call) savedCard(saved chorus.Campaign, key string, facts []reply.Block) reply.Reply {
+	r := c.campaignCard(saved, nil)
+	r.Text = c.T(key, saved.Name, saved.Version)
+	r.Blocks = append(append([]reply.Block{{Kind: reply.Section, Text: "✅ " + r.Text}}, facts...), r.Blocks...)
+	return r
 }
 
 // campaignChannel handles "channel add <slug> <kind> [#channel] [@owner]" and

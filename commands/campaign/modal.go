@@ -121,9 +121,7 @@ func (c *call) submitCampaignEdit(ctx context.Context, sub reply.Submission) (re
 			return reply.Reply{}, err
 		}
 	}
-	r := c.campaignCard(saved, nil)
-	r.Text = c.T("campaign.saved", saved.Name, saved.Version)
-	r.Blocks = append(append([]reply.Block{{Kind: reply.Section, Text: "✅ " + r.Text}}, facts...), r.Blocks...)
+	r := c.savedCard(saved, "campaign.saved", facts)
 	r.Posts = posts
 	return r, nil
 }

@@ -15,17 +15,8 @@ func (s *Feature) OnMessage(ctx context.Context, ev reply.MessageEvent) []reply.
 	if k, _, _ := chorus.ParsePrefix(ev.Text); k == "" && !ev.Edited && !ev.Deleted {
 		return nil
 	}
-	t, err := s.turns.EventTurn(ctx, ev.Workspace, ev.User, ev.Channel)
-	if err != nil {
-		s.log.Warn("minutes: message not handled", "channel", ev.Channel, "err", err)
-		return nil
-	}
-	c := s.call(t)
-	m, err := c.store.OpenMeeting(ctx, ev.Workspace, ev.Channel)
-	if err != nil {
-		if !errors.Is(err, chorus.ErrNotFound) {
-			s.log.Warn("minutes: open meeting not read", "channel", ev.Channel, "err", err)
-		}
+	c, m, ok := s.openMeeting(ctx, "message", ev.Workspace, ev.User, ev.Channel)
+	if !ok {
 		return nil
 	}
 	thread := ev.ThreadTS
@@ -108,17 +99,8 @@ func (s *Feature) OnReaction(ctx context.Context, ev reply.ReactionEvent) []repl
 	if !ok {
 		return nil
 	}
-	t, err := s.turns.EventTurn(ctx, ev.Workspace, ev.User, ev.Channel)
-	if err != nil {
-		s.log.Warn("minutes: reaction not handled", "channel", ev.Channel, "err", err)
-		return nil
-	}
-	c := s.call(t)
-	m, err := c.store.OpenMeeting(ctx, ev.Workspace, ev.Channel)
-	if err != nil {
-		if !errors.Is(err, chorus.ErrNotFound) {
-			s.log.Warn("minutes: open meeting not read", "channel", ev.Channel, "err", err)
-		}
+	c, m, ok := s.openMeeting(ctx, "reaction", ev.Workspace, ev.User, ev.Channel)
+	if !ok {
 		return nil
 	}
 	msg, err := c.sourceMessage(ctx, ev.Channel, ev.TS)
@@ -147,4 +129,24 @@ func (s *Feature) OnReaction(ctx context.Context, ev reply.ReactionEvent) []repl
 		return []reply.Post{{Channel: ev.Channel, Thread: thread, Text: q.Text, Blocks: []reply.Block{*q}}}
 	}
 	return nil
+}
+
+// openMeeting is the call that answers a conversation event in channel and the channel's open
+// meeting; ok is false when there is none, or it could not be read (logged: an event has
+// nobody to answer an error to). what names the event in the log.
+func (s *Feature) openMeeting(ctx context.Context, what, workspace, user, channel string) (*call, chorus.Meeting, bool) {
+	t, err := s.turns.EventTurn(ctx, workspace, user, channel)
+	if err != nil {
+		s.log.Warn("minutes: "+what+" not handled", "channel", channel, "err", err)
+		return nil, chorus.Meeting{}, false
+	}
+	c := s.call(t)
+	m, err := c.store.OpenMeeting(ctx, workspace, channel)
+	if err != nil {
+		if !errors.Is(err, chorus.ErrNotFound) {
+			s.log.Warn("minutes: open meeting not read", "channel", channel, "err", err)
+		}
+		return nil, chorus.Meeting{}, false
+	}
+	return c, m, true
 }

@@ -17,7 +17,6 @@ package minutes
 
 import (
 	"context"
-	"embed"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -29,18 +28,8 @@ import (
 
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/commands/feature"
-	"github.com/chorus-hq/chorus/i18n"
 	"github.com/chorus-hq/chorus/reply"
 )
-
-//go:embed locales/*.json
-var localeFS embed.FS
-
-// catalog holds the minutes' texts (keys minutes.*).
-var catalog = i18n.MustLoad(localeFS, "locales")
-
-// Catalog returns the feature's messages, for the router to merge with the others.
-func Catalog() *i18n.Catalog { return catalog }
 
 // Summarizer writes a short summary of a meeting in lang. Optional.
 type Summarizer interface {

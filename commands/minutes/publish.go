@@ -345,14 +345,23 @@ func (c *call) loadMeeting(ctx context.Context, id string) (chorus.Meeting, erro
 	return m, err
 }
 
-func (c *call) minutesShow(ctx context.Context, id string) (reply.Reply, error) {
+// meetingLines loads meeting id and its lines.
+func (c *call) meetingLines(ctx context.Context, id string) (chorus.Meeting, []chorus.Line, error) {
 	m, err := c.loadMeeting(ctx, id)
 	if err != nil {
-		return reply.Reply{}, err
+		return m, nil, err
 	}
 	lines, err := c.store.Lines(ctx, m.WorkspaceID, m.ID)
 	if err != nil {
-		return reply.Reply{}, fmt.Errorf("lines of meeting %s: %w", m.ID, err)
+		return m, nil, fmt.Errorf("lines of meeting %s: %w", m.ID, err)
+	}
+	return m, lines, nil
+}
+
+func (c *call) minutesShow(ctx context.Context, id string) (reply.Reply, error) {
+	m, lines, err := c.meetingLines(ctx, id)
+	if err != nil {
+		return reply.Reply{}, err
 	}
 	r := c.minutesCard(ctx, m, lines, nil)
 	r.Blocks = append(r.Blocks, reply.Block{Kind: reply.Actions, Buttons: []reply.Button{{Text: c.T("minutes.button.export"), ActionID: reply.ActMinutesExport, Value: m.ID}}})
@@ -442,13 +451,9 @@ func (c *call) minutesSearch(ctx context.Context, query string) (reply.Reply, er
 // minutesExport writes the minutes as Markdown: shared as a file where the transport can, else
 // answered as text (the console prints it).
 func (c *call) minutesExport(ctx context.Context, id string) (reply.Reply, error) {
-	m, err := c.loadMeeting(ctx, id)
+	m, lines, err := c.meetingLines(ctx, id)
 	if err != nil {
 		return reply.Reply{}, err
-	}
-	lines, err := c.store.Lines(ctx, m.WorkspaceID, m.ID)
-	if err != nil {
-		return reply.Reply{}, fmt.Errorf("lines of meeting %s: %w", m.ID, err)
 	}
 	md := c.markdown(ctx, m, lines)
 	name := "minutes-" + m.ID + ".md"

@@ -8,14 +8,12 @@ package review
 
 import (
 	"context"
-	"embed"
 	"log/slog"
 	"strings"
 
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/commands/feature"
 	"github.com/chorus-hq/chorus/drift"
-	"github.com/chorus-hq/chorus/i18n"
 	"github.com/chorus-hq/chorus/reply"
 )
 
@@ -98,15 +96,6 @@ func (c *call) driftCommand(ctx context.Context, args []string) (r reply.Reply, 
 	}
 	return r, true, err
 }
-
-//go:embed locales/*.json
-var localeFS embed.FS
-
-// catalog holds the review's texts (keys drift.*).
-var catalog = i18n.MustLoad(localeFS, "locales")
-
-// Catalog returns the feature's messages, for the router to merge with the others.
-func Catalog() *i18n.Catalog { return catalog }
 
 // Store is what the review needs from persistence: submissions and their decisions, and the
 // campaigns, glossary and languages a verdict is written with.

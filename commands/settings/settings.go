@@ -4,7 +4,6 @@ package settings
 
 import (
 	"context"
-	"embed"
 	"errors"
 	"fmt"
 	"slices"
@@ -13,18 +12,8 @@ import (
 
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/commands/feature"
-	"github.com/chorus-hq/chorus/i18n"
 	"github.com/chorus-hq/chorus/reply"
 )
-
-//go:embed locales/*.json
-var localeFS embed.FS
-
-// catalog holds the texts of the settings (keys settings.*, lang.*).
-var catalog = i18n.MustLoad(localeFS, "locales")
-
-// Catalog returns the feature's messages, for the router to merge with the others.
-func Catalog() *i18n.Catalog { return catalog }
 
 // Store is what the settings need from persistence.
 type Store interface {

@@ -6,22 +6,11 @@ package campaign
 
 import (
 	"context"
-	"embed"
 
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/commands/feature"
-	"github.com/chorus-hq/chorus/i18n"
 	"github.com/chorus-hq/chorus/reply"
 )
-
-//go:embed locales/*.json
-var localeFS embed.FS
-
-// catalog holds the texts of campaigns, tasks and the glossary.
-var catalog = i18n.MustLoad(localeFS, "locales")
-
-// Catalog returns the feature's messages, for the router to merge with the others.
-func Catalog() *i18n.Catalog { return catalog }
 
 // Store is what campaigns and tasks need from persistence.
 type Store interface {
