@@ -474,14 +474,14 @@ func (c *call) messageChanged(ctx context.Context, saved chorus.Campaign) ([]rep
 	return []reply.Block{facts}, posts, nil
 }
 
-// digestExtrasMax bounds the copy a digest lists per section; App Home has the rest.
-const digestExtrasMax = 10
+// digestSectionMax bounds the copy a digest lists per section; App Home has the rest.
+const digestSectionMax = 10
 
-// DigestSections is what a digest adds about copy under review, in lang: copy awaiting a lead's
-// decision and copy whose drift is still open (flagged, or changes requested), among camps. A
-// team channel's digest (lead false) keeps the copy of the kinds that channel carries; a lead
-// digest keeps everything. Digest adds them to each digest it writes.
-// t is a turn in the digest's language; its request names only the workspace.
+// DigestSections is what a digest adds about copy under review: copy awaiting a lead's decision
+// and copy whose drift is still open (flagged, or changes requested), among camps. A team
+// channel's digest (lead false) keeps the copy of the kinds that channel carries; a lead digest
+// keeps everything. t is a turn in the digest's language whose request names only the
+// workspace.
 func (f *Feature) DigestSections(ctx context.Context, t *feature.Turn, channel string, lead bool, camps []chorus.Campaign) ([]reply.Block, error) {
 	c, workspace := f.call(t), t.Req.Workspace
 	inScope := map[string]string{} // campaign slug -> name
@@ -520,8 +520,8 @@ func (f *Feature) DigestSections(ctx context.Context, t *feature.Turn, channel s
 		}
 		lines := []string{"*" + title + "*"}
 		for i, sub := range list {
-			if i == digestExtrasMax {
-				lines = append(lines, c.T("home.more", len(list)-digestExtrasMax))
+			if i == digestSectionMax {
+				lines = append(lines, c.T("home.more", len(list)-digestSectionMax))
 				break
 			}
 			lines = append(lines, "• "+c.submissionLine(sub)+" · "+inScope[sub.Campaign])
