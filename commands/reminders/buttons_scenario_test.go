@@ -1,4 +1,4 @@
-package commands_test
+package reminders_test
 
 import (
 	"context"
@@ -14,12 +14,12 @@ import (
 func (e *env) inLang(t testing.TB, user, channel string, lang chorus.Lang, line string) reply.Reply {
 	t.Helper()
 	cmd, text, _ := strings.Cut(line, " ")
-	return e.svc.Command(context.Background(), reply.Request{Workspace: "T1", User: user, Channel: channel, Lang: lang, Command: cmd, Text: text})
+	return e.Svc.Command(context.Background(), reply.Request{Workspace: "T1", User: user, Channel: channel, Lang: lang, Command: cmd, Text: text})
 }
 
 func TestDigestCommand(t *testing.T) {
 	e := newEnv(t)
-	e.setup(t) // sami owns #social
+	e.Setup(t) // sami owns #social
 	ctx := context.Background()
 	tests := []struct {
 		name, user, channel string
@@ -68,7 +68,7 @@ func TestDigestCommand(t *testing.T) {
 			if tt.spec == "" {
 				return
 			}
-			d, err := e.store.DigestSchedule(ctx, "T1", tt.channel)
+			d, err := e.Store.DigestSchedule(ctx, "T1", tt.channel)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -82,10 +82,10 @@ func TestDigestCommand(t *testing.T) {
 // reminderTask adds a task rui owns on the retail channel and returns its id.
 func reminderTask(t testing.TB, e *env) chorus.Task {
 	t.Helper()
-	mustSay(t, e.do(t, "lea", "/campaign channel add ete-literie retail #magasins @rui"), "retail")
-	r := e.do(t, "lea", `/campaign task add ete-literie retail "PLV en magasin" @rui vendredi`)
+	mustSay(t, e.Do(t, "lea", "/campaign channel add ete-literie retail #magasins @rui"), "retail")
+	r := e.Do(t, "lea", `/campaign task add ete-literie retail "PLV en magasin" @rui vendredi`)
 	mustSay(t, r, "PLV en magasin")
-	task, err := e.store.Task(context.Background(), "T1", r.Blocks[0].Accessory.Value)
+	task, err := e.Store.Task(context.Background(), "T1", r.Blocks[0].Accessory.Value)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,16 +114,14 @@ func TestReminderSnooze(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t)
-			e.setup(t)
+			e.Setup(t)
 			task := reminderTask(t, e)
-			e.clock.mu.Lock()
-			e.clock.t = tt.now
-			e.clock.mu.Unlock()
+			e.Clock.Set(tt.now)
 			ctx := context.Background()
-			r := e.svc.Action(ctx, reply.Request{Workspace: "T1", User: tt.user},
+			r := e.Svc.Action(ctx, reply.Request{Workspace: "T1", User: tt.user},
 				reply.Action{ActionID: reply.ActReminderSnooze, Value: tt.value + " " + task.ID})
 			mustSay(t, r, tt.want...)
-			zs, err := e.store.Snoozes(ctx, time.Time{})
+			zs, err := e.Store.Snoozes(ctx, time.Time{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -142,22 +140,22 @@ func TestReminderSnooze(t *testing.T) {
 
 func TestReminderReassign(t *testing.T) {
 	e := newEnv(t)
-	e.setup(t)
+	e.Setup(t)
 	task := reminderTask(t, e)
 	ctx := context.Background()
 	as := func(user string) reply.Request { return reply.Request{Workspace: "T1", User: user} }
 
-	r := e.svc.Action(ctx, as("zoe"), reply.Action{ActionID: reply.ActReminderReassign, Value: task.ID})
+	r := e.Svc.Action(ctx, as("zoe"), reply.Action{ActionID: reply.ActReminderReassign, Value: task.ID})
 	mustSay(t, r, "⚠️")
 	if r.Modal != nil {
 		t.Fatal("an outsider got the reassign form")
 	}
-	r = e.svc.Action(ctx, as("rui"), reply.Action{ActionID: reply.ActReminderReassign, Value: task.ID})
+	r = e.Svc.Action(ctx, as("rui"), reply.Action{ActionID: reply.ActReminderReassign, Value: task.ID})
 	if r.Modal == nil || r.Modal.CallbackID != reply.ModalReminderReassign || r.Modal.PrivateMetadata != task.ID || len(r.Modal.Inputs) != 1 {
 		t.Fatalf("reassign form: %+v", r)
 	}
 	submit := func(user, owner string) reply.Reply {
-		return e.svc.Submit(ctx, as(user), reply.Submission{CallbackID: reply.ModalReminderReassign, PrivateMetadata: task.ID,
+		return e.Svc.Submit(ctx, as(user), reply.Submission{CallbackID: reply.ModalReminderReassign, PrivateMetadata: task.ID,
 			Values: map[string]string{"owner": owner}})
 	}
 	for _, bad := range []struct{ owner, want string }{{"rui", "déjà responsable"}, {"Not A User!", "n'est pas"}} {
@@ -171,15 +169,15 @@ func TestReminderReassign(t *testing.T) {
 	if len(r.Posts) != 1 || r.Posts[0].Channel != "U0EMMA" || !strings.Contains(r.Posts[0].Text, "@{rui} vous a confié « PLV en magasin »") {
 		t.Fatalf("posts = %+v", r.Posts)
 	}
-	got, err := e.store.Task(ctx, "T1", task.ID)
+	got, err := e.Store.Task(ctx, "T1", task.ID)
 	if err != nil || got.Owner != "U0EMMA" || got.Version != task.Version+1 || got.UpdatedBy != "rui" {
 		t.Fatalf("task = %+v, %v", got, err)
 	}
 	// The task is done: its reminder's buttons now say so instead of acting.
 	got.Status = chorus.TaskDone
-	if _, err := e.store.UpdateTask(ctx, got); err != nil {
+	if _, err := e.Store.UpdateTask(ctx, got); err != nil {
 		t.Fatal(err)
 	}
-	r = e.svc.Action(ctx, as("U0EMMA"), reply.Action{ActionID: reply.ActReminderSnooze, Value: reply.SnoozeDay + " " + task.ID})
+	r = e.Svc.Action(ctx, as("U0EMMA"), reply.Action{ActionID: reply.ActReminderSnooze, Value: reply.SnoozeDay + " " + task.ID})
 	mustSay(t, r, "⚠️", "n'est plus ouverte")
 }

@@ -1,4 +1,4 @@
-package commands_test
+package minutes_test
 
 import (
 	"context"
@@ -29,17 +29,17 @@ const room = "#reunion"
 func (e *env) in(t testing.TB, user string, lang chorus.Lang, line string) reply.Reply {
 	t.Helper()
 	cmd, text, _ := strings.Cut(line, " ")
-	return e.svc.Command(context.Background(), reply.Request{Workspace: "T1", User: user, Channel: room, Lang: lang, Command: cmd, Text: text})
+	return e.Svc.Command(context.Background(), reply.Request{Workspace: "T1", User: user, Channel: room, Lang: lang, Command: cmd, Text: text})
 }
 
 // say plays a message posted in the room (in thread when thread is set).
 func (e *env) say(user, ts, thread, text string) []reply.Post {
-	return e.svc.Message(context.Background(), reply.MessageEvent{Workspace: "T1", Channel: room, User: user, TS: ts, ThreadTS: thread, Text: text})
+	return e.Svc.Message(context.Background(), reply.MessageEvent{Workspace: "T1", Channel: room, User: user, TS: ts, ThreadTS: thread, Text: text})
 }
 
 func (e *env) meetingLines(t testing.TB, id string) []chorus.Line {
 	t.Helper()
-	ls, err := e.store.Lines(context.Background(), "T1", id)
+	ls, err := e.Store.Lines(context.Background(), "T1", id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func (e *env) meetingLines(t testing.TB, id string) []chorus.Line {
 
 func (e *env) openMeeting(t testing.TB) chorus.Meeting {
 	t.Helper()
-	m, err := e.store.OpenMeeting(context.Background(), "T1", room)
+	m, err := e.Store.OpenMeeting(context.Background(), "T1", room)
 	if err != nil {
 		t.Fatalf("no open meeting: %v", err)
 	}
@@ -87,7 +87,7 @@ func button(t testing.TB, action string, blocks []reply.Block) reply.Button {
 // tasks with owners and due dates.
 func TestMinutesLiveMeeting(t *testing.T) {
 	e := newMinutesEnv(t, commands.Options{})
-	e.setup(t)
+	e.Setup(t)
 	ctx := context.Background()
 
 	r := e.in(t, "lea", "", "/minutes start Point lancement soldes ete-literie")
@@ -105,7 +105,7 @@ func TestMinutesLiveMeeting(t *testing.T) {
 		t.Fatalf("a plain message was answered: %+v", p)
 	}
 	// A reaction turns the plain message above into a note; a prefix in a thread a decision.
-	if p := e.svc.Reaction(ctx, reply.ReactionEvent{Workspace: "T1", Channel: room, User: "lea", Reaction: "memo", TS: "1800000001.000100"}); p != nil {
+	if p := e.Svc.Reaction(ctx, reply.ReactionEvent{Workspace: "T1", Channel: room, User: "lea", Reaction: "memo", TS: "1800000001.000100"}); p != nil {
 		t.Fatalf("reaction answered: %+v", p)
 	}
 	if p := e.say("rui", "1800000002.000100", "1800000001.000100", "Décision : on garde -30 % sur toute la literie"); p != nil {
@@ -118,7 +118,7 @@ func TestMinutesLiveMeeting(t *testing.T) {
 		t.Fatalf("complete action answered: %+v", p)
 	}
 	e.say("rui", "1800000004.000100", "", "PLV en magasin")
-	posts := e.svc.Reaction(ctx, reply.ReactionEvent{Workspace: "T1", Channel: room, User: "lea", Reaction: "point_right", TS: "1800000004.000100"})
+	posts := e.Svc.Reaction(ctx, reply.ReactionEvent{Workspace: "T1", Channel: room, User: "lea", Reaction: "point_right", TS: "1800000004.000100"})
 	postsSay(t, posts, "Action « PLV en magasin » : il manque le responsable et l'échéance.")
 	if posts[0].Thread != "1800000004.000100" || posts[0].Channel != room {
 		t.Fatalf("question not asked in the message's thread: %+v", posts[0])
@@ -126,16 +126,16 @@ func TestMinutesLiveMeeting(t *testing.T) {
 	// The follow-up: the button opens a form; a past date is refused, then it is completed.
 	btn := button(t, reply.ActMinutesComplete, posts[0].Blocks)
 	req := reply.Request{Workspace: "T1", User: "rui", Channel: room}
-	r = e.svc.Action(ctx, req, reply.Action{ActionID: btn.ActionID, Value: btn.Value})
+	r = e.Svc.Action(ctx, req, reply.Action{ActionID: btn.ActionID, Value: btn.Value})
 	if r.Modal == nil || r.Modal.CallbackID != reply.ModalMinutesComplete {
 		t.Fatalf("no completion form: %+v", r)
 	}
-	r = e.svc.Submit(ctx, req, reply.Submission{CallbackID: r.Modal.CallbackID, PrivateMetadata: r.Modal.PrivateMetadata,
+	r = e.Svc.Submit(ctx, req, reply.Submission{CallbackID: r.Modal.CallbackID, PrivateMetadata: r.Modal.PrivateMetadata,
 		Values: map[string]string{"owner": "rui", "due": "01/05/2027"}})
 	if !strings.Contains(r.FieldErrors["due"], "déjà passée") {
 		t.Fatalf("past date not refused: %+v", r)
 	}
-	r = e.svc.Submit(ctx, req, reply.Submission{CallbackID: reply.ModalMinutesComplete, PrivateMetadata: btn.Value,
+	r = e.Svc.Submit(ctx, req, reply.Submission{CallbackID: reply.ModalMinutesComplete, PrivateMetadata: btn.Value,
 		Values: map[string]string{"owner": "rui", "due": "mardi 8/06 12h"}})
 	mustSay(t, r, "PLV en magasin", "@{rui}", "mardi 8 juin 2027 à 12:00")
 
@@ -155,7 +155,7 @@ func TestMinutesLiveMeeting(t *testing.T) {
 	if len(r.Posts) != 1 || r.Posts[0].Channel != "lea" {
 		t.Fatalf("minutes not sent to the campaign's lead: %+v", r.Posts)
 	}
-	tasks, err := e.store.Tasks(ctx, "T1", chorus.TaskFilter{Campaign: "ete-literie"})
+	tasks, err := e.Store.Tasks(ctx, "T1", chorus.TaskFilter{Campaign: "ete-literie"})
 	if err != nil || len(tasks) != 3 {
 		t.Fatalf("tasks = %+v, %v", tasks, err)
 	}
@@ -200,7 +200,7 @@ func TestMinutesLiveMeeting(t *testing.T) {
 // TestMinutesEditAndDelete: an edited message changes its line, a deleted one drops out.
 func TestMinutesEditAndDelete(t *testing.T) {
 	e := newMinutesEnv(t, commands.Options{})
-	e.setup(t)
+	e.Setup(t)
 	ctx := context.Background()
 	e.in(t, "lea", "", "/minutes start Point ete-literie")
 	m := e.openMeeting(t)
@@ -209,7 +209,7 @@ func TestMinutesEditAndDelete(t *testing.T) {
 	e.say("rui", "1800000003.000100", "", "note: à supprimer")
 
 	edit := func(ts, user, text string) []reply.Post {
-		return e.svc.Message(ctx, reply.MessageEvent{Workspace: "T1", Channel: room, User: user, TS: ts, Text: text, Edited: true})
+		return e.Svc.Message(ctx, reply.MessageEvent{Workspace: "T1", Channel: room, User: user, TS: ts, Text: text, Edited: true})
 	}
 	if p := edit("1800000001.000100", "sami", "note: budget 12 k€"); p != nil {
 		t.Fatalf("edit answered: %+v", p)
@@ -222,7 +222,7 @@ func TestMinutesEditAndDelete(t *testing.T) {
 	// A message edited into a prefixed one becomes a line.
 	e.say("lea", "1800000004.000100", "", "on valide ?")
 	edit("1800000004.000100", "lea", "décision: on valide")
-	e.svc.Message(ctx, reply.MessageEvent{Workspace: "T1", Channel: room, TS: "1800000003.000100", Deleted: true})
+	e.Svc.Message(ctx, reply.MessageEvent{Workspace: "T1", Channel: room, TS: "1800000003.000100", Deleted: true})
 
 	ls := e.meetingLines(t, m.ID)
 	got := map[string]chorus.Line{}
@@ -281,7 +281,7 @@ func TestMinutesConcurrentLines(t *testing.T) {
 // TestMinutesBadInput: each mistake gets a clear French and English answer and changes nothing.
 func TestMinutesBadInput(t *testing.T) {
 	e := newMinutesEnv(t, commands.Options{})
-	e.setup(t)
+	e.Setup(t)
 	tests := []struct {
 		user, line string
 		fr, en     string
@@ -336,7 +336,7 @@ func TestMinutesBadInput(t *testing.T) {
 func minutesSnapshot(t testing.TB, e *env) string {
 	t.Helper()
 	ctx := context.Background()
-	ms, err := e.store.Meetings(ctx, "T1", chorus.MeetingFilter{})
+	ms, err := e.Store.Meetings(ctx, "T1", chorus.MeetingFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -344,7 +344,7 @@ func minutesSnapshot(t testing.TB, e *env) string {
 	for _, m := range ms {
 		lines = append(lines, e.meetingLines(t, m.ID)...)
 	}
-	b, _ := json.Marshal([]any{ms, lines, snapshot(t, e)})
+	b, _ := json.Marshal([]any{ms, lines, e.Snapshot(t)})
 	return string(b)
 }
 
@@ -393,12 +393,12 @@ func TestMinutesFromThread(t *testing.T) {
 		{User: "", TS: "1700000004.000100", ThreadTS: "1700000000.000100", Text: "a bot post"},
 	}}
 	e := newMinutesEnv(t, commands.Options{Minutes: minutes.Options{Messages: src, Files: src}})
-	e.setup(t)
+	e.Setup(t)
 	ctx := context.Background()
-	e.do(t, "lea", "/campaign lead add ete-literie U0LEA")
+	e.Do(t, "lea", "/campaign lead add ete-literie U0LEA")
 	req := reply.Request{Workspace: "T1", User: "U0LEA", Channel: "C0ROOM"}
 	msg := &reply.MessageEvent{Workspace: "T1", Channel: "C0ROOM", User: "U0SAM", TS: "1700000002.000100", ThreadTS: "1700000000.000100"}
-	r := e.svc.Action(ctx, req, reply.Action{ActionID: reply.ActSaveMinutes, Value: msg.TS, Message: msg})
+	r := e.Svc.Action(ctx, req, reply.Action{ActionID: reply.ActSaveMinutes, Value: msg.TS, Message: msg})
 	if r.Modal == nil || r.Modal.CallbackID != reply.ModalMinutesThread {
 		t.Fatalf("no preview: %+v", r)
 	}
@@ -412,16 +412,16 @@ func TestMinutesFromThread(t *testing.T) {
 	}
 	// A date in the past in the edited preview keeps the form open with the line named.
 	bad := map[string]string{"title": "Créa", "campaign": "ete-literie", "lines": values["lines"] + "\naction: @sami story 01/05/2027"}
-	r = e.svc.Submit(ctx, req, reply.Submission{CallbackID: reply.ModalMinutesThread, PrivateMetadata: r.Modal.PrivateMetadata, Values: bad})
+	r = e.Svc.Submit(ctx, req, reply.Submission{CallbackID: reply.ModalMinutesThread, PrivateMetadata: r.Modal.PrivateMetadata, Values: bad})
 	if !strings.Contains(r.FieldErrors["lines"], "ligne 5") || !strings.Contains(r.FieldErrors["lines"], "déjà passée") {
 		t.Fatalf("field errors = %v", r.FieldErrors)
 	}
-	if ms, _ := e.store.Meetings(ctx, "T1", chorus.MeetingFilter{}); len(ms) != 0 {
+	if ms, _ := e.Store.Meetings(ctx, "T1", chorus.MeetingFilter{}); len(ms) != 0 {
 		t.Fatalf("a refused form saved %+v", ms)
 	}
 	// The user drops the first note, adds an action without a date, and saves.
 	lines := strings.Join(strings.Split(values["lines"], "\n")[1:], "\n") + "\naction: @sami visuels"
-	r = e.svc.Submit(ctx, req, reply.Submission{CallbackID: reply.ModalMinutesThread, PrivateMetadata: "C0ROOM 1700000000.000100",
+	r = e.Svc.Submit(ctx, req, reply.Submission{CallbackID: reply.ModalMinutesThread, PrivateMetadata: "C0ROOM 1700000000.000100",
 		Values: map[string]string{"title": "Créa juin", "campaign": "ete-literie", "lines": lines}})
 	mustSay(t, r, "Compte rendu « Créa juin » enregistré", "1 tâche(s)")
 	var inThread *reply.Post
@@ -435,7 +435,7 @@ func TestMinutesFromThread(t *testing.T) {
 	}
 	postsSay(t, []reply.Post{*inThread}, "Créa juin", "@{U0SAM}", "@{U0EMM}", "@{U0RUI}", "bleu nuit", "maquette newsletter — @{U0EMM}",
 		"visuels — @{sami} — ⚠️ l'échéance", "https://chorus.slack.com/archives/C0ROOM/p1700000001000100")
-	ms, err := e.store.Meetings(ctx, "T1", chorus.MeetingFilter{})
+	ms, err := e.Store.Meetings(ctx, "T1", chorus.MeetingFilter{})
 	if err != nil || len(ms) != 1 || ms[0].Status != chorus.MeetingClosed || ms[0].ThreadTS != "1700000000.000100" {
 		t.Fatalf("meetings = %+v, %v", ms, err)
 	}
@@ -445,19 +445,19 @@ func TestMinutesFromThread(t *testing.T) {
 	}
 	// Completing the dated-less action after the meeting creates its task at once.
 	btn := button(t, reply.ActMinutesComplete, inThread.Blocks)
-	r = e.svc.Submit(ctx, req, reply.Submission{CallbackID: reply.ModalMinutesComplete, PrivateMetadata: btn.Value,
+	r = e.Svc.Submit(ctx, req, reply.Submission{CallbackID: reply.ModalMinutesComplete, PrivateMetadata: btn.Value,
 		Values: map[string]string{"owner": "sami", "due": "demain"}})
 	mustSay(t, r, "visuels", "@{sami}", "tâche ")
-	if tasks, _ := e.store.Tasks(ctx, "T1", chorus.TaskFilter{Campaign: "ete-literie"}); len(tasks) != 2 {
+	if tasks, _ := e.Store.Tasks(ctx, "T1", chorus.TaskFilter{Campaign: "ete-literie"}); len(tasks) != 2 {
 		t.Fatalf("tasks = %+v", tasks)
 	}
 	// The same from a link, as the transport hands it over, and the export as a file.
-	r = e.svc.Command(ctx, reply.Request{Workspace: "T1", User: "U0LEA", Channel: "C0ROOM", Command: "/minutes",
+	r = e.Svc.Command(ctx, reply.Request{Workspace: "T1", User: "U0LEA", Channel: "C0ROOM", Command: "/minutes",
 		Text: "thread " + reply.MessageRef("C0ROOM", "1700000000.000100")})
 	if r.Modal == nil {
 		t.Fatalf("no preview from a link: %+v", r)
 	}
-	r = e.svc.Command(ctx, reply.Request{Workspace: "T1", User: "U0LEA", Channel: "C0ROOM", Command: "/minutes", Text: "export " + ms[0].ID})
+	r = e.Svc.Command(ctx, reply.Request{Workspace: "T1", User: "U0LEA", Channel: "C0ROOM", Command: "/minutes", Text: "export " + ms[0].ID})
 	mustSay(t, r, "partagé dans le canal", "minutes-"+ms[0].ID+".md")
 	if len(src.uploaded) != 1 || !strings.Contains(src.uploaded[0], "## Actions") || !strings.Contains(src.uploaded[0], "[message](https://chorus.slack.com/archives/C0ROOM/p1700000001000100)") {
 		t.Fatalf("uploaded = %q", src.uploaded)
@@ -468,7 +468,7 @@ func TestMinutesFromThread(t *testing.T) {
 // version of the campaign's global message.
 func TestMinutesDecisionChangesMessage(t *testing.T) {
 	e := newMinutesEnv(t, commands.Options{})
-	e.setup(t)
+	e.Setup(t)
 	ctx := context.Background()
 	// Copy checked against the current message, which the decision will replace.
 	e.in(t, "sami", "", "/campaign submit ete-literie social -30 % sur toute la literie du 1er au 15 juillet 2027, en magasin et en ligne !")
@@ -477,27 +477,27 @@ func TestMinutesDecisionChangesMessage(t *testing.T) {
 	r := e.in(t, "lea", "", "/minutes end")
 	mustSay(t, r, "nouveau message global : « Du 1er au 15 juillet, -40 % sur toute la literie. »")
 	btn := button(t, reply.ActMinutesApply, r.Blocks)
-	before, _ := e.store.Campaign(ctx, "T1", "ete-literie")
+	before, _ := e.Store.Campaign(ctx, "T1", "ete-literie")
 
-	r = e.svc.Action(ctx, reply.Request{Workspace: "T1", User: "sami"}, reply.Action{ActionID: btn.ActionID, Value: btn.Value})
+	r = e.Svc.Action(ctx, reply.Request{Workspace: "T1", User: "sami"}, reply.Action{ActionID: btn.ActionID, Value: btn.Value})
 	mustSay(t, r, "⚠️", "seuls les responsables")
-	r = e.svc.Action(ctx, reply.Request{Workspace: "T1", User: "lea"}, reply.Action{ActionID: btn.ActionID, Value: btn.Value})
+	r = e.Svc.Action(ctx, reply.Request{Workspace: "T1", User: "lea"}, reply.Action{ActionID: btn.ActionID, Value: btn.Value})
 	mustSay(t, r, "Message global de « Soldes d'été literie » remplacé", fmt.Sprintf("version %d", before.Version+1), "-40 %")
 	// As with /campaign message, the copy checked against the old message is out of date and
 	// its author is told.
 	if len(r.Posts) != 1 || r.Posts[0].Channel != "sami" {
 		t.Fatalf("posts after apply = %+v, want one to sami", r.Posts)
 	}
-	if subs, _ := e.store.Submissions(ctx, "T1", chorus.SubmissionFilter{Campaign: "ete-literie"}); len(subs) != 1 || subs[0].Status != chorus.SubmissionOutOfDate {
+	if subs, _ := e.Store.Submissions(ctx, "T1", chorus.SubmissionFilter{Campaign: "ete-literie"}); len(subs) != 1 || subs[0].Status != chorus.SubmissionOutOfDate {
 		t.Fatalf("submissions after apply = %+v", subs)
 	}
-	after, _ := e.store.Campaign(ctx, "T1", "ete-literie")
+	after, _ := e.Store.Campaign(ctx, "T1", "ete-literie")
 	if after.Version != before.Version+1 || after.Message != "Du 1er au 15 juillet, -40 % sur toute la literie." {
 		t.Fatalf("campaign after apply = v%d %q", after.Version, after.Message)
 	}
-	r = e.svc.Action(ctx, reply.Request{Workspace: "T1", User: "lea"}, reply.Action{ActionID: btn.ActionID, Value: btn.Value})
+	r = e.Svc.Action(ctx, reply.Request{Workspace: "T1", User: "lea"}, reply.Action{ActionID: btn.ActionID, Value: btn.Value})
 	mustSay(t, r, "déjà appliquée")
-	if again, _ := e.store.Campaign(ctx, "T1", "ete-literie"); again.Version != after.Version {
+	if again, _ := e.Store.Campaign(ctx, "T1", "ete-literie"); again.Version != after.Version {
 		t.Fatal("applying twice made another version")
 	}
 }
@@ -548,7 +548,7 @@ func TestMinutesSummary(t *testing.T) {
 			e.say("sami", "1800000001.000100", "", "decision: keep 30% off")
 			r := e.in(t, "lea", chorus.English, "/minutes end")
 			mustSay(t, r, "Meeting \"Weekly\" closed", "keep 30% off")
-			stored, err := e.store.Meeting(context.Background(), "T1", m.ID)
+			stored, err := e.Store.Meeting(context.Background(), "T1", m.ID)
 			if err != nil || stored.Status != chorus.MeetingClosed {
 				t.Fatalf("meeting after end = %+v, %v", stored, err)
 			}
@@ -579,7 +579,7 @@ func TestMinutesConsoleMemory(t *testing.T) {
 	e.say("sami", "1800000001.000000", "", "Faut-il garder le bleu ?")
 	e.say("emma", "1800000002.000000", "1800000001.000000", "oui, on garde le bleu")
 	e.say("rui", "1800000003.000000", "1800000001.000000", "action: @rui commander les échantillons demain")
-	e.svc.Reaction(ctx, reply.ReactionEvent{Workspace: "T1", Channel: room, User: "lea", Reaction: "white_check_mark", TS: "1800000002.000000"})
+	e.Svc.Reaction(ctx, reply.ReactionEvent{Workspace: "T1", Channel: room, User: "lea", Reaction: "white_check_mark", TS: "1800000002.000000"})
 	r := e.in(t, "lea", "", "/minutes thread 1800000003.000000")
 	if r.Modal == nil {
 		t.Fatalf("no preview: %+v", r)
@@ -593,7 +593,7 @@ func TestMinutesConsoleMemory(t *testing.T) {
 	if lines != "note: Faut-il garder le bleu ?\ndécision: oui, on garde le bleu\naction: @rui commander les échantillons demain" {
 		t.Fatalf("preview lines = %q", lines)
 	}
-	r = e.svc.Submit(ctx, reply.Request{Workspace: "T1", User: "lea", Channel: room}, reply.Submission{
+	r = e.Svc.Submit(ctx, reply.Request{Workspace: "T1", User: "lea", Channel: room}, reply.Submission{
 		CallbackID: reply.ModalMinutesThread, PrivateMetadata: r.Modal.PrivateMetadata,
 		Values: map[string]string{"title": "Bleu", "lines": lines}})
 	mustSay(t, r, "Compte rendu « Bleu » enregistré", "0 tâche(s)")

@@ -1,4 +1,4 @@
-package commands_test
+package reminders_test
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 // on any error but not-found, reported by ok.
 func storedPolicy(t testing.TB, e *env, campaign string) (chorus.ReminderPolicy, bool) {
 	t.Helper()
-	p, err := e.store.ReminderPolicy(context.Background(), "T1", campaign)
+	p, err := e.Store.ReminderPolicy(context.Background(), "T1", campaign)
 	if errors.Is(err, chorus.ErrNotFound) {
 		return p, false
 	}
@@ -54,7 +54,7 @@ func TestRemindersShowDefault(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.lang)+" "+tt.line, func(t *testing.T) {
-			mustSay(t, e.doLang(t, "zoe", tt.lang, tt.line), tt.want...)
+			mustSay(t, e.DoLang(t, "zoe", tt.lang, tt.line), tt.want...)
 		})
 	}
 	if _, ok := storedPolicy(t, e, ""); ok {
@@ -112,13 +112,13 @@ func TestRemindersSpec(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t)
-			r := e.doLang(t, "lea", tt.lang, "/chorus reminders "+tt.spec)
+			r := e.DoLang(t, "lea", tt.lang, "/chorus reminders "+tt.spec)
 			mustSay(t, r, append([]string{"✅"}, tt.say...)...)
 			got, ok := storedPolicy(t, e, "")
 			if !ok || !samePolicy(got, tt.want) || got.UpdatedBy != "lea" || got.Version != 1 {
 				t.Fatalf("stored %+v, want %+v", got, tt.want)
 			}
-			audit, err := e.store.Audit(context.Background(), "T1", "reminders:workspace:T1")
+			audit, err := e.Store.Audit(context.Background(), "T1", "reminders:workspace:T1")
 			if err != nil || len(audit) != 1 || audit[0].Action != "reminders.set" || audit[0].Actor != "lea" || audit[0].After != 1 {
 				t.Fatalf("audit = %+v, %v", audit, err)
 			}
@@ -130,8 +130,8 @@ func TestRemindersSpec(t *testing.T) {
 // naming the token, in French and English, and nothing is stored.
 func TestRemindersBadSpec(t *testing.T) {
 	e := newEnv(t)
-	e.setup(t) // lea leads ete-literie and the workspace
-	mustSay(t, e.do(t, "lea", "/chorus settings leads add @max"), "✅")
+	e.Setup(t) // lea leads ete-literie and the workspace
+	mustSay(t, e.Do(t, "lea", "/chorus settings leads add @max"), "✅")
 	tests := []struct {
 		user, line string
 		fr, en     []string
@@ -163,11 +163,11 @@ func TestRemindersBadSpec(t *testing.T) {
 		{"lea", "/campaign reminders ete-literie 1j 2x", []string{"je ne comprends pas « 2x »"}, []string{`I don't understand "2x"`}},
 		{"lea", "/campaign reminders", []string{"syntaxe : /campaign reminders <identifiant>"}, []string{"usage: /campaign reminders <id>"}},
 	}
-	before := snapshot(t, e)
+	before := e.Snapshot(t)
 	for _, tt := range tests {
 		t.Run(tt.user+" "+tt.line, func(t *testing.T) {
-			mustSay(t, e.do(t, tt.user, tt.line), append([]string{"⚠️"}, tt.fr...)...)
-			mustSay(t, e.doLang(t, tt.user, chorus.English, tt.line), append([]string{"⚠️"}, tt.en...)...)
+			mustSay(t, e.Do(t, tt.user, tt.line), append([]string{"⚠️"}, tt.fr...)...)
+			mustSay(t, e.DoLang(t, tt.user, chorus.English, tt.line), append([]string{"⚠️"}, tt.en...)...)
 		})
 	}
 	for _, campaign := range []string{"", "ete-literie"} {
@@ -175,10 +175,10 @@ func TestRemindersBadSpec(t *testing.T) {
 			t.Fatalf("a refused command stored %+v", p)
 		}
 	}
-	if after := snapshot(t, e); after != before {
+	if after := e.Snapshot(t); after != before {
 		t.Fatalf("bad input changed the store:\nbefore %s\nafter  %s", before, after)
 	}
-	audit, err := e.store.Audit(context.Background(), "T1", "reminders:workspace:T1")
+	audit, err := e.Store.Audit(context.Background(), "T1", "reminders:workspace:T1")
 	if err != nil || len(audit) != 0 {
 		t.Fatalf("audit = %+v, %v", audit, err)
 	}
@@ -188,16 +188,16 @@ func TestRemindersBadSpec(t *testing.T) {
 // and only they, set the campaign's.
 func TestRemindersRoles(t *testing.T) {
 	e := newEnv(t)
-	e.setup(t)
-	mustSay(t, e.do(t, "lea", "/chorus settings leads add @max"), "✅")
-	admin := e.svc.Command(context.Background(), reply.Request{Workspace: "T1", User: "ada", IsAdmin: true, Command: "/chorus", Text: "reminders 2j"})
+	e.Setup(t)
+	mustSay(t, e.Do(t, "lea", "/chorus settings leads add @max"), "✅")
+	admin := e.Svc.Command(context.Background(), reply.Request{Workspace: "T1", User: "ada", IsAdmin: true, Command: "/chorus", Text: "reminders 2j"})
 	mustSay(t, admin, "✅", "2 jours avant")
-	mustSay(t, e.do(t, "max", "/chorus rappels calme 21h-7h"), "✅", "2 jours avant", "pas de rappel de 21:00 à 07:00")
+	mustSay(t, e.Do(t, "max", "/chorus rappels calme 21h-7h"), "✅", "2 jours avant", "pas de rappel de 21:00 à 07:00")
 	p, _ := storedPolicy(t, e, "")
 	if p.Version != 2 || p.UpdatedBy != "max" || !slices.Equal(p.Offsets, []time.Duration{48 * time.Hour}) || p.QuietStart != 21*60 {
 		t.Fatalf("workspace policy %+v", p)
 	}
-	mustSay(t, e.do(t, "lea", "/campaign reminders ete-literie 1j"), "✅")
+	mustSay(t, e.Do(t, "lea", "/campaign reminders ete-literie 1j"), "✅")
 	if p, ok := storedPolicy(t, e, "ete-literie"); !ok || p.UpdatedBy != "lea" {
 		t.Fatalf("campaign policy %+v", p)
 	}
@@ -207,7 +207,7 @@ func TestRemindersRoles(t *testing.T) {
 // campaign follows the workspace again, including the workspace's later changes.
 func TestRemindersCampaignOverride(t *testing.T) {
 	e := newEnv(t)
-	e.setup(t)
+	e.Setup(t)
 	ctx := context.Background()
 	steps := []struct {
 		lang  chorus.Lang
@@ -255,13 +255,13 @@ func TestRemindersCampaignOverride(t *testing.T) {
 	}
 	for _, st := range steps {
 		t.Run(st.line, func(t *testing.T) {
-			mustSay(t, e.doLang(t, "lea", st.lang, st.line), st.want...)
+			mustSay(t, e.DoLang(t, "lea", st.lang, st.line), st.want...)
 			if st.check != nil {
 				st.check(t)
 			}
 		})
 	}
-	audit, err := e.store.Audit(ctx, "T1", "reminders:campaign:ete-literie")
+	audit, err := e.Store.Audit(ctx, "T1", "reminders:campaign:ete-literie")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -278,8 +278,8 @@ func TestRemindersCampaignOverride(t *testing.T) {
 // policy.
 func TestRemindersNextReminder(t *testing.T) {
 	e := newEnv(t)
-	e.setup(t)
-	mustSay(t, e.do(t, "lea", `/campaign task add ete-literie social "Story soldes" @lea vendredi`), "Story soldes")
+	e.Setup(t)
+	mustSay(t, e.Do(t, "lea", `/campaign task add ete-literie social "Story soldes" @lea vendredi`), "Story soldes")
 	tests := []struct {
 		lang chorus.Lang
 		line string
@@ -293,7 +293,7 @@ func TestRemindersNextReminder(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.line, func(t *testing.T) {
-			mustSay(t, e.doLang(t, "lea", tt.lang, tt.line), "✅", tt.want)
+			mustSay(t, e.DoLang(t, "lea", tt.lang, tt.line), "✅", tt.want)
 		})
 	}
 }

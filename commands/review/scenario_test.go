@@ -1,4 +1,4 @@
-package commands_test
+package review_test
 
 import (
 	"context"
@@ -19,7 +19,7 @@ import (
 func newDriftEnv(t testing.TB, opts commands.Options) *env {
 	t.Helper()
 	e := newEnvWith(t, opts)
-	e.setup(t)
+	e.Setup(t)
 	for _, line := range []string{
 		`/campaign points ete-literie -30 % sur toute la literie ; du 1er au 15 juillet 2027 ; en magasin et en ligne`,
 		`/campaign channel add ete-literie email #email @emma`,
@@ -27,7 +27,7 @@ func newDriftEnv(t testing.TB, opts commands.Options) *env {
 		`/glossary forbid DouceNuit "Douce Nuit"`,
 		`/campaign autocheck ete-literie social on`,
 	} {
-		if r := e.do(t, "lea", line); strings.Contains(r.Text, "⚠️") {
+		if r := e.Do(t, "lea", line); strings.Contains(r.Text, "⚠️") {
 			t.Fatalf("%s: %s", line, r.Text)
 		}
 	}
@@ -41,15 +41,15 @@ const (
 
 // post plays a message posted (or edited) in #social.
 func driftPost(e *env, user, ts, text string, edited bool) []reply.Post {
-	return e.svc.Message(context.Background(), reply.MessageEvent{Workspace: "T1", Channel: "#social", User: user, TS: ts, Text: text, Edited: edited})
+	return e.Svc.Message(context.Background(), reply.MessageEvent{Workspace: "T1", Channel: "#social", User: user, TS: ts, Text: text, Edited: edited})
 }
 
 func driftClick(e *env, user, action, value string) reply.Reply {
-	return e.svc.Action(context.Background(), reply.Request{Workspace: "T1", User: user, Channel: "#social"}, reply.Action{ActionID: action, Value: value})
+	return e.Svc.Action(context.Background(), reply.Request{Workspace: "T1", User: user, Channel: "#social"}, reply.Action{ActionID: action, Value: value})
 }
 
 func driftSubmit(e *env, user string, m *reply.Modal, values map[string]string) reply.Reply {
-	return e.svc.Submit(context.Background(), reply.Request{Workspace: "T1", User: user},
+	return e.Svc.Submit(context.Background(), reply.Request{Workspace: "T1", User: user},
 		reply.Submission{CallbackID: m.CallbackID, PrivateMetadata: m.PrivateMetadata, Values: values})
 }
 
@@ -88,7 +88,7 @@ func driftMustPost(t testing.TB, p reply.Post, want ...string) {
 
 func (e *env) driftSubmission(t testing.TB, ts string) chorus.Submission {
 	t.Helper()
-	s, err := e.store.SubmissionByMessage(context.Background(), "T1", "#social", ts)
+	s, err := e.Store.SubmissionByMessage(context.Background(), "T1", "#social", ts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func (e *env) driftSubmission(t testing.TB, ts string) chorus.Submission {
 
 func (e *env) driftAudit(t testing.TB) string {
 	t.Helper()
-	entries, err := e.store.Audit(context.Background(), "T1", "")
+	entries, err := e.Store.Audit(context.Background(), "T1", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,13 +193,13 @@ func TestApprovalFlow(t *testing.T) {
 	if s := e.driftSubmission(t, ts); s.Status != chorus.SubmissionApproved {
 		t.Fatalf("after approval: %+v", s)
 	}
-	ds, err := e.store.Decisions(ctx, "T1", s.ID)
+	ds, err := e.Store.Decisions(ctx, "T1", s.ID)
 	if err != nil || len(ds) != 2 || ds[0].Kind != chorus.DecisionRequestChanges || ds[1].Kind != chorus.DecisionApprove || ds[1].Author != "lea" {
 		t.Fatalf("decisions = %+v, %v", ds, err)
 	}
 
 	// The global message changes: the approval goes out of date and sami is told.
-	r = e.do(t, "lea", "/campaign message ete-literie Du 1er au 15 juillet 2027, -40 % sur toute la literie, en magasin et en ligne.")
+	r = e.Do(t, "lea", "/campaign message ete-literie Du 1er au 15 juillet 2027, -40 % sur toute la literie, en magasin et en ligne.")
 	mustSay(t, r, "Compris : -40 %")
 	told = driftPostsTo(r.Posts, "sami")
 	if len(told) != 1 {
@@ -210,7 +210,7 @@ func TestApprovalFlow(t *testing.T) {
 		t.Fatalf("after the message changed: %+v", s)
 	}
 	// A change of channels is no change of message: nothing more goes out of date.
-	if r := e.do(t, "lea", "/campaign channel add ete-literie retail #magasins @rui"); len(r.Posts) != 0 {
+	if r := e.Do(t, "lea", "/campaign channel add ete-literie retail #magasins @rui"); len(r.Posts) != 0 {
 		t.Fatalf("posts after a channel change: %+v", r.Posts)
 	}
 	for _, want := range []string{"submission.create", "submission.request_changes", "submission.recheck", "submission.approve", "submission.out_of_date", "campaign.autocheck.on"} {
@@ -222,18 +222,18 @@ func TestApprovalFlow(t *testing.T) {
 
 func TestSubmitCommand(t *testing.T) {
 	e := newDriftEnv(t, commands.Options{})
-	r := e.do(t, "emma", "/campaign submit ete-literie email Chère cliente, -30 % sur toute la literie DouceNuit du 1er au 15 juillet 2027 !")
+	r := e.Do(t, "emma", "/campaign submit ete-literie email Chère cliente, -30 % sur toute la literie DouceNuit du 1er au 15 juillet 2027 !")
 	mustSay(t, r, "Texte de @{emma}", "Point manquant", "en magasin et en ligne")
 	if r.Visibility != reply.InChannel || len(driftPostsTo(r.Posts, "lea")) != 1 {
 		t.Fatalf("reply = %+v", r)
 	}
-	subs, err := e.store.Submissions(context.Background(), "T1", chorus.SubmissionFilter{Campaign: "ete-literie"})
+	subs, err := e.Store.Submissions(context.Background(), "T1", chorus.SubmissionFilter{Campaign: "ete-literie"})
 	if err != nil || len(subs) != 1 || subs[0].SlackTS != "" || subs[0].Author != "emma" || subs[0].ChannelKind != "email" {
 		t.Fatalf("submissions = %+v, %v", subs, err)
 	}
 
 	// The French alias, without text: the form opens, then checks.
-	r = e.do(t, "emma", "/campaign soumettre ete-literie")
+	r = e.Do(t, "emma", "/campaign soumettre ete-literie")
 	if r.Modal == nil || r.Modal.CallbackID != reply.ModalDriftSubmit {
 		t.Fatalf("no form: %+v", r)
 	}
@@ -248,21 +248,21 @@ func TestSubmitCommand(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.line[:min(len(tt.line), 40)], func(t *testing.T) {
-			r := e.do(t, "emma", tt.line)
+			r := e.Do(t, "emma", tt.line)
 			mustSay(t, r, "⚠️", tt.want)
 			if len(r.Posts) != 0 {
 				t.Fatalf("a refused submission posted: %+v", r.Posts)
 			}
 		})
 	}
-	r = e.doLang(t, "emma", chorus.English, "/campaign submit ete-literie email Dear customer, 30% off all bedding, July 1–15, 2027, in store and online.")
+	r = e.DoLang(t, "emma", chorus.English, "/campaign submit ete-literie email Dear customer, 30% off all bedding, July 1–15, 2027, in store and online.")
 	mustSay(t, r, "Aligned with the global message")
 }
 
 func TestApproveWithException(t *testing.T) {
 	e := newDriftEnv(t, commands.Options{})
 	const local = "Chez DouceNuit Lyon : -30 % sur toute la literie du 1er au 15 juillet 2027, en magasin seulement."
-	r := e.do(t, "rui", "/campaign submit ete-literie social "+local)
+	r := e.Do(t, "rui", "/campaign submit ete-literie social "+local)
 	mustSay(t, r, "⚠️")
 	card := driftPostsTo(r.Posts, "lea")[0]
 	for _, b := range card.Blocks {
@@ -284,14 +284,14 @@ func TestApproveWithException(t *testing.T) {
 	mustSay(t, r, "validé avec exception", "ne sera plus signalé")
 
 	// The same text is not flagged again…
-	r = e.do(t, "rui", "/campaign submit ete-literie social "+local)
+	r = e.Do(t, "rui", "/campaign submit ete-literie social "+local)
 	mustSay(t, r, "Exception accordée par @{lea}", "Le magasin de Lyon")
 	if strings.Contains(r.Text, "⚠️") {
 		t.Fatalf("excepted text flagged again: %s", r.Text)
 	}
 	// …until the global message changes.
-	e.do(t, "lea", "/campaign message ete-literie Du 1er au 15 juillet 2027, -30 % sur toute la literie, en magasin et en ligne ; livraison offerte.")
-	r = e.do(t, "rui", "/campaign submit ete-literie social "+local)
+	e.Do(t, "lea", "/campaign message ete-literie Du 1er au 15 juillet 2027, -30 % sur toute la literie, en magasin et en ligne ; livraison offerte.")
+	r = e.Do(t, "rui", "/campaign submit ete-literie social "+local)
 	mustSay(t, r, "⚠️")
 }
 
@@ -299,7 +299,7 @@ func TestCheckCopyShortcut(t *testing.T) {
 	e := newDriftEnv(t, commands.Options{})
 	ctx := context.Background()
 	shortcut := func(user, channel, ts, text string) reply.Reply {
-		return e.svc.Action(ctx, reply.Request{Workspace: "T1", User: user, Channel: channel},
+		return e.Svc.Action(ctx, reply.Request{Workspace: "T1", User: user, Channel: channel},
 			reply.Action{ActionID: reply.ActCheckCopy, Value: ts, Message: &reply.MessageEvent{Workspace: "T1", Channel: channel, User: "emma", TS: ts, Text: text}})
 	}
 	r := shortcut("lea", "#email", "1800000010.000000", drifting)
@@ -308,13 +308,13 @@ func TestCheckCopyShortcut(t *testing.T) {
 	if len(thread) != 1 || thread[0].Thread != "1800000010.000000" {
 		t.Fatalf("posts = %+v", r.Posts)
 	}
-	s, err := e.store.SubmissionByMessage(ctx, "T1", "#email", "1800000010.000000")
+	s, err := e.Store.SubmissionByMessage(ctx, "T1", "#email", "1800000010.000000")
 	if err != nil || s.Author != "emma" || s.ChannelKind != "email" || s.UpdatedBy != "lea" {
 		t.Fatalf("submission = %+v, %v", s, err)
 	}
 	// Used twice on one message, it checks the same submission again.
 	shortcut("lea", "#email", "1800000010.000000", aligned)
-	if s2, _ := e.store.SubmissionByMessage(ctx, "T1", "#email", "1800000010.000000"); s2.ID != s.ID || s2.Version != 2 || s2.Status != chorus.SubmissionPending {
+	if s2, _ := e.Store.SubmissionByMessage(ctx, "T1", "#email", "1800000010.000000"); s2.ID != s.ID || s2.Version != 2 || s2.Status != chorus.SubmissionPending {
 		t.Fatalf("second check = %+v", s2)
 	}
 
@@ -327,7 +327,7 @@ func TestCheckCopyShortcut(t *testing.T) {
 		`/campaign message noel -20 % sur les couettes DouceNuit jusqu'au 24 décembre.`,
 		`/campaign channel add noel email #email @emma`,
 	} {
-		e.do(t, "lea", line)
+		e.Do(t, "lea", line)
 	}
 	r = shortcut("emma", "#email", "1800000013.000000", "-20 % sur les couettes DouceNuit jusqu'au 24 décembre.")
 	if r.Modal == nil || r.Modal.CallbackID != reply.ModalDriftPick || len(r.Modal.Inputs[0].Options) != 2 {
@@ -335,7 +335,7 @@ func TestCheckCopyShortcut(t *testing.T) {
 	}
 	r = driftSubmit(e, "emma", r.Modal, map[string]string{"target": "noel/email"})
 	mustSay(t, r, "« Noël »")
-	if s, err := e.store.SubmissionByMessage(ctx, "T1", "#email", "1800000013.000000"); err != nil || s.Campaign != "noel" || s.Verdict.Drift {
+	if s, err := e.Store.SubmissionByMessage(ctx, "T1", "#email", "1800000013.000000"); err != nil || s.Campaign != "noel" || s.Verdict.Drift {
 		t.Fatalf("picked submission = %+v, %v", s, err)
 	}
 }
@@ -358,17 +358,17 @@ func TestAutoCheckOptIn(t *testing.T) {
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ts := fmt.Sprintf("18000001%02d.000000", i)
-			ps := e.svc.Message(context.Background(), reply.MessageEvent{Workspace: "T1", Channel: tt.channel, User: "sami", TS: ts, ThreadTS: tt.thread, Text: tt.text})
-			_, err := e.store.SubmissionByMessage(context.Background(), "T1", tt.channel, ts)
+			ps := e.Svc.Message(context.Background(), reply.MessageEvent{Workspace: "T1", Channel: tt.channel, User: "sami", TS: ts, ThreadTS: tt.thread, Text: tt.text})
+			_, err := e.Store.SubmissionByMessage(context.Background(), "T1", tt.channel, ts)
 			if got := err == nil; got != tt.checked || (len(ps) > 0) != tt.checked {
 				t.Fatalf("checked = %v with %d posts, want %v (err %v)", got, len(ps), tt.checked, err)
 			}
 		})
 	}
 	// Only a lead turns it on or off; off stops the checks.
-	mustSay(t, e.do(t, "sami", "/campaign autocheck ete-literie social off"), "⚠️", "seuls les responsables")
-	mustSay(t, e.do(t, "lea", "/campaign autocheck ete-literie email on"), "✅", "#email")
-	mustSay(t, e.do(t, "lea", "/campaign autocheck ete-literie social off"), "désactivée")
+	mustSay(t, e.Do(t, "sami", "/campaign autocheck ete-literie social off"), "⚠️", "seuls les responsables")
+	mustSay(t, e.Do(t, "lea", "/campaign autocheck ete-literie email on"), "✅", "#email")
+	mustSay(t, e.Do(t, "lea", "/campaign autocheck ete-literie social off"), "désactivée")
 	if ps := driftPost(e, "sami", "1800000200.000000", drifting, false); len(ps) != 0 {
 		t.Fatalf("checked after opting out: %+v", ps)
 	}
@@ -377,7 +377,7 @@ func TestAutoCheckOptIn(t *testing.T) {
 func TestHomeListsApprovals(t *testing.T) {
 	e := newDriftEnv(t, commands.Options{})
 	driftPost(e, "sami", "1800000001.000000", drifting, false)
-	v := e.svc.Home(context.Background(), reply.Request{Workspace: "T1", User: "lea"})
+	v := e.Svc.Home(context.Background(), reply.Request{Workspace: "T1", User: "lea"})
 	r := reply.Reply{Blocks: v.Blocks}
 	mustSay(t, r, "Textes à valider (1)", "@{sami}", "écarts signalés")
 	show := driftButton(t, v.Blocks, reply.ActDriftShow)
@@ -385,7 +385,7 @@ func TestHomeListsApprovals(t *testing.T) {
 	mustSay(t, card, "À valider", "écart(s)")
 	driftButton(t, card.Blocks, reply.ActDriftChanges)
 
-	v = e.svc.Home(context.Background(), reply.Request{Workspace: "T1", User: "sami"})
+	v = e.Svc.Home(context.Background(), reply.Request{Workspace: "T1", User: "sami"})
 	if strings.Contains(reply.Reply{Blocks: v.Blocks}.Text+fmt.Sprint(v.Blocks), "Textes à valider") {
 		t.Fatal("a non-lead sees the approvals")
 	}
@@ -418,15 +418,15 @@ func TestJudge(t *testing.T) {
 			Rewrite:  "-30 % sur toute la literie DouceNuit du 1er au 15 juillet 2027, en magasin et en ligne !",
 		}}
 		e := newDriftEnv(t, commands.Options{Judge: j})
-		r := e.do(t, "emma", "/campaign submit ete-literie email "+drifting)
+		r := e.Do(t, "emma", "/campaign submit ete-literie email "+drifting)
 		mustSay(t, r, "🤖", "le ton promet moins", "Proposition de réécriture", "-30 % sur toute la literie DouceNuit du 1er")
-		subs, _ := e.store.Submissions(context.Background(), "T1", chorus.SubmissionFilter{})
+		subs, _ := e.Store.Submissions(context.Background(), "T1", chorus.SubmissionFilter{})
 		if len(subs) != 1 || !subs[0].Verdict.Judged || subs[0].Verdict.Findings != 3 {
 			t.Fatalf("stored verdict = %+v", subs)
 		}
 		// Aligned copy is not borderline: no call, and a button asks on request.
 		calls := j.calls
-		r = e.do(t, "emma", "/campaign submit ete-literie email "+aligned)
+		r = e.Do(t, "emma", "/campaign submit ete-literie email "+aligned)
 		if j.calls != calls {
 			t.Fatal("the judge was asked about aligned copy")
 		}
@@ -436,7 +436,7 @@ func TestJudge(t *testing.T) {
 	t.Run("a failing judge leaves the offline verdict", func(t *testing.T) {
 		j := &fakeJudge{err: errors.New("llm: timeout")}
 		e := newDriftEnv(t, commands.Options{Judge: j})
-		r := e.do(t, "emma", "/campaign submit ete-literie email "+drifting)
+		r := e.Do(t, "emma", "/campaign submit ete-literie email "+drifting)
 		mustSay(t, r, "⚠️ 2 écart(s)", "jusqu'à -20 %")
 		if j.calls != 1 {
 			t.Fatalf("judge calls = %d", j.calls)
@@ -446,7 +446,7 @@ func TestJudge(t *testing.T) {
 	})
 	t.Run("no judge, no button", func(t *testing.T) {
 		e := newDriftEnv(t, commands.Options{})
-		r := e.do(t, "emma", "/campaign submit ete-literie email "+drifting)
+		r := e.Do(t, "emma", "/campaign submit ete-literie email "+drifting)
 		for _, b := range r.Blocks {
 			if len(b.Buttons) > 0 {
 				t.Fatalf("buttons without a judge: %+v", b.Buttons)
@@ -458,7 +458,7 @@ func TestJudge(t *testing.T) {
 
 func TestEnglishCards(t *testing.T) {
 	e := newDriftEnv(t, commands.Options{})
-	e.do(t, "lea", "/chorus lang en")
+	e.Do(t, "lea", "/chorus lang en")
 	posts := driftPost(e, "sami", "1800000001.000000", drifting, false)
 	card := driftPostsTo(posts, "lea")[0]
 	driftMustPost(t, card, "To approve", "Contradicted fact")
@@ -470,50 +470,3 @@ func TestEnglishCards(t *testing.T) {
 
 // TestDigestExtras: a team's digest lists the copy of its own channel that awaits a lead or
 // still drifts; a lead digest lists all of it.
-func TestDigestExtras(t *testing.T) {
-	e := newDriftEnv(t, commands.Options{})
-	ctx := context.Background()
-	e.do(t, "sami", "/campaign submit ete-literie social "+drifting)
-	e.do(t, "emma", "/campaign submit ete-literie email "+aligned)
-	camps, err := e.store.Campaigns(ctx, "T1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := func(blocks []reply.Block) string {
-		var b strings.Builder
-		for _, bl := range blocks {
-			b.WriteString(bl.Text + "\n")
-		}
-		return b.String()
-	}
-	tests := []struct {
-		name, channel string
-		lead          bool
-		lang          chorus.Lang
-		want, not     []string
-	}{
-		{"social team", "#social", false, chorus.French, []string{"Écarts à corriger (1)", "@{sami}", "Soldes d'été literie"}, []string{"@{emma}", "attente"}},
-		{"email team", "#email", false, chorus.English, []string{"Copy awaiting approval (1)", "@{emma}"}, []string{"@{sami}", "Drift to fix"}},
-		{"leads", "#leads", true, chorus.French, []string{"Textes en attente de validation (1)", "Écarts à corriger (1)"}, nil},
-		{"a channel of no campaign", "#general", false, chorus.French, nil, []string{"@"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			blocks, err := commands.DigestExtras(e.svc, ctx, "T1", tt.channel, tt.lead, camps, tt.lang)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := text(blocks)
-			for _, w := range tt.want {
-				if !strings.Contains(got, w) {
-					t.Errorf("digest extras lack %q:\n%s", w, got)
-				}
-			}
-			for _, w := range tt.not {
-				if strings.Contains(got, w) {
-					t.Errorf("digest extras hold %q:\n%s", w, got)
-				}
-			}
-		})
-	}
-}
