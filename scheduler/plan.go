@@ -118,38 +118,19 @@ func (s *Scheduler) install(snap *snapshot, newFrom time.Time) {
 	tasks := make(map[string]*entry, len(snap.tasks))
 	for _, t := range snap.tasks {
 		k := t.WorkspaceID + "/" + t.ID
-		e := s.tasks[k]
-		switch {
-		case e == nil:
-			e = &entry{kind: taskEntry, key: k, cursor: s.from, idx: -1, task: t}
-		case e.task.Version <= t.Version:
-			e.task = t
-		}
-		tasks[k] = e
+		tasks[k] = refresh(s.tasks[k], t.Version,
+			func() *entry { return &entry{kind: taskEntry, key: k, cursor: s.from, idx: -1, task: t} },
+			func(e *entry) { e.task = t })
 	}
-	for k, e := range s.tasks {
-		// Created or changed here while the snapshot was read: this process knows better.
-		if _, ok := tasks[k]; !ok && e.task.UpdatedAt.After(snap.at) {
-			tasks[k] = e
-		}
-	}
+	keepNewer(tasks, s.tasks, snap.at)
 	digests := make(map[string]*entry, len(snap.digests))
 	for _, d := range snap.digests {
 		k := d.WorkspaceID + "/" + d.Channel
-		e := s.digests[k]
-		switch {
-		case e == nil:
-			e = &entry{kind: digestEntry, key: k, cursor: newFrom, idx: -1, digest: d}
-		case e.digest.Version <= d.Version:
-			e.digest = d
-		}
-		digests[k] = e
+		digests[k] = refresh(s.digests[k], d.Version,
+			func() *entry { return &entry{kind: digestEntry, key: k, cursor: newFrom, idx: -1, digest: d} },
+			func(e *entry) { e.digest = d })
 	}
-	for k, e := range s.digests {
-		if _, ok := digests[k]; !ok && e.digest.UpdatedAt.After(snap.at) {
-			digests[k] = e
-		}
-	}
+	keepNewer(digests, s.digests, snap.at)
 	s.tasks, s.digests = tasks, digests
 	s.heap = make(timeline, 0, len(tasks)+len(digests))
 	for _, m := range []map[string]*entry{tasks, digests} {
@@ -162,6 +143,30 @@ func (s *Scheduler) install(snap *snapshot, newFrom time.Time) {
 		}
 	}
 	heap.Init(&s.heap)
+}
+
+// refresh is the index entry of an item read at version v: a new one (add), or the indexed e,
+// which keeps its cursor and takes the item (take) unless it holds a newer version.
+func refresh(e *entry, v int, add func() *entry, take func(*entry)) *entry {
+	if e == nil {
+		return add()
+	}
+	if cur, _ := e.version(); cur <= v {
+		take(e)
+	}
+	return e
+}
+
+// keepNewer adds to fresh the entries of old that a snapshot read at at did not hold because
+// they were created or changed here while it was read: this process knows better.
+func keepNewer(fresh, old map[string]*entry, at time.Time) {
+	for k, e := range old {
+		if _, ok := fresh[k]; !ok {
+			if _, changed := e.version(); changed.After(at) {
+				fresh[k] = e
+			}
+		}
+	}
 }
 
 func (s *Scheduler) putSnooze(z chorus.Snooze) {
