@@ -2,15 +2,12 @@ package commands
 
 import (
 	"context"
-	"slices"
 
-	"github.com/chorus-hq/chorus"
-	"github.com/chorus-hq/chorus/commands/feature"
 	"github.com/chorus-hq/chorus/reply"
 )
 
-// Home builds the user's App Home: their open tasks, the campaigns they lead or own a channel
-// of, and, for leads, the campaigns still missing a global message.
+// Home builds the user's App Home: their open tasks and their campaigns (the campaign feature),
+// then the copy awaiting their decision (the review).
 func (s *Service) Home(ctx context.Context, req reply.Request) reply.View {
 	c, err := s.begin(ctx, req)
 	if err != nil {
@@ -24,52 +21,13 @@ func (s *Service) Home(ctx context.Context, req reply.Request) reply.View {
 }
 
 func (c *call) home(ctx context.Context) (reply.View, error) {
-	blocks := []reply.Block{{Kind: reply.Header, Text: c.T("home.title")}}
-	tasks, err := c.store.Tasks(ctx, c.Req.Workspace, chorus.TaskFilter{Owner: c.Req.User, Statuses: []chorus.TaskStatus{chorus.TaskOpen}})
+	blocks, mine, err := c.campaigns.Home(ctx, c.Turn)
 	if err != nil {
 		return reply.View{}, err
-	}
-	blocks = append(blocks, reply.Block{Kind: reply.Section, Text: "*" + c.T("home.tasks", len(tasks)) + "*"})
-	if len(tasks) == 0 {
-		blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.T("task.list.empty")})
-	}
-	for i, t := range tasks {
-		if i == 30 { // keeps the view inside Slack's 100 blocks
-			blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.T("home.more", len(tasks)-30)})
-			break
-		}
-		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: c.TaskLine(t),
-			Accessory: &reply.Button{Text: c.T("button.done"), ActionID: reply.ActTaskDone, Value: t.ID, Style: "primary"}})
-	}
-	camps, err := c.store.Campaigns(ctx, c.Req.Workspace)
-	if err != nil {
-		return reply.View{}, err
-	}
-	mine := slices.DeleteFunc(camps, func(camp chorus.Campaign) bool {
-		if camp.Status == chorus.StatusClosed {
-			return true
-		}
-		return !camp.IsLead(c.Req.User) && !slices.ContainsFunc(camp.Channels, func(ch chorus.Channel) bool { return ch.Owner == c.Req.User })
-	})
-	blocks = append(blocks, reply.Block{Kind: reply.Divider}, reply.Block{Kind: reply.Section, Text: "*" + c.T("home.campaigns", len(mine)) + "*"})
-	for i, camp := range mine {
-		if i == 30 {
-			blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.T("home.more", len(mine)-30)})
-			break
-		}
-		line := feature.StatusEmoji(camp.Status) + " *" + camp.Name + "* (`" + camp.Slug + "`)"
-		if camp.IsLead(c.Req.User) {
-			line += " · " + c.T("home.you_lead")
-			if camp.Message == "" {
-				line += " · ⚠️ " + c.T("campaign.card.no_message", camp.Slug)
-			}
-		}
-		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: line, Accessory: &reply.Button{Text: c.T("button.show"), ActionID: reply.ActCampaignShow, Value: camp.Slug}})
 	}
 	approvals, err := c.review.HomeApprovals(ctx, c.Turn, mine)
 	if err != nil {
 		return reply.View{}, err
 	}
-	blocks = append(blocks, approvals...)
-	return reply.View{Blocks: blocks}, nil
+	return reply.View{Blocks: append(blocks, approvals...)}, nil
 }
