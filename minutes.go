@@ -264,21 +264,22 @@ type ActionItem struct {
 }
 
 var (
-	slackMentionRE = regexp.MustCompile(`<@([A-Za-z0-9._-]+)(?:\|[^>]*)?>`)
-	atNameRE       = regexp.MustCompile(`(^|\s)@([a-z][a-z0-9._-]{0,30})\b`)
+	// mentionRE reads a mention as the transports hand it over (reply.User writes it).
+	mentionRE = regexp.MustCompile(`@\{([A-Za-z0-9._-]+)\}`)
+	atNameRE  = regexp.MustCompile(`(^|\s)@([a-z][a-z0-9._-]{0,30})\b`)
 	// dueMarks introduce a due date at the end of an action item; they are dropped with it.
 	dueMarks = map[string]bool{"pour": true, "avant": true, "d'ici": true, "le": true, "by": true, "before": true,
 		"for": true, "on": true, "due": true, "echeance": true, "echeance:": true, "due:": true, "-": true, "—": true}
 )
 
-// ParseAction reads an action item such as "<@U123> envoie le brief vendredi 17h" or
+// ParseAction reads an action item such as "@{U123} envoie le brief vendredi 17h" or
 // "@sami newsletter by next tuesday": the first person mentioned owns it, and the longest phrase
 // at the end that reads as a date (ParseWhen, in loc, relative to now) is its due date. Both are
 // optional; the rest is the title. A date in the past is refused with ParseWhen's "when.past".
 func ParseAction(text string, loc *time.Location, now time.Time) (ActionItem, error) {
 	var a ActionItem
 	rest := text
-	if m := slackMentionRE.FindStringSubmatchIndex(rest); m != nil && ValidUserID(rest[m[2]:m[3]]) {
+	if m := mentionRE.FindStringSubmatchIndex(rest); m != nil && ValidUserID(rest[m[2]:m[3]]) {
 		a.Owner = rest[m[2]:m[3]]
 		rest = rest[:m[0]] + " " + rest[m[1]:]
 	} else if m := atNameRE.FindStringSubmatchIndex(rest); m != nil && ValidUserID(rest[m[4]:m[5]]) {

@@ -81,10 +81,10 @@ func TestParseAction(t *testing.T) {
 		due   time.Time
 		code  string
 	}{
-		{"<@U0SAMI> visuels stories pour vendredi", "visuels stories", "U0SAMI", at(6, 4, 18), ""},
+		{"@{U0SAMI} visuels stories pour vendredi", "visuels stories", "U0SAMI", at(6, 4, 18), ""},
 		{"@emma newsletter by next tuesday 9am", "newsletter", "emma", at(6, 8, 9), ""},
 		{"PLV magasins @rui 15/06 17h", "PLV magasins", "rui", at(6, 15, 17), ""},
-		{"<@U0RUI|rui> Check stock", "Check stock", "U0RUI", time.Time{}, ""},
+		{"@{U0RUI} Check stock", "Check stock", "U0RUI", time.Time{}, ""},
 		{"Relire la charte demain", "Relire la charte", "", at(6, 2, 18), ""},
 		{"Brief agence", "Brief agence", "", time.Time{}, ""},
 		{"@sami story 01/05/2027", "", "", time.Time{}, "when.past"},

@@ -472,50 +472,6 @@ func isCronField(s string) bool {
 	return true
 }
 
-// DescribeSpec says a 5-field spec in words when it is one ParseDigestSpec writes ("lundi à
-// 09:00", "every day at 08:30"), else returns it as is.
-func DescribeSpec(spec string, lang Lang) string {
-	f := strings.Fields(spec)
-	if len(f) != 5 || f[2] != "*" || f[3] != "*" {
-		return spec
-	}
-	min, err1 := strconv.Atoi(f[0])
-	hour, err2 := strconv.Atoi(f[1])
-	if err1 != nil || err2 != nil {
-		return spec
-	}
-	clock := fmt.Sprintf("%02d:%02d", hour, min)
-	names := map[Lang][]string{
-		French:  {"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"},
-		English: {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
-	}[lang]
-	if names == nil {
-		names = frDays
-	}
-	var days string
-	switch f[4] {
-	case "*":
-		days = map[Lang]string{French: "chaque jour", English: "every day"}[lang]
-	case "1-5":
-		days = map[Lang]string{French: "du lundi au vendredi", English: "Monday to Friday"}[lang]
-	default:
-		var parts []string
-		for _, d := range strings.Split(f[4], ",") {
-			n, err := strconv.Atoi(d)
-			if err != nil || n < 0 || n > 7 {
-				return spec
-			}
-			parts = append(parts, names[n%7])
-		}
-		sep := map[Lang]string{French: " et ", English: " and "}[lang]
-		days = strings.Join(parts, sep)
-	}
-	if lang == English {
-		return days + " at " + clock
-	}
-	return days + " à " + clock
-}
-
 // OccurrenceKind is what an occurrence sends.
 type OccurrenceKind string
 

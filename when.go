@@ -42,25 +42,10 @@ func ParseWhen(text string, loc *time.Location, now time.Time) (time.Time, error
 		switch {
 		case fillers[w]:
 		case nextWords[w]: // "mardi prochain" is the coming Tuesday, like "mardi"
-		case isoRE.MatchString(w):
-			m := isoRE.FindStringSubmatch(w)
-			y, _ := strconv.Atoi(m[1])
-			mo, _ := strconv.Atoi(m[2])
-			d, _ := strconv.Atoi(m[3])
-			day, haveDay = Date{y, time.Month(mo), d}, true
-		case dmyRE.MatchString(w):
-			m := dmyRE.FindStringSubmatch(w)
-			d, _ := strconv.Atoi(m[1])
-			mo, _ := strconv.Atoi(m[2])
-			y := now.Year()
-			explicitYear := m[3] != ""
-			if explicitYear {
-				y, _ = strconv.Atoi(m[3])
-				if y < 100 {
-					y += 2000
-				}
-			}
-			day, haveDay = Date{y, time.Month(mo), d}, true
+		case isoRE.MatchString(w) || dmyRE.MatchString(w):
+			var explicitYear bool
+			day, explicitYear = readDay(w, now.Year())
+			haveDay = true
 			if !explicitYear && day.In(loc).AddDate(0, 0, 1).Before(now) {
 				day.Year++ // "15/07" typed in August means next July
 			}
@@ -122,32 +107,45 @@ func ParseWhen(text string, loc *time.Location, now time.Time) (time.Time, error
 	return t, nil
 }
 
+// readDay reads a day written with digits, "2027-07-15", "15/07/2027", "15.07.27" or "15/07",
+// the last in year; it reports whether the year was written. The day may not exist (31/02):
+// callers check. w must match isoRE or dmyRE.
+func readDay(w string, year int) (Date, bool) {
+	if m := isoRE.FindStringSubmatch(w); m != nil {
+		y, _ := strconv.Atoi(m[1])
+		mo, _ := strconv.Atoi(m[2])
+		d, _ := strconv.Atoi(m[3])
+		return Date{y, time.Month(mo), d}, true
+	}
+	m := dmyRE.FindStringSubmatch(w)
+	d, _ := strconv.Atoi(m[1])
+	mo, _ := strconv.Atoi(m[2])
+	if m[3] == "" {
+		return Date{year, time.Month(mo), d}, false
+	}
+	y, _ := strconv.Atoi(m[3])
+	if y < 100 {
+		y += 2000
+	}
+	return Date{y, time.Month(mo), d}, true
+}
+
+// ParseDay reads a calendar day written in full, as in a campaign's dates: "2027-07-01",
+// "1/7/2027" or "01.07.2027". It is ParseWhen's reading of a day, without a clock, a weekday or a
+// year left out; a day that does not exist (31/02) is refused.
+func ParseDay(s string) (Date, bool) {
+	s = strings.TrimSpace(s)
+	if m := dmyRE.FindStringSubmatch(s); !isoRE.MatchString(s) && (m == nil || len(m[3]) != 4) {
+		return Date{}, false
+	}
+	d, _ := readDay(s, 0)
+	if DateOf(d.In(time.UTC)) != d {
+		return Date{}, false
+	}
+	return d, true
+}
+
 func hasKey(m map[string]int, k string) bool { _, ok := m[k]; return ok }
-
-var (
-	frDays   = []string{"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"}
-	frMonths = []string{"", "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
-)
-
-// FormatWhen writes t for a reader of lang in t's location: "vendredi 15 juillet 2027 à 17:00"
-// or "Friday 15 July 2027 at 17:00".
-func FormatWhen(t time.Time, lang Lang) string {
-	if lang == English {
-		return t.Format("Monday 2 January 2006 at 15:04")
-	}
-	return frDays[t.Weekday()] + " " + strconv.Itoa(t.Day()) + " " + frMonths[t.Month()] + " " + strconv.Itoa(t.Year()) + " à " + t.Format("15:04")
-}
-
-// FormatDate writes d for a reader of lang: "15 juillet 2027" or "15 July 2027".
-func FormatDate(d Date, lang Lang) string {
-	if d.IsZero() {
-		return ""
-	}
-	if lang == English {
-		return d.In(time.UTC).Format("2 January 2006")
-	}
-	return strconv.Itoa(d.Day) + " " + frMonths[d.Month] + " " + strconv.Itoa(d.Year)
-}
 
 // ParseClock reads a time of day as people type it: "9h", "9h30", "09:00", "17h", "à 9h",
 // "9am", "12pm". A bare number ("9") is not a time: in a date it is a day.

@@ -83,17 +83,6 @@ func TestParseWhenAcrossDST(t *testing.T) {
 	}
 }
 
-func TestFormatWhen(t *testing.T) {
-	paris := chorus.LoadLocation("Europe/Paris")
-	tm := time.Date(2027, 7, 15, 17, 0, 0, 0, paris)
-	if got, want := chorus.FormatWhen(tm, chorus.French), "jeudi 15 juillet 2027 à 17:00"; got != want {
-		t.Errorf("French: %q, want %q", got, want)
-	}
-	if got, want := chorus.FormatWhen(tm, chorus.English), "Thursday 15 July 2027 at 17:00"; got != want {
-		t.Errorf("English: %q, want %q", got, want)
-	}
-}
-
 func TestParseClock(t *testing.T) {
 	tests := []struct {
 		in     string
@@ -111,5 +100,27 @@ func TestParseClock(t *testing.T) {
 				t.Errorf("ParseClock(%q) = %d, %d, %v; want %d, %d, %v", tt.in, h, m, ok, tt.h, tt.m, tt.wantOK)
 			}
 		})
+	}
+}
+
+func TestParseDay(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want chorus.Date
+		ok   bool
+	}{
+		{"2027-07-01", chorus.Date{Year: 2027, Month: 7, Day: 1}, true},
+		{"2027-7-1", chorus.Date{Year: 2027, Month: 7, Day: 1}, true},
+		{"01/07/2027", chorus.Date{Year: 2027, Month: 7, Day: 1}, true},
+		{"1.7.2027", chorus.Date{Year: 2027, Month: 7, Day: 1}, true},
+		{"15/07", chorus.Date{}, false},    // a campaign's day has its year
+		{"15/07/27", chorus.Date{}, false}, // written in full
+		{"31/02/2027", chorus.Date{}, false},
+		{"vendredi", chorus.Date{}, false},
+	} {
+		got, ok := chorus.ParseDay(tt.in)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("ParseDay(%q) = %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
 	}
 }

@@ -8,14 +8,14 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/chorus-hq/chorus/commands"
+	"github.com/chorus-hq/chorus/reply"
 )
 
 // BenchmarkAckSlashCommand measures the HTTP front door from a signed "/campaign list" request to
 // its acknowledgement: body read, signature check, form decoding and the hand-off to a worker.
 func BenchmarkAckSlashCommand(b *testing.B) {
 	r := newRig(b, func(o *Options) { o.Workers = 64 })
-	r.h.command = func(context.Context, commands.Request) commands.Reply { return commands.Reply{} }
+	r.h.command = func(context.Context, reply.Request) reply.Reply { return reply.Reply{} }
 	body := slashBody(b, r, "command", "/campaign", "text", "list")
 	ts := strconv.FormatInt(r.clock.Now().Unix(), 10)
 	sig := Sign(testSecret, ts, body)

@@ -16,7 +16,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/chorus-hq/chorus"
-	"github.com/chorus-hq/chorus/commands"
+	"github.com/chorus-hq/chorus/reply"
 )
 
 // ErrChannelUnreachable reports that Slack refused a post because the bot is not in the channel
@@ -188,7 +188,7 @@ func (c *Client) AuthTest(ctx context.Context) (Identity, error) {
 // PostMessage posts a message to channel (a channel id, or a user id for a direct message),
 // in thread when thread is not "", and returns its timestamp. Posts to one channel are spaced by
 // ChannelSpacing; posts to other channels do not wait for them.
-func (c *Client) PostMessage(ctx context.Context, channel, thread, text string, blocks []commands.Block, metadata *Metadata) (string, error) {
+func (c *Client) PostMessage(ctx context.Context, channel, thread, text string, blocks []reply.Block, metadata *Metadata) (string, error) {
 	opts := messageOptions(text, blocks)
 	if thread != "" {
 		opts = append(opts, slack.MsgOptionTS(thread))
@@ -213,7 +213,7 @@ func (c *Client) PostMessage(ctx context.Context, channel, thread, text string, 
 }
 
 // PostEphemeral shows a message to user only, in channel.
-func (c *Client) PostEphemeral(ctx context.Context, channel, user, text string, blocks []commands.Block) error {
+func (c *Client) PostEphemeral(ctx context.Context, channel, user, text string, blocks []reply.Block) error {
 	opts := messageOptions(text, blocks)
 	return c.callChannel(ctx, "chat.postEphemeral", channel, false, func(ctx context.Context) error {
 		_, err := c.api.PostEphemeralContext(ctx, channel, user, opts...)
@@ -222,7 +222,7 @@ func (c *Client) PostEphemeral(ctx context.Context, channel, user, text string, 
 }
 
 // Update replaces the text and blocks of the message ts in channel.
-func (c *Client) Update(ctx context.Context, channel, ts, text string, blocks []commands.Block) error {
+func (c *Client) Update(ctx context.Context, channel, ts, text string, blocks []reply.Block) error {
 	opts := messageOptions(text, blocks)
 	return c.callChannel(ctx, "chat.update", channel, false, func(ctx context.Context) error {
 		_, _, _, err := c.api.UpdateMessageContext(ctx, channel, ts, opts...)
@@ -232,7 +232,7 @@ func (c *Client) Update(ctx context.Context, channel, ts, text string, blocks []
 
 // OpenView opens modal for the user whose action produced triggerID. The trigger expires 3 s
 // after Slack issued it.
-func (c *Client) OpenView(ctx context.Context, triggerID string, modal commands.Modal) error {
+func (c *Client) OpenView(ctx context.Context, triggerID string, modal reply.Modal) error {
 	view, err := RenderModal(modal)
 	if err != nil {
 		return err
@@ -248,7 +248,7 @@ func (c *Client) openView(ctx context.Context, triggerID string, view slack.Moda
 }
 
 // PublishHome sets the App Home tab that user sees.
-func (c *Client) PublishHome(ctx context.Context, user string, view commands.View) error {
+func (c *Client) PublishHome(ctx context.Context, user string, view reply.View) error {
 	home := RenderHome(view)
 	return c.call(ctx, "views.publish", func(ctx context.Context) error {
 		_, err := c.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: home})
@@ -292,16 +292,16 @@ func (c *Client) UserInfo(ctx context.Context, user string) (chorus.Lang, bool, 
 }
 
 // RespondURL answers through a response_url from a slash command or a button: ephemerally or in
-// the channel per reply.Visibility, replacing the clicked message when reply.ReplaceOriginal. A
+// the channel per reply.Visibility, replacing the clicked message when rep.ReplaceOriginal. A
 // response_url works 5 times within 30 minutes.
-func (c *Client) RespondURL(ctx context.Context, responseURL string, reply commands.Reply) error {
-	text, blocks := RenderMessage(reply.Text, reply.Blocks)
+func (c *Client) RespondURL(ctx context.Context, responseURL string, rep reply.Reply) error {
+	text, blocks := RenderMessage(rep.Text, rep.Blocks)
 	msg := &slack.WebhookMessage{
 		Text:            text,
 		ResponseType:    slack.ResponseTypeEphemeral,
-		ReplaceOriginal: reply.ReplaceOriginal,
+		ReplaceOriginal: rep.ReplaceOriginal,
 	}
-	if reply.Visibility == commands.InChannel {
+	if rep.Visibility == reply.InChannel {
 		msg.ResponseType = slack.ResponseTypeInChannel
 	}
 	if len(blocks) > 0 {
@@ -389,7 +389,7 @@ func (c *Client) directChannel(ctx context.Context, user string) (string, error)
 	return id, nil
 }
 
-func messageOptions(text string, blocks []commands.Block) []slack.MsgOption {
+func messageOptions(text string, blocks []reply.Block) []slack.MsgOption {
 	t, bs := RenderMessage(text, blocks)
 	opts := []slack.MsgOption{slack.MsgOptionText(t, false)}
 	if len(bs) > 0 {

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/chorus-hq/chorus"
-	"github.com/chorus-hq/chorus/commands"
+	"github.com/chorus-hq/chorus/reply"
 )
 
 var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
@@ -242,13 +242,13 @@ func TestClientUserInfoCache(t *testing.T) {
 func TestClientRespondURL(t *testing.T) {
 	f := newFakeSlack(t)
 	c := newTestClient(t, f, newFakeClock(t0), nil)
-	reply := commands.Reply{
+	rep := reply.Reply{
 		Text:            "Campagne créée",
-		Blocks:          []commands.Block{{Kind: commands.Section, Text: "*printemps*"}},
-		Visibility:      commands.InChannel,
+		Blocks:          []reply.Block{{Kind: reply.Section, Text: "*printemps*"}},
+		Visibility:      reply.InChannel,
 		ReplaceOriginal: true,
 	}
-	if err := c.RespondURL(context.Background(), f.responseURL("r1"), reply); err != nil {
+	if err := c.RespondURL(context.Background(), f.responseURL("r1"), rep); err != nil {
 		t.Fatal(err)
 	}
 	calls := f.callsTo("response_url")
@@ -302,10 +302,10 @@ func TestClientViews(t *testing.T) {
 	f := newFakeSlack(t)
 	c := newTestClient(t, f, newFakeClock(t0), nil)
 	ctx := context.Background()
-	if err := c.OpenView(ctx, "trig-1", commands.Modal{CallbackID: "cb", Title: "T", Submit: "OK", Inputs: []commands.Input{{ID: "name", Label: "Name", Kind: commands.TextInput}}}); err != nil {
+	if err := c.OpenView(ctx, "trig-1", reply.Modal{CallbackID: "cb", Title: "T", Submit: "OK", Inputs: []reply.Input{{ID: "name", Label: "Name", Kind: reply.TextInput}}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.PublishHome(ctx, "U1", commands.View{Blocks: []commands.Block{{Kind: commands.Header, Text: "Chorus"}}}); err != nil {
+	if err := c.PublishHome(ctx, "U1", reply.View{Blocks: []reply.Block{{Kind: reply.Header, Text: "Chorus"}}}); err != nil {
 		t.Fatal(err)
 	}
 	open := f.callsTo("views.open")

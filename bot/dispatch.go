@@ -17,8 +17,8 @@ import (
 	"github.com/slack-go/slack/slackevents"
 
 	"github.com/chorus-hq/chorus"
-	"github.com/chorus-hq/chorus/commands"
 	"github.com/chorus-hq/chorus/i18n"
+	"github.com/chorus-hq/chorus/reply"
 )
 
 //go:embed locales/*.json
@@ -26,10 +26,10 @@ var localeFS embed.FS
 
 // Handler is what bot needs from the commands service.
 type Handler interface {
-	Command(ctx context.Context, req commands.Request) commands.Reply
-	Action(ctx context.Context, req commands.Request, a commands.Action) commands.Reply
-	Submit(ctx context.Context, req commands.Request, s commands.Submission) commands.Reply
-	Home(ctx context.Context, req commands.Request) commands.View
+	Command(ctx context.Context, req reply.Request) reply.Reply
+	Action(ctx context.Context, req reply.Request, a reply.Action) reply.Reply
+	Submit(ctx context.Context, req reply.Request, s reply.Submission) reply.Reply
+	Home(ctx context.Context, req reply.Request) reply.View
 }
 
 // Claimer de-duplicates events across replicas: the first Claim of (kind, id) returns true and
@@ -41,13 +41,13 @@ type Claimer interface {
 // MessageHandler receives channel messages, for drift checks and minutes, and returns what to
 // post in answer. Optional; commands.Service implements it.
 type MessageHandler interface {
-	Message(ctx context.Context, ev commands.MessageEvent) []commands.Post
+	Message(ctx context.Context, ev reply.MessageEvent) []reply.Post
 }
 
 // ReactionHandler receives reactions and returns what to post in answer. Optional;
 // commands.Service implements it.
 type ReactionHandler interface {
-	Reaction(ctx context.Context, ev commands.ReactionEvent) []commands.Post
+	Reaction(ctx context.Context, ev reply.ReactionEvent) []reply.Post
 }
 
 // Options configures a Dispatcher. Handler, Client and Claimer are required.
@@ -200,7 +200,7 @@ func (d *Dispatcher) spawn(parent context.Context, job, onDrop func(context.Cont
 }
 
 // call runs a Handler method, turning a panic into ok=false so the user hears about it.
-func (d *Dispatcher) call(ctx context.Context, what string, fn func() commands.Reply) (reply commands.Reply, ok bool) {
+func (d *Dispatcher) call(ctx context.Context, what string, fn func() reply.Reply) (rep reply.Reply, ok bool) {
 	defer func() {
 		if r := recover(); r != nil {
 			d.log.ErrorContext(ctx, "handler panicked", "call", what, "panic", r, "stack", string(debug.Stack()))
@@ -210,10 +210,10 @@ func (d *Dispatcher) call(ctx context.Context, what string, fn func() commands.R
 	return fn(), true
 }
 
-// request resolves the user's language and role (users.info, cached) into a commands.Request.
+// request resolves the user's language and role (users.info, cached) into a reply.Request.
 // A users.info failure is logged, not fatal: the request goes on with Lang "" and IsAdmin false.
-func (d *Dispatcher) request(ctx context.Context, src source) commands.Request {
-	req := commands.Request{Workspace: src.team, User: src.user, Channel: src.channel}
+func (d *Dispatcher) request(ctx context.Context, src source) reply.Request {
+	req := reply.Request{Workspace: src.team, User: src.user, Channel: src.channel}
 	if src.user == "" {
 		return req
 	}
@@ -238,16 +238,16 @@ func (d *Dispatcher) commandName(c string) string {
 // command acknowledges a slash command at once and answers it in the background.
 func (d *Dispatcher) command(ctx context.Context, cmd slack.SlashCommand, received time.Time) ack {
 	src := source{team: cmd.TeamID, user: cmd.UserID, channel: cmd.ChannelID, responseURL: cmd.ResponseURL, triggerID: cmd.TriggerID, received: received}
-	name, text := d.commandName(cmd.Command), cmd.Text
+	name, text := d.commandName(cmd.Command), commandFromSlack(cmd.Text)
 	d.spawn(ctx, func(ctx context.Context) {
 		req := d.request(ctx, src)
 		req.Command, req.Text = name, text
-		reply, ok := d.call(ctx, "command "+name, func() commands.Reply { return d.h.Command(ctx, req) })
+		rep, ok := d.call(ctx, "command "+name, func() reply.Reply { return d.h.Command(ctx, req) })
 		if !ok {
 			d.notify(ctx, src, req.Lang, "bot.failed")
 			return
 		}
-		d.deliver(ctx, src, req.Lang, reply)
+		d.deliver(ctx, src, req.Lang, rep)
 	}, func(ctx context.Context) { d.notify(ctx, src, "", "bot.busy") })
 	return ackOK
 }
@@ -284,12 +284,12 @@ func interactionSource(cb slack.InteractionCallback, received time.Time) source 
 
 func (d *Dispatcher) blockActions(ctx context.Context, cb slack.InteractionCallback, received time.Time) ack {
 	src := interactionSource(cb, received)
-	var actions []commands.Action
+	var actions []reply.Action
 	for _, a := range cb.ActionCallback.BlockActions {
 		if a == nil {
 			continue
 		}
-		actions = append(actions, commands.Action{ActionID: decodeActionID(a.ActionID), Value: actionValue(*a)})
+		actions = append(actions, reply.Action{ActionID: decodeActionID(a.ActionID), Value: actionValue(*a)})
 	}
 	if len(actions) == 0 {
 		d.metrics.ignore()
@@ -298,12 +298,12 @@ func (d *Dispatcher) blockActions(ctx context.Context, cb slack.InteractionCallb
 	d.spawn(ctx, func(ctx context.Context) {
 		req := d.request(ctx, src)
 		for _, a := range actions {
-			reply, ok := d.call(ctx, "action "+a.ActionID, func() commands.Reply { return d.h.Action(ctx, req, a) })
+			rep, ok := d.call(ctx, "action "+a.ActionID, func() reply.Reply { return d.h.Action(ctx, req, a) })
 			if !ok {
 				d.notify(ctx, src, req.Lang, "bot.failed")
 				continue
 			}
-			d.deliver(ctx, src, req.Lang, reply)
+			d.deliver(ctx, src, req.Lang, rep)
 		}
 		if src.home {
 			d.publishHome(ctx, req)
@@ -316,22 +316,22 @@ func (d *Dispatcher) blockActions(ctx context.Context, cb slack.InteractionCallb
 // callback_id, and Value the message timestamp for a message shortcut.
 func (d *Dispatcher) shortcut(ctx context.Context, cb slack.InteractionCallback, received time.Time) ack {
 	src := interactionSource(cb, received)
-	a := commands.Action{ActionID: cb.CallbackID, Value: cb.MessageTs}
+	a := reply.Action{ActionID: cb.CallbackID, Value: cb.MessageTs}
 	if a.Value == "" {
 		a.Value = cb.Message.Timestamp
 	}
-	a.Message = &commands.MessageEvent{
+	a.Message = &reply.MessageEvent{
 		Workspace: src.team, Channel: cb.Channel.ID, User: cb.Message.User, TS: a.Value,
-		ThreadTS: cb.Message.ThreadTimestamp, Text: cb.Message.Text,
+		ThreadTS: cb.Message.ThreadTimestamp, Text: fromSlack(cb.Message.Text),
 	}
 	d.spawn(ctx, func(ctx context.Context) {
 		req := d.request(ctx, src)
-		reply, ok := d.call(ctx, "shortcut "+a.ActionID, func() commands.Reply { return d.h.Action(ctx, req, a) })
+		rep, ok := d.call(ctx, "shortcut "+a.ActionID, func() reply.Reply { return d.h.Action(ctx, req, a) })
 		if !ok {
 			d.notify(ctx, src, req.Lang, "bot.failed")
 			return
 		}
-		d.deliver(ctx, src, req.Lang, reply)
+		d.deliver(ctx, src, req.Lang, rep)
 	}, func(ctx context.Context) { d.notify(ctx, src, "", "bot.busy") })
 	return ackOK
 }
@@ -340,11 +340,11 @@ func (d *Dispatcher) shortcut(ctx context.Context, cb slack.InteractionCallback,
 // ack stopped waiting: exactly one of them delivers it.
 type handoff struct {
 	mu        sync.Mutex
-	ch        chan commands.Reply
+	ch        chan reply.Reply
 	abandoned bool
 }
 
-func (h *handoff) give(r commands.Reply) bool {
+func (h *handoff) give(r reply.Reply) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.abandoned {
@@ -354,7 +354,7 @@ func (h *handoff) give(r commands.Reply) bool {
 	return true
 }
 
-func (h *handoff) wait(timeout time.Duration) (commands.Reply, bool) {
+func (h *handoff) wait(timeout time.Duration) (reply.Reply, bool) {
 	t := time.NewTimer(max(timeout, 0))
 	defer t.Stop()
 	select {
@@ -369,7 +369,7 @@ func (h *handoff) wait(timeout time.Duration) (commands.Reply, bool) {
 		return r, true
 	default:
 		h.abandoned = true
-		return commands.Reply{}, false
+		return reply.Reply{}, false
 	}
 }
 
@@ -383,7 +383,7 @@ func (d *Dispatcher) viewSubmission(ctx context.Context, cb slack.InteractionCal
 		src.responseURL = u.ResponseURL // set only when the modal asked for a channel's response_url
 		break
 	}
-	h := &handoff{ch: make(chan commands.Reply, 1)}
+	h := &handoff{ch: make(chan reply.Reply, 1)}
 	var langMu sync.Mutex
 	var lang chorus.Lang
 	d.spawn(ctx, func(ctx context.Context) {
@@ -391,48 +391,48 @@ func (d *Dispatcher) viewSubmission(ctx context.Context, cb slack.InteractionCal
 		langMu.Lock()
 		lang = req.Lang
 		langMu.Unlock()
-		reply, ok := d.call(ctx, "submit "+sub.CallbackID, func() commands.Reply { return d.h.Submit(ctx, req, sub) })
+		rep, ok := d.call(ctx, "submit "+sub.CallbackID, func() reply.Reply { return d.h.Submit(ctx, req, sub) })
 		if !ok {
-			reply = commands.Reply{Text: d.texts.T(req.Lang, "bot.failed")}
+			rep = reply.Reply{Text: d.texts.T(req.Lang, "bot.failed")}
 		}
-		if h.give(reply) {
+		if h.give(rep) {
 			return
 		}
 		// The ack went out without us: the modal is closed, so errors become a message.
-		if len(reply.FieldErrors) > 0 {
-			reply.Text = d.texts.T(req.Lang, "bot.submit_late", strings.Join(fieldErrorList(reply.FieldErrors), "; "))
-			reply.Blocks, reply.Visibility = nil, commands.Ephemeral
+		if len(rep.FieldErrors) > 0 {
+			rep.Text = d.texts.T(req.Lang, "bot.submit_late", strings.Join(fieldErrorList(rep.FieldErrors), "; "))
+			rep.Blocks, rep.Visibility = nil, reply.Ephemeral
 		}
-		reply.Modal = nil
-		d.deliver(ctx, src, req.Lang, reply)
+		rep.Modal = nil
+		d.deliver(ctx, src, req.Lang, rep)
 	}, nil)
 
-	reply, ok := h.wait(d.submitTTL - d.now().Sub(received))
+	rep, ok := h.wait(d.submitTTL - d.now().Sub(received))
 	if !ok {
 		d.log.WarnContext(ctx, "view_submission answered after its ack budget", "callback_id", sub.CallbackID)
 		return ackOK
 	}
-	if len(reply.FieldErrors) > 0 {
+	if len(rep.FieldErrors) > 0 {
 		errs := map[string]string{}
-		for id, msg := range reply.FieldErrors {
+		for id, msg := range rep.FieldErrors {
 			errs[truncateID(id, maxActionID)] = truncate(msg, maxInputLabel)
 		}
 		return ack{status: 200, body: slack.NewErrorsViewSubmissionResponse(errs)}
 	}
 	var body any
-	if reply.Modal != nil {
-		if view, err := renderModal(*reply.Modal, channel); err == nil {
+	if rep.Modal != nil {
+		if view, err := renderModal(*rep.Modal, channel); err == nil {
 			body = slack.NewUpdateViewSubmissionResponse(&view)
 		} else {
 			d.log.ErrorContext(ctx, "cannot render follow-up modal", "err", err)
 		}
-		reply.Modal = nil
+		rep.Modal = nil
 	}
-	if !blank(reply.Text) || len(reply.Blocks) > 0 || len(reply.Posts) > 0 {
+	if !blank(rep.Text) || len(rep.Blocks) > 0 || len(rep.Posts) > 0 {
 		langMu.Lock()
 		l := lang
 		langMu.Unlock()
-		d.spawn(ctx, func(ctx context.Context) { d.deliver(ctx, src, l, reply) }, nil)
+		d.spawn(ctx, func(ctx context.Context) { d.deliver(ctx, src, l, rep) }, nil)
 	}
 	return ack{status: 200, body: body}
 }
@@ -447,16 +447,16 @@ func fieldErrorList(m map[string]string) []string {
 
 // deliver sends a reply: it opens its modal, or answers where the request came from, then sends
 // its further posts. A post to a channel the bot cannot reach is reported to the requester.
-func (d *Dispatcher) deliver(ctx context.Context, src source, lang chorus.Lang, reply commands.Reply) {
+func (d *Dispatcher) deliver(ctx context.Context, src source, lang chorus.Lang, rep reply.Reply) {
 	switch {
-	case reply.Modal != nil:
-		d.openModal(ctx, src, lang, *reply.Modal)
-	case !blank(reply.Text) || len(reply.Blocks) > 0:
-		if err := d.respond(ctx, src, reply); err != nil {
+	case rep.Modal != nil:
+		d.openModal(ctx, src, lang, *rep.Modal)
+	case !blank(rep.Text) || len(rep.Blocks) > 0:
+		if err := d.respond(ctx, src, rep); err != nil {
 			d.log.ErrorContext(ctx, "cannot deliver reply", "user", src.user, "channel", src.channel, "err", err)
 		}
 	}
-	for _, p := range reply.Posts {
+	for _, p := range rep.Posts {
 		if _, err := d.c.PostMessage(ctx, p.Channel, p.Thread, p.Text, p.Blocks, nil); err != nil {
 			d.log.WarnContext(ctx, "cannot post", "channel", p.Channel, "err", err)
 			key := "bot.post_failed"
@@ -468,7 +468,7 @@ func (d *Dispatcher) deliver(ctx context.Context, src source, lang chorus.Lang, 
 	}
 }
 
-func (d *Dispatcher) openModal(ctx context.Context, src source, lang chorus.Lang, m commands.Modal) {
+func (d *Dispatcher) openModal(ctx context.Context, src source, lang chorus.Lang, m reply.Modal) {
 	if src.triggerID == "" || d.now().Sub(src.received) > d.modalTTL {
 		d.log.WarnContext(ctx, "modal ready too late for its trigger", "callback_id", m.CallbackID, "after", d.now().Sub(src.received))
 		d.notify(ctx, src, lang, "bot.modal_late")
@@ -486,9 +486,9 @@ func (d *Dispatcher) openModal(ctx context.Context, src source, lang chorus.Lang
 
 // respond answers the requester: through the response_url when there is one, else in the
 // channel (ephemerally unless the reply is InChannel), else in a direct message.
-func (d *Dispatcher) respond(ctx context.Context, src source, reply commands.Reply) error {
+func (d *Dispatcher) respond(ctx context.Context, src source, rep reply.Reply) error {
 	if src.responseURL != "" {
-		err := d.c.RespondURL(ctx, src.responseURL, reply)
+		err := d.c.RespondURL(ctx, src.responseURL, rep)
 		if err == nil || src.channel == "" {
 			return err
 		}
@@ -496,22 +496,22 @@ func (d *Dispatcher) respond(ctx context.Context, src source, reply commands.Rep
 	}
 	if src.channel != "" {
 		var err error
-		if reply.Visibility == commands.InChannel {
-			_, err = d.c.PostMessage(ctx, src.channel, "", reply.Text, reply.Blocks, nil)
+		if rep.Visibility == reply.InChannel {
+			_, err = d.c.PostMessage(ctx, src.channel, "", rep.Text, rep.Blocks, nil)
 		} else {
-			err = d.c.PostEphemeral(ctx, src.channel, src.user, reply.Text, reply.Blocks)
+			err = d.c.PostEphemeral(ctx, src.channel, src.user, rep.Text, rep.Blocks)
 		}
 		if err == nil || !errors.Is(err, ErrChannelUnreachable) {
 			return err
 		}
 	}
-	_, err := d.c.PostMessage(ctx, src.user, "", reply.Text, reply.Blocks, nil)
+	_, err := d.c.PostMessage(ctx, src.user, "", rep.Text, rep.Blocks, nil)
 	return err
 }
 
 // post sends what a message or reaction handler answered. Nobody asked, so a failure is only
 // logged.
-func (d *Dispatcher) post(ctx context.Context, posts []commands.Post) {
+func (d *Dispatcher) post(ctx context.Context, posts []reply.Post) {
 	for _, p := range posts {
 		if _, err := d.c.PostMessage(ctx, p.Channel, p.Thread, p.Text, p.Blocks, nil); err != nil {
 			d.log.WarnContext(ctx, "cannot post an answer to an event", "channel", p.Channel, "err", err)
@@ -524,14 +524,14 @@ func (d *Dispatcher) notify(ctx context.Context, src source, lang chorus.Lang, k
 	if lang == "" && src.user != "" {
 		lang, _, _ = d.c.UserInfo(ctx, src.user)
 	}
-	reply := commands.Reply{Text: d.texts.T(lang, key, args...), Visibility: commands.Ephemeral}
-	if err := d.respond(ctx, src, reply); err != nil {
+	rep := reply.Reply{Text: d.texts.T(lang, key, args...), Visibility: reply.Ephemeral}
+	if err := d.respond(ctx, src, rep); err != nil {
 		d.log.ErrorContext(ctx, "cannot notify user", "user", src.user, "key", key, "err", err)
 	}
 }
 
-func (d *Dispatcher) publishHome(ctx context.Context, req commands.Request) {
-	var view commands.View
+func (d *Dispatcher) publishHome(ctx context.Context, req reply.Request) {
+	var view reply.View
 	func() {
 		defer func() {
 			if r := recover(); r != nil {
@@ -563,7 +563,7 @@ func (d *Dispatcher) event(ctx context.Context, ev slackevents.EventsAPIEvent, r
 		}
 	case *slackevents.ReactionAddedEvent:
 		if d.reacts != nil && e.User != d.self.UserID {
-			r := commands.ReactionEvent{Workspace: team, Channel: e.Item.Channel, User: e.User, Reaction: e.Reaction, ItemUser: e.ItemUser, TS: e.Item.Timestamp}
+			r := reply.ReactionEvent{Workspace: team, Channel: e.Item.Channel, User: e.User, Reaction: e.Reaction, ItemUser: e.ItemUser, TS: e.Item.Timestamp}
 			job = func(ctx context.Context) { d.post(ctx, d.reacts.Reaction(ctx, r)) }
 		}
 	case *slackevents.AppHomeOpenedEvent:
@@ -596,8 +596,8 @@ func (d *Dispatcher) event(ctx context.Context, ev slackevents.EventsAPIEvent, r
 }
 
 // messageEvent decides whether a message event is worth passing on, and flattens it.
-func (d *Dispatcher) messageEvent(team string, e *slackevents.MessageEvent) (commands.MessageEvent, bool) {
-	m := commands.MessageEvent{Workspace: team, Channel: e.Channel, User: e.User, TS: e.TimeStamp, ThreadTS: e.ThreadTimeStamp, Text: e.Text}
+func (d *Dispatcher) messageEvent(team string, e *slackevents.MessageEvent) (reply.MessageEvent, bool) {
+	m := reply.MessageEvent{Workspace: team, Channel: e.Channel, User: e.User, TS: e.TimeStamp, ThreadTS: e.ThreadTimeStamp, Text: e.Text}
 	botID := e.BotID
 	switch e.SubType {
 	case "", "thread_broadcast", "file_share", "me_message", "bot_message":
@@ -625,5 +625,6 @@ func (d *Dispatcher) messageEvent(team string, e *slackevents.MessageEvent) (com
 	if botID != "" && (botID == d.self.BotID || !d.allowBots) {
 		return m, false
 	}
+	m.Text = fromSlack(m.Text)
 	return m, true
 }

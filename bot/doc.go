@@ -5,10 +5,10 @@
 //   - Client wraps slack-go's Web API client for every send. It spaces chat.postMessage to one
 //     message per second per channel, waits out HTTP 429 Retry-After, retries transient failures
 //     a few times, and turns "not_in_channel"/"channel_not_found" into ErrChannelUnreachable.
-//   - The render functions turn transport-agnostic commands.Reply, Modal and View values into
+//   - The render functions turn transport-agnostic reply.Reply, Modal and View values into
 //     Block Kit, truncating to Slack's limits so that no payload is ever rejected for size.
 //   - A Dispatcher decodes slash commands, interactions and Events API callbacks into
-//     commands.Request values for a Handler, acknowledges fast, and delivers replies after the
+//     reply.Request values for a Handler, acknowledges fast, and delivers replies after the
 //     acknowledgement. NewHTTPHandler serves it over HTTP (signed requests on /slack/events) and
 //     RunSocketMode over a Socket Mode WebSocket: two transports, one dispatcher.
 //

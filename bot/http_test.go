@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/chorus-hq/chorus"
-	"github.com/chorus-hq/chorus/commands"
+	"github.com/chorus-hq/chorus/reply"
 )
 
 const (
@@ -203,18 +203,18 @@ func failsafe() <-chan time.Time { return time.After(10 * time.Second) }
 func TestSlashCommandAckedBeforeSlowHandler(t *testing.T) {
 	r := newRig(t, func(o *Options) { o.CommandPrefix = "dev-" })
 	release := make(chan struct{})
-	started := make(chan commands.Request, 1)
-	r.h.command = func(ctx context.Context, req commands.Request) commands.Reply {
+	started := make(chan reply.Request, 1)
+	r.h.command = func(ctx context.Context, req reply.Request) reply.Reply {
 		started <- req
 		<-release
-		return commands.Reply{Text: "Weather: sunny", Visibility: commands.InChannel}
+		return reply.Reply{Text: "Weather: sunny", Visibility: reply.InChannel}
 	}
 	rec := r.post(t, formType, slashBody(t, r, "command", "/dev-weather"))
 	// ServeHTTP has returned, so the ack is out while the handler is still blocked.
 	if rec.Code != http.StatusOK || rec.Body.Len() != 0 {
 		t.Fatalf("ack = %d %q, want an empty 200", rec.Code, rec.Body)
 	}
-	var req commands.Request
+	var req reply.Request
 	select {
 	case req = <-started:
 	case <-failsafe():
@@ -225,7 +225,7 @@ func TestSlashCommandAckedBeforeSlowHandler(t *testing.T) {
 	}
 	close(release)
 	r.wait(t)
-	want := commands.Request{Workspace: "T0001", User: "U2147483697", Channel: "C2147483705", Lang: chorus.English, Command: "/weather", Text: "94070"}
+	want := reply.Request{Workspace: "T0001", User: "U2147483697", Channel: "C2147483705", Lang: chorus.English, Command: "/weather", Text: "94070"}
 	if req != want {
 		t.Errorf("request = %+v, want %+v", req, want)
 	}
@@ -239,17 +239,17 @@ func TestSlashCommandAckedBeforeSlowHandler(t *testing.T) {
 }
 
 func TestSlashCommandReplies(t *testing.T) {
-	modal := &commands.Modal{CallbackID: "campaign.create", Title: "Campagne", Submit: "OK", Inputs: []commands.Input{{ID: "slug", Label: "Slug"}}}
+	modal := &reply.Modal{CallbackID: "campaign.create", Title: "Campagne", Submit: "OK", Inputs: []reply.Input{{ID: "slug", Label: "Slug"}}}
 	tests := []struct {
 		name     string
-		reply    func(r *rig) commands.Reply
+		reply    func(r *rig) reply.Reply
 		script   func(f *fakeSlack)
 		check    func(t *testing.T, r *rig)
 		panicked bool
 	}{
 		{
 			name:  "modal opened with the trigger",
-			reply: func(*rig) commands.Reply { return commands.Reply{Modal: modal} },
+			reply: func(*rig) reply.Reply { return reply.Reply{Modal: modal} },
 			check: func(t *testing.T, r *rig) {
 				open := r.slack.callsTo("views.open")
 				if len(open) != 1 || open[0].JSON["trigger_id"] != "13345224609.738474920.8088930838d88f008e0" {
@@ -263,9 +263,9 @@ func TestSlashCommandReplies(t *testing.T) {
 		},
 		{
 			name: "modal ready too late is not opened",
-			reply: func(r *rig) commands.Reply {
+			reply: func(r *rig) reply.Reply {
 				r.clock.Advance(3 * time.Second)
-				return commands.Reply{Modal: modal}
+				return reply.Reply{Modal: modal}
 			},
 			check: func(t *testing.T, r *rig) {
 				if n := len(r.slack.callsTo("views.open")); n != 0 {
@@ -279,8 +279,8 @@ func TestSlashCommandReplies(t *testing.T) {
 		},
 		{
 			name: "post to an unreachable channel is reported",
-			reply: func(*rig) commands.Reply {
-				return commands.Reply{Text: "Sent", Posts: []commands.Post{{Channel: "C999", Text: "Hello team"}}}
+			reply: func(*rig) reply.Reply {
+				return reply.Reply{Text: "Sent", Posts: []reply.Post{{Channel: "C999", Text: "Hello team"}}}
 			},
 			script: func(f *fakeSlack) { f.next("chat.postMessage", slackError("not_in_channel")) },
 			check: func(t *testing.T, r *rig) {
@@ -305,7 +305,7 @@ func TestSlashCommandReplies(t *testing.T) {
 		},
 		{
 			name:  "empty reply sends nothing",
-			reply: func(*rig) commands.Reply { return commands.Reply{} },
+			reply: func(*rig) reply.Reply { return reply.Reply{} },
 			check: func(t *testing.T, r *rig) {
 				if n := len(r.slack.callsTo("response_url")); n != 0 {
 					t.Errorf("response_url hit %d times", n)
@@ -319,7 +319,7 @@ func TestSlashCommandReplies(t *testing.T) {
 			if tt.script != nil {
 				tt.script(r.slack)
 			}
-			r.h.command = func(ctx context.Context, req commands.Request) commands.Reply {
+			r.h.command = func(ctx context.Context, req reply.Request) reply.Reply {
 				if tt.panicked {
 					panic("boom")
 				}
@@ -362,7 +362,7 @@ func TestRetriedEventHandledOnce(t *testing.T) {
 	}
 	r.wait(t)
 	got := r.sink.gotMessages()
-	want := commands.MessageEvent{Workspace: "T111", Channel: "C111", User: "W111", TS: "1596183880.004200", Text: "Hello World!"}
+	want := reply.MessageEvent{Workspace: "T111", Channel: "C111", User: "W111", TS: "1596183880.004200", Text: "Hello World!"}
 	if len(got) != 1 || got[0] != want {
 		t.Errorf("messages = %+v, want once %+v", got, want)
 	}
@@ -381,19 +381,19 @@ func TestMessageFiltering(t *testing.T) {
 		name      string
 		allowBots bool
 		edit      func(ev map[string]any)
-		want      *commands.MessageEvent
+		want      *reply.MessageEvent
 	}{
-		{"plain message", false, nil, &commands.MessageEvent{Workspace: "T111", Channel: "C111", User: "W111", TS: "1596183880.004200", Text: "Hello World!"}},
+		{"plain message", false, nil, &reply.MessageEvent{Workspace: "T111", Channel: "C111", User: "W111", TS: "1596183880.004200", Text: "Hello World!"}},
 		{"own message by user id", false, func(ev map[string]any) { ev["user"] = "UBOT" }, nil},
 		{"own message by bot id", true, func(ev map[string]any) { ev["bot_id"] = "BBOT" }, nil},
 		{"other bot ignored", false, func(ev map[string]any) { ev["subtype"] = "bot_message"; ev["bot_id"] = "B999"; delete(ev, "user") }, nil},
-		{"other bot allowed", true, func(ev map[string]any) { ev["bot_id"] = "B999" }, &commands.MessageEvent{Workspace: "T111", Channel: "C111", User: "W111", TS: "1596183880.004200", Text: "Hello World!"}},
+		{"other bot allowed", true, func(ev map[string]any) { ev["bot_id"] = "B999" }, &reply.MessageEvent{Workspace: "T111", Channel: "C111", User: "W111", TS: "1596183880.004200", Text: "Hello World!"}},
 		{"channel join ignored", false, func(ev map[string]any) { ev["subtype"] = "channel_join" }, nil},
 		{"edit", false, func(ev map[string]any) {
 			ev["subtype"] = "message_changed"
 			ev["message"] = map[string]any{"type": "message", "user": "W111", "text": "Hello World, edited", "ts": "1596183880.004200"}
 			ev["previous_message"] = map[string]any{"type": "message", "user": "W111", "text": "Hello World!", "ts": "1596183880.004200"}
-		}, &commands.MessageEvent{Workspace: "T111", Channel: "C111", User: "W111", TS: "1596183880.004200", Text: "Hello World, edited", Edited: true}},
+		}, &reply.MessageEvent{Workspace: "T111", Channel: "C111", User: "W111", TS: "1596183880.004200", Text: "Hello World, edited", Edited: true}},
 		{"unfurl is not an edit", false, func(ev map[string]any) {
 			ev["subtype"] = "message_changed"
 			ev["message"] = map[string]any{"type": "message", "user": "W111", "text": "Hello World!", "ts": "1596183880.004200"}
@@ -404,7 +404,7 @@ func TestMessageFiltering(t *testing.T) {
 			ev["deleted_ts"] = "1596183880.004200"
 			ev["ts"] = "1596183899.000100"
 			ev["previous_message"] = map[string]any{"type": "message", "user": "W111", "text": "Hello World!", "ts": "1596183880.004200"}
-		}, &commands.MessageEvent{Workspace: "T111", Channel: "C111", User: "W111", TS: "1596183880.004200", Deleted: true}},
+		}, &reply.MessageEvent{Workspace: "T111", Channel: "C111", User: "W111", TS: "1596183880.004200", Deleted: true}},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -478,8 +478,8 @@ func interactionBody(t testing.TB, raw []byte, edit func(map[string]any)) []byte
 
 func TestBlockActions(t *testing.T) {
 	r := newRig(t)
-	r.h.action = func(ctx context.Context, req commands.Request, a commands.Action) commands.Reply {
-		return commands.Reply{Text: "Approuvé", ReplaceOriginal: true}
+	r.h.action = func(ctx context.Context, req reply.Request, a reply.Action) reply.Reply {
+		return reply.Reply{Text: "Approuvé", ReplaceOriginal: true}
 	}
 	body := interactionBody(t, payload(t, "interactivity_block_actions_button.json"), func(p map[string]any) {
 		p["response_url"] = r.slack.responseURL("action")
@@ -492,10 +492,10 @@ func TestBlockActions(t *testing.T) {
 	r.h.mu.Lock()
 	actions := r.h.actions
 	r.h.mu.Unlock()
-	if len(actions) != 1 || actions[0] != (commands.Action{ActionID: "a", Value: "click_me_123"}) {
+	if len(actions) != 1 || actions[0] != (reply.Action{ActionID: "a", Value: "click_me_123"}) {
 		t.Errorf("actions = %+v", actions)
 	}
-	want := commands.Request{Workspace: "T111", User: "W111", Channel: "C111", Lang: chorus.French, IsAdmin: true}
+	want := reply.Request{Workspace: "T111", User: "W111", Channel: "C111", Lang: chorus.French, IsAdmin: true}
 	if reqs := r.h.Requests(); len(reqs) != 1 || reqs[0] != want {
 		t.Errorf("request = %+v, want %+v", reqs, want)
 	}
@@ -512,8 +512,8 @@ func TestViewSubmission(t *testing.T) {
 	}
 	t.Run("field errors keep the modal open", func(t *testing.T) {
 		r := newRig(t)
-		r.h.submit = func(ctx context.Context, req commands.Request, s commands.Submission) commands.Reply {
-			return commands.Reply{FieldErrors: map[string]string{"slug": "Lettres, chiffres et tirets seulement"}}
+		r.h.submit = func(ctx context.Context, req reply.Request, s reply.Submission) reply.Reply {
+			return reply.Reply{FieldErrors: map[string]string{"slug": "Lettres, chiffres et tirets seulement"}}
 		}
 		rec := r.post(t, formType, interactionBody(t, raw, nil))
 		if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != jsonType {
@@ -536,8 +536,8 @@ func TestViewSubmission(t *testing.T) {
 	})
 	t.Run("a follow-up modal replaces the submitted one", func(t *testing.T) {
 		r := newRig(t)
-		r.h.submit = func(ctx context.Context, req commands.Request, s commands.Submission) commands.Reply {
-			return commands.Reply{Modal: &commands.Modal{CallbackID: "campaign.step2", Title: "Étape 2", Submit: "OK"}}
+		r.h.submit = func(ctx context.Context, req reply.Request, s reply.Submission) reply.Reply {
+			return reply.Reply{Modal: &reply.Modal{CallbackID: "campaign.step2", Title: "Étape 2", Submit: "OK"}}
 		}
 		rec := r.post(t, formType, interactionBody(t, raw, nil))
 		var got struct {
@@ -555,9 +555,9 @@ func TestViewSubmission(t *testing.T) {
 	t.Run("field errors after the budget become a message", func(t *testing.T) {
 		r := newRig(t, func(o *Options) { o.SubmitBudget = time.Nanosecond })
 		release := make(chan struct{})
-		r.h.submit = func(ctx context.Context, req commands.Request, s commands.Submission) commands.Reply {
+		r.h.submit = func(ctx context.Context, req reply.Request, s reply.Submission) reply.Reply {
 			<-release
-			return commands.Reply{FieldErrors: map[string]string{"slug": "Identifiant déjà pris"}}
+			return reply.Reply{FieldErrors: map[string]string{"slug": "Identifiant déjà pris"}}
 		}
 		rec := r.post(t, formType, interactionBody(t, raw, nil))
 		if rec.Code != http.StatusOK || rec.Body.Len() != 0 {
@@ -572,8 +572,8 @@ func TestViewSubmission(t *testing.T) {
 	})
 	t.Run("success closes the modal and replies in its channel", func(t *testing.T) {
 		r := newRig(t)
-		r.h.submit = func(ctx context.Context, req commands.Request, s commands.Submission) commands.Reply {
-			return commands.Reply{Text: "Campagne créée"}
+		r.h.submit = func(ctx context.Context, req reply.Request, s reply.Submission) reply.Reply {
+			return reply.Reply{Text: "Campagne créée"}
 		}
 		rec := r.post(t, formType, interactionBody(t, raw, nil))
 		if rec.Code != http.StatusOK || rec.Body.Len() != 0 {

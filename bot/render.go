@@ -8,9 +8,8 @@ import (
 	"time"
 	"unicode/utf16"
 
+	"github.com/chorus-hq/chorus/reply"
 	"github.com/slack-go/slack"
-
-	"github.com/chorus-hq/chorus/commands"
 )
 
 // Slack's Block Kit limits (see ../shared/slack/rules.md, section 6). Lengths are counted in
@@ -85,17 +84,17 @@ func utf16Len(s string) int {
 func blank(s string) bool { return strings.TrimSpace(s) == "" }
 
 func mrkdwn(s string, limit int) *slack.TextBlockObject {
-	return slack.NewTextBlockObject(slack.MarkdownType, truncate(s, limit), false, false)
+	return slack.NewTextBlockObject(slack.MarkdownType, truncate(toSlack(s), limit), false, false)
 }
 
 func plain(s string, limit int) *slack.TextBlockObject {
-	return slack.NewTextBlockObject(slack.PlainTextType, truncate(s, limit), true, false)
+	return slack.NewTextBlockObject(slack.PlainTextType, truncate(toSlack(s), limit), true, false)
 }
 
 // RenderMessage renders a message's fallback text and blocks, within the limits of one message.
 // When text is empty the first block's text stands in, because Slack shows the text in
 // notifications and screen readers.
-func RenderMessage(text string, blocks []commands.Block) (string, []slack.Block) {
+func RenderMessage(text string, blocks []reply.Block) (string, []slack.Block) {
 	bs := RenderBlocks(blocks, maxMessageBlocks)
 	if blank(text) {
 		for _, b := range blocks {
@@ -105,14 +104,14 @@ func RenderMessage(text string, blocks []commands.Block) (string, []slack.Block)
 			}
 		}
 	}
-	return truncate(text, maxMessageText), bs
+	return truncate(toSlack(text), maxMessageText), bs
 }
 
 // RenderBlocks renders blocks as Block Kit, with at most limit blocks: a longer list is cut and
 // ends with a context block holding an ellipsis. Blocks Slack would reject for being empty (a
 // section without text or fields, a header without text, actions without buttons) are left out;
 // fields beyond 10 and buttons beyond 25 continue in further blocks.
-func RenderBlocks(blocks []commands.Block, limit int) []slack.Block {
+func RenderBlocks(blocks []reply.Block, limit int) []slack.Block {
 	var out []slack.Block
 	for _, b := range blocks {
 		out = append(out, renderBlock(b)...)
@@ -123,28 +122,28 @@ func RenderBlocks(blocks []commands.Block, limit int) []slack.Block {
 	return out
 }
 
-func renderBlock(b commands.Block) []slack.Block {
+func renderBlock(b reply.Block) []slack.Block {
 	switch b.Kind {
-	case commands.Header:
+	case reply.Header:
 		if blank(b.Text) {
 			return nil
 		}
 		return []slack.Block{slack.NewHeaderBlock(plain(b.Text, maxHeaderText))}
-	case commands.Divider:
+	case reply.Divider:
 		return []slack.Block{slack.NewDividerBlock()}
-	case commands.Context:
+	case reply.Context:
 		if blank(b.Text) {
 			return nil
 		}
 		return []slack.Block{slack.NewContextBlock("", mrkdwn(b.Text, maxContextText))}
-	case commands.Actions:
+	case reply.Actions:
 		return renderActions(b.Buttons)
 	default: // Section, and any kind this package does not know yet
 		return renderSection(b)
 	}
 }
 
-func renderSection(b commands.Block) []slack.Block {
+func renderSection(b reply.Block) []slack.Block {
 	var fields []*slack.TextBlockObject
 	for _, f := range b.Fields {
 		if !blank(f) {
@@ -182,7 +181,7 @@ func renderSection(b commands.Block) []slack.Block {
 	return out
 }
 
-func renderActions(buttons []commands.Button) []slack.Block {
+func renderActions(buttons []reply.Button) []slack.Block {
 	var out []slack.Block
 	for start := 0; start < len(buttons); start += maxActionElements {
 		chunk := buttons[start:min(start+maxActionElements, len(buttons))]
@@ -218,7 +217,7 @@ func decodeActionID(id string) string {
 	return id[:i]
 }
 
-func renderButton(b commands.Button, actionID string) *slack.ButtonBlockElement {
+func renderButton(b reply.Button, actionID string) *slack.ButtonBlockElement {
 	text := b.Text
 	if blank(text) {
 		text = ellipsis
@@ -249,7 +248,7 @@ func truncateID(s string, n int) string {
 }
 
 // RenderHome renders the App Home tab.
-func RenderHome(v commands.View) slack.HomeTabViewRequest {
+func RenderHome(v reply.View) slack.HomeTabViewRequest {
 	return slack.HomeTabViewRequest{
 		Type:   slack.VTHomeTab,
 		Blocks: slack.Blocks{BlockSet: nonNil(RenderBlocks(v.Blocks, maxViewBlocks))},
@@ -265,7 +264,7 @@ func nonNil(bs []slack.Block) []slack.Block {
 
 // RenderModal renders a modal. It fails only when PrivateMetadata is too long to send, because
 // cutting it would corrupt what commands needs back on submission.
-func RenderModal(m commands.Modal) (slack.ModalViewRequest, error) {
+func RenderModal(m reply.Modal) (slack.ModalViewRequest, error) {
 	return renderModal(m, "")
 }
 
@@ -279,7 +278,7 @@ type modalState struct {
 
 const modalStatePrefix = `{"chorus":1,`
 
-func renderModal(m commands.Modal, channel string) (slack.ModalViewRequest, error) {
+func renderModal(m reply.Modal, channel string) (slack.ModalViewRequest, error) {
 	meta := m.PrivateMetadata
 	if channel != "" {
 		b, err := json.Marshal(modalState{Version: 1, Channel: channel, Metadata: m.PrivateMetadata})
@@ -295,7 +294,7 @@ func renderModal(m commands.Modal, channel string) (slack.ModalViewRequest, erro
 	}
 	var blocks []slack.Block
 	if !blank(m.Intro) {
-		blocks = append(blocks, renderSection(commands.Block{Kind: commands.Section, Text: m.Intro})...)
+		blocks = append(blocks, renderSection(reply.Block{Kind: reply.Section, Text: m.Intro})...)
 	}
 	for _, in := range m.Inputs {
 		blocks = append(blocks, renderInput(in))
@@ -328,7 +327,7 @@ func renderModal(m commands.Modal, channel string) (slack.ModalViewRequest, erro
 	return v, nil
 }
 
-func renderInput(in commands.Input) slack.Block {
+func renderInput(in reply.Input) slack.Block {
 	id := truncateID(in.ID, maxActionID)
 	var placeholder *slack.TextBlockObject
 	if !blank(in.Placeholder) {
@@ -340,18 +339,18 @@ func renderInput(in commands.Input) slack.Block {
 	}
 	var el slack.BlockElement
 	switch in.Kind {
-	case commands.DateInput:
+	case reply.DateInput:
 		d := slack.NewDatePickerBlockElement(id)
 		d.Placeholder = placeholder
 		if _, err := time.Parse(time.DateOnly, in.Initial); err == nil {
 			d.InitialDate = in.Initial
 		}
 		el = d
-	case commands.UserInput:
+	case reply.UserInput:
 		s := slack.NewOptionsSelectBlockElement(slack.OptTypeUser, placeholder, id)
 		s.InitialUser = in.Initial
 		el = s
-	case commands.UsersInput:
+	case reply.UsersInput:
 		s := slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeUser, placeholder, id)
 		initial := in.InitialList
 		if len(initial) == 0 && in.Initial != "" {
@@ -359,12 +358,12 @@ func renderInput(in commands.Input) slack.Block {
 		}
 		s.InitialUsers = initial
 		el = s
-	case commands.ChannelInput:
+	case reply.ChannelInput:
 		s := slack.NewOptionsSelectBlockElement(slack.OptTypeConversations, placeholder, id)
 		s.Filter = &slack.SelectBlockElementFilter{Include: []string{"public", "private"}, ExcludeBotUsers: true}
 		s.InitialConversation = in.Initial
 		el = s
-	case commands.SelectInput:
+	case reply.SelectInput:
 		if len(in.Options) == 0 {
 			el = textInput(in, id, placeholder)
 			break
@@ -393,9 +392,9 @@ func renderInput(in commands.Input) slack.Block {
 	return b
 }
 
-func textInput(in commands.Input, id string, placeholder *slack.TextBlockObject) *slack.PlainTextInputBlockElement {
+func textInput(in reply.Input, id string, placeholder *slack.TextBlockObject) *slack.PlainTextInputBlockElement {
 	t := slack.NewPlainTextInputBlockElement(placeholder, id)
-	t.Multiline = in.Kind == commands.MultilineInput
+	t.Multiline = in.Kind == reply.MultilineInput
 	limit := maxInputText
 	if in.MaxLength > 0 && in.MaxLength < limit {
 		limit = in.MaxLength
@@ -419,8 +418,8 @@ func splitList(s string) []string {
 
 // decodeSubmission reads a submitted modal: its values by input id (block id), commands'
 // private metadata, and the channel the modal was opened from.
-func decodeSubmission(v slack.View) (commands.Submission, string) {
-	s := commands.Submission{CallbackID: v.CallbackID, PrivateMetadata: v.PrivateMetadata, Values: map[string]string{}}
+func decodeSubmission(v slack.View) (reply.Submission, string) {
+	s := reply.Submission{CallbackID: v.CallbackID, PrivateMetadata: v.PrivateMetadata, Values: map[string]string{}}
 	channel := ""
 	if strings.HasPrefix(v.PrivateMetadata, modalStatePrefix) {
 		var st modalState

@@ -11,8 +11,8 @@ import (
 
 	"github.com/slack-go/slack"
 
-	"github.com/chorus-hq/chorus/commands"
 	"github.com/chorus-hq/chorus/i18n"
+	"github.com/chorus-hq/chorus/reply"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata/")
@@ -43,43 +43,43 @@ func golden(t *testing.T, name string, v any) {
 	}
 }
 
-func campaignCard() commands.Reply {
-	return commands.Reply{
+func campaignCard() reply.Reply {
+	return reply.Reply{
 		Text: "Campagne *printemps-2026* : 3 canaux, 2 tâches ouvertes",
-		Blocks: []commands.Block{
-			{Kind: commands.Header, Text: "🌷 Printemps 2026 — lancement"},
-			{Kind: commands.Section, Text: "*Message global*\nNouvelle collection disponible le <!date^1772442000^{date}|2 mars>. Merci <@U024BE7LH> !",
-				Accessory: &commands.Button{Text: "Modifier", ActionID: "campaign.edit", Value: "printemps-2026"}},
-			{Kind: commands.Section, Fields: []string{"*Statut*\nEn cours", "*Responsable*\n<@U024BE7LH>", "*Canaux*\n<#C111> <#C222> <#C333>", "*Échéance*\n15/03/2026"}},
-			{Kind: commands.Divider},
-			{Kind: commands.Context, Text: "Fuseau Europe/Paris · mis à jour par <@U0G9QF9C6>"},
-			{Kind: commands.Actions, Buttons: []commands.Button{
+		Blocks: []reply.Block{
+			{Kind: reply.Header, Text: "🌷 Printemps 2026 — lancement"},
+			{Kind: reply.Section, Text: "*Message global*\nNouvelle collection disponible le <!date^1772442000^{date}|2 mars>. Merci <@U024BE7LH> !",
+				Accessory: &reply.Button{Text: "Modifier", ActionID: "campaign.edit", Value: "printemps-2026"}},
+			{Kind: reply.Section, Fields: []string{"*Statut*\nEn cours", "*Responsable*\n<@U024BE7LH>", "*Canaux*\n<#C111> <#C222> <#C333>", "*Échéance*\n15/03/2026"}},
+			{Kind: reply.Divider},
+			{Kind: reply.Context, Text: "Fuseau Europe/Paris · mis à jour par <@U0G9QF9C6>"},
+			{Kind: reply.Actions, Buttons: []reply.Button{
 				{Text: "Approuver", ActionID: "campaign.approve", Value: "printemps-2026", Style: "primary"},
 				{Text: "Tâches", ActionID: "tasks.page", Value: "1"},
 				{Text: "Tâches suivantes", ActionID: "tasks.page", Value: "2"},
 				{Text: "Archiver", ActionID: "campaign.archive", Value: "printemps-2026", Style: "danger"},
 			}},
 		},
-		Visibility: commands.InChannel,
+		Visibility: reply.InChannel,
 	}
 }
 
-func campaignModal() commands.Modal {
-	return commands.Modal{
+func campaignModal() reply.Modal {
+	return reply.Modal{
 		CallbackID:      "campaign.create",
 		Title:           "Nouvelle campagne de printemps", // 30 characters: cut to 24
 		Submit:          "Créer",
 		Close:           "Annuler",
 		PrivateMetadata: "ws=T111",
 		Intro:           "Décrivez la campagne. Le *message global* sera relu par les responsables.",
-		Inputs: []commands.Input{
-			{ID: "slug", Label: "Identifiant", Kind: commands.TextInput, Placeholder: "printemps-2026", MaxLength: 40},
-			{ID: "message", Label: "Message global", Kind: commands.MultilineInput, Initial: "Bonjour à tous"},
-			{ID: "due", Label: "Échéance", Kind: commands.DateInput, Initial: "2026-03-15"},
-			{ID: "lead", Label: "Responsable", Kind: commands.UserInput, Initial: "U024BE7LH"},
-			{ID: "reviewers", Label: "Relecteurs", Kind: commands.UsersInput, InitialList: []string{"U1", "U2"}, Optional: true},
-			{ID: "channel", Label: "Canal", Kind: commands.ChannelInput},
-			{ID: "lang", Label: "Langue", Kind: commands.SelectInput, Initial: "en", Options: []commands.Option{{Text: "Français", Value: "fr"}, {Text: "English", Value: "en"}}},
+		Inputs: []reply.Input{
+			{ID: "slug", Label: "Identifiant", Kind: reply.TextInput, Placeholder: "printemps-2026", MaxLength: 40},
+			{ID: "message", Label: "Message global", Kind: reply.MultilineInput, Initial: "Bonjour à tous"},
+			{ID: "due", Label: "Échéance", Kind: reply.DateInput, Initial: "2026-03-15"},
+			{ID: "lead", Label: "Responsable", Kind: reply.UserInput, Initial: "U024BE7LH"},
+			{ID: "reviewers", Label: "Relecteurs", Kind: reply.UsersInput, InitialList: []string{"U1", "U2"}, Optional: true},
+			{ID: "channel", Label: "Canal", Kind: reply.ChannelInput},
+			{ID: "lang", Label: "Langue", Kind: reply.SelectInput, Initial: "en", Options: []reply.Option{{Text: "Français", Value: "fr"}, {Text: "English", Value: "en"}}},
 		},
 	}
 }
@@ -221,17 +221,17 @@ func checkLimits(t *testing.T, blocks []slack.Block, maxBlocks int) {
 
 func TestRenderLimits(t *testing.T) {
 	long := strings.Repeat("é", 5000)
-	many := func(n int, b commands.Block) []commands.Block {
-		out := make([]commands.Block, n)
+	many := func(n int, b reply.Block) []reply.Block {
+		out := make([]reply.Block, n)
 		for i := range out {
 			out[i] = b
 		}
 		return out
 	}
-	buttons := func(n int) []commands.Button {
-		out := make([]commands.Button, n)
+	buttons := func(n int) []reply.Button {
+		out := make([]reply.Button, n)
 		for i := range out {
-			out[i] = commands.Button{Text: strings.Repeat("b", 100), ActionID: "task.done", Value: "t"}
+			out[i] = reply.Button{Text: strings.Repeat("b", 100), ActionID: "task.done", Value: "t"}
 		}
 		return out
 	}
@@ -241,15 +241,15 @@ func TestRenderLimits(t *testing.T) {
 	}
 	tests := []struct {
 		name       string
-		blocks     []commands.Block
+		blocks     []reply.Block
 		wantBlocks int
 	}{
-		{"60 sections cut to 50 with an ellipsis", many(60, commands.Block{Kind: commands.Section, Text: "x"}), 50},
-		{"long texts", []commands.Block{{Kind: commands.Header, Text: long}, {Kind: commands.Section, Text: long}, {Kind: commands.Context, Text: long}}, 3},
-		{"30 buttons make two actions blocks", []commands.Block{{Kind: commands.Actions, Buttons: buttons(30)}}, 2},
-		{"23 fields make three sections", []commands.Block{{Kind: commands.Section, Text: "t", Fields: fields}}, 3},
-		{"empty blocks are dropped", []commands.Block{{Kind: commands.Header}, {Kind: commands.Section, Text: "  "}, {Kind: commands.Actions}, {Kind: commands.Context}}, 0},
-		{"accessory alone gets a text", []commands.Block{{Kind: commands.Section, Accessory: &commands.Button{Text: "Go", ActionID: "go"}}}, 1},
+		{"60 sections cut to 50 with an ellipsis", many(60, reply.Block{Kind: reply.Section, Text: "x"}), 50},
+		{"long texts", []reply.Block{{Kind: reply.Header, Text: long}, {Kind: reply.Section, Text: long}, {Kind: reply.Context, Text: long}}, 3},
+		{"30 buttons make two actions blocks", []reply.Block{{Kind: reply.Actions, Buttons: buttons(30)}}, 2},
+		{"23 fields make three sections", []reply.Block{{Kind: reply.Section, Text: "t", Fields: fields}}, 3},
+		{"empty blocks are dropped", []reply.Block{{Kind: reply.Header}, {Kind: reply.Section, Text: "  "}, {Kind: reply.Actions}, {Kind: reply.Context}}, 0},
+		{"accessory alone gets a text", []reply.Block{{Kind: reply.Section, Accessory: &reply.Button{Text: "Go", ActionID: "go"}}}, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -261,7 +261,7 @@ func TestRenderLimits(t *testing.T) {
 		})
 	}
 	t.Run("home view keeps 100 blocks", func(t *testing.T) {
-		v := RenderHome(commands.View{Blocks: many(150, commands.Block{Kind: commands.Divider})})
+		v := RenderHome(reply.View{Blocks: many(150, reply.Block{Kind: reply.Divider})})
 		if n := len(v.Blocks.BlockSet); n != maxViewBlocks {
 			t.Errorf("%d blocks, want %d", n, maxViewBlocks)
 		}
@@ -271,7 +271,7 @@ func TestRenderLimits(t *testing.T) {
 		if utf16Len(text) != maxMessageText {
 			t.Errorf("text is %d long, want %d", utf16Len(text), maxMessageText)
 		}
-		text, _ = RenderMessage("", []commands.Block{{Kind: commands.Divider}, {Kind: commands.Section, Text: "fallback"}})
+		text, _ = RenderMessage("", []reply.Block{{Kind: reply.Divider}, {Kind: reply.Section, Text: "fallback"}})
 		if text != "fallback" {
 			t.Errorf("fallback text = %q", text)
 		}
@@ -296,7 +296,7 @@ func TestRenderLimits(t *testing.T) {
 }
 
 func TestActionIDsRoundTrip(t *testing.T) {
-	bs := RenderBlocks([]commands.Block{{Kind: commands.Actions, Buttons: []commands.Button{
+	bs := RenderBlocks([]reply.Block{{Kind: reply.Actions, Buttons: []reply.Button{
 		{Text: "1", ActionID: "tasks.page", Value: "1"},
 		{Text: "2", ActionID: "tasks.page", Value: "2"},
 		{Text: "3", ActionID: "a|b", Value: "3"},

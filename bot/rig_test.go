@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chorus-hq/chorus/commands"
+	"github.com/chorus-hq/chorus/reply"
 )
 
 const testSecret = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -19,68 +19,68 @@ const testSecret = "8f742231b10e8888abcd99yyyzzz85a5"
 // fakeHandler records what it is asked and answers with the funcs set on it.
 type fakeHandler struct {
 	mu       sync.Mutex
-	requests []commands.Request
-	actions  []commands.Action
-	subs     []commands.Submission
+	requests []reply.Request
+	actions  []reply.Action
+	subs     []reply.Submission
 	homes    int
 
-	command func(ctx context.Context, req commands.Request) commands.Reply
-	action  func(ctx context.Context, req commands.Request, a commands.Action) commands.Reply
-	submit  func(ctx context.Context, req commands.Request, s commands.Submission) commands.Reply
-	home    func(ctx context.Context, req commands.Request) commands.View
+	command func(ctx context.Context, req reply.Request) reply.Reply
+	action  func(ctx context.Context, req reply.Request, a reply.Action) reply.Reply
+	submit  func(ctx context.Context, req reply.Request, s reply.Submission) reply.Reply
+	home    func(ctx context.Context, req reply.Request) reply.View
 }
 
-func (h *fakeHandler) Command(ctx context.Context, req commands.Request) commands.Reply {
+func (h *fakeHandler) Command(ctx context.Context, req reply.Request) reply.Reply {
 	h.mu.Lock()
 	h.requests = append(h.requests, req)
 	fn := h.command
 	h.mu.Unlock()
 	if fn == nil {
-		return commands.Reply{}
+		return reply.Reply{}
 	}
 	return fn(ctx, req)
 }
 
-func (h *fakeHandler) Action(ctx context.Context, req commands.Request, a commands.Action) commands.Reply {
+func (h *fakeHandler) Action(ctx context.Context, req reply.Request, a reply.Action) reply.Reply {
 	h.mu.Lock()
 	h.requests = append(h.requests, req)
 	h.actions = append(h.actions, a)
 	fn := h.action
 	h.mu.Unlock()
 	if fn == nil {
-		return commands.Reply{}
+		return reply.Reply{}
 	}
 	return fn(ctx, req, a)
 }
 
-func (h *fakeHandler) Submit(ctx context.Context, req commands.Request, s commands.Submission) commands.Reply {
+func (h *fakeHandler) Submit(ctx context.Context, req reply.Request, s reply.Submission) reply.Reply {
 	h.mu.Lock()
 	h.requests = append(h.requests, req)
 	h.subs = append(h.subs, s)
 	fn := h.submit
 	h.mu.Unlock()
 	if fn == nil {
-		return commands.Reply{}
+		return reply.Reply{}
 	}
 	return fn(ctx, req, s)
 }
 
-func (h *fakeHandler) Home(ctx context.Context, req commands.Request) commands.View {
+func (h *fakeHandler) Home(ctx context.Context, req reply.Request) reply.View {
 	h.mu.Lock()
 	h.requests = append(h.requests, req)
 	h.homes++
 	fn := h.home
 	h.mu.Unlock()
 	if fn == nil {
-		return commands.View{Blocks: []commands.Block{{Kind: commands.Header, Text: "Chorus"}}}
+		return reply.View{Blocks: []reply.Block{{Kind: reply.Header, Text: "Chorus"}}}
 	}
 	return fn(ctx, req)
 }
 
-func (h *fakeHandler) Requests() []commands.Request {
+func (h *fakeHandler) Requests() []reply.Request {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return append([]commands.Request(nil), h.requests...)
+	return append([]reply.Request(nil), h.requests...)
 }
 
 // memClaimer is an in-memory Claimer, first come first served.
@@ -110,29 +110,29 @@ func (c *memClaimer) Claim(_ context.Context, kind, id, owner string) (bool, err
 // messageSink records message and reaction events.
 type messageSink struct {
 	mu        sync.Mutex
-	messages  []commands.MessageEvent
-	reactions []commands.ReactionEvent
+	messages  []reply.MessageEvent
+	reactions []reply.ReactionEvent
 }
 
-func (s *messageSink) Message(_ context.Context, ev commands.MessageEvent) []commands.Post {
+func (s *messageSink) Message(_ context.Context, ev reply.MessageEvent) []reply.Post {
 	s.mu.Lock()
 	s.messages = append(s.messages, ev)
 	s.mu.Unlock()
 	// Answer in the message's thread, as drift checks and minutes do.
-	return []commands.Post{{Channel: ev.Channel, Thread: ev.TS, Text: "noted"}}
+	return []reply.Post{{Channel: ev.Channel, Thread: ev.TS, Text: "noted"}}
 }
 
-func (s *messageSink) Reaction(_ context.Context, ev commands.ReactionEvent) []commands.Post {
+func (s *messageSink) Reaction(_ context.Context, ev reply.ReactionEvent) []reply.Post {
 	s.mu.Lock()
 	s.reactions = append(s.reactions, ev)
 	s.mu.Unlock()
 	return nil
 }
 
-func (s *messageSink) gotMessages() []commands.MessageEvent {
+func (s *messageSink) gotMessages() []reply.MessageEvent {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]commands.MessageEvent(nil), s.messages...)
+	return append([]reply.MessageEvent(nil), s.messages...)
 }
 
 // rig is a Dispatcher wired to a fake Slack, a fake Handler and a frozen clock.

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/chorus-hq/chorus"
-	"github.com/chorus-hq/chorus/commands"
+	"github.com/chorus-hq/chorus/reply"
 )
 
 // checkCopyPayload is a message_action interaction as Slack sends it when someone uses the
@@ -40,8 +40,8 @@ const checkCopyPayload = `{
 
 func TestCheckCopyShortcut(t *testing.T) {
 	r := newRig(t)
-	r.h.action = func(ctx context.Context, req commands.Request, a commands.Action) commands.Reply {
-		return commands.Reply{Text: "🔎 vérifié", Posts: []commands.Post{{Channel: a.Message.Channel, Thread: a.Message.TS, Text: "⚠️ 2 écart(s)"}}}
+	r.h.action = func(ctx context.Context, req reply.Request, a reply.Action) reply.Reply {
+		return reply.Reply{Text: "🔎 vérifié", Posts: []reply.Post{{Channel: a.Message.Channel, Thread: a.Message.TS, Text: "⚠️ 2 écart(s)"}}}
 	}
 	body := []byte(url.Values{"payload": {strings.Replace(checkCopyPayload, "RESPONSE_URL", r.slack.responseURL("shortcut"), 1)}}.Encode())
 	rec := r.post(t, formType, body)
@@ -57,16 +57,16 @@ func TestCheckCopyShortcut(t *testing.T) {
 		t.Fatalf("actions = %+v, want the shortcut", actions)
 	}
 	a := actions[0]
-	if a.ActionID != commands.ActCheckCopy || a.Value != "1800000001.000100" || a.Message == nil {
+	if a.ActionID != reply.ActCheckCopy || a.Value != "1800000001.000100" || a.Message == nil {
 		t.Fatalf("action = %+v", a)
 	}
-	want := commands.MessageEvent{Workspace: "T111", Channel: "C0SOCIAL", User: "U2147483697", TS: "1800000001.000100",
+	want := reply.MessageEvent{Workspace: "T111", Channel: "C0SOCIAL", User: "U2147483697", TS: "1800000001.000100",
 		Text: "Jusqu'à -20 % sur la literie Douce Nuit du 1er au 15 juillet !"}
 	if *a.Message != want {
 		t.Errorf("message = %+v, want %+v", *a.Message, want)
 	}
 	// The request is the shortcut's user (who may differ from the message's author).
-	wantReq := commands.Request{Workspace: "T111", User: "W111", Channel: "C0SOCIAL", Lang: chorus.French, IsAdmin: true}
+	wantReq := reply.Request{Workspace: "T111", User: "W111", Channel: "C0SOCIAL", Lang: chorus.French, IsAdmin: true}
 	if reqs := r.h.Requests(); len(reqs) != 1 || reqs[0] != wantReq {
 		t.Errorf("request = %+v, want %+v", reqs, wantReq)
 	}

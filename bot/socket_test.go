@@ -10,9 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chorus-hq/chorus/reply"
 	"github.com/gorilla/websocket"
-
-	"github.com/chorus-hq/chorus/commands"
 )
 
 // envelope builds a Socket Mode envelope as Slack sends it.
@@ -30,11 +29,11 @@ func envelope(t testing.TB, id, typ string, retry int, payload json.RawMessage) 
 
 func TestSocketMode(t *testing.T) {
 	r := newRig(t)
-	r.h.submit = func(ctx context.Context, req commands.Request, s commands.Submission) commands.Reply {
-		return commands.Reply{FieldErrors: map[string]string{"slug": "Déjà pris"}}
+	r.h.submit = func(ctx context.Context, req reply.Request, s reply.Submission) reply.Reply {
+		return reply.Reply{FieldErrors: map[string]string{"slug": "Déjà pris"}}
 	}
-	r.h.command = func(ctx context.Context, req commands.Request) commands.Reply {
-		return commands.Reply{Text: "via socket"}
+	r.h.command = func(ctx context.Context, req reply.Request) reply.Reply {
+		return reply.Reply{Text: "via socket"}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -145,8 +144,8 @@ func keys(m map[string]json.RawMessage) []string {
 // Chorus opens a new connection and keeps serving.
 func TestSocketModeReconnects(t *testing.T) {
 	r := newRig(t)
-	r.h.command = func(ctx context.Context, req commands.Request) commands.Reply {
-		return commands.Reply{Text: "still here"}
+	r.h.command = func(ctx context.Context, req reply.Request) reply.Reply {
+		return reply.Reply{Text: "still here"}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

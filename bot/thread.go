@@ -6,9 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/chorus-hq/chorus/reply"
 	"github.com/slack-go/slack"
-
-	"github.com/chorus-hq/chorus/commands"
 )
 
 // maxThreadPages bounds how much of a thread is read (200 messages a page): minutes of a
@@ -20,8 +19,8 @@ var ErrMessageNotFound = errors.New("slack message not found")
 
 // sourceMessage flattens a Slack message. The messages of bots and of Slack itself (joins,
 // topic changes) come back without a user, so minutes leave them out.
-func sourceMessage(m slack.Message) commands.SourceMessage {
-	s := commands.SourceMessage{User: m.User, TS: m.Timestamp, ThreadTS: m.ThreadTimestamp, Text: m.Text}
+func sourceMessage(m slack.Message) reply.SourceMessage {
+	s := reply.SourceMessage{User: m.User, TS: m.Timestamp, ThreadTS: m.ThreadTimestamp, Text: fromSlack(m.Text)}
 	if m.BotID != "" {
 		s.User = ""
 	}
@@ -41,9 +40,9 @@ func sourceMessage(m slack.Message) commands.SourceMessage {
 
 // ThreadReplies returns the thread that ts belongs to (ts may be its parent or one of its
 // replies), parent first, reading at most 1,000 messages (conversations.replies).
-func (c *Client) ThreadReplies(ctx context.Context, channel, ts string) ([]commands.SourceMessage, error) {
+func (c *Client) ThreadReplies(ctx context.Context, channel, ts string) ([]reply.SourceMessage, error) {
 	params := &slack.GetConversationRepliesParameters{ChannelID: channel, Timestamp: ts, Limit: 200, Inclusive: true}
-	var out []commands.SourceMessage
+	var out []reply.SourceMessage
 	err := c.eachReply(ctx, params, func(m slack.Message) bool {
 		out = append(out, sourceMessage(m))
 		return true
@@ -63,7 +62,7 @@ func (c *Client) ThreadReplies(ctx context.Context, channel, ts string) ([]comma
 
 // MessageAt returns the message ts of channel: from the channel's history, or, for a reply in a
 // thread (which the history does not list), from its thread.
-func (c *Client) MessageAt(ctx context.Context, channel, ts string) (commands.SourceMessage, error) {
+func (c *Client) MessageAt(ctx context.Context, channel, ts string) (reply.SourceMessage, error) {
 	params := &slack.GetConversationHistoryParameters{ChannelID: channel, Latest: ts, Oldest: ts, Inclusive: true, Limit: 1}
 	var resp *slack.GetConversationHistoryResponse
 	err := c.callChannel(ctx, "conversations.history", channel, false, func(ctx context.Context) error {
@@ -72,7 +71,7 @@ func (c *Client) MessageAt(ctx context.Context, channel, ts string) (commands.So
 		return err
 	})
 	if err != nil {
-		return commands.SourceMessage{}, err
+		return reply.SourceMessage{}, err
 	}
 	for _, m := range resp.Messages {
 		if m.Timestamp == ts {
@@ -81,14 +80,14 @@ func (c *Client) MessageAt(ctx context.Context, channel, ts string) (commands.So
 	}
 	thread, err := c.ThreadReplies(ctx, channel, ts)
 	if err != nil {
-		return commands.SourceMessage{}, err
+		return reply.SourceMessage{}, err
 	}
 	for _, m := range thread {
 		if m.TS == ts {
 			return m, nil
 		}
 	}
-	return commands.SourceMessage{}, fmt.Errorf("message %s in %s: %w", ts, channel, ErrMessageNotFound)
+	return reply.SourceMessage{}, fmt.Errorf("message %s in %s: %w", ts, channel, ErrMessageNotFound)
 }
 
 // Permalink returns the link to message ts of channel (chat.getPermalink).

@@ -145,7 +145,7 @@ func TestThreadReplies(t *testing.T) {
 		{1, "U0SAM", "1700000000.000100", "on garde le bleu", "white_check_mark"},
 		{2, "", "1700000000.000100", "❓ Action", ""}, // a bot's post has no user
 		{3, "", "1700000000.000100", "joined", ""},   // nor has a join
-		{4, "U0EMM", "1700000000.000100", "todo: <@U0EMM> newsletter", ""},
+		{4, "U0EMM", "1700000000.000100", "todo: @{U0EMM} newsletter", ""},
 	}
 	for _, tt := range tests {
 		m := msgs[tt.i]

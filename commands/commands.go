@@ -1,9 +1,13 @@
-// Package commands turns what a user asks (a slash command, a button click, a modal submission,
-// a console line) into domain operations and a reply in the user's language.
+// Package commands is the router between the transports and the features: it turns what a user
+// asks (a slash command, a button click, a modal submission, a console line, a conversation
+// event) into a feature.Turn in the user's language, hands it to the feature that answers it
+// (commands/campaign, review, minutes, reminders, settings) and returns the feature's reply,
+// or the error said in the user's language.
 //
-// It knows nothing of Slack's wire format: transports (bot, the console) decode their input into a
-// Request and render the Reply. Authorization, validation and auditing happen here, so every
-// transport enforces the same rules.
+// It knows nothing of Slack's wire format: transports (bot, the console) decode their input into
+// a reply.Request and render the reply.Reply. The features authorize, validate and audit through
+// the Turn, so every transport enforces the same rules. Service also writes what the scheduler
+// sends (scheduler.Composer), through the reminders feature.
 package commands
 
 import (
@@ -15,74 +19,39 @@ import (
 	"time"
 
 	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/commands/campaign"
+	"github.com/chorus-hq/chorus/commands/feature"
+	"github.com/chorus-hq/chorus/commands/minutes"
+	"github.com/chorus-hq/chorus/commands/reminders"
+	"github.com/chorus-hq/chorus/commands/review"
+	"github.com/chorus-hq/chorus/commands/settings"
 	"github.com/chorus-hq/chorus/i18n"
+	"github.com/chorus-hq/chorus/reply"
 )
 
 //go:embed locales/*.json
 var localeFS embed.FS
 
-// Catalog is the commands package's message catalog.
-var catalog = i18n.MustLoad(localeFS, "locales")
+// catalog holds the router's and the shared messages (errors, fields, buttons, help) and every
+// feature's, merged: an error code of any feature is said by the router.
+var catalog = i18n.Merge(i18n.MustLoad(localeFS, "locales"), campaign.Catalog(), settings.Catalog(), reminders.Catalog(), minutes.Catalog(), review.Catalog())
 
 // Catalog returns the messages of this package, for transports that render its replies.
 func Catalog() *i18n.Catalog { return catalog }
 
-// Store is what commands needs from persistence. store.Store implements it.
+// Store is what the router and every feature need from persistence, the union of the
+// features' own small stores: each feature is given st and sees only its part. store.Store
+// implements it.
 type Store interface {
-	Workspace(ctx context.Context, id string) (chorus.Workspace, error)
-	SaveWorkspace(ctx context.Context, w chorus.Workspace) (chorus.Workspace, error)
-
-	CreateCampaign(ctx context.Context, c chorus.Campaign) (chorus.Campaign, error)
-	Campaign(ctx context.Context, workspace, slug string) (chorus.Campaign, error)
-	Campaigns(ctx context.Context, workspace string) ([]chorus.Campaign, error)
-	UpdateCampaign(ctx context.Context, c chorus.Campaign) (chorus.Campaign, error)
-	CampaignHistory(ctx context.Context, workspace, slug string) ([]chorus.Campaign, error)
-
-	CreateTask(ctx context.Context, t chorus.Task) (chorus.Task, error)
-	Task(ctx context.Context, workspace, id string) (chorus.Task, error)
-	Tasks(ctx context.Context, workspace string, f chorus.TaskFilter) ([]chorus.Task, error)
-	UpdateTask(ctx context.Context, t chorus.Task) (chorus.Task, error)
-
-	CreateTerm(ctx context.Context, g chorus.GlossaryTerm) (chorus.GlossaryTerm, error)
-	Term(ctx context.Context, workspace, key string) (chorus.GlossaryTerm, error)
-	Terms(ctx context.Context, workspace string) ([]chorus.GlossaryTerm, error)
-	UpdateTerm(ctx context.Context, g chorus.GlossaryTerm) (chorus.GlossaryTerm, error)
-	TermHistory(ctx context.Context, workspace, key string) ([]chorus.GlossaryTerm, error)
-
-	AddAudit(ctx context.Context, e chorus.AuditEntry) error
-
-	UserLang(ctx context.Context, workspace, user string) (chorus.Lang, error)
-	SetUserLang(ctx context.Context, workspace, user string, lang chorus.Lang) error
-
-	StartMeeting(ctx context.Context, m chorus.Meeting) (chorus.Meeting, error)
-	OpenMeeting(ctx context.Context, workspace, channel string) (chorus.Meeting, error)
-	Meeting(ctx context.Context, workspace, id string) (chorus.Meeting, error)
-	UpdateMeeting(ctx context.Context, m chorus.Meeting) (chorus.Meeting, error)
-	Meetings(ctx context.Context, workspace string, f chorus.MeetingFilter) ([]chorus.Meeting, error)
-	SearchMeetings(ctx context.Context, workspace, query string) ([]chorus.Meeting, error)
-	AddLine(ctx context.Context, l chorus.Line) (chorus.Line, error)
-	Line(ctx context.Context, workspace, meeting, ts string) (chorus.Line, error)
-	UpdateLine(ctx context.Context, l chorus.Line) (chorus.Line, error)
-	Lines(ctx context.Context, workspace, meeting string) ([]chorus.Line, error)
-
-	CreateSubmission(ctx context.Context, s chorus.Submission) (chorus.Submission, error)
-	Submission(ctx context.Context, workspace, id string) (chorus.Submission, error)
-	SubmissionByMessage(ctx context.Context, workspace, channel, ts string) (chorus.Submission, error)
-	UpdateSubmission(ctx context.Context, s chorus.Submission) (chorus.Submission, error)
-	Submissions(ctx context.Context, workspace string, f chorus.SubmissionFilter) ([]chorus.Submission, error)
-	AddDecision(ctx context.Context, d chorus.Decision) error
-	AddException(ctx context.Context, e chorus.Exception) error
-	Exception(ctx context.Context, workspace, campaign, textHash, messageHash string) (chorus.Exception, error)
-	SetAutoCheck(ctx context.Context, a chorus.AutoCheck) (chorus.AutoCheck, error)
-	AutoCheck(ctx context.Context, workspace, channel string) (chorus.AutoCheck, error)
-	ClearAutoCheck(ctx context.Context, workspace, channel string) error
-
-	// Reminders and digests (reminder.go, reminders_policy.go, digest.go).
-	AddSnooze(ctx context.Context, z chorus.Snooze) (chorus.Snooze, error)
-	ReminderPolicy(ctx context.Context, workspace, campaign string) (chorus.ReminderPolicy, error)
-	SaveReminderPolicy(ctx context.Context, p chorus.ReminderPolicy) (chorus.ReminderPolicy, error)
-	DigestSchedule(ctx context.Context, workspace, channel string) (chorus.DigestSchedule, error)
-	SaveDigestSchedule(ctx context.Context, d chorus.DigestSchedule) (chorus.DigestSchedule, error)
+	feature.Store
+	feature.WorkspaceReader
+	settings.Store
+	campaign.Store
+	campaign.Glossary
+	review.Store
+	review.AutoChecks
+	reminders.Store
+	minutes.Store
 }
 
 // Options are the defaults of a workspace nobody has configured yet.
@@ -91,18 +60,37 @@ type Options struct {
 	Lang     chorus.Lang // default French
 	Leads    []string    // initial omnichannel leads
 
-	// Meeting minutes (minutes.go); all optional.
-	Summarizer     Summarizer    // writes the summary of closed minutes; nil: no summary
-	SummaryTimeout time.Duration // budget of one summary; DefaultSummaryTimeout
-	Messages       MessageSource // reads threads and messages back; nil: what the service saw
-	Files          FileUploader  // shares exports as files; nil: exports are answered as text
+	// Minutes are the meeting minutes' optional helpers: summaries, reading conversations back,
+	// sharing files.
+	Minutes minutes.Options
 
-	// Judge is the LLM second opinion on drift verdicts (submit.go); nil: offline detector only.
+	// Judge is the LLM second opinion on drift verdicts (the review); nil: offline detector only.
 	Judge Judge
 
 	// ReminderPolicy is the reminder policy of workspaces that saved none (reminder.go);
 	// default chorus.DefaultReminderPolicy.
 	ReminderPolicy chorus.ReminderPolicy
+}
+
+// Judge is the review's LLM second opinion (review.Judge); cmd/chorus adapts drift/llm to it.
+type Judge = review.Judge
+
+// JudgeQuery is one copy to judge (review.JudgeQuery).
+type JudgeQuery = review.JudgeQuery
+
+// JudgeOpinion is what the judge adds to the offline verdict (review.JudgeOpinion).
+type JudgeOpinion = review.JudgeOpinion
+
+// JudgeFinding is a finding of the judge (review.JudgeFinding).
+type JudgeFinding = review.JudgeFinding
+
+// reviewSections gives the review's sections to the reminders' digests, in the digest's language.
+type reviewSections struct{ *Service }
+
+// DigestSections implements reminders.Sections.
+func (s reviewSections) DigestSections(ctx context.Context, workspace, channel string, lead bool, camps []chorus.Campaign, lang chorus.Lang) ([]reply.Block, error) {
+	t := s.turn(reply.Request{Workspace: workspace}, chorus.Workspace{}, lang, false).Turn
+	return s.review.DigestSections(ctx, t, channel, lead, camps)
 }
 
 // Service answers requests. It is safe for concurrent use.
@@ -112,7 +100,12 @@ type Service struct {
 	now   func() time.Time
 	opts  Options
 
-	minutesMem *minutesState
+	minutes   *minutes.Feature
+	defaults  feature.Defaults
+	settings  *settings.Feature
+	reminders *reminders.Feature
+	review    *review.Feature
+	campaigns *campaign.Feature
 }
 
 // New returns a Service over st. now is the clock every date is computed from.
@@ -126,36 +119,46 @@ func New(st Store, logger *slog.Logger, now func() time.Time, opts Options) *Ser
 	if opts.ReminderPolicy.Offsets == nil && !opts.ReminderPolicy.Morning && !opts.ReminderPolicy.Overdue {
 		opts.ReminderPolicy = chorus.DefaultReminderPolicy("")
 	}
-	return &Service{store: st, log: logger, now: now, opts: opts, minutesMem: newMinutesState()}
+	defaults := feature.Defaults{TimeZone: opts.TimeZone, Lang: opts.Lang, Leads: opts.Leads}
+	s := &Service{store: st, log: logger, now: now, opts: opts,
+		defaults: defaults, settings: settings.New(st, defaults)}
+	s.review = review.New(st, st, logger, opts.Judge, s)
+	s.campaigns = campaign.New(st, st, s.review)
+	s.reminders = reminders.New(st, opts.ReminderPolicy, reviewSections{s})
+	s.minutes = minutes.New(st, logger, opts.Minutes, s, s.review)
+	return s
 }
 
 // call is one request being answered: the request, the acting user's language and workspace.
 type call struct {
 	*Service
-	req  Request
-	lang chorus.Lang
-	ws   chorus.Workspace
-	// langIsDefault is set when lang is only the workspace default, so a change of the default
-	// applies to the reply that changed it.
-	langIsDefault bool
+	*feature.Turn
 }
 
-// t returns the text of key in the caller's language.
-func (c *call) t(key string, args ...any) string { return catalog.T(c.lang, key, args...) }
+// turn is a request of req in lang, for a workspace ws.
+func (s *Service) turn(req reply.Request, ws chorus.Workspace, lang chorus.Lang, isDefault bool) *call {
+	return &call{Service: s, Turn: &feature.Turn{Req: req, WS: ws, Lang: lang, LangIsDefault: isDefault,
+		Log: s.log, Catalog: catalog, Store: s.store, Clock: s.now}}
+}
+
+// withLang is a copy of the call that speaks lang, for a message sent to someone else.
+func (c *call) withLang(lang chorus.Lang) *call {
+	return &call{Service: c.Service, Turn: c.Turn.WithLang(lang)}
+}
 
 // begin loads the workspace and decides the reply language: a language the user chose with
 // "/chorus lang" wins, then the transport's (the Slack locale), then the workspace default.
-func (s *Service) begin(ctx context.Context, req Request) (*call, error) {
+func (s *Service) begin(ctx context.Context, req reply.Request) (*call, error) {
 	ws, err := s.workspace(ctx, req.Workspace)
 	if err != nil {
-		return &call{Service: s, req: req, lang: s.opts.Lang}, err
+		return s.turn(req, chorus.Workspace{}, s.opts.Lang, false), err
 	}
-	c := &call{Service: s, req: req, ws: ws, lang: ws.Lang, langIsDefault: true}
+	c := s.turn(req, ws, ws.Lang, true)
 	if req.Lang != "" {
-		c.lang, c.langIsDefault = req.Lang, false
+		c.Lang, c.LangIsDefault = req.Lang, false
 	}
 	if l, err := s.store.UserLang(ctx, req.Workspace, req.User); err == nil {
-		c.lang, c.langIsDefault = l, false
+		c.Lang, c.LangIsDefault = l, false
 	} else if !errors.Is(err, chorus.ErrNotFound) {
 		return c, err
 	}
@@ -164,197 +167,93 @@ func (s *Service) begin(ctx context.Context, req Request) (*call, error) {
 
 // workspace returns the stored settings of id, or the configured defaults when none are stored.
 func (s *Service) workspace(ctx context.Context, id string) (chorus.Workspace, error) {
-	w, err := s.store.Workspace(ctx, id)
-	if errors.Is(err, chorus.ErrNotFound) {
-		w = chorus.DefaultWorkspace(id)
-		w.TimeZone = s.opts.TimeZone
-		w.Lang = s.opts.Lang
-		w.Leads = append([]string(nil), s.opts.Leads...)
-		return w, nil
-	}
-	return w, err
+	return s.defaults.Workspace(ctx, s.store, id)
 }
 
 // Command answers a slash command.
-func (s *Service) Command(ctx context.Context, req Request) Reply {
-	c, err := s.begin(ctx, req)
-	if err != nil {
-		return c.fail(err)
-	}
-	args, err := tokenize(req.Text)
-	if err != nil {
-		return c.fail(err)
-	}
-	var r Reply
-	switch strings.TrimPrefix(req.Command, "/") {
-	case "campaign", "campagne":
-		r, err = c.campaign(ctx, args)
-	case "glossary", "glossaire":
-		r, err = c.glossary(ctx, args)
-	case "chorus":
-		r, err = c.chorus(ctx, args)
-	case "minutes", "compte-rendu":
-		r, err = c.minutes(ctx, args)
-	default:
-		err = chorus.Errorf(chorus.ErrInvalid, "command.unknown", req.Command)
-	}
-	if err != nil {
-		return c.fail(err)
-	}
-	return r
+func (s *Service) Command(ctx context.Context, req reply.Request) reply.Reply {
+	return s.answer(ctx, req, func(c *call) (reply.Reply, error) {
+		args, err := tokenize(req.Text)
+		if err != nil {
+			return reply.Reply{}, err
+		}
+		switch strings.TrimPrefix(req.Command, "/") {
+		case "campaign", "campagne":
+			return c.campaign(ctx, args)
+		case "glossary", "glossaire":
+			return c.campaigns.GlossaryCommand(ctx, c.Turn, args)
+		case "chorus":
+			return c.chorus(ctx, args)
+		case "minutes", "compte-rendu":
+			return c.minutes.Command(ctx, c.Turn, args)
+		}
+		return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "command.unknown", req.Command)
+	})
 }
 
-// Action answers a button click.
-func (s *Service) Action(ctx context.Context, req Request, a Action) Reply {
-	c, err := s.begin(ctx, req)
-	if err != nil {
-		return c.fail(err)
-	}
-	var r Reply
-	switch a.ActionID {
-	case ActTaskDone:
-		r, err = c.taskDone(ctx, a.Value)
-	case ActCampaignPage:
-		r, err = c.campaignList(ctx, a.Value)
-	case ActTaskPage:
-		r, err = c.taskListPage(ctx, a.Value)
-	case ActGlossaryPage:
-		r, err = c.glossaryList(ctx, a.Value)
-	case ActCampaignShow:
-		r, err = c.campaignShow(ctx, a.Value)
-	case ActReminderSnooze:
-		r, err = c.reminderSnooze(ctx, a.Value)
-	case ActReminderReassign:
-		r, err = c.reassignModal(ctx, a.Value)
-	case ActMinutesComplete, ActMinutesApply, ActMinutesShow, ActMinutesExport, ActSaveMinutes:
-		r, err = c.minutesAction(ctx, a)
-	case ActCheckCopy:
-		r, err = c.checkCopyShortcut(ctx, a)
-	case ActDriftApprove:
-		r, err = c.decide(ctx, a.Value, chorus.DecisionApprove, "")
-	case ActDriftChanges:
-		r, err = c.commentModal(ctx, ModalDriftChanges, a.Value)
-	case ActDriftException:
-		r, err = c.commentModal(ctx, ModalDriftException, a.Value)
-	case ActDriftShow:
-		r, err = c.showSubmission(ctx, a.Value)
-	case ActDriftJudge:
-		r, err = c.judgeSubmission(ctx, a.Value)
-	default:
-		err = chorus.Errorf(chorus.ErrInvalid, "action.unknown", a.ActionID)
-	}
-	if err != nil {
-		return c.fail(err)
-	}
-	return r
+// Action answers a button click or a message shortcut, by the feature that owns its action id.
+func (s *Service) Action(ctx context.Context, req reply.Request, a reply.Action) reply.Reply {
+	return s.answer(ctx, req, func(c *call) (reply.Reply, error) {
+		if f := s.owner(a.ActionID); f != nil {
+			return f.Action(ctx, c.Turn, a)
+		}
+		return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "action.unknown", a.ActionID)
+	})
 }
 
-// Submit answers a modal submission. Invalid fields come back as FieldErrors, keeping the modal
-// open with each problem under its field.
-func (s *Service) Submit(ctx context.Context, req Request, sub Submission) Reply {
-	c, err := s.begin(ctx, req)
-	if err != nil {
-		return c.fail(err)
-	}
-	var r Reply
-	switch sub.CallbackID {
-	case ModalCampaignCreate:
-		r, err = c.submitCampaignCreate(ctx, sub)
-	case ModalCampaignEdit:
-		r, err = c.submitCampaignEdit(ctx, sub)
-	case ModalTaskAdd:
-		r, err = c.submitTaskAdd(ctx, sub)
-	case ModalReminderReassign:
-		r, err = c.submitReassign(ctx, sub)
-	case ModalMinutesComplete:
-		r, err = c.submitComplete(ctx, sub)
-	case ModalMinutesThread:
-		r, err = c.submitThread(ctx, sub)
-	case ModalDriftSubmit:
-		r, err = c.submitSubmitModal(ctx, sub)
-	case ModalDriftPick:
-		r, err = c.submitPickModal(ctx, sub)
-	case ModalDriftChanges:
-		r, err = c.decide(ctx, sub.PrivateMetadata, chorus.DecisionRequestChanges, sub.Values["comment"])
-	case ModalDriftException:
-		r, err = c.decide(ctx, sub.PrivateMetadata, chorus.DecisionApproveException, sub.Values["comment"])
-	default:
-		err = chorus.Errorf(chorus.ErrInvalid, "modal.unknown", sub.CallbackID)
-	}
-	if err != nil {
+// Submit answers a modal submission, by the feature that owns its callback id. Invalid fields
+// come back as FieldErrors, keeping the modal open with each problem under its field.
+func (s *Service) Submit(ctx context.Context, req reply.Request, sub reply.Submission) reply.Reply {
+	return s.answer(ctx, req, func(c *call) (reply.Reply, error) {
+		f := s.owner(sub.CallbackID)
+		if f == nil {
+			return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "modal.unknown", sub.CallbackID)
+		}
+		r, err := f.Submit(ctx, c.Turn, sub)
 		if fe := c.fieldErrors(err); fe != nil {
-			return Reply{FieldErrors: fe, Text: c.t("error.fix_fields")}
+			return reply.Reply{FieldErrors: fe, Text: c.T("error.fix_fields")}, nil
 		}
-		return c.fail(err)
-	}
-	return r
+		return r, err
+	})
 }
 
-// The action ids of the buttons commands puts in replies.
-const (
-	ActTaskDone     = "task.done"
-	ActCampaignPage = "campaign.page"
-	ActCampaignShow = "campaign.show"
-	ActTaskPage     = "task.page"
-	ActGlossaryPage = "glossary.page"
-)
-
-// The callback ids of the modals commands opens.
-const (
-	ModalCampaignCreate = "campaign.create"
-	ModalCampaignEdit   = "campaign.edit"
-	ModalTaskAdd        = "task.add"
-)
-
-// fail turns an error into an ephemeral reply. Domain errors say what is wrong in the user's
-// language; anything else is an internal failure, logged with its detail and shown as a short
-// apology, so no store or driver message reaches a user.
-func (c *call) fail(err error) Reply {
-	if ps := chorus.ProblemsOf(err); len(ps) > 0 {
-		lines := make([]string, 0, len(ps))
-		for _, p := range ps {
-			lines = append(lines, c.problem(p))
+// answer runs fn in the turn of req and turns its error into a reply.
+func (s *Service) answer(ctx context.Context, req reply.Request, fn func(c *call) (reply.Reply, error)) reply.Reply {
+	c, err := s.begin(ctx, req)
+	if err == nil {
+		var r reply.Reply
+		if r, err = fn(c); err == nil {
+			return r
 		}
-		text := "⚠️ " + strings.Join(lines, "\n⚠️ ")
-		return Reply{Text: text, Blocks: []Block{{Kind: Section, Text: text}}}
 	}
-	var key string
+	return c.Fail(err)
+}
+
+// handler is a feature that answers buttons, shortcuts and modals.
+type handler interface {
+	Action(ctx context.Context, t *feature.Turn, a reply.Action) (reply.Reply, error)
+	Submit(ctx context.Context, t *feature.Turn, sub reply.Submission) (reply.Reply, error)
+}
+
+// owner returns the feature that answers a button, shortcut or modal id, or nil.
+func (s *Service) owner(id string) handler {
 	switch {
-	case errors.Is(err, chorus.ErrConflict):
-		key = "error.conflict"
-	case errors.Is(err, chorus.ErrNotFound):
-		key = "error.not_found"
-	case errors.Is(err, chorus.ErrForbidden):
-		key = "error.forbidden"
-	case errors.Is(err, chorus.ErrInvalid):
-		key = "error.invalid"
-	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
-		key = "error.timeout"
-	default:
-		key = "error.internal"
+	case campaign.Answers(id):
+		return s.campaigns
+	case reminders.Answers(id):
+		return s.reminders
+	case minutes.Answers(id):
+		return s.minutes
+	case review.Answers(id):
+		return s.review
 	}
-	c.log.Error("request failed", "workspace", c.req.Workspace, "user", c.req.User, "command", c.req.Command, "text", c.req.Text, "err", err)
-	text := "⚠️ " + c.t(key)
-	return Reply{Text: text, Blocks: []Block{{Kind: Section, Text: text}}}
-}
-
-// problem says one domain error in the user's language, naming the field when there is one.
-func (c *call) problem(p *chorus.Error) string {
-	msg := c.t(p.Code, p.Args...)
-	if p.Field != "" && catalog.Has("field."+p.Field) {
-		sep := ": "
-		if c.lang == chorus.French {
-			sep = " : " // French typography: a space before the colon
-		}
-		return c.t("field."+p.Field) + sep + msg
-	}
-	return msg
+	return nil
 }
 
 // fieldErrors maps validation problems to modal inputs, or returns nil when err is not a
 // validation error.
 func (c *call) fieldErrors(err error) map[string]string {
-	if !errors.Is(err, chorus.ErrInvalid) {
+	if err == nil || !errors.Is(err, chorus.ErrInvalid) {
 		return nil
 	}
 	out := map[string]string{}
@@ -364,27 +263,34 @@ func (c *call) fieldErrors(err error) map[string]string {
 			f = "name"
 		}
 		if prev, ok := out[f]; ok {
-			out[f] = prev + " " + c.t(p.Code, p.Args...)
+			out[f] = prev + " " + c.T(p.Code, p.Args...)
 		} else {
-			out[f] = c.t(p.Code, p.Args...)
+			out[f] = c.T(p.Code, p.Args...)
 		}
 	}
 	return out
 }
 
-// audit records a change. A failed audit write fails the request: a change nobody can trace is
-// not acceptable to the leads who rely on the trail.
-func (c *call) audit(ctx context.Context, action, target string, before, after int, detail string) error {
-	return c.store.AddAudit(ctx, chorus.AuditEntry{
-		WorkspaceID: c.req.Workspace, At: c.now().UTC(), Actor: c.req.User,
-		Action: action, Target: target, Before: before, After: after, Detail: detail,
-	})
+// campaign answers "/campaign": the review's sub-commands (submit, autocheck, submissions),
+// the reminders', and the rest for the campaign feature.
+func (c *call) campaign(ctx context.Context, args []string) (reply.Reply, error) {
+	if r, ok, err := c.review.Command(ctx, c.Turn, args); ok {
+		return r, err
+	}
+	if reminders.IsReminders(args) {
+		return c.reminders.CampaignCommand(ctx, c.Turn, args[1:])
+	}
+	return c.campaigns.Command(ctx, c.Turn, args)
 }
 
-// isWorkspaceLead reports whether the acting user leads the workspace or administers it.
-func (c *call) isWorkspaceLead() bool { return c.req.IsAdmin || c.ws.IsLead(c.req.User) }
-
-// notice is a short ephemeral confirmation.
-func notice(text string) Reply {
-	return Reply{Text: text, Blocks: []Block{{Kind: Section, Text: text}}}
+// chorus answers "/chorus": the digest and reminder settings of the reminders feature, the
+// rest for the settings feature.
+func (c *call) chorus(ctx context.Context, args []string) (reply.Reply, error) {
+	switch {
+	case reminders.IsDigest(args):
+		return c.reminders.DigestCommand(ctx, c.Turn, args[1:])
+	case reminders.IsReminders(args):
+		return c.reminders.Command(ctx, c.Turn, args[1:])
+	}
+	return c.settings.Command(ctx, c.Turn, args)
 }

@@ -1,34 +1,16 @@
 package commands
 
-import "context"
+import (
+	"context"
 
-// MessageEvent is a message posted, edited or deleted in a conversation Chorus is in, as any
-// transport reports it. Features that listen to conversations (minutes, drift checks) read it.
-type MessageEvent struct {
-	Workspace string
-	Channel   string
-	User      string
-	TS        string // the message's timestamp (for a deletion, the deleted message's)
-	ThreadTS  string // the thread's parent timestamp, "" outside threads
-	Text      string // the new text; "" for a deletion
-	Edited    bool
-	Deleted   bool
-}
-
-// ReactionEvent is an emoji reaction added to a message.
-type ReactionEvent struct {
-	Workspace string
-	Channel   string
-	User      string // who reacted
-	Reaction  string // emoji name without colons, such as "memo"
-	ItemUser  string // author of the message reacted to
-	TS        string // timestamp of the message reacted to
-}
+	"github.com/chorus-hq/chorus/commands/feature"
+	"github.com/chorus-hq/chorus/reply"
+)
 
 // Message lets every listening feature see ev and returns what they want posted in answer.
 // Failures are logged, not returned: a message event has nobody to answer an error to.
-func (s *Service) Message(ctx context.Context, ev MessageEvent) []Post {
-	var posts []Post
+func (s *Service) Message(ctx context.Context, ev reply.MessageEvent) []reply.Post {
+	var posts []reply.Post
 	for _, l := range s.messageListeners() {
 		posts = append(posts, l(ctx, ev)...)
 	}
@@ -36,8 +18,8 @@ func (s *Service) Message(ctx context.Context, ev MessageEvent) []Post {
 }
 
 // Reaction lets every listening feature see ev and returns what they want posted in answer.
-func (s *Service) Reaction(ctx context.Context, ev ReactionEvent) []Post {
-	var posts []Post
+func (s *Service) Reaction(ctx context.Context, ev reply.ReactionEvent) []reply.Post {
+	var posts []reply.Post
 	for _, l := range s.reactionListeners() {
 		posts = append(posts, l(ctx, ev)...)
 	}
@@ -45,11 +27,35 @@ func (s *Service) Reaction(ctx context.Context, ev ReactionEvent) []Post {
 }
 
 // messageListeners are the features reading conversation messages, in the order they run.
-func (s *Service) messageListeners() []func(context.Context, MessageEvent) []Post {
-	return []func(context.Context, MessageEvent) []Post{s.onMessage, s.driftListener}
+func (s *Service) messageListeners() []func(context.Context, reply.MessageEvent) []reply.Post {
+	return []func(context.Context, reply.MessageEvent) []reply.Post{s.minutes.OnMessage, s.review.OnMessage}
 }
 
 // reactionListeners are the features reading reactions, in the order they run.
-func (s *Service) reactionListeners() []func(context.Context, ReactionEvent) []Post {
-	return []func(context.Context, ReactionEvent) []Post{s.onReaction}
+func (s *Service) reactionListeners() []func(context.Context, reply.ReactionEvent) []reply.Post {
+	return []func(context.Context, reply.ReactionEvent) []reply.Post{s.minutes.OnReaction}
+}
+
+// EventTurn is the turn that answers a conversation event: in the language of the person whose
+// message or reaction it is, or the workspace's when the event names nobody (a deletion). It
+// implements feature.Turns.
+func (s *Service) EventTurn(ctx context.Context, ws, user, channel string) (*feature.Turn, error) {
+	c, err := s.eventCall(ctx, ws, user, channel)
+	if err != nil {
+		return nil, err
+	}
+	return c.Turn, nil
+}
+
+// eventCall is the call that answers a conversation event (EventTurn).
+func (s *Service) eventCall(ctx context.Context, ws, user, channel string) (*call, error) {
+	req := reply.Request{Workspace: ws, User: user, Channel: channel}
+	if user != "" {
+		return s.begin(ctx, req)
+	}
+	w, err := s.workspace(ctx, ws)
+	if err != nil {
+		return nil, err
+	}
+	return s.turn(req, w, w.Lang, true), nil
 }

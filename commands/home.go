@@ -2,72 +2,32 @@ package commands
 
 import (
 	"context"
-	"slices"
 
-	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/reply"
 )
 
-// Home builds the user's App Home: their open tasks, the campaigns they lead or own a channel
-// of, and, for leads, the campaigns still missing a global message.
-func (s *Service) Home(ctx context.Context, req Request) View {
+// Home builds the user's App Home: their open tasks and their campaigns (the campaign feature),
+// then the copy awaiting their decision (the review).
+func (s *Service) Home(ctx context.Context, req reply.Request) reply.View {
 	c, err := s.begin(ctx, req)
 	if err != nil {
-		return View{Blocks: c.fail(err).Blocks}
+		return reply.View{Blocks: c.Fail(err).Blocks}
 	}
 	v, err := c.home(ctx)
 	if err != nil {
-		return View{Blocks: c.fail(err).Blocks}
+		return reply.View{Blocks: c.Fail(err).Blocks}
 	}
 	return v
 }
 
-func (c *call) home(ctx context.Context) (View, error) {
-	blocks := []Block{{Kind: Header, Text: c.t("home.title")}}
-	tasks, err := c.store.Tasks(ctx, c.req.Workspace, chorus.TaskFilter{Owner: c.req.User, Statuses: []chorus.TaskStatus{chorus.TaskOpen}})
+func (c *call) home(ctx context.Context) (reply.View, error) {
+	blocks, mine, err := c.campaigns.Home(ctx, c.Turn)
 	if err != nil {
-		return View{}, err
+		return reply.View{}, err
 	}
-	blocks = append(blocks, Block{Kind: Section, Text: "*" + c.t("home.tasks", len(tasks)) + "*"})
-	if len(tasks) == 0 {
-		blocks = append(blocks, Block{Kind: Context, Text: c.t("task.list.empty")})
-	}
-	for i, t := range tasks {
-		if i == 30 { // keeps the view inside Slack's 100 blocks
-			blocks = append(blocks, Block{Kind: Context, Text: c.t("home.more", len(tasks)-30)})
-			break
-		}
-		blocks = append(blocks, Block{Kind: Section, Text: c.taskLine(t),
-			Accessory: &Button{Text: c.t("button.done"), ActionID: ActTaskDone, Value: t.ID, Style: "primary"}})
-	}
-	camps, err := c.store.Campaigns(ctx, c.req.Workspace)
+	approvals, err := c.review.HomeApprovals(ctx, c.Turn, mine)
 	if err != nil {
-		return View{}, err
+		return reply.View{}, err
 	}
-	mine := slices.DeleteFunc(camps, func(camp chorus.Campaign) bool {
-		if camp.Status == chorus.StatusClosed {
-			return true
-		}
-		return !camp.IsLead(c.req.User) && !slices.ContainsFunc(camp.Channels, func(ch chorus.Channel) bool { return ch.Owner == c.req.User })
-	})
-	blocks = append(blocks, Block{Kind: Divider}, Block{Kind: Section, Text: "*" + c.t("home.campaigns", len(mine)) + "*"})
-	for i, camp := range mine {
-		if i == 30 {
-			blocks = append(blocks, Block{Kind: Context, Text: c.t("home.more", len(mine)-30)})
-			break
-		}
-		line := statusEmoji(camp.Status) + " *" + camp.Name + "* (`" + camp.Slug + "`)"
-		if camp.IsLead(c.req.User) {
-			line += " · " + c.t("home.you_lead")
-			if camp.Message == "" {
-				line += " · ⚠️ " + c.t("campaign.card.no_message", camp.Slug)
-			}
-		}
-		blocks = append(blocks, Block{Kind: Section, Text: line, Accessory: &Button{Text: c.t("button.show"), ActionID: ActCampaignShow, Value: camp.Slug}})
-	}
-	approvals, err := c.homeApprovals(ctx, mine)
-	if err != nil {
-		return View{}, err
-	}
-	blocks = append(blocks, approvals...)
-	return View{Blocks: blocks}, nil
+	return reply.View{Blocks: append(blocks, approvals...)}, nil
 }

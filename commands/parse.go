@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/chorus-hq/chorus"
@@ -40,105 +39,4 @@ func tokenize(s string) ([]string, error) {
 		out = append(out, strings.TrimSpace(b.String()))
 	}
 	return out, nil
-}
-
-var (
-	userMentionRE    = regexp.MustCompile(`^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$`)
-	channelMentionRE = regexp.MustCompile(`^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$`)
-)
-
-// userArg reads a user as Slack sends it (<@U123|name>) or as the console types it (@alice).
-func userArg(s string) (string, bool) {
-	if m := userMentionRE.FindStringSubmatch(s); m != nil {
-		return m[1], true
-	}
-	s = strings.TrimPrefix(s, "@")
-	return s, chorus.ValidUserID(s)
-}
-
-// channelArg reads a channel as Slack sends it (<#C123|name>) or as the console types it (#name).
-func channelArg(s string) (string, bool) {
-	if m := channelMentionRE.FindStringSubmatch(s); m != nil {
-		return m[1], true
-	}
-	return s, strings.HasPrefix(s, "#") && chorus.ValidChannelID(s)
-}
-
-// rest joins args back into one text, for free text such as a message.
-func rest(args []string) string { return strings.TrimSpace(strings.Join(args, " ")) }
-
-// splitList splits "a ; b ; c" or lines into trimmed non-empty items.
-func splitList(s string, seps string) []string {
-	var out []string
-	for _, p := range strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(seps, r) }) {
-		if p = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(p), "- ")); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-// after returns the raw text that follows the first n words of s, keeping its spacing, quotes and
-// line breaks: a global message is stored as typed.
-func after(s string, n int) string {
-	s = strings.TrimLeft(s, " \t\n\u00a0")
-	for i := 0; i < n; i++ {
-		j := strings.IndexAny(s, " \t\n\u00a0")
-		if j < 0 {
-			return ""
-		}
-		s = strings.TrimLeft(s[j:], " \t\n\u00a0")
-	}
-	return strings.TrimSpace(s)
-}
-
-// unquote removes one pair of surrounding quotes.
-func unquote(s string) string {
-	for _, q := range [][2]string{{`"`, `"`}, {"«", "»"}, {"“", "”"}} {
-		if len(s) >= len(q[0])+len(q[1]) && strings.HasPrefix(s, q[0]) && strings.HasSuffix(s, q[1]) {
-			return strings.TrimSpace(s[len(q[0]) : len(s)-len(q[1])])
-		}
-	}
-	return s
-}
-
-// verbs maps what users type, in French or English, to a sub-command.
-var verbs = map[string]string{
-	"help": "help", "aide": "help", "?": "help",
-	"create": "create", "creer": "create", "new": "create", "nouvelle": "create",
-	"list": "list", "liste": "list", "ls": "list",
-	"show": "show", "voir": "show", "afficher": "show",
-	"edit": "edit", "modifier": "edit",
-	"message": "message",
-	"points":  "points",
-	"channel": "channel", "canal": "channel",
-	"lead": "lead", "pilote": "lead",
-	"activate": "activate", "activer": "activate", "lancer": "activate",
-	"close": "close", "clore": "close", "cloturer": "close", "fermer": "close",
-	"task": "task", "tache": "task", "taches": "task", "tasks": "task",
-	"history": "history", "historique": "history",
-	"add": "add", "ajouter": "add",
-	"remove": "remove", "retirer": "remove", "supprimer": "remove",
-	"done": "done", "fait": "done", "terminer": "done", "termine": "done",
-	"define": "define", "definir": "define",
-	"forbid": "forbid", "interdire": "forbid",
-	"lookup": "lookup", "chercher": "lookup", "rechercher": "lookup",
-	"settings": "settings", "reglages": "settings", "parametres": "settings",
-	"lang": "lang", "langue": "lang", "language": "lang",
-	"timezone": "timezone", "tz": "timezone", "fuseau": "timezone",
-	"leads": "leads", "pilotes": "leads",
-	"kind": "kind", "type": "kind",
-	"mine": "mine", "miennes": "mine", "mes": "mine",
-	"note": "note",
-}
-
-// verb returns the sub-command word args[i] names, or "" when there is none.
-func verb(args []string, i int) string {
-	if i >= len(args) {
-		return ""
-	}
-	if v, ok := verbs[chorus.Fold(args[i])]; ok {
-		return v
-	}
-	return "?" + args[i]
 }

@@ -9,24 +9,23 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/chorus-hq/chorus"
-	"github.com/chorus-hq/chorus/commands"
+	"github.com/chorus-hq/chorus/reply"
 )
 
 // Handler is what the console needs from the commands service.
 type Handler interface {
-	Command(ctx context.Context, req commands.Request) commands.Reply
-	Action(ctx context.Context, req commands.Request, a commands.Action) commands.Reply
-	Submit(ctx context.Context, req commands.Request, s commands.Submission) commands.Reply
-	Home(ctx context.Context, req commands.Request) commands.View
-	Message(ctx context.Context, ev commands.MessageEvent) []commands.Post
-	Reaction(ctx context.Context, ev commands.ReactionEvent) []commands.Post
+	Command(ctx context.Context, req reply.Request) reply.Reply
+	Action(ctx context.Context, req reply.Request, a reply.Action) reply.Reply
+	Submit(ctx context.Context, req reply.Request, s reply.Submission) reply.Reply
+	Home(ctx context.Context, req reply.Request) reply.View
+	Message(ctx context.Context, ev reply.MessageEvent) []reply.Post
+	Reaction(ctx context.Context, ev reply.ReactionEvent) []reply.Post
 }
 
 // Options configure a console session.
@@ -51,7 +50,7 @@ type Console struct {
 
 	mu      sync.Mutex
 	out     io.Writer
-	buttons []commands.Button // buttons of the last reply, numbered from 1
+	buttons []reply.Button    // buttons of the last reply, numbered from 1
 	pending string            // a command typed in place of a modal field, run next
 	said    int               // messages said with /say or /reply, numbering their timestamps
 	authors map[string]string // author of each message said, by timestamp
@@ -170,7 +169,7 @@ func (c *Console) Line(ctx context.Context, line string, more <-chan string) (qu
 		return false
 	case "/home":
 		v := c.h.Home(ctx, c.request("", ""))
-		c.show(commands.Reply{Blocks: v.Blocks})
+		c.show(reply.Reply{Blocks: v.Blocks})
 		return false
 	}
 	if n, err := strconv.Atoi(strings.TrimPrefix(word, "/click")); err == nil || word == "/click" {
@@ -209,7 +208,7 @@ func (c *Console) converse(ctx context.Context, word, rest string) {
 		return
 	}
 	if word == "/react" {
-		for _, p := range c.h.Reaction(ctx, commands.ReactionEvent{
+		for _, p := range c.h.Reaction(ctx, reply.ReactionEvent{
 			Workspace: req.Workspace, Channel: req.Channel, User: req.User,
 			Reaction: strings.Trim(first, ":"), ItemUser: c.author(after), TS: after,
 		}) {
@@ -217,7 +216,7 @@ func (c *Console) converse(ctx context.Context, word, rest string) {
 		}
 		return
 	}
-	ev := commands.MessageEvent{Workspace: req.Workspace, Channel: req.Channel, User: req.User}
+	ev := reply.MessageEvent{Workspace: req.Workspace, Channel: req.Channel, User: req.User}
 	switch word {
 	case "/say", "/reply":
 		c.mu.Lock()
@@ -252,10 +251,10 @@ func (c *Console) author(ts string) string {
 // consoleEpoch numbers console message timestamps like Slack's (seconds since 1970), in 2027.
 const consoleEpoch = 1_800_000_000
 
-func (c *Console) request(cmd, text string) commands.Request {
+func (c *Console) request(cmd, text string) reply.Request {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return commands.Request{
+	return reply.Request{
 		Workspace: c.opts.Workspace, User: c.opts.User, Channel: c.opts.Channel, Lang: c.opts.Lang,
 		IsAdmin: slices.Contains(c.opts.Admins, c.opts.User), Command: cmd, Text: text,
 	}
@@ -270,13 +269,13 @@ func (c *Console) click(ctx context.Context, n int, err error, more <-chan strin
 		return
 	}
 	b := buttons[n-1]
-	r := c.h.Action(ctx, c.request("", ""), commands.Action{ActionID: b.ActionID, Value: b.Value})
+	r := c.h.Action(ctx, c.request("", ""), reply.Action{ActionID: b.ActionID, Value: b.Value})
 	c.handle(ctx, r, more)
 }
 
 // handle shows a reply, or fills the modal it opens and submits it until it is accepted or
 // the user leaves a field with "/cancel" or types another command.
-func (c *Console) handle(ctx context.Context, r commands.Reply, more <-chan string) {
+func (c *Console) handle(ctx context.Context, r reply.Reply, more <-chan string) {
 	for r.Modal != nil {
 		m := r.Modal
 		sub, ok := c.fill(m, r.FieldErrors, more)
@@ -293,8 +292,8 @@ func (c *Console) handle(ctx context.Context, r commands.Reply, more <-chan stri
 }
 
 // fill asks for each input of m on the console and returns the submission.
-func (c *Console) fill(m *commands.Modal, errs map[string]string, more <-chan string) (commands.Submission, bool) {
-	sub := commands.Submission{CallbackID: m.CallbackID, PrivateMetadata: m.PrivateMetadata, Values: map[string]string{}}
+func (c *Console) fill(m *reply.Modal, errs map[string]string, more <-chan string) (reply.Submission, bool) {
+	sub := reply.Submission{CallbackID: m.CallbackID, PrivateMetadata: m.PrivateMetadata, Values: map[string]string{}}
 	c.printf("┌─ %s\n", m.Title)
 	if m.Intro != "" {
 		c.printf("│ %s\n", m.Intro)
@@ -304,7 +303,7 @@ func (c *Console) fill(m *commands.Modal, errs map[string]string, more <-chan st
 			c.printf("│ ⚠️ %s\n", e)
 		}
 		hint := in.Placeholder
-		if in.Kind == commands.SelectInput {
+		if in.Kind == reply.SelectInput {
 			opts := make([]string, len(in.Options))
 			for i, o := range in.Options {
 				opts[i] = o.Value
@@ -338,10 +337,10 @@ func (c *Console) fill(m *commands.Modal, errs map[string]string, more <-chan st
 		if v == "" {
 			v = in.Initial
 		}
-		if in.Kind == commands.MultilineInput {
+		if in.Kind == reply.MultilineInput {
 			v = strings.ReplaceAll(v, " | ", "\n") // one console line holds several lines
 		}
-		if in.Kind == commands.UserInput || in.Kind == commands.UsersInput {
+		if in.Kind == reply.UserInput || in.Kind == reply.UsersInput {
 			v = strings.TrimPrefix(v, "@")
 		}
 		sub.Values[in.ID] = v
@@ -351,7 +350,7 @@ func (c *Console) fill(m *commands.Modal, errs map[string]string, more <-chan st
 }
 
 // show prints a reply and remembers its buttons for the next number typed.
-func (c *Console) show(r commands.Reply) {
+func (c *Console) show(r reply.Reply) {
 	text, buttons := Render(r.Blocks, r.Text)
 	c.mu.Lock()
 	if len(buttons) > 0 {
@@ -366,7 +365,7 @@ func (c *Console) show(r commands.Reply) {
 }
 
 // Deliver prints a message the bot posts somewhere else (a channel, a direct message).
-func (c *Console) Deliver(p commands.Post) {
+func (c *Console) Deliver(p reply.Post) {
 	text, buttons := Render(p.Blocks, p.Text)
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -388,23 +387,23 @@ func indent(s string) string {
 	return "  " + strings.Join(lines, "\n  ") + "\n"
 }
 
-var (
-	userRefRE    = regexp.MustCompile(`<@([A-Za-z0-9._-]+)(?:\|[^>]*)?>`)
-	channelRefRE = regexp.MustCompile(`<#([A-Za-z0-9._-]+)(?:\|([^>]*))?>`)
-)
-
-// plain turns Slack mrkdwn references into console text.
-func plain(s string) string {
-	s = userRefRE.ReplaceAllString(s, "@$1")
-	return channelRefRE.ReplaceAllString(s, "#$1")
+// consoleRefs shows the references of a reply as the console's users type them: @name,
+// #channel, and a link as its label and address.
+var consoleRefs = reply.Renderer{
+	User:    func(id string) string { return "@" + id },
+	Channel: func(id string) string { return "#" + id },
+	Link:    func(url, label string) string { return label + " (" + url + ")" },
 }
+
+// plain turns the references of a reply into console text.
+func plain(s string) string { return consoleRefs.Render(s) }
 
 // Render writes blocks as terminal text and returns the buttons in the order it numbered them.
 // With no blocks it writes fallback.
-func Render(blocks []commands.Block, fallback string) (string, []commands.Button) {
+func Render(blocks []reply.Block, fallback string) (string, []reply.Button) {
 	var b strings.Builder
-	var buttons []commands.Button
-	button := func(btn commands.Button) string {
+	var buttons []reply.Button
+	button := func(btn reply.Button) string {
 		buttons = append(buttons, btn)
 		return fmt.Sprintf("[%d] %s", len(buttons), btn.Text)
 	}
@@ -413,13 +412,13 @@ func Render(blocks []commands.Block, fallback string) (string, []commands.Button
 	}
 	for _, bl := range blocks {
 		switch bl.Kind {
-		case commands.Header:
+		case reply.Header:
 			b.WriteString("━━ " + plain(bl.Text) + " ━━\n")
-		case commands.Divider:
+		case reply.Divider:
 			b.WriteString("────────\n")
-		case commands.Context:
+		case reply.Context:
 			b.WriteString("  · " + plain(bl.Text) + "\n")
-		case commands.Actions:
+		case reply.Actions:
 			parts := make([]string, len(bl.Buttons))
 			for i, btn := range bl.Buttons {
 				parts[i] = button(btn)

@@ -7,61 +7,61 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/chorus-hq/chorus/commands"
 	"github.com/chorus-hq/chorus/console"
+	"github.com/chorus-hq/chorus/reply"
 )
 
 // recorder is a commands handler that answers from a table and remembers what it was asked.
 type recorder struct {
 	mu        sync.Mutex
-	requests  []commands.Request
-	actions   []commands.Action
-	subs      []commands.Submission
-	messages  []commands.MessageEvent
-	reactions []commands.ReactionEvent
-	reply     func(req commands.Request) commands.Reply
-	submit    func(s commands.Submission) commands.Reply
+	requests  []reply.Request
+	actions   []reply.Action
+	subs      []reply.Submission
+	messages  []reply.MessageEvent
+	reactions []reply.ReactionEvent
+	reply     func(req reply.Request) reply.Reply
+	submit    func(s reply.Submission) reply.Reply
 }
 
-func (r *recorder) Command(_ context.Context, req commands.Request) commands.Reply {
+func (r *recorder) Command(_ context.Context, req reply.Request) reply.Reply {
 	r.mu.Lock()
 	r.requests = append(r.requests, req)
 	r.mu.Unlock()
 	if r.reply != nil {
 		return r.reply(req)
 	}
-	return commands.Reply{Text: "ok " + req.Command + " " + req.Text}
+	return reply.Reply{Text: "ok " + req.Command + " " + req.Text}
 }
 
-func (r *recorder) Action(_ context.Context, req commands.Request, a commands.Action) commands.Reply {
+func (r *recorder) Action(_ context.Context, req reply.Request, a reply.Action) reply.Reply {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.actions = append(r.actions, a)
-	return commands.Reply{Text: "clicked " + a.ActionID + "=" + a.Value + " by " + req.User}
+	return reply.Reply{Text: "clicked " + a.ActionID + "=" + a.Value + " by " + req.User}
 }
 
-func (r *recorder) Submit(_ context.Context, _ commands.Request, s commands.Submission) commands.Reply {
+func (r *recorder) Submit(_ context.Context, _ reply.Request, s reply.Submission) reply.Reply {
 	r.mu.Lock()
 	r.subs = append(r.subs, s)
 	r.mu.Unlock()
 	if r.submit != nil {
 		return r.submit(s)
 	}
-	return commands.Reply{Text: "saved " + s.Values["name"]}
+	return reply.Reply{Text: "saved " + s.Values["name"]}
 }
 
-func (r *recorder) Home(context.Context, commands.Request) commands.View {
-	return commands.View{Blocks: []commands.Block{{Kind: commands.Header, Text: "Home"}}}
+func (r *recorder) Home(context.Context, reply.Request) reply.View {
+	return reply.View{Blocks: []reply.Block{{Kind: reply.Header, Text: "Home"}}}
 }
 
-func (r *recorder) Message(_ context.Context, ev commands.MessageEvent) []commands.Post {
+func (r *recorder) Message(_ context.Context, ev reply.MessageEvent) []reply.Post {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.messages = append(r.messages, ev)
-	return []commands.Post{{Channel: ev.Channel, Thread: ev.TS, Text: "seen " + ev.Text}}
+	return []reply.Post{{Channel: ev.Channel, Thread: ev.TS, Text: "seen " + ev.Text}}
 }
 
-func (r *recorder) Reaction(_ context.Context, ev commands.ReactionEvent) []commands.Post {
+func (r *recorder) Reaction(_ context.Context, ev reply.ReactionEvent) []reply.Post {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.reactions = append(r.reactions, ev)
@@ -111,10 +111,10 @@ func TestScriptedSession(t *testing.T) {
 }
 
 func TestButtonsAreClickedByNumber(t *testing.T) {
-	rec := &recorder{reply: func(commands.Request) commands.Reply {
-		return commands.Reply{Blocks: []commands.Block{
-			{Kind: commands.Section, Text: "Task <@U1>", Accessory: &commands.Button{Text: "Done", ActionID: "task.done", Value: "t1"}},
-			{Kind: commands.Actions, Buttons: []commands.Button{{Text: "Next", ActionID: "page", Value: "2"}}},
+	rec := &recorder{reply: func(reply.Request) reply.Reply {
+		return reply.Reply{Blocks: []reply.Block{
+			{Kind: reply.Section, Text: "Task " + reply.User("U1"), Accessory: &reply.Button{Text: "Done", ActionID: "task.done", Value: "t1"}},
+			{Kind: reply.Actions, Buttons: []reply.Button{{Text: "Next", ActionID: "page", Value: "2"}}},
 		}}
 	}}
 	out := runScript(t, rec, "/campaign task list\n2\n/click 1\n7\n", console.Options{User: "alice"})
@@ -125,24 +125,24 @@ func TestButtonsAreClickedByNumber(t *testing.T) {
 	}
 }
 
-func campaignModal() *commands.Modal {
-	return &commands.Modal{CallbackID: "campaign.create", Title: "New campaign", Submit: "Create", Inputs: []commands.Input{
-		{ID: "name", Label: "Name", Kind: commands.TextInput},
-		{ID: "points", Label: "Points", Kind: commands.MultilineInput, Optional: true},
-		{ID: "lead", Label: "Lead", Kind: commands.UserInput, Initial: "alice"},
+func campaignModal() *reply.Modal {
+	return &reply.Modal{CallbackID: "campaign.create", Title: "New campaign", Submit: "Create", Inputs: []reply.Input{
+		{ID: "name", Label: "Name", Kind: reply.TextInput},
+		{ID: "points", Label: "Points", Kind: reply.MultilineInput, Optional: true},
+		{ID: "lead", Label: "Lead", Kind: reply.UserInput, Initial: "alice"},
 	}}
 }
 
 func TestModalIsFilledLineByLine(t *testing.T) {
 	tries := 0
 	rec := &recorder{
-		reply: func(commands.Request) commands.Reply { return commands.Reply{Modal: campaignModal()} },
-		submit: func(s commands.Submission) commands.Reply {
+		reply: func(reply.Request) reply.Reply { return reply.Reply{Modal: campaignModal()} },
+		submit: func(s reply.Submission) reply.Reply {
 			tries++
 			if tries == 1 {
-				return commands.Reply{FieldErrors: map[string]string{"name": "too short"}}
+				return reply.Reply{FieldErrors: map[string]string{"name": "too short"}}
 			}
-			return commands.Reply{Text: "saved " + s.Values["name"]}
+			return reply.Reply{Text: "saved " + s.Values["name"]}
 		},
 	}
 	out := runScript(t, rec, "/campaign create\nx\na | b\n\nSoldes d'été\n\n@zoe\n", console.Options{User: "alice"})
@@ -164,11 +164,11 @@ func TestModalIsFilledLineByLine(t *testing.T) {
 }
 
 func TestCommandTypedInPlaceOfAFieldClosesTheModal(t *testing.T) {
-	rec := &recorder{reply: func(req commands.Request) commands.Reply {
+	rec := &recorder{reply: func(req reply.Request) reply.Reply {
 		if req.Text == "create" {
-			return commands.Reply{Modal: campaignModal()}
+			return reply.Reply{Modal: campaignModal()}
 		}
-		return commands.Reply{Text: "ok " + req.Text}
+		return reply.Reply{Text: "ok " + req.Text}
 	}}
 	out := runScript(t, rec, "/campaign create\n/campaign list\n", console.Options{User: "alice"})
 	if len(rec.subs) != 0 {
@@ -215,12 +215,12 @@ func TestConversationEvents(t *testing.T) {
 }
 
 func TestRender(t *testing.T) {
-	text, buttons := console.Render([]commands.Block{
-		{Kind: commands.Header, Text: "Campagne"},
-		{Kind: commands.Section, Text: "Owner <@U1|sami> in <#C1|social>", Fields: []string{"*A*\n1", "*B*"}},
-		{Kind: commands.Divider},
-		{Kind: commands.Context, Text: "v2"},
-		{Kind: commands.Actions, Buttons: []commands.Button{{Text: "Voir", ActionID: "a"}, {Text: "Suivant", ActionID: "b"}}},
+	text, buttons := console.Render([]reply.Block{
+		{Kind: reply.Header, Text: "Campagne"},
+		{Kind: reply.Section, Text: "Owner " + reply.User("U1") + " in " + reply.Channel("C1"), Fields: []string{"*A*\n1", "*B*"}},
+		{Kind: reply.Divider},
+		{Kind: reply.Context, Text: "v2"},
+		{Kind: reply.Actions, Buttons: []reply.Button{{Text: "Voir", ActionID: "a"}, {Text: "Suivant", ActionID: "b"}}},
 	}, "fallback")
 	want := "━━ Campagne ━━\nOwner @U1 in #C1\n  *A* 1\n  *B*\n────────\n  · v2\n  [1] Voir  [2] Suivant\n"
 	if text != want {
@@ -229,7 +229,7 @@ func TestRender(t *testing.T) {
 	if len(buttons) != 2 || buttons[1].ActionID != "b" {
 		t.Errorf("buttons = %+v", buttons)
 	}
-	if text, _ := console.Render(nil, "just <@U2>"); text != "just @U2\n" {
+	if text, _ := console.Render(nil, "just "+reply.User("U2")); text != "just @U2\n" {
 		t.Errorf("fallback render = %q", text)
 	}
 }

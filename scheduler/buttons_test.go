@@ -2,7 +2,6 @@ package scheduler_test
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -10,12 +9,12 @@ import (
 
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/commands"
-	"github.com/chorus-hq/chorus/scheduler"
+	"github.com/chorus-hq/chorus/reply"
 )
 
 // button returns the button of a sent message whose action id is id (and value starts with
 // prefix).
-func button(t testing.TB, m sent, id, prefix string) commands.Button {
+func button(t testing.TB, m sent, id, prefix string) reply.Button {
 	t.Helper()
 	for _, b := range m.Blocks {
 		for _, btn := range b.Buttons {
@@ -25,7 +24,7 @@ func button(t testing.TB, m sent, id, prefix string) commands.Button {
 		}
 	}
 	t.Fatalf("message %q has no %s button", m.Text, id)
-	return commands.Button{}
+	return reply.Button{}
 }
 
 // TestReminderButtons drives the reminder's buttons through the commands service, as a user in
@@ -43,11 +42,11 @@ func TestReminderButtons(t *testing.T) {
 	if err := s.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
-	svc := commands.New(scheduler.Watch(st, s), slog.New(slog.DiscardHandler), clk.Now, commands.Options{Leads: []string{"lea"}})
-	in := func(user, channel string) commands.Request {
-		return commands.Request{Workspace: "T1", User: user, Channel: channel}
+	svc := commands.New(commands.Watch(st, s), slog.New(slog.DiscardHandler), clk.Now, commands.Options{Leads: []string{"lea"}})
+	in := func(user, channel string) reply.Request {
+		return reply.Request{Workspace: "T1", User: user, Channel: channel}
 	}
-	r := svc.Command(ctx, commands.Request{Workspace: "T1", User: "lea", Command: "/campaign", Text: `task add ete-literie retail "PLV en magasin" @rui vendredi`})
+	r := svc.Command(ctx, reply.Request{Workspace: "T1", User: "lea", Command: "/campaign", Text: `task add ete-literie retail "PLV en magasin" @rui vendredi`})
 	if !strings.Contains(r.Text, "PLV en magasin") {
 		t.Fatalf("task add: %s", r.Text)
 	}
@@ -66,15 +65,15 @@ func TestReminderButtons(t *testing.T) {
 	runUntil(t, clk, paris8(6, 1, 19, 0), s)
 	dm, team := to("rui"), to("#magasins")
 	if len(dm) != 1 || !strings.Contains(dm[0].Text, "PLV en magasin") || !strings.Contains(dm[0].Text, "vendredi 4 juin 2027 à 18:00") ||
-		len(team) != 1 || team[0].Thread != "" || !strings.HasPrefix(team[0].Text, "<@rui> ") || len(snd.Sent()) != 2 {
+		len(team) != 1 || team[0].Thread != "" || !strings.HasPrefix(team[0].Text, "@{rui} ") || len(snd.Sent()) != 2 {
 		t.Fatalf("after the 3-day reminder: %v", snd.lines())
 	}
-	snooze := button(t, team[0], commands.ActReminderSnooze, commands.SnoozeDay)
-	r = svc.Action(ctx, in("sami", "#magasins"), commands.Action{ActionID: snooze.ActionID, Value: snooze.Value})
+	snooze := button(t, team[0], reply.ActReminderSnooze, reply.SnoozeDay)
+	r = svc.Action(ctx, in("sami", "#magasins"), reply.Action{ActionID: snooze.ActionID, Value: snooze.Value})
 	if zs, err := st.Snoozes(ctx, time.Time{}); err != nil || len(zs) != 0 || r.ReplaceOriginal {
 		t.Fatalf("sami (owner of #social, not of #magasins) snoozed rui's task from the channel: %+v, %v, reply %+v", zs, err, r)
 	}
-	r = svc.Action(ctx, in("rui", "#magasins"), commands.Action{ActionID: snooze.ActionID, Value: snooze.Value})
+	r = svc.Action(ctx, in("rui", "#magasins"), reply.Action{ActionID: snooze.ActionID, Value: snooze.Value})
 	if !strings.Contains(r.Text, "mercredi 2 juin 2027 à 19:00") || !r.ReplaceOriginal {
 		t.Fatalf("snooze reply: %+v", r)
 	}
@@ -84,12 +83,12 @@ func TestReminderButtons(t *testing.T) {
 	if len(dm) != 2 || dm[1].At.In(paris).Format("Mon 15:04") != "Wed 19:00" || len(team) != 2 || team[1].Thread != team[0].TS {
 		t.Fatalf("after the snooze: %v", snd.lines())
 	}
-	reassign := button(t, dm[1], commands.ActReminderReassign, "")
-	r = svc.Action(ctx, in("rui", "Drui"), commands.Action{ActionID: reassign.ActionID, Value: reassign.Value})
-	if r.Modal == nil || r.Modal.CallbackID != commands.ModalReminderReassign {
+	reassign := button(t, dm[1], reply.ActReminderReassign, "")
+	r = svc.Action(ctx, in("rui", "Drui"), reply.Action{ActionID: reassign.ActionID, Value: reassign.Value})
+	if r.Modal == nil || r.Modal.CallbackID != reply.ModalReminderReassign {
 		t.Fatalf("reassign did not open the form: %+v", r)
 	}
-	r = svc.Submit(ctx, in("rui", "Drui"), commands.Submission{CallbackID: r.Modal.CallbackID, PrivateMetadata: r.Modal.PrivateMetadata, Values: map[string]string{"owner": "emma"}})
+	r = svc.Submit(ctx, in("rui", "Drui"), reply.Submission{CallbackID: r.Modal.CallbackID, PrivateMetadata: r.Modal.PrivateMetadata, Values: map[string]string{"owner": "emma"}})
 	if len(r.Posts) != 1 || r.Posts[0].Channel != "emma" || !strings.Contains(r.Text, "emma") {
 		t.Fatalf("reassign reply: %+v", r)
 	}
@@ -97,11 +96,11 @@ func TestReminderButtons(t *testing.T) {
 	runUntil(t, clk, paris8(6, 3, 19, 0), s)
 	dm, team = to("emma"), to("#magasins")
 	if len(dm) != 1 || dm[0].At.In(paris).Format("Mon 15:04") != "Thu 18:00" ||
-		len(team) != 3 || team[2].Thread != team[0].TS || !strings.HasPrefix(team[2].Text, "<@emma> ") {
+		len(team) != 3 || team[2].Thread != team[0].TS || !strings.HasPrefix(team[2].Text, "@{emma} ") {
 		t.Fatalf("after the reassignment: %v", snd.lines())
 	}
-	done := button(t, team[2], commands.ActTaskDone, "")
-	r = svc.Action(ctx, in("emma", "#magasins"), commands.Action{ActionID: done.ActionID, Value: done.Value})
+	done := button(t, team[2], reply.ActTaskDone, "")
+	r = svc.Action(ctx, in("emma", "#magasins"), reply.Action{ActionID: done.ActionID, Value: done.Value})
 	if !strings.Contains(r.Text, "PLV en magasin") {
 		t.Fatalf("done reply: %+v", r)
 	}
@@ -115,63 +114,5 @@ func TestReminderButtons(t *testing.T) {
 	}
 	if s.Stats().Cancelled != 0 {
 		t.Errorf("the hooks left stale occurrences to cancel: %+v", s.Stats())
-	}
-}
-
-func TestBuildDigestLimits(t *testing.T) {
-	d := chorus.DigestSchedule{WorkspaceID: "T1", Channel: "#magasins", Spec: "0 9 * * 1", TimeZone: "Europe/Paris", Lang: chorus.English}
-	slot := paris8(6, 7, 9, 0)
-	task := func(i int) chorus.Task {
-		return chorus.Task{WorkspaceID: "T1", ID: fmt.Sprintf("t%05d", i), Campaign: "ete-literie", ChannelKind: "retail",
-			Title: strings.Repeat("Long title ", 8), Owner: "rui", Due: slot.Add(time.Duration(i) * time.Minute), Status: chorus.TaskOpen}
-	}
-	camp := chorus.Campaign{WorkspaceID: "T1", Slug: "ete-literie", Name: "Summer bedding", Status: chorus.StatusActive}
-	tests := []struct {
-		name      string
-		tasks     int
-		wantParts int
-		wantMore  bool
-	}{
-		{"small", 3, 1, false},
-		{"two messages", 1200, 2, false},
-		{"too long: the rest is on the Home tab", 6000, scheduler.MaxDigestParts, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			in := scheduler.DigestInput{Schedule: d, Slot: slot, Campaigns: []chorus.Campaign{camp}}
-			for i := range tt.tasks {
-				in.DueSoon = append(in.DueSoon, task(i))
-			}
-			parts := scheduler.BuildDigest(in)
-			if len(parts) != tt.wantParts {
-				t.Fatalf("%d parts, want %d", len(parts), tt.wantParts)
-			}
-			shown := 0
-			for i, p := range parts {
-				if len(p.Blocks) > scheduler.MaxBlocks {
-					t.Errorf("part %d has %d blocks", i, len(p.Blocks))
-				}
-				for _, b := range p.Blocks {
-					if n := len([]rune(b.Text)); n > 3000 {
-						t.Errorf("part %d has a %d-character block", i, n)
-					}
-					shown += strings.Count(b.Text, "◻️")
-				}
-			}
-			last := parts[len(parts)-1].Blocks
-			more := strings.Contains(last[len(last)-1].Text, "Home tab")
-			if more != tt.wantMore {
-				t.Fatalf("pointer to the Home tab = %v, want %v", more, tt.wantMore)
-			}
-			if !more && shown != tt.tasks {
-				t.Errorf("%d tasks shown, want all %d", shown, tt.tasks)
-			}
-			if more && !strings.Contains(last[len(last)-1].Text, fmt.Sprint(tt.tasks-shown)) {
-				t.Errorf("the pointer %q does not count the %d lines left out", last[len(last)-1].Text, tt.tasks-shown)
-			}
-		})
-	}
-	if !(scheduler.DigestInput{Schedule: d, Slot: slot}).Empty() {
-		t.Error("a digest with nothing is not Empty")
 	}
 }

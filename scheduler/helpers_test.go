@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/commands"
 	"github.com/chorus-hq/chorus/scheduler"
 	"github.com/chorus-hq/chorus/store"
 	"github.com/chorus-hq/chorus/store/embedded"
@@ -218,7 +219,8 @@ func addDigest(t testing.TB, st *store.Store, channel, spec string, lead bool) c
 
 func newScheduler(t testing.TB, st scheduler.Store, snd scheduler.Sender, clk *clock, replica string, edit func(*scheduler.Options)) *scheduler.Scheduler {
 	t.Helper()
-	opts := scheduler.Options{Store: st, Sender: snd, Now: clk.Now, Replica: replica, Logger: slog.New(slog.DiscardHandler)}
+	opts := scheduler.Options{Store: st, Sender: snd, Now: clk.Now, Replica: replica, Logger: slog.New(slog.DiscardHandler),
+		Composer: composer(t, st, clk)}
 	if edit != nil {
 		edit(&opts)
 	}
@@ -227,6 +229,17 @@ func newScheduler(t testing.TB, st scheduler.Store, snd scheduler.Sender, clk *c
 		t.Fatal(err)
 	}
 	return s
+}
+
+// composer is the features' writer of reminders and digests over st, which every store of these
+// tests also implements.
+func composer(t testing.TB, st scheduler.Store, clk *clock) scheduler.Composer {
+	t.Helper()
+	cst, ok := st.(commands.Store)
+	if !ok {
+		t.Fatalf("%T is not a commands.Store", st)
+	}
+	return commands.New(cst, slog.New(slog.DiscardHandler), clk.Now, commands.Options{})
 }
 
 // runUntil advances the clock from one due occurrence to the next, ticking every scheduler at

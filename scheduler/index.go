@@ -26,6 +26,14 @@ type entry struct {
 	idx    int             // position in the heap, -1 when the entry has no pending occurrence
 }
 
+// version is the version and the time of the last change of the task or digest e holds.
+func (e *entry) version() (int, time.Time) {
+	if e.kind == digestEntry {
+		return e.digest.Version, e.digest.UpdatedAt
+	}
+	return e.task.Version, e.task.UpdatedAt
+}
+
 // timeline is a min-heap of entries by their next occurrence.
 type timeline []*entry
 

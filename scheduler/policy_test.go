@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/chorus-hq/chorus/commands"
-	"github.com/chorus-hq/chorus/scheduler"
+	"github.com/chorus-hq/chorus/reply"
 )
 
 // TestPolicyCommandsChangeReminders sets reminder policies with the commands, as a lead would in
@@ -26,11 +26,11 @@ func TestPolicyCommandsChangeReminders(t *testing.T) {
 	if err := s.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
-	svc := commands.New(scheduler.Watch(st, s), slog.New(slog.DiscardHandler), clk.Now, commands.Options{Leads: []string{"lea"}})
+	svc := commands.New(commands.Watch(st, s), slog.New(slog.DiscardHandler), clk.Now, commands.Options{Leads: []string{"lea"}})
 	run := func(line string) {
 		t.Helper()
 		cmd, text, _ := strings.Cut(line, " ")
-		r := svc.Command(ctx, commands.Request{Workspace: "T1", User: "lea", Command: cmd, Text: text})
+		r := svc.Command(ctx, reply.Request{Workspace: "T1", User: "lea", Command: cmd, Text: text})
 		if !strings.Contains(r.Text, "✅") {
 			t.Fatalf("%s: %s", line, r.Text)
 		}

@@ -161,19 +161,19 @@ func (s *Scheduler) deliver(ctx context.Context, j job, attempt int) {
 			s.record(ctx, rec)
 			return
 		}
-		parts, empty, err := s.digest(ctx, j.digest, j.at)
+		dg, err := s.digest(ctx, j.digest, j.at)
 		if err != nil {
 			s.count.failed.Add(1)
 			s.log.WarnContext(ctx, "scheduler: build digest", "occurrence", j.id, "err", err)
 			return
 		}
-		if empty && !s.opts.PostEmptyDigest {
+		if dg.Empty && !s.opts.PostEmptyDigest {
 			rec.Skipped = true
 			s.count.skipped.Add(1)
 			s.record(ctx, rec)
 			return
 		}
-		for i, p := range parts {
+		for i, p := range dg.Parts {
 			id := j.id
 			if i > 0 {
 				id += "#" + strconv.Itoa(i+1)

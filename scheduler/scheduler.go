@@ -11,21 +11,31 @@ import (
 	"time"
 
 	"github.com/chorus-hq/chorus"
-	"github.com/chorus-hq/chorus/commands"
+	"github.com/chorus-hq/chorus/reply"
 )
 
 // Store is what the scheduler needs from persistence. store.Store implements it.
 type Store interface {
+	Reader
+	Claims
+	Threads
+}
+
+// Reader reads what the scheduler plans from: open tasks, their campaigns, digest schedules,
+// reminder policies, snoozes and who reads in which language.
+type Reader interface {
 	OpenTasks(ctx context.Context) ([]chorus.Task, error)
 	Task(ctx context.Context, workspace, id string) (chorus.Task, error)
-	Tasks(ctx context.Context, workspace string, f chorus.TaskFilter) ([]chorus.Task, error)
 	Campaigns(ctx context.Context, workspace string) ([]chorus.Campaign, error)
 	Workspace(ctx context.Context, id string) (chorus.Workspace, error)
 	UserLang(ctx context.Context, workspace, user string) (chorus.Lang, error)
 	DigestSchedules(ctx context.Context) ([]chorus.DigestSchedule, error)
 	ReminderPolicies(ctx context.Context) ([]chorus.ReminderPolicy, error)
 	Snoozes(ctx context.Context, since time.Time) ([]chorus.Snooze, error)
+}
 
+// Claims are the occurrences claimed, recorded and swept: the exactly-once machinery.
+type Claims interface {
 	Claim(ctx context.Context, kind, id, owner string) (bool, error)
 	ClaimInfo(ctx context.Context, kind, id string) (owner string, at time.Time, ok bool, err error)
 	LastClaim(ctx context.Context, kind string) (time.Time, bool, error)
@@ -34,7 +44,10 @@ type Store interface {
 	Occurrence(ctx context.Context, id string) (chorus.Occurrence, bool, error)
 	FoldedOccurrences(ctx context.Context, workspace string, from, to time.Time) ([]chorus.Occurrence, error)
 	SweepOccurrences(ctx context.Context, olderThan time.Time) (int, error)
+}
 
+// Threads remember the thread of each task's reminders in its team channel.
+type Threads interface {
 	TaskThread(ctx context.Context, workspace, task, channel string) (ts string, ok bool, err error)
 	StartTaskThread(ctx context.Context, workspace, task, channel, ts string) (thread string, err error)
 }
@@ -45,7 +58,7 @@ type Message struct {
 	Channel   string // channel id, or a user id for a direct message
 	Thread    string
 	Text      string
-	Blocks    []commands.Block
+	Blocks    []reply.Block
 	EventType string
 	ID        string
 }
@@ -83,13 +96,14 @@ const maxAttempts = 3
 // aliveEvery is how often a running scheduler records that it is alive.
 const aliveEvery = 10 * time.Minute
 
-// Options configure a Scheduler. Store and Sender are required.
+// Options configure a Scheduler. Store, Sender and Composer are required.
 type Options struct {
-	Store   Store
-	Sender  Sender
-	Logger  *slog.Logger     // nil discards
-	Now     func() time.Time // nil means time.Now
-	Replica string           // names this process in claims
+	Store    Store
+	Sender   Sender
+	Composer Composer         // writes the reminders and digests
+	Logger   *slog.Logger     // nil discards
+	Now      func() time.Time // nil means time.Now
+	Replica  string           // names this process in claims
 	// Tick is how often Run looks for due occurrences; 30 s.
 	Tick time.Duration
 	// Grace is how late an occurrence may still be sent; 6 h. Later reminders are folded into
@@ -117,16 +131,9 @@ type Options struct {
 	PostEmptyDigest bool
 	// Workers bounds the channels sent to at once; 256.
 	Workers int
-	// Extras adds sections to a digest, such as pending approvals and open drift flags.
-	Extras func(ctx context.Context, scope DigestScope) ([]commands.Block, error)
-}
-
-// DigestScope is what one digest covers, for Options.Extras.
-type DigestScope struct {
-	Schedule  chorus.DigestSchedule
-	Slot      time.Time
-	Campaigns []chorus.Campaign
-	Lang      chorus.Lang
+	// Feed, when set, brings this process's own writes to the index at once (see Watch);
+	// without it, they are seen at the next Resync.
+	Feed *Feed
 }
 
 // Stats counts what the scheduler did since it started.
@@ -174,8 +181,8 @@ type Scheduler struct {
 
 // New returns a Scheduler; call Load before Tick, or Run, which loads.
 func New(opts Options) (*Scheduler, error) {
-	if opts.Store == nil || opts.Sender == nil {
-		return nil, errors.New("scheduler: Store and Sender are required")
+	if opts.Store == nil || opts.Sender == nil || opts.Composer == nil {
+		return nil, errors.New("scheduler: Store, Sender and Composer are required")
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -212,13 +219,17 @@ func New(opts Options) (*Scheduler, error) {
 	if opts.Workers <= 0 {
 		opts.Workers = 256
 	}
-	return &Scheduler{
+	s := &Scheduler{
 		st: opts.Store, send: opts.Sender, log: opts.Logger, now: opts.Now, opts: opts,
 		tasks: map[string]*entry{}, digests: map[string]*entry{},
 		policies: map[string]chorus.ReminderPolicy{}, camps: map[string]chorus.Campaign{}, snoozes: map[string]chorus.Snooze{},
 		zones:  map[string]*time.Location{},
 		queues: map[string]*chanQueue{}, sem: make(chan struct{}, opts.Workers),
-	}, nil
+	}
+	if opts.Feed != nil {
+		opts.Feed.attach(s)
+	}
+	return s, nil
 }
 
 func onlyWorkspaceMissing(err error) bool {
@@ -237,362 +248,6 @@ func (s *Scheduler) Stats() Stats {
 		Skipped: s.count.skipped.Load(), Cancelled: s.count.cancelled.Load(), LostClaims: s.count.lost.Load(),
 		Failed: s.count.failed.Load(),
 	}
-}
-
-// snapshot is everything the index is built from.
-type snapshot struct {
-	at       time.Time
-	tasks    []chorus.Task
-	digests  []chorus.DigestSchedule
-	policies []chorus.ReminderPolicy
-	snoozes  []chorus.Snooze
-	camps    []chorus.Campaign
-}
-
-func (s *Scheduler) readSnapshot(ctx context.Context, since time.Time) (*snapshot, error) {
-	snap := &snapshot{at: s.now()}
-	var err error
-	if snap.tasks, err = s.st.OpenTasks(ctx); err != nil {
-		return nil, fmt.Errorf("scheduler: load tasks: %w", err)
-	}
-	if snap.digests, err = s.st.DigestSchedules(ctx); err != nil {
-		return nil, fmt.Errorf("scheduler: load digest schedules: %w", err)
-	}
-	if snap.policies, err = s.st.ReminderPolicies(ctx); err != nil {
-		return nil, fmt.Errorf("scheduler: load reminder policies: %w", err)
-	}
-	if snap.snoozes, err = s.st.Snoozes(ctx, since); err != nil {
-		return nil, fmt.Errorf("scheduler: load snoozes: %w", err)
-	}
-	seen := map[string]bool{}
-	for _, t := range snap.tasks {
-		seen[t.WorkspaceID] = true
-	}
-	for _, d := range snap.digests {
-		seen[d.WorkspaceID] = true
-	}
-	for ws := range seen {
-		cs, err := s.st.Campaigns(ctx, ws)
-		if err != nil {
-			return nil, fmt.Errorf("scheduler: load campaigns of %s: %w", ws, err)
-		}
-		snap.camps = append(snap.camps, cs...)
-	}
-	return snap, nil
-}
-
-// Load builds the index from the store. Occurrences since the process (or its last
-// predecessor) was last alive are reconsidered, so none missed during downtime is dropped: the
-// claims tell which were handled.
-func (s *Scheduler) Load(ctx context.Context) error {
-	now := s.now()
-	from := now.Add(-s.opts.Grace)
-	if last, ok, err := s.st.LastClaim(ctx, claimAlive); err != nil {
-		return fmt.Errorf("scheduler: read last alive mark: %w", err)
-	} else if ok {
-		// Whatever was due before the last sign of life was dispatched then, except what sat in
-		// a send queue or between claim and record when the process died: look a lease back.
-		from = last.Add(-aliveEvery - s.opts.Lease)
-		if limit := now.Add(-s.opts.MaxCatchUp); from.Before(limit) {
-			from = limit
-		}
-	}
-	snap, err := s.readSnapshot(ctx, from)
-	if err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.from = from
-	s.install(snap, from)
-	s.log.InfoContext(ctx, "scheduler loaded", "tasks", len(s.tasks), "digests", len(s.digests),
-		"pending", len(s.heap), "from", from, "replica", s.opts.Replica)
-	return nil
-}
-
-// Resync rebuilds the index from the store, keeping what was dispatched already, so changes
-// made by other replicas are seen.
-func (s *Scheduler) Resync(ctx context.Context) error {
-	s.mu.Lock()
-	since := s.from
-	s.mu.Unlock()
-	snap, err := s.readSnapshot(ctx, since)
-	if err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.install(snap, snap.at.Add(-s.opts.Lease))
-	return nil
-}
-
-// install replaces the index with snap; the caller holds s.mu. Entries keep their cursor;
-// new digests start at newFrom. A task changed through TaskChanged after the snapshot was read
-// keeps its newer version.
-func (s *Scheduler) install(snap *snapshot, newFrom time.Time) {
-	s.camps = make(map[string]chorus.Campaign, len(snap.camps))
-	for _, c := range snap.camps {
-		s.camps[c.WorkspaceID+"/"+c.Slug] = c
-	}
-	s.policies = make(map[string]chorus.ReminderPolicy, len(snap.policies))
-	for _, p := range snap.policies {
-		s.policies[p.WorkspaceID+"/"+p.Campaign] = p
-	}
-	s.snoozes = make(map[string]chorus.Snooze, len(snap.snoozes))
-	for _, z := range snap.snoozes {
-		s.putSnooze(z)
-	}
-	tasks := make(map[string]*entry, len(snap.tasks))
-	for _, t := range snap.tasks {
-		k := t.WorkspaceID + "/" + t.ID
-		e := s.tasks[k]
-		switch {
-		case e == nil:
-			e = &entry{kind: taskEntry, key: k, cursor: s.from, idx: -1, task: t}
-		case e.task.Version <= t.Version:
-			e.task = t
-		}
-		tasks[k] = e
-	}
-	for k, e := range s.tasks {
-		// Created or changed here while the snapshot was read: this process knows better.
-		if _, ok := tasks[k]; !ok && e.task.UpdatedAt.After(snap.at) {
-			tasks[k] = e
-		}
-	}
-	digests := make(map[string]*entry, len(snap.digests))
-	for _, d := range snap.digests {
-		k := d.WorkspaceID + "/" + d.Channel
-		e := s.digests[k]
-		switch {
-		case e == nil:
-			e = &entry{kind: digestEntry, key: k, cursor: newFrom, idx: -1, digest: d}
-		case e.digest.Version <= d.Version:
-			e.digest = d
-		}
-		digests[k] = e
-	}
-	for k, e := range s.digests {
-		if _, ok := digests[k]; !ok && e.digest.UpdatedAt.After(snap.at) {
-			digests[k] = e
-		}
-	}
-	s.tasks, s.digests = tasks, digests
-	s.heap = make(timeline, 0, len(tasks)+len(digests))
-	for _, m := range []map[string]*entry{tasks, digests} {
-		for _, e := range m {
-			e.idx = -1
-			if s.computeNext(e) {
-				e.idx = len(s.heap)
-				s.heap = append(s.heap, e)
-			}
-		}
-	}
-	heap.Init(&s.heap)
-}
-
-func (s *Scheduler) putSnooze(z chorus.Snooze) {
-	k := z.WorkspaceID + "/" + z.TaskID
-	if prev, ok := s.snoozes[k]; !ok || !z.At.Before(prev.At) {
-		s.snoozes[k] = z
-	}
-}
-
-// policy returns the reminder policy of a campaign: its own, else its workspace's, else the
-// configured default (a policy marked Inherit defines nothing); the caller holds s.mu.
-func (s *Scheduler) policy(ws, campaign string) chorus.ReminderPolicy {
-	if p, ok := s.policies[ws+"/"+campaign]; ok && !p.Inherit {
-		return p
-	}
-	if p, ok := s.policies[ws+"/"]; ok && !p.Inherit {
-		return p
-	}
-	return s.opts.Policy
-}
-
-// location returns the time zone of a task: its campaign's; the caller holds s.mu.
-func (s *Scheduler) location(t chorus.Task) *time.Location {
-	if c, ok := s.camps[t.WorkspaceID+"/"+t.Campaign]; ok {
-		return s.zone(c.TimeZone)
-	}
-	return s.zone(s.opts.TimeZone)
-}
-
-// zone returns the named time zone (Europe/Paris when unknown); the caller holds s.mu.
-func (s *Scheduler) zone(name string) *time.Location {
-	if loc, ok := s.zones[name]; ok {
-		return loc
-	}
-	loc := chorus.LoadLocation(name)
-	s.zones[name] = loc
-	return loc
-}
-
-// plan returns the reminders of t still pending for its current version; the caller holds s.mu.
-func (s *Scheduler) plan(t chorus.Task) []chorus.Reminder {
-	var until time.Time
-	if z, ok := s.snoozes[t.WorkspaceID+"/"+t.ID]; ok && z.Due.Equal(t.Due) {
-		until = z.Until
-	}
-	all := s.policy(t.WorkspaceID, t.Campaign).Plan(t, s.location(t), until)
-	// A reminder planned before this version of the task existed was never due for it: the
-	// task was created, moved or reassigned after that instant.
-	out := all[:0]
-	for _, r := range all {
-		if r.At.After(t.UpdatedAt) {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
-// computeNext sets e.next to its first occurrence after e.cursor and reports whether it has one;
-// the caller holds s.mu.
-func (s *Scheduler) computeNext(e *entry) bool {
-	switch e.kind {
-	case taskEntry:
-		for _, r := range s.plan(e.task) {
-			if r.At.After(e.cursor) {
-				e.next = r
-				return true
-			}
-		}
-		return false
-	default:
-		d := e.digest
-		if d.Off {
-			return false
-		}
-		loc := s.zone(d.TimeZone)
-		at := e.cursor
-		if at.Before(d.UpdatedAt) {
-			at = d.UpdatedAt // a slot before the schedule was saved was never due
-		}
-		for range 8 {
-			at = d.Next(at)
-			if at.IsZero() {
-				return false
-			}
-			local := at.In(loc)
-			if s.opts.SkipWeekends && d.EveryDayOfWeek() && (local.Weekday() == time.Saturday || local.Weekday() == time.Sunday) {
-				continue
-			}
-			e.next = chorus.Reminder{At: at}
-			return true
-		}
-		return false
-	}
-}
-
-// TaskChanged tells the scheduler that t was created or changed in this process, so its pending
-// reminders follow at once: a done task has none, a moved due date has new ones.
-func (s *Scheduler) TaskChanged(t chorus.Task) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	k := t.WorkspaceID + "/" + t.ID
-	e := s.tasks[k]
-	if e != nil && e.task.Version > t.Version {
-		return
-	}
-	if t.Status != chorus.TaskOpen {
-		if e != nil {
-			s.heap.place(e, false)
-			delete(s.tasks, k)
-		}
-		return
-	}
-	if e == nil {
-		e = &entry{kind: taskEntry, key: k, cursor: s.from, idx: -1}
-		s.tasks[k] = e
-	}
-	e.task = t
-	s.heap.place(e, s.computeNext(e))
-}
-
-// Snoozed tells the scheduler about a snooze made in this process.
-func (s *Scheduler) Snoozed(z chorus.Snooze) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.putSnooze(z)
-	if e := s.tasks[z.WorkspaceID+"/"+z.TaskID]; e != nil {
-		s.heap.place(e, s.computeNext(e))
-	}
-}
-
-// DigestChanged tells the scheduler about a digest schedule saved in this process.
-func (s *Scheduler) DigestChanged(d chorus.DigestSchedule) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	k := d.WorkspaceID + "/" + d.Channel
-	e := s.digests[k]
-	if e != nil && e.digest.Version > d.Version {
-		return
-	}
-	now := s.now()
-	if e == nil {
-		e = &entry{kind: digestEntry, key: k, idx: -1}
-		s.digests[k] = e
-	}
-	e.digest = d
-	if e.cursor.Before(now) {
-		e.cursor = now // a new schedule starts now; it does not catch up
-	}
-	s.heap.place(e, s.computeNext(e))
-}
-
-// PolicyChanged tells the scheduler about a reminder policy saved in this process.
-func (s *Scheduler) PolicyChanged(p chorus.ReminderPolicy) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.policies[p.WorkspaceID+"/"+p.Campaign] = p
-	s.replanWhere(func(t chorus.Task) bool {
-		return t.WorkspaceID == p.WorkspaceID && (p.Campaign == "" || t.Campaign == p.Campaign)
-	})
-}
-
-// CampaignChanged tells the scheduler about a campaign saved in this process: its time zone and
-// channels decide when its tasks are reminded and which digests show them.
-func (s *Scheduler) CampaignChanged(c chorus.Campaign) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	k := c.WorkspaceID + "/" + c.Slug
-	prev, ok := s.camps[k]
-	s.camps[k] = c
-	if ok && prev.TimeZone == c.TimeZone {
-		return
-	}
-	s.replanWhere(func(t chorus.Task) bool { return t.WorkspaceID == c.WorkspaceID && t.Campaign == c.Slug })
-}
-
-func (s *Scheduler) replanWhere(match func(chorus.Task) bool) {
-	for _, e := range s.tasks {
-		if match(e.task) {
-			s.heap.place(e, s.computeNext(e))
-		}
-	}
-}
-
-// NextDue returns the time of the earliest pending occurrence or retry, reporting false when
-// there is none.
-func (s *Scheduler) NextDue() (time.Time, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var at time.Time
-	ok := false
-	if len(s.heap) > 0 {
-		at, ok = s.heap[0].next.At, true
-	}
-	if len(s.retries) > 0 && (!ok || s.retries[0].at.Before(at)) {
-		at, ok = s.retries[0].at, true
-	}
-	return at, ok
-}
-
-// Pending returns how many tasks and digests have an occurrence pending.
-func (s *Scheduler) Pending() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.heap)
 }
 
 // job is one occurrence to handle.

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/chorus-hq/chorus"
-	"github.com/chorus-hq/chorus/commands"
+	"github.com/chorus-hq/chorus/reply"
 	"github.com/chorus-hq/chorus/scheduler"
 	"github.com/chorus-hq/chorus/store"
 )
@@ -547,15 +547,15 @@ func TestChannelCopy(t *testing.T) {
 	if dm.ID == "" || copied.ID != dm.ID+scheduler.ChannelCopy {
 		t.Fatalf("sent %v", snd.lines())
 	}
-	if !strings.HasPrefix(copied.Text, "<@rui> ") || !strings.Contains(copied.Text, "vendredi 4 juin 2027 à 18:00") {
+	if !strings.HasPrefix(copied.Text, "@{rui} ") || !strings.Contains(copied.Text, "vendredi 4 juin 2027 à 18:00") {
 		t.Errorf("channel copy text %q: want a mention of the owner, in French", copied.Text)
 	}
 	if !strings.Contains(dm.Text, "Friday") {
 		t.Errorf("direct message %q: want the owner's English", dm.Text)
 	}
 	for _, b := range []struct{ id, prefix string }{
-		{commands.ActTaskDone, "k1"}, {commands.ActReminderSnooze, commands.SnoozeDay + " k1"},
-		{commands.ActReminderSnooze, commands.SnoozeMonday + " k1"}, {commands.ActReminderReassign, "k1"},
+		{reply.ActTaskDone, "k1"}, {reply.ActReminderSnooze, reply.SnoozeDay + " k1"},
+		{reply.ActReminderSnooze, reply.SnoozeMonday + " k1"}, {reply.ActReminderReassign, "k1"},
 	} {
 		button(t, copied, b.id, b.prefix)
 	}

@@ -1,13 +1,13 @@
 package scheduler
 
 import (
-	"context"
+	"sync"
 
 	"github.com/chorus-hq/chorus"
-	"github.com/chorus-hq/chorus/commands"
 )
 
-// Listener hears about the writes that change what the scheduler sends. *Scheduler is one.
+// Listener hears about the writes that change what the scheduler sends. *Scheduler and *Feed
+// are ones.
 type Listener interface {
 	TaskChanged(t chorus.Task)
 	CampaignChanged(c chorus.Campaign)
@@ -16,68 +16,59 @@ type Listener interface {
 	PolicyChanged(p chorus.ReminderPolicy)
 }
 
-// Watch returns st with every successful write of a task, campaign, snooze, digest schedule or
-// reminder policy reported to l, so the scheduler's index follows this process's own writes at
-// once, whichever command made them. Other replicas' writes reach it by Resync.
-func Watch(st commands.Store, l Listener) commands.Store { return watched{Store: st, l: l} }
-
-type watched struct {
-	commands.Store
-	l Listener
+// Feed carries the change notifications of this process's writes (commands.Watch reports them
+// to it) to the scheduler built with it in Options.Feed, so the scheduler's index follows them at
+// once. A Feed is made first, since the store that reports to it is given to the features before
+// the scheduler exists; notifications before the scheduler is built are dropped, as the scheduler
+// reads everything when it loads. The zero Feed is ready to use.
+type Feed struct {
+	mu sync.Mutex
+	l  Listener
 }
 
-func (w watched) CreateTask(ctx context.Context, t chorus.Task) (chorus.Task, error) {
-	saved, err := w.Store.CreateTask(ctx, t)
-	if err == nil {
-		w.l.TaskChanged(saved)
-	}
-	return saved, err
+func (f *Feed) attach(l Listener) {
+	f.mu.Lock()
+	f.l = l
+	f.mu.Unlock()
 }
 
-func (w watched) UpdateTask(ctx context.Context, t chorus.Task) (chorus.Task, error) {
-	saved, err := w.Store.UpdateTask(ctx, t)
-	if err == nil {
-		w.l.TaskChanged(saved)
-	}
-	return saved, err
+func (f *Feed) listener() Listener {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.l
 }
 
-func (w watched) CreateCampaign(ctx context.Context, c chorus.Campaign) (chorus.Campaign, error) {
-	saved, err := w.Store.CreateCampaign(ctx, c)
-	if err == nil {
-		w.l.CampaignChanged(saved)
+// TaskChanged implements Listener.
+func (f *Feed) TaskChanged(t chorus.Task) {
+	if l := f.listener(); l != nil {
+		l.TaskChanged(t)
 	}
-	return saved, err
 }
 
-func (w watched) UpdateCampaign(ctx context.Context, c chorus.Campaign) (chorus.Campaign, error) {
-	saved, err := w.Store.UpdateCampaign(ctx, c)
-	if err == nil {
-		w.l.CampaignChanged(saved)
+// CampaignChanged implements Listener.
+func (f *Feed) CampaignChanged(c chorus.Campaign) {
+	if l := f.listener(); l != nil {
+		l.CampaignChanged(c)
 	}
-	return saved, err
 }
 
-func (w watched) AddSnooze(ctx context.Context, z chorus.Snooze) (chorus.Snooze, error) {
-	saved, err := w.Store.AddSnooze(ctx, z)
-	if err == nil {
-		w.l.Snoozed(saved)
+// Snoozed implements Listener.
+func (f *Feed) Snoozed(z chorus.Snooze) {
+	if l := f.listener(); l != nil {
+		l.Snoozed(z)
 	}
-	return saved, err
 }
 
-func (w watched) SaveDigestSchedule(ctx context.Context, d chorus.DigestSchedule) (chorus.DigestSchedule, error) {
-	saved, err := w.Store.SaveDigestSchedule(ctx, d)
-	if err == nil {
-		w.l.DigestChanged(saved)
+// DigestChanged implements Listener.
+func (f *Feed) DigestChanged(d chorus.DigestSchedule) {
+	if l := f.listener(); l != nil {
+		l.DigestChanged(d)
 	}
-	return saved, err
 }
 
-func (w watched) SaveReminderPolicy(ctx context.Context, p chorus.ReminderPolicy) (chorus.ReminderPolicy, error) {
-	saved, err := w.Store.SaveReminderPolicy(ctx, p)
-	if err == nil {
-		w.l.PolicyChanged(saved)
+// PolicyChanged implements Listener.
+func (f *Feed) PolicyChanged(p chorus.ReminderPolicy) {
+	if l := f.listener(); l != nil {
+		l.PolicyChanged(p)
 	}
-	return saved, err
 }

@@ -29,7 +29,9 @@ import (
 	_ "time/tzdata" // containers without /usr/share/zoneinfo still know Europe/Paris
 
 	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/bot"
 	"github.com/chorus-hq/chorus/commands"
+	"github.com/chorus-hq/chorus/commands/minutes"
 	"github.com/chorus-hq/chorus/configs"
 	"github.com/chorus-hq/chorus/console"
 	"github.com/chorus-hq/chorus/scheduler"
@@ -162,8 +164,8 @@ type app struct {
 	log      *slog.Logger
 	store    *store.Store
 	commands *commands.Service
-	minutes  *slackMinutes // the minutes' Slack adapter, connected by serve
-	sched    *schedHub     // tells the scheduler of each mode about this process's writes
+	slack    *bot.Client     // the Web API client when Slack is configured, else nil
+	feed     *scheduler.Feed // tells the scheduler of each mode about this process's writes
 	close    func()
 }
 
@@ -209,23 +211,23 @@ func newApp(ctx context.Context, env environment, file string) (*app, error) {
 		cst = env.wrapStore(st)
 	}
 	opts := commands.Options{TimeZone: cfg.TimeZone, Lang: cfg.Lang, Leads: cfg.Leads}
-	minutes := minutesOptions(&opts)
+	slack := slackClient(cfg, logger, env.now, &opts)
 	client, err := newLLM(cfg, logger, env.now)
 	if err != nil {
 		closeAll()
 		return nil, err
 	}
 	if client != nil {
-		opts.Judge, opts.Summarizer = &llmJudge{c: client}, client
+		opts.Judge, opts.Minutes.Summarizer = &llmJudge{c: client}, client
 		// The summary's budget is the call's own timeout plus a margin, so the client gives
 		// up first and says why.
-		opts.SummaryTimeout = cfg.OpenAI.Timeout + commands.DefaultSummaryTimeout/5
+		opts.Minutes.SummaryTimeout = cfg.OpenAI.Timeout + minutes.DefaultSummaryTimeout/5
 	}
-	hub := &schedHub{}
-	cst = scheduler.Watch(cst, hub)
+	feed := &scheduler.Feed{}
+	cst = commands.Watch(cst, feed)
 	opts.ReminderPolicy = reminderPolicy(cfg)
 	svc := commands.New(cst, logger, env.now, opts)
-	return &app{cfg: cfg, log: logger, store: st, commands: svc, minutes: minutes, sched: hub, close: closeAll}, nil
+	return &app{cfg: cfg, log: logger, store: st, commands: svc, slack: slack, feed: feed, close: closeAll}, nil
 }
 
 func newLogger(w io.Writer, cfg configs.Config) *slog.Logger {

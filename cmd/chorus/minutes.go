@@ -3,29 +3,21 @@ package main
 import (
 	"context"
 	"errors"
-	"sync/atomic"
+	"log/slog"
+	"time"
 
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/bot"
 	"github.com/chorus-hq/chorus/commands"
+	"github.com/chorus-hq/chorus/configs"
+	"github.com/chorus-hq/chorus/reply"
 )
 
-// slackMinutes gives the meeting minutes Slack's Web API (threads, messages, permalinks, file
-// uploads) once serve has a client. Until then, and in the console, it answers
-// commands.ErrUnavailable and commands fall back on the messages they saw themselves. The client
-// is set after the app is built because serve makes it from the same configuration.
+// slackMinutes gives the meeting minutes Slack's Web API: threads, messages, permalinks and
+// file uploads. Without Slack (the console) the minutes have none and read the messages they
+// saw themselves.
 type slackMinutes struct {
-	client atomic.Pointer[bot.Client]
-}
-
-// use connects the minutes to Slack.
-func (s *slackMinutes) use(c *bot.Client) { s.client.Store(c) }
-
-func (s *slackMinutes) slack() (*bot.Client, error) {
-	if c := s.client.Load(); c != nil {
-		return c, nil
-	}
-	return nil, commands.ErrUnavailable
+	client *bot.Client
 }
 
 // notFound makes Slack's "no such message" the domain's, so users read why.
@@ -36,50 +28,44 @@ func notFound(err error, ts string) error {
 	return err
 }
 
-// Thread implements commands.MessageSource.
-func (s *slackMinutes) Thread(ctx context.Context, _, channel, ts string) ([]commands.SourceMessage, error) {
-	c, err := s.slack()
-	if err != nil {
-		return nil, err
-	}
+// Thread implements minutes.MessageSource.
+func (s *slackMinutes) Thread(ctx context.Context, _, channel, ts string) ([]reply.SourceMessage, error) {
+	c := s.client
 	// No permalinks here: the preview form must open within Slack's 3 s; the saved lines get
 	// theirs afterwards.
 	msgs, err := c.ThreadReplies(ctx, channel, ts)
 	return msgs, notFound(err, ts)
 }
 
-// Message implements commands.MessageSource.
-func (s *slackMinutes) Message(ctx context.Context, _, channel, ts string) (commands.SourceMessage, error) {
-	c, err := s.slack()
-	if err != nil {
-		return commands.SourceMessage{}, err
-	}
-	m, err := c.MessageAt(ctx, channel, ts)
+// Message implements minutes.MessageSource.
+func (s *slackMinutes) Message(ctx context.Context, _, channel, ts string) (reply.SourceMessage, error) {
+	m, err := s.client.MessageAt(ctx, channel, ts)
 	return m, notFound(err, ts)
 }
 
-// Permalink implements commands.MessageSource.
+// Permalink implements minutes.MessageSource.
 func (s *slackMinutes) Permalink(ctx context.Context, _, channel, ts string) (string, error) {
-	c, err := s.slack()
-	if err != nil {
-		return "", err
-	}
-	return c.Permalink(ctx, channel, ts)
+	return s.client.Permalink(ctx, channel, ts)
 }
 
-// Upload implements commands.FileUploader.
+// Upload implements minutes.FileUploader.
 func (s *slackMinutes) Upload(ctx context.Context, channel, thread, filename, title, content string) error {
-	c, err := s.slack()
-	if err != nil {
-		return err
-	}
-	return c.UploadText(ctx, channel, thread, filename, title, content)
+	return s.client.UploadText(ctx, channel, thread, filename, title, content)
 }
 
-// minutesOptions fills the minutes' part of commands.Options: the Slack adapter that reads
-// threads and uploads exports once serve connects it.
-func minutesOptions(opts *commands.Options) *slackMinutes {
-	sm := &slackMinutes{}
-	opts.Messages, opts.Files = sm, sm
-	return sm
+// slackClient is the Web API client of a Slack-configured app, nil otherwise, and gives the
+// minutes' part of opts its Slack adapter.
+func slackClient(cfg configs.Config, logger *slog.Logger, now func() time.Time, opts *commands.Options) *bot.Client {
+	if cfg.SlackMode() == "" {
+		return nil
+	}
+	client := bot.NewClient(bot.ClientOptions{
+		Token:  cfg.Slack.BotToken.Reveal(),
+		APIURL: cfg.Slack.APIURL,
+		Logger: logger,
+		Clock:  now,
+	})
+	sm := &slackMinutes{client: client}
+	opts.Minutes.Messages, opts.Minutes.Files = sm, sm
+	return client
 }

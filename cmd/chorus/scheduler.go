@@ -7,53 +7,15 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/bot"
-	"github.com/chorus-hq/chorus/commands"
 	"github.com/chorus-hq/chorus/configs"
+	"github.com/chorus-hq/chorus/i18n"
+	"github.com/chorus-hq/chorus/reply"
 	"github.com/chorus-hq/chorus/scheduler"
 )
-
-// schedHub passes the store's change notifications (scheduler.Watch) to the scheduler once one
-// runs. Before that they are dropped: the scheduler reads everything when it loads.
-type schedHub struct {
-	s atomic.Pointer[scheduler.Scheduler]
-}
-
-func (h *schedHub) set(s *scheduler.Scheduler) { h.s.Store(s) }
-
-func (h *schedHub) TaskChanged(t chorus.Task) {
-	if s := h.s.Load(); s != nil {
-		s.TaskChanged(t)
-	}
-}
-
-func (h *schedHub) CampaignChanged(c chorus.Campaign) {
-	if s := h.s.Load(); s != nil {
-		s.CampaignChanged(c)
-	}
-}
-
-func (h *schedHub) Snoozed(z chorus.Snooze) {
-	if s := h.s.Load(); s != nil {
-		s.Snoozed(z)
-	}
-}
-
-func (h *schedHub) DigestChanged(d chorus.DigestSchedule) {
-	if s := h.s.Load(); s != nil {
-		s.DigestChanged(d)
-	}
-}
-
-func (h *schedHub) PolicyChanged(p chorus.ReminderPolicy) {
-	if s := h.s.Load(); s != nil {
-		s.PolicyChanged(p)
-	}
-}
 
 // reminderPolicy is the reminder policy of workspaces that saved none, from the configuration.
 func reminderPolicy(cfg configs.Config) chorus.ReminderPolicy {
@@ -63,8 +25,8 @@ func reminderPolicy(cfg configs.Config) chorus.ReminderPolicy {
 	return p
 }
 
-// newScheduler wires a scheduler to the app's store and the given sender, and connects the
-// store's change notifications to it.
+// newScheduler wires a scheduler to the app's store, the given sender and the features that
+// write its messages (commands), and connects the store's change notifications to it.
 func (a *app) newScheduler(ctx context.Context, sender scheduler.Sender, now func() time.Time, replica string) (*scheduler.Scheduler, error) {
 	sc := a.cfg.Scheduler
 	s, err := scheduler.New(scheduler.Options{
@@ -72,15 +34,11 @@ func (a *app) newScheduler(ctx context.Context, sender scheduler.Sender, now fun
 		Tick: sc.Tick, Grace: sc.ReminderGrace, Policy: reminderPolicy(a.cfg),
 		TimeZone: a.cfg.TimeZone, Lang: a.cfg.Lang,
 		SkipWeekends: sc.SkipWeekends, PostEmptyDigest: sc.PostEmptyDigest,
-		Extras: func(ctx context.Context, scope scheduler.DigestScope) ([]commands.Block, error) {
-			d := scope.Schedule
-			return a.commands.DigestExtras(ctx, d.WorkspaceID, d.Channel, d.Lead, scope.Campaigns, scope.Lang)
-		},
+		Composer: a.commands, Feed: a.feed,
 	})
 	if err != nil {
 		return nil, err
 	}
-	a.sched.set(s)
 	return s, nil
 }
 
@@ -125,7 +83,7 @@ func (s slackSender) Find(ctx context.Context, channel, thread, eventType, id st
 // consoleSender shows the scheduler's messages in a console session. With buffer set (the
 // demo), messages wait for Flush, which prints them in a stable order with their time.
 type consoleSender struct {
-	deliver func(commands.Post)
+	deliver func(reply.Post)
 	buffer  bool
 	loc     *time.Location
 	lang    chorus.Lang
@@ -143,7 +101,7 @@ type pendingPost struct {
 	m  scheduler.Message
 }
 
-func newConsoleSender(deliver func(commands.Post), now func() time.Time) *consoleSender {
+func newConsoleSender(deliver func(reply.Post), now func() time.Time) *consoleSender {
 	return &consoleSender{deliver: deliver, now: now, sent: map[string]string{}, at: map[string]time.Time{}}
 }
 
@@ -167,12 +125,12 @@ func (s *consoleSender) Send(_ context.Context, m scheduler.Message) (string, er
 
 // post is m as the console shows it. The console prints no threads, so a reply names its
 // thread by the time of the message that opened it. The caller holds s.mu.
-func (s *consoleSender) post(m scheduler.Message) commands.Post {
-	p := commands.Post{Channel: m.Channel, Thread: m.Thread, Text: m.Text, Blocks: m.Blocks}
+func (s *consoleSender) post(m scheduler.Message) reply.Post {
+	p := reply.Post{Channel: m.Channel, Thread: m.Thread, Text: m.Text, Blocks: m.Blocks}
 	if m.Thread != "" {
 		when := m.Thread
 		if at, ok := s.at[m.Thread]; ok {
-			when = chorus.FormatWhen(at.In(s.location()), s.lang)
+			when = i18n.FormatWhen(at.In(s.location()), s.lang)
 		}
 		p.Channel += " (fil / thread : " + when + ")"
 	}
@@ -207,7 +165,7 @@ func (s *consoleSender) Flush(print func(string)) {
 		return strings.Compare(a.m.Channel+a.m.ID, b.m.Channel+b.m.ID)
 	})
 	for _, p := range ps {
-		print("🕒 " + chorus.FormatWhen(p.at.In(s.loc), s.lang))
+		print("🕒 " + i18n.FormatWhen(p.at.In(s.loc), s.lang))
 		s.mu.Lock()
 		post := s.post(p.m)
 		s.mu.Unlock()
@@ -256,7 +214,7 @@ func clockDirective(clk *simClock, sched func() *scheduler.Scheduler, out *conso
 		s.Tick(ctx)
 		s.Wait()
 		out.Flush(print)
-		print("(🕒 " + chorus.FormatWhen(target.In(out.loc), out.lang) + ")")
+		print("(🕒 " + i18n.FormatWhen(target.In(out.loc), out.lang) + ")")
 		return true
 	}
 }

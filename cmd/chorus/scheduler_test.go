@@ -14,6 +14,7 @@ import (
 
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/bot"
+	"github.com/chorus-hq/chorus/commands"
 	"github.com/chorus-hq/chorus/internal/slackfake"
 	"github.com/chorus-hq/chorus/scheduler"
 	"github.com/chorus-hq/chorus/store"
@@ -112,7 +113,7 @@ func (r *schedRig) slackScheduler(t testing.TB, fake *slackfake.Server, st sched
 	t.Helper()
 	client.Token, client.APIURL = "xoxb-test", fake.APIURL()
 	snd := slackSender{client: bot.NewClient(client)}
-	s, err := scheduler.New(scheduler.Options{Store: st, Sender: snd,
+	s, err := scheduler.New(scheduler.Options{Store: st, Sender: snd, Composer: commands.New(r.store, slog.New(slog.DiscardHandler), r.clock.Now, commands.Options{}),
 		Now: r.clock.Now, Replica: replica, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)

@@ -44,19 +44,13 @@ func serve(ctx context.Context, env environment, a *app, listening chan<- string
 	if mode == "" {
 		return errors.New("serve: Slack is not configured: set SLACK_BOT_TOKEN and either SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP); see README.md, \"Connect to Slack\"")
 	}
-	client := bot.NewClient(bot.ClientOptions{
-		Token:  cfg.Slack.BotToken.Reveal(),
-		APIURL: cfg.Slack.APIURL,
-		Logger: a.log,
-		Clock:  env.now,
-	})
+	client := a.slack
 	authCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	self, err := client.AuthTest(authCtx)
 	cancel()
 	if err != nil {
 		return fmt.Errorf("serve: check the bot token with auth.test: %w", err)
 	}
-	a.minutes.use(client)
 	stopScheduler, err := a.startScheduler(ctx, slackSender{client: client}, env.now)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)

@@ -1,0 +1,424 @@
+package campaign
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/commands/feature"
+	"github.com/chorus-hq/chorus/reply"
+)
+
+// pageSize is how many items a list shows before a "next page" button, well inside Slack's 50
+// blocks per message.
+const pageSize = 10
+
+func (c *call) campaign(ctx context.Context, args []string) (reply.Reply, error) {
+	switch v := feature.Verb(args, 0); v {
+	case "", "help":
+		return c.Help("campaign"), nil
+	case "create":
+		return c.campaignCreate(ctx, args[1:])
+	case "list":
+		page := ""
+		if len(args) > 1 {
+			page = args[1]
+		}
+		return c.campaignList(ctx, page)
+	case "show":
+		if len(args) < 2 {
+			return reply.Reply{}, c.Usage("campaign.show")
+		}
+		return c.campaignShow(ctx, args[1])
+	case "edit":
+		if len(args) < 2 {
+			return reply.Reply{}, c.Usage("campaign.edit")
+		}
+		return c.campaignEditModal(ctx, args[1])
+	case "message":
+		text := feature.Unquote(feature.After(c.Req.Text, 2))
+		if len(args) < 3 || text == "" {
+			return reply.Reply{}, c.Usage("campaign.message")
+		}
+		return c.campaignMessage(ctx, args[1], text)
+	case "points":
+		if len(args) < 3 {
+			return reply.Reply{}, c.Usage("campaign.points")
+		}
+		return c.campaignPoints(ctx, args[1], feature.SplitList(feature.After(c.Req.Text, 2), ";\n"))
+	case "channel":
+		return c.campaignChannel(ctx, args[1:])
+	case "lead":
+		return c.campaignLead(ctx, args[1:])
+	case "activate", "close":
+		if len(args) < 2 {
+			return reply.Reply{}, c.Usage("campaign." + v)
+		}
+		st := chorus.StatusActive
+		if v == "close" {
+			st = chorus.StatusClosed
+		}
+		return c.campaignStatus(ctx, args[1], st)
+	case "task":
+		return c.task(ctx, args[1:])
+	case "history":
+		if len(args) < 2 {
+			return reply.Reply{}, c.Usage("campaign.history")
+		}
+		return c.campaignHistory(ctx, args[1])
+	default:
+		return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "command.sub_unknown", strings.TrimPrefix(v, "?"), "/campaign help")
+	}
+}
+
+// campaignCreate reads "<slug> <name…> [start] [end]". Given no arguments it opens the modal.
+func (c *call) campaignCreate(ctx context.Context, args []string) (reply.Reply, error) {
+	if !c.IsWorkspaceLead() {
+		return reply.Reply{}, chorus.Errorf(chorus.ErrForbidden, "forbidden.create_campaign")
+	}
+	if len(args) == 0 {
+		return reply.Reply{Modal: c.campaignModal(reply.ModalCampaignCreate, chorus.Campaign{})}, nil
+	}
+	camp := c.newCampaign(args[0])
+	var dates []chorus.Date
+	for len(args) > 1 {
+		d, ok := chorus.ParseDay(args[len(args)-1])
+		if !ok {
+			break
+		}
+		dates = append([]chorus.Date{d}, dates...)
+		args = args[:len(args)-1]
+	}
+	camp.Name = strings.Join(args[1:], " ")
+	if len(dates) > 2 {
+		return reply.Reply{}, c.Usage("campaign.create")
+	}
+	if len(dates) > 0 {
+		camp.Start = dates[0]
+	}
+	if len(dates) > 1 {
+		camp.End = dates[1]
+	}
+	return c.createCampaign(ctx, camp)
+}
+
+// newCampaign is a draft campaign with the workspace's defaults, led by its creator.
+func (c *call) newCampaign(slug string) chorus.Campaign {
+	return chorus.Campaign{
+		WorkspaceID: c.Req.Workspace, Slug: slug, TimeZone: c.WS.TimeZone, Lang: c.WS.Lang,
+		Status: chorus.StatusDraft, Leads: []string{c.Req.User}, CreatedBy: c.Req.User, UpdatedBy: c.Req.User,
+	}
+}
+
+func (c *call) createCampaign(ctx context.Context, camp chorus.Campaign) (reply.Reply, error) {
+	if err := camp.Validate(c.WS.CustomKinds); err != nil {
+		return reply.Reply{}, err
+	}
+	if err := c.notPast("end", camp.End); err != nil {
+		return reply.Reply{}, err
+	}
+	saved, err := c.store.CreateCampaign(ctx, camp)
+	if errors.Is(err, chorus.ErrConflict) {
+		return reply.Reply{}, chorus.Invalid("slug", "campaign.slug.taken", camp.Slug)
+	}
+	if err != nil {
+		return reply.Reply{}, fmt.Errorf("create campaign %q: %w", camp.Slug, err)
+	}
+	if err := c.Audit(ctx, "campaign.create", "campaign:"+saved.Slug, 0, saved.Version, saved.Name); err != nil {
+		return reply.Reply{}, err
+	}
+	r := c.campaignCard(saved, nil)
+	r.Text = c.T("campaign.created", saved.Name, saved.Slug)
+	r.Blocks = append([]reply.Block{{Kind: reply.Section, Text: "✅ " + r.Text}}, r.Blocks...)
+	r.Visibility = reply.InChannel
+	return r, nil
+}
+
+// notPast refuses an end date already behind us in the workspace's time zone.
+func (c *call) notPast(field string, d chorus.Date) error {
+	if d.IsZero() {
+		return nil
+	}
+	today := chorus.DateOf(c.Now().In(c.WS.Location()))
+	if d.Before(today) {
+		return chorus.Invalid(field, "date.past", d.String())
+	}
+	return nil
+}
+
+func (c *call) campaignList(ctx context.Context, pageArg string) (reply.Reply, error) {
+	all, err := c.store.Campaigns(ctx, c.Req.Workspace)
+	if err != nil {
+		return reply.Reply{}, fmt.Errorf("list campaigns: %w", err)
+	}
+	if len(all) == 0 {
+		return feature.Notice(c.T("campaign.list.empty")), nil
+	}
+	page, items, more := paginate(all, pageArg)
+	blocks := []reply.Block{{Kind: reply.Header, Text: c.T("campaign.list.title", len(all))}}
+	lines := []string{c.T("campaign.list.title", len(all))}
+	for _, camp := range items {
+		line := fmt.Sprintf("%s *%s* (`%s`) · %s", feature.StatusEmoji(camp.Status), camp.Name, camp.Slug, c.T("status."+string(camp.Status)))
+		if !camp.Start.IsZero() {
+			line += " · " + c.DateRange(camp)
+		}
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: line,
+			Accessory: &reply.Button{Text: c.T("button.show"), ActionID: reply.ActCampaignShow, Value: camp.Slug}})
+		lines = append(lines, line)
+	}
+	blocks = append(blocks, c.pager(reply.ActCampaignPage, page, more)...)
+	return reply.Reply{Text: strings.Join(lines, "\n"), Blocks: blocks, ReplaceOriginal: pageArg != ""}, nil
+}
+
+// paginate returns page pageArg (1-based, default 1) of items, and whether more follow.
+func paginate[T any](items []T, pageArg string) (int, []T, bool) {
+	page, err := strconv.Atoi(pageArg)
+	if err != nil || page < 1 {
+		page = 1
+	}
+	start := (page - 1) * pageSize
+	if start >= len(items) {
+		start = max(0, (len(items)-1)/pageSize*pageSize)
+		page = start/pageSize + 1
+	}
+	end := min(start+pageSize, len(items))
+	return page, items[start:end], end < len(items)
+}
+
+// pager returns the previous/next buttons of a paginated list.
+func (c *call) pager(action string, page int, more bool) []reply.Block {
+	var bs []reply.Button
+	if page > 1 {
+		bs = append(bs, reply.Button{Text: c.T("button.prev"), ActionID: action, Value: strconv.Itoa(page - 1)})
+	}
+	if more {
+		bs = append(bs, reply.Button{Text: c.T("button.next"), ActionID: action, Value: strconv.Itoa(page + 1)})
+	}
+	if len(bs) == 0 {
+		return nil
+	}
+	return []reply.Block{{Kind: reply.Context, Text: c.T("page", page)}, {Kind: reply.Actions, Buttons: bs}}
+}
+
+func (c *call) campaignShow(ctx context.Context, slug string) (reply.Reply, error) {
+	camp, err := c.LoadCampaign(ctx, slug)
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	tasks, err := c.store.Tasks(ctx, c.Req.Workspace, chorus.TaskFilter{Campaign: slug, Statuses: []chorus.TaskStatus{chorus.TaskOpen}})
+	if err != nil {
+		return reply.Reply{}, fmt.Errorf("tasks of %q: %w", slug, err)
+	}
+	return c.campaignCard(camp, tasks), nil
+}
+
+// leadOrAdmin allows the campaign's leads, the workspace's leads and its admins.
+func (c *call) leadOrAdmin(camp chorus.Campaign) error {
+	if camp.IsLead(c.Req.User) || c.IsWorkspaceLead() {
+		return nil
+	}
+	return chorus.Errorf(chorus.ErrForbidden, "forbidden.set_leads", camp.Name)
+}
+
+func (c *call) campaignMessage(ctx context.Context, slug, text string) (reply.Reply, error) {
+	saved, facts, posts, err := c.editChecked(ctx, slug, "campaign.message", func(camp *chorus.Campaign) { camp.Message = text })
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	r := c.savedCard(saved, "campaign.message.set", facts)
+	r.Posts = posts
+	return r, nil
+}
+
+func (c *call) campaignPoints(ctx context.Context, slug string, points []string) (reply.Reply, error) {
+	saved, facts, posts, err := c.editChecked(ctx, slug, "campaign.points", func(camp *chorus.Campaign) { camp.MustInclude = points })
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	r := feature.Notice("✅ " + c.T("campaign.points.set", saved.Name, len(points), saved.Version))
+	r.Blocks, r.Posts = append(r.Blocks, facts...), posts
+	return r, nil
+}
+
+// editChecked is a lead's edit of what copy is checked against (the message, the points): the
+// watcher then checks the copy again and says what to show and post.
+func (c *call) editChecked(ctx context.Context, slug, action string, change func(*chorus.Campaign)) (chorus.Campaign, []reply.Block, []reply.Post, error) {
+	_, saved, err := c.EditCampaign(ctx, slug, action, c.LeadOnly, func(camp *chorus.Campaign) error {
+		change(camp)
+		return nil
+	})
+	if err != nil {
+		return saved, nil, nil, err
+	}
+	facts, posts, err := c.watcher.MessageChanged(ctx, c.Turn, saved)
+	return saved, facts, posts, err
+}
+
+// savedCard is the card of a campaign just saved, under a confirmation (key, with its name and
+// version) and the facts the review read from it.
+func (c *call) savedCard(saved chorus.Campaign, key string, facts []reply.Block) reply.Reply {
+	r := c.campaignCard(saved, nil)
+	r.Text = c.T(key, saved.Name, saved.Version)
+	r.Blocks = append(append([]reply.Block{{Kind: reply.Section, Text: "✅ " + r.Text}}, facts...), r.Blocks...)
+	return r
+}
+
+// campaignChannel handles "channel add <slug> <kind> [#channel] [@owner]" and
+// "channel remove <slug> <kind>".
+func (c *call) campaignChannel(ctx context.Context, args []string) (reply.Reply, error) {
+	v := feature.Verb(args, 0)
+	switch {
+	case v == "add" && len(args) >= 3:
+		ch := chorus.Channel{Kind: chorus.Fold(args[2])}
+		for _, a := range args[3:] {
+			if id, ok := feature.ChannelArg(a); ok {
+				ch.SlackChannel = id
+			} else if id, ok := feature.UserArg(a); ok {
+				ch.Owner = id
+			} else {
+				return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "channel.arg.unknown", a)
+			}
+		}
+		if ch.Owner == "" {
+			ch.Owner = c.Req.User
+		}
+		_, saved, err := c.EditCampaign(ctx, args[1], "campaign.channel.add", c.LeadOnly, func(camp *chorus.Campaign) error {
+			for i, old := range camp.Channels {
+				if old.Kind == ch.Kind {
+					camp.Channels[i] = ch // re-adding a kind updates its channel and owner
+					return nil
+				}
+			}
+			camp.Channels = append(camp.Channels, ch)
+			return nil
+		})
+		if err != nil {
+			return reply.Reply{}, err
+		}
+		text := c.T("campaign.channel.added", ch.Kind, saved.Name, feature.Mention(ch.Owner))
+		return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Section, Text: "✅ " + text}}, Visibility: reply.InChannel}, nil
+	case v == "remove" && len(args) >= 3:
+		kind := chorus.Fold(args[2])
+		_, saved, err := c.EditCampaign(ctx, args[1], "campaign.channel.remove", c.LeadOnly, func(camp *chorus.Campaign) error {
+			i := slices.IndexFunc(camp.Channels, func(ch chorus.Channel) bool { return ch.Kind == kind })
+			if i < 0 {
+				return chorus.Errorf(chorus.ErrNotFound, "campaign.channel.unknown", kind, camp.Name)
+			}
+			camp.Channels = slices.Delete(camp.Channels, i, i+1)
+			return nil
+		})
+		if err != nil {
+			return reply.Reply{}, err
+		}
+		return feature.Notice("✅ " + c.T("campaign.channel.removed", kind, saved.Name)), nil
+	}
+	return reply.Reply{}, c.Usage("campaign.channel")
+}
+
+// campaignLead handles "lead add|remove <slug> @user".
+func (c *call) campaignLead(ctx context.Context, args []string) (reply.Reply, error) {
+	v := feature.Verb(args, 0)
+	if (v != "add" && v != "remove") || len(args) < 3 {
+		return reply.Reply{}, c.Usage("campaign.lead")
+	}
+	user, okU := feature.UserArg(args[2])
+	if !okU {
+		return reply.Reply{}, chorus.Invalid("leads", "user.invalid", args[2])
+	}
+	_, saved, err := c.EditCampaign(ctx, args[1], "campaign.lead."+v, c.leadOrAdmin, func(camp *chorus.Campaign) error {
+		has := camp.IsLead(user)
+		switch {
+		case v == "add" && !has:
+			camp.Leads = append(camp.Leads, user)
+		case v == "remove" && has:
+			if len(camp.Leads) == 1 {
+				return chorus.Errorf(chorus.ErrInvalid, "campaign.lead.last")
+			}
+			camp.Leads = slices.DeleteFunc(camp.Leads, func(u string) bool { return u == user })
+		}
+		return nil
+	})
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	return feature.Notice("✅ " + c.T("campaign.leads.now", saved.Name, c.Mentions(saved.Leads))), nil
+}
+
+func (c *call) campaignStatus(ctx context.Context, slug string, st chorus.Status) (reply.Reply, error) {
+	_, saved, err := c.EditCampaign(ctx, slug, "campaign.status", c.LeadOnly, func(camp *chorus.Campaign) error {
+		if camp.Status == st {
+			return chorus.Errorf(chorus.ErrInvalid, "campaign.status.same", c.T("status."+string(st)))
+		}
+		if camp.Status == chorus.StatusClosed {
+			return chorus.Errorf(chorus.ErrInvalid, "campaign.status.closed")
+		}
+		if st == chorus.StatusActive && strings.TrimSpace(camp.Message) == "" {
+			return chorus.Errorf(chorus.ErrInvalid, "campaign.activate.no_message", camp.Slug)
+		}
+		camp.Status = st
+		return nil
+	})
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	text := c.T("campaign.status.set", saved.Name, c.T("status."+string(st)))
+	return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Section, Text: feature.StatusEmoji(st) + " " + text}}, Visibility: reply.InChannel}, nil
+}
+
+func (c *call) campaignHistory(ctx context.Context, slug string) (reply.Reply, error) {
+	if _, err := c.LoadCampaign(ctx, slug); err != nil {
+		return reply.Reply{}, err
+	}
+	versions, err := c.store.CampaignHistory(ctx, c.Req.Workspace, slug)
+	if err != nil {
+		return reply.Reply{}, fmt.Errorf("history of %q: %w", slug, err)
+	}
+	blocks := []reply.Block{{Kind: reply.Header, Text: c.T("history.title", slug)}}
+	lines := []string{c.T("history.title", slug)}
+	// Newest first, and at most the last 40 versions: a history card must fit one message.
+	for i := len(versions) - 1; i >= 0 && len(versions)-i <= 40; i-- {
+		v := versions[i]
+		what := c.T("history.created")
+		if i > 0 {
+			what = c.describeChange(versions[i-1], v)
+		}
+		line := c.T("history.line", v.Version, c.When(v.UpdatedAt), feature.Mention(v.UpdatedBy), what)
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: line})
+		lines = append(lines, line)
+	}
+	return reply.Reply{Text: strings.Join(lines, "\n"), Blocks: blocks}, nil
+}
+
+// describeChange says which fields differ between two versions.
+func (c *call) describeChange(a, b chorus.Campaign) string {
+	var parts []string
+	if a.Name != b.Name {
+		parts = append(parts, c.T("field.name"))
+	}
+	if a.Message != b.Message {
+		parts = append(parts, c.T("field.message")+" : « "+feature.Ellipsis(b.Message, 120)+" »")
+	}
+	if !slices.Equal(a.MustInclude, b.MustInclude) {
+		parts = append(parts, c.T("field.must_include"))
+	}
+	if !slices.Equal(a.Channels, b.Channels) {
+		parts = append(parts, c.T("field.channels"))
+	}
+	if !slices.Equal(a.Leads, b.Leads) {
+		parts = append(parts, c.T("field.leads"))
+	}
+	if a.Start != b.Start || a.End != b.End {
+		parts = append(parts, c.T("field.dates"))
+	}
+	if a.Status != b.Status {
+		parts = append(parts, c.T("field.status")+" → "+c.T("status."+string(b.Status)))
+	}
+	if len(parts) == 0 {
+		return c.T("history.nochange")
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,112 @@
+// Package campaign is the feature of campaigns, their tasks and the shared glossary:
+// /campaign create|list|show|edit|message|points|channel|lead|activate|close|history|task,
+// /glossary define|forbid|note|lookup|list|history, their modals and list pages, the campaign
+// card, and the task's Done button of the App Home and the reminders.
+package campaign
+
+import (
+	"context"
+
+	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/commands/feature"
+	"github.com/chorus-hq/chorus/reply"
+)
+
+// Store is what campaigns and tasks need from persistence.
+type Store interface {
+	CreateCampaign(ctx context.Context, c chorus.Campaign) (chorus.Campaign, error)
+	Campaigns(ctx context.Context, workspace string) ([]chorus.Campaign, error)
+	UpdateCampaign(ctx context.Context, c chorus.Campaign) (chorus.Campaign, error)
+	CampaignHistory(ctx context.Context, workspace, slug string) ([]chorus.Campaign, error)
+	CreateTask(ctx context.Context, t chorus.Task) (chorus.Task, error)
+	Task(ctx context.Context, workspace, id string) (chorus.Task, error)
+	Tasks(ctx context.Context, workspace string, f chorus.TaskFilter) ([]chorus.Task, error)
+	UpdateTask(ctx context.Context, t chorus.Task) (chorus.Task, error)
+}
+
+// Glossary is what the glossary needs from persistence.
+type Glossary interface {
+	CreateTerm(ctx context.Context, g chorus.GlossaryTerm) (chorus.GlossaryTerm, error)
+	Term(ctx context.Context, workspace, key string) (chorus.GlossaryTerm, error)
+	Terms(ctx context.Context, workspace string) ([]chorus.GlossaryTerm, error)
+	UpdateTerm(ctx context.Context, g chorus.GlossaryTerm) (chorus.GlossaryTerm, error)
+	TermHistory(ctx context.Context, workspace, key string) ([]chorus.GlossaryTerm, error)
+}
+
+// MessageWatcher hears that a campaign's global message or must-include points changed, so the
+// copy checked against them is checked again; it answers what to add to the lead's reply and
+// what to post. The review feature is one.
+type MessageWatcher interface {
+	MessageChanged(ctx context.Context, t *feature.Turn, camp chorus.Campaign) ([]reply.Block, []reply.Post, error)
+}
+
+// Feature answers the campaign, task and glossary commands, buttons and modals.
+type Feature struct {
+	store   Store
+	terms   Glossary
+	watcher MessageWatcher
+}
+
+// New returns the feature over st and terms; watcher hears about changed global messages.
+func New(st Store, terms Glossary, watcher MessageWatcher) *Feature {
+	return &Feature{store: st, terms: terms, watcher: watcher}
+}
+
+type call struct {
+	*feature.Turn
+	*Feature
+}
+
+func (f *Feature) call(t *feature.Turn) *call { return &call{Turn: t, Feature: f} }
+
+// Command answers "/campaign" with args.
+func (f *Feature) Command(ctx context.Context, t *feature.Turn, args []string) (reply.Reply, error) {
+	return f.call(t).campaign(ctx, args)
+}
+
+// GlossaryCommand answers "/glossary" with args.
+func (f *Feature) GlossaryCommand(ctx context.Context, t *feature.Turn, args []string) (reply.Reply, error) {
+	return f.call(t).glossary(ctx, args)
+}
+
+// Answers reports whether the feature answers the button or modal id.
+func Answers(id string) bool {
+	switch id {
+	case reply.ActTaskDone, reply.ActCampaignPage, reply.ActTaskPage, reply.ActGlossaryPage, reply.ActCampaignShow,
+		reply.ModalCampaignCreate, reply.ModalCampaignEdit, reply.ModalTaskAdd:
+		return true
+	}
+	return false
+}
+
+// Action answers the task's Done button and the list pages.
+func (f *Feature) Action(ctx context.Context, t *feature.Turn, a reply.Action) (reply.Reply, error) {
+	c := f.call(t)
+	switch a.ActionID {
+	case reply.ActTaskDone:
+		return c.taskDone(ctx, a.Value)
+	case reply.ActCampaignPage:
+		return c.campaignList(ctx, a.Value)
+	case reply.ActTaskPage:
+		return c.taskListPage(ctx, a.Value)
+	case reply.ActGlossaryPage:
+		return c.glossaryList(ctx, a.Value)
+	case reply.ActCampaignShow:
+		return c.campaignShow(ctx, a.Value)
+	}
+	return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "action.unknown", a.ActionID)
+}
+
+// Submit answers the campaign and task modals.
+func (f *Feature) Submit(ctx context.Context, t *feature.Turn, sub reply.Submission) (reply.Reply, error) {
+	c := f.call(t)
+	switch sub.CallbackID {
+	case reply.ModalCampaignCreate:
+		return c.submitCampaignCreate(ctx, sub)
+	case reply.ModalCampaignEdit:
+		return c.submitCampaignEdit(ctx, sub)
+	case reply.ModalTaskAdd:
+		return c.submitTaskAdd(ctx, sub)
+	}
+	return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "modal.unknown", sub.CallbackID)
+}

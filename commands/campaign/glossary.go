@@ -1,0 +1,321 @@
+package campaign
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/commands/feature"
+	"github.com/chorus-hq/chorus/reply"
+)
+
+func (c *call) glossary(ctx context.Context, args []string) (reply.Reply, error) {
+	// A "lang:en" word anywhere picks the term's language; the default is the workspace's.
+	lang := c.WS.Lang
+	args = slices.DeleteFunc(args, func(a string) bool {
+		k, v, found := strings.Cut(a, ":")
+		if !found || (k != "lang" && k != "langue") {
+			return false
+		}
+		if l, ok := chorus.ParseLang(v); ok {
+			lang = l
+			return true
+		}
+		return false
+	})
+	switch v := feature.Verb(args, 0); v {
+	case "", "help":
+		return c.Help("glossary"), nil
+	case "define":
+		if len(args) < 2 {
+			return reply.Reply{}, c.Usage("glossary.define")
+		}
+		return c.termDefine(ctx, lang, args[1], strings.Join(args[2:], " "))
+	case "forbid":
+		if len(args) < 3 {
+			return reply.Reply{}, c.Usage("glossary.forbid")
+		}
+		return c.termForbid(ctx, lang, args[1], feature.SplitList(strings.Join(args[2:], " "), ",;"))
+	case "note":
+		if len(args) < 3 {
+			return reply.Reply{}, c.Usage("glossary.note")
+		}
+		return c.termNote(ctx, lang, args[1], strings.Join(args[2:], " "))
+	case "lookup":
+		if len(args) < 2 {
+			return reply.Reply{}, c.Usage("glossary.lookup")
+		}
+		return c.termLookup(ctx, strings.Join(args[1:], " "))
+	case "list":
+		page := ""
+		if len(args) > 1 {
+			page = args[1]
+		}
+		return c.glossaryList(ctx, page)
+	case "history":
+		if len(args) < 2 {
+			return reply.Reply{}, c.Usage("glossary.history")
+		}
+		return c.termHistory(ctx, lang, args[1])
+	default:
+		return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "command.sub_unknown", strings.TrimPrefix(v, "?"), "/glossary help")
+	}
+}
+
+// glossaryEditor allows the workspace's leads and admins: the glossary binds every team.
+func (c *call) glossaryEditor() error {
+	if !c.IsWorkspaceLead() {
+		return chorus.Errorf(chorus.ErrForbidden, "forbidden.glossary")
+	}
+	return nil
+}
+
+// termDefine creates a term or updates its definition.
+func (c *call) termDefine(ctx context.Context, lang chorus.Lang, term, definition string) (reply.Reply, error) {
+	if err := c.glossaryEditor(); err != nil {
+		return reply.Reply{}, err
+	}
+	g := chorus.GlossaryTerm{WorkspaceID: c.Req.Workspace, Term: term, Lang: lang, Definition: definition,
+		CreatedBy: c.Req.User, UpdatedBy: c.Req.User}
+	if err := g.Validate(); err != nil {
+		return reply.Reply{}, err
+	}
+	if err := c.notForbiddenElsewhere(ctx, g); err != nil {
+		return reply.Reply{}, err
+	}
+	saved, err := c.terms.CreateTerm(ctx, g)
+	if errors.Is(err, chorus.ErrConflict) {
+		// The term exists: defining it again updates its definition (and its spelling).
+		saved, err = c.editTerm(ctx, lang, term, "glossary.define", func(t *chorus.GlossaryTerm) {
+			t.Term, t.Definition = term, definition
+		})
+		if err != nil {
+			return reply.Reply{}, err
+		}
+		return c.termCard(saved, c.T("glossary.updated", saved.Term, saved.Version)), nil
+	}
+	if err != nil {
+		return reply.Reply{}, fmt.Errorf("create term %q: %w", term, err)
+	}
+	if err := c.Audit(ctx, "glossary.define", "term:"+saved.Key(), 0, saved.Version, saved.Term); err != nil {
+		return reply.Reply{}, err
+	}
+	r := c.termCard(saved, c.T("glossary.defined", saved.Term))
+	r.Visibility = reply.InChannel
+	return r, nil
+}
+
+// notForbiddenElsewhere refuses an approved term that another entry forbids: the glossary would
+// contradict itself and every team's copy would be flagged whichever word it used.
+func (c *call) notForbiddenElsewhere(ctx context.Context, g chorus.GlossaryTerm) error {
+	terms, err := c.terms.Terms(ctx, c.Req.Workspace)
+	if err != nil {
+		return fmt.Errorf("list terms: %w", err)
+	}
+	for _, other := range terms {
+		if other.Key() == g.Key() || other.Lang != g.Lang {
+			continue
+		}
+		for _, v := range other.Forbidden {
+			if chorus.Fold(v) == chorus.Fold(g.Term) {
+				return chorus.Invalid("term", "glossary.term.forbidden_by", g.Term, other.Term)
+			}
+		}
+		for _, v := range g.Forbidden {
+			if chorus.Fold(v) == chorus.Fold(other.Term) {
+				return chorus.Invalid("forbidden", "glossary.variant.is_other_term", v)
+			}
+		}
+	}
+	return nil
+}
+
+// editTerm applies change to the latest version of a term, re-applying it when another edit won.
+func (c *call) editTerm(ctx context.Context, lang chorus.Lang, term, action string, change func(*chorus.GlossaryTerm)) (chorus.GlossaryTerm, error) {
+	key := chorus.TermKey(lang, term)
+	for attempt := 0; ; attempt++ {
+		g, err := c.terms.Term(ctx, c.Req.Workspace, key)
+		if errors.Is(err, chorus.ErrNotFound) {
+			return g, chorus.Errorf(chorus.ErrNotFound, "glossary.unknown", term)
+		}
+		if err != nil {
+			return g, fmt.Errorf("load term %q: %w", key, err)
+		}
+		before := g.Version
+		g.Forbidden = slices.Clone(g.Forbidden)
+		change(&g)
+		g.UpdatedBy = c.Req.User
+		if err := g.Validate(); err != nil {
+			return g, err
+		}
+		if err := c.notForbiddenElsewhere(ctx, g); err != nil {
+			return g, err
+		}
+		saved, err := c.terms.UpdateTerm(ctx, g)
+		if errors.Is(err, chorus.ErrConflict) && attempt < feature.MaxEditRetries {
+			continue
+		}
+		if err != nil {
+			return g, fmt.Errorf("update term %q: %w", key, err)
+		}
+		return saved, c.Audit(ctx, action, "term:"+key, before, saved.Version, "")
+	}
+}
+
+func (c *call) termForbid(ctx context.Context, lang chorus.Lang, term string, variants []string) (reply.Reply, error) {
+	if err := c.glossaryEditor(); err != nil {
+		return reply.Reply{}, err
+	}
+	saved, err := c.editTerm(ctx, lang, term, "glossary.forbid", func(g *chorus.GlossaryTerm) {
+		for _, v := range variants {
+			if !slices.ContainsFunc(g.Forbidden, func(f string) bool { return chorus.Fold(f) == chorus.Fold(v) }) {
+				g.Forbidden = append(g.Forbidden, v)
+			}
+		}
+	})
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	return c.termCard(saved, c.T("glossary.forbidden_set", saved.Term, quoteList(variants))), nil
+}
+
+func (c *call) termNote(ctx context.Context, lang chorus.Lang, term, note string) (reply.Reply, error) {
+	if err := c.glossaryEditor(); err != nil {
+		return reply.Reply{}, err
+	}
+	saved, err := c.editTerm(ctx, lang, term, "glossary.note", func(g *chorus.GlossaryTerm) { g.Note = note })
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	return c.termCard(saved, c.T("glossary.updated", saved.Term, saved.Version)), nil
+}
+
+// termLookup finds the terms whose wording, forbidden variants or definition contain the words.
+// A forbidden variant answers with the approved term to use instead.
+func (c *call) termLookup(ctx context.Context, words string) (reply.Reply, error) {
+	terms, err := c.terms.Terms(ctx, c.Req.Workspace)
+	if err != nil {
+		return reply.Reply{}, fmt.Errorf("list terms: %w", err)
+	}
+	q := chorus.Fold(words)
+	var blocks []reply.Block
+	var lines []string
+	for _, g := range terms {
+		for _, v := range g.Forbidden {
+			if chorus.Fold(v) == q {
+				line := "🚫 " + c.T("glossary.lookup.forbidden", v, g.Term)
+				blocks = append(blocks, reply.Block{Kind: reply.Section, Text: line})
+				lines = append(lines, line)
+			}
+		}
+	}
+	for _, g := range terms {
+		if strings.Contains(chorus.Fold(g.Term), q) || strings.Contains(chorus.Fold(g.Definition), q) ||
+			slices.ContainsFunc(g.Forbidden, func(v string) bool { return strings.Contains(chorus.Fold(v), q) }) {
+			r := c.termCard(g, "")
+			blocks = append(blocks, r.Blocks...)
+			lines = append(lines, r.Text)
+		}
+		if len(blocks) > 40 {
+			break
+		}
+	}
+	if len(blocks) == 0 {
+		return feature.Notice(c.T("glossary.lookup.none", words)), nil
+	}
+	return reply.Reply{Text: strings.Join(lines, "\n"), Blocks: blocks}, nil
+}
+
+func (c *call) glossaryList(ctx context.Context, page string) (reply.Reply, error) {
+	terms, err := c.terms.Terms(ctx, c.Req.Workspace)
+	if err != nil {
+		return reply.Reply{}, fmt.Errorf("list terms: %w", err)
+	}
+	if len(terms) == 0 {
+		return feature.Notice(c.T("glossary.list.empty")), nil
+	}
+	p, items, more := paginate(terms, page)
+	blocks := []reply.Block{{Kind: reply.Header, Text: c.T("glossary.list.title", len(terms))}}
+	lines := []string{c.T("glossary.list.title", len(terms))}
+	for _, g := range items {
+		line := c.termLine(g)
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: line})
+		lines = append(lines, line)
+	}
+	blocks = append(blocks, c.pager(reply.ActGlossaryPage, p, more)...)
+	return reply.Reply{Text: strings.Join(lines, "\n"), Blocks: blocks, ReplaceOriginal: page != ""}, nil
+}
+
+func (c *call) termLine(g chorus.GlossaryTerm) string {
+	line := fmt.Sprintf("✅ *%s* (%s)", g.Term, g.Lang)
+	if g.Definition != "" {
+		line += " — " + feature.Ellipsis(g.Definition, 150)
+	}
+	if len(g.Forbidden) > 0 {
+		line += "\n    🚫 " + quoteList(g.Forbidden)
+	}
+	return line
+}
+
+// termCard shows a term; lead, when set, is a confirmation line above it.
+func (c *call) termCard(g chorus.GlossaryTerm, lead string) reply.Reply {
+	var blocks []reply.Block
+	if lead != "" {
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: "✅ " + lead})
+	}
+	text := fmt.Sprintf("*%s* (%s)", g.Term, g.Lang)
+	if g.Definition != "" {
+		text += "\n" + g.Definition
+	}
+	blocks = append(blocks, reply.Block{Kind: reply.Section, Text: text})
+	var fields []string
+	if len(g.Forbidden) > 0 {
+		fields = append(fields, "*"+c.T("field.forbidden")+"*\n🚫 "+quoteList(g.Forbidden))
+	}
+	if g.Note != "" {
+		fields = append(fields, "*"+c.T("field.note")+"*\n"+g.Note)
+	}
+	if len(fields) > 0 {
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Fields: fields})
+	}
+	blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.T("glossary.card.version", g.Version, feature.Mention(g.UpdatedBy), c.When(g.UpdatedAt))})
+	summary := g.Term
+	if lead != "" {
+		summary = lead
+	}
+	if len(g.Forbidden) > 0 {
+		summary += " — 🚫 " + quoteList(g.Forbidden)
+	}
+	return reply.Reply{Text: summary, Blocks: blocks}
+}
+
+func (c *call) termHistory(ctx context.Context, lang chorus.Lang, term string) (reply.Reply, error) {
+	versions, err := c.terms.TermHistory(ctx, c.Req.Workspace, chorus.TermKey(lang, term))
+	if errors.Is(err, chorus.ErrNotFound) {
+		return reply.Reply{}, chorus.Errorf(chorus.ErrNotFound, "glossary.unknown", term)
+	}
+	if err != nil {
+		return reply.Reply{}, fmt.Errorf("history of term %q: %w", term, err)
+	}
+	blocks := []reply.Block{{Kind: reply.Header, Text: c.T("history.title", term)}}
+	lines := []string{c.T("history.title", term)}
+	for i := len(versions) - 1; i >= 0 && len(versions)-i <= 40; i-- {
+		v := versions[i]
+		line := c.T("history.line", v.Version, c.When(v.UpdatedAt), feature.Mention(v.UpdatedBy), c.termLine(v))
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: line})
+		lines = append(lines, line)
+	}
+	return reply.Reply{Text: strings.Join(lines, "\n"), Blocks: blocks}, nil
+}
+
+// quoteList writes « a », « b ».
+func quoteList(items []string) string {
+	out := make([]string, len(items))
+	for i, s := range items {
+		out[i] = "« " + s + " »"
+	}
+	return strings.Join(out, ", ")
+}

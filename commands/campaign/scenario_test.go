@@ -1,0 +1,219 @@
+package campaign_test
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/reply"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files under testdata/")
+
+func TestCampaignLifecycle(t *testing.T) {
+	e := newEnv(t)
+	e.Setup(t)
+	ctx := context.Background()
+
+	r := e.Do(t, "lea", "/campaign show ete-literie")
+	mustSay(t, r, "Soldes d'été literie", "-30 % sur toute la literie", "social", "@{sami}", "1 juillet 2027 → 15 juillet 2027")
+
+	r = e.Do(t, "lea", "/campaign points ete-literie -30 % sur toute la literie ; du 1er au 15 juillet 2027 ; en magasin et en ligne")
+	mustSay(t, r, "3 point(s)")
+	c, err := e.Store.Campaign(ctx, "T1", "ete-literie")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.MustInclude) != 3 || c.MustInclude[1] != "du 1er au 15 juillet 2027" || c.Version != 4 {
+		t.Fatalf("after points: %+v", c)
+	}
+
+	r = e.Do(t, "lea", "/campaign activate ete-literie")
+	mustSay(t, r, "active")
+	r = e.Do(t, "lea", "/campaign history ete-literie")
+	mustSay(t, r, "v5", "v1", "création", "Points obligatoires", "Statut → active")
+
+	r = e.Do(t, "lea", "/campaign list")
+	mustSay(t, r, "Campagnes (1)", "`ete-literie`")
+	r = e.DoLang(t, "lea", chorus.English, "/campaign list")
+	mustSay(t, r, "Campaigns (1)", "active")
+}
+
+func TestTasks(t *testing.T) {
+	e := newEnv(t)
+	e.Setup(t)
+	ctx := context.Background()
+
+	// sami owns the social channel, so he may add its tasks.
+	r := e.Do(t, "sami", `/campaign task add ete-literie social "Visuels Instagram" @sami 15/06 17h`)
+	mustSay(t, r, "Visuels Instagram", "mardi 15 juin 2027 à 17:00")
+	tasks, err := e.Store.Tasks(ctx, "T1", chorus.TaskFilter{Campaign: "ete-literie"})
+	if err != nil || len(tasks) != 1 {
+		t.Fatalf("tasks = %v, %v", tasks, err)
+	}
+	task := tasks[0]
+	if want := time.Date(2027, 6, 15, 15, 0, 0, 0, time.UTC); !task.Due.Equal(want) {
+		t.Fatalf("due = %v, want %v", task.Due, want)
+	}
+	if r.Blocks[0].Accessory == nil || r.Blocks[0].Accessory.Value != task.ID {
+		t.Fatalf("no Done button carrying the task id: %+v", r.Blocks)
+	}
+
+	// The same button, clicked by an outsider, changes nothing.
+	r = e.Svc.Action(ctx, reply.Request{Workspace: "T1", User: "zoe"}, reply.Action{ActionID: reply.ActTaskDone, Value: task.ID})
+	mustSay(t, r, "⚠️", "seuls les responsables")
+	if got, _ := e.Store.Task(ctx, "T1", task.ID); got.Status != chorus.TaskOpen {
+		t.Fatalf("outsider completed the task: %+v", got)
+	}
+	r = e.Do(t, "sami", "/campaign task list mine")
+	mustSay(t, r, "Mes tâches ouvertes", "Visuels Instagram")
+
+	r = e.Svc.Action(ctx, reply.Request{Workspace: "T1", User: "sami"}, reply.Action{ActionID: reply.ActTaskDone, Value: task.ID})
+	mustSay(t, r, "faite")
+	if !r.ReplaceOriginal {
+		t.Error("Done reply does not replace the message holding the button")
+	}
+	r = e.Do(t, "sami", "/campaign task done "+task.ID)
+	mustSay(t, r, "déjà faite")
+}
+
+func TestGlossary(t *testing.T) {
+	e := newEnv(t)
+	for _, line := range []string{
+		`/glossary define "Click & Collect" Service de retrait en magasin`,
+		`/glossary forbid "Click & Collect" Drive, retrait express`,
+		`/glossary note "click & collect" nom officiel du service`,
+	} {
+		if r := e.Do(t, "lea", line); strings.Contains(r.Text, "⚠️") {
+			t.Fatalf("%s: %s", line, r.Text)
+		}
+	}
+	mustSay(t, e.Do(t, "sami", "/glossary lookup drive"), "« Drive » est interdit : écrivez « Click & Collect »")
+	mustSay(t, e.DoLang(t, "sami", chorus.English, "/glossary lookup DRIVE"), `"Drive" is forbidden: write "Click & Collect"`)
+	mustSay(t, e.Do(t, "sami", "/glossary list"), "Glossaire (1 termes)", "« retrait express »")
+	mustSay(t, e.Do(t, "sami", "/glossary history \"Click & Collect\""), "*v3*", "*v1*")
+	// A term that another entry forbids cannot become approved.
+	mustSay(t, e.Do(t, "lea", "/glossary define drive"), "⚠️", "est une variante interdite")
+	// Defining again updates the definition as a new version.
+	mustSay(t, e.Do(t, "lea", `/glossary define "Click & Collect" Retrait gratuit en 2 h`), "version 4")
+}
+
+func TestConcurrentEditsAllLand(t *testing.T) {
+	e := newEnv(t)
+	e.Setup(t)
+	kinds := []string{"email", "retail", "pr", "events", "web"}
+	for i := range 14 {
+		k := fmt.Sprintf("custom%d", i)
+		mustSay(t, e.Do(t, "lea", "/chorus settings kind add "+k), "✅")
+		kinds = append(kinds, k)
+	}
+	var wg sync.WaitGroup
+	for _, k := range kinds {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if r := e.Do(t, "lea", "/campaign channel add ete-literie "+k+" @lea"); strings.Contains(r.Text, "⚠️") {
+				t.Errorf("%s: %s", k, r.Text)
+			}
+		}()
+	}
+	wg.Wait()
+	c, err := e.Store.Campaign(context.Background(), "T1", "ete-literie")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Channels) != 1+len(kinds) {
+		t.Fatalf("channels = %+v, want social + %v", c.Channels, kinds)
+	}
+}
+
+func TestModals(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	r := e.Do(t, "lea", "/campaign create")
+	if r.Modal == nil || r.Modal.CallbackID != reply.ModalCampaignCreate {
+		t.Fatalf("no create modal: %+v", r)
+	}
+	req := reply.Request{Workspace: "T1", User: "lea"}
+	// Every bad field is reported under its input, and nothing is created.
+	r = e.Svc.Submit(ctx, req, reply.Submission{CallbackID: reply.ModalCampaignCreate, Values: map[string]string{
+		"slug": "Bad Slug", "name": "", "start": "2027-07-15", "end": "2027-07-01"}})
+	for _, f := range []string{"slug", "name", "end"} {
+		if r.FieldErrors[f] == "" {
+			t.Errorf("no error for field %q: %v", f, r.FieldErrors)
+		}
+	}
+	if camps, _ := e.Store.Campaigns(ctx, "T1"); len(camps) != 0 {
+		t.Fatalf("invalid submission created %v", camps)
+	}
+	r = e.Svc.Submit(ctx, req, reply.Submission{CallbackID: reply.ModalCampaignCreate, Values: map[string]string{
+		"slug": "noel", "name": "Noël", "message": "Tout à -20 %", "must_include": "-20 %\nen magasin", "start": "2027-12-01", "end": "2027-12-24"}})
+	mustSay(t, r, "Campagne « Noël » créée")
+
+	// The edit modal carries the slug; a concurrent save in between is reported, not overwritten.
+	r = e.Do(t, "lea", "/campaign edit noel")
+	if r.Modal == nil || r.Modal.PrivateMetadata != "noel" {
+		t.Fatalf("no edit modal: %+v", r)
+	}
+	r = e.Svc.Submit(ctx, req, reply.Submission{CallbackID: reply.ModalCampaignEdit, PrivateMetadata: "noel", Values: map[string]string{
+		"name": "Noël 2027", "message": "Tout à -25 %", "must_include": "-25 %"}})
+	mustSay(t, r, "version 2")
+
+	r = e.Do(t, "lea", "/campaign task add noel")
+	if r.Modal == nil || r.Modal.CallbackID != reply.ModalTaskAdd {
+		t.Fatalf("no task modal: %+v", r)
+	}
+	r = e.Svc.Submit(ctx, req, reply.Submission{CallbackID: reply.ModalTaskAdd, PrivateMetadata: "noel", Values: map[string]string{
+		"title": "", "channel": "-", "owner": "lea", "due": "hier"}})
+	if r.FieldErrors["title"] == "" || r.FieldErrors["due"] == "" {
+		t.Fatalf("task modal errors = %v", r.FieldErrors)
+	}
+}
+
+func TestCampaignCardGolden(t *testing.T) {
+	e := newEnv(t)
+	e.Setup(t)
+	e.Do(t, "sami", `/campaign task add ete-literie social "Visuels Instagram" @sami 15/06 17h`)
+	for _, lang := range chorus.Langs {
+		r := e.DoLang(t, "lea", lang, "/campaign show ete-literie")
+		r.Blocks[0].Accessory = nil
+		got, err := json.MarshalIndent(r, "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Task ids are random: blank them out.
+		tasks, _ := e.Store.Tasks(context.Background(), "T1", chorus.TaskFilter{})
+		for _, task := range tasks {
+			got = []byte(strings.ReplaceAll(string(got), task.ID, "TASKID"))
+		}
+		golden(t, "campaign_card_"+string(lang)+".json", got)
+	}
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if string(want) != string(got) {
+		t.Errorf("%s differs from the golden file (go test -update rewrites it):\n%s", name, got)
+	}
+}

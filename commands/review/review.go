@@ -1,0 +1,240 @@
+// Package review is the approval flow of copy: a team submits copy (/campaign submit, the "Check
+// against campaign" message shortcut, or a channel's automatic check), Chorus answers with the
+// drift verdict (package drift, and optionally an LLM judge), the campaign's leads approve, ask
+// for changes or grant an exception, an edited Slack message is checked again, and a new global
+// message puts every earlier check out of date. A review is a chorus.Submission; the App Home and
+// the digests list those awaiting a decision.
+package review
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+
+	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/commands/feature"
+	"github.com/chorus-hq/chorus/drift"
+	"github.com/chorus-hq/chorus/reply"
+)
+
+// Judge is an LLM's second opinion on drift verdicts (drift/llm, adapted in cmd/chorus). It is
+// optional: without it Chorus relies on the offline detector alone.
+type Judge interface {
+	// Borderline reports whether a verdict deserves a second opinion without anyone asking.
+	Borderline(v drift.Verdict) bool
+	// Judge returns validated findings the detector missed and a rewrite that passes it. On
+	// error the caller keeps the offline verdict.
+	Judge(ctx context.Context, q JudgeQuery) (JudgeOpinion, error)
+}
+
+// JudgeQuery is one copy to judge.
+type JudgeQuery struct {
+	Campaign  chorus.Campaign
+	Glossary  []chorus.GlossaryTerm
+	Reference *drift.Reference
+	Text      string
+	Lang      chorus.Lang // the reader's language, for reasons
+	Offline   drift.Verdict
+}
+
+// JudgeOpinion is what the judge adds to the offline verdict.
+type JudgeOpinion struct {
+	Findings []JudgeFinding
+	Rewrite  string // passes the offline detector; "" when none
+}
+
+// JudgeFinding is a finding of the judge, explained in the reader's language.
+type JudgeFinding struct {
+	Kind        drift.Kind
+	Quote       string
+	GlobalQuote string
+	Reason      string
+	Suggestion  string
+}
+
+// minCopyWords is how many words a message needs before an automatic check takes it for copy:
+// shorter messages are chat ("ok pour moi", "on en parle demain").
+const minCopyWords = 8
+
+// driftVerbs are the sub-commands of /campaign this file answers, in French and English.
+var driftVerbs = map[string]string{
+	"submit": "submit", "soumettre": "submit", "check": "submit", "verifier": "submit",
+	"autocheck": "autocheck", "auto-check": "autocheck", "autocontrole": "autocheck", "verification-auto": "autocheck",
+	"submissions": "submissions", "soumissions": "submissions", "approvals": "submissions", "validations": "submissions",
+}
+
+// driftCommand answers the /campaign sub-commands of the approval flow; ok is false for any
+// other sub-command.
+func (c *call) driftCommand(ctx context.Context, args []string) (r reply.Reply, ok bool, err error) {
+	if len(args) == 0 {
+		return reply.Reply{}, false, nil
+	}
+	v, ok := driftVerbs[chorus.Fold(args[0])]
+	if !ok {
+		return reply.Reply{}, false, nil
+	}
+	switch v {
+	case "submit":
+		if len(args) < 2 {
+			return reply.Reply{}, true, chorus.Errorf(chorus.ErrInvalid, "usage", c.T("drift.usage.submit"))
+		}
+		kind := ""
+		if len(args) > 2 {
+			kind = chorus.Fold(args[2])
+		}
+		r, err = c.submitCommand(ctx, args[1], kind, feature.Unquote(feature.After(c.Req.Text, 3)))
+	case "autocheck":
+		if len(args) < 4 {
+			return reply.Reply{}, true, chorus.Errorf(chorus.ErrInvalid, "usage", c.T("drift.usage.autocheck"))
+		}
+		r, err = c.autoCheckCommand(ctx, args[1], chorus.Fold(args[2]), chorus.Fold(args[3]))
+	case "submissions":
+		if len(args) < 2 {
+			return reply.Reply{}, true, chorus.Errorf(chorus.ErrInvalid, "usage", c.T("drift.usage.submissions"))
+		}
+		r, err = c.submissionList(ctx, args[1])
+	}
+	return r, true, err
+}
+
+// Store is what the review needs from persistence: submissions and their decisions, and the
+// campaigns, glossary and languages a verdict is written with.
+type Store interface {
+	Campaigns(ctx context.Context, workspace string) ([]chorus.Campaign, error)
+	Terms(ctx context.Context, workspace string) ([]chorus.GlossaryTerm, error)
+	UserLang(ctx context.Context, workspace, user string) (chorus.Lang, error)
+	CreateSubmission(ctx context.Context, s chorus.Submission) (chorus.Submission, error)
+	Submission(ctx context.Context, workspace, id string) (chorus.Submission, error)
+	SubmissionByMessage(ctx context.Context, workspace, channel, ts string) (chorus.Submission, error)
+	UpdateSubmission(ctx context.Context, s chorus.Submission) (chorus.Submission, error)
+	Submissions(ctx context.Context, workspace string, f chorus.SubmissionFilter) ([]chorus.Submission, error)
+	AddDecision(ctx context.Context, d chorus.Decision) error
+	AddException(ctx context.Context, e chorus.Exception) error
+	Exception(ctx context.Context, workspace, campaign, textHash, messageHash string) (chorus.Exception, error)
+}
+
+// AutoChecks stores which channels have their copy checked as it is posted.
+type AutoChecks interface {
+	SetAutoCheck(ctx context.Context, a chorus.AutoCheck) (chorus.AutoCheck, error)
+	AutoCheck(ctx context.Context, workspace, channel string) (chorus.AutoCheck, error)
+	ClearAutoCheck(ctx context.Context, workspace, channel string) error
+}
+
+// Feature answers the review's commands, buttons, modals and channel messages.
+type Feature struct {
+	store  Store
+	checks AutoChecks
+	log    *slog.Logger
+	judge  Judge
+	turns  feature.Turns
+}
+
+// New returns the review over st and checks. judge, optional, is the LLM second opinion; turns
+// makes the turn of a channel message.
+func New(st Store, checks AutoChecks, logger *slog.Logger, judge Judge, turns feature.Turns) *Feature {
+	return &Feature{store: st, checks: checks, log: logger, judge: judge, turns: turns}
+}
+
+type call struct {
+	*feature.Turn
+	*Feature
+}
+
+func (f *Feature) call(t *feature.Turn) *call { return &call{Turn: t, Feature: f} }
+
+// withLang is a copy of the call that speaks lang.
+func (c *call) withLang(lang chorus.Lang) *call {
+	return &call{Turn: c.Turn.WithLang(lang), Feature: c.Feature}
+}
+
+// Command answers the /campaign sub-commands of the approval flow (submit, autocheck,
+// submissions); ok is false for any other sub-command.
+func (f *Feature) Command(ctx context.Context, t *feature.Turn, args []string) (r reply.Reply, ok bool, err error) {
+	return f.call(t).driftCommand(ctx, args)
+}
+
+// Answers reports whether the feature answers the button, shortcut or modal id.
+func Answers(id string) bool {
+	switch id {
+	case reply.ActCheckCopy, reply.ActDriftApprove, reply.ActDriftChanges, reply.ActDriftException, reply.ActDriftShow,
+		reply.ActDriftJudge, reply.ModalDriftSubmit, reply.ModalDriftPick:
+		return true
+	}
+	return false
+}
+
+// Action answers the review's buttons and the "Check against campaign" shortcut.
+func (f *Feature) Action(ctx context.Context, t *feature.Turn, a reply.Action) (reply.Reply, error) {
+	c := f.call(t)
+	switch a.ActionID {
+	case reply.ActCheckCopy:
+		return c.checkCopyShortcut(ctx, a)
+	case reply.ActDriftApprove:
+		return c.decide(ctx, a.Value, chorus.DecisionApprove, "")
+	case reply.ActDriftChanges:
+		return c.commentModal(ctx, reply.ModalDriftChanges, a.Value)
+	case reply.ActDriftException:
+		return c.commentModal(ctx, reply.ModalDriftException, a.Value)
+	case reply.ActDriftShow:
+		return c.showSubmission(ctx, a.Value)
+	case reply.ActDriftJudge:
+		return c.judgeSubmission(ctx, a.Value)
+	}
+	return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "action.unknown", a.ActionID)
+}
+
+// Submit answers the review's modals: copy submitted, a campaign picked, a decision's comment.
+func (f *Feature) Submit(ctx context.Context, t *feature.Turn, sub reply.Submission) (reply.Reply, error) {
+	c := f.call(t)
+	switch sub.CallbackID {
+	case reply.ModalDriftSubmit:
+		return c.submitSubmitModal(ctx, sub)
+	case reply.ModalDriftPick:
+		return c.submitPickModal(ctx, sub)
+	case reply.ModalDriftChanges:
+		return c.decide(ctx, sub.PrivateMetadata, chorus.DecisionRequestChanges, sub.Values["comment"])
+	case reply.ModalDriftException:
+		return c.decide(ctx, sub.PrivateMetadata, chorus.DecisionApproveException, sub.Values["comment"])
+	}
+	return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "modal.unknown", sub.CallbackID)
+}
+
+// HomeApprovals lists, for the App Home, the copy awaiting a decision of the user among camps.
+func (f *Feature) HomeApprovals(ctx context.Context, t *feature.Turn, camps []chorus.Campaign) ([]reply.Block, error) {
+	return f.call(t).homeApprovals(ctx, camps)
+}
+
+// MessageChanged runs after a lead changed what copy is checked against (the global message or
+// the must-include points): it shows back the facts the detector read, for the lead to fix an
+// extraction mistake before any team is judged by it, and puts every submission checked
+// against an older message out of date, telling each author. It answers what to add to the
+// lead's reply and what to post.
+func (f *Feature) MessageChanged(ctx context.Context, t *feature.Turn, saved chorus.Campaign) ([]reply.Block, []reply.Post, error) {
+	return f.call(t).messageChanged(ctx, saved)
+}
+
+// OnMessage reads channel messages: an edited message that was submitted is checked
+// again, and copy posted in a channel that opted in to automatic checks is checked at once.
+func (f *Feature) OnMessage(ctx context.Context, ev reply.MessageEvent) []reply.Post {
+	if ev.Deleted || strings.TrimSpace(ev.Text) == "" || ev.User == "" {
+		return nil
+	}
+	t, err := f.turns.EventTurn(ctx, ev.Workspace, ev.User, ev.Channel)
+	if err != nil {
+		f.log.Error("drift: begin", "workspace", ev.Workspace, "err", err)
+		return nil
+	}
+	c := f.call(t)
+	posts, err := c.onCopyMessage(ctx, ev)
+	if err != nil {
+		if ps := chorus.ProblemsOf(err); len(ps) > 0 {
+			// The author's copy cannot be checked as it is (too long, campaign without message):
+			// say so in the thread rather than stay silent.
+			r := c.Fail(err)
+			return []reply.Post{{Channel: ev.Channel, Thread: ev.TS, Text: r.Text, Blocks: r.Blocks}}
+		}
+		f.log.Error("drift: check message", "workspace", ev.Workspace, "channel", ev.Channel, "ts", ev.TS, "err", err)
+		return nil
+	}
+	return posts
+}

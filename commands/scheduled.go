@@ -1,0 +1,28 @@
+package commands
+
+import (
+	"context"
+
+	"github.com/chorus-hq/chorus/commands/reminders"
+	"github.com/chorus-hq/chorus/scheduler"
+)
+
+// Reminder writes a task's reminder (the reminders feature). It implements scheduler.Composer.
+func (s *Service) Reminder(r scheduler.ReminderScope) scheduler.Content {
+	p := reminders.Reminder(r.Task, r.At, r.Location, r.Lang, r.Late, r.CampaignName, r.ToChannel)
+	return scheduler.Content{Text: p.Text, Blocks: p.Blocks}
+}
+
+// Digest writes a channel's digest (the reminders feature, with the review feature's sections).
+// It implements scheduler.Composer.
+func (s *Service) Digest(ctx context.Context, d scheduler.DigestScope) (scheduler.Digest, error) {
+	parts, empty, err := s.reminders.Digest(ctx, d.Schedule, d.Slot, d.Folded)
+	if err != nil {
+		return scheduler.Digest{}, err
+	}
+	out := scheduler.Digest{Empty: empty}
+	for _, p := range parts {
+		out.Parts = append(out.Parts, scheduler.Content{Text: p.Text, Blocks: p.Blocks})
+	}
+	return out, nil
+}

@@ -1,0 +1,52 @@
+package reply
+
+// The action ids of the buttons and message shortcuts Chorus puts in its messages. A click
+// carries its action id back to the router, which hands it to the feature that answers it; the
+// ids live here because a message of one feature may hold another's button (a reminder's Done
+// button completes a task).
+const (
+	ActTaskDone     = "task.done"     // value: task id
+	ActCampaignPage = "campaign.page" // value: page number
+	ActCampaignShow = "campaign.show" // value: campaign slug
+	ActTaskPage     = "task.page"     // value: "<slug> <page>"
+	ActGlossaryPage = "glossary.page" // value: page number
+
+	ActReminderSnooze   = "reminder.snooze"   // value: "<SnoozeDay|SnoozeMonday> <task id>"
+	ActReminderReassign = "reminder.reassign" // value: task id; opens ModalReminderReassign
+
+	ActMinutesComplete = "minutes.complete" // value: line key; opens ModalMinutesComplete
+	ActMinutesApply    = "minutes.apply"    // value: line key; a lead applies a decision to the message
+	ActMinutesShow     = "minutes.show"     // value: meeting id
+	ActMinutesExport   = "minutes.export"   // value: meeting id
+	ActSaveMinutes     = "save_minutes"     // the message shortcut; value: message ts
+
+	ActCheckCopy      = "check_copy" // the message shortcut's callback id (configs/manifest.yaml)
+	ActDriftApprove   = "drift.approve"
+	ActDriftChanges   = "drift.changes"
+	ActDriftException = "drift.exception"
+	ActDriftShow      = "drift.show"
+	ActDriftJudge     = "drift.judge"
+)
+
+// The values of a reminder's snooze buttons: "<how> <task id>".
+const (
+	SnoozeDay    = "day"
+	SnoozeMonday = "monday"
+)
+
+// The callback ids of the modals Chorus opens; a submission carries its callback id back.
+const (
+	ModalCampaignCreate = "campaign.create"
+	ModalCampaignEdit   = "campaign.edit" // private metadata: the campaign slug
+	ModalTaskAdd        = "task.add"      // private metadata: the campaign slug
+
+	ModalReminderReassign = "reminder.reassign" // private metadata: the task id
+
+	ModalMinutesComplete = "minutes.complete"
+	ModalMinutesThread   = "minutes.thread"
+
+	ModalDriftSubmit    = "drift.submit"
+	ModalDriftPick      = "drift.pick"
+	ModalDriftChanges   = "drift.changes"
+	ModalDriftException = "drift.exception"
+)
