@@ -21,9 +21,9 @@ var words = MustLoad(localeFS, "locales")
 func Words() *Catalog { return words }
 
 // FormatWhen writes t for a reader of lang in t's location: "vendredi 15 juillet 2027 à 17:00"
-// or "Friday 15 July 2027 at 17:00".
+// or "Friday 15 July 2027 at 17:00"; the first of the month is « 1er » in French.
 func FormatWhen(t time.Time, lang chorus.Lang) string {
-	return words.T(lang, "when.datetime", dayName(lang, t.Weekday()), t.Day(), monthName(lang, t.Month()), t.Year(), t.Format("15:04"))
+	return words.T(lang, "when.datetime", dayName(lang, t.Weekday()), dayOfMonth(lang, t.Day()), monthName(lang, t.Month()), t.Year(), t.Format("15:04"))
 }
 
 // FormatDate writes d for a reader of lang: "15 juillet 2027" or "15 July 2027"; "" for the zero
@@ -32,7 +32,7 @@ func FormatDate(d chorus.Date, lang chorus.Lang) string {
 	if d.IsZero() {
 		return ""
 	}
-	return words.T(lang, "when.date", d.Day, monthName(lang, d.Month), d.Year)
+	return words.T(lang, "when.date", dayOfMonth(lang, d.Day), monthName(lang, d.Month), d.Year)
 }
 
 // DescribeSpec says a digest's cron spec in lang when it is one of the shapes
@@ -66,6 +66,14 @@ func DescribeSpec(spec string, lang chorus.Lang) string {
 		days = strings.Join(parts, words.T(lang, "spec.and"))
 	}
 	return words.T(lang, "spec.at", days, fmt.Sprintf("%02d:%02d", hour, min))
+}
+
+// dayOfMonth writes a day of the month as people write it: « 1er juillet », "1 July".
+func dayOfMonth(lang chorus.Lang, day int) string {
+	if day == 1 {
+		return words.T(lang, "day.of_month.1")
+	}
+	return strconv.Itoa(day)
 }
 
 func dayName(lang chorus.Lang, d time.Weekday) string {

@@ -31,7 +31,8 @@ func TestFormatDate(t *testing.T) {
 		lang chorus.Lang
 		want string
 	}{
-		{chorus.Date{Year: 2027, Month: 8, Day: 1}, chorus.French, "1 août 2027"},
+		{chorus.Date{Year: 2027, Month: 8, Day: 1}, chorus.French, "1er août 2027"},
+		{chorus.Date{Year: 2027, Month: 8, Day: 1}, chorus.English, "1 August 2027"},
 		{chorus.Date{Year: 2027, Month: 7, Day: 15}, chorus.English, "15 July 2027"},
 		{chorus.Date{}, chorus.French, ""},
 	} {

@@ -65,7 +65,7 @@ func TestConsoleWithJudge(t *testing.T) {
 		`/campaign message ete-literie Du 1er au 15 juillet 2027, -30 % sur toute la literie, en magasin et en ligne.`,
 		`/campaign points ete-literie -30 % sur toute la literie ; du 1er au 15 juillet 2027 ; en magasin et en ligne`,
 		`/campaign channel add ete-literie social #social @sami`,
-		`/campaign submit ete-literie social Découvrez notre nouvelle collection ! -30 % sur toute la literie du 1er au 15 juillet 2027.`,
+		`/campaign submit ete-literie social Découvrez notre nouvelle collection ! -30 % sur toute la literie et les canapés du 1er au 15 juillet 2027.`,
 	}, "\n") + "\n"
 	env, _ := testEnv(t, map[string]string{"OPENAI_BASE_URL": srv.URL + "/v1", "OPENAI_MODEL": "local"}, script)
 	out := runLines(t, env, "console")

@@ -24,7 +24,7 @@ func TestCampaignLifecycle(t *testing.T) {
 	ctx := context.Background()
 
 	r := e.Do(t, "lea", "/campaign show ete-literie")
-	mustSay(t, r, "Soldes d'été literie", "-30 % sur toute la literie", "social", "@{sami}", "1 juillet 2027 → 15 juillet 2027")
+	mustSay(t, r, "Soldes d'été literie", "-30 % sur toute la literie", "social", "@{sami}", "1er juillet 2027 → 15 juillet 2027")
 
 	r = e.Do(t, "lea", "/campaign points ete-literie -30 % sur toute la literie ; du 1er au 15 juillet 2027 ; en magasin et en ligne")
 	mustSay(t, r, "3 point(s)")

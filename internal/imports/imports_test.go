@@ -122,8 +122,15 @@ func doesIO(imp string) bool {
 			return true
 		}
 	}
-	return strings.Contains(imp, ".") && !strings.HasPrefix(imp, "golang.org/x/text") // a third-party driver or client
+	if slices.ContainsFunc(pureLibraries, func(l string) bool { return under(imp, l) }) {
+		return false
+	}
+	return strings.Contains(imp, ".") // a third-party driver or client
 }
+
+// pureLibraries are third-party packages that compute only (no file, network or process):
+// Unicode tables and the Snowball stemmers.
+var pureLibraries = []string{"golang.org/x/text", "github.com/kljensen/snowball"}
 
 // relative names a project package by its path inside the module ("" for the root).
 func relative(imp string) dep {
@@ -250,6 +257,8 @@ func TestRulesCatch(t *testing.T) {
 		{"drift imports os", pkg{ImportPath: m("drift"), Imports: []string{"os"}}, true},
 		{"drift imports net/http", pkg{ImportPath: m("drift"), Imports: []string{"net/http"}}, true},
 		{"drift imports strings", pkg{ImportPath: m("drift"), Imports: []string{"strings", m("")}}, false},
+		{"drift imports a stemmer", pkg{ImportPath: m("drift"), Imports: []string{"github.com/kljensen/snowball/french"}}, false},
+		{"drift imports a driver", pkg{ImportPath: m("drift"), Imports: []string{"github.com/lib/pq"}}, true},
 		{"scheduler depends on commands", pkg{ImportPath: m("scheduler"), Deps: []string{m("reply"), m("commands")}}, true},
 		{"scheduler depends on a feature", pkg{ImportPath: m("scheduler"), Deps: []string{m("commands/review")}}, true},
 		{"scheduler depends on reply", pkg{ImportPath: m("scheduler"), Deps: []string{m("reply"), m("")}}, false},
