@@ -103,10 +103,10 @@ func TestVerdictGolden(t *testing.T) {
 
 func TestSummary(t *testing.T) {
 	r := drift.Compile(lumen, lumenGlossary, 2027)
-	if got, want := r.Summary(chorus.French), "Compris : -20 %, dès 49 €, 16 août – 6 septembre 2027, magasin + en ligne, RENTREE20, lumen.fr, 01 23 45 67 89"; got != want {
+	if got, want := r.Summary(chorus.French), "Compris : -20 % (tous les cartables et trousses), dès 49 €, 16 août – 6 septembre 2027, magasin + en ligne, RENTREE20, lumen.fr, 01 23 45 67 89"; got != want {
 		t.Errorf("Summary(fr) = %q, want %q", got, want)
 	}
-	if got, want := r.Summary(chorus.English), "Understood: -20%, from €49, 16 August – 6 September 2027, in store + online, RENTREE20, lumen.fr, 01 23 45 67 89"; got != want {
+	if got, want := r.Summary(chorus.English), "Understood: -20% (tous les cartables et trousses), from €49, 16 August – 6 September 2027, in store + online, RENTREE20, lumen.fr, 01 23 45 67 89"; got != want {
 		t.Errorf("Summary(en) = %q, want %q", got, want)
 	}
 	empty := drift.Compile(chorus.Campaign{Message: "Une belle campagne.", Lang: chorus.French}, nil, 2027)

@@ -3,6 +3,7 @@ package drift
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/chorus-hq/chorus"
@@ -260,5 +261,24 @@ func TestSummaryFigures(t *testing.T) {
 				t.Errorf("drift = %v, want %v; findings %+v", v.Drift, tc.drift, v.Findings)
 			}
 		})
+	}
+}
+
+// The understood claims name the item each value is about, for the lead to check.
+func TestSummaryItems(t *testing.T) {
+	tests := []struct {
+		msg  string
+		lang chorus.Lang
+		want string
+	}{
+		{"Du 1er au 15 juillet 2027, -30 % sur toute la literie, en magasin et en ligne.", chorus.French, "-30 % (toute la literie)"},
+		{"20% off all running shoes from 12 to 25 April 2027.", chorus.English, "-20% (all running shoes)"},
+		{"The Harvest Bowl at €11.50 from 4 October 2027.", chorus.English, "€11.50 (Harvest Bowl)"},
+	}
+	for _, tc := range tests {
+		r := Compile(chorus.Campaign{Lang: tc.lang, Message: tc.msg}, nil, 2027)
+		if got := r.Summary(tc.lang); !strings.Contains(got, tc.want) {
+			t.Errorf("Summary(%q) = %q, want %q in it", tc.msg, got, tc.want)
+		}
 	}
 }

@@ -285,6 +285,9 @@ func (r *Reference) Summary(lang chorus.Lang) string {
 	parts := make([]string, 0, len(r.summary))
 	for _, f := range r.summary {
 		s := f.Format(lang)
+		if s != "" && f.Item != "" {
+			s = catalog.T(lang, "drift.summary.item", s, f.Item) // item by item: « -30 % (toute la literie) »
+		}
 		if s != "" && !slices.Contains(parts, s) {
 			parts = append(parts, s)
 		}

@@ -24,6 +24,7 @@ const (
 	ActDriftApprove   = "drift.approve"
 	ActDriftChanges   = "drift.changes"
 	ActDriftException = "drift.exception"
+	ActDriftNotDrift  = "drift.not_drift" // a lead's « pas une dérive »: the flagged wordings are accepted
 	ActDriftShow      = "drift.show"
 	ActDriftJudge     = "drift.judge"
 )

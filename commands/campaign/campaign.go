@@ -417,6 +417,14 @@ func (c *call) describeChange(a, b chorus.Campaign) string {
 	if a.Status != b.Status {
 		parts = append(parts, c.T("field.status")+" → "+c.T("status."+string(b.Status)))
 	}
+	// wordings a lead accepted as « pas une dérive »: what the detector will no longer flag
+	for _, acc := range b.Accepted[min(len(a.Accepted), len(b.Accepted)):] {
+		words := acc.Quote
+		if acc.Kind == "missing" {
+			words = acc.Point
+		}
+		parts = append(parts, c.T("history.accepted", c.T("kind."+acc.Kind), feature.Ellipsis(words, 120)))
+	}
 	if len(parts) == 0 {
 		return c.T("history.nochange")
 	}

@@ -147,6 +147,7 @@ func (c *call) approvalCard(sub chorus.Submission, k checked) reply.Reply {
 			buttons = []reply.Button{
 				{Text: c.T("drift.button.changes"), ActionID: reply.ActDriftChanges, Value: v, Style: "danger"},
 				{Text: c.T("drift.button.exception"), ActionID: reply.ActDriftException, Value: v},
+				{Text: c.T("drift.button.not_drift"), ActionID: reply.ActDriftNotDrift, Value: v},
 			}
 		} else {
 			buttons = []reply.Button{
@@ -218,17 +219,75 @@ func (c *call) decide(ctx context.Context, value string, kind chorus.DecisionKin
 	if err != nil {
 		return reply.Reply{}, err
 	}
+	return c.record(ctx, sub, camp, kind, comment, nil)
+}
+
+// notDrift is a lead's « pas une dérive » on flagged copy: the campaign records the flagged
+// wordings as accepted (a new version, audited, shown in /campaign history), so the same words
+// are not flagged again for the same kind of finding; the copy, checked again, is approved.
+// A finding of another kind, or from the judge, still stands: the copy is then left flagged.
+func (c *call) notDrift(ctx context.Context, value string) (reply.Reply, error) {
+	sub, camp, err := c.loadDecidable(ctx, value)
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	k, err := c.check(ctx, camp, sub.Text)
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	if len(k.offline.Findings) == 0 {
+		return reply.Reply{}, chorus.Errorf(chorus.ErrConflict, "drift.not_drift.nothing", camp.Name)
+	}
+	_, saved, err := c.EditCampaign(ctx, camp.Slug, "campaign.accept", func(cur chorus.Campaign) error {
+		if !cur.IsLead(c.Req.User) {
+			return chorus.Errorf(chorus.ErrForbidden, "drift.forbidden.decide", cur.Name, c.Mentions(cur.Leads))
+		}
+		return nil
+	}, func(next *chorus.Campaign) error {
+		next.Accepted = slices.Clone(next.Accepted)
+		for _, f := range k.offline.Findings {
+			a := chorus.Accepted{Kind: string(f.Kind), Quote: drift.AcceptedQuote(f, sub.Text), By: c.Req.User, At: c.Now()}
+			if f.Kind == drift.KindMissing {
+				a.Point = f.GlobalQuote
+			}
+			if !next.Accepts(a.Kind, a.Quote, a.Point) {
+				next.Accepted = append(next.Accepted, a)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	again, err := c.check(ctx, saved, sub.Text)
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	if again.drift() {
+		return reply.Reply{}, chorus.Errorf(chorus.ErrConflict, "drift.not_drift.still", camp.Name)
+	}
+	v := again.verdict()
+	return c.record(ctx, sub, saved, chorus.DecisionApprove, c.T("drift.not_drift.comment"), &v)
+}
+
+// record stores a decision on sub: its next version with the decision's status (and verdict,
+// when the copy was checked again), the decision, an exception when one is granted, the audit
+// entry, and the word to the copy's author.
+func (c *call) record(ctx context.Context, sub chorus.Submission, camp chorus.Campaign, kind chorus.DecisionKind, comment string, verdict *chorus.Verdict) (reply.Reply, error) {
 	comment = strings.TrimSpace(comment)
 	d := chorus.Decision{WorkspaceID: c.Req.Workspace, Submission: sub.ID, Kind: kind, Author: c.Req.User, Comment: comment, At: c.Now()}
 	if err := d.Validate(); err != nil {
 		return reply.Reply{}, err
 	}
-	if kind == chorus.DecisionApprove && sub.Verdict.Drift {
+	if kind == chorus.DecisionApprove && sub.Verdict.Drift && verdict == nil {
 		return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "drift.decide.flagged")
 	}
 	before := sub.Version
 	next := sub
 	next.Status, next.UpdatedBy = kind.Status(), c.Req.User
+	if verdict != nil {
+		next.Verdict, next.CampaignVersion = *verdict, camp.Version
+	}
 	saved, err := c.store.UpdateSubmission(ctx, next)
 	if errors.Is(err, chorus.ErrConflict) {
 		return reply.Reply{}, chorus.Errorf(chorus.ErrConflict, "drift.card.stale", c.T("drift.status.changed"))

@@ -156,7 +156,7 @@ func (f *Feature) Command(ctx context.Context, t *feature.Turn, args []string) (
 // Answers reports whether the feature answers the button, shortcut or modal id.
 func Answers(id string) bool {
 	switch id {
-	case reply.ActCheckCopy, reply.ActDriftApprove, reply.ActDriftChanges, reply.ActDriftException, reply.ActDriftShow,
+	case reply.ActCheckCopy, reply.ActDriftApprove, reply.ActDriftChanges, reply.ActDriftException, reply.ActDriftNotDrift, reply.ActDriftShow,
 		reply.ActDriftJudge, reply.ModalDriftSubmit, reply.ModalDriftPick:
 		return true
 	}
@@ -175,6 +175,8 @@ func (f *Feature) Action(ctx context.Context, t *feature.Turn, a reply.Action) (
 		return c.commentModal(ctx, reply.ModalDriftChanges, a.Value)
 	case reply.ActDriftException:
 		return c.commentModal(ctx, reply.ModalDriftException, a.Value)
+	case reply.ActDriftNotDrift:
+		return c.notDrift(ctx, a.Value)
 	case reply.ActDriftShow:
 		return c.showSubmission(ctx, a.Value)
 	case reply.ActDriftJudge:

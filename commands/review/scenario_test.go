@@ -470,3 +470,54 @@ func TestEnglishCards(t *testing.T) {
 
 // TestDigestExtras: a team's digest lists the copy of its own channel that awaits a lead or
 // still drifts; a lead digest lists all of it.
+
+// A lead's « pas une dérive » records the flagged wordings on the campaign (a new version, in
+// its history and audit), approves the copy, and the same wordings are not flagged again; other
+// drift still is, and only a lead may say it.
+func TestNotADrift(t *testing.T) {
+	e := newDriftEnv(t, commands.Options{})
+	ctx := context.Background()
+	const ts = "1800000003.000000"
+	// « -30 % sur toute la literie » stated, but « en magasin » alone contradicts the scope
+	flagged := "☀️ -30 % sur toute la literie DouceNuit du 1er au 15 juillet 2027, uniquement en magasin."
+	posts := driftPost(e, "sami", ts, flagged, false)
+	cards := driftPostsTo(posts, "lea")
+	if len(cards) != 1 {
+		t.Fatalf("want one card for the lead, got %+v", posts)
+	}
+	btn := driftButton(t, cards[0].Blocks, reply.ActDriftNotDrift)
+	if btn.Text != "🙅 Pas une dérive" {
+		t.Fatalf("button %+v", btn)
+	}
+	before, err := e.Store.Campaign(ctx, "T1", "ete-literie")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	mustSay(t, driftClick(e, "sami", reply.ActDriftNotDrift, btn.Value), "⚠️", "seuls les responsables")
+	if c, _ := e.Store.Campaign(ctx, "T1", "ete-literie"); c.Version != before.Version || len(c.Accepted) != 0 {
+		t.Fatalf("a refused click changed the campaign: %+v", c)
+	}
+
+	r := driftClick(e, "lea", reply.ActDriftNotDrift, btn.Value)
+	mustSay(t, r, "@{sami}")
+	s := e.driftSubmission(t, ts)
+	if s.Status != chorus.SubmissionApproved || s.Verdict.Drift {
+		t.Fatalf("after « pas une dérive »: %+v", s)
+	}
+	after, err := e.Store.Campaign(ctx, "T1", "ete-literie")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Version != before.Version+1 || len(after.Accepted) != 1 || after.Accepted[0].Kind != "fact" || after.Accepted[0].By != "lea" {
+		t.Fatalf("campaign after « pas une dérive »: v%d, %+v", after.Version, after.Accepted)
+	}
+	mustSay(t, e.Do(t, "lea", "/campaign history ete-literie"), "« pas une dérive » (fait)")
+	if !strings.Contains(e.driftAudit(t), "campaign.accept") {
+		t.Fatalf("no audit entry: %s", e.driftAudit(t))
+	}
+
+	// The same wording, posted again in another message, passes; another drift does not.
+	driftMustPost(t, driftPostsTo(driftPost(e, "sami", "1800000004.000000", flagged, false), "#social")[0], "✅")
+	driftMustPost(t, driftPostsTo(driftPost(e, "sami", "1800000005.000000", "☀️ -40 % sur toute la literie DouceNuit du 1er au 15 juillet 2027, uniquement en magasin.", false), "#social")[0], "⚠️", "-40 %")
+}
