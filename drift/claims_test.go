@@ -282,3 +282,37 @@ func TestSummaryItems(t *testing.T) {
 		}
 	}
 }
+
+// The glossary's exceptions, recorded by a lead or shipped for common words, spare the
+// expressions in which a forbidden word is innocent, in any inflection of the rest.
+func TestGlossaryExceptions(t *testing.T) {
+	terms := []chorus.GlossaryTerm{
+		{Term: "Click & Collect", Lang: chorus.French, Forbidden: []string{"drive"}, Exceptions: []string{"cinéma drive"}},
+		{Term: "producteurs locaux", Lang: chorus.French, Forbidden: []string{"bio"}},
+		{Term: "soin", Lang: chorus.French, Forbidden: []string{"traitement"}},
+		{Term: "Zéphyr", Lang: chorus.French, Forbidden: []string{"Zephyr"}},
+		{Term: "avant-première", Lang: chorus.French, Forbidden: []string{"avant première"}},
+	}
+	r := Compile(chorus.Campaign{Lang: chorus.French, Message: "Soirée spéciale le 3 juin 2027."}, terms, 2027)
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"Rendez-vous au cinéma drive le 3 juin !", false},
+		{"Commandez en drive le 3 juin !", true},
+		{"Lien en bio pour réserver 👆", false},
+		{"Des fruits bio le 3 juin", true},
+		{"Le traitement de votre commande prend 24 h.", false},
+		{"Un traitement contre les rides.", true},
+		{"Le Zéphyr arrive. ZÉPHYR !", false},
+		{"La Zephyr arrive.", true},
+		{"Les avant-premières du 3 juin", false},
+		{"Les avant premières du 3 juin", true},
+	}
+	for _, tc := range tests {
+		got := slices.Contains(r.Check(tc.text, chorus.French).Kinds(), KindGlossary)
+		if got != tc.want {
+			t.Errorf("glossary finding on %q = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}

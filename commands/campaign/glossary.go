@@ -35,10 +35,17 @@ func (c *call) glossary(ctx context.Context, args []string) (reply.Reply, error)
 		}
 		return c.termDefine(ctx, lang, args[1], strings.Join(args[2:], " "))
 	case "forbid":
-		if len(args) < 3 {
-			return reply.Reply{}, c.Usage("glossary.forbid")
+		list := feature.SplitList(strings.Join(args[min(2, len(args)):], " "), ",;")
+		if len(args) < 3 || len(list) == 0 {
+			return reply.Reply{}, c.Usage("glossary.forbid") // « /glossary forbid DouceNuit ,,, » names nothing
 		}
-		return c.termForbid(ctx, lang, args[1], feature.SplitList(strings.Join(args[2:], " "), ",;"))
+		return c.termForbid(ctx, lang, args[1], list)
+	case "except":
+		list := feature.SplitList(strings.Join(args[min(2, len(args)):], " "), ",;")
+		if len(args) < 3 || len(list) == 0 {
+			return reply.Reply{}, c.Usage("glossary.except")
+		}
+		return c.termExcept(ctx, lang, args[1], list)
 	case "note":
 		if len(args) < 3 {
 			return reply.Reply{}, c.Usage("glossary.note")
@@ -145,8 +152,13 @@ func (c *call) editTerm(ctx context.Context, lang chorus.Lang, term, action stri
 			return g, fmt.Errorf("load term %q: %w", key, err)
 		}
 		before := g.Version
-		g.Forbidden = slices.Clone(g.Forbidden)
+		was := g
+		g.Forbidden, g.Exceptions = slices.Clone(g.Forbidden), slices.Clone(g.Exceptions)
 		change(&g)
+		if sameTerm(was, g) {
+			// nothing changes: no new version, and the user is told so
+			return g, chorus.Errorf(chorus.ErrInvalid, "glossary.noop", was.Term)
+		}
 		g.UpdatedBy = c.Req.User
 		if err := g.Validate(); err != nil {
 			return g, err
@@ -163,6 +175,31 @@ func (c *call) editTerm(ctx context.Context, lang chorus.Lang, term, action stri
 		}
 		return saved, c.Audit(ctx, action, "term:"+key, before, saved.Version, "")
 	}
+}
+
+// sameTerm reports whether an edit leaves the term as it was.
+func sameTerm(a, b chorus.GlossaryTerm) bool {
+	return a.Term == b.Term && a.Definition == b.Definition && a.Note == b.Note &&
+		slices.Equal(a.Forbidden, b.Forbidden) && slices.Equal(a.Exceptions, b.Exceptions)
+}
+
+// termExcept records expressions in which a forbidden variant is innocent (« lien en bio » for
+// « bio »): the detector does not flag the variant inside them.
+func (c *call) termExcept(ctx context.Context, lang chorus.Lang, term string, exprs []string) (reply.Reply, error) {
+	if err := c.glossaryEditor(); err != nil {
+		return reply.Reply{}, err
+	}
+	saved, err := c.editTerm(ctx, lang, term, "glossary.except", func(g *chorus.GlossaryTerm) {
+		for _, x := range exprs {
+			if !slices.ContainsFunc(g.Exceptions, func(e string) bool { return chorus.Fold(e) == chorus.Fold(x) }) {
+				g.Exceptions = append(g.Exceptions, x)
+			}
+		}
+	})
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	return c.termCard(saved, c.T("glossary.exceptions_set", saved.Term, quoteList(exprs))), nil
 }
 
 func (c *call) termForbid(ctx context.Context, lang chorus.Lang, term string, variants []string) (reply.Reply, error) {
@@ -257,6 +294,9 @@ func (c *call) termLine(g chorus.GlossaryTerm) string {
 	if len(g.Forbidden) > 0 {
 		line += "\n    🚫 " + quoteList(g.Forbidden)
 	}
+	if len(g.Exceptions) > 0 {
+		line += "\n    👌 " + c.T("glossary.line.exceptions", quoteList(g.Exceptions))
+	}
 	return line
 }
 
@@ -274,6 +314,9 @@ func (c *call) termCard(g chorus.GlossaryTerm, lead string) reply.Reply {
 	var fields []string
 	if len(g.Forbidden) > 0 {
 		fields = append(fields, "*"+c.T("field.forbidden")+"*\n🚫 "+quoteList(g.Forbidden))
+	}
+	if len(g.Exceptions) > 0 {
+		fields = append(fields, "*"+c.T("field.exceptions")+"*\n👌 "+quoteList(g.Exceptions))
 	}
 	if g.Note != "" {
 		fields = append(fields, "*"+c.T("field.note")+"*\n"+g.Note)

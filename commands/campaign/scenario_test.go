@@ -104,6 +104,18 @@ func TestGlossary(t *testing.T) {
 	mustSay(t, e.Do(t, "lea", "/glossary define drive"), "⚠️", "est une variante interdite")
 	// Defining again updates the definition as a new version.
 	mustSay(t, e.Do(t, "lea", `/glossary define "Click & Collect" Retrait gratuit en 2 h`), "version 4")
+
+	// An edit that changes nothing makes no version and says so; an empty list is refused.
+	mustSay(t, e.Do(t, "lea", `/glossary forbid "Click & Collect" drive`), "⚠️", "rien ne change", "aucune nouvelle version")
+	mustSay(t, e.Do(t, "lea", `/glossary forbid "Click & Collect" ,,,`), "⚠️", "/glossary forbid")
+	mustSay(t, e.Do(t, "lea", `/glossary except "Click & Collect" , ;`), "⚠️", "/glossary except")
+	mustSay(t, e.Do(t, "sami", "/glossary history \"Click & Collect\""), "*v4*")
+
+	// Expressions in which a forbidden variant is innocent, versioned like the rest; only leads.
+	mustSay(t, e.Do(t, "sami", `/glossary except "Click & Collect" drive-in`), "⚠️", "seuls les responsables")
+	mustSay(t, e.Do(t, "lea", `/glossary except "Click & Collect" drive-in, "cinéma drive"`), "expressions autorisées", "« drive-in »", "version 5")
+	mustSay(t, e.Do(t, "lea", `/glossary except "Click & Collect" drive-in`), "⚠️", "rien ne change")
+	mustSay(t, e.DoLang(t, "sami", chorus.English, "/glossary list"), "allowed expressions: « drive-in »")
 }
 
 func TestConcurrentEditsAllLand(t *testing.T) {

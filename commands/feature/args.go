@@ -83,6 +83,7 @@ var verbs = map[string]string{
 	"done": "done", "fait": "done", "terminer": "done", "termine": "done",
 	"define": "define", "definir": "define",
 	"forbid": "forbid", "interdire": "forbid",
+	"except": "except", "exception": "except", "autoriser": "except", "allow": "except",
 	"lookup": "lookup", "chercher": "lookup", "rechercher": "lookup",
 	"settings": "settings", "reglages": "settings", "parametres": "settings",
 	"lang": "lang", "langue": "lang", "language": "lang",
