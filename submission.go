@@ -51,6 +51,7 @@ type Verdict struct {
 	Findings int
 	Judged   bool // an LLM judge gave its opinion on this check
 	Excepted bool // the text matched a recorded exception, so its findings were waived
+	ToCheck  int  // findings of low confidence, for a lead to check (« à vérifier »)
 }
 
 // Submission is one channel copy submitted for approval against a campaign: typed with

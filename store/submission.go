@@ -33,6 +33,7 @@ type verdictDoc struct {
 	Findings int      `bson:"findings"`
 	Judged   bool     `bson:"judged,omitempty"`
 	Excepted bool     `bson:"excepted,omitempty"`
+	ToCheck  int      `bson:"to_check,omitempty"`
 }
 
 // submissionDoc is a stored submission version (in submission_versions) or head (in
@@ -64,7 +65,7 @@ func toSubmissionDoc(s chorus.Submission) submissionDoc {
 		MessageHash: s.MessageHash, Status: string(s.Status), Version: s.Version, CreatedAt: storedTime(s.CreatedAt),
 		UpdatedBy: s.UpdatedBy, UpdatedAt: storedTime(s.UpdatedAt),
 		Verdict: verdictDoc{Drift: s.Verdict.Drift, Kinds: nilIfEmpty(s.Verdict.Kinds), Findings: s.Verdict.Findings,
-			Judged: s.Verdict.Judged, Excepted: s.Verdict.Excepted},
+			Judged: s.Verdict.Judged, Excepted: s.Verdict.Excepted, ToCheck: s.Verdict.ToCheck},
 	}
 }
 
@@ -75,7 +76,7 @@ func (d *submissionDoc) submission() chorus.Submission {
 		MessageHash: d.MessageHash, Status: chorus.SubmissionStatus(d.Status), Version: d.Version,
 		CreatedAt: storedTime(d.CreatedAt), UpdatedBy: d.UpdatedBy, UpdatedAt: storedTime(d.UpdatedAt),
 		Verdict: chorus.Verdict{Drift: d.Verdict.Drift, Kinds: nilIfEmpty(d.Verdict.Kinds), Findings: d.Verdict.Findings,
-			Judged: d.Verdict.Judged, Excepted: d.Verdict.Excepted},
+			Judged: d.Verdict.Judged, Excepted: d.Verdict.Excepted, ToCheck: d.Verdict.ToCheck},
 	}
 }
 

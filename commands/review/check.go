@@ -44,6 +44,7 @@ func (k checked) verdict() chorus.Verdict {
 		}
 	}
 	v.Findings = min(v.Findings, chorus.MaxFindings)
+	v.ToCheck = min(len(k.offline.Review), chorus.MaxFindings)
 	v.Drift = k.drift()
 	return v
 }

@@ -71,6 +71,21 @@ func (c *call) verdictLines(k checked) (string, []string) {
 	return "⚠️ " + c.T("drift.verdict.drift", len(k.offline.Findings)+len(k.extra), k.camp.Name), lines
 }
 
+// reviewLines returns one line per finding of low confidence (« à vérifier »).
+func (c *call) reviewLines(k checked) []string {
+	if k.exception != nil {
+		return nil
+	}
+	lines := make([]string, 0, len(k.offline.Review))
+	for i, f := range k.offline.Review {
+		if i == digestSectionMax {
+			break
+		}
+		lines = append(lines, "• "+f.Reason(c.Lang))
+	}
+	return lines
+}
+
 // quote writes text as a Slack block quote.
 func quote(text string) string {
 	return "> " + strings.ReplaceAll(ellipsis2(text, 1500), "\n", "\n> ")
@@ -132,6 +147,10 @@ func (c *call) approvalCard(sub chorus.Submission, k checked) reply.Reply {
 	blocks := []reply.Block{{Kind: reply.Header, Text: "📝 " + title}, {Kind: reply.Section, Text: quote(sub.Text)}}
 	head, lines := c.verdictLines(k)
 	blocks = append(blocks, reply.Block{Kind: reply.Section, Text: strings.Join(append([]string{head}, lines...), "\n")})
+	if review := c.reviewLines(k); len(review) > 0 {
+		// the leads alone read the low-confidence findings: the channel sees only alerts
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: "🔎 *" + c.T("drift.review.heading") + "*\n" + strings.Join(review, "\n")})
+	}
 	if k.rewrite != "" {
 		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: "🤖 *" + c.T("drift.rewrite") + "*\n" + quote(k.rewrite)})
 	}
@@ -561,10 +580,13 @@ func (f *Feature) DigestSections(ctx context.Context, t *feature.Turn, channel s
 	if err != nil {
 		return nil, fmt.Errorf("list submissions for a digest: %w", err)
 	}
-	var pending, open []chorus.Submission
+	var pending, open, toCheck []chorus.Submission
 	for _, sub := range subs {
 		if _, ok := inScope[sub.Campaign]; !ok || !lead && !kinds[sub.Campaign+"/"+sub.ChannelKind] {
 			continue
+		}
+		if lead && sub.Verdict.ToCheck > 0 && sub.Status.Awaiting() {
+			toCheck = append(toCheck, sub)
 		}
 		if sub.Status == chorus.SubmissionPending {
 			pending = append(pending, sub)
@@ -589,5 +611,6 @@ func (f *Feature) DigestSections(ctx context.Context, t *feature.Turn, channel s
 	}
 	section(c.T("drift.digest.pending", len(pending)), pending)
 	section(c.T("drift.digest.open", len(open)), open)
+	section(c.T("drift.digest.to_check", len(toCheck)), toCheck) // the leads' « à vérifier »
 	return blocks, nil
 }

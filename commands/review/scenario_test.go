@@ -521,3 +521,26 @@ func TestNotADrift(t *testing.T) {
 	driftMustPost(t, driftPostsTo(driftPost(e, "sami", "1800000004.000000", flagged, false), "#social")[0], "✅")
 	driftMustPost(t, driftPostsTo(driftPost(e, "sami", "1800000005.000000", "☀️ -40 % sur toute la literie DouceNuit du 1er au 15 juillet 2027, uniquement en magasin.", false), "#social")[0], "⚠️", "-40 %")
 }
+
+// Low-confidence findings go to the leads' card as « à vérifier », never to the channel.
+func TestReviewTierToLeads(t *testing.T) {
+	e := newDriftEnv(t, commands.Options{})
+	const ts = "1800000006.000000"
+	posts := driftPost(e, "sami", ts, "☀️ -30 % sur toute la literie et les canapés DouceNuit du 1er au 15 juillet 2027, en magasin et en ligne.", false)
+	thread := driftPostsTo(posts, "#social")
+	if len(thread) != 1 {
+		t.Fatalf("want one answer in the thread, got %+v", posts)
+	}
+	driftMustPost(t, thread[0], "✅ Aligné")
+	if strings.Contains(thread[0].Text+fmt.Sprint(thread[0].Blocks), "canapés") {
+		t.Fatalf("the channel sees a low-confidence finding: %+v", thread[0])
+	}
+	cards := driftPostsTo(posts, "lea")
+	if len(cards) != 1 {
+		t.Fatalf("want one card for the lead, got %+v", posts)
+	}
+	driftMustPost(t, cards[0], "À vérifier", "« canapés »")
+	if s := e.driftSubmission(t, ts); s.Verdict.Drift || s.Verdict.ToCheck != 1 {
+		t.Fatalf("verdict %+v, want no drift and one finding to check", s.Verdict)
+	}
+}
