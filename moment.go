@@ -306,3 +306,50 @@ func weekdayFrom(now time.Time, wd time.Weekday, next bool) time.Time {
 	monday := now.AddDate(0, 0, 8-iso(now.Weekday()))
 	return monday.AddDate(0, 0, iso(wd)-1)
 }
+
+// ReadDay reads a calendar day written in full, as in a campaign's dates: "2027-07-01",
+// "1/7/2027", "01.07.2027", « 1er juillet 2027 », « le 5 avril 2027 », "July 15, 2027",
+// "15th July 2027". The year is required: a campaign's dates are not relative to today. Text
+// that is no day is ErrInvalid "when.unknown"; a day that does not exist (31/02/2027, « 30
+// février 2027 ») is "when.no_such_day", so a caller can tell a mistyped date from a name.
+func ReadDay(s string) (Date, error) {
+	s = strings.TrimSpace(s)
+	unknown := Errorf(ErrInvalid, "when.unknown", s)
+	var d Date
+	switch m := dmyRE.FindStringSubmatch(s); {
+	case isoRE.MatchString(s):
+		d, _ = readDay(s, 0)
+	case m != nil && len(m[3]) == 4:
+		d, _ = readDay(s, 0)
+	default:
+		words := strings.Fields(abbrevDotRE.ReplaceAllString(Fold(strings.ReplaceAll(s, ",", " ")), "$1 "))
+		var day, year int
+		var month time.Month
+		for _, w := range words {
+			switch {
+			case w == "le" || w == "the" || w == "on":
+			case monthNames[w] != 0 && month == 0:
+				month = monthNames[w]
+			case yearRE.MatchString(w) && year == 0:
+				year, _ = strconv.Atoi(w)
+			case (ordinalDayRE.MatchString(w) || isNumber(w) && len(w) <= 2 || w == "premier") && day == 0:
+				day = 1
+				if m := ordinalDayRE.FindStringSubmatch(w); m != nil {
+					day, _ = strconv.Atoi(m[1])
+				} else if w != "premier" {
+					day, _ = strconv.Atoi(w)
+				}
+			default:
+				return Date{}, unknown
+			}
+		}
+		if day == 0 || month == 0 || year == 0 {
+			return Date{}, unknown
+		}
+		d = Date{year, month, day}
+	}
+	if d.Day < 1 || d.Month < 1 || d.Month > 12 || DateOf(d.In(time.UTC)) != d {
+		return Date{}, Errorf(ErrInvalid, "when.no_such_day", s)
+	}
+	return d, nil
+}

@@ -51,19 +51,10 @@ func readDay(w string, year int) (Date, bool) {
 	return Date{y, time.Month(mo), d}, true
 }
 
-// ParseDay reads a calendar day written in full, as in a campaign's dates: "2027-07-01",
-// "1/7/2027" or "01.07.2027". It is ParseWhen's reading of a day, without a clock, a weekday or a
-// year left out; a day that does not exist (31/02) is refused.
+// ParseDay reads a calendar day written in full, as ReadDay does, and reports whether it is one.
 func ParseDay(s string) (Date, bool) {
-	s = strings.TrimSpace(s)
-	if m := dmyRE.FindStringSubmatch(s); !isoRE.MatchString(s) && (m == nil || len(m[3]) != 4) {
-		return Date{}, false
-	}
-	d, _ := readDay(s, 0)
-	if DateOf(d.In(time.UTC)) != d {
-		return Date{}, false
-	}
-	return d, true
+	d, err := ReadDay(s)
+	return d, err == nil
 }
 
 func hasKey(m map[string]int, k string) bool { _, ok := m[k]; return ok }

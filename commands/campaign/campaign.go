@@ -7,9 +7,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/commands/feature"
+	"github.com/chorus-hq/chorus/i18n"
 	"github.com/chorus-hq/chorus/reply"
 )
 
@@ -75,7 +77,11 @@ func (c *call) campaign(ctx context.Context, args []string) (reply.Reply, error)
 	}
 }
 
-// campaignCreate reads "<slug> <name…> [start] [end]". Given no arguments it opens the modal.
+// campaignCreate reads "<slug> <name…> [start] [end]". A quoted name ends at its quote and
+// whatever follows must be dates; an unquoted name ends where the dates start. Dates are
+// written as people write them (2027-07-01, 1/7/2027, « 1er juillet 2027 »); a word that is
+// neither name nor date is an error that names it, never a part of the name. Given no arguments
+// it opens the modal.
 func (c *call) campaignCreate(ctx context.Context, args []string) (reply.Reply, error) {
 	if !c.IsWorkspaceLead() {
 		return reply.Reply{}, chorus.Errorf(chorus.ErrForbidden, "forbidden.create_campaign")
@@ -84,16 +90,21 @@ func (c *call) campaignCreate(ctx context.Context, args []string) (reply.Reply, 
 		return reply.Reply{Modal: c.campaignModal(reply.ModalCampaignCreate, chorus.Campaign{})}, nil
 	}
 	camp := c.newCampaign(args[0])
-	var dates []chorus.Date
-	for len(args) > 1 {
-		d, ok := chorus.ParseDay(args[len(args)-1])
-		if !ok {
-			break
+	name, rest, quoted := splitQuotedName(c.Req.Text, args[0])
+	words := strings.Fields(rest)
+	if !quoted {
+		// the name runs until the first word where a date starts
+		i := 0
+		for i < len(words) && !startsDate(words[i:]) {
+			i++
 		}
-		dates = append([]chorus.Date{d}, dates...)
-		args = args[:len(args)-1]
+		name, words = strings.Join(words[:i], " "), words[i:]
 	}
-	camp.Name = strings.Join(args[1:], " ")
+	dates, err := readDates(words)
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	camp.Name = name
 	if len(dates) > 2 {
 		return reply.Reply{}, c.Usage("campaign.create")
 	}
@@ -104,6 +115,74 @@ func (c *call) campaignCreate(ctx context.Context, args []string) (reply.Reply, 
 		camp.End = dates[1]
 	}
 	return c.createCampaign(ctx, camp)
+}
+
+// splitQuotedName returns the name and what follows it in the command's text after slug: a
+// name in quotes ("…", « … », “…”) ends at its closing quote; quoted reports whether it was.
+func splitQuotedName(text, slug string) (name, rest string, quoted bool) {
+	i := strings.Index(text, slug)
+	if i < 0 {
+		return "", "", false
+	}
+	after := strings.TrimLeft(text[i+len(slug):], " \t\u00a0")
+	for open, closing := range map[string]string{"\"": "\"", "«": "»", "“": "”", "„": "“"} {
+		if strings.HasPrefix(after, open) {
+			body := after[len(open):]
+			if j := strings.Index(body, closing); j >= 0 {
+				return strings.TrimSpace(body[:j]), body[j+len(closing):], true
+			}
+		}
+	}
+	return "", after, false
+}
+
+// startsDate reports whether a date starts at the first of words: digits with a separator, or
+// a day and a month in words (« 1er juillet 2027 »).
+func startsDate(words []string) bool {
+	if len(words) == 0 {
+		return false
+	}
+	if strings.ContainsAny(words[0], "/-.") && strings.IndexFunc(words[0], unicode.IsDigit) == 0 {
+		return true
+	}
+	for n := 2; n <= min(4, len(words)); n++ {
+		if _, err := chorus.ReadDay(strings.Join(words[:n], " ")); err == nil || isNoSuchDay(err) {
+			return true
+		}
+	}
+	return false
+}
+
+// readDates reads words as one or more dates, each of one to four words. A date that does not
+// exist, or words that are no date, are an error naming them.
+func readDates(words []string) ([]chorus.Date, error) {
+	var out []chorus.Date
+	for i := 0; i < len(words); {
+		n, bad := 0, error(nil)
+		for w := min(4, len(words)-i); w >= 1; w-- {
+			d, err := chorus.ReadDay(strings.Join(words[i:i+w], " "))
+			if err == nil {
+				out, n = append(out, d), w
+				break
+			}
+			if isNoSuchDay(err) && bad == nil {
+				bad = err
+			}
+		}
+		if n == 0 {
+			if bad != nil {
+				return nil, bad
+			}
+			return nil, chorus.Errorf(chorus.ErrInvalid, "campaign.create.not_a_date", strings.Join(words[i:], " "))
+		}
+		i += n
+	}
+	return out, nil
+}
+
+func isNoSuchDay(err error) bool {
+	var e *chorus.Error
+	return errors.As(err, &e) && e.Code == "when.no_such_day"
 }
 
 // newCampaign is a draft campaign with the workspace's defaults, led by its creator.
@@ -133,6 +212,13 @@ func (c *call) createCampaign(ctx context.Context, camp chorus.Campaign) (reply.
 	}
 	r := c.campaignCard(saved, nil)
 	r.Text = c.T("campaign.created", saved.Name, saved.Slug)
+	if !saved.Start.IsZero() && saved.End.IsZero() {
+		// one date: say which one it is
+		r.Text += " " + c.T("campaign.created.start_only", i18n.FormatDate(saved.Start, c.Lang))
+	}
+	if strings.TrimSpace(saved.Message) == "" {
+		r.Text += " " + c.T("campaign.created.add_message", saved.Slug)
+	}
 	r.Blocks = append([]reply.Block{{Kind: reply.Section, Text: "✅ " + r.Text}}, r.Blocks...)
 	r.Visibility = reply.InChannel
 	return r, nil

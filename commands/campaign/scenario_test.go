@@ -229,3 +229,42 @@ func golden(t *testing.T, name string, got []byte) {
 		t.Errorf("%s differs from the golden file (go test -update rewrites it):\n%s", name, got)
 	}
 }
+
+// A quoted name ends at its quote and dates are read as people write them; what is neither is
+// an error naming it, and nothing is created.
+func TestCreateReadsNameAndDates(t *testing.T) {
+	e := newEnv(t)
+	tests := []struct {
+		line       string
+		want       []string
+		name       string // "" when nothing may be created
+		start, end string
+	}{
+		{`/campaign create rentree "Rentrée" 31/02/2027 2027-09-01`, []string{"⚠️", "31/02/2027", "ce jour n'existe pas"}, "", "", ""},
+		{`/campaign create meres "Fête des mères" 1er mai 2028 31 mai 2028`, []string{"« Fête des mères » créée"}, "Fête des mères", "2028-05-01", "2028-05-31"},
+		{`/campaign create peres « Fête des pères » 2027-06-01`, []string{"« Fête des pères » créée", "Début : 1er juin 2027, sans date de fin", "Ajoutez son message"}, "Fête des pères", "2027-06-01", ""},
+		{`/campaign create noel Noël magique 1 décembre 2027 24/12/2027`, []string{"« Noël magique » créée"}, "Noël magique", "2027-12-01", "2027-12-24"},
+		{`/campaign create paques "Pâques" bientôt`, []string{"⚠️", "« bientôt » n'est ni le nom"}, "", "", ""},
+		{`/campaign create ete "Été" July 1, 2027 July 15, 2027`, []string{"« Été » créée"}, "Été", "2027-07-01", "2027-07-15"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.line, func(t *testing.T) {
+			r := e.Do(t, "lea", tc.line)
+			mustSay(t, r, tc.want...)
+			slug := strings.Fields(tc.line)[2]
+			got, err := e.Store.Campaign(context.Background(), "T1", slug)
+			if tc.name == "" {
+				if err == nil {
+					t.Fatalf("a refused line created %+v", got)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Name != tc.name || got.Start.String() != tc.start || (tc.end != "" && got.End.String() != tc.end) || (tc.end == "" && !got.End.IsZero()) {
+				t.Errorf("created %q %v → %v, want %q %s → %s", got.Name, got.Start, got.End, tc.name, tc.start, tc.end)
+			}
+		})
+	}
+}
