@@ -360,12 +360,22 @@ func (c *call) campaignChannel(ctx context.Context, args []string) (reply.Reply,
 	switch {
 	case v == "add" && len(args) >= 3:
 		ch := chorus.Channel{Kind: chorus.Fold(args[2])}
+		// every argument is used once: a word that is neither the channel nor the owner, or a
+		// second one of either, is an error that names it, never dropped in silence
 		for _, a := range args[3:] {
-			if id, ok := feature.ChannelArg(a); ok {
+			id, isChannel := feature.ChannelArg(a)
+			user, isUser := feature.UserArg(a)
+			mention := strings.HasPrefix(a, "@") || user != a
+			switch {
+			case isChannel && ch.SlackChannel == "":
 				ch.SlackChannel = id
-			} else if id, ok := feature.UserArg(a); ok {
-				ch.Owner = id
-			} else {
+			case isUser && mention && ch.Owner == "":
+				ch.Owner = user
+			case isChannel || isUser && mention:
+				return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "channel.arg.extra", a)
+			case strings.HasPrefix(a, "@"):
+				return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "channel.arg.user_unknown", a)
+			default:
 				return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "channel.arg.unknown", a)
 			}
 		}

@@ -268,3 +268,23 @@ func TestCreateReadsNameAndDates(t *testing.T) {
 		})
 	}
 }
+
+// Every word of "channel add" is used: an extra word or an unknown person is named, and nothing
+// changes.
+func TestChannelAddUsesEveryWord(t *testing.T) {
+	e := newEnv(t)
+	e.Setup(t)
+	before, _ := e.Store.Campaign(context.Background(), "T1", "ete-literie")
+	for _, tc := range []struct{ line, want string }{
+		{"/campaign channel add ete-literie web presse @jean", "« presse » n'est ni un canal"},
+		{"/campaign channel add ete-literie web #web #presse", "« #presse » est en trop"},
+		{"/campaign channel add ete-literie web #web @jean @sami", "« @sami » est en trop"},
+		{"/campaign channel add ete-literie web #web @Zorro", "« @Zorro » : je ne reconnais pas cette personne"},
+	} {
+		mustSay(t, e.Do(t, "lea", tc.line), "⚠️", tc.want)
+	}
+	if after, _ := e.Store.Campaign(context.Background(), "T1", "ete-literie"); after.Version != before.Version {
+		t.Fatalf("a refused line changed the campaign: v%d → v%d", before.Version, after.Version)
+	}
+	mustSay(t, e.Do(t, "lea", "/campaign channel add ete-literie web #web @jean"), "✅")
+}
