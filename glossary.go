@@ -71,7 +71,7 @@ func Fold(s string) string {
 	space := false
 	for _, r := range norm.NFD.String(s) {
 		switch {
-		case unicode.Is(unicode.Mn, r):
+		case unicode.Is(unicode.Mn, r) || invisibleRune(r) || r == '\u200d':
 			continue
 		case r == '’' || r == '‘' || r == 'ʼ':
 			r = '\''

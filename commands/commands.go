@@ -172,6 +172,7 @@ func (s *Service) workspace(ctx context.Context, id string) (chorus.Workspace, e
 
 // Command answers a slash command.
 func (s *Service) Command(ctx context.Context, req reply.Request) reply.Reply {
+	req.Text = chorus.CleanText(req.Text) // invisible and bidi characters are no part of a name
 	return s.answer(ctx, req, func(c *call) (reply.Reply, error) {
 		args, err := tokenize(req.Text)
 		if err != nil {
@@ -209,6 +210,11 @@ func (s *Service) Submit(ctx context.Context, req reply.Request, sub reply.Submi
 		if f == nil {
 			return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "modal.unknown", sub.CallbackID)
 		}
+		values := make(map[string]string, len(sub.Values))
+		for k, v := range sub.Values {
+			values[k] = chorus.CleanText(v)
+		}
+		sub.Values = values
 		r, err := f.Submit(ctx, c.Turn, sub)
 		if fe := c.fieldErrors(err); fe != nil {
 			return reply.Reply{FieldErrors: fe, Text: c.T("error.fix_fields")}, nil

@@ -3,6 +3,8 @@ package commands
 import (
 	"context"
 
+	"github.com/chorus-hq/chorus"
+
 	"github.com/chorus-hq/chorus/commands/feature"
 	"github.com/chorus-hq/chorus/reply"
 )
@@ -10,6 +12,7 @@ import (
 // Message lets every listening feature see ev and returns what they want posted in answer.
 // Failures are logged, not returned: a message event has nobody to answer an error to.
 func (s *Service) Message(ctx context.Context, ev reply.MessageEvent) []reply.Post {
+	ev.Text = chorus.CleanText(ev.Text)
 	var posts []reply.Post
 	for _, l := range s.messageListeners() {
 		posts = append(posts, l(ctx, ev)...)

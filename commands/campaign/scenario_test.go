@@ -288,3 +288,20 @@ func TestChannelAddUsesEveryWord(t *testing.T) {
 	}
 	mustSay(t, e.Do(t, "lea", "/campaign channel add ete-literie web #web @jean"), "✅")
 }
+
+// Invisible and bidirectional characters are no part of a name: a name made of them only is
+// empty, and a term written with one is the same term.
+func TestInvisibleCharacters(t *testing.T) {
+	e := newEnv(t)
+	mustSay(t, e.Do(t, "lea", "/campaign create vide \"\u200b\u200b\""), "⚠️")
+	if _, err := e.Store.Campaign(context.Background(), "T1", "vide"); err == nil {
+		t.Fatal("a campaign named with zero-width spaces only was created")
+	}
+	mustSay(t, e.Do(t, "lea", "/campaign create rtl \"Soldes \u202eété\u202c\""), "« Soldes été » créée")
+	mustSay(t, e.Do(t, "lea", "/glossary define DouceNuit Nom de la marque"), "✅")
+	mustSay(t, e.Do(t, "lea", "/glossary define DouceNuit\u200b Nom de la marque, en un mot"), "mis à jour")
+	terms, err := e.Store.Terms(context.Background(), "T1")
+	if err != nil || len(terms) != 1 {
+		t.Fatalf("terms = %+v, %v; want one", terms, err)
+	}
+}
