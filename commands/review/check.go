@@ -404,13 +404,26 @@ func (c *call) autoCheckCommand(ctx context.Context, slug, kind, state string) (
 	}
 	switch state {
 	case "on", "oui", "yes", "activer", "active":
+		// one campaign per channel: say which one the channel leaves, never replace it in silence
+		prev, err := c.checks.AutoCheck(ctx, c.Req.Workspace, ch.SlackChannel)
+		switch {
+		case errors.Is(err, chorus.ErrNotFound):
+		case err != nil:
+			return reply.Reply{}, fmt.Errorf("read auto-check: %w", err)
+		case prev.Campaign == camp.Slug && prev.ChannelKind == kind:
+			return feature.Notice("✅ " + c.T("drift.autocheck.already", feature.ChannelRef(ch.SlackChannel), camp.Name, kind)), nil
+		}
 		if _, err := c.checks.SetAutoCheck(ctx, chorus.AutoCheck{WorkspaceID: c.Req.Workspace, Channel: ch.SlackChannel, Campaign: camp.Slug, ChannelKind: kind, By: c.Req.User}); err != nil {
 			return reply.Reply{}, fmt.Errorf("set auto-check: %w", err)
 		}
 		if err := c.Audit(ctx, "campaign.autocheck.on", "campaign:"+camp.Slug, camp.Version, camp.Version, kind+" "+ch.SlackChannel); err != nil {
 			return reply.Reply{}, err
 		}
-		return feature.Notice("✅ " + c.T("drift.autocheck.on", feature.ChannelRef(ch.SlackChannel), camp.Name, kind)), nil
+		text := "✅ " + c.T("drift.autocheck.on", feature.ChannelRef(ch.SlackChannel), camp.Name, kind)
+		if err == nil && prev.Campaign != "" {
+			text += "\n⚠️ " + c.T("drift.autocheck.replaced", feature.ChannelRef(ch.SlackChannel), prev.Campaign, prev.ChannelKind)
+		}
+		return feature.Notice(text), nil
 	case "off", "non", "no", "desactiver", "inactive":
 		err := c.checks.ClearAutoCheck(ctx, c.Req.Workspace, ch.SlackChannel)
 		if err != nil && !errors.Is(err, chorus.ErrNotFound) {

@@ -368,7 +368,12 @@ func TestAutoCheckOptIn(t *testing.T) {
 	// Only a lead turns it on or off; off stops the checks.
 	mustSay(t, e.Do(t, "sami", "/campaign autocheck ete-literie social off"), "⚠️", "seuls les responsables")
 	mustSay(t, e.Do(t, "lea", "/campaign autocheck ete-literie email on"), "✅", "#email")
-	mustSay(t, e.Do(t, "lea", "/campaign autocheck ete-literie social off"), "désactivée")
+	mustSay(t, e.Do(t, "lea", "/campaign autocheck ete-literie email on"), "rien ne change")
+	// a second campaign in the same channel says which one the channel leaves
+	mustSay(t, e.Do(t, "lea", `/campaign create rentree "Rentrée" 2027-08-20 2027-09-10`), "✅")
+	mustSay(t, e.Do(t, "lea", "/campaign channel add rentree social #social @sami"), "✅")
+	mustSay(t, e.Do(t, "lea", "/campaign autocheck rentree social on"), "✅", "vérifiait jusqu'ici les textes contre la campagne ete-literie (social)")
+	mustSay(t, e.Do(t, "lea", "/campaign autocheck rentree social off"), "désactivée")
 	if ps := driftPost(e, "sami", "1800000200.000000", drifting, false); len(ps) != 0 {
 		t.Fatalf("checked after opting out: %+v", ps)
 	}
