@@ -20,6 +20,9 @@ const (
 	ActMinutesExport   = "minutes.export"   // value: meeting id
 	ActSaveMinutes     = "save_minutes"     // the message shortcut; value: message ts
 
+	ActCampaignClose       = "campaign.close"        // value: slug@version; a lead confirms the closing
+	ActCampaignCloseCancel = "campaign.close.cancel" // value: slug
+
 	ActCheckCopy      = "check_copy" // the message shortcut's callback id (configs/manifest.yaml)
 	ActDriftApprove   = "drift.approve"
 	ActDriftChanges   = "drift.changes"

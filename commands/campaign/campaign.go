@@ -56,15 +56,24 @@ func (c *call) campaign(ctx context.Context, args []string) (reply.Reply, error)
 		return c.campaignChannel(ctx, args[1:])
 	case "lead":
 		return c.campaignLead(ctx, args[1:])
-	case "activate", "close":
+	case "activate":
 		if len(args) < 2 {
 			return reply.Reply{}, c.Usage("campaign." + v)
 		}
-		st := chorus.StatusActive
-		if v == "close" {
-			st = chorus.StatusClosed
+		return c.campaignStatus(ctx, args[1], chorus.StatusActive)
+	case "close":
+		if len(args) < 2 {
+			return reply.Reply{}, c.Usage("campaign." + v)
 		}
-		return c.campaignStatus(ctx, args[1], st)
+		if len(args) > 2 && isConfirm(args[2]) {
+			return c.campaignStatus(ctx, args[1], chorus.StatusClosed)
+		}
+		return c.confirmClose(ctx, args[1])
+	case "reopen":
+		if len(args) < 2 {
+			return reply.Reply{}, c.Usage("campaign." + v)
+		}
+		return c.campaignReopen(ctx, args[1])
 	case "task":
 		return c.task(ctx, args[1:])
 	case "history":
@@ -333,7 +342,7 @@ func (c *call) campaignPoints(ctx context.Context, slug string, points []string)
 // editChecked is a lead's edit of what copy is checked against (the message, the points): the
 // watcher then checks the copy again and says what to show and post.
 func (c *call) editChecked(ctx context.Context, slug, action string, change func(*chorus.Campaign)) (chorus.Campaign, []reply.Block, []reply.Post, error) {
-	_, saved, err := c.EditCampaign(ctx, slug, action, c.LeadOnly, func(camp *chorus.Campaign) error {
+	_, saved, err := c.EditCampaign(ctx, slug, action, c.LeadOnlyTo(strings.TrimPrefix(action, "campaign.")), func(camp *chorus.Campaign) error {
 		change(camp)
 		return nil
 	})
@@ -382,7 +391,7 @@ func (c *call) campaignChannel(ctx context.Context, args []string) (reply.Reply,
 		if ch.Owner == "" {
 			ch.Owner = c.Req.User
 		}
-		_, saved, err := c.EditCampaign(ctx, args[1], "campaign.channel.add", c.LeadOnly, func(camp *chorus.Campaign) error {
+		_, saved, err := c.EditCampaign(ctx, args[1], "campaign.channel.add", c.LeadOnlyTo("channel_add"), func(camp *chorus.Campaign) error {
 			for i, old := range camp.Channels {
 				if old.Kind == ch.Kind {
 					camp.Channels[i] = ch // re-adding a kind updates its channel and owner
@@ -399,7 +408,7 @@ func (c *call) campaignChannel(ctx context.Context, args []string) (reply.Reply,
 		return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Section, Text: "✅ " + text}}, Visibility: reply.InChannel}, nil
 	case v == "remove" && len(args) >= 3:
 		kind := chorus.Fold(args[2])
-		_, saved, err := c.EditCampaign(ctx, args[1], "campaign.channel.remove", c.LeadOnly, func(camp *chorus.Campaign) error {
+		_, saved, err := c.EditCampaign(ctx, args[1], "campaign.channel.remove", c.LeadOnlyTo("channel_remove"), func(camp *chorus.Campaign) error {
 			i := slices.IndexFunc(camp.Channels, func(ch chorus.Channel) bool { return ch.Kind == kind })
 			if i < 0 {
 				return chorus.Errorf(chorus.ErrNotFound, "campaign.channel.unknown", kind, camp.Name)
@@ -444,13 +453,79 @@ func (c *call) campaignLead(ctx context.Context, args []string) (reply.Reply, er
 	return feature.Notice("✅ " + c.T("campaign.leads.now", saved.Name, c.Mentions(saved.Leads))), nil
 }
 
+// isConfirm reports a word that confirms an action typed in full: « /campaign close x oui ».
+func isConfirm(w string) bool {
+	switch chorus.Fold(w) {
+	case "confirm", "confirmer", "oui", "yes", "ok":
+		return true
+	}
+	return false
+}
+
+// confirmClose asks a lead to confirm the closing of a campaign: closing stops its reminders,
+// checks and digests, so it is never done by one slip of the keyboard.
+func (c *call) confirmClose(ctx context.Context, slug string) (reply.Reply, error) {
+	camp, err := c.LoadCampaign(ctx, slug)
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	if err := c.LeadOnlyTo("status_closed")(camp); err != nil {
+		return reply.Reply{}, err
+	}
+	if camp.Status == chorus.StatusClosed {
+		return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "campaign.status.same", c.T("status.closed"))
+	}
+	text := c.T("campaign.close.confirm", camp.Name, camp.Slug)
+	return reply.Reply{Text: text, Blocks: []reply.Block{
+		{Kind: reply.Section, Text: "❓ " + text},
+		{Kind: reply.Actions, Buttons: []reply.Button{
+			{Text: c.T("campaign.close.button"), ActionID: reply.ActCampaignClose, Value: camp.Slug + "@" + strconv.Itoa(camp.Version), Style: "danger"},
+			{Text: c.T("button.cancel"), ActionID: reply.ActCampaignCloseCancel, Value: camp.Slug},
+		}},
+	}}, nil
+}
+
+// closeConfirmed closes the campaign a confirmation card names, if it has not changed since.
+func (c *call) closeConfirmed(ctx context.Context, value string) (reply.Reply, error) {
+	slug, version, _ := strings.Cut(value, "@")
+	camp, err := c.LoadCampaign(ctx, slug)
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	if strconv.Itoa(camp.Version) != version {
+		return reply.Reply{}, chorus.Errorf(chorus.ErrConflict, "campaign.close.stale", camp.Name)
+	}
+	r, err := c.campaignStatus(ctx, slug, chorus.StatusClosed)
+	r.ReplaceOriginal = true
+	return r, err
+}
+
+// campaignReopen brings a closed campaign back: active when it has a message, else a draft.
+func (c *call) campaignReopen(ctx context.Context, slug string) (reply.Reply, error) {
+	_, saved, err := c.EditCampaign(ctx, slug, "campaign.reopen", c.LeadOnlyTo("reopen"), func(camp *chorus.Campaign) error {
+		if camp.Status != chorus.StatusClosed {
+			return chorus.Errorf(chorus.ErrInvalid, "campaign.reopen.not_closed", camp.Name, c.T("status."+string(camp.Status)))
+		}
+		camp.Status = chorus.StatusActive
+		if strings.TrimSpace(camp.Message) == "" {
+			camp.Status = chorus.StatusDraft
+		}
+		return nil
+	})
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	text := c.T("campaign.reopened", saved.Name, c.T("status."+string(saved.Status)))
+	return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Section, Text: feature.StatusEmoji(saved.Status) + " " + text}}, Visibility: reply.InChannel}, nil
+}
+
 func (c *call) campaignStatus(ctx context.Context, slug string, st chorus.Status) (reply.Reply, error) {
-	_, saved, err := c.EditCampaign(ctx, slug, "campaign.status", c.LeadOnly, func(camp *chorus.Campaign) error {
+	_, saved, err := c.EditCampaign(ctx, slug, "campaign.status", c.LeadOnlyTo("status_"+string(st)), func(camp *chorus.Campaign) error {
 		if camp.Status == st {
 			return chorus.Errorf(chorus.ErrInvalid, "campaign.status.same", c.T("status."+string(st)))
 		}
 		if camp.Status == chorus.StatusClosed {
-			return chorus.Errorf(chorus.ErrInvalid, "campaign.status.closed")
+			return chorus.Errorf(chorus.ErrInvalid, "campaign.status.closed", camp.Slug)
 		}
 		if st == chorus.StatusActive && strings.TrimSpace(camp.Message) == "" {
 			return chorus.Errorf(chorus.ErrInvalid, "campaign.activate.no_message", camp.Slug)

@@ -72,7 +72,7 @@ func (f *Feature) GlossaryCommand(ctx context.Context, t *feature.Turn, args []s
 // Answers reports whether the feature answers the button or modal id.
 func Answers(id string) bool {
 	switch id {
-	case reply.ActTaskDone, reply.ActCampaignPage, reply.ActTaskPage, reply.ActGlossaryPage, reply.ActCampaignShow,
+	case reply.ActCampaignClose, reply.ActCampaignCloseCancel, reply.ActTaskDone, reply.ActCampaignPage, reply.ActTaskPage, reply.ActGlossaryPage, reply.ActCampaignShow,
 		reply.ModalCampaignCreate, reply.ModalCampaignEdit, reply.ModalTaskAdd:
 		return true
 	}
@@ -83,6 +83,12 @@ func Answers(id string) bool {
 func (f *Feature) Action(ctx context.Context, t *feature.Turn, a reply.Action) (reply.Reply, error) {
 	c := f.call(t)
 	switch a.ActionID {
+	case reply.ActCampaignClose:
+		return c.closeConfirmed(ctx, a.Value)
+	case reply.ActCampaignCloseCancel:
+		r := feature.Notice(c.T("campaign.close.cancelled", a.Value))
+		r.ReplaceOriginal = true
+		return r, nil
 	case reply.ActTaskDone:
 		return c.taskDone(ctx, a.Value)
 	case reply.ActCampaignPage:

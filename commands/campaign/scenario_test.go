@@ -305,3 +305,59 @@ func TestInvisibleCharacters(t *testing.T) {
 		t.Fatalf("terms = %+v, %v; want one", terms, err)
 	}
 }
+
+// Closing asks first and can be undone; a closed campaign takes no task; each refusal names the
+// action refused.
+func TestCloseConfirmReopen(t *testing.T) {
+	e := newEnv(t)
+	e.Setup(t)
+	ctx := context.Background()
+	status := func() chorus.Status {
+		c, err := e.Store.Campaign(ctx, "T1", "ete-literie")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.Status
+	}
+	before := status()
+	mustSay(t, e.Do(t, "sami", "/campaign close ete-literie"), "⚠️", "peuvent la clore")
+	mustSay(t, e.Do(t, "sami", "/campaign reopen ete-literie"), "⚠️", "peuvent la rouvrir")
+	mustSay(t, e.Do(t, "sami", "/campaign points ete-literie A ; B"), "⚠️", "peuvent changer ses points obligatoires")
+	r := e.Do(t, "lea", "/campaign close ete-literie")
+	mustSay(t, r, "Clore « Soldes d'été literie » ?")
+	if status() != before {
+		t.Fatal("asking to close closed the campaign")
+	}
+	var confirm, cancel reply.Button
+	for _, b := range r.Blocks {
+		for _, btn := range b.Buttons {
+			switch btn.ActionID {
+			case reply.ActCampaignClose:
+				confirm = btn
+			case reply.ActCampaignCloseCancel:
+				cancel = btn
+			}
+		}
+	}
+	if confirm.Value == "" || cancel.Value == "" {
+		t.Fatalf("no confirm and cancel buttons in %+v", r.Blocks)
+	}
+	click := func(user string, b reply.Button) reply.Reply {
+		return e.Svc.Action(ctx, reply.Request{Workspace: "T1", User: user}, reply.Action{ActionID: b.ActionID, Value: b.Value})
+	}
+	mustSay(t, click("lea", cancel), "annulée")
+	mustSay(t, click("sami", confirm), "⚠️", "peuvent la clore")
+	mustSay(t, click("lea", confirm), "clôturée")
+	if status() != chorus.StatusClosed {
+		t.Fatalf("status %s after the confirmation", status())
+	}
+	mustSay(t, click("lea", confirm), "⚠️")
+	mustSay(t, e.Do(t, "lea", `/campaign task add ete-literie social "Visuels" @sami 2027-06-20`), "⚠️", "n'accepte plus de tâches", "/campaign reopen ete-literie")
+	mustSay(t, e.Do(t, "lea", "/campaign activate ete-literie"), "⚠️", "rouvrez-la")
+	mustSay(t, e.Do(t, "lea", "/campaign reopen ete-literie"), "rouverte")
+	if status() == chorus.StatusClosed {
+		t.Fatal("still closed after reopen")
+	}
+	mustSay(t, e.Do(t, "lea", `/campaign task add ete-literie social "Visuels" @sami 2027-06-20`), "✅")
+	mustSay(t, e.Do(t, "lea", "/campaign close ete-literie oui"), "clôturée")
+}

@@ -47,6 +47,9 @@ func (c *call) taskAdd(ctx context.Context, slug, kind, title, owner, due string
 	if err != nil {
 		return reply.Reply{}, err
 	}
+	if camp.Status == chorus.StatusClosed {
+		return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "task.campaign_closed", camp.Name, camp.Slug)
+	}
 	var ps chorus.Problems
 	t := chorus.Task{WorkspaceID: c.Req.Workspace, Campaign: slug, Title: title, Status: chorus.TaskOpen,
 		CreatedBy: c.Req.User, UpdatedBy: c.Req.User}

@@ -76,6 +76,7 @@ var verbs = map[string]string{
 	"lead": "lead", "pilote": "lead",
 	"activate": "activate", "activer": "activate", "lancer": "activate",
 	"close": "close", "clore": "close", "cloturer": "close", "fermer": "close",
+	"reopen": "reopen", "rouvrir": "reopen", "reouvrir": "reopen",
 	"task": "task", "tache": "task", "taches": "task", "tasks": "task",
 	"history": "history", "historique": "history",
 	"add": "add", "ajouter": "add",

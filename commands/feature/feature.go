@@ -80,6 +80,17 @@ func (c *Turn) LoadCampaign(ctx context.Context, slug string) (chorus.Campaign, 
 	return camp, err
 }
 
+// LeadOnlyTo allows the campaign's leads only, and its refusal names the action refused: the
+// catalog's "lead_action.<action>" (« seuls les responsables … peuvent la clore »).
+func (c *Turn) LeadOnlyTo(action string) func(chorus.Campaign) error {
+	return func(camp chorus.Campaign) error {
+		if !camp.IsLead(c.Req.User) {
+			return chorus.Errorf(chorus.ErrForbidden, "forbidden.lead_only", camp.Name, c.Mentions(camp.Leads), c.T("lead_action."+action))
+		}
+		return nil
+	}
+}
+
 // LeadOnly allows the campaign's leads only.
 func (c *Turn) LeadOnly(camp chorus.Campaign) error {
 	if !camp.IsLead(c.Req.User) {
