@@ -117,6 +117,9 @@ func (c *call) submit(ctx context.Context, t copyTarget, text string) (chorus.Su
 		for i, ch := range camp.Channels {
 			kinds[i] = ch.Kind
 		}
+		if len(kinds) == 0 {
+			return chorus.Submission{}, checked{}, chorus.Errorf(chorus.ErrInvalid, "drift.no_channels", camp.Name, camp.Slug)
+		}
 		return chorus.Submission{}, checked{}, chorus.Invalid("kind", "drift.kind.unknown", t.kind, camp.Name, strings.Join(kinds, ", "))
 	}
 	k, err := c.check(ctx, camp, text)
@@ -180,6 +183,10 @@ func (c *call) submitCommand(ctx context.Context, slug, kind, text string) (repl
 	camp, err := c.LoadCampaign(ctx, slug)
 	if err != nil {
 		return reply.Reply{}, err
+	}
+	if len(camp.Channels) == 0 {
+		// no kind to pick: the form could never be filled in, say what to do instead
+		return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "drift.no_channels", camp.Name, camp.Slug)
 	}
 	if kind == "" || strings.TrimSpace(text) == "" {
 		return reply.Reply{Modal: c.submitModal(camp, kind)}, nil

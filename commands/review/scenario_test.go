@@ -549,3 +549,18 @@ func TestReviewTierToLeads(t *testing.T) {
 		t.Fatalf("verdict %+v, want no drift and one finding to check", s.Verdict)
 	}
 }
+
+// Copy submitted to a campaign without channels says what to do, instead of a form that can
+// never be filled in.
+func TestSubmitWithoutChannels(t *testing.T) {
+	e := newEnv(t)
+	mustSay(t, e.Do(t, "lea", `/campaign create vide "Vide" 2027-07-01 2027-07-15`), "✅")
+	mustSay(t, e.Do(t, "lea", "/campaign message vide -10 % sur tout."), "✅")
+	for _, line := range []string{"/campaign submit vide", "/campaign submit vide social -10 % sur tout."} {
+		r := e.Do(t, "lea", line)
+		mustSay(t, r, "⚠️", "n'a encore aucun canal", "/campaign channel add vide")
+		if r.Modal != nil {
+			t.Fatalf("%s opens a form: %+v", line, r.Modal)
+		}
+	}
+}
