@@ -285,7 +285,17 @@ func (c *Console) handle(ctx context.Context, r reply.Reply, more <-chan string)
 		}
 		r = c.h.Submit(ctx, c.request("", ""), sub)
 		if r.FieldErrors != nil {
-			r.Modal = m
+			// ask again with what was typed as each field's default: Enter keeps it, and only
+			// the fields at fault need new words, as the modal in Slack keeps them
+			again := *m
+			again.Inputs = make([]reply.Input, len(m.Inputs))
+			for i, in := range m.Inputs {
+				if v := sub.Values[in.ID]; v != "" {
+					in.Initial = strings.ReplaceAll(v, "\n", " | ")
+				}
+				again.Inputs[i] = in
+			}
+			r.Modal = &again
 		}
 	}
 	c.show(r)

@@ -153,8 +153,8 @@ func TestModalIsFilledLineByLine(t *testing.T) {
 	if first.Values["points"] != "a\nb" || first.Values["lead"] != "alice" {
 		t.Errorf("first submission = %+v: want points split on \" | \" and the initial lead kept", first.Values)
 	}
-	if second.Values["name"] != "Soldes d'été" || second.Values["lead"] != "zoe" {
-		t.Errorf("second submission = %+v", second.Values)
+	if second.Values["name"] != "Soldes d'été" || second.Values["lead"] != "zoe" || second.Values["points"] != "a\nb" {
+		t.Errorf("second submission = %+v: want what was typed the first time kept on Enter", second.Values)
 	}
 	for _, want := range []string{"┌─ New campaign", "⚠️ too short", "saved Soldes d'été"} {
 		if !strings.Contains(out, want) {
