@@ -67,10 +67,23 @@ const (
 	memoryMessages   = 5000 // messages the service remembers for transports without history
 )
 
-// Store is what the minutes need from persistence.
+// Store is what the minutes need from persistence: their meetings, and the campaigns and tasks
+// their action items become.
 type Store interface {
+	Meetings
+	Tasks
+}
+
+// Tasks is what the minutes need of campaigns and tasks.
+type Tasks interface {
 	Campaign(ctx context.Context, workspace, slug string) (chorus.Campaign, error)
 	CreateTask(ctx context.Context, t chorus.Task) (chorus.Task, error)
+	// Task reads a task an action item became, for the export to show whether it is done.
+	Task(ctx context.Context, workspace, id string) (chorus.Task, error)
+}
+
+// Meetings stores meetings and their lines.
+type Meetings interface {
 	StartMeeting(ctx context.Context, m chorus.Meeting) (chorus.Meeting, error)
 	OpenMeeting(ctx context.Context, workspace, channel string) (chorus.Meeting, error)
 	Meeting(ctx context.Context, workspace, id string) (chorus.Meeting, error)

@@ -533,7 +533,16 @@ func (c *call) markdown(ctx context.Context, m chorus.Meeting, lines []chorus.Li
 				if !l.Due.IsZero() {
 					due = i18n.FormatWhen(l.Due.In(loc), c.Lang)
 				}
-				fmt.Fprintf(&b, "- [ ] %s — %s — %s", text, owner, due)
+				box := "[ ]"
+				if l.TaskID != "" {
+					// the task the action became says whether it is done
+					if t, err := c.store.Task(ctx, m.WorkspaceID, l.TaskID); err == nil && t.Status == chorus.TaskDone {
+						box = "[x]"
+					} else if err != nil && !errors.Is(err, chorus.ErrNotFound) {
+						c.Log.Warn("minutes export: task state unknown", "task", l.TaskID, "err", err)
+					}
+				}
+				fmt.Fprintf(&b, "- %s %s — %s — %s", box, text, owner, due)
 				if l.TaskID != "" {
 					fmt.Fprintf(&b, " — %s", c.T("minutes.card.task", l.TaskID))
 				}

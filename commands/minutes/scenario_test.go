@@ -195,6 +195,13 @@ func TestMinutesLiveMeeting(t *testing.T) {
 	mustSay(t, r, "Point lancement soldes", "tâche ")
 	r = e.in(t, "sami", chorus.English, "/minutes export "+m.ID)
 	mustSay(t, r, "# Point lancement soldes", "## Decisions", "- [ ] Visuels stories — @sami — Friday 4 June 2027 at 17:00")
+	// once its task is done, the export ticks the action
+	tasks, err = e.Store.Tasks(context.Background(), "T1", chorus.TaskFilter{Campaign: "ete-literie"})
+	if err != nil || len(tasks) == 0 {
+		t.Fatalf("tasks = %+v, %v", tasks, err)
+	}
+	mustSay(t, e.in(t, "sami", "", "/campaign task done "+tasks[0].ID), "✅")
+	mustSay(t, e.in(t, "sami", chorus.English, "/minutes export "+m.ID), "- [x] Visuels stories — @sami")
 }
 
 // TestMinutesEditAndDelete: an edited message changes its line, a deleted one drops out.
