@@ -98,5 +98,16 @@ func runDemo(ctx context.Context, env environment, args []string) error {
 		return err
 	}
 	defer sched.Wait()
-	return c.Run(ctx)
+	if err := c.Run(ctx); err != nil {
+		return err
+	}
+	// the tour says it is over, and what to do next, rather than stop on its last command
+	fmt.Fprintf(env.stdout, "\n%s\n", demoEnd[*lang])
+	return nil
+}
+
+// demoEnd closes the tour, in its language.
+var demoEnd = map[string]string{
+	"fr": "Fin de la visite. Pour essayer vous-même : go run ./cmd/chorus (la console, données dans ./data), puis /campaign help.",
+	"en": "End of the tour. To try it yourself: go run ./cmd/chorus (the console, data in ./data), then /campaign help.",
 }
