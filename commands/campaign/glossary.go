@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/commands/feature"
@@ -216,7 +217,74 @@ func (c *call) termForbid(ctx context.Context, lang chorus.Lang, term string, va
 	if err != nil {
 		return reply.Reply{}, err
 	}
-	return c.termCard(saved, c.T("glossary.forbidden_set", saved.Term, quoteList(variants))), nil
+	r := c.termCard(saved, c.T("glossary.forbidden_set", saved.Term, quoteList(variants)))
+	warn, posts, err := c.variantsInMessages(ctx, saved, variants)
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	if len(warn) > 0 {
+		r.Blocks = append(r.Blocks, reply.Block{Kind: reply.Section, Text: "⚠️ " + strings.Join(warn, "\n⚠️ ")})
+		r.Text += "\n⚠️ " + strings.Join(warn, "\n⚠️ ")
+	}
+	r.Posts = append(r.Posts, posts...)
+	return r, nil
+}
+
+// variantsInMessages finds the newly forbidden variants in the global messages of the
+// campaigns still running: the leads must hear it now, or every team adapting that message
+// would be flagged for words the campaign itself wrote. It returns the warnings for the
+// reply and one message for each lead of such a campaign (other than the one typing).
+func (c *call) variantsInMessages(ctx context.Context, g chorus.GlossaryTerm, variants []string) ([]string, []reply.Post, error) {
+	camps, err := c.store.Campaigns(ctx, c.Req.Workspace)
+	if err != nil {
+		return nil, nil, fmt.Errorf("list campaigns: %w", err)
+	}
+	var warn []string
+	var posts []reply.Post
+	for _, camp := range camps {
+		if camp.Status == chorus.StatusClosed || strings.TrimSpace(camp.Message) == "" {
+			continue
+		}
+		msg := " " + chorus.Fold(camp.Message) + " "
+		var found []string
+		for _, v := range variants {
+			if fv := chorus.Fold(v); fv != "" && containsWord(msg, fv) {
+				found = append(found, v)
+			}
+		}
+		if len(found) == 0 {
+			continue
+		}
+		warn = append(warn, c.T("glossary.variant.in_message", quoteList(found), camp.Name, camp.Slug))
+		for _, lead := range camp.Leads {
+			if lead == c.Req.User {
+				continue
+			}
+			text := c.T("glossary.variant.in_message.lead", feature.Mention(c.Req.User), quoteList(found), g.Term, camp.Name, camp.Slug)
+			posts = append(posts, reply.Post{Channel: lead, Text: text, Blocks: []reply.Block{{Kind: reply.Section, Text: "⚠️ " + text}}})
+		}
+	}
+	return warn, posts, nil
+}
+
+// containsWord reports whether the folded text, padded with spaces, holds the folded word or
+// phrase on word boundaries.
+func containsWord(text, word string) bool {
+	for i := 0; ; {
+		k := strings.Index(text[i:], word)
+		if k < 0 {
+			return false
+		}
+		k += i
+		before, after := rune(text[k-1]), rune(' ')
+		if k+len(word) < len(text) {
+			after = rune(text[k+len(word)])
+		}
+		if !unicode.IsLetter(before) && !unicode.IsDigit(before) && !unicode.IsLetter(after) && !unicode.IsDigit(after) {
+			return true
+		}
+		i = k + 1
+	}
 }
 
 func (c *call) termNote(ctx context.Context, lang chorus.Lang, term, note string) (reply.Reply, error) {

@@ -361,3 +361,29 @@ func TestCloseConfirmReopen(t *testing.T) {
 	mustSay(t, e.Do(t, "lea", `/campaign task add ete-literie social "Visuels" @sami 2027-06-20`), "✅")
 	mustSay(t, e.Do(t, "lea", "/campaign close ete-literie oui"), "clôturée")
 }
+
+// Forbidding a word of a running campaign's global message warns the one who forbids it and
+// tells the campaign's leads.
+func TestForbiddenWordInAMessage(t *testing.T) {
+	e := newEnv(t)
+	e.Setup(t)
+	mustSay(t, e.Do(t, "lea", "/campaign lead add ete-literie @emma"), "✅")
+	mustSay(t, e.Do(t, "lea", "/glossary define sommeil Le mot de la marque"), "✅")
+	r := e.Do(t, "lea", "/glossary forbid sommeil literie, matelas")
+	mustSay(t, r, "« literie » figure dans le message global de « Soldes d'été literie »", "/campaign message ete-literie")
+	var toEmma int
+	for _, p := range r.Posts {
+		if p.Channel == "emma" && strings.Contains(p.Text, "« literie »") {
+			toEmma++
+		}
+		if p.Channel == "lea" {
+			t.Errorf("the lead who typed it is told twice: %+v", p)
+		}
+	}
+	if toEmma != 1 {
+		t.Errorf("posts = %+v, want one to emma", r.Posts)
+	}
+	if r := e.Do(t, "lea", "/glossary forbid sommeil ronflement"); strings.Contains(r.Text, "figure dans le message") {
+		t.Errorf("a word of no message is reported: %s", r.Text)
+	}
+}
