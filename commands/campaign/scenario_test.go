@@ -387,3 +387,20 @@ func TestForbiddenWordInAMessage(t *testing.T) {
 		t.Errorf("a word of no message is reported: %s", r.Text)
 	}
 }
+
+// A due date whose words leave the day or the hour implicit is said back as it was read.
+func TestDueDateSaidBack(t *testing.T) {
+	e := newEnv(t)
+	e.Setup(t)
+	for _, tc := range []struct{ due, want string }{
+		{"fin juin", "« fin juin » compris comme mercredi 30 juin 2027 à 18:00"},
+		{"15 juin", "« 15 juin » : aucune heure donnée, échéance mardi 15 juin 2027 à 18:00"},
+		{"dans 3 jours", "« dans 3 jours » : aucune heure donnée"},
+	} {
+		r := e.Do(t, "lea", `/campaign task add ete-literie social "Story" @sami `+tc.due)
+		mustSay(t, r, "✅", tc.want)
+	}
+	if r := e.Do(t, "lea", `/campaign task add ete-literie social "Story" @sami 15 juin à 17 h`); strings.Contains(r.Text, "compris") || strings.Contains(r.Text, "aucune heure") {
+		t.Errorf("a date said in full is said back: %s", r.Text)
+	}
+}

@@ -51,6 +51,7 @@ func (c *call) taskAdd(ctx context.Context, slug, kind, title, owner, due string
 		return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "task.campaign_closed", camp.Name, camp.Slug)
 	}
 	var ps chorus.Problems
+	implied := "" // what the due date's words left out, said back to the user
 	t := chorus.Task{WorkspaceID: c.Req.Workspace, Campaign: slug, Title: title, Status: chorus.TaskOpen,
 		CreatedBy: c.Req.User, UpdatedBy: c.Req.User}
 	if kind != "-" && kind != "*" {
@@ -69,8 +70,10 @@ func (c *call) taskAdd(ctx context.Context, slug, kind, title, owner, due string
 	}
 	if strings.TrimSpace(due) == "" {
 		ps = append(ps, chorus.Invalid("due", "task.due.empty"))
-	} else if t.Due, err = chorus.ParseWhen(due, camp.Location(), c.Now()); err != nil {
+	} else if m, err := chorus.ParseMoment(due, camp.Location(), c.Now()); err != nil {
 		ps = append(ps, chorus.ProblemsOf(feature.WithField(err, "due"))...)
+	} else {
+		t.Due, implied = m.Time, m.Implied
 	}
 	if err := c.CanManageTasks(camp, t.ChannelKind); err != nil {
 		return reply.Reply{}, err
@@ -78,7 +81,14 @@ func (c *call) taskAdd(ctx context.Context, slug, kind, title, owner, due string
 	if len(ps) > 0 {
 		return reply.Reply{}, ps
 	}
-	return c.createTask(ctx, camp, t)
+	r, err := c.createTask(ctx, camp, t)
+	if err == nil && implied != "" {
+		// « fin juin » is read as a day and an hour: say which, so a wrong guess is seen now
+		note := c.T(implied, strings.TrimSpace(due), c.When(t.Due))
+		r.Text += "\n" + note
+		r.Blocks = append(r.Blocks, reply.Block{Kind: reply.Context, Text: "🕒 " + note})
+	}
+	return r, err
 }
 
 func (c *call) createTask(ctx context.Context, camp chorus.Campaign, t chorus.Task) (reply.Reply, error) {
