@@ -372,10 +372,37 @@ type DigestSchedule struct {
 	TimeZone    string
 	Lang        Lang
 	Off         bool // switched off with "/chorus digest off"
+	// Empty says whether a slot with nothing to say posts a short "nothing to report"; "" is
+	// EmptyDigestFirst.
+	Empty EmptyDigest
 
 	Version   int
 	UpdatedBy string
 	UpdatedAt time.Time
+}
+
+// EmptyDigest says what a digest slot with nothing to say posts.
+type EmptyDigest string
+
+// What an empty digest posts.
+const (
+	// EmptyDigestFirst posts a short "nothing to report" for the first empty slot in a row (the
+	// first after the schedule was saved, or after a digest that had something to say), and
+	// nothing for the empty slots that follow it. It is the default.
+	EmptyDigestFirst EmptyDigest = "first"
+	// EmptyDigestAlways posts "nothing to report" for every empty slot.
+	EmptyDigestAlways EmptyDigest = "always"
+	// EmptyDigestNever posts nothing for an empty slot.
+	EmptyDigestNever EmptyDigest = "never"
+)
+
+// EmptyMode returns what an empty slot of the schedule posts: Empty, or EmptyDigestFirst when
+// it is not set.
+func (d DigestSchedule) EmptyMode() EmptyDigest {
+	if d.Empty == "" {
+		return EmptyDigestFirst
+	}
+	return d.Empty
 }
 
 // MinDigestInterval is the shortest gap allowed between two digests of one channel.
@@ -435,6 +462,11 @@ func (d DigestSchedule) Validate() error {
 	}
 	if _, ok := ParseLang(string(d.Lang)); !ok {
 		ps.add("lang", "lang.invalid", string(d.Lang))
+	}
+	switch d.Empty {
+	case "", EmptyDigestFirst, EmptyDigestAlways, EmptyDigestNever:
+	default:
+		ps.add("empty", "sched.digest.empty.invalid", string(d.Empty))
 	}
 	if strings.Contains(d.Spec, "TZ=") {
 		ps.add("spec", "sched.digest.spec.invalid", d.Spec)
@@ -583,8 +615,9 @@ func DigestOccurrenceID(workspace, channel string, slot time.Time) string {
 }
 
 // Occurrence is the record of one handled occurrence: sent (TS set), folded into the next
-// digest because it came too late, or skipped (an empty digest). Records are inserted once
-// under the occurrence id and never changed.
+// digest because it came too late, or skipped (a late digest, or an empty one left unsaid).
+// Records are inserted once under the occurrence id and never changed. The latest record of a
+// channel's digests is what "/chorus digest" shows as its last run.
 type Occurrence struct {
 	ID          string
 	Kind        OccurrenceKind
@@ -593,7 +626,9 @@ type Occurrence struct {
 	Channel     string // where it was sent, or would have been
 	TS          string // Slack timestamp of the (first) message sent
 	Folded      bool   // too late to send: shown in the next digest instead
-	Skipped     bool   // nothing to say (an empty digest)
+	Skipped     bool   // not posted: too late, or empty and left unsaid
+	Empty       bool   // a digest that had nothing to say (posted as "nothing to report" when TS is set)
+	EmptyReason string // why it was empty, a code the digest's composer explains
 	ScheduledAt time.Time
 	DoneAt      time.Time
 	By          string // the replica that handled it
