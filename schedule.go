@@ -111,15 +111,40 @@ type Reminder struct {
 // sooner after an earlier one (both moved to the same Friday, say) is dropped.
 const reminderGap = 2 * time.Hour
 
+// MinReminderLead is the least time a reminder leaves its owner before the due instant. A task
+// has time for a reminder when the first whole minute after it was saved (created, reassigned)
+// is at least MinReminderLead before it is due; it then always gets one (see Plan).
+const MinReminderLead = 30 * time.Minute
+
+// catchUpLead is how long before the due instant the catch-up reminder aims at, when the
+// policy's own reminders all fell before the task was saved.
+const catchUpLead = 2 * time.Hour
+
+// CatchUpKey names the catch-up reminder: the one a task gets when every reminder of its
+// policy fell before it was saved. It is one per due instant, like every other key.
+const CatchUpKey = "n"
+
 // Plan returns the reminders of t in the order they are sent, computed in loc (the campaign's
 // time zone). snoozedUntil, when not zero, drops the reminders before it and adds one at that
-// instant. A task that is not open has none. Reminders are not filtered by the current time:
-// the scheduler decides what is past.
+// instant. A task that is not open has none.
+//
+// A reminder at or before t.UpdatedAt, when this version of the task was saved (created or
+// reassigned), was never due for it and is left out, before reminders crowding each other are
+// dropped: a task created at 08:03 keeps its 09:00 morning reminder even though a 1-day one was
+// moved to 08:00 the same day. When none of the policy's reminders is left before the due
+// instant and there is time for one (MinReminderLead), a catch-up reminder (CatchUpKey) is
+// added, out of quiet hours and weekends whenever that still leaves MinReminderLead: 2 hours
+// before the due instant, moved as the others are; else the first allowed instant after the
+// save. When no such instant is left, weekends are allowed (a task made on Saturday for
+// Saturday), then quiet hours too: the first minute after the save. A policy with no reminder before the due instant (no offset, no morning) gets
+// no catch-up. Reminders are not filtered by the current time: the scheduler decides what is
+// past.
 func (p ReminderPolicy) Plan(t Task, loc *time.Location, snoozedUntil time.Time) []Reminder {
 	if t.Status != TaskOpen || t.Due.IsZero() {
 		return nil
 	}
 	due := t.Due.In(loc)
+	saved := t.UpdatedAt // zero: nothing is left out
 	var pre []Reminder
 	for _, o := range p.Offsets {
 		at := due.Add(-o)
@@ -129,13 +154,13 @@ func (p ReminderPolicy) Plan(t Task, loc *time.Location, snoozedUntil time.Time)
 			at = due.AddDate(0, 0, -int(o/(24*time.Hour)))
 		}
 		at = p.settle(at, due)
-		if at.Before(due) {
+		if at.Before(due) && at.After(saved) {
 			pre = append(pre, Reminder{Key: "o" + strconv.Itoa(int(o/time.Minute)), At: at})
 		}
 	}
 	if p.Morning {
 		at := wallClock(due, p.MorningAt)
-		if at.Before(due) && !p.quiet(at) && !(p.SkipWeekends && weekend(at)) {
+		if at.Before(due) && at.After(saved) && p.allowed(at) {
 			pre = append(pre, Reminder{Key: "m", At: at})
 		}
 	}
@@ -148,6 +173,11 @@ func (p ReminderPolicy) Plan(t Task, loc *time.Location, snoozedUntil time.Time)
 		}
 		out = append(out, r)
 	}
+	if len(out) == 0 && !saved.IsZero() && (len(p.Offsets) > 0 || p.Morning) {
+		if r, ok := p.catchUp(saved.In(loc), due); ok {
+			out = append(out, r)
+		}
+	}
 	if p.Overdue {
 		days := p.OverdueDays
 		if days == 0 {
@@ -159,7 +189,7 @@ func (p ReminderPolicy) Plan(t Task, loc *time.Location, snoozedUntil time.Time)
 			if p.quiet(at) {
 				at = wallClock(d, p.QuietEnd)
 			}
-			if p.SkipWeekends && weekend(at) {
+			if p.SkipWeekends && weekend(at) || !at.After(saved) {
 				continue
 			}
 			out = append(out, Reminder{Key: "d" + at.Format(time.DateOnly), At: at})
@@ -178,6 +208,64 @@ func (p ReminderPolicy) Plan(t Task, loc *time.Location, snoozedUntil time.Time)
 	return kept
 }
 
+// HasTimeForReminder reports whether a task saved at saved and due at due has time for a
+// reminder: whether the first whole minute after saved is at least MinReminderLead before due.
+func HasTimeForReminder(saved, due time.Time) bool {
+	return !firstMinuteAfter(saved).After(due.Add(-MinReminderLead))
+}
+
+// firstMinuteAfter is the first whole minute strictly after t.
+func firstMinuteAfter(t time.Time) time.Time { return t.Truncate(time.Minute).Add(time.Minute) }
+
+// Allowed reports whether a reminder may be sent at t under the policy: out of the quiet window
+// and, when weekends are skipped, not on a Saturday or Sunday (in t's location).
+func (p ReminderPolicy) Allowed(t time.Time) bool { return p.allowed(t) }
+
+func (p ReminderPolicy) allowed(t time.Time) bool {
+	return !p.quiet(t) && !(p.SkipWeekends && weekend(t))
+}
+
+// nextAllowed returns t, or the first instant after it at which a reminder is allowed: the end
+// of the quiet window, or the first minute of Monday out of it. Unlike Wake, which keeps the time
+// of day when it moves off a weekend, it finds the earliest instant.
+func (p ReminderPolicy) nextAllowed(t time.Time) time.Time {
+	for range 8 {
+		switch {
+		case p.allowed(t):
+			return t
+		case p.quiet(t):
+			day := t
+			if p.QuietStart > p.QuietEnd && t.Hour()*60+t.Minute() >= p.QuietStart {
+				day = t.AddDate(0, 0, 1)
+			}
+			t = wallClock(day, p.QuietEnd)
+		default: // a weekend day: the next day's midnight
+			t = wallClock(t.AddDate(0, 0, 1), 0)
+		}
+	}
+	return t
+}
+
+// catchUp is the reminder of a task saved at saved, due at due, whose policy's reminders all
+// came before it was saved; false when there is no time for one (see Plan for where it goes).
+func (p ReminderPolicy) catchUp(saved, due time.Time) (Reminder, bool) {
+	if !HasTimeForReminder(saved, due) {
+		return Reminder{}, false
+	}
+	first, last := firstMinuteAfter(saved), due.Add(-MinReminderLead)
+	within := func(at time.Time) bool { return !at.Before(first) && !at.After(last) }
+	weekdays := p
+	weekdays.SkipWeekends = false
+	for _, q := range []ReminderPolicy{p, weekdays} {
+		for _, at := range []time.Time{q.settle(due.Add(-catchUpLead), due), q.nextAllowed(first)} {
+			if within(at) && q.allowed(at) {
+				return Reminder{Key: CatchUpKey, At: at}, true
+			}
+		}
+	}
+	return Reminder{Key: CatchUpKey, At: first}, true
+}
+
 // settle moves a reminder out of the quiet window and off the weekend: forward to the end of the
 // quiet window when that is still before due, else back before the window starts; a weekend day
 // moves back to the Friday at the same wall-clock time.
@@ -193,7 +281,7 @@ func (p ReminderPolicy) settle(at, due time.Time) time.Time {
 			if due.Sub(end) >= time.Hour {
 				at = end
 			} else {
-				start := day
+				start := at // the window started today, or (below) yesterday evening
 				if p.QuietStart > p.QuietEnd && at.Hour()*60+at.Minute() < p.QuietEnd {
 					start = at.AddDate(0, 0, -1) // the window started yesterday evening
 				}
@@ -284,10 +372,37 @@ type DigestSchedule struct {
 	TimeZone    string
 	Lang        Lang
 	Off         bool // switched off with "/chorus digest off"
+	// Empty says whether a slot with nothing to say posts a short "nothing to report"; "" is
+	// EmptyDigestFirst.
+	Empty EmptyDigest
 
 	Version   int
 	UpdatedBy string
 	UpdatedAt time.Time
+}
+
+// EmptyDigest says what a digest slot with nothing to say posts.
+type EmptyDigest string
+
+// What an empty digest posts.
+const (
+	// EmptyDigestFirst posts a short "nothing to report" for the first empty slot in a row (the
+	// first after the schedule was saved, or after a digest that had something to say), and
+	// nothing for the empty slots that follow it. It is the default.
+	EmptyDigestFirst EmptyDigest = "first"
+	// EmptyDigestAlways posts "nothing to report" for every empty slot.
+	EmptyDigestAlways EmptyDigest = "always"
+	// EmptyDigestNever posts nothing for an empty slot.
+	EmptyDigestNever EmptyDigest = "never"
+)
+
+// EmptyMode returns what an empty slot of the schedule posts: Empty, or EmptyDigestFirst when
+// it is not set.
+func (d DigestSchedule) EmptyMode() EmptyDigest {
+	if d.Empty == "" {
+		return EmptyDigestFirst
+	}
+	return d.Empty
 }
 
 // MinDigestInterval is the shortest gap allowed between two digests of one channel.
@@ -347,6 +462,11 @@ func (d DigestSchedule) Validate() error {
 	}
 	if _, ok := ParseLang(string(d.Lang)); !ok {
 		ps.add("lang", "lang.invalid", string(d.Lang))
+	}
+	switch d.Empty {
+	case "", EmptyDigestFirst, EmptyDigestAlways, EmptyDigestNever:
+	default:
+		ps.add("empty", "sched.digest.empty.invalid", string(d.Empty))
 	}
 	if strings.Contains(d.Spec, "TZ=") {
 		ps.add("spec", "sched.digest.spec.invalid", d.Spec)
@@ -495,8 +615,9 @@ func DigestOccurrenceID(workspace, channel string, slot time.Time) string {
 }
 
 // Occurrence is the record of one handled occurrence: sent (TS set), folded into the next
-// digest because it came too late, or skipped (an empty digest). Records are inserted once
-// under the occurrence id and never changed.
+// digest because it came too late, or skipped (a late digest, or an empty one left unsaid).
+// Records are inserted once under the occurrence id and never changed. The latest record of a
+// channel's digests is what "/chorus digest" shows as its last run.
 type Occurrence struct {
 	ID          string
 	Kind        OccurrenceKind
@@ -505,7 +626,9 @@ type Occurrence struct {
 	Channel     string // where it was sent, or would have been
 	TS          string // Slack timestamp of the (first) message sent
 	Folded      bool   // too late to send: shown in the next digest instead
-	Skipped     bool   // nothing to say (an empty digest)
+	Skipped     bool   // not posted: too late, or empty and left unsaid
+	Empty       bool   // a digest that had nothing to say (posted as "nothing to report" when TS is set)
+	EmptyReason string // why it was empty, a code the digest's composer explains
 	ScheduledAt time.Time
 	DoneAt      time.Time
 	By          string // the replica that handled it

@@ -287,3 +287,27 @@ func TestOccurrenceIDs(t *testing.T) {
 		t.Errorf("digest id = %s", d)
 	}
 }
+
+// TestDigestScheduleEmptyMode: what an empty digest posts defaults to the first in a row, and
+// only the known settings are valid.
+func TestDigestScheduleEmptyMode(t *testing.T) {
+	for _, tt := range []struct {
+		empty chorus.EmptyDigest
+		mode  chorus.EmptyDigest
+		codes []string
+	}{
+		{"", chorus.EmptyDigestFirst, nil},
+		{chorus.EmptyDigestFirst, chorus.EmptyDigestFirst, nil},
+		{chorus.EmptyDigestAlways, chorus.EmptyDigestAlways, nil},
+		{chorus.EmptyDigestNever, chorus.EmptyDigestNever, nil},
+		{"sometimes", "sometimes", []string{"sched.digest.empty.invalid"}},
+	} {
+		t.Run(string(tt.empty), func(t *testing.T) {
+			d := chorus.DigestSchedule{WorkspaceID: "T1", Channel: "C0SOCIAL", Spec: "0 9 * * 1", TimeZone: "Europe/Paris", Lang: chorus.French, Empty: tt.empty}
+			if d.EmptyMode() != tt.mode {
+				t.Errorf("EmptyMode = %q, want %q", d.EmptyMode(), tt.mode)
+			}
+			checkCodes(t, d.Validate(), tt.codes)
+		})
+	}
+}

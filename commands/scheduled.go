@@ -16,12 +16,12 @@ func (s *Service) Reminder(r scheduler.ReminderScope) scheduler.Content {
 // Digest writes a channel's digest (the reminders feature, with the review feature's sections).
 // It implements scheduler.Composer.
 func (s *Service) Digest(ctx context.Context, d scheduler.DigestScope) (scheduler.Digest, error) {
-	parts, empty, err := s.reminders.Digest(ctx, d.Schedule, d.Slot, d.Folded)
+	dg, err := s.reminders.Digest(ctx, d.Schedule, d.Slot, d.Folded)
 	if err != nil {
 		return scheduler.Digest{}, err
 	}
-	out := scheduler.Digest{Empty: empty}
-	for _, p := range parts {
+	out := scheduler.Digest{Empty: dg.Empty, Reason: dg.Reason}
+	for _, p := range dg.Parts {
 		out.Parts = append(out.Parts, scheduler.Content{Text: p.Text, Blocks: p.Blocks})
 	}
 	return out, nil

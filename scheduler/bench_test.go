@@ -92,6 +92,19 @@ func (m *memStore) Occurrence(_ context.Context, id string) (chorus.Occurrence, 
 func (m *memStore) FoldedOccurrences(context.Context, string, time.Time, time.Time) ([]chorus.Occurrence, error) {
 	return nil, nil
 }
+func (m *memStore) LastDigest(_ context.Context, workspace, channel string, before time.Time) (chorus.Occurrence, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var last chorus.Occurrence
+	ok := false
+	for _, o := range m.occ {
+		if o.Kind == chorus.DigestOccurrence && o.WorkspaceID == workspace && o.Channel == channel &&
+			o.ScheduledAt.Before(before) && (!ok || o.ScheduledAt.After(last.ScheduledAt)) {
+			last, ok = o, true
+		}
+	}
+	return last, ok, nil
+}
 func (m *memStore) SweepOccurrences(context.Context, time.Time) (int, error) { return 0, nil }
 func (m *memStore) TaskThread(context.Context, string, string, string) (string, bool, error) {
 	return "", false, nil

@@ -47,8 +47,11 @@ type DigestScope struct {
 	Folded []chorus.Occurrence
 }
 
-// Digest is a digest as the messages to post, in order.
+// Digest is a digest as the messages to post, in order. A digest with nothing to say (Empty)
+// is a short "nothing to report" in one part, which the scheduler posts or leaves unsaid as the
+// schedule's chorus.EmptyDigest says.
 type Digest struct {
-	Parts []Content
-	Empty bool // nothing to say: no campaign, task or section
+	Parts  []Content
+	Empty  bool   // nothing to say: no campaign, task or section
+	Reason string // why it is empty: a code the composer explains again in the schedule's listing
 }

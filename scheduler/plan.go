@@ -214,7 +214,9 @@ func (s *Scheduler) plan(t chorus.Task) []chorus.Reminder {
 	}
 	all := s.policy(t.WorkspaceID, t.Campaign).Plan(t, s.location(t), until)
 	// A reminder planned before this version of the task existed was never due for it: the
-	// task was created, moved or reassigned after that instant.
+	// task was created, moved or reassigned after that instant. Plan leaves those out already
+	// (and adds a catch-up when that leaves none before the due instant); the end of a snooze
+	// made before this version is left out here.
 	out := all[:0]
 	for _, r := range all {
 		if r.At.After(t.UpdatedAt) {

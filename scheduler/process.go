@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"time"
 
 	"github.com/chorus-hq/chorus"
 )
@@ -167,11 +168,20 @@ func (s *Scheduler) deliver(ctx context.Context, j job, attempt int) {
 			s.log.WarnContext(ctx, "scheduler: build digest", "occurrence", j.id, "err", err)
 			return
 		}
-		if dg.Empty && !s.opts.PostEmptyDigest {
-			rec.Skipped = true
-			s.count.skipped.Add(1)
-			s.record(ctx, rec)
-			return
+		if dg.Empty {
+			rec.Empty, rec.EmptyReason = true, dg.Reason
+			post, err := s.postEmpty(ctx, j.digest, j.at)
+			if err != nil {
+				s.count.failed.Add(1)
+				s.log.WarnContext(ctx, "scheduler: read the last digest", "occurrence", j.id, "err", err)
+				return // the claim stays: after the lease another attempt looks again
+			}
+			if !post {
+				rec.Skipped = true
+				s.count.skipped.Add(1)
+				s.record(ctx, rec)
+				return
+			}
 		}
 		for i, p := range dg.Parts {
 			id := j.id
@@ -190,6 +200,24 @@ func (s *Scheduler) deliver(ctx context.Context, j job, attempt int) {
 		}
 	}
 	s.record(ctx, rec)
+}
+
+// postEmpty reports whether the empty digest of d at slot posts its "nothing to report": always
+// or never as the schedule says, else (chorus.EmptyDigestFirst) unless the channel's previous
+// digest, planned since the schedule was last saved, was empty already. The previous record is
+// insert-only, so every attempt at this slot decides the same.
+func (s *Scheduler) postEmpty(ctx context.Context, d chorus.DigestSchedule, slot time.Time) (bool, error) {
+	switch {
+	case s.opts.PostEmptyDigest || d.EmptyMode() == chorus.EmptyDigestAlways:
+		return true, nil
+	case d.EmptyMode() == chorus.EmptyDigestNever:
+		return false, nil
+	}
+	prev, ok, err := s.st.LastDigest(ctx, d.WorkspaceID, d.Channel, slot)
+	if err != nil {
+		return false, err
+	}
+	return !(ok && prev.Empty && !prev.ScheduledAt.Before(d.UpdatedAt)), nil
 }
 
 // deliverCopy posts the team channel's copy of a claimed reminder: the task's first one opens

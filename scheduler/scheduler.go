@@ -43,6 +43,8 @@ type Claims interface {
 	RecordOccurrence(ctx context.Context, o chorus.Occurrence) error
 	Occurrence(ctx context.Context, id string) (chorus.Occurrence, bool, error)
 	FoldedOccurrences(ctx context.Context, workspace string, from, to time.Time) ([]chorus.Occurrence, error)
+	// LastDigest returns the record of a channel's latest digest planned before before.
+	LastDigest(ctx context.Context, workspace, channel string, before time.Time) (chorus.Occurrence, bool, error)
 	SweepOccurrences(ctx context.Context, olderThan time.Time) (int, error)
 }
 
@@ -127,7 +129,8 @@ type Options struct {
 	Lang chorus.Lang
 	// SkipWeekends skips the Saturday and Sunday slots of digests set for every day.
 	SkipWeekends bool
-	// PostEmptyDigest posts a digest that has nothing to say instead of skipping it.
+	// PostEmptyDigest posts "nothing to report" for every digest that has nothing to say, whatever
+	// its schedule's chorus.EmptyDigest says (CHORUS_POST_EMPTY_DIGEST).
 	PostEmptyDigest bool
 	// Workers bounds the channels sent to at once; 256.
 	Workers int
@@ -141,7 +144,7 @@ type Stats struct {
 	Sent       int64 // messages sent (a digest in three parts counts three)
 	Recovered  int64 // messages found by their metadata after a crash instead of sent again
 	Folded     int64 // late reminders folded into the next digest
-	Skipped    int64 // digests not posted: empty or late
+	Skipped    int64 // digests not posted: late, or empty and left unsaid
 	Cancelled  int64 // occurrences dropped because their task was done, moved or snoozed
 	LostClaims int64 // occurrences another replica claimed first
 	Failed     int64 // sends or records that failed (retried after the lease)

@@ -561,37 +561,6 @@ func TestChannelCopy(t *testing.T) {
 	}
 }
 
-// TestDigestSkippedWhenEmpty: a channel no active campaign uses gets no digest unless the
-// workspace asks for empty ones.
-func TestDigestSkippedWhenEmpty(t *testing.T) {
-	for _, postEmpty := range []bool{false, true} {
-		t.Run(map[bool]string{false: "skipped", true: "posted"}[postEmpty], func(t *testing.T) {
-			ctx := context.Background()
-			clk := newClock(paris8(6, 1, 11, 0))
-			st, _ := openStore(t, clk)
-			seed(t, st)
-			addDigest(t, st, "#general", "0 9 * * 1", false)
-			snd := &sender{clock: clk}
-			s := newScheduler(t, st, snd, clk, "p1", func(o *scheduler.Options) { o.PostEmptyDigest = postEmpty })
-			if err := s.Load(ctx); err != nil {
-				t.Fatal(err)
-			}
-			runUntil(t, clk, paris8(6, 8, 12, 0), s)
-			want := 0
-			if postEmpty {
-				want = 1
-			}
-			if n := len(snd.Sent()); n != want {
-				t.Fatalf("%d digests posted, want %d", n, want)
-			}
-			rec, ok, err := st.Occurrence(ctx, chorus.DigestOccurrenceID("T1", "#general", paris8(6, 7, 9, 0)))
-			if err != nil || !ok || rec.Skipped == postEmpty {
-				t.Fatalf("record = %+v, %v, %v", rec, ok, err)
-			}
-		})
-	}
-}
-
 // TestDigestContent: a team digest shows the channel's active campaigns, its overdue tasks and
 // those due within 7 days, and nothing of other channels.
 func TestDigestContent(t *testing.T) {

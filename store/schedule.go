@@ -35,6 +35,7 @@ type digestDoc struct {
 	TimeZone  string    `bson:"time_zone"`
 	Lang      string    `bson:"lang"`
 	Off       bool      `bson:"off,omitempty"`
+	Empty     string    `bson:"empty,omitempty"`
 	Version   int       `bson:"version"`
 	UpdatedBy string    `bson:"updated_by"`
 	UpdatedAt time.Time `bson:"updated_at,omitempty"`
@@ -43,7 +44,7 @@ type digestDoc struct {
 func (d *digestDoc) schedule() chorus.DigestSchedule {
 	return chorus.DigestSchedule{
 		WorkspaceID: d.Workspace, Channel: d.Channel, Lead: d.Lead, Spec: d.Spec, TimeZone: d.TimeZone,
-		Lang: chorus.Lang(d.Lang), Off: d.Off, Version: d.Version, UpdatedBy: d.UpdatedBy, UpdatedAt: storedTime(d.UpdatedAt),
+		Lang: chorus.Lang(d.Lang), Off: d.Off, Empty: chorus.EmptyDigest(d.Empty), Version: d.Version, UpdatedBy: d.UpdatedBy, UpdatedAt: storedTime(d.UpdatedAt),
 	}
 }
 
@@ -118,6 +119,8 @@ type occurrenceDoc struct {
 	TS          string    `bson:"ts,omitempty"`
 	Folded      bool      `bson:"folded"`
 	Skipped     bool      `bson:"skipped,omitempty"`
+	Empty       bool      `bson:"empty,omitempty"`
+	EmptyReason string    `bson:"empty_reason,omitempty"`
 	ScheduledAt time.Time `bson:"scheduled_at"`
 	DoneAt      time.Time `bson:"done_at"`
 	By          string    `bson:"by"`
@@ -126,7 +129,7 @@ type occurrenceDoc struct {
 func (d *occurrenceDoc) occurrence() chorus.Occurrence {
 	return chorus.Occurrence{
 		ID: d.ID, Kind: chorus.OccurrenceKind(d.Kind), WorkspaceID: d.Workspace, TaskID: d.Task, Channel: d.Channel,
-		TS: d.TS, Folded: d.Folded, Skipped: d.Skipped, ScheduledAt: storedTime(d.ScheduledAt), DoneAt: storedTime(d.DoneAt), By: d.By,
+		TS: d.TS, Folded: d.Folded, Skipped: d.Skipped, Empty: d.Empty, EmptyReason: d.EmptyReason, ScheduledAt: storedTime(d.ScheduledAt), DoneAt: storedTime(d.DoneAt), By: d.By,
 	}
 }
 
@@ -155,7 +158,10 @@ func scheduleIndexes() []indexSpec {
 		{collDigestVersions, []mongo.IndexModel{uniqueIndex("workspace", "channel", "version")}},
 		{collPolicyVersions, []mongo.IndexModel{uniqueIndex("workspace", "campaign", "version")}},
 		{collSnoozes, []mongo.IndexModel{plainIndex("until")}},
-		{collOccurrences, []mongo.IndexModel{plainIndex("workspace", "folded", "done_at"), plainIndex("done_at")}},
+		{collOccurrences, []mongo.IndexModel{
+			plainIndex("workspace", "folded", "done_at"), plainIndex("done_at"),
+			plainIndex("workspace", "kind", "channel", "scheduled_at"), // LastDigest
+		}},
 		{collThreads, []mongo.IndexModel{plainIndex("at")}}, // the sweep's; threads are read by _id
 		{collTasks, []mongo.IndexModel{plainIndex("status", "_id")}},
 	}
@@ -180,7 +186,7 @@ func (s *Store) SaveDigestSchedule(ctx context.Context, d chorus.DigestSchedule)
 	base := d.Version
 	doc := digestDoc{
 		Workspace: d.WorkspaceID, Channel: d.Channel, Lead: d.Lead, Spec: d.Spec, TimeZone: d.TimeZone,
-		Lang: string(d.Lang), Off: d.Off, Version: base + 1, UpdatedBy: d.UpdatedBy, UpdatedAt: s.clock(),
+		Lang: string(d.Lang), Off: d.Off, Empty: string(d.Empty), Version: base + 1, UpdatedBy: d.UpdatedBy, UpdatedAt: s.clock(),
 	}
 	r := s.digestRepo()
 	var err error
@@ -313,7 +319,7 @@ func (s *Store) RecordOccurrence(ctx context.Context, o chorus.Occurrence) error
 	}
 	d := occurrenceDoc{
 		ID: o.ID, Kind: string(o.Kind), Workspace: o.WorkspaceID, Task: o.TaskID, Channel: o.Channel, TS: o.TS,
-		Folded: o.Folded, Skipped: o.Skipped, ScheduledAt: storedTime(o.ScheduledAt), DoneAt: storedTime(o.DoneAt), By: o.By,
+		Folded: o.Folded, Skipped: o.Skipped, Empty: o.Empty, EmptyReason: o.EmptyReason, ScheduledAt: storedTime(o.ScheduledAt), DoneAt: storedTime(o.DoneAt), By: o.By,
 	}
 	unlock := s.lock()
 	defer unlock()
@@ -360,6 +366,27 @@ func (s *Store) FoldedOccurrences(ctx context.Context, workspace string, from, t
 		out[i] = ds[i].occurrence()
 	}
 	return out, nil
+}
+
+// LastDigest returns the record of the latest digest of a channel planned before before (its
+// slot), reporting false when there is none (none yet, or swept after a month). Records are
+// insert-only, so the answer for a slot never changes once made: the scheduler reads it to tell
+// the first empty digest in a row, "/chorus digest" to say when the last one ran.
+func (s *Store) LastDigest(ctx context.Context, workspace, channel string, before time.Time) (chorus.Occurrence, bool, error) {
+	var d occurrenceDoc
+	err := s.db.Collection(collOccurrences).FindOne(ctx, bson.D{
+		{Key: "workspace", Value: workspace},
+		{Key: "kind", Value: string(chorus.DigestOccurrence)},
+		{Key: "channel", Value: channel},
+		{Key: "scheduled_at", Value: bson.D{{Key: "$lt", Value: before.UTC()}}},
+	}, options.FindOne().SetSort(bson.D{{Key: "scheduled_at", Value: -1}, {Key: "_id", Value: -1}})).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return chorus.Occurrence{}, false, nil
+	}
+	if err != nil {
+		return chorus.Occurrence{}, false, fmt.Errorf("store: read last digest of %s: %w", channel, err)
+	}
+	return d.occurrence(), true, nil
 }
 
 // SweepOccurrences deletes the occurrence records made before olderThan, the snoozes that

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -22,14 +23,14 @@ func TestDigestSchedules(t *testing.T) {
 	}
 	_, err = s.SaveDigestSchedule(ctx, d) // based on "nothing" again: someone created it first
 	wantErr(t, err, chorus.ErrConflict)
-	v1.Spec, v1.Lead = "30 8 * * 1-5", true
+	v1.Spec, v1.Lead, v1.Empty = "30 8 * * 1-5", true, chorus.EmptyDigestAlways
 	v2, err := s.SaveDigestSchedule(ctx, v1)
 	wantErr(t, err, nil)
 	_, err = s.SaveDigestSchedule(ctx, v1) // a second edit of version 1 loses
 	wantErr(t, err, chorus.ErrConflict)
 	got, err := s.DigestSchedule(ctx, "T1", "C1")
 	wantErr(t, err, nil)
-	if got.Version != 2 || got.Spec != "30 8 * * 1-5" || !got.Lead || got.TimeZone != "Europe/Paris" || got != v2 {
+	if got.Version != 2 || got.Spec != "30 8 * * 1-5" || !got.Lead || got.TimeZone != "Europe/Paris" || got.Empty != chorus.EmptyDigestAlways || got != v2 {
 		t.Fatalf("read back %+v, saved %+v", got, v2)
 	}
 	other := d
@@ -186,6 +187,55 @@ func TestOpenTasks(t *testing.T) {
 	for _, task := range open {
 		if task.Status != chorus.TaskOpen {
 			t.Fatalf("OpenTasks returned %+v", task)
+		}
+	}
+}
+
+// TestLastDigest: the latest digest record of a channel before a slot, whatever else is recorded
+// (reminders, other channels, other workspaces), with why it was empty.
+func TestLastDigest(t *testing.T) {
+	ctx := context.Background()
+	s := newEnv(t, true).Store
+	slot := func(d int) time.Time { return time.Date(2027, 6, d, 7, 0, 0, 0, time.UTC) }
+	if _, ok, err := s.LastDigest(ctx, "T1", "C1", slot(30)); err != nil || ok {
+		t.Fatalf("LastDigest of nothing = %v, %v", ok, err)
+	}
+	for _, o := range []chorus.Occurrence{
+		{ID: chorus.DigestOccurrenceID("T1", "C1", slot(7)), Kind: chorus.DigestOccurrence, WorkspaceID: "T1", Channel: "C1", ScheduledAt: slot(7), TS: "1.1"},
+		{ID: chorus.DigestOccurrenceID("T1", "C1", slot(14)), Kind: chorus.DigestOccurrence, WorkspaceID: "T1", Channel: "C1", ScheduledAt: slot(14),
+			Skipped: true, Empty: true, EmptyReason: "inactive"},
+		{ID: chorus.DigestOccurrenceID("T1", "C2", slot(21)), Kind: chorus.DigestOccurrence, WorkspaceID: "T1", Channel: "C2", ScheduledAt: slot(21), TS: "2.1"},
+		{ID: chorus.DigestOccurrenceID("T2", "C1", slot(21)), Kind: chorus.DigestOccurrence, WorkspaceID: "T2", Channel: "C1", ScheduledAt: slot(21), TS: "3.1"},
+		{ID: chorus.ReminderOccurrenceID("T1", "k1", slot(22), "m"), Kind: chorus.ReminderOccurrence, WorkspaceID: "T1", TaskID: "k1", Channel: "C1", ScheduledAt: slot(21), TS: "4.1"},
+	} {
+		if err := s.RecordOccurrence(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tt := range []struct {
+		before time.Time
+		want   string
+	}{
+		{slot(30), "14 skipped empty inactive"},
+		{slot(14), "7 sent"},
+		{slot(7), ""},
+	} {
+		got, ok, err := s.LastDigest(ctx, "T1", "C1", tt.before)
+		if err != nil {
+			t.Fatal(err)
+		}
+		desc := ""
+		if ok {
+			desc = strconv.Itoa(got.ScheduledAt.Day())
+			switch {
+			case got.Skipped && got.Empty:
+				desc += " skipped empty " + got.EmptyReason
+			case got.TS != "":
+				desc += " sent"
+			}
+		}
+		if desc != tt.want {
+			t.Errorf("LastDigest before the %d = %q, want %q", tt.before.Day(), desc, tt.want)
 		}
 	}
 }

@@ -59,7 +59,7 @@ func TestDigestCommand(t *testing.T) {
 		{name: "off", user: "sami", channel: "#social", line: "/chorus digest off",
 			want: []string{"🔕", "arrêté"}, spec: "0 9 * * 1", tz: "Europe/London", off: true},
 		{name: "help", user: "zoe", channel: "#social", lang: chorus.English, line: "/chorus digest help",
-			want: []string{"`/chorus digest every monday 09:00`", "an empty digest is not posted"}},
+			want: []string{"`/chorus digest every monday 09:00`", "`/chorus digest empty:first|always|never`", "when the last one ran"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -242,22 +242,67 @@ func clip(s string, n int) string {
 	return string([]rune(s)[:n-1]) + "…"
 }
 
+// Why a digest had nothing to say: the codes of DigestOut.Reason, kept in the digest's record
+// and said again by "/chorus digest".
+const (
+	// EmptyNoCampaign: no campaign uses the channel (for a leads' digest, the workspace has none).
+	EmptyNoCampaign = "no_campaign"
+	// EmptyInactive: the campaigns using the channel are drafts or closed.
+	EmptyInactive = "inactive"
+)
+
+// DigestOut is a written digest: its messages and, when it had nothing to say, why. An empty
+// digest is a short "nothing to report" (EmptyNote), which the scheduler posts or leaves unsaid.
+type DigestOut struct {
+	Parts  []Part
+	Empty  bool
+	Reason string // EmptyNoCampaign or EmptyInactive when Empty
+}
+
+// EmptyNote is the "nothing to report" of a digest at slot with nothing to say for reason, in
+// the schedule's language and time zone, with what the next empty slots will do.
+func EmptyNote(d chorus.DigestSchedule, slot time.Time, reason string) Part {
+	lang, loc := d.Lang, chorus.LoadLocation(d.TimeZone)
+	title := catalog.T(lang, "sched.digest.title", d.Channel)
+	if d.Lead {
+		title = catalog.T(lang, "sched.digest.title_lead")
+	}
+	text := catalog.T(lang, "sched.digest.empty.note", title, i18n.FormatWhen(slot.In(loc), lang), EmptyWhy(d, reason, lang))
+	blocks := []reply.Block{{Kind: reply.Section, Text: text}}
+	switch d.EmptyMode() {
+	case chorus.EmptyDigestFirst:
+		blocks = append(blocks, reply.Block{Kind: reply.Context, Text: catalog.T(lang, "sched.digest.empty.hint_first")})
+	case chorus.EmptyDigestAlways:
+		blocks = append(blocks, reply.Block{Kind: reply.Context, Text: catalog.T(lang, "sched.digest.empty.hint_always")})
+	}
+	return Part{Text: text, Blocks: blocks}
+}
+
+// EmptyWhy says in lang why a digest of d had nothing to say, from its reason code.
+func EmptyWhy(d chorus.DigestSchedule, reason string, lang chorus.Lang) string {
+	switch {
+	case reason != EmptyNoCampaign && reason != EmptyInactive:
+		return catalog.T(lang, "sched.digest.why.nothing")
+	case d.Lead:
+		return catalog.T(lang, "sched.digest.why."+reason+"_lead")
+	}
+	return catalog.T(lang, "sched.digest.why."+reason, reply.Channel(d.Channel))
+}
+
 // Digest writes the digest of a team channel, or a leads' digest, at a slot: the active
 // campaigns it covers, their overdue and soon due tasks, the reminders folded into it (those of
-// folded whose task is still open), and the other features' sections. It reports whether the
-// digest had nothing to say.
-func (f *Feature) Digest(ctx context.Context, d chorus.DigestSchedule, slot time.Time, folded []chorus.Occurrence) ([]Part, bool, error) {
+// folded whose task is still open), and the other features' sections. A digest with nothing to
+// say is its EmptyNote, with the reason.
+func (f *Feature) Digest(ctx context.Context, d chorus.DigestSchedule, slot time.Time, folded []chorus.Occurrence) (DigestOut, error) {
 	ws := d.WorkspaceID
 	camps, err := f.store.Campaigns(ctx, ws)
 	if err != nil {
-		return nil, false, fmt.Errorf("digest campaigns: %w", err)
+		return DigestOut{}, fmt.Errorf("digest campaigns: %w", err)
 	}
 	in := DigestInput{Schedule: d, Slot: slot}
 	open := map[string]chorus.Task{}
+	used := false // some campaign, of any status, uses the channel (leads: exists)
 	for _, c := range camps {
-		if c.Status != chorus.StatusActive {
-			continue
-		}
 		kinds := map[string]bool{"": true}
 		for _, ch := range c.Channels {
 			if d.Lead || ch.SlackChannel == d.Channel {
@@ -267,10 +312,14 @@ func (f *Feature) Digest(ctx context.Context, d chorus.DigestSchedule, slot time
 		if !d.Lead && len(kinds) == 1 {
 			continue // the campaign does not use this channel
 		}
+		used = true
+		if c.Status != chorus.StatusActive {
+			continue
+		}
 		in.Campaigns = append(in.Campaigns, c)
 		ts, err := f.store.Tasks(ctx, ws, chorus.TaskFilter{Campaign: c.Slug, Statuses: []chorus.TaskStatus{chorus.TaskOpen}})
 		if err != nil {
-			return nil, false, fmt.Errorf("digest tasks of %s: %w", c.Slug, err)
+			return DigestOut{}, fmt.Errorf("digest tasks of %s: %w", c.Slug, err)
 		}
 		for _, t := range ts {
 			if !d.Lead && !kinds[t.ChannelKind] {
@@ -301,9 +350,16 @@ func (f *Feature) Digest(ctx context.Context, d chorus.DigestSchedule, slot time
 	if f.sections != nil {
 		extra, err := f.sections.DigestSections(ctx, ws, d.Channel, d.Lead, in.Campaigns, d.Lang)
 		if err != nil {
-			return nil, false, fmt.Errorf("digest sections: %w", err)
+			return DigestOut{}, fmt.Errorf("digest sections: %w", err)
 		}
 		in.Extras = extra
 	}
-	return BuildDigest(in), in.Empty(), nil
+	if !in.Empty() {
+		return DigestOut{Parts: BuildDigest(in)}, nil
+	}
+	reason := EmptyNoCampaign
+	if used {
+		reason = EmptyInactive
+	}
+	return DigestOut{Parts: []Part{EmptyNote(d, slot, reason)}, Empty: true, Reason: reason}, nil
 }

@@ -70,3 +70,46 @@ func TestBuildDigestLimits(t *testing.T) {
 }
 
 func TestCatalogComplete(t *testing.T) { i18n.CheckComplete(t, reminders.Catalog()) }
+
+// TestEmptyNote: the "nothing to report" of an empty digest says which digest, when, why, and
+// what the next empty ones will do, in the schedule's language.
+func TestEmptyNote(t *testing.T) {
+	slot := time.Date(2027, 6, 7, 9, 0, 0, 0, chorus.LoadLocation("Europe/Paris"))
+	tests := []struct {
+		name   string
+		d      chorus.DigestSchedule
+		reason string
+		want   []string
+		not    []string
+	}{
+		{"team, French, first", chorus.DigestSchedule{Channel: "#general", Lang: chorus.French}, reminders.EmptyNoCampaign,
+			[]string{"📋 Point d'équipe — #general — lundi 7 juin 2027 à 09:00 : rien à signaler, aucune campagne n'utilise #general.",
+				"Les points vides suivants ne seront pas publiés", "`/chorus digest vide:toujours`"}, nil},
+		{"team, English, always", chorus.DigestSchedule{Channel: "#general", Lang: chorus.English, Empty: chorus.EmptyDigestAlways}, reminders.EmptyInactive,
+			[]string{"📋 Team digest — #general — Monday 7 June 2027 at 09:00: nothing to report, the campaigns of #general are drafts or closed.",
+				"`/chorus digest empty:first`"}, nil},
+		{"leads, French, never (posted by the workspace's setting)", chorus.DigestSchedule{Channel: "#direction", Lead: true, Lang: chorus.French, Empty: chorus.EmptyDigestNever}, reminders.EmptyNoCampaign,
+			[]string{"Point des responsables — toutes les équipes — lundi 7 juin 2027 à 09:00 : rien à signaler, aucune campagne dans cet espace."},
+			[]string{"vide:"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.d.WorkspaceID, tt.d.Spec, tt.d.TimeZone = "T1", "0 9 * * 1", "Europe/Paris"
+			p := reminders.EmptyNote(tt.d, slot, tt.reason)
+			all := p.Text
+			for _, b := range p.Blocks {
+				all += "\n" + b.Text
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(all, w) {
+					t.Errorf("note lacks %q:\n%s", w, all)
+				}
+			}
+			for _, n := range tt.not {
+				if strings.Contains(all, n) {
+					t.Errorf("note says %q:\n%s", n, all)
+				}
+			}
+		})
+	}
+}

@@ -6,6 +6,7 @@ package reminders
 
 import (
 	"context"
+	"time"
 
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/commands/feature"
@@ -25,6 +26,8 @@ type Store interface {
 	SaveReminderPolicy(ctx context.Context, p chorus.ReminderPolicy) (chorus.ReminderPolicy, error)
 	DigestSchedule(ctx context.Context, workspace, channel string) (chorus.DigestSchedule, error)
 	SaveDigestSchedule(ctx context.Context, d chorus.DigestSchedule) (chorus.DigestSchedule, error)
+	// LastDigest returns the record of a channel's latest digest planned before before.
+	LastDigest(ctx context.Context, workspace, channel string, before time.Time) (chorus.Occurrence, bool, error)
 }
 
 // Sections adds another feature's sections to a digest, such as the copy awaiting approval:
