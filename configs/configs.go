@@ -77,7 +77,7 @@ type SchedulerConfig struct {
 	ReminderGrace   time.Duration // CHORUS_REMINDER_GRACE: a reminder later than this is dropped, not sent
 	QuietHours      QuietHours    // CHORUS_QUIET_HOURS: no reminder is posted inside this window
 	SkipWeekends    bool          // CHORUS_SKIP_WEEKENDS: no reminder or digest on Saturday and Sunday
-	PostEmptyDigest bool          // CHORUS_POST_EMPTY_DIGEST: post a digest even when nothing changed
+	PostEmptyDigest bool          // CHORUS_POST_EMPTY_DIGEST: post the « rien à signaler » note for every empty digest, whatever each channel chose
 }
 
 // Secret is a setting that must never be printed: its String, GoString and LogValue say only
