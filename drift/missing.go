@@ -1,0 +1,152 @@
+package drift
+
+import (
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/chorus-hq/chorus"
+)
+
+// ordinalDay reads a day written as an ordinal: "12th", "1er", "2nd"; 0 when s is none.
+func ordinalDay(s string) int {
+	n := 0
+	i := 0
+	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		n = n*10 + int(s[i]-'0')
+	}
+	switch s[i:] {
+	case "er", "e", "eme", "st", "nd", "rd", "th":
+		if i > 0 && i <= 2 {
+			return n
+		}
+	}
+	return 0
+}
+
+// present reports whether the channel message states the point fact pf.
+func (c *check) present(pf Fact) bool {
+	d := c.d
+	switch pf.Kind {
+	case FactScope:
+		st := d.scopeSt
+		switch pf.Role {
+		case ScopeBoth:
+			return st.storePos && st.onlinePos
+		case ScopeStore:
+			return st.storePos
+		case ScopeOnline:
+			return st.onlinePos
+		}
+		return slices.ContainsFunc(d.facts, func(f Fact) bool { return f.Kind == FactScope && f.Role == pf.Role })
+	case FactPeriod:
+		from, to := false, false
+		// "jusqu'au 31 janvier (depuis le lundi 4)": the end date, and the start day written alone
+		fromDay := slices.ContainsFunc(d.toks, func(t token) bool {
+			return (t.kind == tNum && t.num == pf.From.Day) || (t.kind == tWord && ordinalDay(t.s) == pf.From.Day)
+		})
+		for _, f := range d.facts {
+			switch f.Kind {
+			case FactPeriod:
+				if f.From == pf.From && f.To == pf.To {
+					return true
+				}
+				from = from || f.From == pf.From
+				to = to || f.To == pf.To
+			case FactDate, FactDeadline:
+				from = from || f.To == pf.From
+				to = to || f.To == pf.To
+			}
+		}
+		return to && (from || (fromDay && pf.From.Month == pf.To.Month))
+	case FactDeadline, FactDate:
+		return slices.ContainsFunc(d.facts, func(f Fact) bool { return f.family() == FactDate && f.last() == pf.last() })
+	case FactPercent:
+		return slices.ContainsFunc(d.facts, func(f Fact) bool { return f.Kind == FactPercent && f.Value == pf.Value })
+	case FactQuantity:
+		return slices.ContainsFunc(d.facts, func(f Fact) bool { return f.Kind == FactQuantity && f.Unit == pf.Unit && f.Value == pf.Value })
+	case FactBundle, FactAge:
+		return slices.ContainsFunc(d.facts, func(f Fact) bool { return f.Kind == pf.Kind && f.Value == pf.Value && f.Role == pf.Role })
+	case FactCode:
+		// a code the campaign gives is stated even without the word "code": "avec SOLEIL27"
+		return slices.ContainsFunc(d.toks, func(t token) bool { return t.kind != tSym && strings.EqualFold(t.s, pf.Text) })
+	case FactMoney:
+		return slices.ContainsFunc(d.facts, func(f Fact) bool {
+			return f.Kind == FactMoney && f.Unit == pf.Unit && math.Abs(f.Value-pf.Value) < 0.005
+		})
+	}
+	return slices.ContainsFunc(d.facts, func(f Fact) bool { return sameFact(f, pf) })
+}
+
+// covered returns the weight of the point's words the channel message states.
+func (c *check) covered(words []unit, set map[string]bool, abbr []string) int {
+	n := 0
+	for _, u := range words {
+		if set[u.id] {
+			n += u.weight
+			continue
+		}
+		for _, a := range abbr {
+			if strings.HasPrefix(u.word, a) {
+				n += u.weight
+				break
+			}
+		}
+	}
+	return n
+}
+
+// missing reports must-include points the message does not state. A point whose fact is
+// contradicted is stated (wrongly): the contradiction is reported as a fact, not twice.
+func (c *check) missing() {
+	contradicted := map[FactKind]bool{}
+	for _, f := range c.found {
+		if f.Kind == KindFact {
+			contradicted[f.family] = true
+		}
+	}
+	for _, p := range c.r.points {
+		factsOK, contra, some := true, false, false
+		for _, pf := range p.facts {
+			switch {
+			case c.present(pf):
+				some = true
+			case contradicted[pf.family()]:
+				contra = true
+			default:
+				factsOK = false
+			}
+		}
+		if contra || p.audience && contradicted[FactEligibility] {
+			continue
+		}
+		words, total := p.wordsFor(c.lang, c.r.lang)
+		cov := float64(c.covered(words, c.set, c.abbr))
+		// A point is missing only when it is not stated at all. Its typed facts carry it: all
+		// of them stated, it is stated whatever the other words; one of them stated with half
+		// of its words, it is stated in other terms. A point with no typed fact is stated
+		// when a third of its words are.
+		switch {
+		case len(p.facts) > 0 && factsOK:
+			continue
+		case len(p.facts) > 0 && some && total > 0 && cov >= missingSomeFacts*float64(total):
+			continue
+		case len(p.facts) == 0 && cov >= missingNoFacts*float64(total):
+			continue
+		}
+		c.add(Finding{Kind: KindMissing, Severity: SeverityMedium, GlobalQuote: p.text, Code: "drift.reason.missing",
+			Args: []any{p.text}, Suggestion: p.text, pos: len(c.d.toks)})
+	}
+}
+
+// Shares of a point's words that state it (see missing).
+var missingSomeFacts, missingNoFacts = 0.5, 0.6
+
+// wordsFor returns the point's words a message in lang can be checked against: all of them
+// in the campaign's language, only lexicon concepts and names in the other one.
+func (p point) wordsFor(lang, campaign chorus.Lang) ([]unit, int) {
+	if lang == campaign || lang == "" || campaign == "" {
+		return p.words, p.total
+	}
+	return p.crossWords, p.crossTotal
+}
