@@ -213,41 +213,18 @@ func (e *glossEntry) excepted(toks []token, i, j int) bool {
 // strictForm lowers s and unifies the spaces (non-breaking ones included) and apostrophes,
 // keeping accents and hyphens.
 func strictForm(s string) string {
-	var b strings.Builder
-	space := false
-	for _, r := range s {
-		switch {
-		case unicode.IsSpace(r) || r == '\u00a0' || r == '\u202f':
-			space = true
-			continue
-		case invisible(r):
-			continue
-		}
-		if space && b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		space = false
-		switch r {
-		case '’', '‘', 'ʼ':
-			r = '\''
-		case '‑', '–':
-			r = '-'
-		}
-		b.WriteRune(unicode.ToLower(r))
-	}
-	return b.String()
+	form, _ := strictOffsets(s)
+	return form
 }
 
-// strictMatches finds the entry's strict variants in text, as whole words (a plural "s" or
-// "x" allowed).
-func strictMatches(e *glossEntry, text string) []glossMatch {
-	// strictForm maps runes one to one except spaces and invisible runes; keep offsets by
-	// rebuilding the form rune by rune.
+// strictOffsets returns strictForm(s) and, for each byte of it and one past its end, the byte
+// of s it comes from, so a match in the form quotes the words of s.
+func strictOffsets(s string) (string, []int) {
 	var b strings.Builder
 	var starts []int
 	space := false
 	spaceAt := 0
-	for i, r := range text {
+	for i, r := range s {
 		switch {
 		case unicode.IsSpace(r) || r == '\u00a0' || r == '\u202f':
 			if !space {
@@ -275,8 +252,13 @@ func strictMatches(e *glossEntry, text string) []glossMatch {
 			starts = append(starts, i)
 		}
 	}
-	form := b.String()
-	starts = append(starts, len(text))
+	return b.String(), append(starts, len(s))
+}
+
+// strictMatches finds the entry's strict variants in text, as whole words (a plural "s" or
+// "x" allowed).
+func strictMatches(e *glossEntry, text string) []glossMatch {
+	form, starts := strictOffsets(text)
 	var out []glossMatch
 	for vi, v := range e.strict {
 		for from := 0; ; {
