@@ -201,7 +201,7 @@ func (d *doc) unitAfter(j int) bool {
 var (
 	rangeLeads     = map[string]bool{"du": true, "from": true, "between": true, "entre": true}
 	rangeLinks     = map[string]bool{"au": true, "to": true, "until": true, "till": true, "through": true, "thru": true, "and": true, "et": true}
-	deadlineLeads  = phrases("avant", "avant le", "before", "by", "until", "till", "jusqu au", "d ici le", "au plus tard le", "no later than", "up until", "before the", "until the", "jusqu a", "expire le", "ends", "ends on", "se termine le", "prend fin le")
+	deadlineLeads  = phrases("avant", "avant le", "before", "by", "until", "till", "jusqu au", "d ici le", "d ici", "au plus tard le", "no later than", "up until", "before the", "until the", "jusqu a", "expire le", "ends", "ends on", "se termine le", "prend fin le")
 	startLeads     = phrases("a partir du", "a partir de", "des le", "from", "starting", "starting on", "from the", "starting from", "as of", "des")
 	exclusiveLeads = phrases("avant", "avant le", "before", "before the")
 	fullMonthLead  = phrases("through", "throughout", "tout le mois de", "tout le mois d", "tout le mois", "whole month of", "entire month of", "whole of", "all of", "all through", "durant tout", "pendant tout", "tout au long du mois de", "tout au long du mois d", "all month of")
@@ -312,6 +312,11 @@ func (d *doc) dates() {
 				continue
 			}
 		}
+		if f, ok := d.monthPartAt(i); ok {
+			d.take(f)
+			i = f.end - 1
+			continue
+		}
 		if f, ok := d.monthPortionAt(i); ok {
 			d.take(f)
 			i = f.end - 1
@@ -351,6 +356,42 @@ func (d *doc) dates() {
 	}
 }
 
+// monthPartWords name a part of a month that is one day: its end, its middle, its start.
+var monthPartWords = map[string]int{"fin": -1, "end": -1, "mi": 15, "mid": 15, "debut": 1, "beginning": 1, "start": 1}
+
+// monthPartAt reads « fin octobre », « d'ici fin octobre », "until the end of October",
+// « mi-juillet », « début septembre 2027 »: the last, middle or first day of the month, a
+// deadline after a deadline word.
+func (d *doc) monthPartAt(i int) (Fact, bool) {
+	part, ok := monthPartWords[d.toks[i].s]
+	if !ok || d.toks[i].kind != tWord {
+		return Fact{}, false
+	}
+	j := i + 1
+	for j < len(d.toks) && (d.toks[j].isSym("-") || d.toks[j].is("of") || d.toks[j].is("de") || d.toks[j].is("d") ||
+		d.toks[j].isSym("'") || d.toks[j].is("the") || d.toks[j].is("du") || d.toks[j].is("mois")) && j < i+5 {
+		j++
+	}
+	m, next, ok := d.monthAt(j)
+	if !ok {
+		return Fact{}, false
+	}
+	y, end := d.year, next
+	if yy, e, ok := d.yearAt(next); ok {
+		y, end = yy, e
+	}
+	day := part
+	if part < 0 {
+		day = time.Date(y, time.Month(m)+1, 0, 12, 0, 0, 0, time.UTC).Day()
+	}
+	dt := chorus.Date{Year: y, Month: time.Month(m), Day: day}
+	f := Fact{Kind: FactDate, From: dt, To: dt, pos: i, end: end}
+	if before := d.wordsBefore(i, 4); endsWith(before, deadlineLeads) {
+		f.Kind, f.From = FactDeadline, chorus.Date{}
+	}
+	return f, true
+}
+
 // dateStart reports whether a date expression may start at t, to skip most words quickly.
 func dateStart(t token) bool {
 	switch t.kind {
@@ -370,6 +411,9 @@ var dateStartWords = func() map[string]bool {
 	m := map[string]bool{"du": true, "from": true, "between": true, "entre": true, "les": true, "the": true, "la": true,
 		"first": true, "premiere": true, "premier": true}
 	for w := range monthWords {
+		m[w] = true
+	}
+	for w := range monthPartWords {
 		m[w] = true
 	}
 	for w := range weekdayWords {
