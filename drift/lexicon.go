@@ -146,6 +146,7 @@ type trieNode struct {
 	next     map[string]*trieNode
 	prefixes []prefixEdge
 	byHead   map[string][]prefixEdge // prefixes indexed by their first three bytes
+	short    []prefixEdge            // prefixes shorter than three bytes, which byHead cannot index
 	concept  string
 }
 
@@ -179,6 +180,8 @@ func (t *phraseTrie) add(phrase, concept string) {
 						n.byHead = map[string][]prefixEdge{}
 					}
 					n.byHead[p[:3]] = append(n.byHead[p[:3]], prefixEdge{p, found})
+				} else {
+					n.short = append(n.short, prefixEdge{p, found})
 				}
 			}
 			n = found
@@ -239,18 +242,14 @@ func (t *phraseTrie) walk(n *trieNode, toks []token, i int, best *string, bestEn
 		}
 		t.walk(c, toks, j+1, best, bestEnd)
 	}
-	edges := n.prefixes
-	if n.byHead != nil {
-		edges = nil
-		if len(w) >= 3 {
-			edges = n.byHead[w[:3]]
-		}
-		for _, e := range n.prefixes {
-			if len(e.prefix) < 3 && strings.HasPrefix(w, e.prefix) {
-				edges = append(edges[:len(edges):len(edges)], e)
-			}
-		}
+	if len(w) >= 3 && n.byHead != nil {
+		t.walkEdges(n.byHead[w[:3]], w, toks, j, best, bestEnd)
 	}
+	t.walkEdges(n.short, w, toks, j, best, bestEnd)
+}
+
+// walkEdges follows the prefix edges that word w, at token j, starts with.
+func (t *phraseTrie) walkEdges(edges []prefixEdge, w string, toks []token, j int, best *string, bestEnd *int) {
 	for _, e := range edges {
 		if strings.HasPrefix(w, e.prefix) {
 			if e.node.concept != "" && j+1 > *bestEnd {
