@@ -59,10 +59,7 @@ func NewHTTPHandler(d *Dispatcher, opts HTTPOptions) http.Handler {
 		_, _ = io.WriteString(w, "ok\n")
 	})
 	mux.HandleFunc("GET /readyz", f.readyz)
-	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-		_ = d.metrics.WritePrometheus(w)
-	})
+	mux.Handle("GET /metrics", d.metrics.Handler())
 	return mux
 }
 
