@@ -149,8 +149,10 @@ func (d *Dispatcher) Wait(ctx context.Context) error {
 
 // ack is a transport's answer to one Slack request.
 type ack struct {
-	status int // HTTP status: 200, or 503 to have Slack deliver the event again
-	body   any // JSON body (HTTP) or payload (Socket Mode); nil for an empty ack
+	status     int    // HTTP status: 200, or 503 to have Slack deliver the event again
+	body       any    // JSON body (HTTP) or payload (Socket Mode); nil for an empty ack
+	refused    string // why the request was refused before any work, for metrics; "" if not
+	retryAfter int    // seconds, for a Retry-After header; 0: none
 }
 
 var ackOK = ack{status: 200}

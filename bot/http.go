@@ -9,9 +9,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"mime"
+	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -20,11 +23,26 @@ import (
 	"github.com/slack-go/slack/slackevents"
 )
 
-// HTTPOptions configures the HTTP front door.
+// HTTPOptions configures the HTTP front door. Zero values take the defaults.
 type HTTPOptions struct {
 	SigningSecret string                          // SLACK_SIGNING_SECRET; "" rejects every request
 	Ready         func(ctx context.Context) error // readiness probe, such as a store ping; nil: ready
-	MaxBody       int64                           // request body cap in bytes; 1 MiB
+	// MaxBody caps a request body in bytes; 512 KiB. Slack's largest deliveries are
+	// message_changed events (a 40,000-character message, twice, with its blocks); slash commands
+	// and most events are a few KiB.
+	MaxBody int64
+	// MaxInFlight caps the /slack/events requests handled at once; 256. Beyond it a request gets
+	// 503 with Retry-After before its body is read.
+	MaxInFlight int
+	// MaxBodyReads caps the bodies being read at once; 64. Beyond it, 503 with Retry-After.
+	MaxBodyReads int
+	// BodyTimeout is how long a body may take to arrive once its headers passed; 2 s (Slack
+	// wants the ack within 3 s, and sends the whole request at once).
+	BodyTimeout time.Duration
+	// RefusalLogEvery is the least time between two log lines about refused requests; 1 min.
+	// Every refusal is counted in chorus_slack_refused_total; the log line says how many were
+	// refused since the previous one.
+	RefusalLogEvery time.Duration
 }
 
 // signatureTolerance is how far a request's timestamp may be from now, either way, as Slack's
@@ -32,10 +50,14 @@ type HTTPOptions struct {
 const signatureTolerance = 5 * time.Minute
 
 type front struct {
-	d       *Dispatcher
-	secret  string
-	ready   func(context.Context) error
-	maxBody int64
+	d         *Dispatcher
+	secret    string
+	ready     func(context.Context) error
+	maxBody   int64
+	bodyTTL   time.Duration
+	inFlight  chan struct{}
+	bodyReads chan struct{}
+	refusals  *sampledLog
 }
 
 // NewHTTPHandler serves Slack over HTTP:
@@ -45,13 +67,32 @@ type front struct {
 //	GET  /readyz        readiness: 200 when opts.Ready succeeds, else 503
 //	GET  /metrics       Prometheus text format
 //
-// A /slack/events body over MaxBody gets 413, a bad or stale signature 401 (checked before the
-// body is parsed), an unknown content type 400.
+// On /slack/events, in this order and before any byte of the body is read: a missing, malformed
+// or stale timestamp, or a missing or malformed signature, gets 401; a body announced larger than
+// MaxBody 413; a request beyond MaxInFlight or MaxBodyReads 503 with Retry-After. Then the body is
+// read within BodyTimeout (408 if it does not arrive, 413 if it is larger than announced) and its
+// signature checked (401). Refused requests close their connection, so a client that announced a
+// body and does not send it holds nothing.
 func NewHTTPHandler(d *Dispatcher, opts HTTPOptions) http.Handler {
-	f := &front{d: d, secret: opts.SigningSecret, ready: opts.Ready, maxBody: opts.MaxBody}
+	f := &front{d: d, secret: opts.SigningSecret, ready: opts.Ready, maxBody: opts.MaxBody, bodyTTL: opts.BodyTimeout}
 	if f.maxBody <= 0 {
-		f.maxBody = 1 << 20
+		f.maxBody = 512 << 10
 	}
+	if f.bodyTTL <= 0 {
+		f.bodyTTL = 2 * time.Second
+	}
+	if opts.MaxInFlight <= 0 {
+		opts.MaxInFlight = 256
+	}
+	if opts.MaxBodyReads <= 0 {
+		opts.MaxBodyReads = 64
+	}
+	if opts.RefusalLogEvery <= 0 {
+		opts.RefusalLogEvery = time.Minute
+	}
+	f.inFlight = make(chan struct{}, opts.MaxInFlight)
+	f.bodyReads = make(chan struct{}, opts.MaxBodyReads)
+	f.refusals = newSampledLog(d.log, d.now, opts.RefusalLogEvery, "refused Slack requests")
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /slack/events", f.slack)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -82,6 +123,17 @@ func (f *front) slack(w http.ResponseWriter, r *http.Request) {
 	received := f.d.now()
 	kind, a := f.handle(w, r, received)
 	f.d.metrics.request("http", kind)
+	if a.refused != "" {
+		f.d.metrics.refuse(a.refused)
+		f.refusals.note(r.Context(), a.refused, "remote", r.RemoteAddr)
+		// The body may be unread: do not let the server wait for it, to discard it or to reuse
+		// the connection. The expired read deadline makes its last read fail at once.
+		w.Header().Set("Connection", "close")
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now())
+	}
+	if a.retryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(a.retryAfter))
+	}
 	switch {
 	case a.status != http.StatusOK:
 		http.Error(w, http.StatusText(a.status), a.status)
@@ -100,22 +152,39 @@ func (f *front) slack(w http.ResponseWriter, r *http.Request) {
 	f.d.metrics.ack(f.d.now().Sub(received))
 }
 
+// refusal is the ack of a request refused before any work: its status, and reason for metrics.
+func refusal(status int, reason string) ack {
+	a := ack{status: status, refused: reason}
+	if status == http.StatusServiceUnavailable {
+		a.retryAfter = 1
+	}
+	return a
+}
+
 // handle authenticates and decodes one request and returns its kind, for metrics, and its ack.
 func (f *front) handle(w http.ResponseWriter, r *http.Request, received time.Time) (string, ack) {
 	ctx := r.Context()
-	if r.ContentLength > f.maxBody {
-		return "too_large", ack{status: http.StatusRequestEntityTooLarge}
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, f.maxBody))
+	timestamp, signature := r.Header.Get("X-Slack-Request-Timestamp"), r.Header.Get("X-Slack-Signature")
+	mac, err := checkHeaders(f.secret, received, timestamp, signature)
 	if err != nil {
-		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			return "too_large", ack{status: http.StatusRequestEntityTooLarge}
-		}
-		return "bad_request", ack{status: http.StatusBadRequest}
+		return "unauthorized", refusal(http.StatusUnauthorized, "unauthorized")
 	}
-	if err := verifySignature(f.secret, received, r.Header.Get("X-Slack-Request-Timestamp"), r.Header.Get("X-Slack-Signature"), body); err != nil {
-		f.d.log.WarnContext(ctx, "rejected Slack request", "reason", err, "remote", r.RemoteAddr)
-		return "unauthorized", ack{status: http.StatusUnauthorized}
+	if r.ContentLength > f.maxBody {
+		return "too_large", refusal(http.StatusRequestEntityTooLarge, "too_large")
+	}
+	select {
+	case f.inFlight <- struct{}{}:
+	default:
+		return "busy", refusal(http.StatusServiceUnavailable, "in_flight")
+	}
+	f.d.metrics.httpInFlight(1)
+	defer func() { <-f.inFlight; f.d.metrics.httpInFlight(-1) }()
+	body, a := f.readBody(w, r)
+	if a.status != 0 {
+		return a.refused, a
+	}
+	if !hmac.Equal(sum(mac, body), mustDecodeSig(signature)) {
+		return "unauthorized", refusal(http.StatusUnauthorized, "unauthorized")
 	}
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	switch mt {
@@ -144,6 +213,49 @@ func (f *front) handle(w http.ResponseWriter, r *http.Request, received time.Tim
 		}
 	}
 	return "bad_request", ack{status: http.StatusBadRequest}
+}
+
+// readBody reads the body of a request whose headers passed, within the body-read cap, the
+// body deadline and MaxBody. A zero status means success.
+func (f *front) readBody(w http.ResponseWriter, r *http.Request) ([]byte, ack) {
+	select {
+	case f.bodyReads <- struct{}{}:
+	default:
+		return nil, refusal(http.StatusServiceUnavailable, "body_reads")
+	}
+	defer func() { <-f.bodyReads }()
+	// A network deadline: it is the connection's, on the wall clock, not the injected clock.
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Now().Add(f.bodyTTL)) // not every ResponseWriter supports it (tests)
+	defer func() { _ = rc.SetReadDeadline(time.Time{}) }()
+	var buf bytes.Buffer
+	if r.ContentLength > 0 {
+		buf.Grow(int(r.ContentLength))
+	}
+	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, f.maxBody))
+	switch {
+	case err == nil:
+		return buf.Bytes(), ack{}
+	case isMaxBytes(err):
+		return nil, refusal(http.StatusRequestEntityTooLarge, "too_large")
+	case isTimeout(err):
+		return nil, refusal(http.StatusRequestTimeout, "slow_body")
+	default:
+		return nil, refusal(http.StatusBadRequest, "bad_body")
+	}
+}
+
+func isMaxBytes(err error) bool {
+	_, ok := errors.AsType[*http.MaxBytesError](err)
+	return ok
+}
+
+func isTimeout(err error) bool {
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return true
+	}
+	ne, ok := errors.AsType[net.Error](err)
+	return ok && ne.Timeout()
 }
 
 func (f *front) eventsAPI(ctx context.Context, body []byte, h http.Header) (string, ack) {
@@ -182,32 +294,56 @@ var (
 	errMalformedSigning = errors.New("missing or malformed X-Slack-Signature")
 )
 
+// checkHeaders checks what can be checked of Slack's v0 signature before the body arrives: a
+// secret is configured, the timestamp is an integer within 5 minutes of now either way, and the
+// signature is "v0=" and 64 hex digits. It returns the HMAC already fed with "v0:{timestamp}:",
+// to which the body is added.
+func checkHeaders(secret string, now time.Time, timestamp, signature string) (hash.Hash, error) {
+	if secret == "" {
+		return nil, errNoSecret
+	}
+	sec, err := strconv.ParseInt(timestamp, 10, 64)
+	if err != nil {
+		return nil, errBadTimestamp
+	}
+	if d := now.Sub(time.Unix(sec, 0)); d > signatureTolerance || d < -signatureTolerance {
+		return nil, fmt.Errorf("%w (%s)", errStaleTimestamp, d.Round(time.Second))
+	}
+	if mustDecodeSig(signature) == nil {
+		return nil, errMalformedSigning
+	}
+	mac := hmac.New(sha256.New, []byte(secret))
+	_, _ = io.WriteString(mac, "v0:"+timestamp+":")
+	return mac, nil
+}
+
+// mustDecodeSig returns the 32 bytes of a well-formed "v0=" signature, else nil.
+func mustDecodeSig(signature string) []byte {
+	hexSig, ok := strings.CutPrefix(signature, "v0=")
+	if !ok {
+		return nil
+	}
+	got, err := hex.DecodeString(hexSig)
+	if err != nil || len(got) != sha256.Size {
+		return nil
+	}
+	return got
+}
+
+func sum(mac hash.Hash, body []byte) []byte {
+	_, _ = mac.Write(body)
+	return mac.Sum(nil)
+}
+
 // verifySignature checks Slack's v0 request signature: hex HMAC-SHA256 keyed by the signing
 // secret over "v0:{timestamp}:{raw body}", with the timestamp within 5 minutes of now either way.
 // slack.NewSecretsVerifier does the same against the wall clock; this one takes the clock.
 func verifySignature(secret string, now time.Time, timestamp, signature string, body []byte) error {
-	if secret == "" {
-		return errNoSecret
-	}
-	sec, err := strconv.ParseInt(timestamp, 10, 64)
+	mac, err := checkHeaders(secret, now, timestamp, signature)
 	if err != nil {
-		return errBadTimestamp
+		return err
 	}
-	if d := now.Sub(time.Unix(sec, 0)); d > signatureTolerance || d < -signatureTolerance {
-		return fmt.Errorf("%w (%s)", errStaleTimestamp, d.Round(time.Second))
-	}
-	hexSig, ok := strings.CutPrefix(signature, "v0=")
-	if !ok {
-		return errMalformedSigning
-	}
-	got, err := hex.DecodeString(hexSig)
-	if err != nil || len(got) != sha256.Size {
-		return errMalformedSigning
-	}
-	mac := hmac.New(sha256.New, []byte(secret))
-	_, _ = io.WriteString(mac, "v0:"+timestamp+":")
-	_, _ = mac.Write(body)
-	if !hmac.Equal(mac.Sum(nil), got) {
+	if !hmac.Equal(sum(mac, body), mustDecodeSig(signature)) {
 		return errBadSignature
 	}
 	return nil

@@ -86,7 +86,12 @@ func serve(ctx context.Context, env environment, a *app, listening chan<- string
 	if err != nil {
 		return fmt.Errorf("serve: listen on %s: %w", cfg.HTTPAddr, err)
 	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second}
+	// Headers must arrive within 5 s and stay under 16 KiB (Slack's are about 1 KiB); the body
+	// gets its own, shorter deadline in bot once the headers passed. Idle keep-alive connections
+	// are closed after a minute. A slow or silent client so holds a goroutine and a 4 KiB buffer
+	// for 5 s at most.
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
+		WriteTimeout: 30 * time.Second, IdleTimeout: time.Minute, MaxHeaderBytes: 16 << 10}
 	errc := make(chan error, 2)
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
