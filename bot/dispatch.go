@@ -65,9 +65,20 @@ type Options struct {
 	AllowBots     bool          // pass other bots' messages to Messages
 	CommandPrefix string        // "dev-" makes "/dev-campaign" arrive as "/campaign"
 	Workers       int           // Handler calls running at once; 16
-	JobTimeout    time.Duration // budget of one background job (Handler call and sends); 30 s
-	ModalBudget   time.Duration // a Modal is opened only if ready this soon after the request; 2 s
-	SubmitBudget  time.Duration // how long a view_submission ack waits for the Handler; 2.5 s
+	JobTimeout    time.Duration // budget of one background job once it runs (Handler call and sends); 30 s
+	// MaxQueued bounds the jobs admitted and not yet started; 10,000. Beyond it, or beyond what
+	// the workers can start within Window at the job duration measured so far, a request is
+	// answered « busy » in its acknowledgement and nothing is admitted. Queued jobs hold about
+	// 2 KiB each, so the default bounds the queue's memory to about 20 MiB.
+	MaxQueued int
+	// Window is how long an admitted job may wait for a worker; 25 min, so that its answer still
+	// finds its response_url (valid 30 minutes) alive.
+	Window time.Duration
+	// Lang is the language of a « busy » acknowledgement for a user whose language is not known
+	// yet; French.
+	Lang         chorus.Lang
+	ModalBudget  time.Duration // a Modal is opened only if ready this soon after the request; 2 s
+	SubmitBudget time.Duration // how long a view_submission ack waits for the Handler; 2.5 s
 }
 
 // Dispatcher turns decoded Slack requests into Handler calls and delivers the replies. HTTP and
@@ -85,8 +96,19 @@ type Dispatcher struct {
 	self      Identity
 	allowBots bool
 	prefix    string
-	sem       chan struct{}
 	jobTTL    time.Duration
+	workers   int
+	maxQueued int
+	window    time.Duration
+	lang      chorus.Lang
+	busyLog   *sampledLog
+	notices   chan struct{} // bounds the busy notices sent outside the queue
+
+	mu        sync.Mutex
+	queue     []job
+	running   int           // worker goroutines alive
+	avgJob    time.Duration // moving average of a job's run time
+	stopping  bool          // Wait gave up: drop what is still queued
 	modalTTL  time.Duration
 	submitTTL time.Duration
 	texts     *i18n.Catalog
@@ -114,11 +136,24 @@ func NewDispatcher(opts Options) (*Dispatcher, error) {
 	if d.metrics == nil {
 		d.metrics = opts.Client.Metrics()
 	}
-	workers := opts.Workers
-	if workers <= 0 {
-		workers = 16
+	d.workers = opts.Workers
+	if d.workers <= 0 {
+		d.workers = 16
 	}
-	d.sem = make(chan struct{}, workers)
+	d.maxQueued = opts.MaxQueued
+	if d.maxQueued <= 0 {
+		d.maxQueued = 10000
+	}
+	d.window = opts.Window
+	if d.window <= 0 {
+		d.window = 25 * time.Minute
+	}
+	d.lang = opts.Lang
+	if d.lang == "" {
+		d.lang = chorus.French
+	}
+	d.busyLog = newSampledLog(d.log, d.now, time.Minute, "Slack work refused or dropped: Chorus is busy")
+	d.notices = make(chan struct{}, 4)
 	if d.jobTTL <= 0 {
 		d.jobTTL = 30 * time.Second
 	}
@@ -134,8 +169,9 @@ func NewDispatcher(opts Options) (*Dispatcher, error) {
 // Metrics returns the counters the Dispatcher updates.
 func (d *Dispatcher) Metrics() *Metrics { return d.metrics }
 
-// Wait blocks until every background job has finished, or ctx ends. Call it on shutdown, after
-// the transports have stopped taking requests.
+// Wait blocks until every admitted job has finished, or ctx ends; then the jobs still queued are
+// dropped (counted in chorus_slack_jobs_dropped_total and logged once) and the running ones end
+// with their own deadline. Call it on shutdown, after the transports have stopped taking requests.
 func (d *Dispatcher) Wait(ctx context.Context) error {
 	done := make(chan struct{})
 	go func() { d.wg.Wait(); close(done) }()
@@ -143,8 +179,13 @@ func (d *Dispatcher) Wait(ctx context.Context) error {
 	case <-done:
 		return nil
 	case <-ctx.Done():
-		return fmt.Errorf("bot: waiting for jobs: %w", ctx.Err())
 	}
+	d.mu.Lock()
+	d.stopping = true
+	dropped := len(d.queue)
+	d.mu.Unlock()
+	d.log.WarnContext(ctx, "stopping with admitted jobs not run", "queued", dropped)
+	return fmt.Errorf("bot: waiting for jobs: %w", ctx.Err())
 }
 
 // ack is a transport's answer to one Slack request.
@@ -153,6 +194,7 @@ type ack struct {
 	body       any    // JSON body (HTTP) or payload (Socket Mode); nil for an empty ack
 	refused    string // why the request was refused before any work, for metrics; "" if not
 	retryAfter int    // seconds, for a Retry-After header; 0: none
+	why        error  // detail of a refusal, for the log
 }
 
 var ackOK = ack{status: 200}
@@ -168,36 +210,143 @@ type source struct {
 	home        bool // the request came from the App Home tab
 }
 
-// spawn runs job in the background with a context detached from the request (so the ack does
-// not cancel it) but bounded by JobTimeout, once a worker is free. onDrop, if set, runs when no
-// worker freed up in time.
-func (d *Dispatcher) spawn(parent context.Context, job, onDrop func(context.Context)) {
+// job is admitted work waiting for a worker.
+type job struct {
+	ctx      context.Context // detached from the request, so that the ack does not cancel it
+	run      func(context.Context)
+	onDrop   func(context.Context) // when the job cannot run in time; may be nil
+	deadline time.Time             // the job must start before this
+}
+
+// hasRoom reports whether one more job can be admitted: the queue is under MaxQueued, and the
+// workers, at the run time measured so far, can start it within Window.
+func (d *Dispatcher) hasRoom() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.roomLocked()
+}
+
+func (d *Dispatcher) roomLocked() bool {
+	if d.stopping || len(d.queue) >= d.maxQueued {
+		return false
+	}
+	avg := max(d.avgJob, time.Millisecond)
+	return time.Duration(len(d.queue)+1)*avg/time.Duration(d.workers) <= d.window
+}
+
+// admit queues run for a worker unless the Dispatcher is full (see hasRoom), and reports whether
+// it did; force admits anyway, for the rest of work already admitted. The job runs with a
+// context detached from the request but bounded by JobTimeout once it starts. onDrop, if set,
+// runs when the job could not start within Window.
+func (d *Dispatcher) admit(parent context.Context, received time.Time, force bool, run, onDrop func(context.Context)) bool {
+	j := job{ctx: context.WithoutCancel(parent), run: run, onDrop: onDrop, deadline: received.Add(d.window)}
+	d.mu.Lock()
+	if !force && !d.roomLocked() {
+		d.mu.Unlock()
+		return false
+	}
+	d.queue = append(d.queue, j)
 	d.wg.Add(1)
 	d.metrics.jobsInFlight(1)
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(parent), d.jobTTL)
-	go func() {
-		defer d.wg.Done()
-		defer d.metrics.jobsInFlight(-1)
-		defer cancel()
-		select {
-		case d.sem <- struct{}{}:
-		case <-ctx.Done():
-			d.metrics.jobDropped()
-			d.log.WarnContext(ctx, "slack job dropped: no worker free")
-			if onDrop != nil {
-				nctx, ncancel := context.WithTimeout(context.WithoutCancel(parent), 10*time.Second)
-				defer ncancel()
-				onDrop(nctx)
-			}
+	d.metrics.admit()
+	if d.running < d.workers {
+		d.running++
+		go d.work()
+	}
+	d.mu.Unlock()
+	return true
+}
+
+// work runs queued jobs until the queue is empty.
+func (d *Dispatcher) work() {
+	for {
+		d.mu.Lock()
+		if len(d.queue) == 0 {
+			d.running--
+			d.mu.Unlock()
 			return
 		}
-		defer func() { <-d.sem }()
-		defer func() {
-			if r := recover(); r != nil {
-				d.log.ErrorContext(ctx, "slack job panicked", "panic", r, "stack", string(debug.Stack()))
-			}
-		}()
-		job(ctx)
+		j := d.queue[0]
+		d.queue[0] = job{}
+		d.queue = d.queue[1:]
+		if len(d.queue) == 0 {
+			d.queue = nil // let the backing array go after a burst
+		}
+		stopping := d.stopping
+		d.mu.Unlock()
+		d.runJob(j, stopping)
+	}
+}
+
+func (d *Dispatcher) runJob(j job, stopping bool) {
+	defer d.wg.Done()
+	defer d.metrics.jobsInFlight(-1)
+	if stopping || !d.now().Before(j.deadline) {
+		d.metrics.jobDropped()
+		if stopping {
+			return
+		}
+		d.busyLog.note(j.ctx, "expired")
+		if j.onDrop != nil {
+			ctx, cancel := context.WithTimeout(j.ctx, 10*time.Second)
+			defer cancel()
+			j.onDrop(ctx)
+		}
+		return
+	}
+	ctx, cancel := context.WithTimeout(j.ctx, d.jobTTL)
+	defer cancel()
+	start := d.now()
+	defer func() {
+		if r := recover(); r != nil {
+			d.log.ErrorContext(ctx, "slack job panicked", "panic", r, "stack", string(debug.Stack()))
+		}
+		took := d.now().Sub(start)
+		d.mu.Lock()
+		if d.avgJob == 0 {
+			d.avgJob = took
+		} else {
+			d.avgJob += (took - d.avgJob) / 8
+		}
+		d.mu.Unlock()
+	}()
+	j.run(ctx)
+}
+
+// busyText is the « busy » answer in the user's language when known, else the default one.
+func (d *Dispatcher) busyText(user string) string {
+	lang, ok := d.c.CachedLang(user)
+	if !ok || lang == "" {
+		lang = d.lang
+	}
+	return d.texts.T(lang, "bot.busy")
+}
+
+// refuseBusy counts and logs (once per interval) a request refused because Chorus is busy.
+func (d *Dispatcher) refuseBusy(ctx context.Context, kind string) {
+	d.metrics.refuse("busy")
+	d.busyLog.note(ctx, "busy", "kind", kind)
+}
+
+// busyNotice tells the user of a refused interaction that Chorus is busy, through its
+// response_url, when one of a few notice slots is free; else the user sees nothing more.
+func (d *Dispatcher) busyNotice(ctx context.Context, src source) {
+	if src.responseURL == "" {
+		return
+	}
+	select {
+	case d.notices <- struct{}{}:
+	default:
+		return
+	}
+	text := d.busyText(src.user)
+	go func() {
+		defer func() { <-d.notices }()
+		nctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := d.c.RespondURL(nctx, src.responseURL, commands.Reply{Text: text, Visibility: commands.Ephemeral}); err != nil {
+			d.log.DebugContext(nctx, "cannot send a busy notice", "err", err)
+		}
 	}()
 }
 
@@ -241,7 +390,7 @@ func (d *Dispatcher) commandName(c string) string {
 func (d *Dispatcher) command(ctx context.Context, cmd slack.SlashCommand, received time.Time) ack {
 	src := source{team: cmd.TeamID, user: cmd.UserID, channel: cmd.ChannelID, responseURL: cmd.ResponseURL, triggerID: cmd.TriggerID, received: received}
 	name, text := d.commandName(cmd.Command), cmd.Text
-	d.spawn(ctx, func(ctx context.Context) {
+	ok := d.admit(ctx, received, false, func(ctx context.Context) {
 		req := d.request(ctx, src)
 		req.Command, req.Text = name, text
 		reply, ok := d.call(ctx, "command "+name, func() commands.Reply { return d.h.Command(ctx, req) })
@@ -251,6 +400,10 @@ func (d *Dispatcher) command(ctx context.Context, cmd slack.SlashCommand, receiv
 		}
 		d.deliver(ctx, src, req.Lang, reply)
 	}, func(ctx context.Context) { d.notify(ctx, src, "", "bot.busy") })
+	if !ok {
+		d.refuseBusy(ctx, "command")
+		return ack{status: 200, body: map[string]string{"response_type": "ephemeral", "text": d.busyText(src.user)}}
+	}
 	return ackOK
 }
 
@@ -297,7 +450,7 @@ func (d *Dispatcher) blockActions(ctx context.Context, cb slack.InteractionCallb
 		d.metrics.ignore()
 		return ackOK
 	}
-	d.spawn(ctx, func(ctx context.Context) {
+	ok := d.admit(ctx, received, false, func(ctx context.Context) {
 		req := d.request(ctx, src)
 		for _, a := range actions {
 			reply, ok := d.call(ctx, "action "+a.ActionID, func() commands.Reply { return d.h.Action(ctx, req, a) })
@@ -311,6 +464,10 @@ func (d *Dispatcher) blockActions(ctx context.Context, cb slack.InteractionCallb
 			d.publishHome(ctx, req)
 		}
 	}, func(ctx context.Context) { d.notify(ctx, src, "", "bot.busy") })
+	if !ok {
+		d.refuseBusy(ctx, "block_actions")
+		d.busyNotice(ctx, src)
+	}
 	return ackOK
 }
 
@@ -326,7 +483,7 @@ func (d *Dispatcher) shortcut(ctx context.Context, cb slack.InteractionCallback,
 		Workspace: src.team, Channel: cb.Channel.ID, User: cb.Message.User, TS: a.Value,
 		ThreadTS: cb.Message.ThreadTimestamp, Text: cb.Message.Text,
 	}
-	d.spawn(ctx, func(ctx context.Context) {
+	admitted := d.admit(ctx, received, false, func(ctx context.Context) {
 		req := d.request(ctx, src)
 		reply, ok := d.call(ctx, "shortcut "+a.ActionID, func() commands.Reply { return d.h.Action(ctx, req, a) })
 		if !ok {
@@ -335,6 +492,10 @@ func (d *Dispatcher) shortcut(ctx context.Context, cb slack.InteractionCallback,
 		}
 		d.deliver(ctx, src, req.Lang, reply)
 	}, func(ctx context.Context) { d.notify(ctx, src, "", "bot.busy") })
+	if !admitted {
+		d.refuseBusy(ctx, "shortcut")
+		d.busyNotice(ctx, src)
+	}
 	return ackOK
 }
 
@@ -388,7 +549,7 @@ func (d *Dispatcher) viewSubmission(ctx context.Context, cb slack.InteractionCal
 	h := &handoff{ch: make(chan commands.Reply, 1)}
 	var langMu sync.Mutex
 	var lang chorus.Lang
-	d.spawn(ctx, func(ctx context.Context) {
+	admitted := d.admit(ctx, received, false, func(ctx context.Context) {
 		req := d.request(ctx, src)
 		langMu.Lock()
 		lang = req.Lang
@@ -408,6 +569,15 @@ func (d *Dispatcher) viewSubmission(ctx context.Context, cb slack.InteractionCal
 		reply.Modal = nil
 		d.deliver(ctx, src, req.Lang, reply)
 	}, nil)
+	if !admitted {
+		d.refuseBusy(ctx, "view_submission")
+		// The form stays open with its input, and says why on its first field.
+		if id := firstInputBlock(cb.View); id != "" {
+			return ack{status: 200, body: slack.NewErrorsViewSubmissionResponse(map[string]string{id: truncate(d.busyText(src.user), maxInputLabel)})}
+		}
+		d.busyNotice(ctx, src)
+		return ackOK
+	}
 
 	reply, ok := h.wait(d.submitTTL - d.now().Sub(received))
 	if !ok {
@@ -434,9 +604,23 @@ func (d *Dispatcher) viewSubmission(ctx context.Context, cb slack.InteractionCal
 		langMu.Lock()
 		l := lang
 		langMu.Unlock()
-		d.spawn(ctx, func(ctx context.Context) { d.deliver(ctx, src, l, reply) }, nil)
+		d.admit(ctx, received, true, func(ctx context.Context) { d.deliver(ctx, src, l, reply) }, nil)
 	}
 	return ack{status: 200, body: body}
+}
+
+// firstInputBlock returns the block_id of a modal's first input block (or, when the payload
+// carries no blocks, of the first field in its state), or "".
+func firstInputBlock(v slack.View) string {
+	for _, b := range v.Blocks.BlockSet {
+		if in, ok := b.(*slack.InputBlock); ok && in.BlockID != "" {
+			return in.BlockID
+		}
+	}
+	if v.State != nil && len(v.State.Values) > 0 {
+		return slices.Sorted(maps.Keys(v.State.Values))[0]
+	}
+	return ""
 }
 
 func fieldErrorList(m map[string]string) []string {
@@ -578,6 +762,11 @@ func (d *Dispatcher) event(ctx context.Context, ev slackevents.EventsAPIEvent, r
 		d.metrics.ignore()
 		return ackOK
 	}
+	if !d.hasRoom() {
+		// Not claimed: Slack delivers the event again later (1 min, then 5 min).
+		d.refuseBusy(ctx, "event")
+		return ack{status: 503, retryAfter: 60}
+	}
 	if cb.EventID != "" {
 		cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 		won, err := d.claim.Claim(cctx, "slack-event", cb.EventID, d.replica)
@@ -593,7 +782,7 @@ func (d *Dispatcher) event(ctx context.Context, ev slackevents.EventsAPIEvent, r
 			return ackOK
 		}
 	}
-	d.spawn(ctx, job, nil)
+	d.admit(ctx, d.now(), true, job, nil)
 	return ackOK
 }
 

@@ -21,6 +21,7 @@ import (
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
+	"golang.org/x/sync/semaphore"
 )
 
 // HTTPOptions configures the HTTP front door. Zero values take the defaults.
@@ -31,11 +32,14 @@ type HTTPOptions struct {
 	// message_changed events (a 40,000-character message, twice, with its blocks); slash commands
 	// and most events are a few KiB.
 	MaxBody int64
-	// MaxInFlight caps the /slack/events requests handled at once; 256. Beyond it a request gets
-	// 503 with Retry-After before its body is read.
+	// MaxInFlight caps the authenticated /slack/events requests handled at once; 256. Beyond
+	// it a request gets 503 with Retry-After.
 	MaxInFlight int
-	// MaxBodyReads caps the bodies being read at once; 64. Beyond it, 503 with Retry-After.
+	// MaxBodyReads caps the bodies being read at once; 1,024. Beyond it, 503 with Retry-After.
 	MaxBodyReads int
+	// BodyMemory caps the bytes held by the bodies being read at once; 32 MiB. A body's buffer
+	// grows as its bytes arrive, so slow clients hold little of it. Beyond it, 503.
+	BodyMemory int64
 	// BodyTimeout is how long a body may take to arrive once its headers passed; 2 s (Slack
 	// wants the ack within 3 s, and sends the whole request at once).
 	BodyTimeout time.Duration
@@ -57,6 +61,7 @@ type front struct {
 	bodyTTL   time.Duration
 	inFlight  chan struct{}
 	bodyReads chan struct{}
+	budget    *semaphore.Weighted
 	refusals  *sampledLog
 }
 
@@ -69,10 +74,11 @@ type front struct {
 //
 // On /slack/events, in this order and before any byte of the body is read: a missing, malformed
 // or stale timestamp, or a missing or malformed signature, gets 401; a body announced larger than
-// MaxBody 413; a request beyond MaxInFlight or MaxBodyReads 503 with Retry-After. Then the body is
-// read within BodyTimeout (408 if it does not arrive, 413 if it is larger than announced) and its
-// signature checked (401). Refused requests close their connection, so a client that announced a
-// body and does not send it holds nothing.
+// MaxBody 413; a request beyond MaxBodyReads 503 with Retry-After. Then the body is read within
+// BodyTimeout (408 if it does not arrive, 413 if it is larger than announced, 503 if the bodies
+// being read would hold more than BodyMemory) and its signature checked (401). An authenticated
+// request beyond MaxInFlight gets 503 with Retry-After. Refused requests close their connection,
+// so a client that announced a body and does not send it holds nothing.
 func NewHTTPHandler(d *Dispatcher, opts HTTPOptions) http.Handler {
 	f := &front{d: d, secret: opts.SigningSecret, ready: opts.Ready, maxBody: opts.MaxBody, bodyTTL: opts.BodyTimeout}
 	if f.maxBody <= 0 {
@@ -85,8 +91,12 @@ func NewHTTPHandler(d *Dispatcher, opts HTTPOptions) http.Handler {
 		opts.MaxInFlight = 256
 	}
 	if opts.MaxBodyReads <= 0 {
-		opts.MaxBodyReads = 64
+		opts.MaxBodyReads = 1024
 	}
+	if opts.BodyMemory <= 0 {
+		opts.BodyMemory = 32 << 20
+	}
+	f.budget = semaphore.NewWeighted(opts.BodyMemory)
 	if opts.RefusalLogEvery <= 0 {
 		opts.RefusalLogEvery = time.Minute
 	}
@@ -125,7 +135,11 @@ func (f *front) slack(w http.ResponseWriter, r *http.Request) {
 	f.d.metrics.request("http", kind)
 	if a.refused != "" {
 		f.d.metrics.refuse(a.refused)
-		f.refusals.note(r.Context(), a.refused, "remote", r.RemoteAddr)
+		args := []any{"remote", r.RemoteAddr}
+		if a.why != nil {
+			args = append(args, "err", a.why)
+		}
+		f.refusals.note(r.Context(), a.refused, args...)
 		// The body may be unread: do not let the server wait for it, to discard it or to reuse
 		// the connection. The expired read deadline makes its last read fail at once.
 		w.Header().Set("Connection", "close")
@@ -167,10 +181,22 @@ func (f *front) handle(w http.ResponseWriter, r *http.Request, received time.Tim
 	timestamp, signature := r.Header.Get("X-Slack-Request-Timestamp"), r.Header.Get("X-Slack-Signature")
 	mac, err := checkHeaders(f.secret, received, timestamp, signature)
 	if err != nil {
-		return "unauthorized", refusal(http.StatusUnauthorized, "unauthorized")
+		a := refusal(http.StatusUnauthorized, "unauthorized")
+		a.why = err
+		return "unauthorized", a
 	}
 	if r.ContentLength > f.maxBody {
 		return "too_large", refusal(http.StatusRequestEntityTooLarge, "too_large")
+	}
+	body, release, a := f.readBody(w, r)
+	defer release()
+	if a.status != 0 {
+		return a.refused, a
+	}
+	if !hmac.Equal(sum(mac, body), mustDecodeSig(signature)) {
+		a := refusal(http.StatusUnauthorized, "unauthorized")
+		a.why = errBadSignature
+		return "unauthorized", a
 	}
 	select {
 	case f.inFlight <- struct{}{}:
@@ -179,13 +205,6 @@ func (f *front) handle(w http.ResponseWriter, r *http.Request, received time.Tim
 	}
 	f.d.metrics.httpInFlight(1)
 	defer func() { <-f.inFlight; f.d.metrics.httpInFlight(-1) }()
-	body, a := f.readBody(w, r)
-	if a.status != 0 {
-		return a.refused, a
-	}
-	if !hmac.Equal(sum(mac, body), mustDecodeSig(signature)) {
-		return "unauthorized", refusal(http.StatusUnauthorized, "unauthorized")
-	}
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	switch mt {
 	case "application/json":
@@ -216,32 +235,69 @@ func (f *front) handle(w http.ResponseWriter, r *http.Request, received time.Tim
 }
 
 // readBody reads the body of a request whose headers passed, within the body-read cap, the
-// body deadline and MaxBody. A zero status means success.
-func (f *front) readBody(w http.ResponseWriter, r *http.Request) ([]byte, ack) {
+// body deadline, MaxBody and the memory budget of all bodies being read: its buffer starts at
+// 4 KiB and doubles as bytes arrive, each growth taken from the budget, so that a client which
+// announces a large body and trickles it holds almost nothing. A zero status means success;
+// release gives the body's memory back to the budget.
+func (f *front) readBody(w http.ResponseWriter, r *http.Request) (body []byte, release func(), a ack) {
+	var held int64
+	release = func() {
+		if held > 0 {
+			f.budget.Release(held)
+			held = 0
+		}
+	}
+	take := func(n int) bool {
+		if !f.budget.TryAcquire(int64(n)) {
+			return false
+		}
+		held += int64(n)
+		return true
+	}
 	select {
 	case f.bodyReads <- struct{}{}:
 	default:
-		return nil, refusal(http.StatusServiceUnavailable, "body_reads")
+		return nil, release, refusal(http.StatusServiceUnavailable, "body_reads")
 	}
 	defer func() { <-f.bodyReads }()
 	// A network deadline: it is the connection's, on the wall clock, not the injected clock.
 	rc := http.NewResponseController(w)
 	_ = rc.SetReadDeadline(time.Now().Add(f.bodyTTL)) // not every ResponseWriter supports it (tests)
 	defer func() { _ = rc.SetReadDeadline(time.Time{}) }()
-	var buf bytes.Buffer
-	if r.ContentLength > 0 {
-		buf.Grow(int(r.ContentLength))
+	size := 4 << 10
+	if r.ContentLength >= 0 && r.ContentLength < int64(size) {
+		size = int(r.ContentLength) + 1 // room to see EOF without growing
 	}
-	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, f.maxBody))
-	switch {
-	case err == nil:
-		return buf.Bytes(), ack{}
-	case isMaxBytes(err):
-		return nil, refusal(http.StatusRequestEntityTooLarge, "too_large")
-	case isTimeout(err):
-		return nil, refusal(http.StatusRequestTimeout, "slow_body")
-	default:
-		return nil, refusal(http.StatusBadRequest, "bad_body")
+	if !take(size) {
+		return nil, release, refusal(http.StatusServiceUnavailable, "body_memory")
+	}
+	buf := make([]byte, 0, size)
+	src := http.MaxBytesReader(w, r.Body, f.maxBody)
+	for {
+		if len(buf) == cap(buf) {
+			grown := int(min(int64(2*cap(buf)), f.maxBody+1))
+			if !take(grown) {
+				return nil, release, refusal(http.StatusServiceUnavailable, "body_memory")
+			}
+			nb := make([]byte, len(buf), grown)
+			copy(nb, buf)
+			f.budget.Release(int64(cap(buf)))
+			held -= int64(cap(buf))
+			buf = nb
+		}
+		n, err := src.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		switch {
+		case err == nil:
+		case errors.Is(err, io.EOF):
+			return buf, release, ack{}
+		case isMaxBytes(err):
+			return nil, release, refusal(http.StatusRequestEntityTooLarge, "too_large")
+		case isTimeout(err):
+			return nil, release, refusal(http.StatusRequestTimeout, "slow_body")
+		default:
+			return nil, release, refusal(http.StatusBadRequest, "bad_body")
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package bot
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -140,45 +141,74 @@ func (b *stallingBody) Read(p []byte) (int, error) {
 	return 0, io.EOF
 }
 
-// TestIntakeCaps: beyond MaxInFlight requests, or MaxBodyReads bodies being read, a request is
-// refused with 503 and Retry-After before its body is read.
+// stallingClaimer blocks every Claim until released, so that a signed event stays in flight.
+type stallingClaimer struct {
+	started chan struct{}
+	release chan struct{}
+	once    sync.Once
+}
+
+func (c *stallingClaimer) Claim(ctx context.Context, kind, id, owner string) (bool, error) {
+	c.once.Do(func() { close(c.started) })
+	<-c.release
+	return true, nil
+}
+
+// TestIntakeCaps: beyond MaxBodyReads bodies being read, or MaxInFlight authenticated requests,
+// a request is refused with 503 and Retry-After before any work.
 func TestIntakeCaps(t *testing.T) {
 	tests := []struct {
 		name              string
 		inFlight, reading int
+		memory            int64
 		reason            string
 	}{
-		{"in-flight cap", 1, 4, "in_flight"},
-		{"body-read cap", 4, 1, "body_reads"},
+		{"body-read cap", 4, 1, 0, "body_reads"},
+		{"body memory cap", 4, 4, 4 << 10, "body_memory"},
+		{"in-flight cap", 1, 4, 0, "in_flight"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := newRig(t)
-			h := NewHTTPHandler(r.d, HTTPOptions{SigningSecret: testSecret, MaxInFlight: tt.inFlight, MaxBodyReads: tt.reading})
+			claimer := &stallingClaimer{started: make(chan struct{}), release: make(chan struct{})}
+			r := newRig(t, func(o *Options) { o.Claimer = claimer })
+			h := NewHTTPHandler(r.d, HTTPOptions{SigningSecret: testSecret, MaxInFlight: tt.inFlight, MaxBodyReads: tt.reading, BodyMemory: tt.memory})
 			ts := strconv.FormatInt(r.clock.Now().Unix(), 10)
-			sig := "v0=" + strings.Repeat("ab", 32)
-			stall := &stallingBody{started: make(chan struct{}), release: make(chan struct{})}
-			first := httptest.NewRequest(http.MethodPost, "/slack/events", stall)
+			var first *http.Request
+			started, release := make(chan struct{}), make(chan struct{})
+			want := http.StatusUnauthorized
+			if tt.reason == "in_flight" {
+				// A signed event, held in flight by its claim.
+				body := eventBody(t, "Ev1", nil)
+				first = httptest.NewRequest(http.MethodPost, "/slack/events", bytes.NewReader(body))
+				first.Header.Set("Content-Type", jsonType)
+				first.Header.Set("X-Slack-Signature", Sign(testSecret, ts, body))
+				started, release, want = claimer.started, claimer.release, http.StatusOK
+			} else {
+				// A forged request whose body stalls.
+				first = httptest.NewRequest(http.MethodPost, "/slack/events", &stallingBody{started: started, release: release})
+				first.Header.Set("X-Slack-Signature", "v0="+strings.Repeat("ab", 32))
+			}
 			first.Header.Set("X-Slack-Request-Timestamp", ts)
-			first.Header.Set("X-Slack-Signature", sig)
 			done := make(chan int)
 			go func() {
 				rec := httptest.NewRecorder()
 				h.ServeHTTP(rec, first)
 				done <- rec.Code
 			}()
-			<-stall.started
-			second := httptest.NewRequest(http.MethodPost, "/slack/events", strings.NewReader("x"))
+			<-started
+			body := slashBody(t, r)
+			second := httptest.NewRequest(http.MethodPost, "/slack/events", bytes.NewReader(body))
+			second.Header.Set("Content-Type", formType)
 			second.Header.Set("X-Slack-Request-Timestamp", ts)
-			second.Header.Set("X-Slack-Signature", sig)
+			second.Header.Set("X-Slack-Signature", Sign(testSecret, ts, body))
 			rec := httptest.NewRecorder()
 			h.ServeHTTP(rec, second)
 			if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
 				t.Errorf("second request: %d, Retry-After %q; want 503 with Retry-After", rec.Code, rec.Header().Get("Retry-After"))
 			}
-			close(stall.release)
-			if code := <-done; code != http.StatusUnauthorized {
-				t.Errorf("first request (forged): %d, want 401", code)
+			close(release)
+			if code := <-done; code != want {
+				t.Errorf("first request: %d, want %d", code, want)
 			}
 			if n := r.d.Metrics().Snapshot().Refused[tt.reason]; n != 1 {
 				t.Errorf("refused[%s] = %d, want 1", tt.reason, n)

@@ -74,6 +74,9 @@ func serve(ctx context.Context, env environment, a *app, listening chan<- string
 		Self:          self,
 		AllowBots:     cfg.Slack.AllowBots,
 		CommandPrefix: cfg.CommandPrefix,
+		Workers:       cfg.Workers,
+		MaxQueued:     cfg.MaxQueued,
+		Lang:          cfg.Lang,
 	})
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
