@@ -186,7 +186,7 @@ func newApp(ctx context.Context, env environment, file string) (*app, error) {
 	if embeddedMode {
 		srv, err := embedded.Start(ctx, cfg.DataDir, logger)
 		if err != nil {
-			return nil, err
+			return nil, explainLocked(err, cfg.Lang)
 		}
 		closers = append(closers, srv.Close)
 		uri = srv.URI()
