@@ -267,6 +267,8 @@ func (s *Store) createIndexes(ctx context.Context) error {
 	all = append(all, minutesIndexes()...)
 	all = append(all, submissionIndexes()...)
 	all = append(all, scheduleIndexes()...)
+	all = append(all, inboxIndexes()...)
+	all = append(all, effectIndexes()...)
 	// One index per call: FerretDB v1.24 drops the connection (a server-side panic) when one
 	// createIndexes call names several indexes that exist already, as at every restart.
 	for _, c := range all {
