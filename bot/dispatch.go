@@ -76,7 +76,23 @@ type Options struct {
 	Window time.Duration
 	// Lang is the language of a « busy » acknowledgement for a user whose language is not known
 	// yet; French.
-	Lang         chorus.Lang
+	Lang chorus.Lang
+	// Inbox, when set, is where each request is written before its acknowledgement, and whence
+	// unfinished ones are run again after a crash (RunInbox). nil: work lives in memory only.
+	Inbox Inbox
+	// Effects, when set, scopes the store writes of one inbox item's run so that a re-run of the
+	// item makes the same writes instead of new ones (store.WithEffects).
+	Effects func(ctx context.Context, key string) context.Context
+	// Once, when set, says whether an earlier run of an inbox item (under Effects) recorded a
+	// send as done, and records it (store.Once): a reply or post that an earlier run sent is not
+	// sent again.
+	Once func(ctx context.Context) (done bool, record func(context.Context) error, err error)
+	// InboxLease is how long an inbox item stays with this replica without a renewal; 60 s.
+	// RunInbox renews the leases it holds every third of it.
+	InboxLease time.Duration
+	// Exclusive says no other process uses the inbox (the embedded store, locked): RunInbox then
+	// takes every unfinished item at start, without waiting for their leases to expire.
+	Exclusive    bool
 	ModalBudget  time.Duration // a Modal is opened only if ready this soon after the request; 2 s
 	SubmitBudget time.Duration // how long a view_submission ack waits for the Handler; 2.5 s
 }
@@ -102,6 +118,11 @@ type Dispatcher struct {
 	window    time.Duration
 	lang      chorus.Lang
 	busyLog   *sampledLog
+	inbox     Inbox
+	effects   func(context.Context, string) context.Context
+	once      func(context.Context) (bool, func(context.Context) error, error)
+	lease     time.Duration
+	exclusive bool
 	notices   chan struct{} // bounds the busy notices sent outside the queue
 
 	mu        sync.Mutex
@@ -154,6 +175,10 @@ func NewDispatcher(opts Options) (*Dispatcher, error) {
 	}
 	d.busyLog = newSampledLog(d.log, d.now, time.Minute, "Slack work refused or dropped: Chorus is busy")
 	d.notices = make(chan struct{}, 4)
+	d.inbox, d.effects, d.once, d.lease, d.exclusive = opts.Inbox, opts.Effects, opts.Once, opts.InboxLease, opts.Exclusive
+	if d.lease <= 0 {
+		d.lease = time.Minute
+	}
 	if d.jobTTL <= 0 {
 		d.jobTTL = 30 * time.Second
 	}
@@ -215,7 +240,8 @@ type job struct {
 	ctx      context.Context // detached from the request, so that the ack does not cancel it
 	run      func(context.Context)
 	onDrop   func(context.Context) // when the job cannot run in time; may be nil
-	deadline time.Time             // the job must start before this
+	deadline time.Time             // the job must start before this, unless durable
+	durable  bool                  // in the inbox: run late rather than dropped
 }
 
 // hasRoom reports whether one more job can be admitted: the queue is under MaxQueued, and the
@@ -238,8 +264,8 @@ func (d *Dispatcher) roomLocked() bool {
 // it did; force admits anyway, for the rest of work already admitted. The job runs with a
 // context detached from the request but bounded by JobTimeout once it starts. onDrop, if set,
 // runs when the job could not start within Window.
-func (d *Dispatcher) admit(parent context.Context, received time.Time, force bool, run, onDrop func(context.Context)) bool {
-	j := job{ctx: context.WithoutCancel(parent), run: run, onDrop: onDrop, deadline: received.Add(d.window)}
+func (d *Dispatcher) admit(parent context.Context, received time.Time, force, durable bool, run, onDrop func(context.Context)) bool {
+	j := job{ctx: context.WithoutCancel(parent), run: run, onDrop: onDrop, deadline: received.Add(d.window), durable: durable}
 	d.mu.Lock()
 	if !force && !d.roomLocked() {
 		d.mu.Unlock()
@@ -281,7 +307,7 @@ func (d *Dispatcher) work() {
 func (d *Dispatcher) runJob(j job, stopping bool) {
 	defer d.wg.Done()
 	defer d.metrics.jobsInFlight(-1)
-	if stopping || !d.now().Before(j.deadline) {
+	if stopping || (!j.durable && !d.now().Before(j.deadline)) {
 		d.metrics.jobDropped()
 		if stopping {
 			return
@@ -387,10 +413,10 @@ func (d *Dispatcher) commandName(c string) string {
 }
 
 // command acknowledges a slash command at once and answers it in the background.
-func (d *Dispatcher) command(ctx context.Context, cmd slack.SlashCommand, received time.Time) ack {
-	src := source{team: cmd.TeamID, user: cmd.UserID, channel: cmd.ChannelID, responseURL: cmd.ResponseURL, triggerID: cmd.TriggerID, received: received}
+func (d *Dispatcher) command(ctx context.Context, cmd slack.SlashCommand, in intake) ack {
+	src := source{team: cmd.TeamID, user: cmd.UserID, channel: cmd.ChannelID, responseURL: cmd.ResponseURL, triggerID: cmd.TriggerID, received: in.received}
 	name, text := d.commandName(cmd.Command), cmd.Text
-	ok := d.admit(ctx, received, false, func(ctx context.Context) {
+	out := d.accept(ctx, in, "command", bodyKey("command", in.body), func(ctx context.Context) {
 		req := d.request(ctx, src)
 		req.Command, req.Text = name, text
 		reply, ok := d.call(ctx, "command "+name, func() commands.Reply { return d.h.Command(ctx, req) })
@@ -400,7 +426,7 @@ func (d *Dispatcher) command(ctx context.Context, cmd slack.SlashCommand, receiv
 		}
 		d.deliver(ctx, src, req.Lang, reply)
 	}, func(ctx context.Context) { d.notify(ctx, src, "", "bot.busy") })
-	if !ok {
+	if out == busy || out == failed {
 		d.refuseBusy(ctx, "command")
 		return ack{status: 200, body: map[string]string{"response_type": "ephemeral", "text": d.busyText(src.user)}}
 	}
@@ -408,14 +434,14 @@ func (d *Dispatcher) command(ctx context.Context, cmd slack.SlashCommand, receiv
 }
 
 // interaction handles block_actions, view_submission and shortcuts.
-func (d *Dispatcher) interaction(ctx context.Context, cb slack.InteractionCallback, received time.Time) ack {
+func (d *Dispatcher) interaction(ctx context.Context, cb slack.InteractionCallback, in intake) ack {
 	switch cb.Type {
 	case slack.InteractionTypeBlockActions:
-		return d.blockActions(ctx, cb, received)
+		return d.blockActions(ctx, cb, in)
 	case slack.InteractionTypeViewSubmission:
-		return d.viewSubmission(ctx, cb, received)
+		return d.viewSubmission(ctx, cb, in)
 	case slack.InteractionTypeShortcut, slack.InteractionTypeMessageAction:
-		return d.shortcut(ctx, cb, received)
+		return d.shortcut(ctx, cb, in)
 	default: // view_closed, block_suggestion, ...: nothing to do
 		d.metrics.ignore()
 		return ackOK
@@ -437,8 +463,8 @@ func interactionSource(cb slack.InteractionCallback, received time.Time) source 
 	}
 }
 
-func (d *Dispatcher) blockActions(ctx context.Context, cb slack.InteractionCallback, received time.Time) ack {
-	src := interactionSource(cb, received)
+func (d *Dispatcher) blockActions(ctx context.Context, cb slack.InteractionCallback, in intake) ack {
+	src := interactionSource(cb, in.received)
 	var actions []commands.Action
 	for _, a := range cb.ActionCallback.BlockActions {
 		if a == nil {
@@ -450,7 +476,7 @@ func (d *Dispatcher) blockActions(ctx context.Context, cb slack.InteractionCallb
 		d.metrics.ignore()
 		return ackOK
 	}
-	ok := d.admit(ctx, received, false, func(ctx context.Context) {
+	out := d.accept(ctx, in, "interaction", bodyKey("interaction", in.body), func(ctx context.Context) {
 		req := d.request(ctx, src)
 		for _, a := range actions {
 			reply, ok := d.call(ctx, "action "+a.ActionID, func() commands.Reply { return d.h.Action(ctx, req, a) })
@@ -464,7 +490,7 @@ func (d *Dispatcher) blockActions(ctx context.Context, cb slack.InteractionCallb
 			d.publishHome(ctx, req)
 		}
 	}, func(ctx context.Context) { d.notify(ctx, src, "", "bot.busy") })
-	if !ok {
+	if out == busy || out == failed {
 		d.refuseBusy(ctx, "block_actions")
 		d.busyNotice(ctx, src)
 	}
@@ -473,8 +499,8 @@ func (d *Dispatcher) blockActions(ctx context.Context, cb slack.InteractionCallb
 
 // shortcut routes a global or message shortcut to Handler.Action: ActionID is the shortcut's
 // callback_id, and Value the message timestamp for a message shortcut.
-func (d *Dispatcher) shortcut(ctx context.Context, cb slack.InteractionCallback, received time.Time) ack {
-	src := interactionSource(cb, received)
+func (d *Dispatcher) shortcut(ctx context.Context, cb slack.InteractionCallback, in intake) ack {
+	src := interactionSource(cb, in.received)
 	a := commands.Action{ActionID: cb.CallbackID, Value: cb.MessageTs}
 	if a.Value == "" {
 		a.Value = cb.Message.Timestamp
@@ -483,7 +509,7 @@ func (d *Dispatcher) shortcut(ctx context.Context, cb slack.InteractionCallback,
 		Workspace: src.team, Channel: cb.Channel.ID, User: cb.Message.User, TS: a.Value,
 		ThreadTS: cb.Message.ThreadTimestamp, Text: cb.Message.Text,
 	}
-	admitted := d.admit(ctx, received, false, func(ctx context.Context) {
+	out := d.accept(ctx, in, "interaction", bodyKey("interaction", in.body), func(ctx context.Context) {
 		req := d.request(ctx, src)
 		reply, ok := d.call(ctx, "shortcut "+a.ActionID, func() commands.Reply { return d.h.Action(ctx, req, a) })
 		if !ok {
@@ -492,7 +518,7 @@ func (d *Dispatcher) shortcut(ctx context.Context, cb slack.InteractionCallback,
 		}
 		d.deliver(ctx, src, req.Lang, reply)
 	}, func(ctx context.Context) { d.notify(ctx, src, "", "bot.busy") })
-	if !admitted {
+	if out == busy || out == failed {
 		d.refuseBusy(ctx, "shortcut")
 		d.busyNotice(ctx, src)
 	}
@@ -538,18 +564,19 @@ func (h *handoff) wait(timeout time.Duration) (commands.Reply, bool) {
 
 // viewSubmission waits up to SubmitBudget for the Handler, because field errors (and a
 // replacement modal) can only travel in the acknowledgement.
-func (d *Dispatcher) viewSubmission(ctx context.Context, cb slack.InteractionCallback, received time.Time) ack {
+func (d *Dispatcher) viewSubmission(ctx context.Context, cb slack.InteractionCallback, in intake) ack {
 	sub, channel := decodeSubmission(cb.View)
-	src := interactionSource(cb, received)
+	src := interactionSource(cb, in.received)
 	src.channel, src.responseURL, src.home = channel, "", false
 	for _, u := range cb.ResponseURLs {
 		src.responseURL = u.ResponseURL // set only when the modal asked for a channel's response_url
 		break
 	}
-	h := &handoff{ch: make(chan commands.Reply, 1)}
+	// A re-run from the inbox has no ack waiting: the job delivers its reply itself.
+	h := &handoff{ch: make(chan commands.Reply, 1), abandoned: in.replay != nil}
 	var langMu sync.Mutex
 	var lang chorus.Lang
-	admitted := d.admit(ctx, received, false, func(ctx context.Context) {
+	out := d.accept(ctx, in, "interaction", bodyKey("interaction", in.body), func(ctx context.Context) {
 		req := d.request(ctx, src)
 		langMu.Lock()
 		lang = req.Lang
@@ -569,7 +596,10 @@ func (d *Dispatcher) viewSubmission(ctx context.Context, cb slack.InteractionCal
 		reply.Modal = nil
 		d.deliver(ctx, src, req.Lang, reply)
 	}, nil)
-	if !admitted {
+	switch {
+	case out == duplicate || in.replay != nil:
+		return ackOK
+	case out == busy || out == failed:
 		d.refuseBusy(ctx, "view_submission")
 		// The form stays open with its input, and says why on its first field.
 		if id := firstInputBlock(cb.View); id != "" {
@@ -579,7 +609,7 @@ func (d *Dispatcher) viewSubmission(ctx context.Context, cb slack.InteractionCal
 		return ackOK
 	}
 
-	reply, ok := h.wait(d.submitTTL - d.now().Sub(received))
+	reply, ok := h.wait(d.submitTTL - d.now().Sub(in.received))
 	if !ok {
 		d.log.WarnContext(ctx, "view_submission answered after its ack budget", "callback_id", sub.CallbackID)
 		return ackOK
@@ -604,7 +634,7 @@ func (d *Dispatcher) viewSubmission(ctx context.Context, cb slack.InteractionCal
 		langMu.Lock()
 		l := lang
 		langMu.Unlock()
-		d.admit(ctx, received, true, func(ctx context.Context) { d.deliver(ctx, src, l, reply) }, nil)
+		d.admit(ctx, in.received, true, false, func(ctx context.Context) { d.deliver(ctx, src, l, reply) }, nil)
 	}
 	return ack{status: 200, body: body}
 }
@@ -643,7 +673,10 @@ func (d *Dispatcher) deliver(ctx context.Context, src source, lang chorus.Lang, 
 		}
 	}
 	for _, p := range reply.Posts {
-		if _, err := d.c.PostMessage(ctx, p.Channel, p.Thread, p.Text, p.Blocks, nil); err != nil {
+		if err := d.sendOnce(ctx, func() error {
+			_, err := d.c.PostMessage(ctx, p.Channel, p.Thread, p.Text, p.Blocks, nil)
+			return err
+		}); err != nil {
 			d.log.WarnContext(ctx, "cannot post", "channel", p.Channel, "err", err)
 			key := "bot.post_failed"
 			if errors.Is(err, ErrChannelUnreachable) {
@@ -673,6 +706,15 @@ func (d *Dispatcher) openModal(ctx context.Context, src source, lang chorus.Lang
 // respond answers the requester: through the response_url when there is one, else in the
 // channel (ephemerally unless the reply is InChannel), else in a direct message.
 func (d *Dispatcher) respond(ctx context.Context, src source, reply commands.Reply) error {
+	return d.sendOnce(ctx, func() error { return d.respondNow(ctx, src, reply) })
+}
+
+func (d *Dispatcher) respondNow(ctx context.Context, src source, reply commands.Reply) error {
+	if src.responseURL != "" && !src.received.IsZero() && d.now().Sub(src.received) >= responseURLLife {
+		// Handled late (re-run after a crash): the response_url is dead, tell the user directly.
+		d.log.InfoContext(ctx, "response_url expired, answering in a direct message", "user", src.user, "received", src.received)
+		src.responseURL, src.channel = "", ""
+	}
 	if src.responseURL != "" {
 		err := d.c.RespondURL(ctx, src.responseURL, reply)
 		if err == nil || src.channel == "" {
@@ -695,11 +737,39 @@ func (d *Dispatcher) respond(ctx context.Context, src source, reply commands.Rep
 	return err
 }
 
+// sendOnce runs send unless an earlier run of the same inbox item recorded it as done, and
+// records it once it succeeded. The record follows the send: a crash between the two sends that
+// message twice rather than never.
+func (d *Dispatcher) sendOnce(ctx context.Context, send func() error) error {
+	if d.once == nil {
+		return send()
+	}
+	done, record, err := d.once(ctx)
+	if err != nil {
+		d.log.WarnContext(ctx, "cannot read whether a message was sent; sending it", "err", err)
+		return send()
+	}
+	if done {
+		d.log.InfoContext(ctx, "not sending again what an earlier run of this request sent")
+		return nil
+	}
+	if err := send(); err != nil {
+		return err
+	}
+	if err := record(ctx); err != nil {
+		d.log.WarnContext(ctx, "cannot record a sent message", "err", err)
+	}
+	return nil
+}
+
 // post sends what a message or reaction handler answered. Nobody asked, so a failure is only
 // logged.
 func (d *Dispatcher) post(ctx context.Context, posts []commands.Post) {
 	for _, p := range posts {
-		if _, err := d.c.PostMessage(ctx, p.Channel, p.Thread, p.Text, p.Blocks, nil); err != nil {
+		if err := d.sendOnce(ctx, func() error {
+			_, err := d.c.PostMessage(ctx, p.Channel, p.Thread, p.Text, p.Blocks, nil)
+			return err
+		}); err != nil {
 			d.log.WarnContext(ctx, "cannot post an answer to an event", "channel", p.Channel, "err", err)
 		}
 	}
@@ -726,26 +796,31 @@ func (d *Dispatcher) publishHome(ctx context.Context, req commands.Request) {
 		}()
 		view = d.h.Home(ctx, req)
 	}()
-	if err := d.c.PublishHome(ctx, req.User, view); err != nil {
+	if err := d.sendOnce(ctx, func() error { return d.c.PublishHome(ctx, req.User, view) }); err != nil {
 		d.log.ErrorContext(ctx, "cannot publish home", "user", req.User, "err", err)
 	}
 }
 
 // event handles an Events API callback: it filters, claims the event id (so a retry, or another
 // replica's delivery, is dropped), and runs the work in the background.
-func (d *Dispatcher) event(ctx context.Context, ev slackevents.EventsAPIEvent, retry int) ack {
+func (d *Dispatcher) event(ctx context.Context, ev slackevents.EventsAPIEvent, in intake) ack {
 	cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent)
 	if !ok {
 		d.metrics.ignore()
 		return ackOK
 	}
 	team := ev.TeamID
+	key := cb.EventID
 	var job func(context.Context)
 	switch e := ev.InnerEvent.Data.(type) {
 	case *slackevents.MessageEvent:
 		m, keep := d.messageEvent(team, e)
 		if keep && d.msgs != nil {
 			job = func(ctx context.Context) { d.post(ctx, d.msgs.Message(ctx, m)) }
+		}
+		if key == "" && e.Channel != "" && e.TimeStamp != "" {
+			// Without an event id, one message delivered twice has the same channel and ts.
+			key = "message/" + e.Channel + "/" + e.TimeStamp
 		}
 	case *slackevents.ReactionAddedEvent:
 		if d.reacts != nil && e.User != d.self.UserID {
@@ -759,30 +834,54 @@ func (d *Dispatcher) event(ctx context.Context, ev slackevents.EventsAPIEvent, r
 		}
 	}
 	if job == nil {
+		if in.replay != nil {
+			d.finish(ctx, in.replay.ID)
+		}
 		d.metrics.ignore()
 		return ackOK
 	}
+	if key == "" {
+		key = bodyKey("event", in.body)
+	} else {
+		key = "event/" + key
+	}
+	if d.inbox == nil || in.body == nil {
+		return d.claimEvent(ctx, key, in, job)
+	}
+	switch d.accept(ctx, in, "event", key, job, nil) {
+	case busy, failed:
+		// Not stored: Slack delivers the event again later (1 min, then 5 min).
+		d.refuseBusy(ctx, "event")
+		return ack{status: 503, retryAfter: 60}
+	case duplicate:
+		d.metrics.duplicate()
+		d.log.DebugContext(ctx, "duplicate event dropped", "key", key, "retry", in.retry)
+	}
+	return ackOK
+}
+
+// claimEvent is event without an inbox (Socket Mode without payload, tests): the event is
+// claimed in the store, then run in memory.
+func (d *Dispatcher) claimEvent(ctx context.Context, key string, in intake, job func(context.Context)) ack {
 	if !d.hasRoom() {
 		// Not claimed: Slack delivers the event again later (1 min, then 5 min).
 		d.refuseBusy(ctx, "event")
 		return ack{status: 503, retryAfter: 60}
 	}
-	if cb.EventID != "" {
-		cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-		won, err := d.claim.Claim(cctx, "slack-event", cb.EventID, d.replica)
-		cancel()
-		if err != nil {
-			// Slack delivers the event again later; better than handling it twice or never.
-			d.log.ErrorContext(ctx, "cannot claim event", "event_id", cb.EventID, "err", err)
-			return ack{status: 503}
-		}
-		if !won {
-			d.metrics.duplicate()
-			d.log.DebugContext(ctx, "duplicate event dropped", "event_id", cb.EventID, "retry", retry)
-			return ackOK
-		}
+	cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	won, err := d.claim.Claim(cctx, "slack-event", strings.TrimPrefix(key, "event/"), d.replica)
+	cancel()
+	if err != nil {
+		// Slack delivers the event again later; better than handling it twice or never.
+		d.log.ErrorContext(ctx, "cannot claim event", "key", key, "err", err)
+		return ack{status: 503}
 	}
-	d.admit(ctx, d.now(), true, job, nil)
+	if !won {
+		d.metrics.duplicate()
+		d.log.DebugContext(ctx, "duplicate event dropped", "key", key, "retry", in.retry)
+		return ackOK
+	}
+	d.admit(ctx, d.now(), true, false, job, nil)
 	return ackOK
 }
 

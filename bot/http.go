@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -19,8 +18,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/slack-go/slack"
-	"github.com/slack-go/slack/slackevents"
 	"golang.org/x/sync/semaphore"
 )
 
@@ -206,32 +203,8 @@ func (f *front) handle(w http.ResponseWriter, r *http.Request, received time.Tim
 	f.d.metrics.httpInFlight(1)
 	defer func() { <-f.inFlight; f.d.metrics.httpInFlight(-1) }()
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	switch mt {
-	case "application/json":
-		return f.eventsAPI(ctx, body, r.Header)
-	case "application/x-www-form-urlencoded":
-		// slack-go's parsers read the form from the request; give them the body back.
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		if err := r.ParseForm(); err != nil {
-			return "bad_request", ack{status: http.StatusBadRequest}
-		}
-		switch {
-		case r.PostForm.Has("payload"):
-			cb, err := slack.InteractionCallbackParse(r)
-			if err != nil {
-				f.d.log.WarnContext(ctx, "bad interaction payload", "err", err)
-				return "bad_request", ack{status: http.StatusBadRequest}
-			}
-			return string(cb.Type), f.d.interaction(ctx, cb, received)
-		case r.PostForm.Has("command"):
-			cmd, err := slack.SlashCommandParse(r)
-			if err != nil {
-				return "bad_request", ack{status: http.StatusBadRequest}
-			}
-			return "command", f.d.command(ctx, cmd, received)
-		}
-	}
-	return "bad_request", ack{status: http.StatusBadRequest}
+	retry, _ := strconv.Atoi(r.Header.Get("X-Slack-Retry-Num"))
+	return f.d.decode(ctx, intake{received: received, body: body, ctype: mt, retry: retry})
 }
 
 // readBody reads the body of a request whose headers passed, within the body-read cap, the
@@ -312,34 +285,6 @@ func isTimeout(err error) bool {
 	}
 	ne, ok := errors.AsType[net.Error](err)
 	return ok && ne.Timeout()
-}
-
-func (f *front) eventsAPI(ctx context.Context, body []byte, h http.Header) (string, ack) {
-	var outer struct {
-		Type      string `json:"type"`
-		Challenge string `json:"challenge"`
-	}
-	if err := json.Unmarshal(body, &outer); err != nil {
-		return "bad_request", ack{status: http.StatusBadRequest}
-	}
-	switch outer.Type {
-	case slackevents.URLVerification:
-		return "url_verification", ack{status: http.StatusOK, body: map[string]string{"challenge": outer.Challenge}}
-	case slackevents.CallbackEvent:
-	default: // app_rate_limited and future types: acknowledge, nothing to do
-		f.d.log.WarnContext(ctx, "Events API notice", "type", outer.Type)
-		return outer.Type, ackOK
-	}
-	// The signature already proved the sender; the legacy verification token adds nothing.
-	ev, err := slackevents.ParseEvent(body, slackevents.OptionNoVerifyToken())
-	if err != nil {
-		// Most often an event type slack-go does not know: acknowledge so Slack stops retrying.
-		f.d.log.DebugContext(ctx, "unparsed event", "err", err)
-		f.d.metrics.ignore()
-		return "event", ackOK
-	}
-	retry, _ := strconv.Atoi(h.Get("X-Slack-Retry-Num"))
-	return "event", f.d.event(ctx, ev, retry)
 }
 
 var (

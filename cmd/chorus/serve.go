@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
-	"math"
 	"os"
 	"runtime/debug"
 	"strconv"
@@ -14,6 +14,7 @@ import (
 
 	"github.com/chorus-hq/chorus/bot"
 	"github.com/chorus-hq/chorus/drift/eval"
+	"github.com/chorus-hq/chorus/store"
 )
 
 func runServe(ctx context.Context, env environment, args []string) error {
@@ -88,6 +89,12 @@ func serve(ctx context.Context, env environment, a *app, listening chan<- string
 		Workers:       cfg.Workers,
 		MaxQueued:     cfg.MaxQueued,
 		Lang:          cfg.Lang,
+		Inbox:         newStoreInbox(a.store),
+		Effects:       store.WithEffects,
+		Once:          a.store.Once,
+		// The embedded store is locked to this process: what its inbox holds unfinished was
+		// left by a dead predecessor, to be taken at once.
+		Exclusive: cfg.MongoURI == "",
 	})
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
@@ -118,6 +125,8 @@ func serve(ctx context.Context, env environment, a *app, listening chan<- string
 	}
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
+	inboxDone := make(chan struct{})
+	go func() { defer close(inboxDone); d.RunInbox(runCtx) }()
 	if mode == "socket" {
 		go func() {
 			if err := bot.RunSocketMode(runCtx, d, bot.SocketOptions{AppToken: cfg.Slack.AppToken.Reveal()}); err != nil {
@@ -131,7 +140,9 @@ func serve(ctx context.Context, env environment, a *app, listening chan<- string
 	case runErr = <-errc:
 	}
 	stop()
+	<-inboxDone
 	// Slack gets no more acks from us; let the jobs already acknowledged finish their replies.
+	// What is still queued at the deadline stays unfinished in the inbox, for the next process.
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {

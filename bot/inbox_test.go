@@ -1,0 +1,253 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/commands"
+)
+
+// memInbox is an in-memory Inbox with the store's semantics.
+type memInbox struct {
+	mu       sync.Mutex
+	items    map[string]*InboxItem
+	done     map[string]bool
+	now      func() time.Time
+	failAdds bool
+}
+
+func newMemInbox(now func() time.Time) *memInbox {
+	return &memInbox{items: map[string]*InboxItem{}, done: map[string]bool{}, now: now}
+}
+
+func (m *memInbox) Add(_ context.Context, it InboxItem) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.failAdds {
+		return errors.New("store down")
+	}
+	if _, ok := m.items[it.ID]; ok {
+		return fmt.Errorf("exists: %w", chorus.ErrConflict)
+	}
+	m.items[it.ID] = &it
+	return nil
+}
+
+func (m *memInbox) Take(_ context.Context, id, owner string, until time.Time, force bool) (InboxItem, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	it, ok := m.items[id]
+	if !ok || m.done[id] || (!force && m.now().Before(it.LeaseUntil)) {
+		return InboxItem{}, false, nil
+	}
+	it.Owner, it.LeaseUntil = owner, until
+	it.Attempt++
+	return *it, true, nil
+}
+
+func (m *memInbox) Unfinished(_ context.Context, now time.Time, all bool, limit int) ([]InboxItem, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []InboxItem
+	for id, it := range m.items {
+		if !m.done[id] && (all || now.After(it.LeaseUntil)) {
+			out = append(out, *it)
+		}
+	}
+	return out, nil
+}
+
+func (m *memInbox) Renew(_ context.Context, owner string, until time.Time) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for id, it := range m.items {
+		if it.Owner == owner && !m.done[id] {
+			it.LeaseUntil = until
+		}
+	}
+	return nil
+}
+
+func (m *memInbox) Finish(_ context.Context, id string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.done[id] = true
+	return nil
+}
+
+func (m *memInbox) Sweep(context.Context, time.Time) error { return nil }
+
+func (m *memInbox) state() (stored, finished int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.items), len(m.done)
+}
+
+// orphan stores it as if a dead replica had acknowledged it and never finished it.
+func (m *memInbox) orphan(it InboxItem) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	it.Owner, it.Attempt = "dead", 1
+	m.items[it.ID] = &it
+}
+
+func inboxRig(t *testing.T, tweak ...func(*Options)) (*rig, *memInbox) {
+	t.Helper()
+	var in *memInbox
+	r := newRig(t, append([]func(*Options){func(o *Options) {
+		in = newMemInbox(o.Clock)
+		o.Inbox = in
+	}}, tweak...)...)
+	return r, in
+}
+
+func TestInboxBeforeAck(t *testing.T) {
+	r, in := inboxRig(t)
+	body := slashBody(t, r)
+	if rec := r.post(t, formType, body); rec.Code != 200 || rec.Body.Len() != 0 {
+		t.Fatalf("ack %d %q", rec.Code, rec.Body)
+	}
+	if stored, _ := in.state(); stored != 1 {
+		t.Fatalf("%d items stored when the ack left, want 1", stored)
+	}
+	r.wait(t)
+	if _, finished := in.state(); finished != 1 {
+		t.Errorf("item not marked done after its reply")
+	}
+	// The same signed request again (a replay): acknowledged, not run.
+	if rec := r.post(t, formType, body); rec.Code != 200 || rec.Body.Len() != 0 {
+		t.Fatalf("replay ack %d %q", rec.Code, rec.Body)
+	}
+	r.wait(t)
+	if n := len(r.h.Requests()); n != 1 {
+		t.Errorf("handler called %d times, want 1", n)
+	}
+}
+
+func TestInboxWriteFailure(t *testing.T) {
+	r, in := inboxRig(t)
+	in.failAdds = true
+	rec := r.post(t, formType, slashBody(t, r))
+	if got := busyAck(t, rec.Body.Bytes()); got == "" {
+		t.Errorf("a command that could not be stored was acknowledged as taken: %q", rec.Body)
+	}
+	if rec := r.post(t, jsonType, eventBody(t, "Ev0FAIL", nil)); rec.Code != http.StatusServiceUnavailable {
+		t.Errorf("event not stored: %d, want 503 so that Slack retries", rec.Code)
+	}
+	r.wait(t)
+	if n := len(r.h.Requests()) + len(r.sink.gotMessages()); n != 0 {
+		t.Errorf("%d requests ran without being stored", n)
+	}
+}
+
+// TestInboxRecovery: items a dead process acknowledged and never finished are run again: with
+// the response_url while it lives, in a direct message once it has expired; an item that failed
+// too often is given up.
+func TestInboxRecovery(t *testing.T) {
+	tests := []struct {
+		name    string
+		age     time.Duration
+		attempt int
+		want    string // where the reply goes
+	}{
+		{"fresh: response_url", time.Minute, 1, "response_url"},
+		{"35 minutes old: direct message", 35 * time.Minute, 1, "chat.postMessage"},
+		{"third crash: given up", time.Minute, 3, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, in := inboxRig(t)
+			r.h.command = func(ctx context.Context, req commands.Request) commands.Reply {
+				return commands.Reply{Text: "Terme défini"}
+			}
+			body := slashBody(t, r)
+			received := r.clock.Now().Add(-tt.age)
+			it := InboxItem{ID: bodyKey("command", body), Kind: "command", ContentType: formType, Body: body,
+				Received: received, LeaseUntil: received}
+			in.orphan(it)
+			in.items[it.ID].Attempt = tt.attempt
+			n, err := r.d.RecoverInbox(context.Background(), false)
+			if err != nil || n != 1 {
+				t.Fatalf("RecoverInbox = %d, %v; want 1", n, err)
+			}
+			r.wait(t)
+			if _, finished := in.state(); finished != 1 {
+				t.Errorf("item not done after recovery")
+			}
+			ran := len(r.h.Requests())
+			if tt.want == "" {
+				if ran != 0 {
+					t.Errorf("a given-up item ran")
+				}
+				return
+			}
+			if ran != 1 {
+				t.Fatalf("handler ran %d times, want 1", ran)
+			}
+			calls := r.slack.callsTo(tt.want)
+			if len(calls) != 1 {
+				t.Fatalf("%d %s calls, want 1; all: %+v", len(calls), tt.want, r.slack.calls)
+			}
+			if tt.want == "chat.postMessage" && calls[0].Form.Get("channel") != "U2147483697" {
+				t.Errorf("late reply posted to %q, want the user's DM", calls[0].Form.Get("channel"))
+			}
+		})
+	}
+}
+
+// TestRetriedEventTakenOver: an event whose first delivery was stored and never finished (its
+// process died) is handled when Slack's retry arrives after the lease expired, not dropped.
+func TestRetriedEventTakenOver(t *testing.T) {
+	r, in := inboxRig(t)
+	ev := eventBody(t, "Ev0CRASH", nil)
+	in.orphan(InboxItem{ID: "event/Ev0CRASH", Kind: "event", ContentType: jsonType, Body: ev,
+		Received: r.clock.Now(), LeaseUntil: r.clock.Now().Add(time.Minute)})
+	// A retry while the first delivery's lease lives is a duplicate.
+	if rec := r.post(t, jsonType, ev, "X-Slack-Retry-Num", "1"); rec.Code != 200 {
+		t.Fatalf("retry 1: %d", rec.Code)
+	}
+	r.wait(t)
+	if n := len(r.sink.gotMessages()); n != 0 {
+		t.Fatalf("handled during the first delivery's lease")
+	}
+	r.clock.Advance(2 * time.Minute)
+	for i := range 2 {
+		if rec := r.post(t, jsonType, ev, "X-Slack-Retry-Num", strconv.Itoa(i+2)); rec.Code != 200 {
+			t.Fatalf("retry %d: %d", i+2, rec.Code)
+		}
+		r.wait(t)
+	}
+	if n := len(r.sink.gotMessages()); n != 1 {
+		t.Errorf("event handled %d times, want 1", n)
+	}
+}
+
+// TestMessageWithoutEventIDOnce: one message delivered twice without an event id is handled once
+// (keyed on channel and ts), with or without an inbox.
+func TestMessageWithoutEventIDOnce(t *testing.T) {
+	for _, withInbox := range []bool{false, true} {
+		t.Run(fmt.Sprintf("inbox=%v", withInbox), func(t *testing.T) {
+			r := newRig(t)
+			if withInbox {
+				r, _ = inboxRig(t)
+			}
+			ev := eventBody(t, "", nil)
+			for range 2 {
+				if rec := r.post(t, jsonType, ev); rec.Code != 200 {
+					t.Fatalf("status %d", rec.Code)
+				}
+				r.wait(t)
+			}
+			if n := len(r.sink.gotMessages()); n != 1 {
+				t.Errorf("message handled %d times, want 1", n)
+			}
+		})
+	}
+}
