@@ -86,9 +86,10 @@ type Options struct {
 	// Once, when set, says whether an earlier run of an inbox item (under Effects) recorded a
 	// send as done, and records it (store.Once): a reply or post that an earlier run sent is not
 	// sent again.
-	Once func(ctx context.Context) (done bool, record func(context.Context) error, err error)
-	// InboxLease is how long an inbox item stays with this replica without a renewal; 60 s.
-	// RunInbox renews the leases it holds every third of it.
+	// fresh says the run is the item's first, so nothing can be recorded yet.
+	Once func(ctx context.Context, fresh bool) (done bool, record func(context.Context) error, err error)
+	// InboxLease is how long this replica holds its inbox items without renewing its heartbeat;
+	// 60 s. RunInbox renews it every third of it.
 	InboxLease time.Duration
 	// Exclusive says no other process uses the inbox (the embedded store, locked): RunInbox then
 	// takes every unfinished item at start, without waiting for their leases to expire.
@@ -120,7 +121,7 @@ type Dispatcher struct {
 	busyLog   *sampledLog
 	inbox     Inbox
 	effects   func(context.Context, string) context.Context
-	once      func(context.Context) (bool, func(context.Context) error, error)
+	once      func(context.Context, bool) (bool, func(context.Context) error, error)
 	lease     time.Duration
 	exclusive bool
 	notices   chan struct{} // bounds the busy notices sent outside the queue
@@ -737,14 +738,17 @@ func (d *Dispatcher) respondNow(ctx context.Context, src source, reply commands.
 	return err
 }
 
-// sendOnce runs send unless an earlier run of the same inbox item recorded it as done, and
-// records it once it succeeded. The record follows the send: a crash between the two sends that
-// message twice rather than never.
+// sendOnce runs send unless an earlier run of the same inbox item recorded it as done. The
+// record of a send is written lazily: before the item's next send, and not at all when the item
+// is then marked done (a done item never runs again). A crash between a send and its record (or
+// the item's done mark) sends that message again on the re-run: twice rather than never.
 func (d *Dispatcher) sendOnce(ctx context.Context, send func() error) error {
-	if d.once == nil {
+	rs, _ := ctx.Value(runKey{}).(*runState)
+	if d.once == nil || rs == nil {
 		return send()
 	}
-	done, record, err := d.once(ctx)
+	rs.flush(ctx, d)
+	done, record, err := d.once(ctx, rs.fresh)
 	if err != nil {
 		d.log.WarnContext(ctx, "cannot read whether a message was sent; sending it", "err", err)
 		return send()
@@ -756,10 +760,27 @@ func (d *Dispatcher) sendOnce(ctx context.Context, send func() error) error {
 	if err := send(); err != nil {
 		return err
 	}
-	if err := record(ctx); err != nil {
+	rs.pending = record
+	return nil
+}
+
+// runKey carries a *runState in the context of an inbox item's run.
+type runKey struct{}
+
+// runState is what sendOnce knows of one run of an inbox item.
+type runState struct {
+	fresh   bool                            // the item's first run
+	pending func(ctx context.Context) error // the record of the last send, not yet written
+}
+
+func (rs *runState) flush(ctx context.Context, d *Dispatcher) {
+	if rs.pending == nil {
+		return
+	}
+	if err := rs.pending(ctx); err != nil {
 		d.log.WarnContext(ctx, "cannot record a sent message", "err", err)
 	}
-	return nil
+	rs.pending = nil
 }
 
 // post sends what a message or reaction handler answered. Nobody asked, so a failure is only

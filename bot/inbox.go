@@ -31,18 +31,20 @@ type InboxItem struct {
 	Body        []byte // as Slack sent it
 	Retry       int    // X-Slack-Retry-Num of the delivery that wrote it
 	Received    time.Time
-	Owner       string // replica holding the lease
-	Attempt     int    // lease number, 1 for the delivery that wrote it
-	LeaseUntil  time.Time
+	Owner       string // replica holding it
+	Attempt     int    // 1 for the delivery that wrote it, then one per take
 }
 
-// Inbox is the durable inbox (store.Store through an adapter in main). Add returns an error
-// wrapping chorus.ErrConflict when an item with the same ID exists.
+// Inbox is the durable inbox (store.Store through an adapter in main). A replica holds the
+// items it wrote or took while its heartbeat (Renew) lives. Add returns an error wrapping
+// chorus.ErrConflict when an item with the same ID exists. Take takes an unfinished item whose
+// holder is dead (any holder, with force).
 type Inbox interface {
 	Add(ctx context.Context, item InboxItem) error
-	Take(ctx context.Context, id, owner string, leaseUntil time.Time, force bool) (InboxItem, bool, error)
+	Take(ctx context.Context, id, owner string, force bool) (InboxItem, bool, error)
 	Unfinished(ctx context.Context, now time.Time, all bool, limit int) ([]InboxItem, error)
-	Renew(ctx context.Context, owner string, leaseUntil time.Time) error
+	Renew(ctx context.Context, owner string, until time.Time) error
+	Release(ctx context.Context, owner string) error
 	Finish(ctx context.Context, id string) error
 	Sweep(ctx context.Context, olderThan time.Time) error
 }
@@ -79,7 +81,7 @@ func bodyKey(kind string, body []byte) string {
 // over and runs it.
 func (d *Dispatcher) accept(ctx context.Context, in intake, kind, key string, run, onDrop func(context.Context)) outcome {
 	if in.replay != nil {
-		d.admit(ctx, in.received, true, true, d.finishing(key, run), nil)
+		d.admit(ctx, in.received, true, true, d.finishing(key, in.replay.Attempt, run), nil)
 		return admitted
 	}
 	if d.inbox == nil || in.body == nil {
@@ -91,27 +93,26 @@ func (d *Dispatcher) accept(ctx context.Context, in intake, kind, key string, ru
 	if !d.hasRoom() {
 		return busy
 	}
-	now := d.now()
 	item := InboxItem{ID: key, Kind: kind, ContentType: in.ctype, Body: in.body, Retry: in.retry, Received: in.received,
-		Owner: d.replica, Attempt: 1, LeaseUntil: now.Add(d.lease)}
+		Owner: d.replica, Attempt: 1}
 	// The ack must leave within Slack's 3 s whatever the store does.
 	actx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	err := d.inbox.Add(actx, item)
 	cancel()
 	switch {
 	case err == nil:
-		d.admit(ctx, in.received, true, true, d.finishing(key, run), nil)
+		d.admit(ctx, in.received, true, true, d.finishing(key, 1, run), nil)
 		return admitted
 	case errors.Is(err, chorus.ErrConflict):
 		tctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-		_, took, terr := d.inbox.Take(tctx, key, d.replica, now.Add(d.lease), false)
+		_, took, terr := d.inbox.Take(tctx, key, d.replica, false)
 		cancel()
 		if terr != nil {
 			d.log.WarnContext(ctx, "cannot take over an unfinished inbox item", "id", key, "err", terr)
 		}
 		if took {
 			d.log.InfoContext(ctx, "retried request taken over: its first delivery never finished", "id", key, "retry", in.retry)
-			d.admit(ctx, in.received, true, true, d.finishing(key, run), nil)
+			d.admit(ctx, in.received, true, true, d.finishing(key, 2, run), nil)
 			return admitted
 		}
 		return duplicate
@@ -123,11 +124,12 @@ func (d *Dispatcher) accept(ctx context.Context, in intake, kind, key string, ru
 
 // finishing wraps run so that its store writes are idempotent for the item, and the item is
 // marked done once its effects (store writes, audit, reply) are made.
-func (d *Dispatcher) finishing(id string, run func(context.Context)) func(context.Context) {
+func (d *Dispatcher) finishing(id string, attempt int, run func(context.Context)) func(context.Context) {
 	return func(ctx context.Context) {
 		if d.effects != nil {
 			ctx = d.effects(ctx, id)
 		}
+		ctx = context.WithValue(ctx, runKey{}, &runState{fresh: attempt <= 1})
 		run(ctx)
 		d.finish(ctx, id)
 	}
@@ -145,13 +147,25 @@ func (d *Dispatcher) finish(ctx context.Context, id string) {
 	}
 }
 
+// StartInbox records this replica's heartbeat, so that the items it writes are known to be
+// held. Call it before taking requests; RunInbox keeps it alive.
+func (d *Dispatcher) StartInbox(ctx context.Context) error {
+	if d.inbox == nil {
+		return nil
+	}
+	return d.inbox.Renew(ctx, d.replica, d.now().Add(d.lease))
+}
+
 // RunInbox keeps the inbox: at start it runs again the unfinished items left by a dead process
-// (all of them when Exclusive), then every third of InboxLease it renews this replica's leases,
-// takes the items whose lease expired, and sweeps finished items an hour old. It returns when ctx
-// ends. Without an Inbox it returns at once.
+// (all of them when Exclusive), then every third of InboxLease it renews this replica's
+// heartbeat, takes the items of replicas whose heartbeat expired, and sweeps finished items an
+// hour old. It returns when ctx ends. Without an Inbox it returns at once.
 func (d *Dispatcher) RunInbox(ctx context.Context) {
 	if d.inbox == nil {
 		return
+	}
+	if err := d.StartInbox(ctx); err != nil {
+		d.log.WarnContext(ctx, "cannot renew the inbox heartbeat", "err", err)
 	}
 	if _, err := d.RecoverInbox(ctx, d.exclusive); err != nil {
 		d.log.ErrorContext(ctx, "cannot recover the inbox", "err", err)
@@ -167,7 +181,7 @@ func (d *Dispatcher) RunInbox(ctx context.Context) {
 		}
 		now := d.now()
 		if err := d.inbox.Renew(ctx, d.replica, now.Add(d.lease)); err != nil {
-			d.log.WarnContext(ctx, "cannot renew inbox leases", "err", err)
+			d.log.WarnContext(ctx, "cannot renew the inbox heartbeat", "err", err)
 		}
 		if _, err := d.RecoverInbox(ctx, false); err != nil {
 			d.log.WarnContext(ctx, "cannot recover the inbox", "err", err)
@@ -179,6 +193,15 @@ func (d *Dispatcher) RunInbox(ctx context.Context) {
 			}
 		}
 	}
+}
+
+// ReleaseInbox ends this replica's heartbeat: what it admitted and did not run is taken at once
+// by another replica, or by the next process. Call it after Wait on shutdown.
+func (d *Dispatcher) ReleaseInbox(ctx context.Context) error {
+	if d.inbox == nil {
+		return nil
+	}
+	return d.inbox.Release(ctx, d.replica)
 }
 
 // RecoverInbox takes the unfinished items whose lease expired (every unfinished item, when all
@@ -196,7 +219,7 @@ func (d *Dispatcher) RecoverInbox(ctx context.Context, all bool) (int, error) {
 		if !d.hasRoom() {
 			break
 		}
-		got, ok, err := d.inbox.Take(ctx, it.ID, d.replica, d.now().Add(d.lease), all)
+		got, ok, err := d.inbox.Take(ctx, it.ID, d.replica, all)
 		if err != nil {
 			return taken, err
 		}

@@ -19,12 +19,13 @@ type memInbox struct {
 	mu       sync.Mutex
 	items    map[string]*InboxItem
 	done     map[string]bool
+	alive    map[string]time.Time
 	now      func() time.Time
 	failAdds bool
 }
 
 func newMemInbox(now func() time.Time) *memInbox {
-	return &memInbox{items: map[string]*InboxItem{}, done: map[string]bool{}, now: now}
+	return &memInbox{items: map[string]*InboxItem{}, done: map[string]bool{}, alive: map[string]time.Time{}, now: now}
 }
 
 func (m *memInbox) Add(_ context.Context, it InboxItem) error {
@@ -40,14 +41,14 @@ func (m *memInbox) Add(_ context.Context, it InboxItem) error {
 	return nil
 }
 
-func (m *memInbox) Take(_ context.Context, id, owner string, until time.Time, force bool) (InboxItem, bool, error) {
+func (m *memInbox) Take(_ context.Context, id, owner string, force bool) (InboxItem, bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	it, ok := m.items[id]
-	if !ok || m.done[id] || (!force && m.now().Before(it.LeaseUntil)) {
+	if !ok || m.done[id] || (!force && m.now().Before(m.alive[it.Owner])) {
 		return InboxItem{}, false, nil
 	}
-	it.Owner, it.LeaseUntil = owner, until
+	it.Owner = owner
 	it.Attempt++
 	return *it, true, nil
 }
@@ -57,7 +58,7 @@ func (m *memInbox) Unfinished(_ context.Context, now time.Time, all bool, limit 
 	defer m.mu.Unlock()
 	var out []InboxItem
 	for id, it := range m.items {
-		if !m.done[id] && (all || now.After(it.LeaseUntil)) {
+		if !m.done[id] && (all || !now.Before(m.alive[it.Owner])) {
 			out = append(out, *it)
 		}
 	}
@@ -67,11 +68,14 @@ func (m *memInbox) Unfinished(_ context.Context, now time.Time, all bool, limit 
 func (m *memInbox) Renew(_ context.Context, owner string, until time.Time) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for id, it := range m.items {
-		if it.Owner == owner && !m.done[id] {
-			it.LeaseUntil = until
-		}
-	}
+	m.alive[owner] = until
+	return nil
+}
+
+func (m *memInbox) Release(_ context.Context, owner string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.alive, owner)
 	return nil
 }
 
@@ -90,12 +94,14 @@ func (m *memInbox) state() (stored, finished int) {
 	return len(m.items), len(m.done)
 }
 
-// orphan stores it as if a dead replica had acknowledged it and never finished it.
-func (m *memInbox) orphan(it InboxItem) {
+// orphan stores it as if replica "dead", alive until until, had acknowledged it and never
+// finished it.
+func (m *memInbox) orphan(it InboxItem, until time.Time) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	it.Owner, it.Attempt = "dead", 1
 	m.items[it.ID] = &it
+	m.alive["dead"] = until
 }
 
 func inboxRig(t *testing.T, tweak ...func(*Options)) (*rig, *memInbox) {
@@ -169,9 +175,8 @@ func TestInboxRecovery(t *testing.T) {
 			}
 			body := slashBody(t, r)
 			received := r.clock.Now().Add(-tt.age)
-			it := InboxItem{ID: bodyKey("command", body), Kind: "command", ContentType: formType, Body: body,
-				Received: received, LeaseUntil: received}
-			in.orphan(it)
+			it := InboxItem{ID: bodyKey("command", body), Kind: "command", ContentType: formType, Body: body, Received: received}
+			in.orphan(it, received)
 			in.items[it.ID].Attempt = tt.attempt
 			n, err := r.d.RecoverInbox(context.Background(), false)
 			if err != nil || n != 1 {
@@ -207,8 +212,8 @@ func TestInboxRecovery(t *testing.T) {
 func TestRetriedEventTakenOver(t *testing.T) {
 	r, in := inboxRig(t)
 	ev := eventBody(t, "Ev0CRASH", nil)
-	in.orphan(InboxItem{ID: "event/Ev0CRASH", Kind: "event", ContentType: jsonType, Body: ev,
-		Received: r.clock.Now(), LeaseUntil: r.clock.Now().Add(time.Minute)})
+	in.orphan(InboxItem{ID: "event/Ev0CRASH", Kind: "event", ContentType: jsonType, Body: ev, Received: r.clock.Now()},
+		r.clock.Now().Add(time.Minute))
 	// A retry while the first delivery's lease lives is a duplicate.
 	if rec := r.post(t, jsonType, ev, "X-Slack-Retry-Num", "1"); rec.Code != 200 {
 		t.Fatalf("retry 1: %d", rec.Code)

@@ -80,22 +80,25 @@ func (s *Store) effect(ctx context.Context, proposed string) (id string, replay 
 
 // Once numbers a step of the unit of work scoped by ctx (WithEffects), such as sending a
 // message, and reports whether an earlier run of the unit recorded it as done; if not, record
-// marks it done, to be called once the step is done. A crash between the step and record makes a
-// re-run do the step again: at least once, and twice only then. Without a scope it reports false
-// and record does nothing.
-func (s *Store) Once(ctx context.Context) (done bool, record func(context.Context) error, err error) {
+// marks it done, to be called once the step is done. fresh says the caller knows this is the
+// unit's first run, so nothing can be recorded yet: Once then reads nothing. A crash between
+// the step and record makes a re-run do the step again: at least once, and twice only then.
+// Without a scope it reports false and record does nothing.
+func (s *Store) Once(ctx context.Context, fresh bool) (done bool, record func(context.Context) error, err error) {
 	sc, ok := ctx.Value(effectKey{}).(*effectScope)
 	if !ok {
 		return false, func(context.Context) error { return nil }, nil
 	}
 	eid := sc.next()
 	coll := s.db.Collection(collEffects)
-	err = coll.FindOne(ctx, bson.D{{Key: "_id", Value: eid}}).Err()
-	if err == nil {
-		return true, func(context.Context) error { return nil }, nil
-	}
-	if !errors.Is(err, mongo.ErrNoDocuments) {
-		return false, nil, fmt.Errorf("store: read effect %s: %w", eid, err)
+	if !fresh {
+		err = coll.FindOne(ctx, bson.D{{Key: "_id", Value: eid}}).Err()
+		if err == nil {
+			return true, func(context.Context) error { return nil }, nil
+		}
+		if !errors.Is(err, mongo.ErrNoDocuments) {
+			return false, nil, fmt.Errorf("store: read effect %s: %w", eid, err)
+		}
 	}
 	return false, func(ctx context.Context) error {
 		if _, err := coll.InsertOne(ctx, effectDoc{ID: eid, Ref: "done"}); err != nil && !mongo.IsDuplicateKeyError(err) {

@@ -19,87 +19,84 @@ func TestInbox(t *testing.T) {
 	now := e.Clock.Now()
 	item := func(id, owner string) store.InboxItem {
 		return store.InboxItem{ID: id, Kind: "command", ContentType: "application/x-www-form-urlencoded", Body: []byte("command=%2Fcampaign"),
-			Received: now, Owner: owner, Attempt: 1, LeaseUntil: now.Add(time.Minute)}
+			Received: now, Owner: owner, Attempt: 1}
+	}
+	if err := s.RenewInbox(ctx, "p1", now.Add(time.Minute)); err != nil {
+		t.Fatal(err)
 	}
 	errs := s.AddInbox(ctx, []store.InboxItem{item("a", "p1"), item("b", "p1"), item("a", "p2")})
 	if errs[0] != nil || errs[1] != nil || !errors.Is(errs[2], chorus.ErrConflict) {
 		t.Fatalf("AddInbox = %v; want nil, nil, a conflict", errs)
 	}
-	got, ok, err := s.Inbox(ctx, "a")
-	if err != nil || !ok || got.Owner != "p1" || string(got.Body) != "command=%2Fcampaign" {
-		t.Fatalf("Inbox(a) = %+v, %v, %v", got, ok, err)
+	got, done, ok, err := s.Inbox(ctx, "a")
+	if err != nil || !ok || done || got.Owner != "p1" || string(got.Body) != "command=%2Fcampaign" {
+		t.Fatalf("Inbox(a) = %+v, %v, %v, %v", got, done, ok, err)
 	}
-
+	take := func(id, owner string, force bool) func() (bool, error) {
+		return func() (bool, error) {
+			_, ok, err := s.TakeInbox(ctx, id, owner, force)
+			return ok, err
+		}
+	}
+	unfinished := func(all bool, want ...string) func() (bool, error) {
+		return func() (bool, error) {
+			items, err := s.UnfinishedInbox(ctx, e.Clock.Now(), all, 10)
+			var ids []string
+			for _, it := range items {
+				ids = append(ids, it.ID)
+			}
+			return fmt.Sprint(ids) == fmt.Sprint(want), err
+		}
+	}
 	steps := []struct {
-		name  string
-		run   func() (bool, error)
-		want  bool
-		check func(t *testing.T)
+		name string
+		run  func() (bool, error)
+		want bool
 	}{
-		{"a live lease is not taken", func() (bool, error) {
-			_, ok, err := s.TakeInbox(ctx, "a", "p2", now.Add(2*time.Minute), false)
-			return ok, err
-		}, false, nil},
-		{"forced, it is", func() (bool, error) {
-			_, ok, err := s.TakeInbox(ctx, "a", "p2", now.Add(2*time.Minute), true)
-			return ok, err
-		}, true, func(t *testing.T) {
-			if it, _, _ := s.Inbox(ctx, "a"); it.Owner != "p2" || it.Attempt != 2 {
-				t.Errorf("after take: %+v", it)
-			}
-		}},
-		{"expired leases are listed", func() (bool, error) {
-			e.Clock.Advance(90 * time.Second)
-			items, err := s.UnfinishedInbox(ctx, e.Clock.Now(), false, 10)
-			return len(items) == 1 && items[0].ID == "b", err
-		}, true, nil},
-		{"renewed, they are not", func() (bool, error) {
-			if err := s.RenewInbox(ctx, "p1", e.Clock.Now().Add(time.Minute)); err != nil {
-				return false, err
-			}
-			items, err := s.UnfinishedInbox(ctx, e.Clock.Now(), false, 10)
-			return len(items) == 0, err
-		}, true, nil},
+		{"a live holder's item is not taken", take("a", "p2", false), false},
+		{"nor listed", unfinished(false), true},
+		{"forced, it is taken", take("a", "p2", true), true},
+		{"p2 has no heartbeat: its item is listed", unfinished(false, "a"), true},
+		{"p1's heartbeat expires", func() (bool, error) { e.Clock.Advance(90 * time.Second); return true, nil }, true},
+		{"both listed", unfinished(false, "a", "b"), true},
+		{"p1 is back", func() (bool, error) { return true, s.RenewInbox(ctx, "p1", e.Clock.Now().Add(time.Minute)) }, true},
+		{"only p2's listed", unfinished(false, "a"), true},
 		{"finished items are not listed at all", func() (bool, error) {
-			if err := s.FinishInbox(ctx, "a"); err != nil {
+			if err := s.FinishInbox(ctx, "a", "a"); err != nil {
 				return false, err
 			}
-			items, err := s.UnfinishedInbox(ctx, e.Clock.Now(), true, 10)
-			return len(items) == 1 && items[0].ID == "b", err
-		}, true, nil},
-		{"a finished item is not taken", func() (bool, error) {
-			_, ok, err := s.TakeInbox(ctx, "a", "p3", e.Clock.Now().Add(time.Minute), true)
-			return ok, err
-		}, false, nil},
+			return unfinished(true, "b")()
+		}, true},
+		{"a finished item is not taken", take("a", "p3", true), false},
+		{"released, p1's items are taken", func() (bool, error) {
+			if err := s.ReleaseInbox(ctx, "p1"); err != nil {
+				return false, err
+			}
+			return take("b", "p3", false)()
+		}, true},
 		{"swept an hour later", func() (bool, error) {
 			e.Clock.Advance(time.Hour)
 			n, err := s.SweepInbox(ctx, e.Clock.Now().Add(-30*time.Minute))
-			_, ok, _ := s.Inbox(ctx, "a")
+			_, _, ok, _ := s.Inbox(ctx, "a")
 			return n == 1 && !ok, err
-		}, true, nil},
+		}, true},
 	}
 	for _, st := range steps {
-		t.Run(st.name, func(t *testing.T) {
-			got, err := st.run()
-			if err != nil || got != st.want {
-				t.Fatalf("= %v, %v; want %v", got, err, st.want)
-			}
-			if st.check != nil {
-				st.check(t)
-			}
-		})
+		got, err := st.run()
+		if err != nil || got != st.want {
+			t.Fatalf("%s: %v, %v; want %v", st.name, got, err, st.want)
+		}
 	}
 }
 
-// TestInboxTakenOnce: replicas racing for one expired item: exactly one takes each attempt.
+// TestInboxTakenOnce: replicas racing for one item of a dead replica: exactly one takes it.
 func TestInboxTakenOnce(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t, false)
 	now := e.Clock.Now()
-	if errs := e.Store.AddInbox(ctx, []store.InboxItem{{ID: "x", Kind: "event", Received: now, Owner: "dead", Attempt: 1, LeaseUntil: now}}); errs[0] != nil {
+	if errs := e.Store.AddInbox(ctx, []store.InboxItem{{ID: "x", Kind: "event", Received: now, Owner: "dead", Attempt: 1}}); errs[0] != nil {
 		t.Fatal(errs[0])
 	}
-	e.Clock.Advance(time.Second)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	won := 0
@@ -107,7 +104,7 @@ func TestInboxTakenOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, ok, err := e.Store.TakeInbox(ctx, "x", fmt.Sprintf("p%d", i), now.Add(time.Minute), false)
+			_, ok, err := e.Store.TakeInbox(ctx, "x", fmt.Sprintf("p%d", i), false)
 			if err != nil {
 				t.Error(err)
 			}

@@ -21,20 +21,20 @@ func newStoreInbox(st *store.Store) *storeInbox {
 
 func toStoreItem(it bot.InboxItem) store.InboxItem {
 	return store.InboxItem{ID: it.ID, Kind: it.Kind, ContentType: it.ContentType, Body: it.Body, Retry: it.Retry,
-		Received: it.Received, Owner: it.Owner, Attempt: it.Attempt, LeaseUntil: it.LeaseUntil}
+		Received: it.Received, Owner: it.Owner, Attempt: it.Attempt}
 }
 
 func toBotItem(it store.InboxItem) bot.InboxItem {
 	return bot.InboxItem{ID: it.ID, Kind: it.Kind, ContentType: it.ContentType, Body: it.Body, Retry: it.Retry,
-		Received: it.Received, Owner: it.Owner, Attempt: it.Attempt, LeaseUntil: it.LeaseUntil}
+		Received: it.Received, Owner: it.Owner, Attempt: it.Attempt}
 }
 
 func (s *storeInbox) Add(ctx context.Context, it bot.InboxItem) error {
 	return s.batch.Add(ctx, toStoreItem(it))
 }
 
-func (s *storeInbox) Take(ctx context.Context, id, owner string, until time.Time, force bool) (bot.InboxItem, bool, error) {
-	it, ok, err := s.st.TakeInbox(ctx, id, owner, until, force)
+func (s *storeInbox) Take(ctx context.Context, id, owner string, force bool) (bot.InboxItem, bool, error) {
+	it, ok, err := s.st.TakeInbox(ctx, id, owner, force)
 	return toBotItem(it), ok, err
 }
 
@@ -51,7 +51,11 @@ func (s *storeInbox) Renew(ctx context.Context, owner string, until time.Time) e
 	return s.st.RenewInbox(ctx, owner, until)
 }
 
-func (s *storeInbox) Finish(ctx context.Context, id string) error { return s.st.FinishInbox(ctx, id) }
+func (s *storeInbox) Release(ctx context.Context, owner string) error {
+	return s.st.ReleaseInbox(ctx, owner)
+}
+
+func (s *storeInbox) Finish(ctx context.Context, id string) error { return s.batch.Finish(ctx, id) }
 
 func (s *storeInbox) Sweep(ctx context.Context, olderThan time.Time) error {
 	_, err := s.st.SweepInbox(ctx, olderThan)

@@ -103,6 +103,10 @@ func serve(ctx context.Context, env environment, a *app, listening chan<- string
 		SigningSecret: cfg.Slack.SigningSecret.Reveal(),
 		Ready:         a.store.Ping,
 	})
+	// The heartbeat first: the items this process writes must be known as held before any is.
+	if err := d.StartInbox(ctx); err != nil {
+		return fmt.Errorf("serve: inbox: %w", err)
+	}
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("serve: listen on %s: %w", cfg.HTTPAddr, err)
@@ -150,6 +154,10 @@ func serve(ctx context.Context, env environment, a *app, listening chan<- string
 	}
 	if err := d.Wait(shutdownCtx); err != nil {
 		a.log.Warn("background jobs did not finish", "err", err)
+	}
+	// Hand back what was admitted and not run: the next process, or another replica, takes it.
+	if err := d.ReleaseInbox(context.WithoutCancel(ctx)); err != nil {
+		a.log.Warn("cannot hand back the inbox", "err", err)
 	}
 	a.log.Info("chorus stopped")
 	return runErr
