@@ -105,12 +105,15 @@ func BenchmarkBurst(b *testing.B) {
 	answeredInBurst := answered.Load()
 	b.StopTimer()
 	t0 := time.Now()
-	stopErr := p.stop(b)
+	stopped, stopErr := p.stopWithin(60 * time.Second)
 	stopTook := time.Since(t0)
 	close(stop)
 	<-sampled
 	if stopErr != nil {
 		b.Errorf("stop: %v", stopErr)
+	}
+	if !stopped {
+		b.ReportMetric(1, "killed-after-60s")
 	}
 	b.ReportMetric(float64(acked.Load())/elapsed.Seconds(), "acks/s")
 	b.ReportMetric(float64(answeredInBurst)/elapsed.Seconds(), "answered/s")

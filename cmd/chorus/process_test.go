@@ -99,14 +99,23 @@ func (p *process) kill() {
 // stop ends the process with SIGTERM, as an orchestrator would, and waits for it.
 func (p *process) stop(t testing.TB) error {
 	t.Helper()
+	if ok, err := p.stopWithin(60 * time.Second); ok { // a safety net against a hung child, not a timing assertion
+		return err
+	}
+	t.Fatalf("chorus did not stop on SIGTERM; logs:\n%s", p.logs.String())
+	return nil
+}
+
+// stopWithin sends SIGTERM and waits up to d for the process to exit; past d it kills it and
+// reports false.
+func (p *process) stopWithin(d time.Duration) (bool, error) {
 	_ = p.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case <-p.done:
-		return p.err
-	case <-time.After(60 * time.Second): // a safety net against a hung child, not a timing assertion
+		return true, p.err
+	case <-time.After(d):
 		p.kill()
-		t.Fatalf("chorus did not stop on SIGTERM; logs:\n%s", p.logs.String())
-		return nil
+		return false, nil
 	}
 }
 
