@@ -307,6 +307,16 @@ func (c *call) leadOnly(camp chorus.Campaign) error {
 	return nil
 }
 
+// leadOnlyTo is leadOnly whose refusal names the action refused (a "lead_action." key).
+func (c *call) leadOnlyTo(action string) func(chorus.Campaign) error {
+	return func(camp chorus.Campaign) error {
+		if !camp.IsLead(c.req.User) {
+			return chorus.Errorf(chorus.ErrForbidden, "forbidden.lead_only", camp.Name, c.mentions(camp.Leads), c.t("lead_action."+action))
+		}
+		return nil
+	}
+}
+
 // leadOrAdmin allows the campaign's leads, the workspace's leads and its admins.
 func (c *call) leadOrAdmin(camp chorus.Campaign) error {
 	if camp.IsLead(c.req.User) || c.isWorkspaceLead() {
@@ -316,7 +326,7 @@ func (c *call) leadOrAdmin(camp chorus.Campaign) error {
 }
 
 func (c *call) campaignMessage(ctx context.Context, slug, text string) (Reply, error) {
-	_, saved, err := c.editCampaign(ctx, slug, "campaign.message", c.leadOnly, func(camp *chorus.Campaign) error {
+	_, saved, err := c.editCampaign(ctx, slug, "campaign.message", c.leadOnlyTo("message"), func(camp *chorus.Campaign) error {
 		camp.Message = text
 		return nil
 	})
@@ -335,7 +345,7 @@ func (c *call) campaignMessage(ctx context.Context, slug, text string) (Reply, e
 }
 
 func (c *call) campaignPoints(ctx context.Context, slug string, points []string) (Reply, error) {
-	_, saved, err := c.editCampaign(ctx, slug, "campaign.points", c.leadOnly, func(camp *chorus.Campaign) error {
+	_, saved, err := c.editCampaign(ctx, slug, "campaign.points", c.leadOnlyTo("points"), func(camp *chorus.Campaign) error {
 		camp.MustInclude = points
 		return nil
 	})
@@ -370,7 +380,7 @@ func (c *call) campaignChannel(ctx context.Context, args []string) (Reply, error
 		if ch.Owner == "" {
 			ch.Owner = c.req.User
 		}
-		_, saved, err := c.editCampaign(ctx, args[1], "campaign.channel.add", c.leadOnly, func(camp *chorus.Campaign) error {
+		_, saved, err := c.editCampaign(ctx, args[1], "campaign.channel.add", c.leadOnlyTo("channel_add"), func(camp *chorus.Campaign) error {
 			for i, old := range camp.Channels {
 				if old.Kind == ch.Kind {
 					camp.Channels[i] = ch // re-adding a kind updates its channel and owner
@@ -387,7 +397,7 @@ func (c *call) campaignChannel(ctx context.Context, args []string) (Reply, error
 		return Reply{Text: text, Blocks: []Block{{Kind: Section, Text: "✅ " + text}}, Visibility: InChannel}, nil
 	case v == "remove" && len(args) >= 3:
 		kind := chorus.Fold(args[2])
-		_, saved, err := c.editCampaign(ctx, args[1], "campaign.channel.remove", c.leadOnly, func(camp *chorus.Campaign) error {
+		_, saved, err := c.editCampaign(ctx, args[1], "campaign.channel.remove", c.leadOnlyTo("channel_remove"), func(camp *chorus.Campaign) error {
 			i := slices.IndexFunc(camp.Channels, func(ch chorus.Channel) bool { return ch.Kind == kind })
 			if i < 0 {
 				return chorus.Errorf(chorus.ErrNotFound, "campaign.channel.unknown", kind, camp.Name)
@@ -433,7 +443,7 @@ func (c *call) campaignLead(ctx context.Context, args []string) (Reply, error) {
 }
 
 func (c *call) campaignStatus(ctx context.Context, slug string, st chorus.Status) (Reply, error) {
-	_, saved, err := c.editCampaign(ctx, slug, "campaign.status", c.leadOnly, func(camp *chorus.Campaign) error {
+	_, saved, err := c.editCampaign(ctx, slug, "campaign.status", c.leadOnlyTo("status_"+string(st)), func(camp *chorus.Campaign) error {
 		if camp.Status == st {
 			return chorus.Errorf(chorus.ErrInvalid, "campaign.status.same", c.t("status."+string(st)))
 		}

@@ -516,7 +516,7 @@ func (c *call) autoCheckCommand(ctx context.Context, slug, kind, state string) (
 	if err != nil {
 		return Reply{}, err
 	}
-	if err := c.leadOnly(camp); err != nil {
+	if err := c.leadOnlyTo("autocheck")(camp); err != nil {
 		return Reply{}, err
 	}
 	ch, ok := camp.Channel(kind)
