@@ -848,6 +848,20 @@ func (d *Dispatcher) event(ctx context.Context, ev slackevents.EventsAPIEvent, i
 			r := commands.ReactionEvent{Workspace: team, Channel: e.Item.Channel, User: e.User, Reaction: e.Reaction, ItemUser: e.ItemUser, TS: e.Item.Timestamp}
 			job = func(ctx context.Context) { d.post(ctx, d.reacts.Reaction(ctx, r)) }
 		}
+	case *slackevents.AppMentionEvent:
+		// Someone wrote @Chorus: answer in the message's thread with what Chorus can do. The
+		// same message also arrives as a message event, which drift checks and minutes see.
+		if e.User != "" && e.User != d.self.UserID && (e.BotID == "" || d.allowBots) {
+			src := source{team: team, user: e.User, channel: e.Channel}
+			thread := e.ThreadTimeStamp
+			if thread == "" {
+				thread = e.TimeStamp
+			}
+			job = func(ctx context.Context) {
+				req := d.request(ctx, src)
+				d.post(ctx, []commands.Post{{Channel: e.Channel, Thread: thread, Text: d.texts.T(req.Lang, "bot.mention_help")}})
+			}
+		}
 	case *slackevents.AppHomeOpenedEvent:
 		if e.Tab == "" || e.Tab == "home" {
 			src := source{team: team, user: e.User}
