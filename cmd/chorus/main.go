@@ -167,6 +167,10 @@ type app struct {
 	close    func()
 }
 
+// embeddedConnections caps the store's connections to the embedded server: each is an SQLite
+// connection with its own caches (about 1 MiB), and two cores gain nothing from more.
+const embeddedConnections = 8
+
 // newApp loads the configuration and opens the store: the configured MongoDB, or the embedded
 // server under the data directory.
 func newApp(ctx context.Context, env environment, file string) (*app, error) {
@@ -191,7 +195,11 @@ func newApp(ctx context.Context, env environment, file string) (*app, error) {
 		closers = append(closers, srv.Close)
 		uri = srv.URI()
 	}
-	st, err := store.Open(ctx, uri, cfg.MongoDB, store.Options{Logger: logger, Now: env.now, SerializeWrites: embeddedMode})
+	sopts := store.Options{Logger: logger, Now: env.now, SerializeWrites: embeddedMode}
+	if embeddedMode {
+		sopts.MaxConnections = embeddedConnections
+	}
+	st, err := store.Open(ctx, uri, cfg.MongoDB, sopts)
 	if err != nil {
 		closeAll()
 		return nil, fmt.Errorf("open store: %w", err)
