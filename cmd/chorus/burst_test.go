@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,7 +24,7 @@ var burstFlag = flag.Duration("burst", 20*time.Second, "how long BenchmarkBurst 
 // BenchmarkBurst runs the chorus binary (serve, HTTP mode, embedded store, fake Slack) and sends
 // signed /campaign show and /campaign create commands from 200 concurrent clients for -burst (20 s;
 // the issue's figure is for 60 s), as fast as they are answered. It reports acknowledgements per
-// second, commands answered per second (a response_url call received by the fake Slack, during
+// second and their latency (busy ones included), commands answered per second (a response_url call received by the fake Slack, during
 // the burst), acks refused as busy, the server's peak resident memory, and how long SIGTERM took
 // to stop it. b.N is ignored: one burst per run.
 //
@@ -61,6 +62,8 @@ func BenchmarkBurst(b *testing.B) {
 	}()
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: loadClients, MaxConnsPerHost: loadClients}}
 	var acked, busy, failed, seq atomic.Int64
+	var latMu sync.Mutex
+	var latencies []time.Duration
 	var wg sync.WaitGroup
 	b.ResetTimer()
 	start := time.Now()
@@ -82,6 +85,7 @@ func BenchmarkBurst(b *testing.B) {
 				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 				req.Header.Set("X-Slack-Request-Timestamp", ts)
 				req.Header.Set("X-Slack-Signature", bot.Sign(testSecret, ts, []byte(body)))
+				t0 := time.Now()
 				resp, err := client.Do(req)
 				if err != nil {
 					failed.Add(1)
@@ -89,6 +93,9 @@ func BenchmarkBurst(b *testing.B) {
 				}
 				ack, _ := io.ReadAll(resp.Body)
 				resp.Body.Close()
+				latMu.Lock()
+				latencies = append(latencies, time.Since(t0))
+				latMu.Unlock()
 				switch {
 				case resp.StatusCode != http.StatusOK:
 					failed.Add(1)
@@ -114,6 +121,11 @@ func BenchmarkBurst(b *testing.B) {
 	}
 	if !stopped {
 		b.ReportMetric(1, "killed-after-60s")
+	}
+	slices.Sort(latencies)
+	if n := len(latencies); n > 0 {
+		b.ReportMetric(float64(latencies[n/2].Microseconds())/1000, "p50-ms")
+		b.ReportMetric(float64(latencies[min(n-1, n*99/100)].Microseconds())/1000, "p99-ms")
 	}
 	b.ReportMetric(float64(acked.Load())/elapsed.Seconds(), "acks/s")
 	b.ReportMetric(float64(answeredInBurst)/elapsed.Seconds(), "answered/s")
