@@ -81,7 +81,8 @@ func bodyKey(kind string, body []byte) string {
 // over and runs it.
 func (d *Dispatcher) accept(ctx context.Context, in intake, kind, key string, run, onDrop func(context.Context)) outcome {
 	if in.replay != nil {
-		d.admit(ctx, in.received, true, true, d.finishing(key, in.replay.Attempt, run), nil)
+		// The stored id, whatever this decoding would make of it.
+		d.admit(ctx, in.received, true, true, d.finishing(in.replay.ID, in.replay.Attempt, run), nil)
 		return admitted
 	}
 	if d.inbox == nil || in.body == nil {

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -252,6 +253,46 @@ func TestMessageWithoutEventIDOnce(t *testing.T) {
 			}
 			if n := len(r.sink.gotMessages()); n != 1 {
 				t.Errorf("message handled %d times, want 1", n)
+			}
+		})
+	}
+}
+
+// TestSocketPayloadsReplayed: items written by Socket Mode keep the envelope's payload, and are
+// decoded again by envelope type when re-run.
+func TestSocketPayloadsReplayed(t *testing.T) {
+	cmd, _ := json.Marshal(map[string]string{"command": "/campaign", "text": "list", "team_id": "T1", "user_id": "W111",
+		"channel_id": "C111", "response_url": "", "trigger_id": "1.2.3"})
+	tests := []struct {
+		name, ctype string
+		body        []byte
+		check       func(t *testing.T, r *rig)
+	}{
+		{"slash command", "socket/slash_commands", cmd, func(t *testing.T, r *rig) {
+			if reqs := r.h.Requests(); len(reqs) != 1 || reqs[0].Command != "/campaign" || reqs[0].Text != "list" {
+				t.Errorf("handler saw %+v", reqs)
+			}
+		}},
+		{"event", "socket/events_api", eventBody(t, "Ev0SOCK", nil), func(t *testing.T, r *rig) {
+			if n := len(r.sink.gotMessages()); n != 1 {
+				t.Errorf("%d messages handled, want 1", n)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, in := inboxRig(t)
+			in.orphan(InboxItem{ID: "item", Kind: "x", ContentType: tt.ctype, Body: tt.body, Received: r.clock.Now()}, r.clock.Now())
+			if n, err := r.d.RecoverInbox(context.Background(), true); err != nil || n != 1 {
+				t.Fatalf("RecoverInbox = %d, %v", n, err)
+			}
+			r.wait(t)
+			tt.check(t, r)
+			in.mu.Lock()
+			done := in.done["item"]
+			in.mu.Unlock()
+			if !done {
+				t.Error("item not done")
 			}
 		})
 	}
