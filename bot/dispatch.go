@@ -92,7 +92,7 @@ type Options struct {
 	// 60 s. RunInbox renews it every third of it.
 	InboxLease time.Duration
 	// Exclusive says no other process uses the inbox (the embedded store, locked): RunInbox then
-	// takes every unfinished item at start, without waiting for their leases to expire.
+	// takes every unfinished item at start, without waiting for its holder's heartbeat to expire.
 	Exclusive    bool
 	ModalBudget  time.Duration // a Modal is opened only if ready this soon after the request; 2 s
 	SubmitBudget time.Duration // how long a view_submission ack waits for the Handler; 2.5 s

@@ -77,7 +77,7 @@ func bodyKey(kind string, body []byte) string {
 
 // accept admits run: without an inbox, in memory; with one, after writing the request to it
 // (the only store write before the ack). A request found in the inbox already is a duplicate,
-// unless its first delivery never finished and its lease expired: then this delivery takes it
+// unless its first delivery never finished and its holder is dead: then this delivery takes it
 // over and runs it.
 func (d *Dispatcher) accept(ctx context.Context, in intake, kind, key string, run, onDrop func(context.Context)) outcome {
 	if in.replay != nil {
@@ -119,6 +119,9 @@ func (d *Dispatcher) accept(ctx context.Context, in intake, kind, key string, ru
 		return duplicate
 	default:
 		d.busyLog.note(ctx, "inbox_write", "err", err)
+		// The user is told « busy »: should the write still land after its deadline, the done
+		// mark keeps the item from ever running.
+		go d.finish(context.WithoutCancel(ctx), key)
 		return failed
 	}
 }
@@ -143,7 +146,7 @@ func (d *Dispatcher) finish(ctx context.Context, id string) {
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	if err := d.inbox.Finish(fctx, id); err != nil {
-		// Run again after the lease: its writes are idempotent, its reply may be sent twice.
+		// Run again once this replica is gone: its writes are idempotent, its reply may be sent twice.
 		d.log.ErrorContext(fctx, "cannot mark an inbox item done", "id", id, "err", err)
 	}
 }
@@ -205,8 +208,9 @@ func (d *Dispatcher) ReleaseInbox(ctx context.Context) error {
 	return d.inbox.Release(ctx, d.replica)
 }
 
-// RecoverInbox takes the unfinished items whose lease expired (every unfinished item, when all
-// is set) and runs them again, as far as the queue has room. It returns how many it took.
+// RecoverInbox takes the unfinished items of replicas whose heartbeat expired (every unfinished
+// item, when all is set) and runs them again, as far as the queue has room. It returns how many
+// it took.
 func (d *Dispatcher) RecoverInbox(ctx context.Context, all bool) (int, error) {
 	items, err := d.inbox.Unfinished(ctx, d.now(), all, 1000)
 	if err != nil {
@@ -215,7 +219,7 @@ func (d *Dispatcher) RecoverInbox(ctx context.Context, all bool) (int, error) {
 	taken := 0
 	for _, it := range items {
 		if !all && it.Owner == d.replica {
-			continue // ours, queued or running; its lease is renewed
+			continue // ours, queued or running: this replica lives
 		}
 		if !d.hasRoom() {
 			break
