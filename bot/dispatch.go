@@ -88,6 +88,10 @@ type Options struct {
 	// sent again.
 	// fresh says the run is the item's first, so nothing can be recorded yet.
 	Once func(ctx context.Context, fresh bool) (done bool, record func(context.Context) error, err error)
+	// InboxTimeout bounds the inbox write before an acknowledgement; 2 s, so that the ack
+	// leaves within Slack's 3 s even when the store stalls. A request not stored in time is
+	// answered « busy » (an event, 503) and never runs.
+	InboxTimeout time.Duration
 	// InboxLease is how long this replica holds its inbox items without renewing its heartbeat;
 	// 60 s. RunInbox renews it every third of it.
 	InboxLease time.Duration
@@ -123,6 +127,7 @@ type Dispatcher struct {
 	effects   func(context.Context, string) context.Context
 	once      func(context.Context, bool) (bool, func(context.Context) error, error)
 	lease     time.Duration
+	inboxTTL  time.Duration
 	exclusive bool
 	notices   chan struct{} // bounds the busy notices sent outside the queue
 
@@ -179,6 +184,10 @@ func NewDispatcher(opts Options) (*Dispatcher, error) {
 	d.inbox, d.effects, d.once, d.lease, d.exclusive = opts.Inbox, opts.Effects, opts.Once, opts.InboxLease, opts.Exclusive
 	if d.lease <= 0 {
 		d.lease = time.Minute
+	}
+	d.inboxTTL = opts.InboxTimeout
+	if d.inboxTTL <= 0 {
+		d.inboxTTL = 2 * time.Second
 	}
 	if d.jobTTL <= 0 {
 		d.jobTTL = 30 * time.Second

@@ -97,7 +97,7 @@ func (d *Dispatcher) accept(ctx context.Context, in intake, kind, key string, ru
 	item := InboxItem{ID: key, Kind: kind, ContentType: in.ctype, Body: in.body, Retry: in.retry, Received: in.received,
 		Owner: d.replica, Attempt: 1}
 	// The ack must leave within Slack's 3 s whatever the store does.
-	actx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	actx, cancel := context.WithTimeout(ctx, d.inboxTTL)
 	err := d.inbox.Add(actx, item)
 	cancel()
 	switch {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -23,13 +24,21 @@ type memInbox struct {
 	alive    map[string]time.Time
 	now      func() time.Time
 	failAdds bool
+	stall    chan struct{} // when set, Add waits for it or for its context
 }
 
 func newMemInbox(now func() time.Time) *memInbox {
 	return &memInbox{items: map[string]*InboxItem{}, done: map[string]bool{}, alive: map[string]time.Time{}, now: now}
 }
 
-func (m *memInbox) Add(_ context.Context, it InboxItem) error {
+func (m *memInbox) Add(ctx context.Context, it InboxItem) error {
+	if m.stall != nil {
+		select {
+		case <-m.stall:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.failAdds {
@@ -151,6 +160,25 @@ func TestInboxWriteFailure(t *testing.T) {
 	r.wait(t)
 	if n := len(r.h.Requests()) + len(r.sink.gotMessages()); n != 0 {
 		t.Errorf("%d requests ran without being stored", n)
+	}
+}
+
+// TestStalledStore: when the inbox write does not finish within InboxTimeout, the ack leaves
+// anyway: « busy » for a command, 503 for an event, and the request never runs.
+func TestStalledStore(t *testing.T) {
+	r, in := inboxRig(t, func(o *Options) { o.InboxTimeout = time.Millisecond })
+	in.stall = make(chan struct{})
+	defer close(in.stall)
+	rec := r.post(t, formType, slashBody(t, r))
+	if got := busyAck(t, rec.Body.Bytes()); !strings.Contains(got, "sollicité") {
+		t.Errorf("ack %q, want the busy text", rec.Body)
+	}
+	if rec := r.post(t, jsonType, eventBody(t, "Ev0STALL", nil)); rec.Code != http.StatusServiceUnavailable {
+		t.Errorf("event: %d, want 503", rec.Code)
+	}
+	r.wait(t)
+	if n := len(r.h.Requests()) + len(r.sink.gotMessages()); n != 0 {
+		t.Errorf("%d requests ran", n)
 	}
 }
 
