@@ -291,6 +291,17 @@ func (c *Client) UserInfo(ctx context.Context, user string) (chorus.Lang, bool, 
 	return e.lang, e.admin, nil
 }
 
+// CachedLang returns a user's language if users.info told it recently, without calling Slack.
+func (c *Client) CachedLang(user string) (chorus.Lang, bool) {
+	c.usersMu.Lock()
+	e, ok := c.users[user]
+	c.usersMu.Unlock()
+	if !ok || !c.now().Before(e.expires) {
+		return "", false
+	}
+	return e.lang, true
+}
+
 // RespondURL answers through a response_url from a slash command or a button: ephemerally or in
 // the channel per reply.Visibility, replacing the clicked message when rep.ReplaceOriginal. A
 // response_url works 5 times within 30 minutes.

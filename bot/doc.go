@@ -21,4 +21,11 @@
 // and the user is told to try again. A view_submission is the exception: Slack reads field errors
 // from the acknowledgement itself, so the dispatcher waits up to SubmitBudget (2.5 s) for the
 // Handler and answers with response_action "errors" when the Reply has FieldErrors.
+//
+// Intake. Before acknowledging, the dispatcher writes the request to an Inbox (the store's
+// durable inbox) when it has one, so that a crash loses nothing acknowledged: RunInbox runs again
+// what a dead process left unfinished. Work is admitted into one bounded queue; beyond it (or
+// beyond what the workers can start within Window) the acknowledgement itself says « busy ».
+// The HTTP front door refuses unsigned, stale, oversized or slow requests before reading their
+// body, and caps the requests and bodies in flight.
 package bot

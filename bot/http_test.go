@@ -624,8 +624,8 @@ func TestProbesAndMetrics(t *testing.T) {
 	}
 	body := rec.Body.String()
 	for _, want := range []string{
-		`chorus_slack_requests_total{transport="http",kind="command"} 1`,
-		`chorus_slack_requests_total{transport="http",kind="unauthorized"} 1`,
+		`chorus_slack_requests_total{kind="command",transport="http"} 1`,
+		`chorus_slack_requests_total{kind="unauthorized",transport="http"} 1`,
 		`chorus_slack_ack_seconds_bucket{le="+Inf"} 2`,
 		`chorus_slack_ack_seconds_count 2`,
 		`chorus_slack_api_calls_total{method="users.info"} 2`,

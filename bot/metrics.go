@@ -1,47 +1,91 @@
 package bot
 
 import (
-	"bufio"
-	"fmt"
-	"io"
-	"maps"
-	"slices"
-	"strconv"
-	"strings"
-	"sync"
+	"net/http"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // ackBuckets are the upper bounds, in seconds, of the acknowledgement latency histogram. They
 // straddle Slack's 3 s deadline so that a slow ack is visible before it becomes a timeout.
 var ackBuckets = []float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5}
 
-// Metrics counts what the Slack transport does, for the Prometheus /metrics endpoint. The zero
-// value is not usable; call NewMetrics. It is safe for concurrent use.
+// Metrics counts what the Slack transport does, for the Prometheus /metrics endpoint. Each
+// Metrics has its own registry (no global state), so two servers in one process, or two tests,
+// never share counters. The zero value is not usable; call NewMetrics. It is safe for concurrent
+// use.
 type Metrics struct {
-	mu          sync.Mutex
-	requests    map[[2]string]uint64 // {transport, kind}
-	ackCounts   []uint64             // per bucket, not cumulative
-	ackSum      float64
-	ackTotal    uint64
-	apiCalls    map[string]uint64
-	apiErrors   map[string]uint64
-	apiLimited  map[string]uint64
-	duplicates  uint64
-	ignored     uint64
-	jobs        int64
-	jobsDropped uint64
+	reg         *prometheus.Registry
+	requests    *prometheus.CounterVec
+	ackSeconds  prometheus.Histogram
+	apiCalls    *prometheus.CounterVec
+	apiErrors   *prometheus.CounterVec
+	apiLimited  *prometheus.CounterVec
+	duplicates  prometheus.Counter
+	ignored     prometheus.Counter
+	jobs        prometheus.Gauge
+	jobsDropped prometheus.Counter
+	refused     *prometheus.CounterVec
+	inFlight    prometheus.Gauge
+	admitted    prometheus.Counter
 }
 
-// NewMetrics returns empty counters.
+// NewMetrics returns empty counters in a registry of their own.
 func NewMetrics() *Metrics {
-	return &Metrics{
-		requests:   map[[2]string]uint64{},
-		ackCounts:  make([]uint64, len(ackBuckets)+1),
-		apiCalls:   map[string]uint64{},
-		apiErrors:  map[string]uint64{},
-		apiLimited: map[string]uint64{},
+	m := &Metrics{
+		reg: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "chorus_slack_requests_total", Help: "Slack requests received, by transport and kind.",
+		}, []string{"transport", "kind"}),
+		ackSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "chorus_slack_ack_seconds", Help: "Time from receiving a Slack request to acknowledging it.", Buckets: ackBuckets,
+		}),
+		apiCalls: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "chorus_slack_api_calls_total", Help: "Slack Web API calls, retries included, by method.",
+		}, []string{"method"}),
+		apiErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "chorus_slack_api_errors_total", Help: "Failed Slack Web API calls, by method.",
+		}, []string{"method"}),
+		apiLimited: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "chorus_slack_api_rate_limited_total", Help: "Slack Web API HTTP 429 answers, by method.",
+		}, []string{"method"}),
+		duplicates: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "chorus_slack_events_duplicate_total", Help: "Events API deliveries dropped as already claimed.",
+		}),
+		ignored: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "chorus_slack_events_ignored_total", Help: "Events ignored: own messages, other bots, unhandled types.",
+		}),
+		jobs: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "chorus_slack_jobs_in_flight", Help: "Handler jobs running or waiting for a worker.",
+		}),
+		jobsDropped: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "chorus_slack_jobs_dropped_total", Help: "Admitted handler jobs that never ran: no worker before their deadline, or the process stopped.",
+		}),
+		refused: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "chorus_slack_refused_total",
+			Help: "Slack requests refused before any work, by reason: unauthorized, too_large, slow_body, in_flight, body_reads, busy.",
+		}, []string{"reason"}),
+		inFlight: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "chorus_slack_http_in_flight", Help: "HTTP requests to /slack/events being handled.",
+		}),
+		admitted: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "chorus_slack_jobs_admitted_total", Help: "Handler jobs admitted after an acknowledgement.",
+		}),
 	}
+	m.reg.MustRegister(m.requests, m.ackSeconds, m.apiCalls, m.apiErrors, m.apiLimited, m.duplicates, m.ignored,
+		m.jobs, m.jobsDropped, m.refused, m.inFlight, m.admitted)
+	return m
+}
+
+// Registry is where the counters live; add process or store collectors to it to serve them on
+// the same /metrics.
+func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
+
+// Handler serves the counters in the Prometheus exposition format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 }
 
 // MetricsSnapshot is a copy of the counters at one instant, for tests and diagnostics.
@@ -53,136 +97,75 @@ type MetricsSnapshot struct {
 	RateLimited map[string]uint64 // HTTP 429 answers by method
 	Duplicates  uint64            // events dropped because another delivery claimed them
 	Ignored     uint64            // events ignored (own messages, other bots, unknown types)
-	JobsDropped uint64            // background jobs that never got a worker before their deadline
+	JobsDropped uint64            // admitted jobs that never ran
+	Refused     map[string]uint64 // requests refused before any work, by reason
+	Admitted    uint64            // jobs admitted
 }
 
 // Snapshot copies the counters.
 func (m *Metrics) Snapshot() MetricsSnapshot {
-	m.mu.Lock()
-	defer m.mu.Unlock()
 	s := MetricsSnapshot{
-		Requests:    map[string]uint64{},
-		Acks:        m.ackTotal,
-		APICalls:    maps.Clone(m.apiCalls),
-		APIErrors:   maps.Clone(m.apiErrors),
-		RateLimited: maps.Clone(m.apiLimited),
-		Duplicates:  m.duplicates,
-		Ignored:     m.ignored,
-		JobsDropped: m.jobsDropped,
+		Requests: map[string]uint64{}, APICalls: map[string]uint64{}, APIErrors: map[string]uint64{},
+		RateLimited: map[string]uint64{}, Refused: map[string]uint64{},
 	}
-	for k, v := range m.requests {
-		s.Requests[k[0]+"/"+k[1]] = v
+	families, _ := m.reg.Gather() // our own collectors only: it cannot fail
+	for _, f := range families {
+		for _, mt := range f.GetMetric() {
+			labels := map[string]string{}
+			for _, l := range mt.GetLabel() {
+				labels[l.GetName()] = l.GetValue()
+			}
+			v := uint64(mt.GetCounter().GetValue())
+			switch f.GetName() {
+			case "chorus_slack_requests_total":
+				s.Requests[labels["transport"]+"/"+labels["kind"]] = v
+			case "chorus_slack_ack_seconds":
+				s.Acks = mt.GetHistogram().GetSampleCount()
+			case "chorus_slack_api_calls_total":
+				s.APICalls[labels["method"]] = v
+			case "chorus_slack_api_errors_total":
+				s.APIErrors[labels["method"]] = v
+			case "chorus_slack_api_rate_limited_total":
+				s.RateLimited[labels["method"]] = v
+			case "chorus_slack_events_duplicate_total":
+				s.Duplicates = v
+			case "chorus_slack_events_ignored_total":
+				s.Ignored = v
+			case "chorus_slack_jobs_dropped_total":
+				s.JobsDropped = v
+			case "chorus_slack_refused_total":
+				s.Refused[labels["reason"]] = v
+			case "chorus_slack_jobs_admitted_total":
+				s.Admitted = v
+			}
+		}
 	}
 	return s
 }
 
-func (m *Metrics) request(transport, kind string) {
-	m.mu.Lock()
-	m.requests[[2]string{transport, kind}]++
-	m.mu.Unlock()
-}
+func (m *Metrics) request(transport, kind string) { m.requests.WithLabelValues(transport, kind).Inc() }
 
-func (m *Metrics) ack(d time.Duration) {
-	s := d.Seconds()
-	i, _ := slices.BinarySearch(ackBuckets, s)
-	m.mu.Lock()
-	m.ackCounts[i]++
-	m.ackSum += s
-	m.ackTotal++
-	m.mu.Unlock()
-}
+func (m *Metrics) ack(d time.Duration) { m.ackSeconds.Observe(d.Seconds()) }
 
-func (m *Metrics) apiCall(method string) {
-	m.mu.Lock()
-	m.apiCalls[method]++
-	m.mu.Unlock()
-}
+func (m *Metrics) apiCall(method string) { m.apiCalls.WithLabelValues(method).Inc() }
 
 func (m *Metrics) apiError(method string, rateLimited bool) {
-	m.mu.Lock()
-	m.apiErrors[method]++
+	m.apiErrors.WithLabelValues(method).Inc()
 	if rateLimited {
-		m.apiLimited[method]++
-	}
-	m.mu.Unlock()
-}
-
-func (m *Metrics) duplicate() {
-	m.mu.Lock()
-	m.duplicates++
-	m.mu.Unlock()
-}
-
-func (m *Metrics) ignore() {
-	m.mu.Lock()
-	m.ignored++
-	m.mu.Unlock()
-}
-
-func (m *Metrics) jobsInFlight(delta int64) {
-	m.mu.Lock()
-	m.jobs += delta
-	m.mu.Unlock()
-}
-
-func (m *Metrics) jobDropped() {
-	m.mu.Lock()
-	m.jobsDropped++
-	m.mu.Unlock()
-}
-
-// WritePrometheus writes the counters in the Prometheus text exposition format (version 0.0.4).
-func (m *Metrics) WritePrometheus(w io.Writer) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	b := bufio.NewWriter(w)
-
-	header(b, "chorus_slack_requests_total", "counter", "Slack requests received, by transport and kind.")
-	for _, k := range slices.SortedFunc(maps.Keys(m.requests), func(a, b [2]string) int {
-		return strings.Compare(a[0]+"/"+a[1], b[0]+"/"+b[1])
-	}) {
-		fmt.Fprintf(b, "chorus_slack_requests_total{transport=%s,kind=%s} %d\n", quote(k[0]), quote(k[1]), m.requests[k])
-	}
-
-	header(b, "chorus_slack_ack_seconds", "histogram", "Time from receiving a Slack request to acknowledging it.")
-	var cum uint64
-	for i, le := range ackBuckets {
-		cum += m.ackCounts[i]
-		fmt.Fprintf(b, "chorus_slack_ack_seconds_bucket{le=\"%s\"} %d\n", strconv.FormatFloat(le, 'g', -1, 64), cum)
-	}
-	cum += m.ackCounts[len(ackBuckets)]
-	fmt.Fprintf(b, "chorus_slack_ack_seconds_bucket{le=\"+Inf\"} %d\n", cum)
-	fmt.Fprintf(b, "chorus_slack_ack_seconds_sum %s\n", strconv.FormatFloat(m.ackSum, 'g', -1, 64))
-	fmt.Fprintf(b, "chorus_slack_ack_seconds_count %d\n", m.ackTotal)
-
-	perMethod(b, "chorus_slack_api_calls_total", "Slack Web API calls, retries included, by method.", m.apiCalls)
-	perMethod(b, "chorus_slack_api_errors_total", "Failed Slack Web API calls, by method.", m.apiErrors)
-	perMethod(b, "chorus_slack_api_rate_limited_total", "Slack Web API HTTP 429 answers, by method.", m.apiLimited)
-
-	header(b, "chorus_slack_events_duplicate_total", "counter", "Events API deliveries dropped as already claimed.")
-	fmt.Fprintf(b, "chorus_slack_events_duplicate_total %d\n", m.duplicates)
-	header(b, "chorus_slack_events_ignored_total", "counter", "Events ignored: own messages, other bots, unhandled types.")
-	fmt.Fprintf(b, "chorus_slack_events_ignored_total %d\n", m.ignored)
-	header(b, "chorus_slack_jobs_in_flight", "gauge", "Handler jobs running or waiting for a worker.")
-	fmt.Fprintf(b, "chorus_slack_jobs_in_flight %d\n", m.jobs)
-	header(b, "chorus_slack_jobs_dropped_total", "counter", "Handler jobs that timed out waiting for a worker.")
-	fmt.Fprintf(b, "chorus_slack_jobs_dropped_total %d\n", m.jobsDropped)
-	return b.Flush()
-}
-
-func header(w io.Writer, name, typ, help string) {
-	fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, typ)
-}
-
-func perMethod(w io.Writer, name, help string, m map[string]uint64) {
-	header(w, name, "counter", help)
-	for _, k := range slices.Sorted(maps.Keys(m)) {
-		fmt.Fprintf(w, "%s{method=%s} %d\n", name, quote(k), m[k])
+		m.apiLimited.WithLabelValues(method).Inc()
 	}
 }
 
-// quote escapes a label value as the exposition format wants: backslash, quote and newline.
-func quote(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
-	return `"` + r.Replace(s) + `"`
-}
+func (m *Metrics) duplicate() { m.duplicates.Inc() }
+
+func (m *Metrics) ignore() { m.ignored.Inc() }
+
+func (m *Metrics) jobsInFlight(delta int64) { m.jobs.Add(float64(delta)) }
+
+func (m *Metrics) jobDropped() { m.jobsDropped.Inc() }
+
+func (m *Metrics) refuse(reason string) { m.refused.WithLabelValues(reason).Inc() }
+
+func (m *Metrics) httpInFlight(delta int) { m.inFlight.Add(float64(delta)) }
+
+func (m *Metrics) admit() { m.admitted.Inc() }

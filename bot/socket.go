@@ -97,13 +97,18 @@ func (s *socketFront) request(ctx context.Context, evt socketmode.Event) {
 		kind string
 		a    ack
 	)
+	// The envelope's payload is what the inbox keeps; replay decodes it by envelope type.
+	in := intake{received: received, body: req.Payload, ctype: "socket/" + req.Type, retry: req.RetryAttempt}
+	if len(in.body) == 0 {
+		in.body = nil
+	}
 	switch data := evt.Data.(type) {
 	case slackevents.EventsAPIEvent:
-		kind, a = "event", s.d.event(ctx, data, req.RetryAttempt)
+		kind, a = "event", s.d.event(ctx, data, in)
 	case slack.SlashCommand:
-		kind, a = "command", s.d.command(ctx, data, received)
+		kind, a = "command", s.d.command(ctx, data, in)
 	case slack.InteractionCallback:
-		kind, a = string(data.Type), s.d.interaction(ctx, data, received)
+		kind, a = string(data.Type), s.d.interaction(ctx, data, in)
 	default:
 		kind, a = "unknown", ackOK
 	}

@@ -48,6 +48,8 @@ type Config struct {
 	Lang          chorus.Lang     // CHORUS_LANG: default language of new workspaces
 	Leads         []string        // CHORUS_LEADS: initial omnichannel leads (user ids)
 	CommandPrefix string          // CHORUS_COMMAND_PREFIX: prefix of the slash commands, such as "dev-"
+	Workers       int             // CHORUS_WORKERS: Slack requests handled at once after their ack
+	MaxQueued     int             // CHORUS_MAX_QUEUED: Slack requests acknowledged and waiting for a worker, at most
 	Slack         SlackConfig     // SLACK_*
 	OpenAI        OpenAIConfig    // OPENAI_*
 	Scheduler     SchedulerConfig // CHORUS_SCHEDULER_TICK, CHORUS_REMINDER_GRACE, ...
@@ -114,6 +116,8 @@ func Default() Config {
 		DataDir:   "./data",
 		MongoDB:   "chorus",
 		HTTPAddr:  ":3000",
+		Workers:   16,
+		MaxQueued: 10000,
 		LogLevel:  slog.LevelInfo,
 		LogFormat: "text",
 		Workspace: "console",
@@ -236,6 +240,8 @@ func (c Config) LogValue() slog.Value {
 		slog.String("lang", string(c.Lang)),
 		slog.String("leads", strings.Join(c.Leads, ",")),
 		slog.String("command_prefix", c.CommandPrefix),
+		slog.Int("workers", c.Workers),
+		slog.Int("max_queued", c.MaxQueued),
 		slog.Any("slack", c.Slack),
 		slog.Any("openai", c.OpenAI),
 		slog.Any("scheduler", c.Scheduler),

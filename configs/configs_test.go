@@ -63,7 +63,7 @@ func TestDefaults(t *testing.T) {
 	}
 	want := Config{
 		DataDir: "./data", MongoDB: "chorus", HTTPAddr: ":3000", LogLevel: slog.LevelInfo, LogFormat: "text",
-		Workspace: "console", TimeZone: "Europe/Paris", Lang: chorus.French,
+		Workers: 16, MaxQueued: 10000, Workspace: "console", TimeZone: "Europe/Paris", Lang: chorus.French,
 		OpenAI: OpenAIConfig{Model: "gpt-4o-mini", Timeout: 10 * time.Second, MaxCallsPerHour: 200},
 		Scheduler: SchedulerConfig{Tick: 30 * time.Second, ReminderGrace: 6 * time.Hour,
 			QuietHours: QuietHours{Start: 20 * 60, End: 8 * 60}, SkipWeekends: true},
@@ -127,6 +127,8 @@ func TestEnvSettings(t *testing.T) {
 		{"openai model", map[string]string{"OPENAI_MODEL": "gpt-4.1"}, func(c Config) bool { return c.OpenAI.Model == "gpt-4.1" }},
 		{"openai timeout", map[string]string{"OPENAI_TIMEOUT": "1m30s"}, func(c Config) bool { return c.OpenAI.Timeout == 90*time.Second }},
 		{"openai budget", map[string]string{"OPENAI_MAX_CALLS_PER_HOUR": "5"}, func(c Config) bool { return c.OpenAI.MaxCallsPerHour == 5 }},
+		{"workers", map[string]string{"CHORUS_WORKERS": "4"}, func(c Config) bool { return c.Workers == 4 }},
+		{"max queued", map[string]string{"CHORUS_MAX_QUEUED": "500"}, func(c Config) bool { return c.MaxQueued == 500 }},
 		{"tick", map[string]string{"CHORUS_SCHEDULER_TICK": "5s"}, func(c Config) bool { return c.Scheduler.Tick == 5*time.Second }},
 		{"grace", map[string]string{"CHORUS_REMINDER_GRACE": "90m"}, func(c Config) bool { return c.Scheduler.ReminderGrace == 90*time.Minute }},
 		{"quiet hours", map[string]string{"CHORUS_QUIET_HOURS": "12:30-14:00"},
@@ -228,6 +230,8 @@ func TestBadSettings(t *testing.T) {
 		{map[string]string{"OPENAI_TIMEOUT": "0s"}, "OPENAI_TIMEOUT", `duration "0s" must be positive`},
 		{map[string]string{"OPENAI_MAX_CALLS_PER_HOUR": "0"}, "OPENAI_MAX_CALLS_PER_HOUR", `invalid number "0"`},
 		{map[string]string{"OPENAI_MAX_CALLS_PER_HOUR": "lots"}, "OPENAI_MAX_CALLS_PER_HOUR", `invalid number "lots"`},
+		{map[string]string{"CHORUS_WORKERS": "0"}, "CHORUS_WORKERS", `invalid number "0"`},
+		{map[string]string{"CHORUS_MAX_QUEUED": "many"}, "CHORUS_MAX_QUEUED", `invalid number "many"`},
 		{map[string]string{"CHORUS_SCHEDULER_TICK": "-30s"}, "CHORUS_SCHEDULER_TICK", `duration "-30s" must be positive`},
 		{map[string]string{"CHORUS_REMINDER_GRACE": "6 hours"}, "CHORUS_REMINDER_GRACE", `invalid duration "6 hours"`},
 		{map[string]string{"CHORUS_QUIET_HOURS": "8pm-8am"}, "CHORUS_QUIET_HOURS", `invalid quiet hours "8pm-8am"`},

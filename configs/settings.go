@@ -131,6 +131,22 @@ var settings = []setting{
 		c.CommandPrefix = v
 		return nil
 	}},
+	{env: "CHORUS_WORKERS", key: "workers", set: func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1024 {
+			return fmt.Errorf("invalid number %q: want a whole number from 1 to 1024", v)
+		}
+		c.Workers = n
+		return nil
+	}},
+	{env: "CHORUS_MAX_QUEUED", key: "max_queued", set: func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000000 {
+			return fmt.Errorf("invalid number %q: want a whole number from 1 to 1000000", v)
+		}
+		c.MaxQueued = n
+		return nil
+	}},
 
 	{env: "SLACK_BOT_TOKEN", key: "slack.bot_token", set: func(c *Config, v string) error {
 		if !strings.HasPrefix(v, "xoxb-") {

@@ -45,8 +45,13 @@ func (s *Store) AddAudit(ctx context.Context, e chorus.AuditEntry) error {
 	if at.IsZero() {
 		at = s.clock()
 	}
+	replay := false
 	if e.ID == "" {
-		e.ID = s.newAuditID(at)
+		id, again, err := s.effect(ctx, s.newAuditID(at))
+		if err != nil {
+			return err
+		}
+		e.ID, replay = id, again
 	}
 	d := auditDoc{
 		ID: e.ID, Workspace: e.WorkspaceID, At: at, Actor: e.Actor, Action: e.Action,
@@ -55,6 +60,9 @@ func (s *Store) AddAudit(ctx context.Context, e chorus.AuditEntry) error {
 	unlock := s.lock()
 	defer unlock()
 	_, err := s.audit.InsertOne(ctx, d)
+	if mongo.IsDuplicateKeyError(err) && replay {
+		return nil // written by an earlier run of this unit of work (WithEffects)
+	}
 	if mongo.IsDuplicateKeyError(err) {
 		return fmt.Errorf("audit entry %q exists already: %w", e.ID, chorus.ErrConflict)
 	}

@@ -97,3 +97,28 @@ func seedCampaigns(b *testing.B, n int) *store.Store {
 	}
 	return s
 }
+
+// BenchmarkInboxAdd measures one group commit of the durable inbox: a batch of items (a signed
+// slash command's size) inserted at once; ns/op is per batch.
+func BenchmarkInboxAdd(b *testing.B) {
+	for _, size := range []int{1, 16, 64, 200} {
+		b.Run(fmt.Sprintf("batch=%d", size), func(b *testing.B) {
+			ctx := context.Background()
+			s := newTestStore(b)
+			body := make([]byte, 600)
+			n := 0
+			for b.Loop() {
+				items := make([]store.InboxItem, size)
+				for i := range items {
+					n++
+					items[i] = store.InboxItem{ID: fmt.Sprintf("command/%d", n), Kind: "command", ContentType: "application/x-www-form-urlencoded", Body: body}
+				}
+				for _, err := range s.AddInbox(ctx, items) {
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
+}

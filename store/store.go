@@ -51,6 +51,10 @@ type Options struct {
 	// SerializeWrites makes every write of this process wait for the previous one. Set it on
 	// the embedded server, whose conditional updates are not atomic (DESIGN rule 3).
 	SerializeWrites bool
+	// MaxConnections caps the connections to the server (0: the driver's default, 100). On the
+	// embedded server each one is an SQLite connection with its own caches, so the cap bounds
+	// its memory under a burst; requests beyond it wait for a free connection.
+	MaxConnections int
 }
 
 // migration rewrites the data of schema version n (its key in the table) into version n+1. A
@@ -96,7 +100,11 @@ func open(ctx context.Context, uri, dbName string, opts Options, version int, mi
 	if dbName == "" {
 		return nil, fmt.Errorf("store: empty database name: %w", chorus.ErrInvalid)
 	}
-	client, err := mongo.Connect(options.Client().ApplyURI(uri).SetAppName("chorus"))
+	copts := options.Client().ApplyURI(uri).SetAppName("chorus")
+	if opts.MaxConnections > 0 {
+		copts.SetMaxPoolSize(uint64(opts.MaxConnections))
+	}
+	client, err := mongo.Connect(copts)
 	if err != nil {
 		return nil, fmt.Errorf("store: connect: %w", err)
 	}
@@ -267,6 +275,8 @@ func (s *Store) createIndexes(ctx context.Context) error {
 	all = append(all, minutesIndexes()...)
 	all = append(all, submissionIndexes()...)
 	all = append(all, scheduleIndexes()...)
+	all = append(all, inboxIndexes()...)
+	all = append(all, effectIndexes()...)
 	// One index per call: FerretDB v1.24 drops the connection (a server-side panic) when one
 	// createIndexes call names several indexes that exist already, as at every restart.
 	for _, c := range all {

@@ -182,10 +182,25 @@ func (r *versioned[D]) update(ctx context.Context, d *D, base int, carry func(d,
 // insert stores d as a new version and then its head; the caller holds the write lock. A
 // duplicate version means someone stored it first: the head is repaired, since a stale head is
 // the usual reason a caller based an edit on an old version, and ErrConflict is returned.
+//
+// Under WithEffects, a version this unit of work already stored in an earlier run counts as
+// stored now: the re-run neither fails nor adds a version.
 func (r *versioned[D]) insert(ctx context.Context, d *D) error {
 	ws, key, n := r.ident(d)
-	r.setID(d, versionID(r.headID(ws, key), n))
-	_, err := r.versions.InsertOne(ctx, d)
+	id := versionID(r.headID(ws, key), n)
+	ref, replay, err := r.s.effect(ctx, id)
+	if err != nil {
+		return err
+	}
+	r.setID(d, id)
+	_, err = r.versions.InsertOne(ctx, d)
+	if mongo.IsDuplicateKeyError(err) && replay && ref == id {
+		if cur, ok, ferr := r.at(ctx, ws, key, n); ferr == nil && ok {
+			*d = cur
+			r.repairFrom(ctx, d)
+			return nil
+		}
+	}
 	if mongo.IsDuplicateKeyError(err) {
 		r.repair(ctx, ws, key)
 		if n == 1 {

@@ -169,6 +169,10 @@ type app struct {
 	close    func()
 }
 
+// embeddedConnections caps the store's connections to the embedded server: each is an SQLite
+// connection with its own caches (about 1 MiB), and two cores gain nothing from more.
+const embeddedConnections = 8
+
 // newApp loads the configuration and opens the store: the configured MongoDB, or the embedded
 // server under the data directory.
 func newApp(ctx context.Context, env environment, file string) (*app, error) {
@@ -188,12 +192,16 @@ func newApp(ctx context.Context, env environment, file string) (*app, error) {
 	if embeddedMode {
 		srv, err := embedded.Start(ctx, cfg.DataDir, logger)
 		if err != nil {
-			return nil, err
+			return nil, explainLocked(err, cfg.Lang)
 		}
 		closers = append(closers, srv.Close)
 		uri = srv.URI()
 	}
-	st, err := store.Open(ctx, uri, cfg.MongoDB, store.Options{Logger: logger, Now: env.now, SerializeWrites: embeddedMode})
+	sopts := store.Options{Logger: logger, Now: env.now, SerializeWrites: embeddedMode}
+	if embeddedMode {
+		sopts.MaxConnections = embeddedConnections
+	}
+	st, err := store.Open(ctx, uri, cfg.MongoDB, sopts)
 	if err != nil {
 		closeAll()
 		return nil, fmt.Errorf("open store: %w", err)

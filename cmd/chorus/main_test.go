@@ -318,11 +318,16 @@ func TestServeHTTP(t *testing.T) {
 type lockedBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
+	ch chan struct{} // closed at the next write
 }
 
 func (l *lockedBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.ch != nil {
+		close(l.ch)
+		l.ch = nil
+	}
 	return l.b.Write(p)
 }
 
@@ -330,4 +335,14 @@ func (l *lockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
+}
+
+// changed returns a channel closed at the next write.
+func (l *lockedBuffer) changed() <-chan struct{} {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.ch == nil {
+		l.ch = make(chan struct{})
+	}
+	return l.ch
 }

@@ -4,14 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"time"
 
 	"github.com/chorus-hq/chorus/bot"
 	"github.com/chorus-hq/chorus/drift/eval"
+	"github.com/chorus-hq/chorus/store"
 )
 
 func runServe(ctx context.Context, env environment, args []string) error {
@@ -33,8 +36,17 @@ Either way CHORUS_HTTP_ADDR also serves /healthz, /readyz and /metrics.`)
 		return err
 	}
 	defer a.close()
+	// A soft limit on the Go runtime's memory, unless GOMEMLIMIT set one: the garbage collector
+	// then works harder near it instead of letting garbage grow with the heap. The process's
+	// resident size is about this plus the binary's code (about 27 MiB).
+	if debug.SetMemoryLimit(-1) == math.MaxInt64 {
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
 	return serve(ctx, env, a, nil)
 }
+
+// defaultMemoryLimit is the soft limit of the Go runtime's memory in chorus serve.
+const defaultMemoryLimit = 64 << 20
 
 // serve wires the Slack front door to the app and runs it until ctx ends. listening, when not
 // nil, receives the HTTP address once the listener is open.
@@ -68,6 +80,15 @@ func serve(ctx context.Context, env environment, a *app, listening chan<- string
 		Self:          self,
 		AllowBots:     cfg.Slack.AllowBots,
 		CommandPrefix: cfg.CommandPrefix,
+		Workers:       cfg.Workers,
+		MaxQueued:     cfg.MaxQueued,
+		Lang:          cfg.Lang,
+		Inbox:         newStoreInbox(a.store),
+		Effects:       store.WithEffects,
+		Once:          a.store.Once,
+		// The embedded store is locked to this process: what its inbox holds unfinished was
+		// left by a dead predecessor, to be taken at once.
+		Exclusive: cfg.MongoURI == "",
 	})
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
@@ -76,11 +97,20 @@ func serve(ctx context.Context, env environment, a *app, listening chan<- string
 		SigningSecret: cfg.Slack.SigningSecret.Reveal(),
 		Ready:         a.store.Ping,
 	})
+	// The heartbeat first: the items this process writes must be known as held before any is.
+	if err := d.StartInbox(ctx); err != nil {
+		return fmt.Errorf("serve: inbox: %w", err)
+	}
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("serve: listen on %s: %w", cfg.HTTPAddr, err)
 	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second}
+	// Headers must arrive within 5 s and stay under 16 KiB (Slack's are about 1 KiB); the body
+	// gets its own, shorter deadline in bot once the headers passed. Idle keep-alive connections
+	// are closed after a minute. A slow or silent client so holds a goroutine and a 4 KiB buffer
+	// for 5 s at most.
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
+		WriteTimeout: 30 * time.Second, IdleTimeout: time.Minute, MaxHeaderBytes: 16 << 10}
 	errc := make(chan error, 2)
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -93,6 +123,8 @@ func serve(ctx context.Context, env environment, a *app, listening chan<- string
 	}
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
+	inboxDone := make(chan struct{})
+	go func() { defer close(inboxDone); d.RunInbox(runCtx) }()
 	if mode == "socket" {
 		go func() {
 			if err := bot.RunSocketMode(runCtx, d, bot.SocketOptions{AppToken: cfg.Slack.AppToken.Reveal()}); err != nil {
@@ -106,7 +138,9 @@ func serve(ctx context.Context, env environment, a *app, listening chan<- string
 	case runErr = <-errc:
 	}
 	stop()
+	<-inboxDone
 	// Slack gets no more acks from us; let the jobs already acknowledged finish their replies.
+	// What is still queued at the deadline stays unfinished in the inbox, for the next process.
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
@@ -114,6 +148,10 @@ func serve(ctx context.Context, env environment, a *app, listening chan<- string
 	}
 	if err := d.Wait(shutdownCtx); err != nil {
 		a.log.Warn("background jobs did not finish", "err", err)
+	}
+	// Hand back what was admitted and not run: the next process, or another replica, takes it.
+	if err := d.ReleaseInbox(context.WithoutCancel(ctx)); err != nil {
+		a.log.Warn("cannot hand back the inbox", "err", err)
 	}
 	a.log.Info("chorus stopped")
 	return runErr

@@ -399,7 +399,7 @@ func (c *call) autoCheckCommand(ctx context.Context, slug, kind, state string) (
 	if err != nil {
 		return reply.Reply{}, err
 	}
-	if err := c.LeadOnly(camp); err != nil {
+	if err := c.LeadOnlyTo("autocheck")(camp); err != nil {
 		return reply.Reply{}, err
 	}
 	ch, ok := camp.Channel(kind)

@@ -22,13 +22,16 @@ import (
 // Server is a running embedded MongoDB wire-protocol server.
 type Server struct {
 	uri    string
+	lock   *dirLock
 	cancel context.CancelFunc
 	done   chan struct{}
 	once   sync.Once
 }
 
 // Start starts a server that stores its data under dir (created if needed) and returns once it
-// accepts connections. logger receives the server's own messages; FerretDB reports every
+// accepts connections. It first takes an exclusive lock on dir: when another process holds it,
+// Start returns a *LockedError (errors.Is ErrLocked) naming the process, and touches nothing.
+// logger receives the server's own messages; FerretDB reports every
 // duplicate-key insert at ERROR level, and Chorus uses those on purpose, so by default only
 // messages above ERROR are kept. Close stops the server.
 func Start(ctx context.Context, dir string, logger *slog.Logger) (*Server, error) {
@@ -38,6 +41,10 @@ func Start(ctx context.Context, dir string, logger *slog.Logger) (*Server, error
 	}
 	if err := os.MkdirAll(abs, 0o750); err != nil {
 		return nil, fmt.Errorf("embedded store: create data dir %q: %w", abs, err)
+	}
+	lock, err := lockDir(abs)
+	if err != nil {
+		return nil, err
 	}
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -50,10 +57,11 @@ func Start(ctx context.Context, dir string, logger *slog.Logger) (*Server, error
 		Logger:    quiet,
 	})
 	if err != nil {
+		lock.release()
 		return nil, fmt.Errorf("embedded store: start in %q: %w", abs, err)
 	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	s := &Server{cancel: cancel, done: make(chan struct{})}
+	s := &Server{lock: lock, cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(s.done)
 		_ = f.Run(runCtx) // Run only returns nil; it stops when runCtx is cancelled.
@@ -72,11 +80,12 @@ func Start(ctx context.Context, dir string, logger *slog.Logger) (*Server, error
 // URI returns the mongodb:// URI of the server.
 func (s *Server) URI() string { return s.uri }
 
-// Close stops the server and waits until its files are closed.
+// Close stops the server, waits until its files are closed and releases the data directory.
 func (s *Server) Close() {
 	s.once.Do(func() {
 		s.cancel()
 		<-s.done
+		s.lock.release()
 	})
 }
 

@@ -2,6 +2,8 @@ package embedded_test
 
 import (
 	"context"
+	"errors"
+	"os"
 	"testing"
 
 	"github.com/chorus-hq/chorus/store/embedded"
@@ -47,4 +49,43 @@ func TestRestartKeepsData(t *testing.T) {
 			t.Fatalf("after restart n = %d, want 42", doc.N)
 		}
 	})
+}
+
+// TestOneProcessPerDirectory: while a server holds a directory, a second Start on it fails with
+// a LockedError naming the directory and this process; once the first is closed, it starts.
+func TestOneProcessPerDirectory(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	first, err := embedded.Start(ctx, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		dir  string
+	}{
+		{"same path", dir},
+		{"relative path", "."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.dir == "." {
+				t.Chdir(dir)
+			}
+			_, err := embedded.Start(ctx, tt.dir, nil)
+			var le *embedded.LockedError
+			if !errors.As(err, &le) || !errors.Is(err, embedded.ErrLocked) {
+				t.Fatalf("second Start: %v, want a LockedError", err)
+			}
+			if le.Dir != dir || le.PID != os.Getpid() {
+				t.Errorf("LockedError %+v, want dir %s and pid %d", le, dir, os.Getpid())
+			}
+		})
+	}
+	first.Close()
+	second, err := embedded.Start(ctx, dir, nil)
+	if err != nil {
+		t.Fatalf("Start after Close: %v", err)
+	}
+	second.Close()
 }
