@@ -797,6 +797,9 @@ func (rs *runState) flush(ctx context.Context, d *Dispatcher) {
 func (d *Dispatcher) post(ctx context.Context, posts []reply.Post) {
 	for _, p := range posts {
 		if err := d.sendOnce(ctx, func() error {
+			if p.EphemeralTo != "" {
+				return d.c.PostEphemeral(ctx, p.Channel, p.EphemeralTo, p.Text, p.Blocks)
+			}
 			_, err := d.c.PostMessage(ctx, p.Channel, p.Thread, p.Text, p.Blocks, nil)
 			return err
 		}); err != nil {

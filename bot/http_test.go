@@ -638,3 +638,19 @@ func TestProbesAndMetrics(t *testing.T) {
 		}
 	}
 }
+
+// A post meant for one person (an error about their message) goes through chat.postEphemeral.
+func TestEphemeralPost(t *testing.T) {
+	r := newRig(t)
+	if rec := r.post(t, jsonType, eventBody(t, "EvEphemeral", func(ev map[string]any) { ev["text"] = "a copy too long" })); rec.Code != http.StatusOK {
+		t.Fatalf("status %d", rec.Code)
+	}
+	r.wait(t)
+	eph := r.slack.callsTo("chat.postEphemeral")
+	if len(eph) != 1 || eph[0].Form.Get("user") != "W111" || eph[0].Form.Get("channel") != "C111" {
+		t.Fatalf("ephemeral posts = %+v, want one to W111 in C111", eph)
+	}
+	if posts := r.slack.callsTo("chat.postMessage"); len(posts) != 0 {
+		t.Errorf("the error was also posted for all: %+v", posts)
+	}
+}

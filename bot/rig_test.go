@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -118,7 +119,10 @@ func (s *messageSink) Message(_ context.Context, ev reply.MessageEvent) []reply.
 	s.mu.Lock()
 	s.messages = append(s.messages, ev)
 	s.mu.Unlock()
-	// Answer in the message's thread, as drift checks and minutes do.
+	// Answer in the message's thread, as drift checks and minutes do; an error only to its author.
+	if strings.Contains(ev.Text, "too long") {
+		return []reply.Post{{Channel: ev.Channel, Thread: ev.TS, Text: "cannot check", EphemeralTo: ev.User}}
+	}
 	return []reply.Post{{Channel: ev.Channel, Thread: ev.TS, Text: "noted"}}
 }
 

@@ -382,7 +382,11 @@ func (c *Console) Deliver(p reply.Post) {
 	if len(buttons) > 0 {
 		c.buttons = buttons // a reminder's or approval card's buttons are clicked like a reply's
 	}
-	fmt.Fprintf(c.out, "→ %s\n%s", destination(p.Channel), indent(text))
+	dest := destination(p.Channel)
+	if p.EphemeralTo != "" {
+		dest += " (visible par @" + p.EphemeralTo + " seul / only @" + p.EphemeralTo + " sees it)"
+	}
+	fmt.Fprintf(c.out, "→ %s\n%s", dest, indent(text))
 }
 
 func destination(ch string) string {

@@ -82,6 +82,9 @@ type Post struct {
 	Thread  string // thread timestamp to reply in, "" for none
 	Text    string
 	Blocks  []Block
+	// EphemeralTo, when set, shows the post in Channel to that user only: what went wrong with
+	// someone's message is theirs to read, not the channel's.
+	EphemeralTo string
 }
 
 // InputKind is the kind of a modal input.

@@ -30,8 +30,13 @@ func (s *Feature) OnMessage(ctx context.Context, ev reply.MessageEvent) []reply.
 		return []reply.Post{{Channel: ev.Channel, Thread: thread, Text: text, Blocks: blocks}}
 	}
 	failed := func(err error) []reply.Post {
+		// an error is the author's to read, not the meeting's
 		r := c.Fail(err)
-		return answer(r.Text, r.Blocks...)
+		ps := answer(r.Text, r.Blocks...)
+		for i := range ps {
+			ps[i].EphemeralTo = ev.User
+		}
+		return ps
 	}
 	kind, body, prefixed := chorus.ParsePrefix(ev.Text)
 	switch {
@@ -123,7 +128,7 @@ func (s *Feature) OnReaction(ctx context.Context, ev reply.ReactionEvent) []repl
 	l, changed, err := c.captureLine(ctx, m, kind, text, author, ev.TS)
 	if err != nil {
 		r := c.Fail(err)
-		return []reply.Post{{Channel: ev.Channel, Thread: thread, Text: r.Text, Blocks: r.Blocks}}
+		return []reply.Post{{Channel: ev.Channel, Thread: thread, Text: r.Text, Blocks: r.Blocks, EphemeralTo: author}}
 	}
 	if q := c.missingQuestion(l); q != nil && changed {
 		return []reply.Post{{Channel: ev.Channel, Thread: thread, Text: q.Text, Blocks: []reply.Block{*q}}}

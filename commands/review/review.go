@@ -231,9 +231,9 @@ func (f *Feature) OnMessage(ctx context.Context, ev reply.MessageEvent) []reply.
 	if err != nil {
 		if ps := chorus.ProblemsOf(err); len(ps) > 0 {
 			// The author's copy cannot be checked as it is (too long, campaign without message):
-			// say so in the thread rather than stay silent.
+			// tell the author, and only them, rather than stay silent or tell the channel.
 			r := c.Fail(err)
-			return []reply.Post{{Channel: ev.Channel, Thread: ev.TS, Text: r.Text, Blocks: r.Blocks}}
+			return []reply.Post{{Channel: ev.Channel, Thread: ev.TS, Text: r.Text, Blocks: r.Blocks, EphemeralTo: ev.User}}
 		}
 		f.log.Error("drift: check message", "workspace", ev.Workspace, "channel", ev.Channel, "ts", ev.TS, "err", err)
 		return nil

@@ -564,3 +564,12 @@ func TestSubmitWithoutChannels(t *testing.T) {
 		}
 	}
 }
+
+// A message that cannot be checked (50 KB of copy) is answered to its author only.
+func TestMessageErrorIsTheAuthors(t *testing.T) {
+	e := newDriftEnv(t, commands.Options{})
+	posts := driftPost(e, "sami", "1800000007.000000", strings.Repeat("literie ", 6500), false)
+	if len(posts) != 1 || posts[0].EphemeralTo != "sami" || !strings.Contains(posts[0].Text, "⚠️") {
+		t.Fatalf("posts = %+v, want one error shown to sami only", posts)
+	}
+}
