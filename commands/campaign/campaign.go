@@ -257,7 +257,7 @@ func (c *call) campaignList(ctx context.Context, pageArg string) (reply.Reply, e
 	blocks := []reply.Block{{Kind: reply.Header, Text: c.T("campaign.list.title", len(all))}}
 	lines := []string{c.T("campaign.list.title", len(all))}
 	for _, camp := range items {
-		line := fmt.Sprintf("%s *%s* (`%s`) · %s", feature.StatusEmoji(camp.Status), camp.Name, camp.Slug, c.T("status."+string(camp.Status)))
+		line := fmt.Sprintf("%s *%s* (`%s`) · %s", feature.StatusEmoji(camp.Status), feature.Isolate(camp.Name), camp.Slug, c.T("status."+string(camp.Status)))
 		if !camp.Start.IsZero() {
 			line += " · " + c.DateRange(camp)
 		}

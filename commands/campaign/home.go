@@ -50,7 +50,7 @@ func (c *call) home(ctx context.Context) ([]reply.Block, []chorus.Campaign, erro
 			blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.T("home.more", len(mine)-30)})
 			break
 		}
-		line := feature.StatusEmoji(camp.Status) + " *" + camp.Name + "* (`" + camp.Slug + "`)"
+		line := feature.StatusEmoji(camp.Status) + " *" + feature.Isolate(camp.Name) + "* (`" + camp.Slug + "`)"
 		if camp.IsLead(c.Req.User) {
 			line += " · " + c.T("home.you_lead")
 			if camp.Message == "" {

@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/chorus-hq/chorus"
@@ -217,6 +218,18 @@ func Mention(user string) string {
 
 // ChannelRef names a channel in a reply (reply.Channel).
 func ChannelRef(id string) string { return reply.Channel(id) }
+
+// Isolate wraps a user's words in Unicode directional isolates (FSI … PDI) when they hold
+// right-to-left letters, so a name in Arabic or Hebrew keeps its order and leaves the rest of
+// the line, the status and the identifier after it, in theirs.
+func Isolate(s string) string {
+	for _, r := range s {
+		if unicode.In(r, unicode.Arabic, unicode.Hebrew, unicode.Syriac, unicode.Thaana, unicode.Nko) {
+			return "\u2068" + s + "\u2069"
+		}
+	}
+	return s
+}
 
 // StatusEmoji is the mark of a campaign's status.
 func StatusEmoji(s chorus.Status) string {

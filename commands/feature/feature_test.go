@@ -94,3 +94,15 @@ func TestTurn(t *testing.T) {
 		t.Errorf("WithField = %+v", ps)
 	}
 }
+
+func TestIsolate(t *testing.T) {
+	for in, want := range map[string]string{
+		"Soldes d'été":  "Soldes d'été",
+		"تخفيضات الصيف": "\u2068تخفيضات الصيف\u2069",
+		"מבצע קיץ 2027": "\u2068מבצע קיץ 2027\u2069",
+	} {
+		if got := feature.Isolate(in); got != want {
+			t.Errorf("Isolate(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
