@@ -217,6 +217,9 @@ func (d *doc) isNegator(i int) bool {
 	if t.kind == tSym {
 		return false
 	}
+	if i+1 < len(d.toks) && notNegations[t.s+" "+d.toks[i+1].s] {
+		return false // "no matter", "no doubt", « sans doute »: idioms that deny nothing
+	}
 	if negators[t.s] || (t.s == "t" && i > 0 && d.toks[i-1].isSym("'") && i > 1 && strings.HasSuffix(d.toks[i-2].s, "n")) {
 		return true
 	}
@@ -370,6 +373,10 @@ func (d *doc) numberContinues(i int) bool {
 	}
 	return false
 }
+
+// notNegations are idioms made with a negator that deny nothing.
+var notNegations = map[string]bool{"no matter": true, "no doubt": true, "not only": true, "never mind": true,
+	"without doubt": true, "sans doute": true, "pas seulement": true, "non seulement": true}
 
 // negatedHead returns the content word a negator at i denies: the first word after it that is
 // no auxiliary, stop word or adverb of time, in the same clause; -1 when none.
