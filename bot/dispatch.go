@@ -386,6 +386,20 @@ func (d *Dispatcher) busyNotice(ctx context.Context, src source) {
 	}()
 }
 
+// answer is the job that runs one request: fn asked in the requester's turn, its reply
+// delivered, a failure told to the requester.
+func (d *Dispatcher) answer(src source, what string, fn func(context.Context, reply.Request) reply.Reply) func(context.Context) {
+	return func(ctx context.Context) {
+		req := d.request(ctx, src)
+		rep, ok := d.call(ctx, what, func() reply.Reply { return fn(ctx, req) })
+		if !ok {
+			d.notify(ctx, src, req.Lang, "bot.failed")
+			return
+		}
+		d.deliver(ctx, src, req.Lang, rep)
+	}
+}
+
 // call runs a Handler method, turning a panic into ok=false so the user hears about it.
 func (d *Dispatcher) call(ctx context.Context, what string, fn func() reply.Reply) (rep reply.Reply, ok bool) {
 	defer func() {
@@ -426,16 +440,10 @@ func (d *Dispatcher) commandName(c string) string {
 func (d *Dispatcher) command(ctx context.Context, cmd slack.SlashCommand, in intake) ack {
 	src := source{team: cmd.TeamID, user: cmd.UserID, channel: cmd.ChannelID, responseURL: cmd.ResponseURL, triggerID: cmd.TriggerID, received: in.received}
 	name, text := d.commandName(cmd.Command), commandFromSlack(cmd.Text)
-	out := d.accept(ctx, in, "command", bodyKey("command", in.body), func(ctx context.Context) {
-		req := d.request(ctx, src)
+	out := d.accept(ctx, in, "command", bodyKey("command", in.body), d.answer(src, "command "+name, func(ctx context.Context, req reply.Request) reply.Reply {
 		req.Command, req.Text = name, text
-		rep, ok := d.call(ctx, "command "+name, func() reply.Reply { return d.h.Command(ctx, req) })
-		if !ok {
-			d.notify(ctx, src, req.Lang, "bot.failed")
-			return
-		}
-		d.deliver(ctx, src, req.Lang, rep)
-	}, func(ctx context.Context) { d.notify(ctx, src, "", "bot.busy") })
+		return d.h.Command(ctx, req)
+	}), func(ctx context.Context) { d.notify(ctx, src, "", "bot.busy") })
 	if out == busy || out == failed {
 		d.refuseBusy(ctx, "command")
 		return ack{status: 200, body: map[string]string{"response_type": "ephemeral", "text": d.busyText(src.user)}}
@@ -519,15 +527,9 @@ func (d *Dispatcher) shortcut(ctx context.Context, cb slack.InteractionCallback,
 		Workspace: src.team, Channel: cb.Channel.ID, User: cb.Message.User, TS: a.Value,
 		ThreadTS: cb.Message.ThreadTimestamp, Text: fromSlack(cb.Message.Text),
 	}
-	out := d.accept(ctx, in, "interaction", bodyKey("interaction", in.body), func(ctx context.Context) {
-		req := d.request(ctx, src)
-		rep, ok := d.call(ctx, "shortcut "+a.ActionID, func() reply.Reply { return d.h.Action(ctx, req, a) })
-		if !ok {
-			d.notify(ctx, src, req.Lang, "bot.failed")
-			return
-		}
-		d.deliver(ctx, src, req.Lang, rep)
-	}, func(ctx context.Context) { d.notify(ctx, src, "", "bot.busy") })
+	out := d.accept(ctx, in, "interaction", bodyKey("interaction", in.body), d.answer(src, "shortcut "+a.ActionID, func(ctx context.Context, req reply.Request) reply.Reply {
+		return d.h.Action(ctx, req, a)
+	}), func(ctx context.Context) { d.notify(ctx, src, "", "bot.busy") })
 	if out == busy || out == failed {
 		d.refuseBusy(ctx, "shortcut")
 		d.busyNotice(ctx, src)
