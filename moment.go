@@ -62,6 +62,31 @@ var (
 	yearRE        = regexp.MustCompile(`^(20\d\d)$`)
 )
 
+// MonthNamed returns the month a folded word names, in French or English, in full or
+// abbreviated: "juillet", "juil", "july", "jul". The drift detector reads the same words.
+func MonthNamed(w string) (time.Month, bool) {
+	m, ok := monthNames[w]
+	return m, ok
+}
+
+// WeekdayNamed returns the weekday a folded word names, in French or English: "vendredi", "fri".
+func WeekdayNamed(w string) (time.Weekday, bool) {
+	d, ok := weekdays[w]
+	return d, ok
+}
+
+// DateWords returns the folded month and weekday names ParseMoment and the drift detector read.
+func DateWords() []string {
+	out := make([]string, 0, len(monthNames)+len(weekdays))
+	for w := range monthNames {
+		out = append(out, w)
+	}
+	for w := range weekdays {
+		out = append(out, w)
+	}
+	return out
+}
+
 // ParseMoment reads a date and time as people write them, in French or English, in loc and
 // relative to now: "2027-07-15 17:00", "15/07", "15 juillet", « le 1er juillet à 17 h », "July
 // 15, 2027", "vendredi à 17 h", "next tuesday", « dans 3 jours », "in 2 weeks", « fin juin »,

@@ -7,27 +7,27 @@ import (
 )
 
 // monthWords maps French and English month names and abbreviations to month numbers.
-var monthWords = map[string]int{
-	"janvier": 1, "janv": 1, "january": 1, "jan": 1,
-	"fevrier": 2, "fevr": 2, "fev": 2, "february": 2, "feb": 2,
-	"mars": 3, "march": 3, "mar": 3,
-	"avril": 4, "avr": 4, "april": 4, "apr": 4,
-	"mai": 5, "may": 5,
-	"juin": 6, "june": 6, "jun": 6,
-	"juillet": 7, "juil": 7, "july": 7, "jul": 7,
-	"aout": 8, "august": 8, "aug": 8,
-	"septembre": 9, "sept": 9, "september": 9, "sep": 9,
-	"octobre": 10, "october": 10, "oct": 10,
-	"novembre": 11, "november": 11, "nov": 11,
-	"decembre": 12, "december": 12, "dec": 12,
-}
+var monthWords = func() map[string]int {
+	m := map[string]int{}
+	for _, w := range chorus.DateWords() {
+		if mo, ok := chorus.MonthNamed(w); ok {
+			m[w] = int(mo)
+		}
+	}
+	return m
+}()
 
-// weekdayWords maps weekday names to time.Weekday+1 (0 means none).
-var weekdayWords = map[string]int{
-	"dimanche": 1, "lundi": 2, "mardi": 3, "mercredi": 4, "jeudi": 5, "vendredi": 6, "samedi": 7,
-	"sunday": 1, "monday": 2, "tuesday": 3, "wednesday": 4, "thursday": 5, "friday": 6, "saturday": 7,
-	"sun": 1, "mon": 2, "tue": 3, "tues": 3, "wed": 4, "thu": 5, "thur": 5, "thurs": 5, "fri": 6, "sat": 7,
-}
+// weekdayWords maps weekday names to time.Weekday+1 (0 means none). Both come from the domain's
+// one date vocabulary, which ParseMoment reads typed dates with.
+var weekdayWords = func() map[string]int {
+	m := map[string]int{}
+	for _, w := range chorus.DateWords() {
+		if d, ok := chorus.WeekdayNamed(w); ok {
+			m[w] = int(d) + 1
+		}
+	}
+	return m
+}()
 
 // dpart is a day read in a text, possibly partial ("1er" in "du 1er au 15 juillet").
 type dpart struct {
