@@ -227,7 +227,9 @@ func (c *check) facts() {
 			}
 			if gf, bad := c.closestByContext(cf, r.of(FactQuantity), func(g Fact) bool { return g.Unit == cf.Unit }); bad {
 				c.mismatch(cf, gf, "drift.reason.mismatch")
+				break
 			}
+			c.narrowed(cf)
 		case FactAge:
 			gs := slices.DeleteFunc(slices.Clone(r.of(FactAge)), func(g Fact) bool { return g.Role != cf.Role })
 			if len(gs) > 0 && !slices.ContainsFunc(gs, func(g Fact) bool { return g.Value == cf.Value }) {

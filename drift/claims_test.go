@@ -316,3 +316,19 @@ func TestGlossaryExceptions(t *testing.T) {
 		}
 	}
 }
+
+// Restricting the offer to part of what the campaign lists is a contradiction.
+func TestNarrowedToPartOfAList(t *testing.T) {
+	r := Compile(chorus.Campaign{Lang: chorus.French, Message: "Du 3 au 23 mars 2027, -20 % sur la peinture Éclat, en pots de 2,5 L et de 10 L.",
+		MustInclude: []string{"-20 % sur la peinture Éclat", "du 3 au 23 mars 2027"}}, nil, 2027)
+	for text, want := range map[string]bool{
+		"Du 3 au 23 mars 2027, -20 % sur la peinture Éclat, uniquement en pots de 10 L.":          true,
+		"Du 3 au 23 mars 2027, -20 % sur la peinture Éclat, en pots de 2,5 L et 10 L.":            false,
+		"Du 3 au 23 mars 2027, -20 % sur la peinture Éclat. Le pot de 10 L couvre 100 m².":        false,
+		"Du 3 au 23 mars 2027, -20 % sur la peinture Éclat, uniquement en pots de 2,5 L et 10 L.": false,
+	} {
+		if got := r.Check(text, chorus.French).Drift; got != want {
+			t.Errorf("drift on %q = %v, want %v", text, got, want)
+		}
+	}
+}

@@ -418,3 +418,38 @@ func agree(g, f Fact) bool {
 
 // opposite pairs conditions that cannot both hold.
 var opposite = map[string]string{CondNoCommit: CondCommit, CondCommit: CondNoCommit, CondAnyState: CondGoodState, CondGoodState: CondAnyState}
+
+// narrowed reports a restriction to part of what the campaign lists: « uniquement sur les pots de
+// 10 L » where the campaign covers the 2,5 L and 10 L pots. The copy states the values of a
+// unit after an exclusivity marker, and only some of those the campaign gives.
+func (c *check) narrowed(cf Fact) {
+	var listed []float64
+	for _, g := range c.r.of(FactQuantity) {
+		if g.Unit == cf.Unit && g.Role != RoleUpTo && !slices.Contains(listed, g.Value) {
+			listed = append(listed, g.Value)
+		}
+	}
+	if len(listed) < 2 || !c.exclusiveBefore(cf.pos) {
+		return
+	}
+	stated := 0
+	for _, f := range c.d.facts {
+		if f.Kind == FactQuantity && f.Unit == cf.Unit && slices.Contains(listed, f.Value) {
+			stated++
+		}
+	}
+	if stated < len(listed) {
+		c.mismatch(cf, Fact{}, "drift.reason.restriction")
+	}
+}
+
+// exclusiveBefore reports an exclusivity marker (« uniquement », "only") among the six tokens
+// before token i, in its sentence.
+func (c *check) exclusiveBefore(i int) bool {
+	for _, u := range c.d.units {
+		if u.id == cOnly && u.to <= i && i-u.to <= 6 && c.d.sameSentence(u.to, i) {
+			return true
+		}
+	}
+	return false
+}
