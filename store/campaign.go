@@ -24,6 +24,7 @@ type campaignDoc struct {
 	Lang        string        `bson:"lang"`
 	Status      string        `bson:"status"`
 	Accepted    []acceptedDoc `bson:"accepted,omitempty"`
+	StalePoints []staleDoc    `bson:"stale_points,omitempty"`
 	Version     int           `bson:"version"`
 	CreatedBy   string        `bson:"created_by"`
 	CreatedAt   time.Time     `bson:"created_at,omitempty"`
@@ -37,6 +38,13 @@ type acceptedDoc struct {
 	Point string    `bson:"point,omitempty"`
 	By    string    `bson:"by"`
 	At    time.Time `bson:"at"`
+}
+
+type staleDoc struct {
+	Point    string `bson:"point"`
+	Was      string `bson:"was,omitempty"`
+	Now      string `bson:"now,omitempty"`
+	Proposed string `bson:"proposed,omitempty"`
 }
 
 type channelDoc struct {
@@ -59,6 +67,9 @@ func toCampaignDoc(c chorus.Campaign) campaignDoc {
 	}
 	for _, a := range c.Accepted {
 		d.Accepted = append(d.Accepted, acceptedDoc{Kind: a.Kind, Quote: a.Quote, Point: a.Point, By: a.By, At: storedTime(a.At)})
+	}
+	for _, sp := range c.StalePoints {
+		d.StalePoints = append(d.StalePoints, staleDoc(sp))
 	}
 	return d
 }
@@ -84,6 +95,9 @@ func (d *campaignDoc) campaign() (chorus.Campaign, error) {
 	}
 	for _, a := range d.Accepted {
 		c.Accepted = append(c.Accepted, chorus.Accepted{Kind: a.Kind, Quote: a.Quote, Point: a.Point, By: a.By, At: storedTime(a.At)})
+	}
+	for _, sp := range d.StalePoints {
+		c.StalePoints = append(c.StalePoints, chorus.StalePoint(sp))
 	}
 	return c, nil
 }

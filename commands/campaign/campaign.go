@@ -339,13 +339,72 @@ func (c *call) campaignPoints(ctx context.Context, slug string, points []string)
 	return r, nil
 }
 
+// resolveStale answers a lead's choice about the points that contradict the message, on the
+// card of the campaign version value names ("slug@version"): accept replaces each point with its
+// proposal, keep leaves the points as they are. A card the campaign has outgrown is refused.
+func (c *call) resolveStale(ctx context.Context, value string, accept bool) (reply.Reply, error) {
+	slug, version, _ := strings.Cut(value, "@")
+	action := "campaign.points.keep"
+	if accept {
+		action = "campaign.points.accept"
+	}
+	var changed []string
+	saved, facts, posts, err := c.editCheckedE(ctx, slug, action, func(camp *chorus.Campaign) error {
+		if strconv.Itoa(camp.Version) != version {
+			return chorus.Errorf(chorus.ErrConflict, "campaign.points.stale_card", camp.Name, camp.Slug)
+		}
+		if len(camp.StalePoints) == 0 {
+			return chorus.Errorf(chorus.ErrInvalid, "campaign.points.none_stale", camp.Name)
+		}
+		changed = nil
+		if !accept {
+			camp.StalePoints = nil
+			return nil
+		}
+		var left []chorus.StalePoint
+		for _, sp := range camp.StalePoints {
+			i := slices.Index(camp.MustInclude, sp.Point)
+			if sp.Proposed == "" || i < 0 {
+				left = append(left, sp)
+				continue
+			}
+			camp.MustInclude[i] = sp.Proposed
+			changed = append(changed, sp.Proposed)
+		}
+		camp.StalePoints = left
+		return nil
+	})
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	text := c.T("campaign.points.kept", saved.Name, saved.Version)
+	if accept {
+		text = c.T("campaign.points.accepted", saved.Name, len(changed), saved.Version)
+	}
+	r := c.campaignCard(saved, nil)
+	r.Text = text
+	r.Blocks = append(append([]reply.Block{{Kind: reply.Section, Text: "✅ " + text}}, facts...), r.Blocks...)
+	r.Posts, r.ReplaceOriginal = posts, true
+	return r, nil
+}
+
 // editChecked is a lead's edit of what copy is checked against (the message, the points): the
 // watcher then checks the copy again and says what to show and post.
 func (c *call) editChecked(ctx context.Context, slug, action string, change func(*chorus.Campaign)) (chorus.Campaign, []reply.Block, []reply.Post, error) {
-	_, saved, err := c.EditCampaign(ctx, slug, action, c.LeadOnlyTo(strings.TrimPrefix(action, "campaign.")), func(camp *chorus.Campaign) error {
+	return c.editCheckedE(ctx, slug, action, func(camp *chorus.Campaign) error {
 		change(camp)
 		return nil
 	})
+}
+
+// editCheckedE is editChecked with a change that may refuse. Only the leads may: the refusal
+// names the action (the message, or the points).
+func (c *call) editCheckedE(ctx context.Context, slug, action string, change func(*chorus.Campaign) error) (chorus.Campaign, []reply.Block, []reply.Post, error) {
+	what := strings.TrimPrefix(action, "campaign.")
+	if strings.HasPrefix(what, "points") {
+		what = "points"
+	}
+	_, saved, err := c.EditCampaign(ctx, slug, action, c.LeadOnlyTo(what), change)
 	if err != nil {
 		return saved, nil, nil, err
 	}

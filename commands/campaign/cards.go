@@ -20,6 +20,8 @@ func (c *call) campaignCard(camp chorus.Campaign, tasks []chorus.Task) reply.Rep
 	if len(camp.MustInclude) > 0 {
 		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: "*" + c.T("field.must_include") + "*\n• " + strings.Join(camp.MustInclude, "\n• ")})
 	}
+	// points that contradict the message are said until a lead resolves them
+	blocks = append(blocks, c.StaleBlocks(camp)...)
 	fields := []string{
 		"*" + c.T("field.status") + "*\n" + c.T("status."+string(camp.Status)),
 		"*" + c.T("field.leads") + "*\n" + c.Mentions(camp.Leads),

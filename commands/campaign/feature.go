@@ -73,7 +73,7 @@ func (f *Feature) GlossaryCommand(ctx context.Context, t *feature.Turn, args []s
 func Answers(id string) bool {
 	switch id {
 	case reply.ActCampaignClose, reply.ActCampaignCloseCancel, reply.ActTaskDone, reply.ActCampaignPage, reply.ActTaskPage, reply.ActGlossaryPage, reply.ActCampaignShow,
-		reply.ModalCampaignCreate, reply.ModalCampaignEdit, reply.ModalTaskAdd:
+		reply.ActPointsAccept, reply.ActPointsKeep, reply.ModalCampaignCreate, reply.ModalCampaignEdit, reply.ModalTaskAdd:
 		return true
 	}
 	return false
@@ -99,6 +99,10 @@ func (f *Feature) Action(ctx context.Context, t *feature.Turn, a reply.Action) (
 		return c.glossaryList(ctx, a.Value)
 	case reply.ActCampaignShow:
 		return c.campaignShow(ctx, a.Value)
+	case reply.ActPointsAccept:
+		return c.resolveStale(ctx, a.Value, true)
+	case reply.ActPointsKeep:
+		return c.resolveStale(ctx, a.Value, false)
 	}
 	return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "action.unknown", a.ActionID)
 }

@@ -404,3 +404,60 @@ func TestDueDateSaidBack(t *testing.T) {
 		t.Errorf("a date said in full is said back: %s", r.Text)
 	}
 }
+
+// A new global message that changes a value a point states: the points are proposed in the same
+// card, /campaign show warns until a lead resolves them, and keeping them is a lead's choice.
+func TestMessageChangeProposesPoints(t *testing.T) {
+	e := newEnv(t)
+	e.Setup(t)
+	ctx := context.Background()
+	mustSay(t, e.Do(t, "lea", "/campaign points ete-literie -30 % sur toute la literie ; du 1er au 15 juillet 2027 ; code ETE30"), "3 point(s)")
+	mustSay(t, e.Do(t, "lea", "/campaign message ete-literie Du 1er au 15 juillet 2027, -30 % sur toute la literie avec le code ETE30."), "✅")
+	if c, _ := e.Store.Campaign(ctx, "T1", "ete-literie"); len(c.StalePoints) != 0 {
+		t.Fatalf("a message stating the same values made stale points: %+v", c.StalePoints)
+	}
+
+	r := e.Do(t, "lea", "/campaign message ete-literie Du 1er au 20 juillet 2027, -40 % sur toute la literie avec le code ETE40.")
+	mustSay(t, r, "3 point(s) obligatoire(s) contredisent le message global",
+		"Proposition : « -40 % sur toute la literie »", "Proposition : « du 1er au 20 juillet 2027 »", "Proposition : « code ETE40 »")
+	var keep reply.Button
+	for _, b := range r.Blocks {
+		for _, btn := range b.Buttons {
+			if btn.ActionID == reply.ActPointsKeep {
+				keep = btn
+			}
+		}
+	}
+	if keep.Value == "" {
+		t.Fatalf("no keep button in %+v", r.Blocks)
+	}
+	mustSay(t, e.DoLang(t, "sami", chorus.English, "/campaign show ete-literie"), "3 must-include point(s) contradict the global message",
+		`"code ETE30" still says "ETE30"`)
+
+	before := e.Snapshot(t)
+	r = e.Svc.Action(ctx, reply.Request{Workspace: "T1", User: "sami"}, reply.Action{ActionID: keep.ActionID, Value: keep.Value})
+	mustSay(t, r, "⚠️", "seuls les responsables")
+	if e.Snapshot(t) != before {
+		t.Fatal("a refused click changed something")
+	}
+	r = e.Svc.Action(ctx, reply.Request{Workspace: "T1", User: "lea"}, reply.Action{ActionID: keep.ActionID, Value: keep.Value})
+	mustSay(t, r, "gardés tels quels")
+	c, _ := e.Store.Campaign(ctx, "T1", "ete-literie")
+	if len(c.StalePoints) != 0 || c.MustInclude[0] != "-30 % sur toute la literie" {
+		t.Fatalf("after keep: %q %+v", c.MustInclude, c.StalePoints)
+	}
+	if r := e.Do(t, "lea", "/campaign show ete-literie"); strings.Contains(r.Text+fmt.Sprint(r.Blocks), "contredisent") {
+		t.Fatalf("resolved points still warned about: %+v", r.Blocks)
+	}
+
+	// Rewriting a stale point by hand resolves it too.
+	e.Do(t, "lea", "/campaign points ete-literie -40 % sur toute la literie ; du 1er au 20 juillet 2027 ; code ETE40")
+	e.Do(t, "lea", "/campaign message ete-literie Du 1er au 20 juillet 2027, -50 % sur toute la literie avec le code ETE40.")
+	if c, _ := e.Store.Campaign(ctx, "T1", "ete-literie"); len(c.StalePoints) != 1 {
+		t.Fatalf("stale points = %+v", c.StalePoints)
+	}
+	e.Do(t, "lea", "/campaign points ete-literie -50 % sur toute la literie ; du 1er au 20 juillet 2027 ; code ETE40")
+	if c, _ := e.Store.Campaign(ctx, "T1", "ete-literie"); len(c.StalePoints) != 0 {
+		t.Fatalf("rewritten points still stale: %+v", c.StalePoints)
+	}
+}

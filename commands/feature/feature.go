@@ -123,9 +123,14 @@ func (c *Turn) EditCampaign(ctx context.Context, slug, action string, auth func(
 		next.MustInclude = slices.Clone(before.MustInclude)
 		next.Channels = slices.Clone(before.Channels)
 		next.Leads = slices.Clone(before.Leads)
+		next.StalePoints = slices.Clone(before.StalePoints)
 		if err := change(&next); err != nil {
 			return before, before, err
 		}
+		// a changed message may leave points stating its old values; edited points are no
+		// longer stale
+		next.StalePoints = StalePoints(before, next)
+		next.PruneStale()
 		if err := next.Validate(c.WS.CustomKinds); err != nil {
 			return before, before, err
 		}

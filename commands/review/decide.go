@@ -404,7 +404,7 @@ func (c *call) judgeSubmission(ctx context.Context, value string) (reply.Reply, 
 	if err != nil {
 		return reply.Reply{}, err
 	}
-	k := checked{camp: camp, ref: drift.Compile(camp, terms, 0)}
+	k := checked{camp: camp, ref: drift.Compile(camp.Enforced(), terms, 0)}
 	k.offline = k.ref.Check(sub.Text, "")
 	op, err := j.Judge(ctx, JudgeQuery{Campaign: camp, Glossary: terms, Reference: k.ref, Text: sub.Text, Lang: c.Lang, Offline: k.offline})
 	if err != nil {
@@ -572,8 +572,25 @@ func (f *Feature) DigestSections(ctx context.Context, t *feature.Turn, channel s
 			}
 		}
 	}
+	var blocks []reply.Block
+	if lead {
+		// points that contradict a campaign's message, until a lead resolves them
+		var lines []string
+		for _, camp := range camps {
+			for _, sp := range camp.StalePoints {
+				lines = append(lines, "• *"+camp.Name+"* (`"+camp.Slug+"`) — "+c.StaleLine(sp))
+			}
+		}
+		if len(lines) > 0 {
+			n := len(lines)
+			if n > digestSectionMax {
+				lines = append(lines[:digestSectionMax], c.T("home.more", n-digestSectionMax))
+			}
+			blocks = append(blocks, reply.Block{Kind: reply.Section, Text: "⚠️ *" + c.T("points.stale.digest", n) + "*\n" + strings.Join(lines, "\n")})
+		}
+	}
 	if len(inScope) == 0 {
-		return nil, nil
+		return blocks, nil
 	}
 	subs, err := c.store.Submissions(ctx, workspace, chorus.SubmissionFilter{Statuses: []chorus.SubmissionStatus{
 		chorus.SubmissionPending, chorus.SubmissionFlagged, chorus.SubmissionChangesRequested}})
@@ -594,7 +611,6 @@ func (f *Feature) DigestSections(ctx context.Context, t *feature.Turn, channel s
 			open = append(open, sub)
 		}
 	}
-	var blocks []reply.Block
 	section := func(title string, list []chorus.Submission) {
 		if len(list) == 0 {
 			return
