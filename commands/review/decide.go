@@ -115,8 +115,17 @@ func parseCardValue(v string) (string, int, error) {
 // leadCards returns an approval card for each lead of the campaign, in each lead's language,
 // sent to them directly.
 func (c *call) leadCards(ctx context.Context, camp chorus.Campaign, sub chorus.Submission, k checked) ([]reply.Post, error) {
-	posts := make([]reply.Post, 0, len(camp.Leads))
-	for _, lead := range camp.Leads {
+	to := slices.Clone(camp.Leads)
+	if soleLead(camp, sub) {
+		// four eyes: the author cannot approve her own copy, the workspace's leads may
+		for _, u := range c.WS.Leads {
+			if !slices.Contains(to, u) {
+				to = append(to, u)
+			}
+		}
+	}
+	posts := make([]reply.Post, 0, len(to))
+	for _, lead := range to {
 		lc, err := c.as(ctx, lead)
 		if err != nil {
 			return nil, err
@@ -184,7 +193,7 @@ func (c *call) approvalCard(sub chorus.Submission, k checked) reply.Reply {
 // loadDecidable loads the submission a card's button names and checks that the acting user may
 // decide on it now: a lead of its campaign, on the version the card shows, checked against the
 // campaign's current message.
-func (c *call) loadDecidable(ctx context.Context, value string) (chorus.Submission, chorus.Campaign, error) {
+func (c *call) loadDecidable(ctx context.Context, value string, approving bool) (chorus.Submission, chorus.Campaign, error) {
 	id, version, err := parseCardValue(value)
 	if err != nil {
 		return chorus.Submission{}, chorus.Campaign{}, err
@@ -200,8 +209,8 @@ func (c *call) loadDecidable(ctx context.Context, value string) (chorus.Submissi
 	if err != nil {
 		return sub, camp, err
 	}
-	if !camp.IsLead(c.Req.User) {
-		return sub, camp, chorus.Errorf(chorus.ErrForbidden, "drift.forbidden.decide", camp.Name, c.Mentions(camp.Leads))
+	if err := c.mayDecide(camp, sub, approving); err != nil {
+		return sub, camp, err
 	}
 	switch {
 	case sub.Status == chorus.SubmissionOutOfDate || sub.MessageHash != chorus.MessageHash(camp):
@@ -214,9 +223,38 @@ func (c *call) loadDecidable(ctx context.Context, value string) (chorus.Submissi
 	return sub, camp, nil
 }
 
+// soleLead reports whether the author of sub is the only lead of camp: then nobody among the
+// campaign's leads can approve it, and the workspace's leads and admins may.
+func soleLead(camp chorus.Campaign, sub chorus.Submission) bool {
+	return len(camp.Leads) == 1 && camp.Leads[0] == sub.Author
+}
+
+// mayDecide checks that the acting user may decide on sub: the campaign's leads may. Approving
+// (with or without an exception, or « pas une dérive ») takes four eyes: never the copy's
+// author, and when the author is the campaign's only lead, a workspace lead or admin may.
+func (c *call) mayDecide(camp chorus.Campaign, sub chorus.Submission, approving bool) error {
+	if !approving {
+		if camp.IsLead(c.Req.User) {
+			return nil
+		}
+		return chorus.Errorf(chorus.ErrForbidden, "drift.forbidden.decide", camp.Name, c.Mentions(camp.Leads))
+	}
+	if c.Req.User == sub.Author && (camp.IsLead(c.Req.User) || c.IsWorkspaceLead()) {
+		others := slices.DeleteFunc(slices.Clone(camp.Leads), func(u string) bool { return u == sub.Author })
+		if len(others) == 0 {
+			return chorus.Errorf(chorus.ErrForbidden, "drift.forbidden.own_copy_sole", camp.Name)
+		}
+		return chorus.Errorf(chorus.ErrForbidden, "drift.forbidden.own_copy", camp.Name, c.Mentions(others))
+	}
+	if camp.IsLead(c.Req.User) || soleLead(camp, sub) && c.IsWorkspaceLead() {
+		return nil
+	}
+	return chorus.Errorf(chorus.ErrForbidden, "drift.forbidden.decide", camp.Name, c.Mentions(camp.Leads))
+}
+
 // commentModal asks a lead why they request changes or grant an exception.
 func (c *call) commentModal(ctx context.Context, callback, value string) (reply.Reply, error) {
-	sub, camp, err := c.loadDecidable(ctx, value)
+	sub, camp, err := c.loadDecidable(ctx, value, callback == reply.ModalDriftException)
 	if err != nil {
 		return reply.Reply{}, err
 	}
@@ -234,7 +272,7 @@ func (c *call) commentModal(ctx context.Context, callback, value string) (reply.
 // decide records a lead's decision as the submission's next version, audits it, and tells the
 // copy's author: in the message's thread for a Slack message, else directly.
 func (c *call) decide(ctx context.Context, value string, kind chorus.DecisionKind, comment string) (reply.Reply, error) {
-	sub, camp, err := c.loadDecidable(ctx, value)
+	sub, camp, err := c.loadDecidable(ctx, value, kind != chorus.DecisionRequestChanges)
 	if err != nil {
 		return reply.Reply{}, err
 	}
@@ -246,7 +284,7 @@ func (c *call) decide(ctx context.Context, value string, kind chorus.DecisionKin
 // are not flagged again for the same kind of finding; the copy, checked again, is approved.
 // A finding of another kind, or from the judge, still stands: the copy is then left flagged.
 func (c *call) notDrift(ctx context.Context, value string) (reply.Reply, error) {
-	sub, camp, err := c.loadDecidable(ctx, value)
+	sub, camp, err := c.loadDecidable(ctx, value, true)
 	if err != nil {
 		return reply.Reply{}, err
 	}
@@ -258,10 +296,7 @@ func (c *call) notDrift(ctx context.Context, value string) (reply.Reply, error) 
 		return reply.Reply{}, chorus.Errorf(chorus.ErrConflict, "drift.not_drift.nothing", camp.Name)
 	}
 	_, saved, err := c.EditCampaign(ctx, camp.Slug, "campaign.accept", func(cur chorus.Campaign) error {
-		if !cur.IsLead(c.Req.User) {
-			return chorus.Errorf(chorus.ErrForbidden, "drift.forbidden.decide", cur.Name, c.Mentions(cur.Leads))
-		}
-		return nil
+		return c.mayDecide(cur, sub, true)
 	}, func(next *chorus.Campaign) error {
 		next.Accepted = slices.Clone(next.Accepted)
 		for _, f := range k.offline.Findings {

@@ -564,3 +564,75 @@ func TestSubmitWithoutChannels(t *testing.T) {
 		}
 	}
 }
+
+// TestFourEyes: the author of a copy never approves it, not even as a lead; when she is the
+// campaign's only lead, a workspace lead or an admin approves it; with another lead, that lead
+// does. Every refusal says why and changes nothing.
+func TestFourEyes(t *testing.T) {
+	e := newDriftEnv(t, commands.Options{})
+	ctx := context.Background()
+	subOf := func(t testing.TB, card reply.Button) chorus.Submission {
+		t.Helper()
+		id, _, _ := strings.Cut(card.Value, "@")
+		sub, err := e.Store.Submission(ctx, "T1", id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sub
+	}
+	act := func(user string, admin bool, lang chorus.Lang, b reply.Button) reply.Reply {
+		return e.Svc.Action(ctx, reply.Request{Workspace: "T1", User: user, IsAdmin: admin, Lang: lang}, reply.Action{ActionID: b.ActionID, Value: b.Value})
+	}
+
+	// lea, the campaign's only lead, submits aligned copy: her card cannot approve it.
+	r := e.Do(t, "lea", "/campaign submit ete-literie social "+aligned)
+	cards := driftPostsTo(r.Posts, "lea")
+	if len(cards) != 1 {
+		t.Fatalf("posts = %+v", r.Posts)
+	}
+	approve := driftButton(t, cards[0].Blocks, reply.ActDriftApprove)
+	before := subOf(t, approve)
+	mustSay(t, act("lea", false, "", approve), "⚠️", "vous êtes l'auteur de ce texte et le seul responsable", "un administrateur doit l'approuver", "Rien n'a changé")
+	mustSay(t, act("lea", false, chorus.English, approve), "⚠️", "you wrote this copy and are the only lead", "an admin must approve it")
+	mustSay(t, act("lea", true, "", approve), "⚠️", "vous êtes l'auteur") // an admin who wrote it neither
+	mustSay(t, act("zoe", false, "", approve), "⚠️", "seuls les responsables")
+	if got := subOf(t, approve); got.Version != before.Version || got.Status != before.Status {
+		t.Fatalf("a refused approval changed the submission: %+v", got)
+	}
+	// an admin who is no lead may, since the author is the only lead
+	mustSay(t, act("adam", true, "", approve), "✅")
+	if got := subOf(t, approve); got.Status != chorus.SubmissionApproved {
+		t.Fatalf("status after the admin's approval = %s", got.Status)
+	}
+
+	// With emma as a second lead, lea's flagged copy goes to emma, and only emma decides.
+	mustSay(t, e.Do(t, "lea", "/campaign lead add ete-literie @emma"), "✅")
+	r = e.Do(t, "lea", "/campaign submit ete-literie social "+drifting)
+	cards = driftPostsTo(r.Posts, "lea")
+	if len(cards) != 1 || len(driftPostsTo(r.Posts, "emma")) != 1 {
+		t.Fatalf("posts = %+v", r.Posts)
+	}
+	snap := e.Snapshot(t)
+	before = subOf(t, driftButton(t, cards[0].Blocks, reply.ActDriftChanges))
+	for _, action := range []string{reply.ActDriftException, reply.ActDriftNotDrift} {
+		b := driftButton(t, cards[0].Blocks, action)
+		mustSay(t, act("lea", false, "", b), "⚠️", "vous êtes l'auteur de ce texte", "un autre responsable (@{emma}) doit l'approuver")
+		mustSay(t, act("adam", true, "", b), "⚠️", "seuls les responsables") // a lead other than the author exists
+	}
+	if got := subOf(t, driftButton(t, cards[0].Blocks, reply.ActDriftChanges)); e.Snapshot(t) != snap || got.Version != before.Version {
+		t.Fatalf("a refused decision changed something: %+v", got)
+	}
+	// asking for changes on one's own copy is no approval: it stays allowed
+	changes := driftButton(t, cards[0].Blocks, reply.ActDriftChanges)
+	if m := act("lea", false, "", changes).Modal; m == nil {
+		t.Fatal("the author-lead cannot request changes on her own copy")
+	}
+	m := act("emma", false, "", driftButton(t, cards[0].Blocks, reply.ActDriftException)).Modal
+	if m == nil {
+		t.Fatal("no exception form for emma")
+	}
+	mustSay(t, driftSubmit(e, "emma", m, map[string]string{"comment": "Validé avec le juridique"}), "☑️")
+	if got := subOf(t, changes); got.Status != chorus.SubmissionApprovedWithException {
+		t.Fatalf("status after emma's exception = %s", got.Status)
+	}
+}
