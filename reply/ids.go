@@ -10,6 +10,7 @@ const (
 	ActCampaignShow = "campaign.show" // value: campaign slug
 	ActTaskPage     = "task.page"     // value: "<slug> <page>"
 	ActGlossaryPage = "glossary.page" // value: page number
+	ActAuditPage    = "audit.page"    // value: "<slug> <page>"
 
 	ActReminderSnooze   = "reminder.snooze"   // value: "<SnoozeDay|SnoozeMonday> <task id>"
 	ActReminderReassign = "reminder.reassign" // value: task id; opens ModalReminderReassign

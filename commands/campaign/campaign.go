@@ -81,6 +81,15 @@ func (c *call) campaign(ctx context.Context, args []string) (reply.Reply, error)
 			return reply.Reply{}, c.Usage("campaign.history")
 		}
 		return c.campaignHistory(ctx, args[1])
+	case "audit":
+		if len(args) < 2 {
+			return reply.Reply{}, c.Usage("campaign.audit")
+		}
+		page := ""
+		if len(args) > 2 {
+			page = args[2]
+		}
+		return c.campaignAudit(ctx, args[1], page)
 	default:
 		return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "command.sub_unknown", strings.TrimPrefix(v, "?"), "/campaign help")
 	}
@@ -271,27 +280,37 @@ func (c *call) campaignList(ctx context.Context, pageArg string) (reply.Reply, e
 
 // paginate returns page pageArg (1-based, default 1) of items, and whether more follow.
 func paginate[T any](items []T, pageArg string) (int, []T, bool) {
+	return paginateBy(items, pageArg, pageSize)
+}
+
+// paginateBy is paginate with size items a page.
+func paginateBy[T any](items []T, pageArg string, size int) (int, []T, bool) {
 	page, err := strconv.Atoi(pageArg)
 	if err != nil || page < 1 {
 		page = 1
 	}
-	start := (page - 1) * pageSize
+	start := (page - 1) * size
 	if start >= len(items) {
-		start = max(0, (len(items)-1)/pageSize*pageSize)
-		page = start/pageSize + 1
+		start = max(0, (len(items)-1)/size*size)
+		page = start/size + 1
 	}
-	end := min(start+pageSize, len(items))
+	end := min(start+size, len(items))
 	return page, items[start:end], end < len(items)
 }
 
 // pager returns the previous/next buttons of a paginated list.
 func (c *call) pager(action string, page int, more bool) []reply.Block {
+	return c.pagerBy(action, page, more, "")
+}
+
+// pagerBy is pager whose buttons' values start with prefix (the list's scope).
+func (c *call) pagerBy(action string, page int, more bool, prefix string) []reply.Block {
 	var bs []reply.Button
 	if page > 1 {
-		bs = append(bs, reply.Button{Text: c.T("button.prev"), ActionID: action, Value: strconv.Itoa(page - 1)})
+		bs = append(bs, reply.Button{Text: c.T("button.prev"), ActionID: action, Value: prefix + strconv.Itoa(page-1)})
 	}
 	if more {
-		bs = append(bs, reply.Button{Text: c.T("button.next"), ActionID: action, Value: strconv.Itoa(page + 1)})
+		bs = append(bs, reply.Button{Text: c.T("button.next"), ActionID: action, Value: prefix + strconv.Itoa(page+1)})
 	}
 	if len(bs) == 0 {
 		return nil

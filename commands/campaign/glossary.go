@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -415,11 +416,55 @@ func (c *call) termHistory(ctx context.Context, lang chorus.Lang, term string) (
 	lines := []string{c.T("history.title", term)}
 	for i := len(versions) - 1; i >= 0 && len(versions)-i <= 40; i-- {
 		v := versions[i]
-		line := c.T("history.line", v.Version, c.When(v.UpdatedAt), feature.Mention(v.UpdatedBy), c.termLine(v))
+		what := c.T("history.created") + " · " + c.termLine(v)
+		if i > 0 {
+			what = "v" + strconv.Itoa(versions[i-1].Version) + " → v" + strconv.Itoa(v.Version) + " · " + c.describeTermChange(versions[i-1], v)
+		}
+		line := feature.Ellipsis(c.T("history.line", v.Version, c.When(v.UpdatedAt), feature.Mention(v.UpdatedBy), what), 2900)
 		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: line})
 		lines = append(lines, line)
 	}
 	return reply.Reply{Text: strings.Join(lines, "\n"), Blocks: blocks}, nil
+}
+
+// describeTermChange says what changed between two versions of a term: its wording, definition,
+// note, the forbidden variants and exceptions added or removed.
+func (c *call) describeTermChange(a, b chorus.GlossaryTerm) string {
+	var parts []string
+	if a.Term != b.Term {
+		parts = append(parts, c.T("glossary.change.term", b.Term))
+	}
+	if a.Definition != b.Definition {
+		parts = append(parts, c.T("glossary.change.definition", feature.Ellipsis(b.Definition, 200)))
+	}
+	if a.Note != b.Note {
+		parts = append(parts, c.T("glossary.change.note", feature.Ellipsis(b.Note, 200)))
+	}
+	diff := func(old, cur []string, added, removed string) {
+		var plus, minus []string
+		for _, x := range cur {
+			if !slices.Contains(old, x) {
+				plus = append(plus, x)
+			}
+		}
+		for _, x := range old {
+			if !slices.Contains(cur, x) {
+				minus = append(minus, x)
+			}
+		}
+		if len(plus) > 0 {
+			parts = append(parts, c.T(added, quoteList(plus)))
+		}
+		if len(minus) > 0 {
+			parts = append(parts, c.T(removed, quoteList(minus)))
+		}
+	}
+	diff(a.Forbidden, b.Forbidden, "glossary.change.forbidden_added", "glossary.change.forbidden_removed")
+	diff(a.Exceptions, b.Exceptions, "glossary.change.except_added", "glossary.change.except_removed")
+	if len(parts) == 0 {
+		return c.T("history.nochange")
+	}
+	return strings.Join(parts, " · ")
 }
 
 // quoteList writes « a », « b ».

@@ -99,7 +99,8 @@ func TestGlossary(t *testing.T) {
 	mustSay(t, e.Do(t, "sami", "/glossary lookup drive"), "« Drive » est interdit : écrivez « Click & Collect »")
 	mustSay(t, e.DoLang(t, "sami", chorus.English, "/glossary lookup DRIVE"), `"Drive" is forbidden: write "Click & Collect"`)
 	mustSay(t, e.Do(t, "sami", "/glossary list"), "Glossaire (1 termes)", "« retrait express »")
-	mustSay(t, e.Do(t, "sami", "/glossary history \"Click & Collect\""), "*v3*", "*v1*")
+	mustSay(t, e.Do(t, "sami", "/glossary history \"Click & Collect\""), "*v3*", "*v1*", "v2 → v3 · note : « nom officiel du service »",
+		"v1 → v2 · variantes interdites ajoutées : « Drive », « retrait express »", "@{lea}")
 	// A term that another entry forbids cannot become approved.
 	mustSay(t, e.Do(t, "lea", "/glossary define drive"), "⚠️", "est une variante interdite")
 	// Defining again updates the definition as a new version.
@@ -459,5 +460,76 @@ func TestMessageChangeProposesPoints(t *testing.T) {
 	e.Do(t, "lea", "/campaign points ete-literie -50 % sur toute la literie ; du 1er au 20 juillet 2027 ; code ETE40")
 	if c, _ := e.Store.Campaign(ctx, "T1", "ete-literie"); len(c.StalePoints) != 0 {
 		t.Fatalf("rewritten points still stale: %+v", c.StalePoints)
+	}
+}
+
+// The audit trail lists who changed what and when, from which version to which, and every
+// approval decision with its reason, newest first, page by page.
+func TestCampaignAudit(t *testing.T) {
+	e := newEnv(t)
+	e.Setup(t)
+	ctx := context.Background()
+	e.Do(t, "lea", "/campaign points ete-literie -30 % sur toute la literie")
+	e.Do(t, "lea", `/campaign task add ete-literie social "Visuels Instagram" @sami 15/06 17h`)
+	r := e.Do(t, "sami", "/campaign submit ete-literie social Jusqu'à -20 % sur la literie du 1er au 15 juillet, en magasin et en ligne !")
+	var exception reply.Button
+	for _, p := range r.Posts {
+		for _, b := range p.Blocks {
+			for _, btn := range b.Buttons {
+				if p.Channel == "lea" && btn.ActionID == reply.ActDriftException {
+					exception = btn
+				}
+			}
+		}
+	}
+	if exception.Value == "" {
+		t.Fatalf("no exception button for lea in %+v", r.Posts)
+	}
+	req := reply.Request{Workspace: "T1", User: "lea"}
+	m := e.Svc.Action(ctx, req, reply.Action{ActionID: exception.ActionID, Value: exception.Value}).Modal
+	if m == nil {
+		t.Fatal("no exception form")
+	}
+	e.Svc.Submit(ctx, req, reply.Submission{CallbackID: m.CallbackID, PrivateMetadata: m.PrivateMetadata, Values: map[string]string{"comment": "Validé par le juridique"}})
+
+	r = e.Do(t, "sami", "/campaign audit ete-literie")
+	mustSay(t, r, "Journal de « Soldes d'été literie »", "*approuvé avec exception*", "motif : « Validé par le juridique »",
+		"*texte soumis*", "de @{sami}", "*tâche créée*", "« Visuels Instagram »", "*message global*", "v1 → v2", "*création*",
+		"Points obligatoires", "*canal ajouté*")
+	mustSay(t, e.DoLang(t, "lea", chorus.English, "/campaign journal ete-literie"), "Audit trail of", `reason: "Validé par le juridique"`, "*copy submitted*")
+	// newest first: the decision comes before the creation
+	if i, j := strings.Index(r.Text, "approuvé avec exception"), strings.Index(r.Text, "création"); i < 0 || j < i {
+		t.Errorf("not newest first:\n%s", r.Text)
+	}
+	mustSay(t, e.Do(t, "lea", "/campaign audit inconnue"), "⚠️")
+	mustSay(t, e.Do(t, "lea", "/campaign audit"), "⚠️", "/campaign audit")
+
+	// Many entries: pages of at most 20, with a button to the next.
+	for i := range 20 {
+		e.Do(t, "lea", fmt.Sprintf("/campaign message ete-literie Du 1er au 15 juillet 2027, -30 %% sur toute la literie (%d).", i))
+	}
+	r = e.Do(t, "lea", "/campaign audit ete-literie")
+	var next reply.Button
+	sections := 0
+	for _, b := range r.Blocks {
+		if b.Kind == reply.Section {
+			sections++
+			if len(b.Text) > 3000 {
+				t.Errorf("a section over Slack's limit: %d", len(b.Text))
+			}
+		}
+		for _, btn := range b.Buttons {
+			if btn.ActionID == reply.ActAuditPage {
+				next = btn
+			}
+		}
+	}
+	if sections != 20 || next.Value != "ete-literie 2" || len(r.Blocks) > 50 {
+		t.Fatalf("first page: %d entries, %d blocks, next %+v", sections, len(r.Blocks), next)
+	}
+	r = e.Svc.Action(ctx, req, reply.Action{ActionID: next.ActionID, Value: next.Value})
+	mustSay(t, r, "*création*", "Page 2")
+	if !r.ReplaceOriginal {
+		t.Error("the next page does not replace the first")
 	}
 }

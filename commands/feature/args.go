@@ -79,6 +79,7 @@ var verbs = map[string]string{
 	"reopen": "reopen", "rouvrir": "reopen", "reouvrir": "reopen",
 	"task": "task", "tache": "task", "taches": "task", "tasks": "task",
 	"history": "history", "historique": "history",
+	"audit": "audit", "journal": "audit",
 	"add": "add", "ajouter": "add",
 	"remove": "remove", "retirer": "remove", "supprimer": "remove",
 	"done": "done", "fait": "done", "terminer": "done", "termine": "done",
