@@ -533,3 +533,83 @@ func TestCampaignAudit(t *testing.T) {
 		t.Error("the next page does not replace the first")
 	}
 }
+
+// A task's owner and the leads may edit its title, owner and due date, cancel it with a reason
+// and reopen it; anyone else is refused and nothing changes. Every change is a new version,
+// audited.
+func TestTaskEditCancelReopen(t *testing.T) {
+	e := newEnv(t)
+	e.Setup(t)
+	ctx := context.Background()
+	mustSay(t, e.Do(t, "lea", `/campaign task add ete-literie - "Brief agence" @emma 15/06 17h`), "✅")
+	tasks, _ := e.Store.Tasks(ctx, "T1", chorus.TaskFilter{Campaign: "ete-literie"})
+	if len(tasks) != 1 {
+		t.Fatalf("tasks = %+v", tasks)
+	}
+	id := tasks[0].ID
+	load := func() chorus.Task {
+		got, err := e.Store.Task(ctx, "T1", id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+
+	for _, tc := range []struct{ user, line, want string }{
+		{"sami", "/campaign task edit " + id + " due 20/06 10h", "seuls la personne chargée de la tâche « Brief agence » (@{emma}) et les responsables (@{lea}) peuvent la modifier"},
+		{"sami", "/campaign task cancel " + id + " plus utile", "peuvent l'annuler"},
+		{"emma", "/campaign task edit " + id + " couleur rouge", "je ne sais pas modifier « couleur »"},
+		{"emma", "/campaign task edit " + id + " due hier", "passé"},
+		{"emma", "/campaign task edit " + id + " owner @Zorro", "⚠️"},
+		{"emma", "/campaign task edit " + id + " title Brief agence", "rien ne change"},
+		{"emma", "/campaign task cancel " + id, "/campaign task cancel"},
+		{"emma", "/campaign task reopen " + id, "déjà ouverte"},
+		{"emma", "/campaign task edit zzzzzz title X", "zzzzzz"},
+	} {
+		t.Run(tc.line, func(t *testing.T) {
+			before := e.Snapshot(t)
+			mustSay(t, e.Do(t, tc.user, tc.line), "⚠️", tc.want)
+			if e.Snapshot(t) != before {
+				t.Fatal("a refused command changed something")
+			}
+		})
+	}
+
+	// the owner moves the due date; the reply says the old and the new one
+	r := e.Do(t, "emma", "/campaign task edit "+id+" échéance 20/06 10h")
+	mustSay(t, r, "Tâche « Brief agence »", "mardi 15 juin 2027 à 17:00 → dimanche 20 juin 2027 à 10:00", "@{emma}")
+	if got := load(); !got.Due.Equal(time.Date(2027, 6, 20, 8, 0, 0, 0, time.UTC)) || got.Version != 2 {
+		t.Fatalf("after due edit: %+v", got)
+	}
+	// a lead renames it and hands it to sami, who is told
+	mustSay(t, e.Do(t, "lea", `/campaign task edit `+id+` title "Brief agence média"`), "Brief agence → Brief agence média")
+	r = e.DoLang(t, "lea", chorus.English, "/campaign task edit "+id+" owner @sami")
+	mustSay(t, r, "@{emma} → @{sami}")
+	if len(r.Posts) != 1 || r.Posts[0].Channel != "sami" {
+		t.Fatalf("posts = %+v, want one to sami", r.Posts)
+	}
+	if got := load(); got.Title != "Brief agence média" || got.Owner != "sami" {
+		t.Fatalf("after edits: %+v", got)
+	}
+	// emma no longer owns it
+	mustSay(t, e.Do(t, "emma", "/campaign task cancel "+id+" doublon"), "⚠️", "peuvent l'annuler")
+
+	r = e.Do(t, "sami", "/campaign task cancel "+id+" doublon avec la tâche de l'agence")
+	mustSay(t, r, "annulée par @{sami}", "motif : « doublon avec la tâche de l'agence »", "ne sera plus rappelée")
+	if got := load(); got.Status != chorus.TaskCancelled {
+		t.Fatalf("status after cancel = %s", got.Status)
+	}
+	mustSay(t, e.Do(t, "sami", "/campaign task edit "+id+" due 22/06"), "⚠️", "annulée", "/campaign task reopen "+id)
+	mustSay(t, e.Do(t, "sami", "/campaign task cancel "+id+" encore"), "⚠️", "annulée")
+	mustSay(t, e.Do(t, "sami", "/campaign task list ete-literie"), "Aucune tâche ouverte")
+
+	mustSay(t, e.Do(t, "lea", "/campaign task reopen "+id), "rouverte par @{lea}", "dimanche 20 juin 2027 à 10:00")
+	if got := load(); got.Status != chorus.TaskOpen || got.Version != 6 {
+		t.Fatalf("after reopen: %+v", got)
+	}
+	e.Do(t, "sami", "/campaign task done "+id)
+	mustSay(t, e.Do(t, "sami", "/campaign task cancel "+id+" trop tard"), "⚠️", "déjà faite")
+	mustSay(t, e.Do(t, "sami", "/campaign tache rouvrir "+id), "rouverte")
+
+	mustSay(t, e.Do(t, "lea", "/campaign audit ete-literie"), "*tâche annulée*", "« doublon avec la tâche de l'agence »", "*tâche rouverte*", "*tâche modifiée*", "v1 → v2")
+}

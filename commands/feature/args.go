@@ -82,6 +82,7 @@ var verbs = map[string]string{
 	"audit": "audit", "journal": "audit",
 	"add": "add", "ajouter": "add",
 	"remove": "remove", "retirer": "remove", "supprimer": "remove",
+	"cancel": "cancel", "annuler": "cancel",
 	"done": "done", "fait": "done", "terminer": "done", "termine": "done",
 	"define": "define", "definir": "define",
 	"forbid": "forbid", "interdire": "forbid",
