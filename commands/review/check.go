@@ -62,7 +62,7 @@ func (c *call) glossaryTerms(ctx context.Context) ([]chorus.GlossaryTerm, error)
 	if err != nil {
 		return nil, fmt.Errorf("load glossary: %w", err)
 	}
-	return terms, nil
+	return chorus.Enforced(terms), nil // a retired term is kept, not enforced
 }
 
 // check runs the offline detector on text, asks the judge when the verdict is borderline, and

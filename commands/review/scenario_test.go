@@ -636,3 +636,49 @@ func TestFourEyes(t *testing.T) {
 		t.Fatalf("status after emma's exception = %s", got.Status)
 	}
 }
+
+// A forbidden variant allowed again, or its term retired, no longer flags copy; a retired term
+// stays in the glossary's history and comes back when restored. Only the glossary's editors may,
+// and a refusal changes nothing.
+func TestGlossaryUnforbidAndRetire(t *testing.T) {
+	e := newDriftEnv(t, commands.Options{})
+	copyText := strings.Replace(aligned, "DouceNuit", "Douce Nuit", 1)
+	flagged := func(t *testing.T) bool {
+		t.Helper()
+		r := e.Do(t, "sami", "/campaign submit ete-literie social "+copyText)
+		return strings.Contains(r.Text, "⚠️")
+	}
+	if !flagged(t) {
+		t.Fatal("the forbidden variant is not flagged to begin with")
+	}
+	before := e.Snapshot(t)
+	mustSay(t, e.Do(t, "sami", `/glossary unforbid DouceNuit "Douce Nuit"`), "⚠️", "seuls les responsables omnicanal")
+	mustSay(t, e.Do(t, "sami", `/glossary retire DouceNuit`), "⚠️", "seuls les responsables omnicanal")
+	mustSay(t, e.Do(t, "lea", `/glossary unforbid DouceNuit "Nuit Douce"`), "⚠️", "« Nuit Douce » n'est pas une variante interdite de « DouceNuit »", "« Douce Nuit »")
+	mustSay(t, e.Do(t, "lea", `/glossary restore DouceNuit`), "⚠️", "n'est pas retiré")
+	mustSay(t, e.Do(t, "lea", `/glossary unforbid`), "⚠️", "/glossary unforbid")
+	if e.Snapshot(t) != before {
+		t.Fatal("a refused command changed the glossary")
+	}
+
+	mustSay(t, e.Do(t, "lea", "/glossary retire DouceNuit"), "retiré du glossaire", "plus appliqué")
+	if flagged(t) {
+		t.Error("a retired term still flags copy")
+	}
+	mustSay(t, e.Do(t, "sami", "/glossary list"), "~DouceNuit~", "retiré, plus appliqué")
+	if r := e.Do(t, "sami", `/glossary lookup "Douce Nuit"`); strings.Contains(r.Text, "est interdit") {
+		t.Errorf("lookup still forbids the variant of a retired term: %s", r.Text)
+	}
+	mustSay(t, e.DoLang(t, "sami", chorus.English, "/glossary history DouceNuit"), "v2 → v3 · retired", "*v1*")
+	mustSay(t, e.Do(t, "lea", "/glossary retire DouceNuit"), "⚠️", "déjà retiré")
+
+	mustSay(t, e.DoLang(t, "lea", chorus.English, "/glossary restore DouceNuit"), "is restored")
+	if !flagged(t) {
+		t.Error("a restored term does not flag copy again")
+	}
+	mustSay(t, e.Do(t, "lea", `/glossary unforbid DouceNuit "douce nuit"`), "de nouveau permis", "version 5")
+	if flagged(t) {
+		t.Error("an allowed variant still flags copy")
+	}
+	mustSay(t, e.Do(t, "sami", "/glossary history DouceNuit"), "variantes interdites retirées : « Douce Nuit »", "rétabli")
+}
