@@ -86,12 +86,10 @@ func (c *call) campaignAudit(ctx context.Context, slug, pageArg string) (reply.R
 	return reply.Reply{Text: strings.Join(lines, "\n"), Blocks: blocks, ReplaceOriginal: pageArg != ""}, nil
 }
 
-// auditPage answers the audit trail's page buttons, whose value is "<slug> <page>".
+// auditPage answers the audit trail's page buttons, whose value is "<slug> <page>", and the
+// campaign card's button, whose value is the slug.
 func (c *call) auditPage(ctx context.Context, value string) (reply.Reply, error) {
-	slug, page, _ := strings.Cut(value, " ")
-	if page == "" {
-		page = "1"
-	}
+	slug, page, _ := strings.Cut(value, " ") // no page: the card's button, a new message
 	return c.campaignAudit(ctx, slug, page)
 }
 

@@ -327,7 +327,11 @@ func (c *call) campaignShow(ctx context.Context, slug string) (reply.Reply, erro
 	if err != nil {
 		return reply.Reply{}, fmt.Errorf("tasks of %q: %w", slug, err)
 	}
-	return c.campaignCard(camp, tasks), nil
+	r := c.campaignCard(camp, tasks)
+	// the campaign's audit trail, one click away
+	r.Blocks = append(r.Blocks, reply.Block{Kind: reply.Actions, Buttons: []reply.Button{
+		{Text: c.T("audit.button"), ActionID: reply.ActAuditPage, Value: camp.Slug}}})
+	return r, nil
 }
 
 // leadOrAdmin allows the campaign's leads, the workspace's leads and its admins.

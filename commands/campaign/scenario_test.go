@@ -501,6 +501,20 @@ func TestCampaignAudit(t *testing.T) {
 	if i, j := strings.Index(r.Text, "approuvé avec exception"), strings.Index(r.Text, "création"); i < 0 || j < i {
 		t.Errorf("not newest first:\n%s", r.Text)
 	}
+	// the card's button opens the same trail, as a new message
+	var fromCard reply.Button
+	for _, b := range e.Do(t, "sami", "/campaign show ete-literie").Blocks {
+		for _, btn := range b.Buttons {
+			if btn.ActionID == reply.ActAuditPage {
+				fromCard = btn
+			}
+		}
+	}
+	r = e.Svc.Action(ctx, reply.Request{Workspace: "T1", User: "sami"}, reply.Action{ActionID: fromCard.ActionID, Value: fromCard.Value})
+	mustSay(t, r, "Journal de « Soldes d'été literie »", "*approuvé avec exception*")
+	if r.ReplaceOriginal {
+		t.Error("the card's audit button replaces the card")
+	}
 	mustSay(t, e.Do(t, "lea", "/campaign audit inconnue"), "⚠️")
 	mustSay(t, e.Do(t, "lea", "/campaign audit"), "⚠️", "/campaign audit")
 
