@@ -86,6 +86,9 @@ type Campaign struct {
 	// (« -30 % » when the message now says « -40 % »), until a lead accepts the proposed points,
 	// edits them or keeps them.
 	StalePoints []StalePoint
+	// Archived is a closed campaign put away: kept and readable, read-only, out of digests and
+	// of lists unless asked for.
+	Archived bool
 
 	Version   int // 1 for the first version, then 2, 3, ...
 	CreatedBy string
@@ -239,6 +242,9 @@ func (c Campaign) Validate(customKinds []string) error {
 	case StatusDraft, StatusActive, StatusClosed:
 	default:
 		ps.add("status", "campaign.status.invalid", string(c.Status))
+	}
+	if c.Archived && c.Status != StatusClosed {
+		ps.add("status", "campaign.archive.not_closed", c.Slug)
 	}
 	return ps.Err()
 }

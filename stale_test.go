@@ -24,3 +24,19 @@ func TestStalePointsEnforcedAndPruned(t *testing.T) {
 		t.Errorf("PruneStale after a rewrite = %+v", c.StalePoints)
 	}
 }
+
+func TestArchivedIsClosed(t *testing.T) {
+	c := validCampaign()
+	c.Archived = true
+	for _, tt := range []struct {
+		status chorus.Status
+		ok     bool
+	}{{chorus.StatusClosed, true}, {chorus.StatusActive, false}, {chorus.StatusDraft, false}} {
+		t.Run(string(tt.status), func(t *testing.T) {
+			c.Status = tt.status
+			if err := c.Validate(nil); (err == nil) != tt.ok {
+				t.Errorf("archived %s: Validate = %v", tt.status, err)
+			}
+		})
+	}
+}

@@ -25,6 +25,7 @@ type campaignDoc struct {
 	Status      string        `bson:"status"`
 	Accepted    []acceptedDoc `bson:"accepted,omitempty"`
 	StalePoints []staleDoc    `bson:"stale_points,omitempty"`
+	Archived    bool          `bson:"archived,omitempty"`
 	Version     int           `bson:"version"`
 	CreatedBy   string        `bson:"created_by"`
 	CreatedAt   time.Time     `bson:"created_at,omitempty"`
@@ -58,7 +59,7 @@ func toCampaignDoc(c chorus.Campaign) campaignDoc {
 		Workspace: c.WorkspaceID, Slug: c.Slug, Name: c.Name, Message: c.Message,
 		MustInclude: nilIfEmpty(c.MustInclude), Leads: nilIfEmpty(c.Leads),
 		Start: dateString(c.Start), End: dateString(c.End),
-		TimeZone: c.TimeZone, Lang: string(c.Lang), Status: string(c.Status),
+		TimeZone: c.TimeZone, Lang: string(c.Lang), Status: string(c.Status), Archived: c.Archived,
 		Version: c.Version, CreatedBy: c.CreatedBy, CreatedAt: storedTime(c.CreatedAt),
 		UpdatedBy: c.UpdatedBy, UpdatedAt: storedTime(c.UpdatedAt),
 	}
@@ -86,7 +87,7 @@ func (d *campaignDoc) campaign() (chorus.Campaign, error) {
 	c := chorus.Campaign{
 		WorkspaceID: d.Workspace, Slug: d.Slug, Name: d.Name, Message: d.Message,
 		MustInclude: nilIfEmpty(d.MustInclude), Leads: nilIfEmpty(d.Leads),
-		Start: start, End: end, TimeZone: d.TimeZone, Lang: chorus.Lang(d.Lang), Status: chorus.Status(d.Status),
+		Start: start, End: end, TimeZone: d.TimeZone, Lang: chorus.Lang(d.Lang), Status: chorus.Status(d.Status), Archived: d.Archived,
 		Version: d.Version, CreatedBy: d.CreatedBy, CreatedAt: storedTime(d.CreatedAt),
 		UpdatedBy: d.UpdatedBy, UpdatedAt: storedTime(d.UpdatedAt),
 	}

@@ -26,11 +26,20 @@ func (c *call) campaign(ctx context.Context, args []string) (reply.Reply, error)
 	case "create":
 		return c.campaignCreate(ctx, args[1:])
 	case "list":
-		page := ""
-		if len(args) > 1 {
-			page = args[1]
+		filter, page := "", ""
+		rest := args[1:]
+		if len(rest) > 0 && isArchivedWord(rest[0]) {
+			filter, rest = listArchived, rest[1:]
 		}
-		return c.campaignList(ctx, page)
+		if len(rest) > 0 {
+			page = rest[0]
+		}
+		return c.campaignList(ctx, filter, page)
+	case "archive", "unarchive":
+		if len(args) < 2 {
+			return reply.Reply{}, c.Usage("campaign." + v)
+		}
+		return c.campaignArchive(ctx, args[1], v == "archive")
 	case "show":
 		if len(args) < 2 {
 			return reply.Reply{}, c.Usage("campaign.show")
@@ -254,19 +263,42 @@ func (c *call) notPast(field string, d chorus.Date) error {
 	return nil
 }
 
-func (c *call) campaignList(ctx context.Context, pageArg string) (reply.Reply, error) {
+// listArchived is the campaign list's filter that shows the archived campaigns only.
+const listArchived = "archived"
+
+// isArchivedWord reports the word that asks for the archived campaigns: « archivées », archived.
+func isArchivedWord(w string) bool {
+	switch chorus.Fold(w) {
+	case "archived", "archive", "archives", "archivees", "archivee":
+		return true
+	}
+	return false
+}
+
+// campaignList lists the campaigns, page by page: the archived ones only when filter is
+// listArchived, else all the others.
+func (c *call) campaignList(ctx context.Context, filter, pageArg string) (reply.Reply, error) {
 	all, err := c.store.Campaigns(ctx, c.Req.Workspace)
 	if err != nil {
 		return reply.Reply{}, fmt.Errorf("list campaigns: %w", err)
 	}
+	archived := filter == listArchived
+	all = slices.DeleteFunc(all, func(camp chorus.Campaign) bool { return camp.Archived != archived })
 	if len(all) == 0 {
+		if archived {
+			return feature.Notice(c.T("campaign.list.archived_empty")), nil
+		}
 		return feature.Notice(c.T("campaign.list.empty")), nil
 	}
 	page, items, more := paginate(all, pageArg)
-	blocks := []reply.Block{{Kind: reply.Header, Text: c.T("campaign.list.title", len(all))}}
-	lines := []string{c.T("campaign.list.title", len(all))}
+	title := c.T("campaign.list.title", len(all))
+	if archived {
+		title = c.T("campaign.list.archived_title", len(all))
+	}
+	blocks := []reply.Block{{Kind: reply.Header, Text: title}}
+	lines := []string{title}
 	for _, camp := range items {
-		line := fmt.Sprintf("%s *%s* (`%s`) · %s", feature.StatusEmoji(camp.Status), camp.Name, camp.Slug, c.T("status."+string(camp.Status)))
+		line := fmt.Sprintf("%s *%s* (`%s`) · %s", campaignEmoji(camp), camp.Name, camp.Slug, c.statusWord(camp))
 		if !camp.Start.IsZero() {
 			line += " · " + c.DateRange(camp)
 		}
@@ -274,8 +306,71 @@ func (c *call) campaignList(ctx context.Context, pageArg string) (reply.Reply, e
 			Accessory: &reply.Button{Text: c.T("button.show"), ActionID: reply.ActCampaignShow, Value: camp.Slug}})
 		lines = append(lines, line)
 	}
-	blocks = append(blocks, c.pager(reply.ActCampaignPage, page, more)...)
+	prefix := ""
+	if archived {
+		prefix = listArchived + " "
+	}
+	blocks = append(blocks, c.pagerBy(reply.ActCampaignPage, page, more, prefix)...)
+	if !archived {
+		blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.T("campaign.list.archived_hint")})
+	}
 	return reply.Reply{Text: strings.Join(lines, "\n"), Blocks: blocks, ReplaceOriginal: pageArg != ""}, nil
+}
+
+// campaignPage answers the campaign list's page buttons: "<page>" or "archived <page>".
+func (c *call) campaignPage(ctx context.Context, value string) (reply.Reply, error) {
+	if filter, page, ok := strings.Cut(value, " "); ok {
+		return c.campaignList(ctx, filter, page)
+	}
+	return c.campaignList(ctx, "", value)
+}
+
+// campaignEmoji is the mark of a campaign in lists and on its card.
+func campaignEmoji(camp chorus.Campaign) string {
+	if camp.Archived {
+		return "🗄️"
+	}
+	return feature.StatusEmoji(camp.Status)
+}
+
+// statusWord says a campaign's status, archived included.
+func (c *call) statusWord(camp chorus.Campaign) string {
+	if camp.Archived {
+		return c.T("status.archived")
+	}
+	return c.T("status." + string(camp.Status))
+}
+
+// campaignArchive puts a closed campaign away (archive) or brings it back among the closed ones.
+// An archived campaign is kept and readable, but read-only and out of digests and lists.
+func (c *call) campaignArchive(ctx context.Context, slug string, archive bool) (reply.Reply, error) {
+	action, what := feature.ActionUnarchive, "unarchive"
+	if archive {
+		action, what = "campaign.archive", "archive"
+	}
+	_, saved, err := c.EditCampaign(ctx, slug, action, c.LeadOnlyTo(what), func(camp *chorus.Campaign) error {
+		if !archive {
+			if !camp.Archived {
+				return chorus.Errorf(chorus.ErrInvalid, "campaign.unarchive.not_archived", camp.Name)
+			}
+			camp.Archived = false
+			return nil
+		}
+		if camp.Status != chorus.StatusClosed {
+			return chorus.Errorf(chorus.ErrInvalid, "campaign.archive.not_closed", camp.Slug)
+		}
+		camp.Archived = true
+		return nil
+	})
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	key := "campaign.unarchived"
+	if archive {
+		key = "campaign.archived_done"
+	}
+	text := c.T(key, saved.Name, saved.Slug)
+	return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Section, Text: campaignEmoji(saved) + " " + text}}, Visibility: reply.InChannel}, nil
 }
 
 // paginate returns page pageArg (1-based, default 1) of items, and whether more follow.

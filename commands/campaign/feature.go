@@ -95,7 +95,7 @@ func (f *Feature) Action(ctx context.Context, t *feature.Turn, a reply.Action) (
 	case reply.ActTaskDone:
 		return c.taskDone(ctx, a.Value)
 	case reply.ActCampaignPage:
-		return c.campaignList(ctx, a.Value)
+		return c.campaignPage(ctx, a.Value)
 	case reply.ActTaskPage:
 		return c.taskListPage(ctx, a.Value)
 	case reply.ActGlossaryPage:

@@ -627,3 +627,56 @@ func TestTaskEditCancelReopen(t *testing.T) {
 
 	mustSay(t, e.Do(t, "lea", "/campaign audit ete-literie"), "*tâche annulée*", "« doublon avec la tâche de l'agence »", "*tâche rouverte*", "*tâche modifiée*", "v1 → v2")
 }
+
+// An archived campaign is kept and readable but read-only, and out of the list unless asked for;
+// only a closed campaign is archived, only by its leads.
+func TestArchive(t *testing.T) {
+	e := newEnv(t)
+	e.Setup(t)
+	mustSay(t, e.Do(t, "lea", `/campaign task add ete-literie social "Visuels" @sami 2027-06-20`), "✅")
+	mustSay(t, e.Do(t, "lea", `/campaign create noel "Noël"`), "✅")
+	tasks, _ := e.Store.Tasks(context.Background(), "T1", chorus.TaskFilter{Campaign: "ete-literie"})
+	before := e.Snapshot(t)
+	mustSay(t, e.Do(t, "lea", "/campaign archive ete-literie"), "⚠️", "seule une campagne close s'archive", "/campaign close ete-literie")
+	mustSay(t, e.Do(t, "lea", "/campaign unarchive ete-literie"), "⚠️", "n'est pas archivée")
+	if e.Snapshot(t) != before {
+		t.Fatal("a refused archive changed something")
+	}
+	mustSay(t, e.Do(t, "lea", "/campaign close ete-literie oui"), "clôturée")
+	mustSay(t, e.Do(t, "sami", "/campaign archive ete-literie"), "⚠️", "peuvent l'archiver")
+	mustSay(t, e.Do(t, "lea", "/campaign archiver ete-literie"), "est archivée", "/campaign list archived")
+
+	r := e.Do(t, "sami", "/campaign list")
+	mustSay(t, r, "Campagnes (1)", "`noel`", "/campaign list archived")
+	if strings.Contains(r.Text, "ete-literie") {
+		t.Fatalf("an archived campaign is listed: %s", r.Text)
+	}
+	mustSay(t, e.Do(t, "sami", "/campaign list archivées"), "Campagnes archivées (1)", "`ete-literie`", "archivée")
+	mustSay(t, e.DoLang(t, "sami", chorus.English, "/campaign list archived"), "Archived campaigns (1)", "archived")
+	mustSay(t, e.Do(t, "sami", "/campaign show ete-literie"), "Archivée : en lecture seule", "-30 %")
+	mustSay(t, e.Do(t, "sami", "/campaign history ete-literie"), "v1")
+
+	before = e.Snapshot(t)
+	for _, line := range []string{
+		"/campaign message ete-literie -50 % sur tout",
+		"/campaign points ete-literie -50 %",
+		"/campaign reopen ete-literie",
+		"/campaign channel add ete-literie email #email @emma",
+		"/campaign lead add ete-literie @emma",
+		"/campaign task edit " + tasks[0].ID + " title Autre",
+		`/campaign task add ete-literie social "Story" @sami 2027-06-20`,
+	} {
+		t.Run(line, func(t *testing.T) { mustSay(t, e.Do(t, "lea", line), "⚠️") })
+	}
+	mustSay(t, e.Do(t, "lea", "/campaign message ete-literie -50 % sur tout"), "est archivée", "/campaign unarchive ete-literie", "Rien n'a changé")
+	mustSay(t, e.DoLang(t, "lea", chorus.English, "/campaign reopen ete-literie"), `"Soldes d'été literie" is archived`)
+	if e.Snapshot(t) != before {
+		t.Fatal("an archived campaign was changed")
+	}
+
+	mustSay(t, e.Do(t, "sami", "/campaign unarchive ete-literie"), "⚠️", "peuvent la désarchiver")
+	mustSay(t, e.Do(t, "lea", "/campaign unarchive ete-literie"), "désarchivée")
+	mustSay(t, e.Do(t, "lea", "/campaign list"), "Campagnes (2)")
+	mustSay(t, e.Do(t, "lea", "/campaign reopen ete-literie"), "rouverte")
+	mustSay(t, e.Do(t, "lea", "/campaign audit ete-literie"), "*archivage*", "*désarchivage*")
+}

@@ -146,6 +146,9 @@ func (c *call) changeTask(ctx context.Context, id, action, what string, change f
 		if err != nil {
 			return t, err
 		}
+		if camp.Archived {
+			return t, chorus.Errorf(chorus.ErrInvalid, "campaign.archived", camp.Name, camp.Slug)
+		}
 		if t.Owner != c.Req.User && c.CanManageTasks(camp, t.ChannelKind) != nil {
 			return t, chorus.Errorf(chorus.ErrForbidden, "task.forbidden", t.Title, feature.Mention(t.Owner), c.Mentions(camp.Leads), c.T("task_action."+what))
 		}

@@ -23,6 +23,10 @@ import (
 	"github.com/chorus-hq/chorus/reply"
 )
 
+// ActionUnarchive is the audit action of the one edit an archived campaign takes: bringing it
+// back (an archived campaign is read-only).
+const ActionUnarchive = "campaign.unarchive"
+
 // MaxEditRetries bounds how often an edit is re-applied to a newer version after a conflict
 // (DESIGN rule 2: of two edits of version n exactly one lands).
 const MaxEditRetries = 32
@@ -118,6 +122,9 @@ func (c *Turn) EditCampaign(ctx context.Context, slug, action string, auth func(
 		}
 		if err := auth(before); err != nil {
 			return before, before, err
+		}
+		if before.Archived && action != ActionUnarchive {
+			return before, before, chorus.Errorf(chorus.ErrInvalid, "campaign.archived", before.Name, before.Slug)
 		}
 		next := before
 		next.MustInclude = slices.Clone(before.MustInclude)
