@@ -25,6 +25,7 @@ const (
 	MaxNoteLen       = 500
 	MaxVariants      = 20
 	MaxAccepted      = 200
+	MaxChainSteps    = 5
 )
 
 // slugRE is the syntax of campaign slugs and channel kinds: lower-case ASCII words joined by
@@ -86,6 +87,9 @@ type Campaign struct {
 	// (« -30 % » when the message now says « -40 % »), until a lead accepts the proposed points,
 	// edits them or keeps them.
 	StalePoints []StalePoint
+	// Chain is the approval chain copy goes through before its leads: each step in order, such
+	// as legal. Empty: the leads alone approve.
+	Chain []ApprovalStep
 	// Archived is a closed campaign put away: kept and readable, read-only, out of digests and
 	// of lists unless asked for.
 	Archived bool
@@ -104,6 +108,21 @@ type Accepted struct {
 	Point string // the must-include point of a missing finding
 	By    string
 	At    time.Time
+}
+
+// ApprovalStep is one step of a campaign's approval chain: who approves copy there.
+type ApprovalStep struct {
+	Name      string   // such as "legal", "juridique"
+	Approvers []string // user ids
+}
+
+// Step returns the name and approvers of step i of the copy's approval: the chain's steps, then
+// the leads (final reports the leads' step, the last one).
+func (c Campaign) Step(i int) (name string, approvers []string, final bool) {
+	if i >= 0 && i < len(c.Chain) {
+		return c.Chain[i].Name, c.Chain[i].Approvers, false
+	}
+	return "", c.Leads, true
 }
 
 // StalePoint is a must-include point that states a value the global message no longer states,
@@ -201,6 +220,20 @@ func (c Campaign) Validate(customKinds []string) error {
 	for _, sp := range c.StalePoints {
 		checkText(&ps, "must_include", sp.Point, MaxPointLen, true)
 		checkText(&ps, "must_include", sp.Proposed, MaxPointLen, false)
+	}
+	if len(c.Chain) > MaxChainSteps {
+		ps.add("chain", "campaign.chain.many", MaxChainSteps)
+	}
+	for _, st := range c.Chain {
+		checkText(&ps, "chain", st.Name, MaxKindLen, true)
+		if len(st.Approvers) == 0 || len(st.Approvers) > MaxLeads {
+			ps.add("chain", "campaign.chain.approvers", st.Name, MaxLeads)
+		}
+		for _, u := range st.Approvers {
+			if !ValidUserID(u) {
+				ps.add("chain", "user.invalid", u)
+			}
+		}
 	}
 	if len(c.Channels) > MaxChannels {
 		ps.add("channels", "campaign.channels.many", MaxChannels)

@@ -26,6 +26,7 @@ type campaignDoc struct {
 	Accepted    []acceptedDoc `bson:"accepted,omitempty"`
 	StalePoints []staleDoc    `bson:"stale_points,omitempty"`
 	Archived    bool          `bson:"archived,omitempty"`
+	Chain       []stepDoc     `bson:"chain,omitempty"`
 	Version     int           `bson:"version"`
 	CreatedBy   string        `bson:"created_by"`
 	CreatedAt   time.Time     `bson:"created_at,omitempty"`
@@ -39,6 +40,11 @@ type acceptedDoc struct {
 	Point string    `bson:"point,omitempty"`
 	By    string    `bson:"by"`
 	At    time.Time `bson:"at"`
+}
+
+type stepDoc struct {
+	Name      string   `bson:"name"`
+	Approvers []string `bson:"approvers"`
 }
 
 type staleDoc struct {
@@ -72,6 +78,9 @@ func toCampaignDoc(c chorus.Campaign) campaignDoc {
 	for _, sp := range c.StalePoints {
 		d.StalePoints = append(d.StalePoints, staleDoc(sp))
 	}
+	for _, st := range c.Chain {
+		d.Chain = append(d.Chain, stepDoc{Name: st.Name, Approvers: st.Approvers})
+	}
 	return d
 }
 
@@ -99,6 +108,9 @@ func (d *campaignDoc) campaign() (chorus.Campaign, error) {
 	}
 	for _, sp := range d.StalePoints {
 		c.StalePoints = append(c.StalePoints, chorus.StalePoint(sp))
+	}
+	for _, st := range d.Chain {
+		c.Chain = append(c.Chain, chorus.ApprovalStep{Name: st.Name, Approvers: st.Approvers})
 	}
 	return c, nil
 }

@@ -35,6 +35,11 @@ func (c *call) campaign(ctx context.Context, args []string) (reply.Reply, error)
 			page = rest[0]
 		}
 		return c.campaignList(ctx, filter, page)
+	case "chain":
+		if len(args) < 3 {
+			return reply.Reply{}, c.Usage("campaign.chain")
+		}
+		return c.campaignChain(ctx, args[1], feature.After(c.Req.Text, 2))
 	case "archive", "unarchive":
 		if len(args) < 2 {
 			return reply.Reply{}, c.Usage("campaign." + v)
@@ -339,6 +344,53 @@ func (c *call) statusWord(camp chorus.Campaign) string {
 		return c.T("status.archived")
 	}
 	return c.T("status." + string(camp.Status))
+}
+
+// campaignChain sets the approval chain copy goes through before the leads: "<name> @a @b ;
+// <name> @c", steps in order, or "off" for the leads alone. Only the leads may.
+func (c *call) campaignChain(ctx context.Context, slug, spec string) (reply.Reply, error) {
+	var chain []chorus.ApprovalStep
+	if w := chorus.Fold(strings.TrimSpace(spec)); w != "off" && w != "aucune" && w != "none" {
+		for _, part := range feature.SplitList(spec, ";\n") {
+			words := strings.Fields(part)
+			st := chorus.ApprovalStep{Name: chorus.Fold(words[0])}
+			if !chorus.ValidSlug(st.Name) {
+				return reply.Reply{}, chorus.Invalid("chain", "campaign.chain.name", words[0])
+			}
+			for _, w := range words[1:] {
+				u, ok := feature.UserArg(w)
+				if !ok {
+					return reply.Reply{}, chorus.Invalid("chain", "user.invalid", w)
+				}
+				if !slices.Contains(st.Approvers, u) {
+					st.Approvers = append(st.Approvers, u)
+				}
+			}
+			chain = append(chain, st)
+		}
+		if len(chain) == 0 {
+			return reply.Reply{}, c.Usage("campaign.chain")
+		}
+	}
+	_, saved, err := c.EditCampaign(ctx, slug, "campaign.chain", c.LeadOnlyTo("chain"), func(camp *chorus.Campaign) error {
+		camp.Chain = chain
+		return nil
+	})
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	text := c.T("campaign.chain.set", saved.Name, c.chainLine(saved))
+	return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Section, Text: "✅ " + text}}, Visibility: reply.InChannel}, nil
+}
+
+// chainLine writes a campaign's approval chain: « juridique (@jo) → responsables (@lea) ».
+func (c *call) chainLine(camp chorus.Campaign) string {
+	parts := make([]string, 0, len(camp.Chain)+1)
+	for _, st := range camp.Chain {
+		parts = append(parts, st.Name+" ("+c.Mentions(st.Approvers)+")")
+	}
+	parts = append(parts, c.T("chain.leads")+" ("+c.Mentions(camp.Leads)+")")
+	return strings.Join(parts, " → ")
 }
 
 // campaignArchive puts a closed campaign away (archive) or brings it back among the closed ones.

@@ -33,6 +33,9 @@ func (c *call) campaignCard(camp chorus.Campaign, tasks []chorus.Task) reply.Rep
 		fields = append(fields, "*"+c.T("field.dates")+"*\n"+c.DateRange(camp))
 	}
 	fields = append(fields, "*"+c.T("field.time_zone")+"*\n"+camp.TimeZone)
+	if len(camp.Chain) > 0 {
+		fields = append(fields, "*"+c.T("field.chain")+"*\n"+c.chainLine(camp))
+	}
 	blocks = append(blocks, reply.Block{Kind: reply.Section, Fields: fields})
 	if len(camp.Channels) > 0 {
 		lines := make([]string, 0, len(camp.Channels))

@@ -80,6 +80,7 @@ var verbs = map[string]string{
 	"task": "task", "tache": "task", "taches": "task", "tasks": "task",
 	"history": "history", "historique": "history",
 	"archive": "archive", "archiver": "archive",
+	"chain": "chain", "chaine": "chain", "circuit": "chain",
 	"unarchive": "unarchive", "desarchiver": "unarchive",
 	"audit": "audit", "journal": "audit",
 	"add": "add", "ajouter": "add",

@@ -131,6 +131,7 @@ func (c *Turn) EditCampaign(ctx context.Context, slug, action string, auth func(
 		next.Channels = slices.Clone(before.Channels)
 		next.Leads = slices.Clone(before.Leads)
 		next.StalePoints = slices.Clone(before.StalePoints)
+		next.Chain = slices.Clone(before.Chain)
 		if err := change(&next); err != nil {
 			return before, before, err
 		}

@@ -159,6 +159,7 @@ func (c *call) storeRecheck(ctx context.Context, prev, next chorus.Submission) (
 		upd := prev
 		upd.Text, upd.ChannelKind, upd.Campaign = next.Text, next.ChannelKind, next.Campaign
 		upd.CampaignVersion, upd.MessageHash, upd.Verdict, upd.Status = next.CampaignVersion, next.MessageHash, next.Verdict, next.Status
+		upd.Step = 0 // checked again: the approval chain starts again
 		upd.UpdatedBy = c.Req.User
 		saved, err := c.store.UpdateSubmission(ctx, upd)
 		if errors.Is(err, chorus.ErrConflict) && attempt < feature.MaxEditRetries {

@@ -112,13 +112,20 @@ func parseCardValue(v string) (string, int, error) {
 	return id, version, nil
 }
 
-// leadCards returns an approval card for each lead of the campaign, in each lead's language,
-// sent to them directly.
+// leadCards returns an approval card for each approver of the step the copy awaits (the
+// campaign's leads, or a step of its approval chain), in each one's language, sent to them
+// directly.
 func (c *call) leadCards(ctx context.Context, camp chorus.Campaign, sub chorus.Submission, k checked) ([]reply.Post, error) {
-	to := slices.Clone(camp.Leads)
-	if soleLead(camp, sub) {
-		// four eyes: the author cannot approve her own copy, the workspace's leads may
-		for _, u := range c.WS.Leads {
+	_, to, final := camp.Step(sub.Step)
+	to = slices.Clone(to)
+	if len(without(to, sub.Author)) == 0 {
+		// four eyes: the author cannot approve her own copy; at a chain step the campaign's
+		// leads stand in, at the leads' step the workspace's leads
+		stand := camp.Leads
+		if final {
+			stand = c.WS.Leads
+		}
+		for _, u := range stand {
 			if !slices.Contains(to, u) {
 				to = append(to, u)
 			}
@@ -168,6 +175,13 @@ func (c *call) approvalCard(sub chorus.Submission, k checked) reply.Reply {
 		where = " · " + feature.ChannelRef(sub.SlackChannel)
 	}
 	blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.T("drift.card.context", feature.Mention(sub.Author), sub.ID, sub.CampaignVersion) + where})
+	if n := len(k.camp.Chain); n > 0 {
+		name, who, final := k.camp.Step(sub.Step)
+		if final {
+			name = c.T("drift.step.leads")
+		}
+		blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.T("drift.step.context", sub.Step+1, n+1, name, c.Mentions(who))})
+	}
 	v := cardValue(sub)
 	var buttons []reply.Button
 	if sub.Status.Awaiting() {
@@ -229,25 +243,54 @@ func soleLead(camp chorus.Campaign, sub chorus.Submission) bool {
 	return len(camp.Leads) == 1 && camp.Leads[0] == sub.Author
 }
 
-// mayDecide checks that the acting user may decide on sub: the campaign's leads may. Approving
-// (with or without an exception, or « pas une dérive ») takes four eyes: never the copy's
-// author, and when the author is the campaign's only lead, a workspace lead or admin may.
+// without returns users without user.
+func without(users []string, user string) []string {
+	return slices.DeleteFunc(slices.Clone(users), func(u string) bool { return u == user })
+}
+
+// approvers returns who may approve sub at the step it awaits: that step's approvers (the
+// campaign's leads at the last step). When the author is the only one of them, others stand in:
+// the campaign's leads at a chain step, the workspace's leads and admins at the leads' step
+// (wsLeads reports the acting user is one).
+func approvers(camp chorus.Campaign, sub chorus.Submission, user string, wsLead bool) (allowed bool, others []string) {
+	_, list, final := camp.Step(sub.Step)
+	others = without(list, sub.Author)
+	allowed = slices.Contains(list, user)
+	if len(others) == 0 && !final {
+		others = without(camp.Leads, sub.Author)
+		allowed = allowed || camp.IsLead(user)
+	}
+	if final && soleLead(camp, sub) && wsLead {
+		allowed = true
+	}
+	return allowed, others
+}
+
+// mayDecide checks that the acting user may decide on sub. Requesting changes: the campaign's
+// leads and the approvers of the step the copy awaits. Approving (with or without an exception,
+// or « pas une dérive ») takes that step's approvers (see approvers) and four eyes: never the
+// copy's author.
 func (c *call) mayDecide(camp chorus.Campaign, sub chorus.Submission, approving bool) error {
+	u := c.Req.User
+	allowed, others := approvers(camp, sub, u, c.IsWorkspaceLead())
+	name, list, final := camp.Step(sub.Step)
 	if !approving {
-		if camp.IsLead(c.Req.User) {
+		if camp.IsLead(u) || slices.Contains(list, u) {
 			return nil
 		}
 		return chorus.Errorf(chorus.ErrForbidden, "drift.forbidden.decide", camp.Name, c.Mentions(camp.Leads))
 	}
-	if c.Req.User == sub.Author && (camp.IsLead(c.Req.User) || c.IsWorkspaceLead()) {
-		others := slices.DeleteFunc(slices.Clone(camp.Leads), func(u string) bool { return u == sub.Author })
+	if u == sub.Author && (allowed || camp.IsLead(u) || c.IsWorkspaceLead()) {
 		if len(others) == 0 {
 			return chorus.Errorf(chorus.ErrForbidden, "drift.forbidden.own_copy_sole", camp.Name)
 		}
 		return chorus.Errorf(chorus.ErrForbidden, "drift.forbidden.own_copy", camp.Name, c.Mentions(others))
 	}
-	if camp.IsLead(c.Req.User) || soleLead(camp, sub) && c.IsWorkspaceLead() {
+	if allowed {
 		return nil
+	}
+	if !final {
+		return chorus.Errorf(chorus.ErrForbidden, "drift.forbidden.step", name, c.Mentions(list), camp.Name)
 	}
 	return chorus.Errorf(chorus.ErrForbidden, "drift.forbidden.decide", camp.Name, c.Mentions(camp.Leads))
 }
@@ -287,6 +330,10 @@ func (c *call) notDrift(ctx context.Context, value string) (reply.Reply, error) 
 	sub, camp, err := c.loadDecidable(ctx, value, true)
 	if err != nil {
 		return reply.Reply{}, err
+	}
+	if name, _, final := camp.Step(sub.Step); !final {
+		// what the detector accepts is the campaign's: its leads decide it, at their step
+		return reply.Reply{}, chorus.Errorf(chorus.ErrForbidden, "drift.not_drift.chain", name, camp.Name)
 	}
 	k, err := c.check(ctx, camp, sub.Text)
 	if err != nil {
@@ -339,6 +386,15 @@ func (c *call) record(ctx context.Context, sub chorus.Submission, camp chorus.Ca
 	before := sub.Version
 	next := sub
 	next.Status, next.UpdatedBy = kind.Status(), c.Req.User
+	stepName, _, final := camp.Step(sub.Step)
+	advance := kind != chorus.DecisionRequestChanges && !final
+	switch {
+	case advance:
+		// a chain step approves: the copy moves on to the next step, still awaiting
+		next.Status, next.Step = sub.Status, sub.Step+1
+	case kind == chorus.DecisionRequestChanges:
+		next.Step = 0 // sent back to the author: the chain starts again
+	}
 	if verdict != nil {
 		next.Verdict, next.CampaignVersion = *verdict, camp.Version
 	}
@@ -353,15 +409,26 @@ func (c *call) record(ctx context.Context, sub chorus.Submission, camp chorus.Ca
 	if err := c.store.AddDecision(ctx, d); err != nil {
 		return reply.Reply{}, fmt.Errorf("record decision: %w", err)
 	}
-	if kind == chorus.DecisionApproveException {
+	if kind == chorus.DecisionApproveException && !advance {
 		err := c.store.AddException(ctx, chorus.Exception{WorkspaceID: c.Req.Workspace, Campaign: camp.Slug, TextHash: chorus.TextHash(sub.Text),
 			MessageHash: sub.MessageHash, Submission: sub.ID, Author: c.Req.User, Comment: comment})
 		if err != nil {
 			return reply.Reply{}, fmt.Errorf("record exception: %w", err)
 		}
 	}
-	if err := c.Audit(ctx, "submission."+string(kind), "submission:"+sub.ID, before, saved.Version, comment); err != nil {
+	detail := comment
+	if len(camp.Chain) > 0 {
+		name := stepName
+		if final {
+			name = c.T("drift.step.leads")
+		}
+		detail = strings.TrimSpace(c.T("drift.step.audit", name) + " " + comment)
+	}
+	if err := c.Audit(ctx, "submission."+string(kind), "submission:"+sub.ID, before, saved.Version, detail); err != nil {
 		return reply.Reply{}, err
+	}
+	if advance {
+		return c.stepApproved(ctx, camp, saved, stepName, kind, comment)
 	}
 	ac, err := c.as(ctx, sub.Author)
 	if err != nil {
@@ -381,6 +448,39 @@ func (c *call) record(ctx context.Context, sub chorus.Submission, camp chorus.Ca
 	post.Blocks = []reply.Block{{Kind: reply.Section, Text: post.Text}}
 	done := c.T("drift.decided."+string(kind), feature.Mention(sub.Author), camp.Name, sub.ChannelKind)
 	return reply.Reply{Text: done, Blocks: []reply.Block{{Kind: reply.Section, Text: decisionEmoji(kind) + " " + done}}, ReplaceOriginal: true, Posts: []reply.Post{post}}, nil
+}
+
+// stepApproved tells the author that a step of the chain approved her copy and sends the cards
+// of the next step.
+func (c *call) stepApproved(ctx context.Context, camp chorus.Campaign, sub chorus.Submission, step string, kind chorus.DecisionKind, comment string) (reply.Reply, error) {
+	k, err := c.check(ctx, camp, sub.Text)
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	cards, err := c.leadCards(ctx, camp, sub, k)
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	nextName, nextWho, final := camp.Step(sub.Step)
+	if final {
+		nextName = c.T("drift.step.leads")
+	}
+	ac, err := c.as(ctx, sub.Author)
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	tell := ac.T("drift.told.step", feature.Mention(c.Req.User), step, camp.Name, sub.ChannelKind, nextName)
+	if comment != "" {
+		tell += "\n> " + strings.ReplaceAll(comment, "\n", "\n> ")
+	}
+	post := reply.Post{Channel: sub.Author, Text: tell}
+	if sub.FromMessage() {
+		post = reply.Post{Channel: sub.SlackChannel, Thread: sub.SlackTS, Text: feature.Mention(sub.Author) + " " + tell}
+	}
+	post.Blocks = []reply.Block{{Kind: reply.Section, Text: post.Text}}
+	done := c.T("drift.decided.step", feature.Mention(sub.Author), step, nextName, c.Mentions(nextWho))
+	return reply.Reply{Text: done, Blocks: []reply.Block{{Kind: reply.Section, Text: decisionEmoji(kind) + " " + done}}, ReplaceOriginal: true,
+		Posts: append([]reply.Post{post}, cards...)}, nil
 }
 
 func decisionEmoji(k chorus.DecisionKind) string {

@@ -682,3 +682,81 @@ func TestGlossaryUnforbidAndRetire(t *testing.T) {
 	}
 	mustSay(t, e.Do(t, "sami", "/glossary history DouceNuit"), "variantes interdites retirées : « Douce Nuit »", "rétabli")
 }
+
+// TestApprovalChain: a campaign's chain (legal, then the leads) takes copy step by step, each
+// step's approvers only; « request changes » at any step sends it back to its author with the
+// reason, and the chain starts again; the audit trail shows every step.
+func TestApprovalChain(t *testing.T) {
+	e := newDriftEnv(t, commands.Options{})
+	ctx := context.Background()
+	mustSay(t, e.Do(t, "sami", "/campaign chain ete-literie juridique @jo"), "⚠️", "peuvent changer son circuit d'approbation")
+	mustSay(t, e.Do(t, "lea", "/campaign chain ete-literie Jurid!que @jo"), "⚠️", "ne peut pas nommer une étape")
+	mustSay(t, e.Do(t, "lea", "/campaign chain ete-literie juridique @jo"), "Circuit d'approbation de « Soldes d'été literie » : juridique (@{jo}) → responsables (@{lea})")
+	mustSay(t, e.DoLang(t, "sami", chorus.English, "/campaign show ete-literie"), "Approval chain", "juridique (@{jo}) → leads (@{lea})")
+	subOf := func(b reply.Button) chorus.Submission {
+		t.Helper()
+		id, _, _ := strings.Cut(b.Value, "@")
+		sub, err := e.Store.Submission(ctx, "T1", id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sub
+	}
+
+	r := e.Do(t, "sami", "/campaign submit ete-literie social "+aligned)
+	if len(driftPostsTo(r.Posts, "lea")) != 0 || len(driftPostsTo(r.Posts, "jo")) != 1 {
+		t.Fatalf("the first card must go to the legal step only: %+v", r.Posts)
+	}
+	card := driftPostsTo(r.Posts, "jo")[0]
+	driftMustPost(t, card, "Étape 1/2 : juridique (@{jo})")
+	approve := driftButton(t, card.Blocks, reply.ActDriftApprove)
+	mustSay(t, driftClick(e, "lea", approve.ActionID, approve.Value), "⚠️", "seules les personnes de l'étape « juridique » (@{jo})")
+	mustSay(t, driftClick(e, "sami", approve.ActionID, approve.Value), "⚠️")
+	if sub := subOf(approve); sub.Step != 0 || sub.Status != chorus.SubmissionPending {
+		t.Fatalf("a refused click moved the copy: %+v", sub)
+	}
+
+	r = driftClick(e, "jo", approve.ActionID, approve.Value)
+	mustSay(t, r, "approuvé à l'étape « juridique » : il passe à l'étape « responsables » (@{lea})")
+	if len(driftPostsTo(r.Posts, "sami")) != 1 || len(driftPostsTo(r.Posts, "lea")) != 1 {
+		t.Fatalf("posts after the legal step = %+v", r.Posts)
+	}
+	driftMustPost(t, driftPostsTo(r.Posts, "sami")[0], "@{jo} a approuvé votre texte à l'étape « juridique »")
+	if sub := subOf(approve); sub.Step != 1 || sub.Status != chorus.SubmissionPending {
+		t.Fatalf("after the legal step: %+v", sub)
+	}
+	mustSay(t, driftClick(e, "jo", approve.ActionID, approve.Value), "⚠️") // the card was outgrown
+	leadCard := driftPostsTo(r.Posts, "lea")[0]
+	driftMustPost(t, leadCard, "Étape 2/2 : responsables (@{lea})")
+	final := driftButton(t, leadCard.Blocks, reply.ActDriftApprove)
+	mustSay(t, driftClick(e, "jo", final.ActionID, final.Value), "⚠️", "seuls les responsables")
+	mustSay(t, driftClick(e, "lea", final.ActionID, final.Value), "✅")
+	if sub := subOf(final); sub.Status != chorus.SubmissionApproved {
+		t.Fatalf("after the leads' step: %+v", sub)
+	}
+
+	// Changes requested at the legal step: back to the author, with the reason.
+	r = e.Do(t, "sami", "/campaign submit ete-literie email Chère cliente, -30 % sur toute la literie DouceNuit du 1er au 15 juillet 2027, en magasin et en ligne.")
+	changes := driftButton(t, driftPostsTo(r.Posts, "jo")[0].Blocks, reply.ActDriftChanges)
+	m := driftClick(e, "jo", changes.ActionID, changes.Value).Modal
+	if m == nil {
+		t.Fatal("no form to request changes")
+	}
+	r = driftSubmit(e, "jo", m, map[string]string{"comment": "Mention légale manquante"})
+	mustSay(t, r, "Modifications demandées")
+	if sub := subOf(changes); sub.Status != chorus.SubmissionChangesRequested || sub.Step != 0 {
+		t.Fatalf("after changes requested: %+v", sub)
+	}
+	if ps := driftPostsTo(r.Posts, "sami"); len(ps) != 1 || !strings.Contains(ps[0].Text, "Mention légale manquante") {
+		t.Fatalf("the author is not told the reason: %+v", r.Posts)
+	}
+
+	mustSay(t, e.Do(t, "lea", "/campaign audit ete-literie"), "*texte approuvé* · texte", "[juridique]", "[responsables]",
+		"motif : « [juridique] Mention légale manquante »", "*circuit d'approbation*")
+
+	mustSay(t, e.Do(t, "lea", "/campaign chain ete-literie off"), "responsables (@{lea})")
+	r = e.Do(t, "sami", "/campaign submit ete-literie social "+aligned+" !")
+	if len(driftPostsTo(r.Posts, "lea")) != 1 || len(driftPostsTo(r.Posts, "jo")) != 0 {
+		t.Fatalf("without a chain the leads get the card: %+v", r.Posts)
+	}
+}
