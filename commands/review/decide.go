@@ -642,7 +642,7 @@ func (c *call) messageChanged(ctx context.Context, saved chorus.Campaign) ([]rep
 	if err != nil {
 		return nil, nil, err
 	}
-	facts := reply.Block{Kind: reply.Context, Text: "🔎 " + drift.Compile(saved, terms, 0).Summary(c.Lang) + " · " + c.T("drift.facts.fix")}
+	facts := reply.Block{Kind: reply.Context, Text: "🔎 " + drift.Compile(saved.Enforced(), terms, 0).Summary(c.Lang) + " · " + c.T("drift.facts.fix")}
 	subs, err := c.store.Submissions(ctx, c.Req.Workspace, chorus.SubmissionFilter{Campaign: saved.Slug})
 	if err != nil {
 		return nil, nil, fmt.Errorf("list submissions: %w", err)
