@@ -26,25 +26,21 @@ func (c *call) campaign(ctx context.Context, args []string) (reply.Reply, error)
 	case "create":
 		return c.campaignCreate(ctx, args[1:])
 	case "list":
-		filter, page := "", ""
-		rest := args[1:]
-		if len(rest) > 0 && isArchivedWord(rest[0]) {
-			filter, rest = listArchived, rest[1:]
+		f, page, err := c.readListFilter(args[1:])
+		if err != nil {
+			return reply.Reply{}, err
 		}
-		if len(rest) > 0 {
-			page = rest[0]
-		}
-		return c.campaignList(ctx, filter, page)
-	case "chain":
-		if len(args) < 3 {
-			return reply.Reply{}, c.Usage("campaign.chain")
-		}
-		return c.campaignChain(ctx, args[1], feature.After(c.Req.Text, 2))
+		return c.campaignList(ctx, f, page)
 	case "archive", "unarchive":
 		if len(args) < 2 {
 			return reply.Reply{}, c.Usage("campaign." + v)
 		}
 		return c.campaignArchive(ctx, args[1], v == "archive")
+	case "chain":
+		if len(args) < 3 {
+			return reply.Reply{}, c.Usage("campaign.chain")
+		}
+		return c.campaignChain(ctx, args[1], feature.After(c.Req.Text, 2))
 	case "show":
 		if len(args) < 2 {
 			return reply.Reply{}, c.Usage("campaign.show")
@@ -268,8 +264,100 @@ func (c *call) notPast(field string, d chorus.Date) error {
 	return nil
 }
 
-// listArchived is the campaign list's filter that shows the archived campaigns only.
-const listArchived = "archived"
+// listFilter selects the campaigns a list shows: archived ones (only when asked for), of a
+// status, with a channel of a kind, with a channel owned by someone.
+type listFilter struct {
+	Archived bool
+	Status   chorus.Status
+	Kind     string
+	Owner    string
+}
+
+// String is the filter as a page button carries it: words /campaign list reads back.
+func (f listFilter) String() string {
+	var w []string
+	if f.Archived {
+		w = append(w, "archived")
+	}
+	if f.Status != "" {
+		w = append(w, string(f.Status))
+	}
+	if f.Kind != "" {
+		w = append(w, f.Kind)
+	}
+	if f.Owner != "" {
+		w = append(w, "@"+f.Owner)
+	}
+	return strings.Join(w, " ")
+}
+
+// filterLabel says the filter in the caller's language, for a list's title.
+func (c *call) filterLabel(f listFilter) string {
+	var w []string
+	if f.Archived {
+		w = append(w, c.T("status.archived"))
+	}
+	if f.Status != "" {
+		w = append(w, c.T("status."+string(f.Status)))
+	}
+	if f.Kind != "" {
+		w = append(w, f.Kind)
+	}
+	if f.Owner != "" {
+		w = append(w, feature.Mention(f.Owner))
+	}
+	return strings.Join(w, " ")
+}
+
+// match reports whether the filter selects camp.
+func (f listFilter) match(camp chorus.Campaign) bool {
+	switch {
+	case camp.Archived != f.Archived:
+		return false
+	case f.Status != "" && camp.Status != f.Status:
+		return false
+	case f.Kind != "" && !slices.ContainsFunc(camp.Channels, func(ch chorus.Channel) bool { return ch.Kind == f.Kind }):
+		return false
+	case f.Owner != "" && !slices.ContainsFunc(camp.Channels, func(ch chorus.Channel) bool { return ch.Owner == f.Owner }):
+		return false
+	}
+	return true
+}
+
+// statusWords maps what people type to a campaign status.
+var statusWords = map[string]chorus.Status{
+	"draft": chorus.StatusDraft, "brouillon": chorus.StatusDraft, "brouillons": chorus.StatusDraft,
+	"active": chorus.StatusActive, "actives": chorus.StatusActive, "actif": chorus.StatusActive,
+	"closed": chorus.StatusClosed, "close": chorus.StatusClosed, "closes": chorus.StatusClosed, "cloturee": chorus.StatusClosed, "cloturees": chorus.StatusClosed,
+	"clotures": chorus.StatusClosed,
+}
+
+// readListFilter reads "/campaign list [archived] [status] [kind] [@owner] [page]": every word
+// is used once, and a word that is none of them is an error naming it.
+func (c *call) readListFilter(args []string) (listFilter, string, error) {
+	var f listFilter
+	page := ""
+	for _, a := range args {
+		w := chorus.Fold(a)
+		st, isStatus := statusWords[w]
+		user, isUser := feature.UserArg(a)
+		switch {
+		case isArchivedWord(a) && !f.Archived:
+			f.Archived = true
+		case isStatus && f.Status == "":
+			f.Status = st
+		case chorus.ValidKind(w, c.WS.CustomKinds) && f.Kind == "":
+			f.Kind = w
+		case isUser && (strings.HasPrefix(a, "@") || user != a) && f.Owner == "":
+			f.Owner = user
+		case page == "" && w != "" && strings.Trim(w, "0123456789") == "":
+			page = w
+		default:
+			return f, "", chorus.Errorf(chorus.ErrInvalid, "campaign.list.filter", a)
+		}
+	}
+	return f, page, nil
+}
 
 // isArchivedWord reports the word that asks for the archived campaigns: « archivées », archived.
 func isArchivedWord(w string) bool {
@@ -280,27 +368,32 @@ func isArchivedWord(w string) bool {
 	return false
 }
 
-// campaignList lists the campaigns, page by page: the archived ones only when filter is
-// listArchived, else all the others.
-func (c *call) campaignList(ctx context.Context, filter, pageArg string) (reply.Reply, error) {
+// campaignList lists the campaigns f selects, page by page (archived ones only when asked for).
+func (c *call) campaignList(ctx context.Context, f listFilter, pageArg string) (reply.Reply, error) {
 	all, err := c.store.Campaigns(ctx, c.Req.Workspace)
 	if err != nil {
 		return reply.Reply{}, fmt.Errorf("list campaigns: %w", err)
 	}
-	archived := filter == listArchived
-	all = slices.DeleteFunc(all, func(camp chorus.Campaign) bool { return camp.Archived != archived })
+	all = slices.DeleteFunc(all, func(camp chorus.Campaign) bool { return !f.match(camp) })
+	filtered := f != listFilter{}
 	if len(all) == 0 {
-		if archived {
+		switch {
+		case f == listFilter{Archived: true}:
 			return feature.Notice(c.T("campaign.list.archived_empty")), nil
+		case filtered:
+			return feature.Notice(c.T("campaign.list.filtered_empty", c.filterLabel(f))), nil
 		}
 		return feature.Notice(c.T("campaign.list.empty")), nil
 	}
 	page, items, more := paginate(all, pageArg)
 	title := c.T("campaign.list.title", len(all))
-	if archived {
+	switch {
+	case f == listFilter{Archived: true}:
 		title = c.T("campaign.list.archived_title", len(all))
+	case filtered:
+		title = c.T("campaign.list.filtered_title", len(all), c.filterLabel(f))
 	}
-	blocks := []reply.Block{{Kind: reply.Header, Text: title}}
+	blocks := []reply.Block{{Kind: reply.Header, Text: feature.Ellipsis(title, 150)}}
 	lines := []string{title}
 	for _, camp := range items {
 		line := fmt.Sprintf("%s *%s* (`%s`) · %s", campaignEmoji(camp), camp.Name, camp.Slug, c.statusWord(camp))
@@ -312,22 +405,23 @@ func (c *call) campaignList(ctx context.Context, filter, pageArg string) (reply.
 		lines = append(lines, line)
 	}
 	prefix := ""
-	if archived {
-		prefix = listArchived + " "
+	if filtered {
+		prefix = f.String() + " "
 	}
 	blocks = append(blocks, c.pagerBy(reply.ActCampaignPage, page, more, prefix)...)
-	if !archived {
+	if !f.Archived {
 		blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.T("campaign.list.archived_hint")})
 	}
 	return reply.Reply{Text: strings.Join(lines, "\n"), Blocks: blocks, ReplaceOriginal: pageArg != ""}, nil
 }
 
-// campaignPage answers the campaign list's page buttons: "<page>" or "archived <page>".
+// campaignPage answers the campaign list's page buttons: the filter's words, then the page.
 func (c *call) campaignPage(ctx context.Context, value string) (reply.Reply, error) {
-	if filter, page, ok := strings.Cut(value, " "); ok {
-		return c.campaignList(ctx, filter, page)
+	f, page, err := c.readListFilter(strings.Fields(value))
+	if err != nil {
+		return reply.Reply{}, err
 	}
-	return c.campaignList(ctx, "", value)
+	return c.campaignList(ctx, f, page)
 }
 
 // campaignEmoji is the mark of a campaign in lists and on its card.
@@ -475,10 +569,53 @@ func (c *call) campaignShow(ctx context.Context, slug string) (reply.Reply, erro
 		return reply.Reply{}, fmt.Errorf("tasks of %q: %w", slug, err)
 	}
 	r := c.campaignCard(camp, tasks)
+	subs, err := c.store.Submissions(ctx, c.Req.Workspace, chorus.SubmissionFilter{Campaign: camp.Slug})
+	if err != nil {
+		return reply.Reply{}, fmt.Errorf("copy of %q: %w", slug, err)
+	}
+	if b, ok := c.approvalState(camp, subs); ok {
+		// before the version line, which closes the card
+		r.Blocks = append(r.Blocks[:len(r.Blocks)-1], b, r.Blocks[len(r.Blocks)-1])
+	}
 	// the campaign's audit trail, one click away
 	r.Blocks = append(r.Blocks, reply.Block{Kind: reply.Actions, Buttons: []reply.Button{
 		{Text: c.T("audit.button"), ActionID: reply.ActAuditPage, Value: camp.Slug}}})
 	return r, nil
+}
+
+// approvalOrder is the order in which a channel's copy is counted on the card: what waits for a
+// decision first.
+var approvalOrder = []chorus.SubmissionStatus{chorus.SubmissionPending, chorus.SubmissionFlagged, chorus.SubmissionChangesRequested,
+	chorus.SubmissionApproved, chorus.SubmissionApprovedWithException, chorus.SubmissionOutOfDate}
+
+// approvalState says, channel by channel, where the campaign's copy stands: how many texts
+// await a decision, are flagged, sent back, approved or out of date. It reports false for a
+// campaign without channels.
+func (c *call) approvalState(camp chorus.Campaign, subs []chorus.Submission) (reply.Block, bool) {
+	if len(camp.Channels) == 0 {
+		return reply.Block{}, false
+	}
+	lines := []string{"*" + c.T("campaign.card.approvals") + "*"}
+	for _, ch := range camp.Channels {
+		count := map[chorus.SubmissionStatus]int{}
+		for _, sub := range subs {
+			if sub.ChannelKind == ch.Kind {
+				count[sub.Status]++
+			}
+		}
+		var parts []string
+		for _, st := range approvalOrder {
+			if n := count[st]; n > 0 {
+				parts = append(parts, c.T("campaign.card.approval."+string(st), n))
+			}
+		}
+		if len(parts) == 0 {
+			parts = append(parts, "_"+c.T("campaign.card.approval.none")+"_")
+		}
+		lines = append(lines, "• *"+ch.Kind+"* — "+strings.Join(parts, " · "))
+	}
+	// at most MaxChannels short lines: well inside a section's 3,000 characters
+	return reply.Block{Kind: reply.Section, Text: strings.Join(lines, "\n")}, true
 }
 
 // leadOrAdmin allows the campaign's leads, the workspace's leads and its admins.

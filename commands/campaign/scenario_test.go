@@ -680,3 +680,63 @@ func TestArchive(t *testing.T) {
 	mustSay(t, e.Do(t, "lea", "/campaign reopen ete-literie"), "rouverte")
 	mustSay(t, e.Do(t, "lea", "/campaign audit ete-literie"), "*archivage*", "*désarchivage*")
 }
+
+// /campaign list filters by status, channel kind and channel owner, page buttons keep the
+// filter; /campaign show says where each channel's copy stands.
+func TestListFiltersAndApprovalState(t *testing.T) {
+	e := newEnv(t)
+	e.Setup(t)
+	ctx := context.Background()
+	mustSay(t, e.Do(t, "lea", "/campaign activate ete-literie"), "active")
+	for i := range 11 {
+		mustSay(t, e.Do(t, "lea", fmt.Sprintf(`/campaign create brouillon-%02d "Brouillon %d"`, i, i)), "✅")
+	}
+	for _, tc := range []struct {
+		line      string
+		want      []string
+		wantNot   string
+		wantPager string
+	}{
+		{"/campaign list active", []string{"Campagnes (1) · active", "`ete-literie`"}, "brouillon-", ""},
+		{"/campaign list social", []string{"Campagnes (1) · social", "`ete-literie`"}, "brouillon-", ""},
+		{"/campaign list @sami", []string{"`ete-literie`"}, "brouillon-", ""},
+		{"/campaign list actives social @sami", []string{"Campagnes (1) · active social @{sami}"}, "brouillon-", ""},
+		{"/campaign list brouillon", []string{"Campagnes (11) · brouillon", "`brouillon-00`"}, "ete-literie", "draft 2"},
+		{"/campaign list @emma", []string{"Aucune campagne ne répond à « @{emma} »"}, "", ""},
+		{"/campaign list closed email", []string{"Aucune campagne ne répond à « clôturée email »"}, "", ""},
+		{"/campaign list bidule", []string{"⚠️", "« bidule » n'est ni un statut"}, "", ""},
+	} {
+		t.Run(tc.line, func(t *testing.T) {
+			r := e.Do(t, "sami", tc.line)
+			mustSay(t, r, tc.want...)
+			if tc.wantNot != "" && strings.Contains(r.Text, tc.wantNot) {
+				t.Errorf("%s lists %q:\n%s", tc.line, tc.wantNot, r.Text)
+			}
+			var next reply.Button
+			for _, b := range r.Blocks {
+				for _, btn := range b.Buttons {
+					if btn.ActionID == reply.ActCampaignPage {
+						next = btn
+					}
+				}
+			}
+			if next.Value != tc.wantPager {
+				t.Fatalf("page button = %q, want %q", next.Value, tc.wantPager)
+			}
+			if next.Value != "" {
+				r := e.Svc.Action(ctx, reply.Request{Workspace: "T1", User: "sami"}, reply.Action{ActionID: next.ActionID, Value: next.Value})
+				mustSay(t, r, "Campagnes (11) · brouillon", "`brouillon-10`", "Page 2")
+				if strings.Contains(r.Text, "ete-literie") {
+					t.Errorf("page 2 lost the filter:\n%s", r.Text)
+				}
+			}
+		})
+	}
+	mustSay(t, e.DoLang(t, "sami", chorus.English, "/campaign list active"), "Campaigns (1) · active")
+
+	mustSay(t, e.Do(t, "lea", "/campaign show ete-literie"), "Approbations par canal", "*social* — _aucun texte soumis_")
+	e.Do(t, "sami", "/campaign submit ete-literie social Jusqu'à -20 % sur la literie, en magasin !")
+	e.Do(t, "sami", "/campaign submit ete-literie social Du 1er au 15 juillet 2027, -30 % sur toute la literie, en magasin et en ligne.")
+	mustSay(t, e.Do(t, "lea", "/campaign show ete-literie"), "*social* — ⏳ 1 en attente · ⚠️ 1 avec écarts")
+	mustSay(t, e.DoLang(t, "lea", chorus.English, "/campaign show ete-literie"), "Approvals by channel", "⏳ 1 awaiting · ⚠️ 1 with drift")
+}
