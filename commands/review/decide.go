@@ -137,7 +137,7 @@ func (c *call) leadCards(ctx context.Context, camp chorus.Campaign, sub chorus.S
 		if err != nil {
 			return nil, err
 		}
-		r := lc.approvalCard(sub, k)
+		r := lc.approvalCard(sub, k, lead)
 		posts = append(posts, reply.Post{Channel: lead, Text: r.Text, Blocks: r.Blocks})
 	}
 	return posts, nil
@@ -157,8 +157,9 @@ func (c *call) as(ctx context.Context, user string) (*call, error) {
 }
 
 // approvalCard is what a lead reads to decide: the copy, the verdict and the decision buttons.
-// Flagged copy can only be approved with an exception.
-func (c *call) approvalCard(sub chorus.Submission, k checked) reply.Reply {
+// Flagged copy can only be approved with an exception. viewer is who reads it: the copy's author
+// gets no approval button (four eyes), only « request changes » and who approves instead.
+func (c *call) approvalCard(sub chorus.Submission, k checked, viewer string) reply.Reply {
 	title := c.T("drift.card.title", k.camp.Name, sub.ChannelKind)
 	blocks := []reply.Block{{Kind: reply.Header, Text: "📝 " + title}, {Kind: reply.Section, Text: quote(sub.Text)}}
 	head, lines := c.verdictLines(k)
@@ -196,6 +197,15 @@ func (c *call) approvalCard(sub chorus.Submission, k checked) reply.Reply {
 				{Text: c.T("drift.button.approve"), ActionID: reply.ActDriftApprove, Value: v, Style: "primary"},
 				{Text: c.T("drift.button.changes"), ActionID: reply.ActDriftChanges, Value: v},
 			}
+		}
+		if viewer == sub.Author {
+			_, others := approvers(k.camp, sub, viewer, false)
+			who := c.Mentions(others)
+			if len(others) == 0 {
+				who = c.T("drift.card.ws_leads")
+			}
+			blocks = append(blocks, reply.Block{Kind: reply.Context, Text: "👀 " + c.T("drift.card.own", who)})
+			buttons = slices.DeleteFunc(buttons, func(b reply.Button) bool { return b.ActionID != reply.ActDriftChanges })
 		}
 		blocks = append(blocks, reply.Block{Kind: reply.Actions, Buttons: buttons})
 	} else {
@@ -513,7 +523,7 @@ func (c *call) showSubmission(ctx context.Context, id string) (reply.Reply, erro
 	if sub.MessageHash != chorus.MessageHash(camp) {
 		sub.Status = chorus.SubmissionOutOfDate // the card must not offer a decision on it
 	}
-	return c.approvalCard(sub, k), nil
+	return c.approvalCard(sub, k, c.Req.User), nil
 }
 
 // judgeSubmission asks the judge about a submission on request and shows its opinion to the

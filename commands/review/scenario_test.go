@@ -590,7 +590,18 @@ func TestFourEyes(t *testing.T) {
 	if len(cards) != 1 {
 		t.Fatalf("posts = %+v", r.Posts)
 	}
-	approve := driftButton(t, cards[0].Blocks, reply.ActDriftApprove)
+	// her card offers no approval, and says who approves instead; a click forged from another
+	// card is refused all the same
+	driftMustPost(t, cards[0], "Vous êtes l'auteur de ce texte : quatre yeux, un responsable de l'espace ou un administrateur l'approuve")
+	for _, b := range cards[0].Blocks {
+		for _, btn := range b.Buttons {
+			if btn.ActionID != reply.ActDriftChanges {
+				t.Fatalf("the author's card offers %s", btn.ActionID)
+			}
+		}
+	}
+	approve := driftButton(t, cards[0].Blocks, reply.ActDriftChanges)
+	approve.ActionID = reply.ActDriftApprove
 	before := subOf(t, approve)
 	mustSay(t, act("lea", false, "", approve), "⚠️", "vous êtes l'auteur de ce texte et le seul responsable", "un administrateur doit l'approuver", "Rien n'a changé")
 	mustSay(t, act("lea", false, chorus.English, approve), "⚠️", "you wrote this copy and are the only lead", "an admin must approve it")
@@ -614,8 +625,10 @@ func TestFourEyes(t *testing.T) {
 	}
 	snap := e.Snapshot(t)
 	before = subOf(t, driftButton(t, cards[0].Blocks, reply.ActDriftChanges))
+	driftMustPost(t, cards[0], "quatre yeux, @{emma} l'approuve")
+	emmaCard := driftPostsTo(r.Posts, "emma")[0]
 	for _, action := range []string{reply.ActDriftException, reply.ActDriftNotDrift} {
-		b := driftButton(t, cards[0].Blocks, action)
+		b := driftButton(t, emmaCard.Blocks, action)
 		mustSay(t, act("lea", false, "", b), "⚠️", "vous êtes l'auteur de ce texte", "un autre responsable (@{emma}) doit l'approuver")
 		mustSay(t, act("adam", true, "", b), "⚠️", "seuls les responsables") // a lead other than the author exists
 	}
@@ -627,7 +640,7 @@ func TestFourEyes(t *testing.T) {
 	if m := act("lea", false, "", changes).Modal; m == nil {
 		t.Fatal("the author-lead cannot request changes on her own copy")
 	}
-	m := act("emma", false, "", driftButton(t, cards[0].Blocks, reply.ActDriftException)).Modal
+	m := act("emma", false, "", driftButton(t, emmaCard.Blocks, reply.ActDriftException)).Modal
 	if m == nil {
 		t.Fatal("no exception form for emma")
 	}
