@@ -198,6 +198,10 @@ func (c *call) approvalCard(sub chorus.Submission, k checked, viewer string) rep
 				{Text: c.T("drift.button.changes"), ActionID: reply.ActDriftChanges, Value: v},
 			}
 		}
+		if _, _, final := k.camp.Step(sub.Step); !final {
+			// « pas une dérive » is the leads' decision, at the last step
+			buttons = slices.DeleteFunc(buttons, func(b reply.Button) bool { return b.ActionID == reply.ActDriftNotDrift })
+		}
 		if viewer == sub.Author {
 			_, others := approvers(k.camp, sub, viewer, false)
 			who := c.Mentions(others)
