@@ -1,7 +1,10 @@
 // Package campaign is the feature of campaigns, their tasks and the shared glossary:
-// /campaign create|list|show|edit|message|points|channel|lead|activate|close|history|audit|task,
-// /glossary define|forbid|note|lookup|list|history, their modals and list pages, the campaign
-// card, and the task's Done button of the App Home and the reminders.
+// /campaign create|list|show|edit|message|points|channel|lead|chain|activate|close|reopen|
+// archive|unarchive|history|audit|task (add|done|edit|cancel|reopen|list),
+// /glossary define|forbid|unforbid|except|note|retire|restore|lookup|list|history, their modals
+// and list pages, the campaign card (with the must-include points that contradict its message
+// and the buttons that resolve them), and the task's Done button of the App Home and the
+// reminders.
 package campaign
 
 import (
