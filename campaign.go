@@ -25,6 +25,7 @@ const (
 	MaxNoteLen       = 500
 	MaxVariants      = 20
 	MaxAccepted      = 200
+	MaxChainSteps    = 5
 )
 
 // slugRE is the syntax of campaign slugs and channel kinds: lower-case ASCII words joined by
@@ -82,6 +83,16 @@ type Campaign struct {
 	// Accepted is wording a lead judged « pas une dérive »: the detector does not flag it again
 	// for this campaign, for the same kind of finding only.
 	Accepted []Accepted
+	// StalePoints are must-include points that still state a value the global message changed
+	// (« -30 % » when the message now says « -40 % »), until a lead accepts the proposed points,
+	// edits them or keeps them.
+	StalePoints []StalePoint
+	// Chain is the approval chain copy goes through before its leads: each step in order, such
+	// as legal. Empty: the leads alone approve.
+	Chain []ApprovalStep
+	// Archived is a closed campaign put away: kept and readable, read-only, out of digests and
+	// of lists unless asked for.
+	Archived bool
 
 	Version   int // 1 for the first version, then 2, 3, ...
 	CreatedBy string
@@ -97,6 +108,53 @@ type Accepted struct {
 	Point string // the must-include point of a missing finding
 	By    string
 	At    time.Time
+}
+
+// ApprovalStep is one step of a campaign's approval chain: who approves copy there.
+type ApprovalStep struct {
+	Name      string   // such as "legal", "juridique"
+	Approvers []string // user ids
+}
+
+// Step returns the name and approvers of step i of the copy's approval: the chain's steps, then
+// the leads (final reports the leads' step, the last one).
+func (c Campaign) Step(i int) (name string, approvers []string, final bool) {
+	if i >= 0 && i < len(c.Chain) {
+		return c.Chain[i].Name, c.Chain[i].Approvers, false
+	}
+	return "", c.Leads, true
+}
+
+// StalePoint is a must-include point that states a value the global message no longer states,
+// because the message changed it: the point « -30 % sur toute la literie » once the message says
+// -40 %.
+type StalePoint struct {
+	Point    string // the point as it stands
+	Was      string // the point's words of the old value (« -30 % »)
+	Now      string // the message's words of the new value (« -40 % »)
+	Proposed string // the point rewritten with the new value, "" when none can be proposed
+}
+
+// Enforced is the campaign as copy is checked against it: without the must-include points that
+// contradict its message, which no copy should be asked to state until a lead resolves them.
+func (c Campaign) Enforced() Campaign {
+	if len(c.StalePoints) == 0 {
+		return c
+	}
+	out := c
+	out.MustInclude = slices.DeleteFunc(slices.Clone(c.MustInclude), func(p string) bool {
+		return slices.ContainsFunc(c.StalePoints, func(s StalePoint) bool { return s.Point == p })
+	})
+	return out
+}
+
+// PruneStale forgets the stale points that are no longer must-include points (a lead edited
+// them).
+func (c *Campaign) PruneStale() {
+	c.StalePoints = slices.DeleteFunc(c.StalePoints, func(s StalePoint) bool { return !slices.Contains(c.MustInclude, s.Point) })
+	if len(c.StalePoints) == 0 {
+		c.StalePoints = nil
+	}
 }
 
 // Accepts reports whether the campaign already accepts a finding of kind on quote (and point).
@@ -156,6 +214,27 @@ func (c Campaign) Validate(customKinds []string) error {
 		checkText(&ps, "accepted", a.Quote, MaxMessageLen, false)
 		checkText(&ps, "accepted", a.Point, MaxPointLen, false)
 	}
+	if len(c.StalePoints) > MaxPoints {
+		ps.add("must_include", "campaign.points.many", MaxPoints)
+	}
+	for _, sp := range c.StalePoints {
+		checkText(&ps, "must_include", sp.Point, MaxPointLen, true)
+		checkText(&ps, "must_include", sp.Proposed, MaxPointLen, false)
+	}
+	if len(c.Chain) > MaxChainSteps {
+		ps.add("chain", "campaign.chain.many", MaxChainSteps)
+	}
+	for _, st := range c.Chain {
+		checkText(&ps, "chain", st.Name, MaxKindLen, true)
+		if len(st.Approvers) == 0 || len(st.Approvers) > MaxLeads {
+			ps.add("chain", "campaign.chain.approvers", st.Name, MaxLeads)
+		}
+		for _, u := range st.Approvers {
+			if !ValidUserID(u) {
+				ps.add("chain", "user.invalid", u)
+			}
+		}
+	}
 	if len(c.Channels) > MaxChannels {
 		ps.add("channels", "campaign.channels.many", MaxChannels)
 	}
@@ -196,6 +275,9 @@ func (c Campaign) Validate(customKinds []string) error {
 	case StatusDraft, StatusActive, StatusClosed:
 	default:
 		ps.add("status", "campaign.status.invalid", string(c.Status))
+	}
+	if c.Archived && c.Status != StatusClosed {
+		ps.add("status", "campaign.archive.not_closed", c.Slug)
 	}
 	return ps.Err()
 }

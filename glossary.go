@@ -21,6 +21,9 @@ type GlossaryTerm struct {
 	Note        string // why, such as "nom officiel du service"
 	MatchCase   bool   // forbidden variants match only with the same letter case
 	MatchAccent bool   // forbidden variants match only with the same accents
+	// Retired is a term no longer enforced: kept, with its history, but copy is not checked
+	// against it.
+	Retired bool
 
 	Version   int
 	CreatedBy string
@@ -32,6 +35,17 @@ type GlossaryTerm struct {
 // Key returns the identity of the term within its workspace: its language and its folded
 // wording, so "Éclat" and "eclat" are one term.
 func (g GlossaryTerm) Key() string { return TermKey(g.Lang, g.Term) }
+
+// Enforced returns the terms copy is checked against: all but the retired ones.
+func Enforced(terms []GlossaryTerm) []GlossaryTerm {
+	out := make([]GlossaryTerm, 0, len(terms))
+	for _, g := range terms {
+		if !g.Retired {
+			out = append(out, g)
+		}
+	}
+	return out
+}
 
 // TermKey returns the key of term in lang.
 func TermKey(lang Lang, term string) string { return string(lang) + ":" + Fold(term) }

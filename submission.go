@@ -71,6 +71,10 @@ type Submission struct {
 	MessageHash     string // MessageHash of that version's message and points
 	Verdict         Verdict
 	Status          SubmissionStatus
+	// Step is the step of the campaign's approval chain the copy awaits (Campaign.Step): 0 at
+	// first, one more at each step that approves it, back to 0 when it is checked again or
+	// sent back.
+	Step int
 
 	Version   int
 	CreatedAt time.Time
@@ -102,6 +106,9 @@ func (s Submission) Validate() error {
 	}
 	if s.CampaignVersion < 1 {
 		ps.add("campaign_version", "drift.submission.no_version")
+	}
+	if s.Step < 0 || s.Step > MaxChainSteps {
+		ps.add("step", "drift.submission.step", s.Step)
 	}
 	if !slices.Contains(SubmissionStatuses, s.Status) {
 		ps.add("status", "drift.submission.status", string(s.Status))

@@ -82,3 +82,36 @@ func TestDigestExtras(t *testing.T) {
 		})
 	}
 }
+
+// A point left stating an old value of the message is said in the lead digest until a lead
+// resolves it, and only there.
+func TestDigestStalePoints(t *testing.T) {
+	e := newDriftEnv(t, commands.Options{})
+	ctx := context.Background()
+	e.Do(t, "lea", "/campaign message ete-literie Du 1er au 15 juillet 2027, -40 % sur toute la literie, en magasin et en ligne.")
+	camps, err := e.Store.Campaigns(ctx, "T1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		lead bool
+		lang chorus.Lang
+		want string
+	}{
+		{true, chorus.French, "Points obligatoires qui contredisent le message (1)"},
+		{true, chorus.English, `"-30 % sur toute la literie" still says "-30 %"`},
+		{false, chorus.French, ""},
+	} {
+		blocks, err := commands.DigestExtras(e.Svc, ctx, "T1", "#social", tt.lead, camps, tt.lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got strings.Builder
+		for _, b := range blocks {
+			got.WriteString(b.Text + "\n")
+		}
+		if tt.want == "" && strings.Contains(got.String(), "-30 % sur toute") || tt.want != "" && !strings.Contains(got.String(), tt.want) {
+			t.Errorf("lead=%v %s: digest extras = %s, want %q", tt.lead, tt.lang, got.String(), tt.want)
+		}
+	}
+}

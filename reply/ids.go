@@ -10,6 +10,7 @@ const (
 	ActCampaignShow = "campaign.show" // value: campaign slug
 	ActTaskPage     = "task.page"     // value: "<slug> <page>"
 	ActGlossaryPage = "glossary.page" // value: page number
+	ActAuditPage    = "audit.page"    // value: "<slug> <page>"
 
 	ActReminderSnooze   = "reminder.snooze"   // value: "<SnoozeDay|SnoozeMonday> <task id>"
 	ActReminderReassign = "reminder.reassign" // value: task id; opens ModalReminderReassign
@@ -20,8 +21,10 @@ const (
 	ActMinutesExport   = "minutes.export"   // value: meeting id
 	ActSaveMinutes     = "save_minutes"     // the message shortcut; value: message ts
 
-	ActCampaignClose       = "campaign.close"        // value: slug@version; a lead confirms the closing
-	ActCampaignCloseCancel = "campaign.close.cancel" // value: slug
+	ActCampaignClose       = "campaign.close"         // value: slug@version; a lead confirms the closing
+	ActCampaignCloseCancel = "campaign.close.cancel"  // value: slug
+	ActPointsAccept        = "campaign.points.accept" // value: slug@version; a lead accepts the proposed points
+	ActPointsKeep          = "campaign.points.keep"   // value: slug@version; a lead keeps the points as they are
 
 	ActCheckCopy      = "check_copy" // the message shortcut's callback id (configs/manifest.yaml)
 	ActDriftApprove   = "drift.approve"

@@ -24,6 +24,9 @@ type campaignDoc struct {
 	Lang        string        `bson:"lang"`
 	Status      string        `bson:"status"`
 	Accepted    []acceptedDoc `bson:"accepted,omitempty"`
+	StalePoints []staleDoc    `bson:"stale_points,omitempty"`
+	Archived    bool          `bson:"archived,omitempty"`
+	Chain       []stepDoc     `bson:"chain,omitempty"`
 	Version     int           `bson:"version"`
 	CreatedBy   string        `bson:"created_by"`
 	CreatedAt   time.Time     `bson:"created_at,omitempty"`
@@ -39,6 +42,18 @@ type acceptedDoc struct {
 	At    time.Time `bson:"at"`
 }
 
+type stepDoc struct {
+	Name      string   `bson:"name"`
+	Approvers []string `bson:"approvers"`
+}
+
+type staleDoc struct {
+	Point    string `bson:"point"`
+	Was      string `bson:"was,omitempty"`
+	Now      string `bson:"now,omitempty"`
+	Proposed string `bson:"proposed,omitempty"`
+}
+
 type channelDoc struct {
 	Kind         string `bson:"kind"`
 	SlackChannel string `bson:"slack_channel"`
@@ -50,7 +65,7 @@ func toCampaignDoc(c chorus.Campaign) campaignDoc {
 		Workspace: c.WorkspaceID, Slug: c.Slug, Name: c.Name, Message: c.Message,
 		MustInclude: nilIfEmpty(c.MustInclude), Leads: nilIfEmpty(c.Leads),
 		Start: dateString(c.Start), End: dateString(c.End),
-		TimeZone: c.TimeZone, Lang: string(c.Lang), Status: string(c.Status),
+		TimeZone: c.TimeZone, Lang: string(c.Lang), Status: string(c.Status), Archived: c.Archived,
 		Version: c.Version, CreatedBy: c.CreatedBy, CreatedAt: storedTime(c.CreatedAt),
 		UpdatedBy: c.UpdatedBy, UpdatedAt: storedTime(c.UpdatedAt),
 	}
@@ -59,6 +74,12 @@ func toCampaignDoc(c chorus.Campaign) campaignDoc {
 	}
 	for _, a := range c.Accepted {
 		d.Accepted = append(d.Accepted, acceptedDoc{Kind: a.Kind, Quote: a.Quote, Point: a.Point, By: a.By, At: storedTime(a.At)})
+	}
+	for _, sp := range c.StalePoints {
+		d.StalePoints = append(d.StalePoints, staleDoc(sp))
+	}
+	for _, st := range c.Chain {
+		d.Chain = append(d.Chain, stepDoc{Name: st.Name, Approvers: st.Approvers})
 	}
 	return d
 }
@@ -75,7 +96,7 @@ func (d *campaignDoc) campaign() (chorus.Campaign, error) {
 	c := chorus.Campaign{
 		WorkspaceID: d.Workspace, Slug: d.Slug, Name: d.Name, Message: d.Message,
 		MustInclude: nilIfEmpty(d.MustInclude), Leads: nilIfEmpty(d.Leads),
-		Start: start, End: end, TimeZone: d.TimeZone, Lang: chorus.Lang(d.Lang), Status: chorus.Status(d.Status),
+		Start: start, End: end, TimeZone: d.TimeZone, Lang: chorus.Lang(d.Lang), Status: chorus.Status(d.Status), Archived: d.Archived,
 		Version: d.Version, CreatedBy: d.CreatedBy, CreatedAt: storedTime(d.CreatedAt),
 		UpdatedBy: d.UpdatedBy, UpdatedAt: storedTime(d.UpdatedAt),
 	}
@@ -84,6 +105,12 @@ func (d *campaignDoc) campaign() (chorus.Campaign, error) {
 	}
 	for _, a := range d.Accepted {
 		c.Accepted = append(c.Accepted, chorus.Accepted{Kind: a.Kind, Quote: a.Quote, Point: a.Point, By: a.By, At: storedTime(a.At)})
+	}
+	for _, sp := range d.StalePoints {
+		c.StalePoints = append(c.StalePoints, chorus.StalePoint(sp))
+	}
+	for _, st := range d.Chain {
+		c.Chain = append(c.Chain, chorus.ApprovalStep{Name: st.Name, Approvers: st.Approvers})
 	}
 	return c, nil
 }

@@ -52,6 +52,7 @@ type submissionDoc struct {
 	MessageHash     string     `bson:"message_hash"`
 	Verdict         verdictDoc `bson:"verdict"`
 	Status          string     `bson:"status"`
+	Step            int        `bson:"step,omitempty"`
 	Version         int        `bson:"version"`
 	CreatedAt       time.Time  `bson:"created_at,omitempty"`
 	UpdatedBy       string     `bson:"updated_by"`
@@ -62,7 +63,7 @@ func toSubmissionDoc(s chorus.Submission) submissionDoc {
 	return submissionDoc{
 		Workspace: s.WorkspaceID, SubmissionID: s.ID, Campaign: s.Campaign, Kind: s.ChannelKind, Text: s.Text,
 		Author: s.Author, SlackChannel: s.SlackChannel, SlackTS: s.SlackTS, CampaignVersion: s.CampaignVersion,
-		MessageHash: s.MessageHash, Status: string(s.Status), Version: s.Version, CreatedAt: storedTime(s.CreatedAt),
+		MessageHash: s.MessageHash, Status: string(s.Status), Step: s.Step, Version: s.Version, CreatedAt: storedTime(s.CreatedAt),
 		UpdatedBy: s.UpdatedBy, UpdatedAt: storedTime(s.UpdatedAt),
 		Verdict: verdictDoc{Drift: s.Verdict.Drift, Kinds: nilIfEmpty(s.Verdict.Kinds), Findings: s.Verdict.Findings,
 			Judged: s.Verdict.Judged, Excepted: s.Verdict.Excepted, ToCheck: s.Verdict.ToCheck},
@@ -73,7 +74,7 @@ func (d *submissionDoc) submission() chorus.Submission {
 	return chorus.Submission{
 		WorkspaceID: d.Workspace, ID: d.SubmissionID, Campaign: d.Campaign, ChannelKind: d.Kind, Text: d.Text,
 		Author: d.Author, SlackChannel: d.SlackChannel, SlackTS: d.SlackTS, CampaignVersion: d.CampaignVersion,
-		MessageHash: d.MessageHash, Status: chorus.SubmissionStatus(d.Status), Version: d.Version,
+		MessageHash: d.MessageHash, Status: chorus.SubmissionStatus(d.Status), Step: d.Step, Version: d.Version,
 		CreatedAt: storedTime(d.CreatedAt), UpdatedBy: d.UpdatedBy, UpdatedAt: storedTime(d.UpdatedAt),
 		Verdict: chorus.Verdict{Drift: d.Verdict.Drift, Kinds: nilIfEmpty(d.Verdict.Kinds), Findings: d.Verdict.Findings,
 			Judged: d.Verdict.Judged, Excepted: d.Verdict.Excepted, ToCheck: d.Verdict.ToCheck},

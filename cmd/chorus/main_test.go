@@ -141,6 +141,9 @@ func TestDemo(t *testing.T) {
 		"seuls les responsables", // sami may not change the global message
 		"passé",                  // a due date in the past is refused
 		"Historique de ete-literie",
+		// a new global message proposes the must-include point it contradicts, and Léa accepts
+		"« -30 % sur toute la literie » dit encore « -30 % ». Proposition : « -35 % sur toute la literie ».",
+		"1 point(s) remplacé(s)",
 		"Fin de la visite", // the tour ends with a word, not on its last command
 	)
 	if strings.Contains(out, "erreur interne") || strings.Contains(out, "internal error") {

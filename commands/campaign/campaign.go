@@ -26,11 +26,21 @@ func (c *call) campaign(ctx context.Context, args []string) (reply.Reply, error)
 	case "create":
 		return c.campaignCreate(ctx, args[1:])
 	case "list":
-		page := ""
-		if len(args) > 1 {
-			page = args[1]
+		f, page, err := c.readListFilter(args[1:])
+		if err != nil {
+			return reply.Reply{}, err
 		}
-		return c.campaignList(ctx, page)
+		return c.campaignList(ctx, f, page)
+	case "archive", "unarchive":
+		if len(args) < 2 {
+			return reply.Reply{}, c.Usage("campaign." + v)
+		}
+		return c.campaignArchive(ctx, args[1], v == "archive")
+	case "chain":
+		if len(args) < 3 {
+			return reply.Reply{}, c.Usage("campaign.chain")
+		}
+		return c.campaignChain(ctx, args[1], feature.After(c.Req.Text, 2))
 	case "show":
 		if len(args) < 2 {
 			return reply.Reply{}, c.Usage("campaign.show")
@@ -81,6 +91,15 @@ func (c *call) campaign(ctx context.Context, args []string) (reply.Reply, error)
 			return reply.Reply{}, c.Usage("campaign.history")
 		}
 		return c.campaignHistory(ctx, args[1])
+	case "audit":
+		if len(args) < 2 {
+			return reply.Reply{}, c.Usage("campaign.audit")
+		}
+		page := ""
+		if len(args) > 2 {
+			page = args[2]
+		}
+		return c.campaignAudit(ctx, args[1], page)
 	default:
 		return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "command.sub_unknown", strings.TrimPrefix(v, "?"), "/campaign help")
 	}
@@ -245,19 +264,139 @@ func (c *call) notPast(field string, d chorus.Date) error {
 	return nil
 }
 
-func (c *call) campaignList(ctx context.Context, pageArg string) (reply.Reply, error) {
+// listFilter selects the campaigns a list shows: archived ones (only when asked for), of a
+// status, with a channel of a kind, with a channel owned by someone.
+type listFilter struct {
+	Archived bool
+	Status   chorus.Status
+	Kind     string
+	Owner    string
+}
+
+// String is the filter as a page button carries it: words /campaign list reads back.
+func (f listFilter) String() string {
+	var w []string
+	if f.Archived {
+		w = append(w, "archived")
+	}
+	if f.Status != "" {
+		w = append(w, string(f.Status))
+	}
+	if f.Kind != "" {
+		w = append(w, f.Kind)
+	}
+	if f.Owner != "" {
+		w = append(w, "@"+f.Owner)
+	}
+	return strings.Join(w, " ")
+}
+
+// filterLabel says the filter in the caller's language, for a list's title.
+func (c *call) filterLabel(f listFilter) string {
+	var w []string
+	if f.Archived {
+		w = append(w, c.T("status.archived"))
+	}
+	if f.Status != "" {
+		w = append(w, c.T("status."+string(f.Status)))
+	}
+	if f.Kind != "" {
+		w = append(w, f.Kind)
+	}
+	if f.Owner != "" {
+		w = append(w, feature.Mention(f.Owner))
+	}
+	return strings.Join(w, " ")
+}
+
+// match reports whether the filter selects camp.
+func (f listFilter) match(camp chorus.Campaign) bool {
+	switch {
+	case camp.Archived != f.Archived:
+		return false
+	case f.Status != "" && camp.Status != f.Status:
+		return false
+	case f.Kind != "" && !slices.ContainsFunc(camp.Channels, func(ch chorus.Channel) bool { return ch.Kind == f.Kind }):
+		return false
+	case f.Owner != "" && !slices.ContainsFunc(camp.Channels, func(ch chorus.Channel) bool { return ch.Owner == f.Owner }):
+		return false
+	}
+	return true
+}
+
+// statusWords maps what people type to a campaign status.
+var statusWords = map[string]chorus.Status{
+	"draft": chorus.StatusDraft, "brouillon": chorus.StatusDraft, "brouillons": chorus.StatusDraft,
+	"active": chorus.StatusActive, "actives": chorus.StatusActive, "actif": chorus.StatusActive,
+	"closed": chorus.StatusClosed, "close": chorus.StatusClosed, "closes": chorus.StatusClosed, "cloturee": chorus.StatusClosed, "cloturees": chorus.StatusClosed,
+	"clotures": chorus.StatusClosed,
+}
+
+// readListFilter reads "/campaign list [archived] [status] [kind] [@owner] [page]": every word
+// is used once, and a word that is none of them is an error naming it.
+func (c *call) readListFilter(args []string) (listFilter, string, error) {
+	var f listFilter
+	page := ""
+	for _, a := range args {
+		w := chorus.Fold(a)
+		st, isStatus := statusWords[w]
+		user, isUser := feature.UserArg(a)
+		switch {
+		case isArchivedWord(a) && !f.Archived:
+			f.Archived = true
+		case isStatus && f.Status == "":
+			f.Status = st
+		case chorus.ValidKind(w, c.WS.CustomKinds) && f.Kind == "":
+			f.Kind = w
+		case isUser && (strings.HasPrefix(a, "@") || user != a) && f.Owner == "":
+			f.Owner = user
+		case page == "" && w != "" && strings.Trim(w, "0123456789") == "":
+			page = w
+		default:
+			return f, "", chorus.Errorf(chorus.ErrInvalid, "campaign.list.filter", a)
+		}
+	}
+	return f, page, nil
+}
+
+// isArchivedWord reports the word that asks for the archived campaigns: « archivées », archived.
+func isArchivedWord(w string) bool {
+	switch chorus.Fold(w) {
+	case "archived", "archive", "archives", "archivees", "archivee":
+		return true
+	}
+	return false
+}
+
+// campaignList lists the campaigns f selects, page by page (archived ones only when asked for).
+func (c *call) campaignList(ctx context.Context, f listFilter, pageArg string) (reply.Reply, error) {
 	all, err := c.store.Campaigns(ctx, c.Req.Workspace)
 	if err != nil {
 		return reply.Reply{}, fmt.Errorf("list campaigns: %w", err)
 	}
+	all = slices.DeleteFunc(all, func(camp chorus.Campaign) bool { return !f.match(camp) })
+	filtered := f != listFilter{}
 	if len(all) == 0 {
+		switch {
+		case f == listFilter{Archived: true}:
+			return feature.Notice(c.T("campaign.list.archived_empty")), nil
+		case filtered:
+			return feature.Notice(c.T("campaign.list.filtered_empty", c.filterLabel(f))), nil
+		}
 		return feature.Notice(c.T("campaign.list.empty")), nil
 	}
 	page, items, more := paginate(all, pageArg)
-	blocks := []reply.Block{{Kind: reply.Header, Text: c.T("campaign.list.title", len(all))}}
-	lines := []string{c.T("campaign.list.title", len(all))}
+	title := c.T("campaign.list.title", len(all))
+	switch {
+	case f == listFilter{Archived: true}:
+		title = c.T("campaign.list.archived_title", len(all))
+	case filtered:
+		title = c.T("campaign.list.filtered_title", len(all), c.filterLabel(f))
+	}
+	blocks := []reply.Block{{Kind: reply.Header, Text: feature.Ellipsis(title, 150)}}
+	lines := []string{title}
 	for _, camp := range items {
-		line := fmt.Sprintf("%s *%s* (`%s`) · %s", feature.StatusEmoji(camp.Status), feature.Isolate(camp.Name), camp.Slug, c.T("status."+string(camp.Status)))
+		line := fmt.Sprintf("%s *%s* (`%s`) · %s", campaignEmoji(camp), feature.Isolate(camp.Name), camp.Slug, c.statusWord(camp))
 		if !camp.Start.IsZero() {
 			line += " · " + c.DateRange(camp)
 		}
@@ -265,33 +404,154 @@ func (c *call) campaignList(ctx context.Context, pageArg string) (reply.Reply, e
 			Accessory: &reply.Button{Text: c.T("button.show"), ActionID: reply.ActCampaignShow, Value: camp.Slug}})
 		lines = append(lines, line)
 	}
-	blocks = append(blocks, c.pager(reply.ActCampaignPage, page, more)...)
+	prefix := ""
+	if filtered {
+		prefix = f.String() + " "
+	}
+	blocks = append(blocks, c.pagerBy(reply.ActCampaignPage, page, more, prefix)...)
+	if !f.Archived {
+		blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.T("campaign.list.archived_hint")})
+	}
 	return reply.Reply{Text: strings.Join(lines, "\n"), Blocks: blocks, ReplaceOriginal: pageArg != ""}, nil
+}
+
+// campaignPage answers the campaign list's page buttons: the filter's words, then the page.
+func (c *call) campaignPage(ctx context.Context, value string) (reply.Reply, error) {
+	f, page, err := c.readListFilter(strings.Fields(value))
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	return c.campaignList(ctx, f, page)
+}
+
+// campaignEmoji is the mark of a campaign in lists and on its card.
+func campaignEmoji(camp chorus.Campaign) string {
+	if camp.Archived {
+		return "🗄️"
+	}
+	return feature.StatusEmoji(camp.Status)
+}
+
+// statusWord says a campaign's status, archived included.
+func (c *call) statusWord(camp chorus.Campaign) string {
+	if camp.Archived {
+		return c.T("status.archived")
+	}
+	return c.T("status." + string(camp.Status))
+}
+
+// campaignChain sets the approval chain copy goes through before the leads: "<name> @a @b ;
+// <name> @c", steps in order, or "off" for the leads alone. Only the leads may.
+func (c *call) campaignChain(ctx context.Context, slug, spec string) (reply.Reply, error) {
+	var chain []chorus.ApprovalStep
+	if w := chorus.Fold(strings.TrimSpace(spec)); w != "off" && w != "aucune" && w != "none" {
+		for _, part := range feature.SplitList(spec, ";\n") {
+			words := strings.Fields(part)
+			st := chorus.ApprovalStep{Name: chorus.Fold(words[0])}
+			if !chorus.ValidSlug(st.Name) {
+				return reply.Reply{}, chorus.Invalid("chain", "campaign.chain.name", words[0])
+			}
+			for _, w := range words[1:] {
+				u, ok := feature.UserArg(w)
+				if !ok {
+					return reply.Reply{}, chorus.Invalid("chain", "user.invalid", w)
+				}
+				if !slices.Contains(st.Approvers, u) {
+					st.Approvers = append(st.Approvers, u)
+				}
+			}
+			chain = append(chain, st)
+		}
+		if len(chain) == 0 {
+			return reply.Reply{}, c.Usage("campaign.chain")
+		}
+	}
+	_, saved, err := c.EditCampaign(ctx, slug, "campaign.chain", c.LeadOnlyTo("chain"), func(camp *chorus.Campaign) error {
+		camp.Chain = chain
+		return nil
+	})
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	text := c.T("campaign.chain.set", saved.Name, c.chainLine(saved))
+	return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Section, Text: "✅ " + text}}, Visibility: reply.InChannel}, nil
+}
+
+// chainLine writes a campaign's approval chain: « juridique (@jo) → responsables (@lea) ».
+func (c *call) chainLine(camp chorus.Campaign) string {
+	parts := make([]string, 0, len(camp.Chain)+1)
+	for _, st := range camp.Chain {
+		parts = append(parts, st.Name+" ("+c.Mentions(st.Approvers)+")")
+	}
+	parts = append(parts, c.T("chain.leads")+" ("+c.Mentions(camp.Leads)+")")
+	return strings.Join(parts, " → ")
+}
+
+// campaignArchive puts a closed campaign away (archive) or brings it back among the closed ones.
+// An archived campaign is kept and readable, but read-only and out of digests and lists.
+func (c *call) campaignArchive(ctx context.Context, slug string, archive bool) (reply.Reply, error) {
+	action, what := feature.ActionUnarchive, "unarchive"
+	if archive {
+		action, what = "campaign.archive", "archive"
+	}
+	_, saved, err := c.EditCampaign(ctx, slug, action, c.LeadOnlyTo(what), func(camp *chorus.Campaign) error {
+		if !archive {
+			if !camp.Archived {
+				return chorus.Errorf(chorus.ErrInvalid, "campaign.unarchive.not_archived", camp.Name)
+			}
+			camp.Archived = false
+			return nil
+		}
+		if camp.Status != chorus.StatusClosed {
+			return chorus.Errorf(chorus.ErrInvalid, "campaign.archive.not_closed", camp.Slug)
+		}
+		camp.Archived = true
+		return nil
+	})
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	key := "campaign.unarchived"
+	if archive {
+		key = "campaign.archived_done"
+	}
+	text := c.T(key, saved.Name, saved.Slug)
+	return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Section, Text: campaignEmoji(saved) + " " + text}}, Visibility: reply.InChannel}, nil
 }
 
 // paginate returns page pageArg (1-based, default 1) of items, and whether more follow.
 func paginate[T any](items []T, pageArg string) (int, []T, bool) {
+	return paginateBy(items, pageArg, pageSize)
+}
+
+// paginateBy is paginate with size items a page.
+func paginateBy[T any](items []T, pageArg string, size int) (int, []T, bool) {
 	page, err := strconv.Atoi(pageArg)
 	if err != nil || page < 1 {
 		page = 1
 	}
-	start := (page - 1) * pageSize
+	start := (page - 1) * size
 	if start >= len(items) {
-		start = max(0, (len(items)-1)/pageSize*pageSize)
-		page = start/pageSize + 1
+		start = max(0, (len(items)-1)/size*size)
+		page = start/size + 1
 	}
-	end := min(start+pageSize, len(items))
+	end := min(start+size, len(items))
 	return page, items[start:end], end < len(items)
 }
 
 // pager returns the previous/next buttons of a paginated list.
 func (c *call) pager(action string, page int, more bool) []reply.Block {
+	return c.pagerBy(action, page, more, "")
+}
+
+// pagerBy is pager whose buttons' values start with prefix (the list's scope).
+func (c *call) pagerBy(action string, page int, more bool, prefix string) []reply.Block {
 	var bs []reply.Button
 	if page > 1 {
-		bs = append(bs, reply.Button{Text: c.T("button.prev"), ActionID: action, Value: strconv.Itoa(page - 1)})
+		bs = append(bs, reply.Button{Text: c.T("button.prev"), ActionID: action, Value: prefix + strconv.Itoa(page-1)})
 	}
 	if more {
-		bs = append(bs, reply.Button{Text: c.T("button.next"), ActionID: action, Value: strconv.Itoa(page + 1)})
+		bs = append(bs, reply.Button{Text: c.T("button.next"), ActionID: action, Value: prefix + strconv.Itoa(page+1)})
 	}
 	if len(bs) == 0 {
 		return nil
@@ -308,7 +568,54 @@ func (c *call) campaignShow(ctx context.Context, slug string) (reply.Reply, erro
 	if err != nil {
 		return reply.Reply{}, fmt.Errorf("tasks of %q: %w", slug, err)
 	}
-	return c.campaignCard(camp, tasks), nil
+	r := c.campaignCard(camp, tasks)
+	subs, err := c.store.Submissions(ctx, c.Req.Workspace, chorus.SubmissionFilter{Campaign: camp.Slug})
+	if err != nil {
+		return reply.Reply{}, fmt.Errorf("copy of %q: %w", slug, err)
+	}
+	if b, ok := c.approvalState(camp, subs); ok {
+		// before the version line, which closes the card
+		r.Blocks = append(r.Blocks[:len(r.Blocks)-1], b, r.Blocks[len(r.Blocks)-1])
+	}
+	// the campaign's audit trail, one click away
+	r.Blocks = append(r.Blocks, reply.Block{Kind: reply.Actions, Buttons: []reply.Button{
+		{Text: c.T("audit.button"), ActionID: reply.ActAuditPage, Value: camp.Slug}}})
+	return r, nil
+}
+
+// approvalOrder is the order in which a channel's copy is counted on the card: what waits for a
+// decision first.
+var approvalOrder = []chorus.SubmissionStatus{chorus.SubmissionPending, chorus.SubmissionFlagged, chorus.SubmissionChangesRequested,
+	chorus.SubmissionApproved, chorus.SubmissionApprovedWithException, chorus.SubmissionOutOfDate}
+
+// approvalState says, channel by channel, where the campaign's copy stands: how many texts
+// await a decision, are flagged, sent back, approved or out of date. It reports false for a
+// campaign without channels.
+func (c *call) approvalState(camp chorus.Campaign, subs []chorus.Submission) (reply.Block, bool) {
+	if len(camp.Channels) == 0 {
+		return reply.Block{}, false
+	}
+	lines := []string{"*" + c.T("campaign.card.approvals") + "*"}
+	for _, ch := range camp.Channels {
+		count := map[chorus.SubmissionStatus]int{}
+		for _, sub := range subs {
+			if sub.ChannelKind == ch.Kind {
+				count[sub.Status]++
+			}
+		}
+		var parts []string
+		for _, st := range approvalOrder {
+			if n := count[st]; n > 0 {
+				parts = append(parts, c.T("campaign.card.approval."+string(st), n))
+			}
+		}
+		if len(parts) == 0 {
+			parts = append(parts, "_"+c.T("campaign.card.approval.none")+"_")
+		}
+		lines = append(lines, "• *"+ch.Kind+"* — "+strings.Join(parts, " · "))
+	}
+	// at most MaxChannels short lines: well inside a section's 3,000 characters
+	return reply.Block{Kind: reply.Section, Text: strings.Join(lines, "\n")}, true
 }
 
 // leadOrAdmin allows the campaign's leads, the workspace's leads and its admins.
@@ -339,13 +646,72 @@ func (c *call) campaignPoints(ctx context.Context, slug string, points []string)
 	return r, nil
 }
 
+// resolveStale answers a lead's choice about the points that contradict the message, on the
+// card of the campaign version value names ("slug@version"): accept replaces each point with its
+// proposal, keep leaves the points as they are. A card the campaign has outgrown is refused.
+func (c *call) resolveStale(ctx context.Context, value string, accept bool) (reply.Reply, error) {
+	slug, version, _ := strings.Cut(value, "@")
+	action := "campaign.points.keep"
+	if accept {
+		action = "campaign.points.accept"
+	}
+	var changed []string
+	saved, facts, posts, err := c.editCheckedE(ctx, slug, action, func(camp *chorus.Campaign) error {
+		if strconv.Itoa(camp.Version) != version {
+			return chorus.Errorf(chorus.ErrConflict, "campaign.points.stale_card", camp.Name, camp.Slug)
+		}
+		if len(camp.StalePoints) == 0 {
+			return chorus.Errorf(chorus.ErrInvalid, "campaign.points.none_stale", camp.Name)
+		}
+		changed = nil
+		if !accept {
+			camp.StalePoints = nil
+			return nil
+		}
+		var left []chorus.StalePoint
+		for _, sp := range camp.StalePoints {
+			i := slices.Index(camp.MustInclude, sp.Point)
+			if sp.Proposed == "" || i < 0 {
+				left = append(left, sp)
+				continue
+			}
+			camp.MustInclude[i] = sp.Proposed
+			changed = append(changed, sp.Proposed)
+		}
+		camp.StalePoints = left
+		return nil
+	})
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	text := c.T("campaign.points.kept", saved.Name, saved.Version)
+	if accept {
+		text = c.T("campaign.points.accepted", saved.Name, len(changed), saved.Version)
+	}
+	r := c.campaignCard(saved, nil)
+	r.Text = text
+	r.Blocks = append(append([]reply.Block{{Kind: reply.Section, Text: "✅ " + text}}, facts...), r.Blocks...)
+	r.Posts, r.ReplaceOriginal = posts, true
+	return r, nil
+}
+
 // editChecked is a lead's edit of what copy is checked against (the message, the points): the
 // watcher then checks the copy again and says what to show and post.
 func (c *call) editChecked(ctx context.Context, slug, action string, change func(*chorus.Campaign)) (chorus.Campaign, []reply.Block, []reply.Post, error) {
-	_, saved, err := c.EditCampaign(ctx, slug, action, c.LeadOnlyTo(strings.TrimPrefix(action, "campaign.")), func(camp *chorus.Campaign) error {
+	return c.editCheckedE(ctx, slug, action, func(camp *chorus.Campaign) error {
 		change(camp)
 		return nil
 	})
+}
+
+// editCheckedE is editChecked with a change that may refuse. Only the leads may: the refusal
+// names the action (the message, or the points).
+func (c *call) editCheckedE(ctx context.Context, slug, action string, change func(*chorus.Campaign) error) (chorus.Campaign, []reply.Block, []reply.Post, error) {
+	what := strings.TrimPrefix(action, "campaign.")
+	if strings.HasPrefix(what, "points") {
+		what = "points"
+	}
+	_, saved, err := c.EditCampaign(ctx, slug, action, c.LeadOnlyTo(what), change)
 	if err != nil {
 		return saved, nil, nil, err
 	}

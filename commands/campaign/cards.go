@@ -11,7 +11,10 @@ import (
 // campaignCard shows a campaign: its message, must-include points, channels and owners, next
 // deadlines and status. tasks are its open tasks, soonest first (nil to leave them out).
 func (c *call) campaignCard(camp chorus.Campaign, tasks []chorus.Task) reply.Reply {
-	blocks := []reply.Block{{Kind: reply.Header, Text: feature.StatusEmoji(camp.Status) + " " + camp.Name}}
+	blocks := []reply.Block{{Kind: reply.Header, Text: campaignEmoji(camp) + " " + camp.Name}}
+	if camp.Archived {
+		blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.T("campaign.card.archived", camp.Slug)})
+	}
 	msg := camp.Message
 	if strings.TrimSpace(msg) == "" {
 		msg = "_" + c.T("campaign.card.no_message", camp.Slug) + "_"
@@ -20,14 +23,19 @@ func (c *call) campaignCard(camp chorus.Campaign, tasks []chorus.Task) reply.Rep
 	if len(camp.MustInclude) > 0 {
 		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: "*" + c.T("field.must_include") + "*\n• " + strings.Join(camp.MustInclude, "\n• ")})
 	}
+	// points that contradict the message are said until a lead resolves them
+	blocks = append(blocks, c.StaleBlocks(camp)...)
 	fields := []string{
-		"*" + c.T("field.status") + "*\n" + c.T("status."+string(camp.Status)),
+		"*" + c.T("field.status") + "*\n" + c.statusWord(camp),
 		"*" + c.T("field.leads") + "*\n" + c.Mentions(camp.Leads),
 	}
 	if !camp.Start.IsZero() {
 		fields = append(fields, "*"+c.T("field.dates")+"*\n"+c.DateRange(camp))
 	}
 	fields = append(fields, "*"+c.T("field.time_zone")+"*\n"+camp.TimeZone)
+	if len(camp.Chain) > 0 {
+		fields = append(fields, "*"+c.T("field.chain")+"*\n"+c.chainLine(camp))
+	}
 	blocks = append(blocks, reply.Block{Kind: reply.Section, Fields: fields})
 	if len(camp.Channels) > 0 {
 		lines := make([]string, 0, len(camp.Channels))

@@ -1,7 +1,10 @@
 // Package campaign is the feature of campaigns, their tasks and the shared glossary:
-// /campaign create|list|show|edit|message|points|channel|lead|activate|close|history|task,
-// /glossary define|forbid|note|lookup|list|history, their modals and list pages, the campaign
-// card, and the task's Done button of the App Home and the reminders.
+// /campaign create|list|show|edit|message|points|channel|lead|chain|activate|close|reopen|
+// archive|unarchive|history|audit|task (add|done|edit|cancel|reopen|list),
+// /glossary define|forbid|unforbid|except|note|retire|restore|lookup|list|history, their modals
+// and list pages, the campaign card (with the must-include points that contradict its message
+// and the buttons that resolve them), and the task's Done button of the App Home and the
+// reminders.
 package campaign
 
 import (
@@ -22,6 +25,9 @@ type Store interface {
 	Task(ctx context.Context, workspace, id string) (chorus.Task, error)
 	Tasks(ctx context.Context, workspace string, f chorus.TaskFilter) ([]chorus.Task, error)
 	UpdateTask(ctx context.Context, t chorus.Task) (chorus.Task, error)
+	// Audit and Submissions read the trail of a campaign, its tasks and its copy.
+	Audit(ctx context.Context, workspace, target string) ([]chorus.AuditEntry, error)
+	Submissions(ctx context.Context, workspace string, f chorus.SubmissionFilter) ([]chorus.Submission, error)
 }
 
 // Glossary is what the glossary needs from persistence.
@@ -73,7 +79,7 @@ func (f *Feature) GlossaryCommand(ctx context.Context, t *feature.Turn, args []s
 func Answers(id string) bool {
 	switch id {
 	case reply.ActCampaignClose, reply.ActCampaignCloseCancel, reply.ActTaskDone, reply.ActCampaignPage, reply.ActTaskPage, reply.ActGlossaryPage, reply.ActCampaignShow,
-		reply.ModalCampaignCreate, reply.ModalCampaignEdit, reply.ModalTaskAdd:
+		reply.ActPointsAccept, reply.ActPointsKeep, reply.ActAuditPage, reply.ModalCampaignCreate, reply.ModalCampaignEdit, reply.ModalTaskAdd:
 		return true
 	}
 	return false
@@ -92,13 +98,19 @@ func (f *Feature) Action(ctx context.Context, t *feature.Turn, a reply.Action) (
 	case reply.ActTaskDone:
 		return c.taskDone(ctx, a.Value)
 	case reply.ActCampaignPage:
-		return c.campaignList(ctx, a.Value)
+		return c.campaignPage(ctx, a.Value)
 	case reply.ActTaskPage:
 		return c.taskListPage(ctx, a.Value)
 	case reply.ActGlossaryPage:
 		return c.glossaryList(ctx, a.Value)
 	case reply.ActCampaignShow:
 		return c.campaignShow(ctx, a.Value)
+	case reply.ActAuditPage:
+		return c.auditPage(ctx, a.Value)
+	case reply.ActPointsAccept:
+		return c.resolveStale(ctx, a.Value, true)
+	case reply.ActPointsKeep:
+		return c.resolveStale(ctx, a.Value, false)
 	}
 	return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "action.unknown", a.ActionID)
 }

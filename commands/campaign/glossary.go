@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -47,6 +48,17 @@ func (c *call) glossary(ctx context.Context, args []string) (reply.Reply, error)
 			return reply.Reply{}, c.Usage("glossary.except")
 		}
 		return c.termExcept(ctx, lang, args[1], list)
+	case "unforbid":
+		list := feature.SplitList(strings.Join(args[min(2, len(args)):], " "), ",;")
+		if len(args) < 3 || len(list) == 0 {
+			return reply.Reply{}, c.Usage("glossary.unforbid")
+		}
+		return c.termUnforbid(ctx, lang, args[1], list)
+	case "retire", "restore":
+		if len(args) < 2 {
+			return reply.Reply{}, c.Usage("glossary." + v)
+		}
+		return c.termRetire(ctx, lang, args[1], v == "retire")
 	case "note":
 		if len(args) < 3 {
 			return reply.Reply{}, c.Usage("glossary.note")
@@ -98,7 +110,7 @@ func (c *call) termDefine(ctx context.Context, lang chorus.Lang, term, definitio
 	if errors.Is(err, chorus.ErrConflict) {
 		// The term exists: defining it again updates its definition (and its spelling).
 		saved, err = c.editTerm(ctx, lang, term, "glossary.define", func(t *chorus.GlossaryTerm) {
-			t.Term, t.Definition = term, definition
+			t.Term, t.Definition, t.Retired = term, definition, false // defining a retired term restores it
 		})
 		if err != nil {
 			return reply.Reply{}, err
@@ -124,8 +136,8 @@ func (c *call) notForbiddenElsewhere(ctx context.Context, g chorus.GlossaryTerm)
 		return fmt.Errorf("list terms: %w", err)
 	}
 	for _, other := range terms {
-		if other.Key() == g.Key() || other.Lang != g.Lang {
-			continue
+		if other.Key() == g.Key() || other.Lang != g.Lang || other.Retired || g.Retired {
+			continue // a retired term is no longer enforced: it contradicts nothing
 		}
 		for _, v := range other.Forbidden {
 			if chorus.Fold(v) == chorus.Fold(g.Term) {
@@ -143,6 +155,14 @@ func (c *call) notForbiddenElsewhere(ctx context.Context, g chorus.GlossaryTerm)
 
 // editTerm applies change to the latest version of a term, re-applying it when another edit won.
 func (c *call) editTerm(ctx context.Context, lang chorus.Lang, term, action string, change func(*chorus.GlossaryTerm)) (chorus.GlossaryTerm, error) {
+	return c.editTermE(ctx, lang, term, action, func(g *chorus.GlossaryTerm) error {
+		change(g)
+		return nil
+	})
+}
+
+// editTermE is editTerm with a change that may refuse; a refusal changes nothing.
+func (c *call) editTermE(ctx context.Context, lang chorus.Lang, term, action string, change func(*chorus.GlossaryTerm) error) (chorus.GlossaryTerm, error) {
 	key := chorus.TermKey(lang, term)
 	for attempt := 0; ; attempt++ {
 		g, err := c.terms.Term(ctx, c.Req.Workspace, key)
@@ -155,7 +175,9 @@ func (c *call) editTerm(ctx context.Context, lang chorus.Lang, term, action stri
 		before := g.Version
 		was := g
 		g.Forbidden, g.Exceptions = slices.Clone(g.Forbidden), slices.Clone(g.Exceptions)
-		change(&g)
+		if err := change(&g); err != nil {
+			return was, err
+		}
 		if sameTerm(was, g) {
 			// nothing changes: no new version, and the user is told so
 			return g, chorus.Errorf(chorus.ErrInvalid, "glossary.noop", was.Term)
@@ -180,7 +202,7 @@ func (c *call) editTerm(ctx context.Context, lang chorus.Lang, term, action stri
 
 // sameTerm reports whether an edit leaves the term as it was.
 func sameTerm(a, b chorus.GlossaryTerm) bool {
-	return a.Term == b.Term && a.Definition == b.Definition && a.Note == b.Note &&
+	return a.Term == b.Term && a.Definition == b.Definition && a.Note == b.Note && a.Retired == b.Retired &&
 		slices.Equal(a.Forbidden, b.Forbidden) && slices.Equal(a.Exceptions, b.Exceptions)
 }
 
@@ -228,6 +250,54 @@ func (c *call) termForbid(ctx context.Context, lang chorus.Lang, term string, va
 	}
 	r.Posts = append(r.Posts, posts...)
 	return r, nil
+}
+
+// termUnforbid removes forbidden variants from a term: copy using them is no longer flagged. A
+// variant the term does not forbid is named, and nothing changes.
+func (c *call) termUnforbid(ctx context.Context, lang chorus.Lang, term string, variants []string) (reply.Reply, error) {
+	if err := c.glossaryEditor(); err != nil {
+		return reply.Reply{}, err
+	}
+	saved, err := c.editTermE(ctx, lang, term, "glossary.unforbid", func(g *chorus.GlossaryTerm) error {
+		for _, v := range variants {
+			i := slices.IndexFunc(g.Forbidden, func(f string) bool { return chorus.Fold(f) == chorus.Fold(v) })
+			if i < 0 {
+				list := "—"
+				if len(g.Forbidden) > 0 {
+					list = quoteList(g.Forbidden)
+				}
+				return chorus.Invalid("forbidden", "glossary.unforbid.unknown", v, g.Term, list)
+			}
+			g.Forbidden = slices.Delete(g.Forbidden, i, i+1)
+		}
+		return nil
+	})
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	return c.termCard(saved, c.T("glossary.unforbidden", saved.Term, quoteList(variants), saved.Version)), nil
+}
+
+// termRetire retires a term (kept with its history, no longer enforced) or restores it.
+func (c *call) termRetire(ctx context.Context, lang chorus.Lang, term string, retire bool) (reply.Reply, error) {
+	if err := c.glossaryEditor(); err != nil {
+		return reply.Reply{}, err
+	}
+	action := "glossary.restore"
+	if retire {
+		action = "glossary.retire"
+	}
+	saved, err := c.editTermE(ctx, lang, term, action, func(g *chorus.GlossaryTerm) error {
+		if g.Retired == retire {
+			return chorus.Errorf(chorus.ErrInvalid, "glossary.retired.same."+strconv.FormatBool(retire), g.Term)
+		}
+		g.Retired = retire
+		return nil
+	})
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	return c.termCard(saved, c.T("glossary.retired."+strconv.FormatBool(retire), saved.Term, saved.Version)), nil
 }
 
 // variantsInMessages finds the newly forbidden variants in the global messages of the
@@ -308,7 +378,7 @@ func (c *call) termLookup(ctx context.Context, words string) (reply.Reply, error
 	q := chorus.Fold(words)
 	var blocks []reply.Block
 	var lines []string
-	for _, g := range terms {
+	for _, g := range chorus.Enforced(terms) {
 		for _, v := range g.Forbidden {
 			if chorus.Fold(v) == q {
 				line := "🚫 " + c.T("glossary.lookup.forbidden", v, g.Term)
@@ -356,6 +426,9 @@ func (c *call) glossaryList(ctx context.Context, page string) (reply.Reply, erro
 
 func (c *call) termLine(g chorus.GlossaryTerm) string {
 	line := fmt.Sprintf("✅ *%s* (%s)", g.Term, g.Lang)
+	if g.Retired {
+		line = fmt.Sprintf("🗄️ ~%s~ (%s) — _%s_", g.Term, g.Lang, c.T("glossary.retired.mark"))
+	}
 	if g.Definition != "" {
 		line += " — " + feature.Ellipsis(g.Definition, 150)
 	}
@@ -375,6 +448,9 @@ func (c *call) termCard(g chorus.GlossaryTerm, lead string) reply.Reply {
 		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: "✅ " + lead})
 	}
 	text := fmt.Sprintf("*%s* (%s)", g.Term, g.Lang)
+	if g.Retired {
+		text = fmt.Sprintf("🗄️ ~%s~ (%s) — _%s_", g.Term, g.Lang, c.T("glossary.retired.mark"))
+	}
 	if g.Definition != "" {
 		text += "\n" + g.Definition
 	}
@@ -415,11 +491,58 @@ func (c *call) termHistory(ctx context.Context, lang chorus.Lang, term string) (
 	lines := []string{c.T("history.title", term)}
 	for i := len(versions) - 1; i >= 0 && len(versions)-i <= 40; i-- {
 		v := versions[i]
-		line := c.T("history.line", v.Version, c.When(v.UpdatedAt), feature.Mention(v.UpdatedBy), c.termLine(v))
+		what := c.T("history.created") + " · " + c.termLine(v)
+		if i > 0 {
+			what = "v" + strconv.Itoa(versions[i-1].Version) + " → v" + strconv.Itoa(v.Version) + " · " + c.describeTermChange(versions[i-1], v)
+		}
+		line := feature.Ellipsis(c.T("history.line", v.Version, c.When(v.UpdatedAt), feature.Mention(v.UpdatedBy), what), 2900)
 		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: line})
 		lines = append(lines, line)
 	}
 	return reply.Reply{Text: strings.Join(lines, "\n"), Blocks: blocks}, nil
+}
+
+// describeTermChange says what changed between two versions of a term: its wording, definition,
+// note, the forbidden variants and exceptions added or removed.
+func (c *call) describeTermChange(a, b chorus.GlossaryTerm) string {
+	var parts []string
+	if a.Term != b.Term {
+		parts = append(parts, c.T("glossary.change.term", b.Term))
+	}
+	if a.Definition != b.Definition {
+		parts = append(parts, c.T("glossary.change.definition", feature.Ellipsis(b.Definition, 200)))
+	}
+	if a.Note != b.Note {
+		parts = append(parts, c.T("glossary.change.note", feature.Ellipsis(b.Note, 200)))
+	}
+	diff := func(old, cur []string, added, removed string) {
+		var plus, minus []string
+		for _, x := range cur {
+			if !slices.Contains(old, x) {
+				plus = append(plus, x)
+			}
+		}
+		for _, x := range old {
+			if !slices.Contains(cur, x) {
+				minus = append(minus, x)
+			}
+		}
+		if len(plus) > 0 {
+			parts = append(parts, c.T(added, quoteList(plus)))
+		}
+		if len(minus) > 0 {
+			parts = append(parts, c.T(removed, quoteList(minus)))
+		}
+	}
+	if a.Retired != b.Retired {
+		parts = append(parts, c.T("glossary.change.retired."+strconv.FormatBool(b.Retired)))
+	}
+	diff(a.Forbidden, b.Forbidden, "glossary.change.forbidden_added", "glossary.change.forbidden_removed")
+	diff(a.Exceptions, b.Exceptions, "glossary.change.except_added", "glossary.change.except_removed")
+	if len(parts) == 0 {
+		return c.T("history.nochange")
+	}
+	return strings.Join(parts, " · ")
 }
 
 // quoteList writes « a », « b ».

@@ -99,7 +99,8 @@ func TestGlossary(t *testing.T) {
 	mustSay(t, e.Do(t, "sami", "/glossary lookup drive"), "« Drive » est interdit : écrivez « Click & Collect »")
 	mustSay(t, e.DoLang(t, "sami", chorus.English, "/glossary lookup DRIVE"), `"Drive" is forbidden: write "Click & Collect"`)
 	mustSay(t, e.Do(t, "sami", "/glossary list"), "Glossaire (1 termes)", "« retrait express »")
-	mustSay(t, e.Do(t, "sami", "/glossary history \"Click & Collect\""), "*v3*", "*v1*")
+	mustSay(t, e.Do(t, "sami", "/glossary history \"Click & Collect\""), "*v3*", "*v1*", "v2 → v3 · note : « nom officiel du service »",
+		"v1 → v2 · variantes interdites ajoutées : « Drive », « retrait express »", "@{lea}")
 	// A term that another entry forbids cannot become approved.
 	mustSay(t, e.Do(t, "lea", "/glossary define drive"), "⚠️", "est une variante interdite")
 	// Defining again updates the definition as a new version.
@@ -403,4 +404,339 @@ func TestDueDateSaidBack(t *testing.T) {
 	if r := e.Do(t, "lea", `/campaign task add ete-literie social "Story" @sami 15 juin à 17 h`); strings.Contains(r.Text, "compris") || strings.Contains(r.Text, "aucune heure") {
 		t.Errorf("a date said in full is said back: %s", r.Text)
 	}
+}
+
+// A new global message that changes a value a point states: the points are proposed in the same
+// card, /campaign show warns until a lead resolves them, and keeping them is a lead's choice.
+func TestMessageChangeProposesPoints(t *testing.T) {
+	e := newEnv(t)
+	e.Setup(t)
+	ctx := context.Background()
+	mustSay(t, e.Do(t, "lea", "/campaign points ete-literie -30 % sur toute la literie ; du 1er au 15 juillet 2027 ; code ETE30"), "3 point(s)")
+	mustSay(t, e.Do(t, "lea", "/campaign message ete-literie Du 1er au 15 juillet 2027, -30 % sur toute la literie avec le code ETE30."), "✅")
+	if c, _ := e.Store.Campaign(ctx, "T1", "ete-literie"); len(c.StalePoints) != 0 {
+		t.Fatalf("a message stating the same values made stale points: %+v", c.StalePoints)
+	}
+
+	r := e.Do(t, "lea", "/campaign message ete-literie Du 1er au 20 juillet 2027, -40 % sur toute la literie avec le code ETE40.")
+	mustSay(t, r, "3 point(s) obligatoire(s) contredisent le message global",
+		"Proposition : « -40 % sur toute la literie »", "Proposition : « du 1er au 20 juillet 2027 »", "Proposition : « code ETE40 »")
+	var keep reply.Button
+	for _, b := range r.Blocks {
+		for _, btn := range b.Buttons {
+			if btn.ActionID == reply.ActPointsKeep {
+				keep = btn
+			}
+		}
+	}
+	if keep.Value == "" {
+		t.Fatalf("no keep button in %+v", r.Blocks)
+	}
+	mustSay(t, e.DoLang(t, "sami", chorus.English, "/campaign show ete-literie"), "3 must-include point(s) contradict the global message",
+		`"code ETE30" still says "ETE30"`)
+
+	before := e.Snapshot(t)
+	r = e.Svc.Action(ctx, reply.Request{Workspace: "T1", User: "sami"}, reply.Action{ActionID: keep.ActionID, Value: keep.Value})
+	mustSay(t, r, "⚠️", "seuls les responsables")
+	if e.Snapshot(t) != before {
+		t.Fatal("a refused click changed something")
+	}
+	r = e.Svc.Action(ctx, reply.Request{Workspace: "T1", User: "lea"}, reply.Action{ActionID: keep.ActionID, Value: keep.Value})
+	mustSay(t, r, "gardés tels quels")
+	c, _ := e.Store.Campaign(ctx, "T1", "ete-literie")
+	if len(c.StalePoints) != 0 || c.MustInclude[0] != "-30 % sur toute la literie" {
+		t.Fatalf("after keep: %q %+v", c.MustInclude, c.StalePoints)
+	}
+	if r := e.Do(t, "lea", "/campaign show ete-literie"); strings.Contains(r.Text+fmt.Sprint(r.Blocks), "contredisent") {
+		t.Fatalf("resolved points still warned about: %+v", r.Blocks)
+	}
+
+	// Rewriting a stale point by hand resolves it too.
+	e.Do(t, "lea", "/campaign points ete-literie -40 % sur toute la literie ; du 1er au 20 juillet 2027 ; code ETE40")
+	e.Do(t, "lea", "/campaign message ete-literie Du 1er au 20 juillet 2027, -50 % sur toute la literie avec le code ETE40.")
+	if c, _ := e.Store.Campaign(ctx, "T1", "ete-literie"); len(c.StalePoints) != 1 {
+		t.Fatalf("stale points = %+v", c.StalePoints)
+	}
+	e.Do(t, "lea", "/campaign points ete-literie -50 % sur toute la literie ; du 1er au 20 juillet 2027 ; code ETE40")
+	if c, _ := e.Store.Campaign(ctx, "T1", "ete-literie"); len(c.StalePoints) != 0 {
+		t.Fatalf("rewritten points still stale: %+v", c.StalePoints)
+	}
+}
+
+// The audit trail lists who changed what and when, from which version to which, and every
+// approval decision with its reason, newest first, page by page.
+func TestCampaignAudit(t *testing.T) {
+	e := newEnv(t)
+	e.Setup(t)
+	ctx := context.Background()
+	e.Do(t, "lea", "/campaign points ete-literie -30 % sur toute la literie")
+	e.Do(t, "lea", `/campaign task add ete-literie social "Visuels Instagram" @sami 15/06 17h`)
+	r := e.Do(t, "sami", "/campaign submit ete-literie social Jusqu'à -20 % sur la literie du 1er au 15 juillet, en magasin et en ligne !")
+	var exception reply.Button
+	for _, p := range r.Posts {
+		for _, b := range p.Blocks {
+			for _, btn := range b.Buttons {
+				if p.Channel == "lea" && btn.ActionID == reply.ActDriftException {
+					exception = btn
+				}
+			}
+		}
+	}
+	if exception.Value == "" {
+		t.Fatalf("no exception button for lea in %+v", r.Posts)
+	}
+	req := reply.Request{Workspace: "T1", User: "lea"}
+	m := e.Svc.Action(ctx, req, reply.Action{ActionID: exception.ActionID, Value: exception.Value}).Modal
+	if m == nil {
+		t.Fatal("no exception form")
+	}
+	e.Svc.Submit(ctx, req, reply.Submission{CallbackID: m.CallbackID, PrivateMetadata: m.PrivateMetadata, Values: map[string]string{"comment": "Validé par le juridique"}})
+
+	r = e.Do(t, "sami", "/campaign audit ete-literie")
+	mustSay(t, r, "Journal de « Soldes d'été literie »", "*approuvé avec exception*", "motif : « Validé par le juridique »",
+		"*texte soumis*", "de @{sami}", "*tâche créée*", "« Visuels Instagram »", "*message global*", "v1 → v2", "*création*",
+		"Points obligatoires", "*canal ajouté*")
+	mustSay(t, e.DoLang(t, "lea", chorus.English, "/campaign journal ete-literie"), "Audit trail of", `reason: "Validé par le juridique"`, "*copy submitted*")
+	// newest first: the decision comes before the creation
+	if i, j := strings.Index(r.Text, "approuvé avec exception"), strings.Index(r.Text, "création"); i < 0 || j < i {
+		t.Errorf("not newest first:\n%s", r.Text)
+	}
+	// the card's button opens the same trail, as a new message
+	var fromCard reply.Button
+	for _, b := range e.Do(t, "sami", "/campaign show ete-literie").Blocks {
+		for _, btn := range b.Buttons {
+			if btn.ActionID == reply.ActAuditPage {
+				fromCard = btn
+			}
+		}
+	}
+	r = e.Svc.Action(ctx, reply.Request{Workspace: "T1", User: "sami"}, reply.Action{ActionID: fromCard.ActionID, Value: fromCard.Value})
+	mustSay(t, r, "Journal de « Soldes d'été literie »", "*approuvé avec exception*")
+	if r.ReplaceOriginal {
+		t.Error("the card's audit button replaces the card")
+	}
+	mustSay(t, e.Do(t, "lea", "/campaign audit inconnue"), "⚠️")
+	mustSay(t, e.Do(t, "lea", "/campaign audit"), "⚠️", "/campaign audit")
+
+	// Many entries: pages of at most 20, with a button to the next.
+	for i := range 20 {
+		e.Do(t, "lea", fmt.Sprintf("/campaign message ete-literie Du 1er au 15 juillet 2027, -30 %% sur toute la literie (%d).", i))
+	}
+	r = e.Do(t, "lea", "/campaign audit ete-literie")
+	var next reply.Button
+	sections := 0
+	for _, b := range r.Blocks {
+		if b.Kind == reply.Section {
+			sections++
+			if len(b.Text) > 3000 {
+				t.Errorf("a section over Slack's limit: %d", len(b.Text))
+			}
+		}
+		for _, btn := range b.Buttons {
+			if btn.ActionID == reply.ActAuditPage {
+				next = btn
+			}
+		}
+	}
+	if sections != 20 || next.Value != "ete-literie 2" || len(r.Blocks) > 50 {
+		t.Fatalf("first page: %d entries, %d blocks, next %+v", sections, len(r.Blocks), next)
+	}
+	r = e.Svc.Action(ctx, req, reply.Action{ActionID: next.ActionID, Value: next.Value})
+	mustSay(t, r, "*création*", "Page 2")
+	if !r.ReplaceOriginal {
+		t.Error("the next page does not replace the first")
+	}
+}
+
+// A task's owner and the leads may edit its title, owner and due date, cancel it with a reason
+// and reopen it; anyone else is refused and nothing changes. Every change is a new version,
+// audited.
+func TestTaskEditCancelReopen(t *testing.T) {
+	e := newEnv(t)
+	e.Setup(t)
+	ctx := context.Background()
+	mustSay(t, e.Do(t, "lea", `/campaign task add ete-literie - "Brief agence" @emma 15/06 17h`), "✅")
+	tasks, _ := e.Store.Tasks(ctx, "T1", chorus.TaskFilter{Campaign: "ete-literie"})
+	if len(tasks) != 1 {
+		t.Fatalf("tasks = %+v", tasks)
+	}
+	id := tasks[0].ID
+	load := func() chorus.Task {
+		got, err := e.Store.Task(ctx, "T1", id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+
+	for _, tc := range []struct{ user, line, want string }{
+		{"sami", "/campaign task edit " + id + " due 20/06 10h", "seuls la personne chargée de la tâche « Brief agence » (@{emma}) et les responsables (@{lea}) peuvent la modifier"},
+		{"sami", "/campaign task cancel " + id + " plus utile", "peuvent l'annuler"},
+		{"emma", "/campaign task edit " + id + " couleur rouge", "je ne sais pas modifier « couleur »"},
+		{"emma", "/campaign task edit " + id + " due hier", "passé"},
+		{"emma", "/campaign task edit " + id + " owner @Zorro", "⚠️"},
+		{"emma", "/campaign task edit " + id + " title Brief agence", "rien ne change"},
+		{"emma", "/campaign task cancel " + id, "/campaign task cancel"},
+		{"emma", "/campaign task reopen " + id, "déjà ouverte"},
+		{"emma", "/campaign task edit zzzzzz title X", "zzzzzz"},
+	} {
+		t.Run(tc.line, func(t *testing.T) {
+			before := e.Snapshot(t)
+			mustSay(t, e.Do(t, tc.user, tc.line), "⚠️", tc.want)
+			if e.Snapshot(t) != before {
+				t.Fatal("a refused command changed something")
+			}
+		})
+	}
+
+	// the owner moves the due date; the reply says the old and the new one
+	r := e.Do(t, "emma", "/campaign task edit "+id+" échéance 20/06 10h")
+	mustSay(t, r, "Tâche « Brief agence »", "mardi 15 juin 2027 à 17:00 → dimanche 20 juin 2027 à 10:00", "@{emma}")
+	if got := load(); !got.Due.Equal(time.Date(2027, 6, 20, 8, 0, 0, 0, time.UTC)) || got.Version != 2 {
+		t.Fatalf("after due edit: %+v", got)
+	}
+	// a lead renames it and hands it to sami, who is told
+	mustSay(t, e.Do(t, "lea", `/campaign task edit `+id+` title "Brief agence média"`), "Brief agence → Brief agence média")
+	r = e.DoLang(t, "lea", chorus.English, "/campaign task edit "+id+" owner @sami")
+	mustSay(t, r, "@{emma} → @{sami}")
+	if len(r.Posts) != 1 || r.Posts[0].Channel != "sami" {
+		t.Fatalf("posts = %+v, want one to sami", r.Posts)
+	}
+	if got := load(); got.Title != "Brief agence média" || got.Owner != "sami" {
+		t.Fatalf("after edits: %+v", got)
+	}
+	// emma no longer owns it
+	mustSay(t, e.Do(t, "emma", "/campaign task cancel "+id+" doublon"), "⚠️", "peuvent l'annuler")
+
+	r = e.Do(t, "sami", "/campaign task cancel "+id+" doublon avec la tâche de l'agence")
+	mustSay(t, r, "annulée par @{sami}", "motif : « doublon avec la tâche de l'agence »", "ne sera plus rappelée")
+	if got := load(); got.Status != chorus.TaskCancelled {
+		t.Fatalf("status after cancel = %s", got.Status)
+	}
+	mustSay(t, e.Do(t, "sami", "/campaign task edit "+id+" due 22/06"), "⚠️", "annulée", "/campaign task reopen "+id)
+	mustSay(t, e.Do(t, "sami", "/campaign task cancel "+id+" encore"), "⚠️", "annulée")
+	mustSay(t, e.Do(t, "sami", "/campaign task list ete-literie"), "Aucune tâche ouverte")
+
+	mustSay(t, e.Do(t, "lea", "/campaign task reopen "+id), "rouverte par @{lea}", "dimanche 20 juin 2027 à 10:00")
+	if got := load(); got.Status != chorus.TaskOpen || got.Version != 6 {
+		t.Fatalf("after reopen: %+v", got)
+	}
+	e.Do(t, "sami", "/campaign task done "+id)
+	mustSay(t, e.Do(t, "sami", "/campaign task cancel "+id+" trop tard"), "⚠️", "déjà faite")
+	mustSay(t, e.Do(t, "sami", "/campaign tache rouvrir "+id), "rouverte")
+
+	mustSay(t, e.Do(t, "lea", "/campaign audit ete-literie"), "*tâche annulée*", "« doublon avec la tâche de l'agence »", "*tâche rouverte*", "*tâche modifiée*", "v1 → v2")
+}
+
+// An archived campaign is kept and readable but read-only, and out of the list unless asked for;
+// only a closed campaign is archived, only by its leads.
+func TestArchive(t *testing.T) {
+	e := newEnv(t)
+	e.Setup(t)
+	mustSay(t, e.Do(t, "lea", `/campaign task add ete-literie social "Visuels" @sami 2027-06-20`), "✅")
+	mustSay(t, e.Do(t, "lea", `/campaign create noel "Noël"`), "✅")
+	tasks, _ := e.Store.Tasks(context.Background(), "T1", chorus.TaskFilter{Campaign: "ete-literie"})
+	before := e.Snapshot(t)
+	mustSay(t, e.Do(t, "lea", "/campaign archive ete-literie"), "⚠️", "seule une campagne close s'archive", "/campaign close ete-literie")
+	mustSay(t, e.Do(t, "lea", "/campaign unarchive ete-literie"), "⚠️", "n'est pas archivée")
+	if e.Snapshot(t) != before {
+		t.Fatal("a refused archive changed something")
+	}
+	mustSay(t, e.Do(t, "lea", "/campaign close ete-literie oui"), "clôturée")
+	mustSay(t, e.Do(t, "sami", "/campaign archive ete-literie"), "⚠️", "peuvent l'archiver")
+	mustSay(t, e.Do(t, "lea", "/campaign archiver ete-literie"), "est archivée", "/campaign list archived")
+
+	r := e.Do(t, "sami", "/campaign list")
+	mustSay(t, r, "Campagnes (1)", "`noel`", "/campaign list archived")
+	if strings.Contains(r.Text, "ete-literie") {
+		t.Fatalf("an archived campaign is listed: %s", r.Text)
+	}
+	mustSay(t, e.Do(t, "sami", "/campaign list archivées"), "Campagnes archivées (1)", "`ete-literie`", "archivée")
+	mustSay(t, e.DoLang(t, "sami", chorus.English, "/campaign list archived"), "Archived campaigns (1)", "archived")
+	mustSay(t, e.Do(t, "sami", "/campaign show ete-literie"), "Archivée : en lecture seule", "-30 %")
+	mustSay(t, e.Do(t, "sami", "/campaign history ete-literie"), "v1")
+
+	before = e.Snapshot(t)
+	for _, line := range []string{
+		"/campaign message ete-literie -50 % sur tout",
+		"/campaign points ete-literie -50 %",
+		"/campaign reopen ete-literie",
+		"/campaign channel add ete-literie email #email @emma",
+		"/campaign lead add ete-literie @emma",
+		"/campaign task edit " + tasks[0].ID + " title Autre",
+		`/campaign task add ete-literie social "Story" @sami 2027-06-20`,
+	} {
+		t.Run(line, func(t *testing.T) { mustSay(t, e.Do(t, "lea", line), "⚠️") })
+	}
+	mustSay(t, e.Do(t, "lea", "/campaign message ete-literie -50 % sur tout"), "est archivée", "/campaign unarchive ete-literie", "Rien n'a changé")
+	mustSay(t, e.DoLang(t, "lea", chorus.English, "/campaign reopen ete-literie"), `"Soldes d'été literie" is archived`)
+	if e.Snapshot(t) != before {
+		t.Fatal("an archived campaign was changed")
+	}
+
+	mustSay(t, e.Do(t, "sami", "/campaign unarchive ete-literie"), "⚠️", "peuvent la désarchiver")
+	mustSay(t, e.Do(t, "lea", "/campaign unarchive ete-literie"), "désarchivée")
+	mustSay(t, e.Do(t, "lea", "/campaign list"), "Campagnes (2)")
+	mustSay(t, e.Do(t, "lea", "/campaign reopen ete-literie"), "rouverte")
+	mustSay(t, e.Do(t, "lea", "/campaign audit ete-literie"), "*archivage*", "*désarchivage*")
+}
+
+// /campaign list filters by status, channel kind and channel owner, page buttons keep the
+// filter; /campaign show says where each channel's copy stands.
+func TestListFiltersAndApprovalState(t *testing.T) {
+	e := newEnv(t)
+	e.Setup(t)
+	ctx := context.Background()
+	mustSay(t, e.Do(t, "lea", "/campaign activate ete-literie"), "active")
+	for i := range 11 {
+		mustSay(t, e.Do(t, "lea", fmt.Sprintf(`/campaign create brouillon-%02d "Brouillon %d"`, i, i)), "✅")
+	}
+	for _, tc := range []struct {
+		line      string
+		want      []string
+		wantNot   string
+		wantPager string
+	}{
+		{"/campaign list active", []string{"Campagnes (1) · active", "`ete-literie`"}, "brouillon-", ""},
+		{"/campaign list social", []string{"Campagnes (1) · social", "`ete-literie`"}, "brouillon-", ""},
+		{"/campaign list @sami", []string{"`ete-literie`"}, "brouillon-", ""},
+		{"/campaign list actives social @sami", []string{"Campagnes (1) · active social @{sami}"}, "brouillon-", ""},
+		{"/campaign list brouillon", []string{"Campagnes (11) · brouillon", "`brouillon-00`"}, "ete-literie", "draft 2"},
+		{"/campaign list @emma", []string{"Aucune campagne ne répond à « @{emma} »"}, "", ""},
+		{"/campaign list closed email", []string{"Aucune campagne ne répond à « clôturée email »"}, "", ""},
+		{"/campaign list bidule", []string{"⚠️", "« bidule » n'est ni un statut"}, "", ""},
+	} {
+		t.Run(tc.line, func(t *testing.T) {
+			r := e.Do(t, "sami", tc.line)
+			mustSay(t, r, tc.want...)
+			if tc.wantNot != "" && strings.Contains(r.Text, tc.wantNot) {
+				t.Errorf("%s lists %q:\n%s", tc.line, tc.wantNot, r.Text)
+			}
+			var next reply.Button
+			for _, b := range r.Blocks {
+				for _, btn := range b.Buttons {
+					if btn.ActionID == reply.ActCampaignPage {
+						next = btn
+					}
+				}
+			}
+			if next.Value != tc.wantPager {
+				t.Fatalf("page button = %q, want %q", next.Value, tc.wantPager)
+			}
+			if next.Value != "" {
+				r := e.Svc.Action(ctx, reply.Request{Workspace: "T1", User: "sami"}, reply.Action{ActionID: next.ActionID, Value: next.Value})
+				mustSay(t, r, "Campagnes (11) · brouillon", "`brouillon-10`", "Page 2")
+				if strings.Contains(r.Text, "ete-literie") {
+					t.Errorf("page 2 lost the filter:\n%s", r.Text)
+				}
+			}
+		})
+	}
+	mustSay(t, e.DoLang(t, "sami", chorus.English, "/campaign list active"), "Campaigns (1) · active")
+
+	mustSay(t, e.Do(t, "lea", "/campaign show ete-literie"), "Approbations par canal", "*social* — _aucun texte soumis_")
+	e.Do(t, "sami", "/campaign submit ete-literie social Jusqu'à -20 % sur la literie, en magasin !")
+	e.Do(t, "sami", "/campaign submit ete-literie social Du 1er au 15 juillet 2027, -30 % sur toute la literie, en magasin et en ligne.")
+	mustSay(t, e.Do(t, "lea", "/campaign show ete-literie"), "*social* — ⏳ 1 en attente · ⚠️ 1 avec écarts")
+	mustSay(t, e.DoLang(t, "lea", chorus.English, "/campaign show ete-literie"), "Approvals by channel", "⏳ 1 awaiting · ⚠️ 1 with drift")
 }

@@ -26,6 +26,12 @@ func (c *call) task(ctx context.Context, args []string) (reply.Reply, error) {
 			return reply.Reply{}, c.Usage("task.done")
 		}
 		return c.taskDone(ctx, args[1])
+	case "edit":
+		return c.taskEdit(ctx, args)
+	case "cancel":
+		return c.taskCancel(ctx, args)
+	case "reopen":
+		return c.taskReopen(ctx, args)
 	case "list", "":
 		arg := ""
 		if len(args) > 1 {

@@ -24,6 +24,10 @@ import (
 	"github.com/chorus-hq/chorus/reply"
 )
 
+// ActionUnarchive is the audit action of the one edit an archived campaign takes: bringing it
+// back (an archived campaign is read-only).
+const ActionUnarchive = "campaign.unarchive"
+
 // MaxEditRetries bounds how often an edit is re-applied to a newer version after a conflict
 // (DESIGN rule 2: of two edits of version n exactly one lands).
 const MaxEditRetries = 32
@@ -120,13 +124,22 @@ func (c *Turn) EditCampaign(ctx context.Context, slug, action string, auth func(
 		if err := auth(before); err != nil {
 			return before, before, err
 		}
+		if before.Archived && action != ActionUnarchive {
+			return before, before, chorus.Errorf(chorus.ErrInvalid, "campaign.archived", before.Name, before.Slug)
+		}
 		next := before
 		next.MustInclude = slices.Clone(before.MustInclude)
 		next.Channels = slices.Clone(before.Channels)
 		next.Leads = slices.Clone(before.Leads)
+		next.StalePoints = slices.Clone(before.StalePoints)
+		next.Chain = slices.Clone(before.Chain)
 		if err := change(&next); err != nil {
 			return before, before, err
 		}
+		// a changed message may leave points stating its old values; edited points are no
+		// longer stale
+		next.StalePoints = StalePoints(before, next)
+		next.PruneStale()
 		if err := next.Validate(c.WS.CustomKinds); err != nil {
 			return before, before, err
 		}

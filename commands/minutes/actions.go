@@ -164,6 +164,8 @@ func (c *call) applyDecision(ctx context.Context, key string) (reply.Reply, erro
 	}
 	text := c.T("minutes.applied", saved.Name, saved.Version, m.Title)
 	blocks := append([]reply.Block{{Kind: reply.Section, Text: "✅ " + text}}, facts...)
+	// points that still state the old values, with the updated points proposed to the lead
+	blocks = append(blocks, c.StaleBlocks(saved)...)
 	return reply.Reply{Text: text, Blocks: blocks, Visibility: reply.InChannel, Posts: posts}, nil
 }
 

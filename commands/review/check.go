@@ -62,7 +62,7 @@ func (c *call) glossaryTerms(ctx context.Context) ([]chorus.GlossaryTerm, error)
 	if err != nil {
 		return nil, fmt.Errorf("load glossary: %w", err)
 	}
-	return terms, nil
+	return chorus.Enforced(terms), nil // a retired term is kept, not enforced
 }
 
 // check runs the offline detector on text, asks the judge when the verdict is borderline, and
@@ -72,7 +72,7 @@ func (c *call) check(ctx context.Context, camp chorus.Campaign, text string) (ch
 	if err != nil {
 		return checked{}, err
 	}
-	k := checked{camp: camp, ref: drift.Compile(camp, terms, 0)}
+	k := checked{camp: camp, ref: drift.Compile(camp.Enforced(), terms, 0)}
 	k.offline = k.ref.Check(text, "")
 	if j := c.judge; j != nil && j.Borderline(k.offline) {
 		op, err := j.Judge(ctx, JudgeQuery{Campaign: camp, Glossary: terms, Reference: k.ref, Text: text, Lang: c.Lang, Offline: k.offline})
@@ -159,6 +159,7 @@ func (c *call) storeRecheck(ctx context.Context, prev, next chorus.Submission) (
 		upd := prev
 		upd.Text, upd.ChannelKind, upd.Campaign = next.Text, next.ChannelKind, next.Campaign
 		upd.CampaignVersion, upd.MessageHash, upd.Verdict, upd.Status = next.CampaignVersion, next.MessageHash, next.Verdict, next.Status
+		upd.Step = 0 // checked again: the approval chain starts again
 		upd.UpdatedBy = c.Req.User
 		saved, err := c.store.UpdateSubmission(ctx, upd)
 		if errors.Is(err, chorus.ErrConflict) && attempt < feature.MaxEditRetries {

@@ -112,16 +112,32 @@ func parseCardValue(v string) (string, int, error) {
 	return id, version, nil
 }
 
-// leadCards returns an approval card for each lead of the campaign, in each lead's language,
-// sent to them directly.
+// leadCards returns an approval card for each approver of the step the copy awaits (the
+// campaign's leads, or a step of its approval chain), in each one's language, sent to them
+// directly.
 func (c *call) leadCards(ctx context.Context, camp chorus.Campaign, sub chorus.Submission, k checked) ([]reply.Post, error) {
-	posts := make([]reply.Post, 0, len(camp.Leads))
-	for _, lead := range camp.Leads {
+	_, to, final := camp.Step(sub.Step)
+	to = slices.Clone(to)
+	if len(without(to, sub.Author)) == 0 {
+		// four eyes: the author cannot approve her own copy; at a chain step the campaign's
+		// leads stand in, at the leads' step the workspace's leads
+		stand := camp.Leads
+		if final {
+			stand = c.WS.Leads
+		}
+		for _, u := range stand {
+			if !slices.Contains(to, u) {
+				to = append(to, u)
+			}
+		}
+	}
+	posts := make([]reply.Post, 0, len(to))
+	for _, lead := range to {
 		lc, err := c.as(ctx, lead)
 		if err != nil {
 			return nil, err
 		}
-		r := lc.approvalCard(sub, k)
+		r := lc.approvalCard(sub, k, lead)
 		posts = append(posts, reply.Post{Channel: lead, Text: r.Text, Blocks: r.Blocks})
 	}
 	return posts, nil
@@ -141,8 +157,9 @@ func (c *call) as(ctx context.Context, user string) (*call, error) {
 }
 
 // approvalCard is what a lead reads to decide: the copy, the verdict and the decision buttons.
-// Flagged copy can only be approved with an exception.
-func (c *call) approvalCard(sub chorus.Submission, k checked) reply.Reply {
+// Flagged copy can only be approved with an exception. viewer is who reads it: the copy's author
+// gets no approval button (four eyes), only « request changes » and who approves instead.
+func (c *call) approvalCard(sub chorus.Submission, k checked, viewer string) reply.Reply {
 	title := c.T("drift.card.title", k.camp.Name, sub.ChannelKind)
 	blocks := []reply.Block{{Kind: reply.Header, Text: "📝 " + title}, {Kind: reply.Section, Text: quote(sub.Text)}}
 	head, lines := c.verdictLines(k)
@@ -159,6 +176,13 @@ func (c *call) approvalCard(sub chorus.Submission, k checked) reply.Reply {
 		where = " · " + feature.ChannelRef(sub.SlackChannel)
 	}
 	blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.T("drift.card.context", feature.Mention(sub.Author), sub.ID, sub.CampaignVersion) + where})
+	if n := len(k.camp.Chain); n > 0 {
+		name, who, final := k.camp.Step(sub.Step)
+		if final {
+			name = c.T("drift.step.leads")
+		}
+		blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.T("drift.step.context", sub.Step+1, n+1, name, c.Mentions(who))})
+	}
 	v := cardValue(sub)
 	var buttons []reply.Button
 	if sub.Status.Awaiting() {
@@ -174,6 +198,19 @@ func (c *call) approvalCard(sub chorus.Submission, k checked) reply.Reply {
 				{Text: c.T("drift.button.changes"), ActionID: reply.ActDriftChanges, Value: v},
 			}
 		}
+		if _, _, final := k.camp.Step(sub.Step); !final {
+			// « pas une dérive » is the leads' decision, at the last step
+			buttons = slices.DeleteFunc(buttons, func(b reply.Button) bool { return b.ActionID == reply.ActDriftNotDrift })
+		}
+		if viewer == sub.Author {
+			_, others := approvers(k.camp, sub, viewer, false)
+			who := c.Mentions(others)
+			if len(others) == 0 {
+				who = c.T("drift.card.ws_leads")
+			}
+			blocks = append(blocks, reply.Block{Kind: reply.Context, Text: "👀 " + c.T("drift.card.own", who)})
+			buttons = slices.DeleteFunc(buttons, func(b reply.Button) bool { return b.ActionID != reply.ActDriftChanges })
+		}
 		blocks = append(blocks, reply.Block{Kind: reply.Actions, Buttons: buttons})
 	} else {
 		blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.T("drift.status." + string(sub.Status))})
@@ -184,7 +221,7 @@ func (c *call) approvalCard(sub chorus.Submission, k checked) reply.Reply {
 // loadDecidable loads the submission a card's button names and checks that the acting user may
 // decide on it now: a lead of its campaign, on the version the card shows, checked against the
 // campaign's current message.
-func (c *call) loadDecidable(ctx context.Context, value string) (chorus.Submission, chorus.Campaign, error) {
+func (c *call) loadDecidable(ctx context.Context, value string, approving bool) (chorus.Submission, chorus.Campaign, error) {
 	id, version, err := parseCardValue(value)
 	if err != nil {
 		return chorus.Submission{}, chorus.Campaign{}, err
@@ -200,8 +237,8 @@ func (c *call) loadDecidable(ctx context.Context, value string) (chorus.Submissi
 	if err != nil {
 		return sub, camp, err
 	}
-	if !camp.IsLead(c.Req.User) {
-		return sub, camp, chorus.Errorf(chorus.ErrForbidden, "drift.forbidden.decide", camp.Name, c.Mentions(camp.Leads))
+	if err := c.mayDecide(camp, sub, approving); err != nil {
+		return sub, camp, err
 	}
 	switch {
 	case sub.Status == chorus.SubmissionOutOfDate || sub.MessageHash != chorus.MessageHash(camp):
@@ -214,9 +251,67 @@ func (c *call) loadDecidable(ctx context.Context, value string) (chorus.Submissi
 	return sub, camp, nil
 }
 
+// soleLead reports whether the author of sub is the only lead of camp: then nobody among the
+// campaign's leads can approve it, and the workspace's leads and admins may.
+func soleLead(camp chorus.Campaign, sub chorus.Submission) bool {
+	return len(camp.Leads) == 1 && camp.Leads[0] == sub.Author
+}
+
+// without returns users without user.
+func without(users []string, user string) []string {
+	return slices.DeleteFunc(slices.Clone(users), func(u string) bool { return u == user })
+}
+
+// approvers returns who may approve sub at the step it awaits: that step's approvers (the
+// campaign's leads at the last step). When the author is the only one of them, others stand in:
+// the campaign's leads at a chain step, the workspace's leads and admins at the leads' step
+// (wsLeads reports the acting user is one).
+func approvers(camp chorus.Campaign, sub chorus.Submission, user string, wsLead bool) (allowed bool, others []string) {
+	_, list, final := camp.Step(sub.Step)
+	others = without(list, sub.Author)
+	allowed = slices.Contains(list, user)
+	if len(others) == 0 && !final {
+		others = without(camp.Leads, sub.Author)
+		allowed = allowed || camp.IsLead(user)
+	}
+	if final && soleLead(camp, sub) && wsLead {
+		allowed = true
+	}
+	return allowed, others
+}
+
+// mayDecide checks that the acting user may decide on sub. Requesting changes: the campaign's
+// leads and the approvers of the step the copy awaits. Approving (with or without an exception,
+// or « pas une dérive ») takes that step's approvers (see approvers) and four eyes: never the
+// copy's author.
+func (c *call) mayDecide(camp chorus.Campaign, sub chorus.Submission, approving bool) error {
+	u := c.Req.User
+	allowed, others := approvers(camp, sub, u, c.IsWorkspaceLead())
+	name, list, final := camp.Step(sub.Step)
+	if !approving {
+		if camp.IsLead(u) || slices.Contains(list, u) {
+			return nil
+		}
+		return chorus.Errorf(chorus.ErrForbidden, "drift.forbidden.decide", camp.Name, c.Mentions(camp.Leads))
+	}
+	if u == sub.Author && (allowed || camp.IsLead(u) || c.IsWorkspaceLead()) {
+		if len(others) == 0 {
+			return chorus.Errorf(chorus.ErrForbidden, "drift.forbidden.own_copy_sole", camp.Name)
+		}
+		return chorus.Errorf(chorus.ErrForbidden, "drift.forbidden.own_copy", camp.Name, c.Mentions(others))
+	}
+	if allowed {
+		return nil
+	}
+	if !final {
+		return chorus.Errorf(chorus.ErrForbidden, "drift.forbidden.step", name, c.Mentions(list), camp.Name)
+	}
+	return chorus.Errorf(chorus.ErrForbidden, "drift.forbidden.decide", camp.Name, c.Mentions(camp.Leads))
+}
+
 // commentModal asks a lead why they request changes or grant an exception.
 func (c *call) commentModal(ctx context.Context, callback, value string) (reply.Reply, error) {
-	sub, camp, err := c.loadDecidable(ctx, value)
+	sub, camp, err := c.loadDecidable(ctx, value, callback == reply.ModalDriftException)
 	if err != nil {
 		return reply.Reply{}, err
 	}
@@ -234,7 +329,7 @@ func (c *call) commentModal(ctx context.Context, callback, value string) (reply.
 // decide records a lead's decision as the submission's next version, audits it, and tells the
 // copy's author: in the message's thread for a Slack message, else directly.
 func (c *call) decide(ctx context.Context, value string, kind chorus.DecisionKind, comment string) (reply.Reply, error) {
-	sub, camp, err := c.loadDecidable(ctx, value)
+	sub, camp, err := c.loadDecidable(ctx, value, kind != chorus.DecisionRequestChanges)
 	if err != nil {
 		return reply.Reply{}, err
 	}
@@ -246,9 +341,13 @@ func (c *call) decide(ctx context.Context, value string, kind chorus.DecisionKin
 // are not flagged again for the same kind of finding; the copy, checked again, is approved.
 // A finding of another kind, or from the judge, still stands: the copy is then left flagged.
 func (c *call) notDrift(ctx context.Context, value string) (reply.Reply, error) {
-	sub, camp, err := c.loadDecidable(ctx, value)
+	sub, camp, err := c.loadDecidable(ctx, value, true)
 	if err != nil {
 		return reply.Reply{}, err
+	}
+	if name, _, final := camp.Step(sub.Step); !final {
+		// what the detector accepts is the campaign's: its leads decide it, at their step
+		return reply.Reply{}, chorus.Errorf(chorus.ErrForbidden, "drift.not_drift.chain", name, camp.Name)
 	}
 	k, err := c.check(ctx, camp, sub.Text)
 	if err != nil {
@@ -258,10 +357,7 @@ func (c *call) notDrift(ctx context.Context, value string) (reply.Reply, error) 
 		return reply.Reply{}, chorus.Errorf(chorus.ErrConflict, "drift.not_drift.nothing", camp.Name)
 	}
 	_, saved, err := c.EditCampaign(ctx, camp.Slug, "campaign.accept", func(cur chorus.Campaign) error {
-		if !cur.IsLead(c.Req.User) {
-			return chorus.Errorf(chorus.ErrForbidden, "drift.forbidden.decide", cur.Name, c.Mentions(cur.Leads))
-		}
-		return nil
+		return c.mayDecide(cur, sub, true)
 	}, func(next *chorus.Campaign) error {
 		next.Accepted = slices.Clone(next.Accepted)
 		for _, f := range k.offline.Findings {
@@ -304,6 +400,15 @@ func (c *call) record(ctx context.Context, sub chorus.Submission, camp chorus.Ca
 	before := sub.Version
 	next := sub
 	next.Status, next.UpdatedBy = kind.Status(), c.Req.User
+	stepName, _, final := camp.Step(sub.Step)
+	advance := kind != chorus.DecisionRequestChanges && !final
+	switch {
+	case advance:
+		// a chain step approves: the copy moves on to the next step, still awaiting
+		next.Status, next.Step = sub.Status, sub.Step+1
+	case kind == chorus.DecisionRequestChanges:
+		next.Step = 0 // sent back to the author: the chain starts again
+	}
 	if verdict != nil {
 		next.Verdict, next.CampaignVersion = *verdict, camp.Version
 	}
@@ -318,15 +423,26 @@ func (c *call) record(ctx context.Context, sub chorus.Submission, camp chorus.Ca
 	if err := c.store.AddDecision(ctx, d); err != nil {
 		return reply.Reply{}, fmt.Errorf("record decision: %w", err)
 	}
-	if kind == chorus.DecisionApproveException {
+	if kind == chorus.DecisionApproveException && !advance {
 		err := c.store.AddException(ctx, chorus.Exception{WorkspaceID: c.Req.Workspace, Campaign: camp.Slug, TextHash: chorus.TextHash(sub.Text),
 			MessageHash: sub.MessageHash, Submission: sub.ID, Author: c.Req.User, Comment: comment})
 		if err != nil {
 			return reply.Reply{}, fmt.Errorf("record exception: %w", err)
 		}
 	}
-	if err := c.Audit(ctx, "submission."+string(kind), "submission:"+sub.ID, before, saved.Version, comment); err != nil {
+	detail := comment
+	if len(camp.Chain) > 0 {
+		name := stepName
+		if final {
+			name = c.T("drift.step.leads")
+		}
+		detail = strings.TrimSpace(c.T("drift.step.audit", name) + " " + comment)
+	}
+	if err := c.Audit(ctx, "submission."+string(kind), "submission:"+sub.ID, before, saved.Version, detail); err != nil {
 		return reply.Reply{}, err
+	}
+	if advance {
+		return c.stepApproved(ctx, camp, saved, stepName, kind, comment)
 	}
 	ac, err := c.as(ctx, sub.Author)
 	if err != nil {
@@ -346,6 +462,39 @@ func (c *call) record(ctx context.Context, sub chorus.Submission, camp chorus.Ca
 	post.Blocks = []reply.Block{{Kind: reply.Section, Text: post.Text}}
 	done := c.T("drift.decided."+string(kind), feature.Mention(sub.Author), camp.Name, sub.ChannelKind)
 	return reply.Reply{Text: done, Blocks: []reply.Block{{Kind: reply.Section, Text: decisionEmoji(kind) + " " + done}}, ReplaceOriginal: true, Posts: []reply.Post{post}}, nil
+}
+
+// stepApproved tells the author that a step of the chain approved her copy and sends the cards
+// of the next step.
+func (c *call) stepApproved(ctx context.Context, camp chorus.Campaign, sub chorus.Submission, step string, kind chorus.DecisionKind, comment string) (reply.Reply, error) {
+	k, err := c.check(ctx, camp, sub.Text)
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	cards, err := c.leadCards(ctx, camp, sub, k)
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	nextName, nextWho, final := camp.Step(sub.Step)
+	if final {
+		nextName = c.T("drift.step.leads")
+	}
+	ac, err := c.as(ctx, sub.Author)
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	tell := ac.T("drift.told.step", feature.Mention(c.Req.User), step, camp.Name, sub.ChannelKind, nextName)
+	if comment != "" {
+		tell += "\n> " + strings.ReplaceAll(comment, "\n", "\n> ")
+	}
+	post := reply.Post{Channel: sub.Author, Text: tell}
+	if sub.FromMessage() {
+		post = reply.Post{Channel: sub.SlackChannel, Thread: sub.SlackTS, Text: feature.Mention(sub.Author) + " " + tell}
+	}
+	post.Blocks = []reply.Block{{Kind: reply.Section, Text: post.Text}}
+	done := c.T("drift.decided.step", feature.Mention(sub.Author), step, nextName, c.Mentions(nextWho))
+	return reply.Reply{Text: done, Blocks: []reply.Block{{Kind: reply.Section, Text: decisionEmoji(kind) + " " + done}}, ReplaceOriginal: true,
+		Posts: append([]reply.Post{post}, cards...)}, nil
 }
 
 func decisionEmoji(k chorus.DecisionKind) string {
@@ -378,7 +527,7 @@ func (c *call) showSubmission(ctx context.Context, id string) (reply.Reply, erro
 	if sub.MessageHash != chorus.MessageHash(camp) {
 		sub.Status = chorus.SubmissionOutOfDate // the card must not offer a decision on it
 	}
-	return c.approvalCard(sub, k), nil
+	return c.approvalCard(sub, k, c.Req.User), nil
 }
 
 // judgeSubmission asks the judge about a submission on request and shows its opinion to the
@@ -404,7 +553,7 @@ func (c *call) judgeSubmission(ctx context.Context, value string) (reply.Reply, 
 	if err != nil {
 		return reply.Reply{}, err
 	}
-	k := checked{camp: camp, ref: drift.Compile(camp, terms, 0)}
+	k := checked{camp: camp, ref: drift.Compile(camp.Enforced(), terms, 0)}
 	k.offline = k.ref.Check(sub.Text, "")
 	op, err := j.Judge(ctx, JudgeQuery{Campaign: camp, Glossary: terms, Reference: k.ref, Text: sub.Text, Lang: c.Lang, Offline: k.offline})
 	if err != nil {
@@ -507,7 +656,7 @@ func (c *call) messageChanged(ctx context.Context, saved chorus.Campaign) ([]rep
 	if err != nil {
 		return nil, nil, err
 	}
-	facts := reply.Block{Kind: reply.Context, Text: "🔎 " + drift.Compile(saved, terms, 0).Summary(c.Lang) + " · " + c.T("drift.facts.fix")}
+	facts := reply.Block{Kind: reply.Context, Text: "🔎 " + drift.Compile(saved.Enforced(), terms, 0).Summary(c.Lang) + " · " + c.T("drift.facts.fix")}
 	subs, err := c.store.Submissions(ctx, c.Req.Workspace, chorus.SubmissionFilter{Campaign: saved.Slug})
 	if err != nil {
 		return nil, nil, fmt.Errorf("list submissions: %w", err)
@@ -572,8 +721,25 @@ func (f *Feature) DigestSections(ctx context.Context, t *feature.Turn, channel s
 			}
 		}
 	}
+	var blocks []reply.Block
+	if lead {
+		// points that contradict a campaign's message, until a lead resolves them
+		var lines []string
+		for _, camp := range camps {
+			for _, sp := range camp.StalePoints {
+				lines = append(lines, "• *"+camp.Name+"* (`"+camp.Slug+"`) — "+c.StaleLine(sp))
+			}
+		}
+		if len(lines) > 0 {
+			n := len(lines)
+			if n > digestSectionMax {
+				lines = append(lines[:digestSectionMax], c.T("home.more", n-digestSectionMax))
+			}
+			blocks = append(blocks, reply.Block{Kind: reply.Section, Text: "⚠️ *" + c.T("points.stale.digest", n) + "*\n" + strings.Join(lines, "\n")})
+		}
+	}
 	if len(inScope) == 0 {
-		return nil, nil
+		return blocks, nil
 	}
 	subs, err := c.store.Submissions(ctx, workspace, chorus.SubmissionFilter{Statuses: []chorus.SubmissionStatus{
 		chorus.SubmissionPending, chorus.SubmissionFlagged, chorus.SubmissionChangesRequested}})
@@ -594,7 +760,6 @@ func (f *Feature) DigestSections(ctx context.Context, t *feature.Turn, channel s
 			open = append(open, sub)
 		}
 	}
-	var blocks []reply.Block
 	section := func(title string, list []chorus.Submission) {
 		if len(list) == 0 {
 			return
