@@ -24,6 +24,10 @@ type GlossaryTerm struct {
 	// Retired is a term no longer enforced: kept, with its history, but copy is not checked
 	// against it.
 	Retired bool
+	// Equivalent is the term's counterpart in the other language (« avant-première » and
+	// "preview"), by its wording: copy in this term's language that uses the counterpart is
+	// flagged with this term as the suggestion, and the other way round.
+	Equivalent string
 
 	Version   int
 	CreatedBy string
@@ -59,6 +63,7 @@ func (g GlossaryTerm) Validate() error {
 	}
 	checkText(&ps, "definition", g.Definition, MaxDefinitionLen, false)
 	checkText(&ps, "note", g.Note, MaxNoteLen, false)
+	checkText(&ps, "equivalent", g.Equivalent, MaxTermLen, false)
 	if len(g.Forbidden) > MaxVariants {
 		ps.add("forbidden", "glossary.variants.many", MaxVariants)
 	}

@@ -332,3 +332,34 @@ func TestNarrowedToPartOfAList(t *testing.T) {
 		}
 	}
 }
+
+// Two terms linked across languages: each language's copy is checked against its own term, and
+// the counterpart is flagged there with the right suggestion.
+func TestLinkedTerms(t *testing.T) {
+	terms := []chorus.GlossaryTerm{
+		{Term: "avant-première", Lang: chorus.French, Equivalent: "preview"},
+		{Term: "preview", Lang: chorus.English, Equivalent: "avant-première"},
+	}
+	r := Compile(chorus.Campaign{Lang: chorus.French, Message: "Soirée le 3 juin 2027."}, terms, 2027)
+	tests := []struct {
+		text    string
+		lang    chorus.Lang
+		suggest string // "" when nothing is flagged
+	}{
+		{"Venez à la preview du 3 juin !", chorus.French, "avant-première"},
+		{"Venez à l'avant-première du 3 juin !", chorus.French, ""},
+		{"Join the preview on 3 June!", chorus.English, ""},
+		{"Join the avant-première on 3 June!", chorus.English, "preview"},
+	}
+	for _, tc := range tests {
+		var got string
+		for _, f := range r.Check(tc.text, tc.lang).Findings {
+			if f.Kind == KindGlossary {
+				got = f.Suggestion
+			}
+		}
+		if got != tc.suggest {
+			t.Errorf("%q (%s): glossary suggestion %q, want %q", tc.text, tc.lang, got, tc.suggest)
+		}
+	}
+}

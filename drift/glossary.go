@@ -118,7 +118,11 @@ func (gi *glossIndex) matches(d *doc, lang chorus.Lang) []glossMatch {
 				continue
 			}
 			if ref.variant < 0 {
-				approved = append(approved, [2]int{t.start, toks[j-1].end})
+				// an approved term counts where it applies: "preview", approved in English, is
+				// no approved word of a French copy
+				if e.appliesTo(lang) {
+					approved = append(approved, [2]int{t.start, toks[j-1].end})
+				}
 			} else {
 				hits = append(hits, hit{ref, t.start, toks[j-1].end, i, j})
 			}
@@ -138,7 +142,7 @@ func (gi *glossIndex) matches(d *doc, lang chorus.Lang) []glossMatch {
 	}
 	for i := range gi.entries {
 		e := &gi.entries[i]
-		if len(e.strict) == 0 || (!e.neutral && e.term.Lang != "" && lang != "" && e.term.Lang != lang) {
+		if len(e.strict) == 0 || !e.appliesTo(lang) {
 			continue
 		}
 		for _, m := range strictMatches(e, d.text) {
@@ -149,7 +153,7 @@ func (gi *glossIndex) matches(d *doc, lang chorus.Lang) []glossMatch {
 	}
 	for _, h := range hits {
 		e := &gi.entries[h.ref.entry]
-		if !e.neutral && e.term.Lang != "" && lang != "" && e.term.Lang != lang {
+		if !e.appliesTo(lang) {
 			continue
 		}
 		if within(approved, h.from, h.to) || overlapsMatch(out, h.from, h.to) || d.inURL(h.from, h.to) || e.excepted(toks, h.i, h.j) {
@@ -193,6 +197,33 @@ func compileGlossary(terms []chorus.GlossaryTerm) []glossEntry {
 			}
 		}
 		out = append(out, e)
+	}
+	return append(out, equivalents(terms)...)
+}
+
+// appliesTo reports whether the entry judges copy in lang: a name in every language, a word in
+// its own.
+func (e *glossEntry) appliesTo(lang chorus.Lang) bool {
+	return e.neutral || e.term.Lang == "" || lang == "" || e.term.Lang == lang
+}
+
+// equivalents returns, for each term linked to its counterpart in the other language, an entry
+// that forbids the counterpart in the term's own language: « preview » in French copy, with
+// « avant-première » as the suggestion, and the other way round when the link is mutual.
+func equivalents(terms []chorus.GlossaryTerm) []glossEntry {
+	var out []glossEntry
+	for _, t := range terms {
+		if strings.TrimSpace(t.Equivalent) == "" || t.Lang == "" {
+			continue
+		}
+		e := glossEntry{term: t}
+		e.approved, _, _ = normText(t.Term, false, false)
+		v, _, _ := normText(t.Equivalent, false, false)
+		if v == "" || v == e.approved {
+			continue
+		}
+		e.variants, e.raw = []string{v}, []string{t.Equivalent}
+		out = append(out, e) // never neutral: the counterpart is right in its own language
 	}
 	return out
 }

@@ -23,6 +23,7 @@ type termDoc struct {
 	MatchCase   bool      `bson:"match_case"`
 	MatchAccent bool      `bson:"match_accent"`
 	Retired     bool      `bson:"retired,omitempty"`
+	Equivalent  string    `bson:"equivalent,omitempty"`
 	Version     int       `bson:"version"`
 	CreatedBy   string    `bson:"created_by"`
 	CreatedAt   time.Time `bson:"created_at,omitempty"`
@@ -34,7 +35,7 @@ func toTermDoc(g chorus.GlossaryTerm) termDoc {
 	return termDoc{
 		Workspace: g.WorkspaceID, Key: g.Key(), Term: g.Term, Lang: string(g.Lang),
 		Definition: g.Definition, Forbidden: nilIfEmpty(g.Forbidden), Exceptions: nilIfEmpty(g.Exceptions), Note: g.Note,
-		MatchCase: g.MatchCase, MatchAccent: g.MatchAccent, Retired: g.Retired,
+		MatchCase: g.MatchCase, MatchAccent: g.MatchAccent, Retired: g.Retired, Equivalent: g.Equivalent,
 		Version: g.Version, CreatedBy: g.CreatedBy, CreatedAt: storedTime(g.CreatedAt),
 		UpdatedBy: g.UpdatedBy, UpdatedAt: storedTime(g.UpdatedAt),
 	}
@@ -44,7 +45,7 @@ func (d *termDoc) term() chorus.GlossaryTerm {
 	return chorus.GlossaryTerm{
 		WorkspaceID: d.Workspace, Term: d.Term, Lang: chorus.Lang(d.Lang),
 		Definition: d.Definition, Forbidden: nilIfEmpty(d.Forbidden), Exceptions: nilIfEmpty(d.Exceptions), Note: d.Note,
-		MatchCase: d.MatchCase, MatchAccent: d.MatchAccent, Retired: d.Retired,
+		MatchCase: d.MatchCase, MatchAccent: d.MatchAccent, Retired: d.Retired, Equivalent: d.Equivalent,
 		Version: d.Version, CreatedBy: d.CreatedBy, CreatedAt: storedTime(d.CreatedAt),
 		UpdatedBy: d.UpdatedBy, UpdatedAt: storedTime(d.UpdatedAt),
 	}

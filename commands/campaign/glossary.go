@@ -75,6 +75,11 @@ func (c *call) glossary(ctx context.Context, args []string) (reply.Reply, error)
 			page = args[1]
 		}
 		return c.glossaryList(ctx, page)
+	case "link":
+		if len(args) < 3 {
+			return reply.Reply{}, c.Usage("glossary.link")
+		}
+		return c.termLink(ctx, args[1], args[2])
 	case "history":
 		if len(args) < 2 {
 			return reply.Reply{}, c.Usage("glossary.history")
@@ -200,9 +205,67 @@ func (c *call) editTermE(ctx context.Context, lang chorus.Lang, term, action str
 	}
 }
 
+// termLink links a term to its counterpart in the other language (« avant-première » and
+// "preview"), both ways: copy in either language is then checked against its own term, and the
+// counterpart is flagged there. "off" in place of the second term removes the link.
+func (c *call) termLink(ctx context.Context, term, other string) (reply.Reply, error) {
+	if err := c.glossaryEditor(); err != nil {
+		return reply.Reply{}, err
+	}
+	terms, err := c.terms.Terms(ctx, c.Req.Workspace)
+	if err != nil {
+		return reply.Reply{}, fmt.Errorf("list terms: %w", err)
+	}
+	find := func(w string) (chorus.GlossaryTerm, error) {
+		for _, g := range terms {
+			if chorus.Fold(g.Term) == chorus.Fold(w) {
+				return g, nil
+			}
+		}
+		return chorus.GlossaryTerm{}, chorus.Errorf(chorus.ErrNotFound, "glossary.unknown", w)
+	}
+	a, err := find(term)
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	if off := chorus.Fold(other); off == "off" || off == "non" || off == "aucun" || off == "none" {
+		saved, err := c.editTerm(ctx, a.Lang, a.Term, "glossary.unlink", func(g *chorus.GlossaryTerm) { g.Equivalent = "" })
+		if err != nil {
+			return reply.Reply{}, err
+		}
+		if b, err := find(a.Equivalent); err == nil && chorus.Fold(b.Equivalent) == chorus.Fold(a.Term) {
+			if _, err := c.editTerm(ctx, b.Lang, b.Term, "glossary.unlink", func(g *chorus.GlossaryTerm) { g.Equivalent = "" }); err != nil {
+				return reply.Reply{}, err
+			}
+		}
+		return c.termCard(saved, c.T("glossary.unlinked", saved.Term)), nil
+	}
+	b, err := find(other)
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	if a.Lang == b.Lang {
+		return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "glossary.link.same_lang", a.Term, b.Term)
+	}
+	saved, err := c.editTerm(ctx, a.Lang, a.Term, "glossary.link", func(g *chorus.GlossaryTerm) { g.Equivalent = b.Term })
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	if _, err := c.editTerm(ctx, b.Lang, b.Term, "glossary.link", func(g *chorus.GlossaryTerm) { g.Equivalent = a.Term }); err != nil && !isNoop(err) {
+		return reply.Reply{}, err
+	}
+	return c.termCard(saved, c.T("glossary.linked", a.Term, a.Lang, b.Term, b.Lang)), nil
+}
+
+// isNoop reports the error of an edit that changes nothing.
+func isNoop(err error) bool {
+	var e *chorus.Error
+	return errors.As(err, &e) && e.Code == "glossary.noop"
+}
+
 // sameTerm reports whether an edit leaves the term as it was.
 func sameTerm(a, b chorus.GlossaryTerm) bool {
-	return a.Term == b.Term && a.Definition == b.Definition && a.Note == b.Note && a.Retired == b.Retired &&
+	return a.Term == b.Term && a.Definition == b.Definition && a.Note == b.Note && a.Equivalent == b.Equivalent && a.Retired == b.Retired &&
 		slices.Equal(a.Forbidden, b.Forbidden) && slices.Equal(a.Exceptions, b.Exceptions)
 }
 
@@ -461,6 +524,9 @@ func (c *call) termCard(g chorus.GlossaryTerm, lead string) reply.Reply {
 	}
 	if len(g.Exceptions) > 0 {
 		fields = append(fields, "*"+c.T("field.exceptions")+"*\n👌 "+quoteList(g.Exceptions))
+	}
+	if g.Equivalent != "" {
+		fields = append(fields, "*"+c.T("field.equivalent")+"*\n🔁 « "+g.Equivalent+" »")
 	}
 	if g.Note != "" {
 		fields = append(fields, "*"+c.T("field.note")+"*\n"+g.Note)

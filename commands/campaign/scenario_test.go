@@ -740,3 +740,25 @@ func TestListFiltersAndApprovalState(t *testing.T) {
 	mustSay(t, e.Do(t, "lea", "/campaign show ete-literie"), "*social* — ⏳ 1 en attente · ⚠️ 1 avec écarts")
 	mustSay(t, e.DoLang(t, "lea", chorus.English, "/campaign show ete-literie"), "Approvals by channel", "⏳ 1 awaiting · ⚠️ 1 with drift")
 }
+
+// A French term linked to its English equivalent: each is told, versioned, shown on the card,
+// and only a glossary editor may link; terms of one language are refused.
+func TestGlossaryLink(t *testing.T) {
+	e := newEnv(t)
+	mustSay(t, e.Do(t, "lea", `/glossary define avant-première Projection avant la sortie`), "✅")
+	mustSay(t, e.Do(t, "lea", `/glossary define preview lang:en Screening before release`), "✅")
+	mustSay(t, e.Do(t, "lea", `/glossary define séance Une projection`), "✅")
+	mustSay(t, e.Do(t, "sami", `/glossary link avant-première preview`), "⚠️", "seuls les responsables")
+	mustSay(t, e.Do(t, "lea", `/glossary link avant-première séance`), "⚠️", "même langue")
+	mustSay(t, e.Do(t, "lea", `/glossary link avant-première preview`), "sont liés", "Équivalent", "« preview »")
+	for key, want := range map[string]string{chorus.TermKey(chorus.French, "avant-première"): "preview", chorus.TermKey(chorus.English, "preview"): "avant-première"} {
+		g, err := e.Store.Term(context.Background(), "T1", key)
+		if err != nil || g.Equivalent != want {
+			t.Errorf("%s: equivalent %q, %v; want %q", key, g.Equivalent, err, want)
+		}
+	}
+	mustSay(t, e.Do(t, "lea", `/glossary link avant-première off`), "n'est plus lié")
+	if g, _ := e.Store.Term(context.Background(), "T1", chorus.TermKey(chorus.English, "preview")); g.Equivalent != "" {
+		t.Errorf("the English side is still linked: %+v", g)
+	}
+}

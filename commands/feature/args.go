@@ -90,6 +90,7 @@ var verbs = map[string]string{
 	"define": "define", "definir": "define",
 	"forbid": "forbid", "interdire": "forbid",
 	"unforbid": "unforbid", "desinterdire": "unforbid", "permettre": "unforbid",
+	"link": "link", "lier": "link",
 	"retire": "retire", "abandonner": "retire",
 	"restore": "restore", "restaurer": "restore", "retablir": "restore",
 	"except": "except", "exception": "except", "autoriser": "except", "allow": "except",
