@@ -218,8 +218,10 @@ func (d *Dispatcher) RecoverInbox(ctx context.Context, all bool) (int, error) {
 	}
 	taken := 0
 	for _, it := range items {
-		if !all && it.Owner == d.replica {
-			continue // ours, queued or running: this replica lives
+		if it.Owner == d.replica {
+			// ours, queued or running in this very process: even at start, when every item is
+			// taken, a request that came in before the recovery ran must not run twice
+			continue
 		}
 		if !d.hasRoom() {
 			break

@@ -325,3 +325,24 @@ func TestSocketPayloadsReplayed(t *testing.T) {
 		})
 	}
 }
+
+// At start every unfinished item is taken, but not those this very process already admitted:
+// a request that came in before the recovery ran must run once.
+func TestRecoveryLeavesOwnItems(t *testing.T) {
+	r, in := inboxRig(t)
+	in.mu.Lock()
+	in.items["mine"] = &InboxItem{ID: "mine", Kind: "command", ContentType: formType, Body: slashBody(t, r), Received: r.clock.Now(), Owner: "replica-1", Attempt: 1}
+	in.alive["replica-1"] = r.clock.Now().Add(time.Minute)
+	in.mu.Unlock()
+	in.orphan(InboxItem{ID: "theirs", Kind: "command", ContentType: formType, Body: slashBody(t, r), Received: r.clock.Now()}, r.clock.Now())
+	n, err := r.d.RecoverInbox(context.Background(), true)
+	if err != nil || n != 1 {
+		t.Fatalf("RecoverInbox = %d, %v; want only the dead replica's item", n, err)
+	}
+	r.wait(t)
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if in.items["mine"].Attempt != 1 || in.items["theirs"].Owner != "replica-1" {
+		t.Errorf("items after recovery: mine %+v, theirs %+v", in.items["mine"], in.items["theirs"])
+	}
+}

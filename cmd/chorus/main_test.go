@@ -297,7 +297,11 @@ func TestServeHTTP(t *testing.T) {
 		t.Errorf("views.publish called %d times for one event sent twice", n)
 	}
 	if c := fake.Calls("respond"); len(c) != 4 {
-		t.Errorf("response_url used %d times, want 4 (no answer to the forged or stale request)", len(c))
+		var paths []string
+		for _, call := range c {
+			paths = append(paths, call.Path+" "+string(call.Body))
+		}
+		t.Errorf("response_url used %d times, want 4 (no answer to the forged or stale request):\n%s", len(c), strings.Join(paths, "\n"))
 	}
 
 	for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready", "/metrics": "chorus_"} {

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
@@ -163,7 +165,11 @@ func replicaID() string {
 	if err != nil {
 		host = "chorus"
 	}
-	return host + "-" + strconv.Itoa(os.Getpid())
+	// a random part: a container restarts as PID 1 on the same host name, and a new process
+	// must never take the items of the one that died for its own
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return host + "-" + strconv.Itoa(os.Getpid()) + "-" + hex.EncodeToString(b[:])
 }
 
 func runDrift(ctx context.Context, env environment, args []string) error {
