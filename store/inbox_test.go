@@ -192,3 +192,29 @@ func TestEffectsMakeReRunsIdempotent(t *testing.T) {
 		t.Errorf("CreateTerm outside the scope: %v, want ErrConflict", err)
 	}
 }
+
+// TestEffectsCoverGeneratedIDs: a re-run that creates a document with a generated id (a
+// submission typed with /campaign submit, a task) finds the one the earlier run created instead
+// of adding a second one.
+func TestEffectsCoverGeneratedIDs(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, true)
+	s := e.Store
+	var ids []string
+	for range 2 {
+		ctx := store.WithEffects(ctx, "inbox/2")
+		tk, err := s.CreateTask(ctx, chorus.Task{WorkspaceID: "T1", Campaign: "ete-literie", Title: "Visuels", Owner: "sami",
+			Status: chorus.TaskOpen, Due: start.Add(72 * time.Hour), CreatedBy: "lea", UpdatedBy: "lea"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, tk.ID)
+	}
+	if ids[0] != ids[1] {
+		t.Errorf("the re-run created task %s besides %s", ids[1], ids[0])
+	}
+	tasks, err := s.Tasks(ctx, "T1", chorus.TaskFilter{Campaign: "ete-literie"})
+	if err != nil || len(tasks) != 1 {
+		t.Errorf("%d tasks (%v), want 1", len(tasks), err)
+	}
+}

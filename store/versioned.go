@@ -192,6 +192,21 @@ func (r *versioned[D]) insert(ctx context.Context, d *D) error {
 	if err != nil {
 		return err
 	}
+	if replay && ref != id {
+		// An earlier run of this unit of work stored this write under another key: a document
+		// created with a generated id (a submission, a task, a meeting). The re-run returns that
+		// document rather than create a second one.
+		var earlier D
+		switch ferr := r.versions.FindOne(ctx, bson.D{{Key: "_id", Value: ref}}).Decode(&earlier); {
+		case ferr == nil:
+			*d = earlier
+			r.repairFrom(ctx, d)
+			return nil
+		case !errors.Is(ferr, mongo.ErrNoDocuments):
+			return fmt.Errorf("store: read %s written by an earlier run: %w", ref, ferr)
+		}
+		// the earlier run recorded the write and died before making it: make it now
+	}
 	r.setID(d, id)
 	_, err = r.versions.InsertOne(ctx, d)
 	if mongo.IsDuplicateKeyError(err) && replay && ref == id {
