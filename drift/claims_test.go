@@ -363,3 +363,32 @@ func TestLinkedTerms(t *testing.T) {
 		}
 	}
 }
+
+// « également disponible sur le site »: the site comes beside the shop the copy stands in.
+func TestAlsoOnline(t *testing.T) {
+	r := Compile(chorus.Campaign{Lang: chorus.French, Message: "Du 3 au 23 mars 2027, -20 % sur la peinture Éclat, en magasin et sur eclat.fr.",
+		MustInclude: []string{"-20 % sur la peinture Éclat", "en magasin et sur eclat.fr"}}, nil, 2027)
+	for text, want := range map[string]bool{
+		"-20 % sur la peinture Éclat, du 3 au 23 mars 2027. Offre également disponible sur eclat.fr.": false,
+		"-20 % sur la peinture Éclat, du 3 au 23 mars 2027. Also available at eclat.fr.":              false,
+		"-20 % sur la peinture Éclat, du 3 au 23 mars 2027, sur eclat.fr.":                            true,
+	} {
+		if got := r.Check(text, chorus.French).Drift; got != want {
+			t.Errorf("drift on %q = %v, want %v", text, got, want)
+		}
+	}
+}
+
+// A period stated as its month and its two days is stated: « en avril 2027 (du 1er au 30) ».
+func TestPeriodByMonthAndDays(t *testing.T) {
+	r := Compile(chorus.Campaign{Lang: chorus.French, Message: "Pour toute commande du 1er au 30 avril 2027, la lampe Halo est à 59 €.",
+		MustInclude: []string{"commande du 1er au 30 avril 2027", "lampe Halo à 59 €"}}, nil, 2027)
+	for text, want := range map[string]bool{
+		"Lampe Halo à 59 € pour toute commande en avril 2027 (du 1er au 30).": false,
+		"Lampe Halo à 59 € pour toute commande en avril 2027.":                true,
+	} {
+		if got := slices.Contains(r.Check(text, chorus.French).Kinds(), KindMissing); got != want {
+			t.Errorf("missing on %q = %v, want %v", text, got, want)
+		}
+	}
+}

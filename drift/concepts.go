@@ -191,6 +191,10 @@ func (d *doc) otherChannelBetween(o, u unit) bool {
 	return false
 }
 
+// alsoWords put a channel beside another: « également disponible sur », "also available at".
+var alsoWords = phrases("egalement", "egalement disponible", "egalement disponible sur", "aussi", "aussi disponible",
+	"aussi sur", "also", "also available", "also available at", "also available on", "also at", "also on")
+
 // scopeState is where a text says the offer is available.
 type scopeState struct {
 	storePos, onlinePos, storeNeg, onlineNeg, storeOnly, onlineOnly bool
@@ -241,6 +245,11 @@ func (d *doc) scope() {
 		default:
 			s.onlinePos = true
 			s.onlineOnly = s.onlineOnly || only
+			// « également disponible sur le site », "also online": the site comes in addition to
+			// the shop the copy stands in
+			if endsWith(d.wordsBefore(u.from, 3), alsoWords) || startsWith(d.wordsAfter(u.to, 2, false), phrases("aussi", "too", "as well")) {
+				s.storePos = true
+			}
 		}
 		mark(u.from, u.to)
 	}

@@ -58,7 +58,17 @@ func (c *check) present(pf Fact) bool {
 				to = to || f.To == pf.To
 			}
 		}
-		return to && (from || (fromDay && pf.From.Month == pf.To.Month))
+		if to && (from || (fromDay && pf.From.Month == pf.To.Month)) {
+			return true
+		}
+		// « pour toute commande en avril 2027 (du 1er au 30) »: the month named, and both days
+		dayIs := func(n int) bool {
+			return slices.ContainsFunc(d.toks, func(t token) bool {
+				return (t.kind == tNum && t.num == n) || (t.kind == tWord && ordinalDay(t.s) == n) || (n == 1 && (t.s == "premier" || t.s == "first"))
+			})
+		}
+		month := slices.ContainsFunc(d.toks, func(t token) bool { return t.kind == tWord && monthWords[t.s] == int(pf.To.Month) })
+		return month && pf.From.Month == pf.To.Month && dayIs(pf.From.Day) && dayIs(pf.To.Day)
 	case FactDeadline, FactDate:
 		return slices.ContainsFunc(d.facts, func(f Fact) bool { return f.family() == FactDate && f.last() == pf.last() })
 	case FactPercent:
