@@ -244,52 +244,14 @@ func (e *glossEntry) excepted(toks []token, i, j int) bool {
 // strictForm lowers s and unifies the spaces (non-breaking ones included) and apostrophes,
 // keeping accents and hyphens.
 func strictForm(s string) string {
-	form, _ := strictOffsets(s)
+	form, _, _ := normalize(s, false, true, true)
 	return form
-}
-
-// strictOffsets returns strictForm(s) and, for each byte of it and one past its end, the byte
-// of s it comes from, so a match in the form quotes the words of s.
-func strictOffsets(s string) (string, []int) {
-	var b strings.Builder
-	var starts []int
-	space := false
-	spaceAt := 0
-	for i, r := range s {
-		switch {
-		case unicode.IsSpace(r) || r == '\u00a0' || r == '\u202f':
-			if !space {
-				spaceAt = i
-			}
-			space = true
-			continue
-		case invisible(r):
-			continue
-		}
-		if space && b.Len() > 0 {
-			b.WriteByte(' ')
-			starts = append(starts, spaceAt)
-		}
-		space = false
-		switch r {
-		case '’', '‘', 'ʼ':
-			r = '\''
-		case '‑', '–':
-			r = '-'
-		}
-		n := b.Len()
-		b.WriteRune(unicode.ToLower(r))
-		for k := n; k < b.Len(); k++ {
-			starts = append(starts, i)
-		}
-	}
-	return b.String(), append(starts, len(s))
 }
 
 // strictMatches finds the entry's strict variants in text, as whole words (a plural "s" or
 // "x" allowed).
 func strictMatches(e *glossEntry, text string) []glossMatch {
-	form, starts := strictOffsets(text)
+	form, starts, ends := normalize(text, false, true, true)
 	var out []glossMatch
 	for vi, v := range e.strict {
 		for from := 0; ; {
@@ -303,7 +265,7 @@ func strictMatches(e *glossEntry, text string) []glossMatch {
 				end++
 			}
 			if !wordRuneBefore(form, k) && !wordRuneAt(form, end) {
-				out = append(out, glossMatch{entry: e, variant: e.strict[vi], start: starts[k], end: starts[end]})
+				out = append(out, glossMatch{entry: e, variant: e.strict[vi], start: starts[k], end: ends[end-1]})
 			}
 			from = k + len(v)
 		}
@@ -315,13 +277,19 @@ func strictMatches(e *glossEntry, text string) []glossMatch {
 // runs of spaces become one form), and case and accents dropped unless kept. For every byte
 // of the result it returns where the rune that produced it starts and ends in s.
 func normText(s string, keepCase, keepAccent bool) (string, []int, []int) {
+	return normalize(s, keepCase, keepAccent, false)
+}
+
+// normalize is normText that keeps hyphens apart from spaces when keepHyphen is set, as the
+// strict forms need (« avant-première » is not « avant première »).
+func normalize(s string, keepCase, keepAccent, keepHyphen bool) (string, []int, []int) {
 	b := make([]byte, 0, len(s))
 	starts := make([]int, 0, len(s))
 	ends := make([]int, 0, len(s))
 	space, spaceAt := false, 0
 	for i, r := range s {
 		switch {
-		case unicode.IsSpace(r) || r == '\u00a0' || r == '\u202f' || r == '-' || r == '‑' || r == '–':
+		case unicode.IsSpace(r) || r == '\u00a0' || r == '\u202f' || !keepHyphen && (r == '-' || r == '‑' || r == '–'):
 			if !space {
 				spaceAt = i
 			}

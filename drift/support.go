@@ -325,7 +325,7 @@ func (c *check) unsupported() {
 		if known || src.has(t.s, lang) {
 			continue
 		}
-		// a period or a restriction the source does not state: "$XXX a year" for "a month",
+		// a period or a restriction the source does not state: "$40 a year" where the source says "$40 a month",
 		// "only", "except"
 		if periodWords[t.s] != "" || restrictWords[t.s] {
 			other := ""
