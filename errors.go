@@ -56,6 +56,13 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
+// HasCode reports whether err is, or wraps, an *Error with the message code: callers that
+// treat one refusal differently (a no-op edit, a day that does not exist) ask it by its code.
+func HasCode(err error, code string) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Code == code
+}
+
 // Unwrap returns the sentinel kind.
 func (e *Error) Unwrap() error { return e.Kind }
 

@@ -58,7 +58,6 @@ var (
 	spacedClockRE = regexp.MustCompile(`\b(\d{1,2})\s*h\s*(\d{2})?\b`)
 	spacedAmPmRE  = regexp.MustCompile(`\b(\d{1,2})(?::(\d{2}))?\s+(am|pm)\b`)
 	abbrevDotRE   = regexp.MustCompile(`([a-z])\.`)
-	ordinalDayRE  = regexp.MustCompile(`^(\d{1,2})(?:er|re|e|eme|st|nd|rd|th)$`)
 	yearRE        = regexp.MustCompile(`^(20\d\d)$`)
 )
 
@@ -179,12 +178,8 @@ func ParseMoment(text string, loc *time.Location, now time.Time) (Moment, error)
 			month, thisMonth = now.Month(), true // « fin du mois », "end of the month"
 		case yearRE.MatchString(w) && (month != 0 || dayNum != 0):
 			year, _ = strconv.Atoi(w)
-		case ordinalDayRE.MatchString(w) || w == "premier" || w == "first":
-			n := 1
-			if m := ordinalDayRE.FindStringSubmatch(w); m != nil {
-				n, _ = strconv.Atoi(m[1])
-			}
-			dayNum = n
+		case OrdinalDay(w) > 0 || w == "premier" || w == "first":
+			dayNum = max(OrdinalDay(w), 1)
 		case w == "fortnight" || w == "quinzaine":
 			day, haveDay = DateOf(now.AddDate(0, 0, 14)), true
 		case isNumber(w) && len(w) <= 2:
@@ -282,6 +277,22 @@ func ParseMoment(text string, loc *time.Location, now time.Time) (Moment, error)
 	return Moment{Time: t, Implied: implied}, nil
 }
 
+// OrdinalDay reads a day of the month written as an ordinal, folded: "1er", "1re", "2e",
+// "3eme", "2nd", "12th"; 0 when w is none. The drift detector reads days the same way.
+func OrdinalDay(w string) int {
+	n, i := 0, 0
+	for ; i < len(w) && w[i] >= '0' && w[i] <= '9'; i++ {
+		n = n*10 + int(w[i]-'0')
+	}
+	switch w[i:] {
+	case "er", "re", "e", "eme", "st", "nd", "rd", "th":
+		if i > 0 && i <= 2 {
+			return n
+		}
+	}
+	return 0
+}
+
 func isWeekday(w string) bool { _, ok := weekdays[w]; return ok }
 
 func isNumber(w string) bool {
@@ -357,10 +368,10 @@ func ReadDay(s string) (Date, error) {
 				month = monthNames[w]
 			case yearRE.MatchString(w) && year == 0:
 				year, _ = strconv.Atoi(w)
-			case (ordinalDayRE.MatchString(w) || isNumber(w) && len(w) <= 2 || w == "premier") && day == 0:
+			case (OrdinalDay(w) > 0 || isNumber(w) && len(w) <= 2 || w == "premier") && day == 0:
 				day = 1
-				if m := ordinalDayRE.FindStringSubmatch(w); m != nil {
-					day, _ = strconv.Atoi(m[1])
+				if n := OrdinalDay(w); n > 0 {
+					day = n
 				} else if w != "premier" {
 					day, _ = strconv.Atoi(w)
 				}

@@ -8,22 +8,6 @@ import (
 	"github.com/chorus-hq/chorus"
 )
 
-// ordinalDay reads a day written as an ordinal: "12th", "1er", "2nd"; 0 when s is none.
-func ordinalDay(s string) int {
-	n := 0
-	i := 0
-	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
-		n = n*10 + int(s[i]-'0')
-	}
-	switch s[i:] {
-	case "er", "e", "eme", "st", "nd", "rd", "th":
-		if i > 0 && i <= 2 {
-			return n
-		}
-	}
-	return 0
-}
-
 // present reports whether the channel message states the point fact pf.
 func (c *check) present(pf Fact) bool {
 	d := c.d
@@ -43,7 +27,7 @@ func (c *check) present(pf Fact) bool {
 		from, to := false, false
 		// "jusqu'au 31 janvier (depuis le lundi 4)": the end date, and the start day written alone
 		fromDay := slices.ContainsFunc(d.toks, func(t token) bool {
-			return (t.kind == tNum && t.num == pf.From.Day) || (t.kind == tWord && ordinalDay(t.s) == pf.From.Day)
+			return (t.kind == tNum && t.num == pf.From.Day) || (t.kind == tWord && chorus.OrdinalDay(t.s) == pf.From.Day)
 		})
 		for _, f := range d.facts {
 			switch f.Kind {
@@ -64,7 +48,7 @@ func (c *check) present(pf Fact) bool {
 		// « pour toute commande en avril 2027 (du 1er au 30) »: the month named, and both days
 		dayIs := func(n int) bool {
 			return slices.ContainsFunc(d.toks, func(t token) bool {
-				return (t.kind == tNum && t.num == n) || (t.kind == tWord && ordinalDay(t.s) == n) || (n == 1 && (t.s == "premier" || t.s == "first"))
+				return (t.kind == tNum && t.num == n) || (t.kind == tWord && chorus.OrdinalDay(t.s) == n) || (n == 1 && (t.s == "premier" || t.s == "first"))
 			})
 		}
 		month := slices.ContainsFunc(d.toks, func(t token) bool { return t.kind == tWord && monthWords[t.s] == int(pf.To.Month) })

@@ -110,7 +110,7 @@ func newSourceWords(d *doc, lang chorus.Lang) *sourceWords {
 		if v, ok := d.valueAt(i); ok {
 			s.values = append(s.values, v)
 		}
-		if d := ordinalDay(t.s); d > 0 {
+		if d := chorus.OrdinalDay(t.s); d > 0 {
 			s.values = append(s.values, float64(d))
 		}
 		if v, ok := ordinalWords[t.s]; ok {
@@ -311,7 +311,7 @@ func (c *check) unsupported() {
 				continue // the decimals or thousands of a number read from an earlier token
 			}
 		}
-		if nameLike && !known && t.kind == tWord && hasDigit(t.s) && src.supports(float64(ordinalDay(t.s)), false) {
+		if nameLike && !known && t.kind == tWord && hasDigit(t.s) && src.supports(float64(chorus.OrdinalDay(t.s)), false) {
 			continue // "the 1st" where the source says "first"
 		}
 		if nameLike && !known && t.allUpper && src.acronym[t.s] {

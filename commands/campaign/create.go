@@ -81,7 +81,7 @@ func startsDate(words []string) bool {
 		return true
 	}
 	for n := 2; n <= min(4, len(words)); n++ {
-		if _, err := chorus.ReadDay(strings.Join(words[:n], " ")); err == nil || isNoSuchDay(err) {
+		if _, err := chorus.ReadDay(strings.Join(words[:n], " ")); err == nil || chorus.HasCode(err, "when.no_such_day") {
 			return true
 		}
 	}
@@ -100,7 +100,7 @@ func readDates(words []string) ([]chorus.Date, error) {
 				out, n = append(out, d), w
 				break
 			}
-			if isNoSuchDay(err) && bad == nil {
+			if chorus.HasCode(err, "when.no_such_day") && bad == nil {
 				bad = err
 			}
 		}
@@ -113,11 +113,6 @@ func readDates(words []string) ([]chorus.Date, error) {
 		i += n
 	}
 	return out, nil
-}
-
-func isNoSuchDay(err error) bool {
-	var e *chorus.Error
-	return errors.As(err, &e) && e.Code == "when.no_such_day"
 }
 
 // newCampaign is a draft campaign with the workspace's defaults, led by its creator.

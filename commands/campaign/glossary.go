@@ -251,16 +251,10 @@ func (c *call) termLink(ctx context.Context, term, other string) (reply.Reply, e
 	if err != nil {
 		return reply.Reply{}, err
 	}
-	if _, err := c.editTerm(ctx, b.Lang, b.Term, "glossary.link", func(g *chorus.GlossaryTerm) { g.Equivalent = a.Term }); err != nil && !isNoop(err) {
+	if _, err := c.editTerm(ctx, b.Lang, b.Term, "glossary.link", func(g *chorus.GlossaryTerm) { g.Equivalent = a.Term }); err != nil && !chorus.HasCode(err, "glossary.noop") {
 		return reply.Reply{}, err
 	}
 	return c.termCard(saved, c.T("glossary.linked", a.Term, a.Lang, b.Term, b.Lang)), nil
-}
-
-// isNoop reports the error of an edit that changes nothing.
-func isNoop(err error) bool {
-	var e *chorus.Error
-	return errors.As(err, &e) && e.Code == "glossary.noop"
 }
 
 // sameTerm reports whether an edit leaves the term as it was.
