@@ -159,10 +159,17 @@ func (c *Campaign) PruneStale() {
 
 // Accepts reports whether the campaign already accepts a finding of kind on quote (and point).
 func (c Campaign) Accepts(kind, quote, point string) bool {
-	q, p := Fold(quote), Fold(point)
-	return slices.ContainsFunc(c.Accepted, func(a Accepted) bool {
-		return a.Kind == kind && Fold(a.Quote) == q && Fold(a.Point) == p
-	})
+	k := AcceptedKey(kind, quote, point)
+	return slices.ContainsFunc(c.Accepted, func(a Accepted) bool { return a.Key() == k })
+}
+
+// Key identifies what an acceptance covers: the kind, and the words and point folded, so the
+// same wording typed with other accents or spaces is the same acceptance.
+func (a Accepted) Key() string { return AcceptedKey(a.Kind, a.Quote, a.Point) }
+
+// AcceptedKey is the Key of an acceptance of kind on quote (and point).
+func AcceptedKey(kind, quote, point string) string {
+	return kind + "\x00" + Fold(quote) + "\x00" + Fold(point)
 }
 
 // IsLead reports whether user is a lead of this campaign.

@@ -16,7 +16,6 @@ import (
 const (
 	ConfidentAt       = 0.7
 	confidenceHigh    = 0.9
-	confidenceStrict  = 0.95 // a glossary variant written exactly
 	confidenceReview  = 0.5
 	candidateRestrict = "drift.reason.candidate.restriction"
 	candidateItem     = "drift.reason.candidate.item"

@@ -120,9 +120,17 @@ func (r *Reference) Check(text string, lang chorus.Lang) Verdict {
 			c.found[i].Confidence = confidenceHigh
 		}
 	}
-	c.found, c.review = c.r.accepted(c.found, text), c.r.accepted(c.review, text)
-	slices.SortStableFunc(c.found, func(a, b Finding) int { return kindRank(a.Kind) - kindRank(b.Kind) })
-	return Verdict{Drift: len(c.found) > 0, Findings: c.found, Review: c.review}
+	// the threshold decides: confident findings alert, the others wait for a lead's review
+	var found, review []Finding
+	for _, f := range c.r.accepted(append(c.found, c.review...), text) {
+		if f.Confidence >= ConfidentAt {
+			found = append(found, f)
+		} else {
+			review = append(review, f)
+		}
+	}
+	slices.SortStableFunc(found, func(a, b Finding) int { return kindRank(a.Kind) - kindRank(b.Kind) })
+	return Verdict{Drift: len(found) > 0, Findings: found, Review: review}
 }
 
 func kindRank(k Kind) int { return slices.Index(Kinds, k) }

@@ -9,7 +9,7 @@ import "github.com/chorus-hq/chorus"
 // of another kind on the same words still stands, so accepting a wording never hides another
 // drift.
 func (r *Reference) accepted(fs []Finding, text string) []Finding {
-	if len(r.accept.Accepted) == 0 {
+	if len(r.accept) == 0 {
 		return fs
 	}
 	out := fs[:0]
@@ -18,15 +18,12 @@ func (r *Reference) accepted(fs []Finding, text string) []Finding {
 		if f.Kind == KindMissing {
 			quote, point = AcceptedQuote(f, text), f.GlobalQuote
 		}
-		if !r.accept.Accepts(string(f.Kind), quote, point) {
+		if !r.accept[chorus.AcceptedKey(string(f.Kind), quote, point)] {
 			out = append(out, f)
 		}
 	}
 	return out
 }
-
-// acceptance is the part of a campaign the detector keeps: its accepted wordings.
-type acceptance = chorus.Campaign
 
 // AcceptedQuote is the wording to record when a lead accepts finding f of the copy text: the
 // words the finding quotes, or for a missing point the whole copy.

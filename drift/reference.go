@@ -23,8 +23,8 @@ type Reference struct {
 	byKind  map[FactKind][]Fact
 	summary []Fact
 	source  *sourceWords // the words of a reference without must-include points (see support.go)
-	// accept holds the campaign's accepted wordings (see accepted)
-	accept acceptance
+	// accept holds the keys of the campaign's accepted wordings (see accepted)
+	accept map[string]bool
 	// polar records which side of each polar pair the campaign uses (see polarity)
 	polar [][2]bool
 	// restricted are the units the campaign itself restricts (see restrictedAround)
@@ -65,7 +65,10 @@ func Compile(c chorus.Campaign, glossary []chorus.GlossaryTerm, year int) *Refer
 	}
 	r.facts = append(r.facts, msg.facts...)
 	r.addVocab(msg)
-	r.accept = chorus.Campaign{Accepted: c.Accepted}
+	r.accept = make(map[string]bool, len(c.Accepted))
+	for _, a := range c.Accepted {
+		r.accept[a.Key()] = true
+	}
 	r.restricted = map[string]bool{}
 	r.restrictedAround(msg)
 	r.polar = polarities(newDoc(strings.Join(append([]string{c.Message}, c.MustInclude...), "\n"), year))

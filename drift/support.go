@@ -53,7 +53,7 @@ var antonyms = func() map[string][]string {
 // of which have no opposite in a summary ("one", "like", "present", "in").
 var weakAntonyms = map[string]bool{"one": true, "like": true, "unlike": true, "in": true, "out": true, "present": true,
 	"absent": true, "then": true, "now": true, "early": true, "late": true, "certain": true, "uncertain": true, "some": true,
-	"few": true, "many": true, "more": true, "less": true, "other": true, "same": true, "different": true, "good": false,
+	"few": true, "many": true, "more": true, "less": true, "other": true, "same": true, "different": true,
 	"up": true, "down": true, "on": true, "off": true, "over": true, "under": true, "here": true, "there": true,
 	"well": true, "ill": true, "right": true, "left": true, "fine": true, "future": true, "past": true, "last": true,
 	"first": true, "long": true, "short": true, "full": true, "empty": true, "old": true, "new": true, "young": true,
