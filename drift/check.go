@@ -80,6 +80,9 @@ type check struct {
 	found  []Finding
 	review []Finding
 	gunits []unit
+	// offLead is where the copy's own subject ends when another one leads it (see offMessage):
+	// the numbers before it are that subject's, not the campaign's.
+	offLead int
 }
 
 // Check compares text, a channel message in lang ("" to detect it), with the reference.
@@ -110,6 +113,7 @@ func (r *Reference) Check(text string, lang chorus.Lang) Verdict {
 	}
 	lead, off := c.offMessage()
 	if off {
+		c.offLead = lead
 		// facts stated about the other subject are not the campaign's facts
 		c.found = slices.DeleteFunc(c.found, func(f Finding) bool { return f.Kind == KindFact && f.pos < lead })
 	}

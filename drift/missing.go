@@ -128,6 +128,10 @@ func (c *check) missing() {
 		case len(p.facts) == 0 && cov >= missingNoFacts*float64(total):
 			continue
 		}
+		if cf, pf, ok := c.restated(p); ok && (total == 0 || cov >= missingSomeFacts*float64(total)) {
+			c.mismatch(cf, pf, "drift.reason.mismatch")
+			continue
+		}
 		c.add(Finding{Kind: KindMissing, Severity: SeverityMedium, GlobalQuote: p.text, Code: "drift.reason.missing",
 			Args: []any{p.text}, Suggestion: p.text, pos: len(c.d.toks)})
 	}
@@ -143,4 +147,39 @@ func (p point) wordsFor(lang, campaign chorus.Lang) ([]unit, int) {
 		return p.words, p.total
 	}
 	return p.crossWords, p.crossTotal
+}
+
+// restated finds a point stated with another value (its other words stated, see missing): its price, discount or start date absent
+// from the message, which gives the same slot a value the campaign never states (« Harvest
+// Bowl at €11.50 » as "just €12.50", "from 4 October" as "From 5 October"). The labels call
+// a contradicted point a fact, not a missing one; a value the campaign states elsewhere is
+// another of its facts, not this point's.
+func (c *check) restated(p point) (Fact, Fact, bool) {
+	for _, pf := range p.facts {
+		if c.present(pf) {
+			continue
+		}
+		for _, cf := range c.d.facts {
+			if cf.pos >= c.offLead && sameSlot(cf, pf) && !c.r.states(cf) {
+				return cf, pf, true
+			}
+		}
+	}
+	return Fact{}, Fact{}, false
+}
+
+// sameSlot reports whether a channel fact fills the slot a point fact fills: the same kind
+// of amount for the same role, or the same kind of date for the same role.
+func sameSlot(cf, pf Fact) bool {
+	switch pf.Kind {
+	case FactMoney:
+		return cf.Kind == FactMoney && cf.Unit == pf.Unit && cf.Role == pf.Role && cf.Per == pf.Per
+	case FactPercent:
+		return cf.Kind == FactPercent && cf.Role == pf.Role
+	case FactDate:
+		return cf.Kind == FactDate && pf.Role == RoleStart && cf.Role == RoleStart
+	case FactDeadline:
+		return cf.Kind == FactDeadline
+	}
+	return false
 }

@@ -1,6 +1,7 @@
 package drift
 
 import (
+	"math"
 	"slices"
 	"strings"
 
@@ -322,4 +323,25 @@ func sameFact(a, b Fact) bool {
 // threshold. Only then can another offer take its place at the head of a message.
 func (r *Reference) offer() bool {
 	return slices.ContainsFunc(r.facts, func(f Fact) bool { return f.Kind == FactPercent || f.Kind == FactMoney })
+}
+
+// states reports whether the campaign states the value of a channel fact anywhere: in the
+// global message, a must-include point, or as an amount that follows from them. Dates match
+// on any day the campaign names (a start, an end or a single day).
+func (r *Reference) states(cf Fact) bool {
+	switch cf.family() {
+	case FactDate:
+		for _, k := range []FactKind{FactPeriod, FactDeadline, FactDate} {
+			for _, g := range r.of(k) {
+				if g.From == cf.From || g.To == cf.To || g.From == cf.To || g.To == cf.From {
+					return true
+				}
+			}
+		}
+		return false
+	case FactMoney:
+		same := func(g Fact) bool { return g.Unit == cf.Unit && math.Abs(g.Value-cf.Value) < 0.005 }
+		return slices.ContainsFunc(r.of(FactMoney), same) || slices.ContainsFunc(r.derived, same)
+	}
+	return slices.ContainsFunc(r.of(cf.Kind), func(g Fact) bool { return g.Value == cf.Value })
 }
