@@ -153,7 +153,7 @@ func (gi *glossIndex) matches(d *doc, lang chorus.Lang) []glossMatch {
 	}
 	for _, h := range hits {
 		e := &gi.entries[h.ref.entry]
-		if !e.appliesTo(lang) {
+		if !e.variantApplies(h.ref.variant, lang) {
 			continue
 		}
 		if within(approved, h.from, h.to) || overlapsMatch(out, h.from, h.to) || d.inURL(h.from, h.to) || e.excepted(toks, h.i, h.j) {
@@ -205,6 +205,20 @@ func compileGlossary(terms []chorus.GlossaryTerm) []glossEntry {
 // its own.
 func (e *glossEntry) appliesTo(lang chorus.Lang) bool {
 	return e.neutral || e.term.Lang == "" || lang == "" || e.term.Lang == lang
+}
+
+// variantApplies reports whether forbidden variant vi judges copy in lang: where its entry
+// applies, and in the language its spelling belongs to. A French-spelled variant listed under
+// an English term (« végane » under "plant-based") was listed for French copy; an English
+// word listed under a French term ("glow" under « éclat ») stays a French-copy rule, as no
+// letter marks a word as English.
+func (e *glossEntry) variantApplies(vi int, lang chorus.Lang) bool {
+	return e.appliesTo(lang) || lang == chorus.French && frenchSpelled(e.raw[vi])
+}
+
+// frenchSpelled reports whether s carries a letter French writes and English does not.
+func frenchSpelled(s string) bool {
+	return strings.ContainsAny(strings.ToLower(s), "éèêëàâîïôûùüçœ")
 }
 
 // equivalents returns, for each term linked to its counterpart in the other language, an entry
@@ -419,11 +433,11 @@ func glossaryMatches(entries []glossEntry, text string, lang chorus.Lang) []glos
 	var out []glossMatch
 	for i := range entries {
 		e := &entries[i]
-		if !e.neutral && e.term.Lang != "" && lang != "" && e.term.Lang != lang {
-			continue
-		}
 		n := get(e.keepCase, e.keepAcc)
 		for vi, v := range e.variants {
+			if !e.variantApplies(vi, lang) {
+				continue
+			}
 			for _, sp := range findAll(n.s, v) {
 				start, end := n.starts[sp[0]], n.ends[sp[1]-1]
 				if within(approved, start, end) || overlapsMatch(out, start, end) {
