@@ -6,11 +6,11 @@ var numberWords = map[string]int{
 	"zero": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
 	"huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14,
 	"quinze": 15, "seize": 16, "vingt": 20, "vingts": 20, "trente": 30, "quarante": 40,
-	"cinquante": 50, "soixante": 60, "cent": 100,
+	"cinquante": 50, "soixante": 60,
 	"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "seven": 7, "eight": 8, "nine": 9,
 	"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
 	"sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
-	"forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
+	"forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
 }
 
 // ordinalWords maps ordinal words to their value, for "premier", "first", "1er", "1st".
@@ -80,12 +80,66 @@ func numberAt(toks []token, i int) (num, bool) {
 	if t.kind != tWord {
 		return num{}, false
 	}
-	v, ok := numberWords[t.s]
+	v, j, ok := wordNumberAt(toks, i)
 	if !ok {
 		return num{}, false
 	}
+	return num{v: float64(v), from: i, next: j, word: true, whole: true}, true
+}
+
+// wordNumberAt reads number words at token i with their hundreds and thousands: « mille »,
+// « deux cents », « trois mille cinq cents », "five hundred". It returns the value and the
+// index after the last word.
+func wordNumberAt(toks []token, i int) (int, int, bool) {
+	total, cur, j := 0, 0, i
+	expectSmall := true // a small number may start the number or follow a scale word
+	for j < len(toks) && toks[j].kind == tWord {
+		if sc := scaleWords[toks[j].s]; sc > 0 {
+			cur = max(cur, 1)
+			if sc == 100 {
+				if cur >= 100 {
+					break
+				}
+				cur *= 100
+			} else {
+				if total > 0 || cur >= 1000 {
+					break
+				}
+				total, cur = cur*1000, 0
+			}
+			j, expectSmall = j+1, true
+			continue
+		}
+		if !expectSmall {
+			break
+		}
+		v, k, ok := smallNumberAt(toks, j)
+		if !ok {
+			break
+		}
+		cur, j, expectSmall = cur+v, k, false
+	}
+	if j == i {
+		return 0, i, false
+	}
+	return total + cur, j, true
+}
+
+// scaleWords multiply the number words before them; alone they count one (« mille euros »).
+var scaleWords = map[string]int{"cent": 100, "cents": 100, "hundred": 100, "mille": 1000, "thousand": 1000}
+
+// smallNumberAt reads number words below a hundred at token i as one number: a word
+// (« trente ») or a compound ("vingt-cinq", "trente et un", "twenty five", "quatre-vingt"). It returns the
+// value and the index after its last token.
+func smallNumberAt(toks []token, i int) (int, int, bool) {
+	if i >= len(toks) || toks[i].kind != tWord {
+		return 0, i, false
+	}
+	v, ok := numberWords[toks[i].s]
+	if !ok {
+		return 0, i, false
+	}
 	j := i + 1
-	// compounds: "vingt-cinq", "trente et un", "twenty five", "quatre-vingt"
 	if v >= 20 && v < 100 || v == 4 {
 		k := j
 		if k < len(toks) && (toks[k].isSym("-") || toks[k].is("et")) {
@@ -102,7 +156,7 @@ func numberAt(toks []token, i int) (num, bool) {
 			}
 		}
 	}
-	return num{v: float64(v), from: i, next: j, word: true, whole: true}, true
+	return v, j, true
 }
 
 // currencyAt returns the ISO code of a currency sign or word at token i, or "".
