@@ -322,7 +322,12 @@ func (d *doc) dates() {
 			i = f.end - 1
 			continue
 		}
-		if p, ok := d.singleAt(i, false); ok {
+		// a dotted day and month without a year ("until 31.10") is a date only after a word
+		// that announces one, and before no unit: "31.10 €" is an amount
+		before := d.wordsBefore(i, 4)
+		dotted := (endsWith(before, deadlineLeads) || endsWith(before, startLeads)) && !d.unitAfter(i+3) &&
+			(i+3 >= len(toks) || quantityUnits[toks[i+3].s] == "")
+		if p, ok := d.singleAt(i, dotted); ok {
 			date := d.toDate(p)
 			if impossible(date) {
 				d.impossible = append(d.impossible, [2]int{i, p.next})
