@@ -107,6 +107,7 @@ func (r *Reference) Check(text string, lang chorus.Lang) Verdict {
 	}
 	c.glossary()
 	c.facts()
+	c.included()
 	c.unsupported()
 	if c.r.source == nil {
 		c.polarity()
@@ -194,6 +195,8 @@ func (c *check) mismatch(cf, gf Fact, code string) {
 		}
 	case "drift.reason.restriction":
 		args = []any{cf.Quote}
+	case "drift.reason.excluded":
+		args = []any{cf.Quote, gf.Quote}
 	}
 	c.add(Finding{Kind: KindFact, Severity: SeverityHigh, Quote: cf.Quote, GlobalQuote: gf.Quote, Code: code, Args: args,
 		Suggestion: gf.Format(c.lang), pos: cf.pos, family: cf.family()})

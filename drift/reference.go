@@ -30,6 +30,10 @@ type Reference struct {
 	polar [][2]bool
 	// restricted are the units the campaign itself restricts (see restrictedAround)
 	restricted map[string]bool
+	// excluded are the stems of what the campaign leaves out of its offer, excludedQuote the
+	// first such phrase (see exclusion.go)
+	excluded      []string
+	excludedQuote string
 }
 
 // point is a compiled must-include point.
@@ -72,6 +76,7 @@ func Compile(c chorus.Campaign, glossary []chorus.GlossaryTerm, year int) *Refer
 	}
 	r.restricted = map[string]bool{}
 	r.restrictedAround(msg)
+	r.excluded, r.excludedQuote = msg.exclusions()
 	r.polar = polarities(newDoc(strings.Join(append([]string{c.Message}, c.MustInclude...), "\n"), year))
 	if len(c.MustInclude) == 0 {
 		r.source = newSourceWords(msg, r.lang)
