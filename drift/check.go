@@ -236,6 +236,8 @@ func (c *check) facts() {
 			}
 		case FactBundle:
 			c.bundle(cf)
+		case FactMinCount:
+			c.minCount(cf)
 		case FactQuantity:
 			if slices.ContainsFunc(r.of(FactQuantity), func(g Fact) bool { return g.Role == RoleUpTo && g.Unit == cf.Unit && cf.Value <= g.Value }) {
 				break

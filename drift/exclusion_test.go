@@ -34,7 +34,7 @@ func TestExcludedBroughtBack(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r := drift.Compile(chorus.Campaign{Slug: "lumio-ete", Lang: tc.lang, Message: tc.message}, nil, 2027)
+			r := drift.Compile(chorus.Campaign{Slug: "lumio-ete", Lang: tc.lang, Message: tc.message, MustInclude: []string{"-20 %"}}, nil, 2027)
 			v := r.Check(tc.text, tc.lang)
 			var kinds []drift.Kind
 			for _, f := range v.Findings {
@@ -49,6 +49,36 @@ func TestExcludedBroughtBack(t *testing.T) {
 			}
 			if !slices.Equal(kinds, tc.want) {
 				t.Errorf("Check(%q) excluded findings = %v, want %v\n%s", tc.text, kinds, tc.want, render(v))
+			}
+		})
+	}
+}
+
+// A minimum purchase the campaign does not set restricts its offer; the campaign's own
+// minimum, stated in other words, does not.
+func TestAddedMinimum(t *testing.T) {
+	tests := []struct {
+		name    string
+		message string
+		lang    chorus.Lang
+		text    string
+		want    []drift.Kind
+	}{
+		{"fr, added", "Jusqu'au 30 juin 2027, un tote bag offert pour tout roman acheté.", chorus.French,
+			"Jusqu'au 30 juin 2027, un tote bag offert dès 2 romans achetés !", []drift.Kind{drift.KindFact}},
+		{"en, other count", "Until 30 June 2027, a free tote bag when you buy at least 3 books.", chorus.English,
+			"Until 30 June 2027, a free tote bag when you buy at least 2 books.", []drift.Kind{drift.KindFact}},
+		{"en, same count in words", "Until 30 June 2027, a free tote bag when you buy at least 3 books.", chorus.English,
+			"Buy at least three books before 1 July 2027 and the tote bag is free.", nil},
+		{"fr, a multi-buy's own minimum", "Du 3 au 23 mars 2027 : pour 2 coussins achetés, le 3e est offert.", chorus.French,
+			"Le 3e coussin offert dès deux coussins achetés, du 3 au 23 mars !", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := drift.Compile(chorus.Campaign{Slug: "livres-ete", Lang: tc.lang, Message: tc.message, MustInclude: []string{map[chorus.Lang]string{chorus.French: "offert", chorus.English: "free"}[tc.lang]}}, nil, 2027)
+			v := r.Check(tc.text, tc.lang)
+			if got := v.Kinds(); !slices.Equal(got, tc.want) {
+				t.Errorf("Check(%q) kinds = %v, want %v\n%s", tc.text, got, tc.want, render(v))
 			}
 		})
 	}

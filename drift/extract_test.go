@@ -59,6 +59,8 @@ func brief(f Fact) string {
 		return "date:" + f.From.String()
 	case FactDuration:
 		return fmt.Sprintf("duration:%g%s", f.Value, f.Unit)
+	case FactMinCount:
+		return fmt.Sprintf("min_count:%g", f.Value)
 	case FactPhone, FactURL, FactCode:
 		return string(f.Kind) + ":" + f.Text
 	}
@@ -240,6 +242,20 @@ func TestExtractDates(t *testing.T) {
 }
 
 func TestExtractDurations(t *testing.T) { runExtractCases(t, durationCases, FactDuration) }
+
+func TestExtractMinCounts(t *testing.T) {
+	runExtractCases(t, []extractCase{
+		{"fr items ordered", "une citronnade offerte dès 2 bowls commandés", []string{"min_count:2"}},
+		{"fr minimum in words", "pour l'achat de trois plantes", []string{"min_count:3"}},
+		{"en at least", "a free tote when you buy at least 3 books", []string{"min_count:3"}},
+		{"one is no minimum", "dès 1 article acheté", nil},
+		{"a date", "dès 2 octobre", nil},
+		{"a duration", "from 3 years", nil},
+		{"an amount", "dès 2 €", nil},
+		{"a quantity", "dès 2 kg", nil},
+		{"no lead", "2 bowls pour le prix d'un", nil},
+	}, FactMinCount)
+}
 
 func TestExtractContacts(t *testing.T) {
 	runExtractCases(t, contactCases, FactPhone, FactURL, FactCode)

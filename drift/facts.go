@@ -144,6 +144,7 @@ func (d *doc) extract(trie *phraseTrie) {
 	d.durations()
 	d.quantities()
 	d.bundles()
+	d.minCounts()
 	d.fractions()
 	d.concepts(trie)
 }

@@ -86,6 +86,8 @@ func (f Fact) Format(lang chorus.Lang) string {
 		return formatNumber(f.Value, lang) + " " + f.Unit
 	case FactAge:
 		return catalog.T(lang, "drift.fact.age."+f.Role, int(f.Value))
+	case FactMinCount:
+		return catalog.T(lang, "drift.fact.min_count", int(f.Value))
 	case FactBundle:
 		return catalog.T(lang, "drift.fact.bundle."+f.Role, int(f.Value))
 	}

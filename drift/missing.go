@@ -59,7 +59,7 @@ func (c *check) present(pf Fact) bool {
 		return slices.ContainsFunc(d.facts, func(f Fact) bool { return f.Kind == FactPercent && f.Value == pf.Value })
 	case FactQuantity:
 		return slices.ContainsFunc(d.facts, func(f Fact) bool { return f.Kind == FactQuantity && f.Unit == pf.Unit && f.Value == pf.Value })
-	case FactBundle, FactAge:
+	case FactBundle, FactAge, FactMinCount:
 		return slices.ContainsFunc(d.facts, func(f Fact) bool { return f.Kind == pf.Kind && f.Value == pf.Value && f.Role == pf.Role })
 	case FactCode:
 		// a code the campaign gives is stated even without the word "code": "avec SOLEIL27"

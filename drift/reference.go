@@ -269,7 +269,7 @@ func (r *Reference) Facts() []Fact { return slices.Clone(r.facts) }
 
 // summaryOrder lists fact kinds in the order a lead reads an offer: what, when, where, who.
 var summaryOrder = []FactKind{FactPercent, FactMoney, FactPeriod, FactDeadline, FactDate, FactDuration, FactQuantity, FactScope,
-	FactBundle, FactAge, FactEligibility, FactCondition, FactCode, FactURL, FactPhone}
+	FactBundle, FactMinCount, FactAge, FactEligibility, FactCondition, FactCode, FactURL, FactPhone}
 
 // summaryFacts picks the facts worth confirming, without duplicates, in summaryOrder.
 func (r *Reference) summaryFacts() []Fact {
