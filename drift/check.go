@@ -108,6 +108,7 @@ func (r *Reference) Check(text string, lang chorus.Lang) Verdict {
 	c.glossary()
 	c.facts()
 	c.included()
+	c.widened()
 	c.unsupported()
 	if c.r.source == nil {
 		c.polarity()
@@ -195,7 +196,7 @@ func (c *check) mismatch(cf, gf Fact, code string) {
 		}
 	case "drift.reason.restriction":
 		args = []any{cf.Quote}
-	case "drift.reason.excluded":
+	case "drift.reason.excluded", "drift.reason.widened":
 		args = []any{cf.Quote, gf.Quote}
 	}
 	c.add(Finding{Kind: KindFact, Severity: SeverityHigh, Quote: cf.Quote, GlobalQuote: gf.Quote, Code: code, Args: args,

@@ -121,3 +121,29 @@ func (c *check) included() {
 		}
 	}
 }
+
+// coordinators join two items of one scope: « intérieure et extérieure », "men or women".
+var coordinators = map[string]bool{"et": true, "ou": true, "and": true, "or": true, "&": true, "+": true, "/": true}
+
+// widened finds an item of the campaign joined to its opposite, which the campaign never
+// names: « peinture intérieure et extérieure » for « peinture intérieure », « résidence
+// principale ou secondaire » for « résidence principale ». The opposite extends the offer to
+// what the campaign leaves out (a product-scope contradiction).
+func (c *check) widened() {
+	toks := c.d.toks
+	for i := 0; i+2 < len(toks); i++ {
+		a, link, b := toks[i], toks[i+1], toks[i+2]
+		if a.kind != tWord || b.kind != tWord || !coordinators[link.s] {
+			continue
+		}
+		for _, pair := range [][2]token{{a, b}, {b, a}} {
+			known, added := pair[0], pair[1]
+			if !c.r.words[known.s] || c.r.words[added.s] || !slices.Contains(antonyms[known.s], added.s) {
+				continue
+			}
+			q := quote(c.d.text, toks, i, i+2)
+			c.mismatch(Fact{Kind: FactCondition, Quote: q, pos: i, end: i + 3}, Fact{Quote: c.d.text[known.start:known.end]}, "drift.reason.widened")
+			return
+		}
+	}
+}

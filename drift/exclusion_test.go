@@ -83,3 +83,36 @@ func TestAddedMinimum(t *testing.T) {
 		})
 	}
 }
+
+// An item of the campaign joined to its opposite widens the offer; the opposite named by
+// the campaign itself, or another pair, does not.
+func TestWidenedByOpposite(t *testing.T) {
+	tests := []struct {
+		name    string
+		message string
+		lang    chorus.Lang
+		text    string
+		want    bool
+	}{
+		{"fr, opposite added", "Du 2 au 16 mai 2027, -10 % sur les stores intérieurs.", chorus.French,
+			"-10 % sur les stores intérieurs et extérieurs du 2 au 16 mai !", true},
+		{"fr, opposite first", "Du 2 au 16 mai 2027, -10 % sur l'assurance de votre résidence principale.", chorus.French,
+			"-10 % sur l'assurance de votre résidence secondaire ou principale, du 2 au 16 mai.", true},
+		{"en, opposite added", "From 2 to 16 May 2027, 10% off interior blinds.", chorus.English,
+			"10% off interior and exterior blinds, 2-16 May!", true},
+		{"fr, the campaign names both", "Du 2 au 16 mai 2027, -10 % sur les stores intérieurs et extérieurs.", chorus.French,
+			"-10 % sur les stores extérieurs et intérieurs du 2 au 16 mai !", false},
+		{"fr, no opposite", "Du 2 au 16 mai 2027, -10 % sur les stores intérieurs.", chorus.French,
+			"-10 % sur les stores intérieurs et les rideaux occultants du 2 au 16 mai !", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := drift.Compile(chorus.Campaign{Slug: "stores", Lang: tc.lang, Message: tc.message, MustInclude: []string{"-10 %"}}, nil, 2027)
+			v := r.Check(tc.text, tc.lang)
+			got := slices.ContainsFunc(v.Findings, func(f drift.Finding) bool { return f.Code == "drift.reason.widened" })
+			if got != tc.want {
+				t.Errorf("Check(%q) widened = %v, want %v\n%s", tc.text, got, tc.want, render(v))
+			}
+		})
+	}
+}

@@ -34,6 +34,8 @@ type Reference struct {
 	// first such phrase (see exclusion.go)
 	excluded      []string
 	excludedQuote string
+	// words are the folded words of the global message and the must-include points
+	words map[string]bool
 }
 
 // point is a compiled must-include point.
@@ -77,6 +79,12 @@ func Compile(c chorus.Campaign, glossary []chorus.GlossaryTerm, year int) *Refer
 	r.restricted = map[string]bool{}
 	r.restrictedAround(msg)
 	r.excluded, r.excludedQuote = msg.exclusions()
+	r.words = map[string]bool{}
+	for _, t := range tokenize(strings.Join(append([]string{c.Message}, c.MustInclude...), "\n")) {
+		if t.kind == tWord {
+			r.words[t.s] = true
+		}
+	}
 	r.polar = polarities(newDoc(strings.Join(append([]string{c.Message}, c.MustInclude...), "\n"), year))
 	if len(c.MustInclude) == 0 {
 		r.source = newSourceWords(msg, r.lang)

@@ -70,7 +70,10 @@ var frenchAntonyms = []string{"hausse baisse", "augmente diminue", "augmenter di
 	"cher economique", "accepte refuse", "acceptee refusee", "disponible indisponible", "possible impossible",
 	"obligatoire facultatif", "obligatoire optionnel", "illimite limite", "illimitee limitee", "nouveau ancien",
 	"nouvelle ancienne", "recommande deconseille", "autorise interdit", "autorisee interdite", "reussi echoue",
-	"gagne perdu", "croissance recul", "plein vide", "rapide lent", "rapide lente", "facile difficile"}
+	"gagne perdu", "croissance recul", "plein vide", "rapide lent", "rapide lente", "facile difficile",
+	"interieur exterieur", "interieure exterieure", "interieurs exterieurs", "interieures exterieures", "principal secondaire",
+	"principale secondaire", "principaux secondaires", "principales secondaires", "homme femme", "hommes femmes",
+	"adulte enfant", "adultes enfants"}
 
 // negators deny the clause they stand in; failVerbs deny the verb they introduce.
 var (
