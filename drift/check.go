@@ -109,6 +109,9 @@ func (r *Reference) Check(text string, lang chorus.Lang) Verdict {
 	c.facts()
 	c.included()
 	c.widened()
+	if c.r.source == nil {
+		c.audience()
+	}
 	c.unsupported()
 	if c.r.source == nil {
 		c.polarity()

@@ -116,3 +116,33 @@ func TestWidenedByOpposite(t *testing.T) {
 		})
 	}
 }
+
+// Copy that keeps the offer for a status group the campaign never names restricts it.
+func TestAudienceAdded(t *testing.T) {
+	tests := []struct {
+		name    string
+		message string
+		lang    chorus.Lang
+		text    string
+		want    bool
+	}{
+		{"fr, students added", "Du 1er au 31 mars 2027, l'abonnement Vélo+ à 4,90 € par mois pour les moins de 26 ans.", chorus.French,
+			"Vélo+ à 4,90 €/mois du 1er au 31 mars, réservé aux étudiants de moins de 26 ans.", true},
+		{"en, seniors only", "From 1 to 31 March 2027, the Bike+ pass is €4.90 a month for everyone.", chorus.English,
+			"Bike+ pass €4.90/month, 1-31 March, seniors only.", true},
+		{"en, a group the campaign names", "From 1 to 31 March 2027, the Bike+ pass is €4.90 a month for students.", chorus.English,
+			"Students: Bike+ pass €4.90/month, 1-31 March, for students with a valid card.", false},
+		{"en, whom it suits", "From 1 to 31 March 2027, the Bike+ pass is €4.90 a month for everyone.", chorus.English,
+			"Bike+ pass €4.90/month, 1-31 March: perfect for students and commuters.", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := drift.Compile(chorus.Campaign{Slug: "velo", Lang: tc.lang, Message: tc.message, MustInclude: []string{"4,90 €"}}, nil, 2027)
+			v := r.Check(tc.text, tc.lang)
+			got := slices.ContainsFunc(v.Findings, func(f drift.Finding) bool { return f.Code == "drift.reason.restriction" })
+			if got != tc.want {
+				t.Errorf("Check(%q) restriction = %v, want %v\n%s", tc.text, got, tc.want, render(v))
+			}
+		})
+	}
+}
