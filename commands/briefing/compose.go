@@ -96,14 +96,14 @@ func codes(camp chorus.Campaign) []string {
 // render writes edition of a briefing: its parts in the call's language, changes first for an
 // update, and the « Lu et compris » button.
 func (c *call) render(k content, b chorus.Briefing, edition int, changes []string) (string, []reply.Block) {
-	camp := k.camp
+	camp := k.camp.Enforced() // a point the message contradicts is no condition to tell customers
 	title := c.T("briefing.title", camp.Name)
 	if edition > 1 {
 		title = c.T("briefing.title.update", camp.Name, edition)
 	}
 	blocks := []reply.Block{{Kind: reply.Header, Text: feature.Ellipsis(title, 150)}}
 	section := func(text string) {
-		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: feature.Ellipsis(text, maxSection)})
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: cut(text, maxSection)})
 	}
 	if len(changes) > 0 {
 		section("*" + c.T("briefing.part.changes") + "*\n• " + strings.Join(changes, "\n• ") + "\n" + c.T("briefing.ack_again"))
@@ -161,8 +161,9 @@ func (c *call) render(k content, b chorus.Briefing, edition int, changes []strin
 }
 
 // changes says what the campaign changed since the briefing's last edition: its message, its
-// points, its dates.
+// points (those it enforces), its dates.
 func (c *call) changes(b chorus.Briefing, camp chorus.Campaign) []string {
+	camp = camp.Enforced()
 	var out []string
 	if strings.TrimSpace(b.Message) != strings.TrimSpace(camp.Message) {
 		out = append(out, c.T("briefing.change.message", feature.Ellipsis(b.Message, 400), feature.Ellipsis(camp.Message, 400)))
@@ -183,4 +184,14 @@ func (c *call) changes(b chorus.Briefing, camp chorus.Campaign) []string {
 		out = append(out, c.T("briefing.change.dates", c.DateRange(was), c.DateRange(camp)))
 	}
 	return out
+}
+
+// cut shortens s to at most n runes, ending with "…" when it cut, keeping its line breaks
+// (feature.Ellipsis makes one line of it).
+func cut(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }

@@ -143,7 +143,7 @@ func (c *call) expertsCard(ctx context.Context, notice string) (reply.Reply, err
 		lines = append(lines, c.T("experts.topic_line", t.Name, c.Mentions(t.Experts), strings.Join(t.Keywords, ", ")))
 	}
 	text := strings.Join(lines, "\n") + "\n" + c.T("experts.delay", formatDelay(e.EscalateAfter()))
-	blocks := []reply.Block{{Kind: reply.Header, Text: c.T("experts.title")}, {Kind: reply.Section, Text: feature.Ellipsis(text, maxSection)}}
+	blocks := []reply.Block{{Kind: reply.Header, Text: c.T("experts.title")}, {Kind: reply.Section, Text: cut(text, maxSection)}}
 	if notice != "" {
 		blocks = append([]reply.Block{{Kind: reply.Section, Text: notice}}, blocks...)
 		text = notice + "\n" + text

@@ -150,7 +150,7 @@ func (c *call) send(ctx context.Context, camp chorus.Campaign, changes []string)
 			return chorus.Errorf(chorus.ErrConflict, "briefing.sent_meanwhile", camp.Name)
 		}
 		next.Edition, next.CampaignVersion, next.Deliveries = edition, camp.Version, deliveries
-		next.Message, next.Points, next.Start, next.End = camp.Message, slices.Clone(camp.MustInclude), camp.Start, camp.End
+		next.Message, next.Points, next.Start, next.End = camp.Message, slices.Clone(camp.Enforced().MustInclude), camp.Start, camp.End
 		next.SentBy, next.SentAt = c.Req.User, c.Now()
 		return nil
 	})
