@@ -97,7 +97,9 @@ type call struct {
 func (f *Feature) call(t *feature.Turn) *call { return &call{Turn: t, Feature: f} }
 
 // withLang is a copy of the call speaking lang, for a message others read.
-func (c *call) withLang(lang chorus.Lang) *call { return &call{Turn: c.Turn.WithLang(lang), Feature: c.Feature} }
+func (c *call) withLang(lang chorus.Lang) *call {
+	return &call{Turn: c.Turn.WithLang(lang), Feature: c.Feature}
+}
 
 // IsBriefing reports whether "/campaign" args name the briefing sub-command.
 func IsBriefing(args []string) bool { return feature.Verb(args, 0) == "briefing" }
