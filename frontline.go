@@ -121,7 +121,7 @@ func DefaultTopics() []Topic {
 		{Name: "prix", Keywords: []string{"prix", "tarif", "remise", "reduction", "promo", "code", "coupon", "cumulable", "price", "discount", "cost", "combine"}},
 		{Name: "logistique", Keywords: []string{"livraison", "livrer", "delai", "delais", "stock", "expedition", "retrait", "colis", "delivery", "deliver", "shipping", "delay", "pickup", "parcel"}},
 		{Name: "juridique", Keywords: []string{"legal", "juridique", "conditions", "cgv", "mention", "retractation", "rgpd", "loi", "terms", "law", "gdpr", "withdrawal"}},
-		{Name: "produit", Keywords: []string{"produit", "matelas", "taille", "dimension", "couleur", "modele", "gamme", "product", "size", "colour", "color", "model", "range"}},
+		{Name: "produit", Keywords: []string{"produit", "matelas", "taille", "dimension", "couleur", "modele", "gamme", "product", "mattress", "size", "colour", "color", "model", "range"}},
 		{Name: "sav", Keywords: []string{"sav", "retour", "rembourser", "remboursement", "garantie", "echange", "reclamation", "return", "refund", "warranty", "exchange", "complaint"}},
 	}
 }
