@@ -97,7 +97,7 @@ type Ack struct {
 type Topic struct {
 	Name     string   // "prix", "logistique", "juridique", "produit", "sav" or a workspace's own
 	Experts  []string // user ids
-	Keywords []string // matched on folded words (chorus.Fold), French and English
+	Keywords []string // as typed, matched folded (chorus.Fold: no case, no accents), French and English
 }
 
 // Experts is a workspace's « who answers what »: its topics, and how long a question may wait
@@ -118,11 +118,11 @@ const DefaultEscalation = 2 * time.Hour
 // DefaultTopics are the topics of a workspace that set none, with French and English keywords.
 func DefaultTopics() []Topic {
 	return []Topic{
-		{Name: "prix", Keywords: []string{"prix", "tarif", "remise", "reduction", "promo", "code", "coupon", "cumulable", "price", "discount", "cost", "combine"}},
-		{Name: "logistique", Keywords: []string{"livraison", "livrer", "delai", "delais", "stock", "expedition", "retrait", "colis", "delivery", "deliver", "shipping", "delay", "pickup", "parcel"}},
-		{Name: "juridique", Keywords: []string{"legal", "juridique", "conditions", "cgv", "mention", "retractation", "rgpd", "loi", "terms", "law", "gdpr", "withdrawal"}},
-		{Name: "produit", Keywords: []string{"produit", "matelas", "taille", "dimension", "couleur", "modele", "gamme", "product", "mattress", "size", "colour", "color", "model", "range"}},
-		{Name: "sav", Keywords: []string{"sav", "retour", "rembourser", "remboursement", "garantie", "echange", "reclamation", "return", "refund", "warranty", "exchange", "complaint"}},
+		{Name: "prix", Keywords: []string{"prix", "tarif", "remise", "réduction", "promo", "code", "coupon", "cumulable", "price", "discount", "cost", "combine"}},
+		{Name: "logistique", Keywords: []string{"livraison", "livrer", "délai", "délais", "stock", "expédition", "retrait", "colis", "delivery", "deliver", "shipping", "delay", "pickup", "parcel"}},
+		{Name: "juridique", Keywords: []string{"legal", "juridique", "conditions", "cgv", "mention", "rétractation", "rgpd", "loi", "terms", "law", "gdpr", "withdrawal"}},
+		{Name: "produit", Keywords: []string{"produit", "matelas", "taille", "dimension", "couleur", "modèle", "gamme", "product", "mattress", "size", "colour", "color", "model", "range"}},
+		{Name: "sav", Keywords: []string{"sav", "retour", "rembourser", "remboursement", "garantie", "échange", "réclamation", "return", "refund", "warranty", "exchange", "complaint"}},
 	}
 }
 

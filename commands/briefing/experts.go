@@ -75,8 +75,9 @@ func (c *call) expertsCommand(ctx context.Context, args []string) (reply.Reply, 
 			}
 			t := &e.Topics[i]
 			for _, w := range words {
-				w = chorus.Fold(w)
-				has := slices.Contains(t.Keywords, w)
+				w = strings.ToLower(w)
+				same := func(k string) bool { return chorus.Fold(k) == chorus.Fold(w) }
+				has := slices.ContainsFunc(t.Keywords, same)
 				if op == "add" && !has {
 					t.Keywords = append(t.Keywords, w)
 				}
@@ -84,7 +85,7 @@ func (c *call) expertsCommand(ctx context.Context, args []string) (reply.Reply, 
 					if !has {
 						return chorus.Invalid("keywords", "experts.keyword.unknown", w, topic)
 					}
-					t.Keywords = slices.DeleteFunc(t.Keywords, func(k string) bool { return k == w })
+					t.Keywords = slices.DeleteFunc(t.Keywords, same)
 				}
 			}
 			return nil

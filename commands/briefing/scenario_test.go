@@ -216,6 +216,16 @@ func TestBriefingFlow(t *testing.T) {
 	mustSay(t, e.Do(t, "lea", "/campaign briefing status ete-literie"), "1/3 ont lu")
 	// Sending again without a change is refused.
 	mustSay(t, e.Do(t, "lea", "/campaign briefing send ete-literie"), "⚠️", "dit déjà tout cela")
+
+	// Without front-line channels, a change of the message is saved and the lead told why the
+	// front line was not.
+	e.Do(t, "lea", "/chorus settings frontline remove #magasins")
+	e.Do(t, "lea", "/chorus settings frontline remove #service-client")
+	r = e.Do(t, "lea", "/campaign message ete-literie Du 1er au 15 juillet 2027, -50 % sur toute la literie, en magasin et en ligne.")
+	mustSay(t, r, "✅", "⚠️ la fiche promo n'a pas été mise à jour", "aucun canal terrain", "/campaign briefing send ete-literie")
+	if n := len(conv.since(4)); n != 0 {
+		t.Errorf("%d posts without front-line channels", n)
+	}
 }
 
 // TestExpertRouting: a question on delivery times in a briefing's thread goes to the logistics
@@ -251,6 +261,16 @@ func TestExpertRouting(t *testing.T) {
 		t.Fatalf("a question outside a briefing routed: %+v", ps)
 	}
 
+	// Keywords are editable: a word nobody listed routes nothing until a lead adds it.
+	if ps := ask("ben", "1800000100.000004", "Le transporteur passe demain"); len(ps) != 0 {
+		t.Fatalf("routed without a keyword: %+v", ps)
+	}
+	mustSay(t, e.Do(t, "lea", "/chorus experts keywords logistique add Transporteur, Délai"), "transporteur", "délai")
+	if ps := ask("ben", "1800000100.000005", "Le transporteur passe demain"); len(ps) != 1 || !strings.Contains(ps[0].Text, "@{lou}") {
+		t.Fatalf("routing on the new keyword = %+v", ps)
+	}
+	mustSay(t, e.Do(t, "lea", "/chorus experts keywords logistique remove transporteur"), "Experts enregistrés")
+
 	nudges := func(at time.Time) []string {
 		ns, err := e.Svc.Nudges(ctx, at)
 		if err != nil {
@@ -268,7 +288,7 @@ func TestExpertRouting(t *testing.T) {
 		t.Fatalf("escalated early: %v", ns)
 	}
 	ns := nudges(start.Add(3 * time.Hour))
-	if len(ns) != 1 || !strings.HasPrefix(ns[0], "lea: ⏫ Question sans réponse depuis 3h dans #magasins") || !strings.Contains(ns[0], "délais de livraison") {
+	if len(ns) != 2 || !strings.HasPrefix(ns[0], "lea: ⏫ Question sans réponse depuis 3h dans #magasins") || !strings.Contains(ns[0], "délais de livraison") {
 		t.Fatalf("escalation = %v", ns)
 	}
 
@@ -278,8 +298,8 @@ func TestExpertRouting(t *testing.T) {
 	if len(offers) != 1 || !strings.Contains(offers[0].Text, "@{lou} a répondu à la question de @{ana}") {
 		t.Fatalf("answer = %+v", ps)
 	}
-	if ns := nudges(start.Add(4 * time.Hour)); len(ns) != 0 {
-		t.Fatalf("an answered question escalated: %v", ns)
+	if ns := nudges(start.Add(4 * time.Hour)); len(ns) != 1 || !strings.Contains(ns[0], "posée par @{ben}") {
+		t.Fatalf("after the answer to ana's, only ben's question is escalated: %v", ns)
 	}
 	faq := button(t, offers[0].Blocks, reply.ActBriefingFAQ)
 	mustSay(t, click(e, "ana", faq.ActionID, faq.Value), "⚠️")

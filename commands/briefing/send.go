@@ -188,6 +188,11 @@ func (f *Feature) MessageChanged(ctx context.Context, t *feature.Turn, camp chor
 		return nil, nil, nil
 	}
 	saved, posts, err := c.send(ctx, camp, changes)
+	if ps := chorus.ProblemsOf(err); len(ps) > 0 {
+		// The lead's change is saved already: say why the front line was not told, and how to.
+		text := "⚠️ " + c.T("briefing.not_updated", c.Problem(ps[0]), camp.Slug)
+		return []reply.Block{{Kind: reply.Section, Text: text}}, nil, nil
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -253,6 +258,12 @@ func (c *call) status(ctx context.Context, slug string) (reply.Reply, error) {
 	blocks := []reply.Block{{Kind: reply.Header, Text: feature.Ellipsis(title, 150)}}
 	lines := []string{title}
 	for _, d := range b.Deliveries {
+		if len(d.Members) == 0 { // the transport could not tell who is there (the console)
+			text := "*" + feature.ChannelRef(d.Channel) + "* (" + d.Kind + ")"
+			blocks = append(blocks, reply.Block{Kind: reply.Section, Text: text})
+			lines = append(lines, text)
+			continue
+		}
 		var yes, no []string
 		for _, m := range d.Members {
 			if done[m.User] {
@@ -266,7 +277,7 @@ func (c *call) status(ctx context.Context, slug string) (reply.Reply, error) {
 		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: text})
 		lines = append(lines, text)
 	}
-	if len(b.Deliveries) == 0 || len(b.Deliveries[0].Members) == 0 {
+	if !slices.ContainsFunc(b.Deliveries, func(d chorus.Delivery) bool { return len(d.Members) > 0 }) {
 		var all []string
 		for _, a := range acks {
 			all = append(all, a.User)
