@@ -19,7 +19,7 @@ func TestBriefingRoundTripAndEditions(t *testing.T) {
 		Edition: 1, CampaignVersion: 3, Message: "-30 %", Points: []string{"code LITERIE30"},
 		Start: chorus.Date{Year: 2027, Month: 7, Day: 1}, End: chorus.Date{Year: 2027, Month: 7, Day: 15},
 		Deliveries: []chorus.Delivery{{Channel: "C1", Kind: "magasins", TS: "1.2", Members: []chorus.Member{{User: "U1", TimeZone: "Europe/Paris"}, {User: "U2"}}}},
-		SentBy: "lea", SentAt: start.UTC().Truncate(time.Millisecond), UpdatedBy: "lea"}
+		SentBy:     "lea", SentAt: start.UTC().Truncate(time.Millisecond), UpdatedBy: "lea"}
 	got, err := s.SaveBriefing(ctx, in)
 	wantErr(t, err, nil)
 	want := in
