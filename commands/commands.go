@@ -1,13 +1,14 @@
 // Package commands is the router between the transports and the features: it turns what a user
 // asks (a slash command, a button click, a modal submission, a console line, a conversation
 // event) into a feature.Turn in the user's language, hands it to the feature that answers it
-// (commands/campaign, review, minutes, reminders, settings) and returns the feature's reply,
-// or the error said in the user's language.
+// (commands/campaign, review, minutes, reminders, settings, briefing) and returns the feature's
+// reply, or the error said in the user's language.
 //
 // It knows nothing of Slack's wire format: transports (bot, the console) decode their input into
 // a reply.Request and render the reply.Reply. The features authorize, validate and audit through
 // the Turn, so every transport enforces the same rules. Service also writes what the scheduler
-// sends (scheduler.Composer), through the reminders feature.
+// sends (scheduler.Composer, through the reminders feature; scheduler.Nudger, through the
+// briefing feature).
 package commands
 
 import (
