@@ -35,7 +35,10 @@ func (s *Service) Nudges(ctx context.Context, now time.Time) ([]scheduler.Nudge,
 	out := make([]scheduler.Nudge, 0, len(ns))
 	for _, n := range ns {
 		out = append(out, scheduler.Nudge{ID: n.ID, At: n.At, WorkspaceID: n.Workspace,
-			Message: scheduler.Message{Channel: n.Channel, Text: n.Text, Blocks: n.Blocks}})
+			Compose: func(ctx context.Context) (scheduler.Message, error) {
+				text, blocks, err := n.Compose(ctx)
+				return scheduler.Message{Channel: n.Channel, Text: text, Blocks: blocks}, err
+			}})
 	}
 	return out, err
 }

@@ -19,7 +19,10 @@ type Nudge struct {
 	ID          string
 	At          time.Time
 	WorkspaceID string
-	Message     Message // Channel, Thread, Text and Blocks; EventType and ID are the scheduler's
+	// Compose writes the message (Channel, Thread, Text and Blocks; EventType and ID are the
+	// scheduler's). It is called only for a nudge this process dispatches, so listing the due
+	// nudges at every tick stays cheap.
+	Compose func(ctx context.Context) (Message, error)
 }
 
 // Nudger lists the nudges due by now. It is asked at every tick, so it reads little; a nudge
@@ -43,9 +46,8 @@ func (s *Scheduler) dueNudges(ctx context.Context, now time.Time) []job {
 		return nil
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	seen := make(map[string]bool, len(due))
-	var jobs []job
+	var fresh []Nudge
 	for _, n := range due {
 		id := "nudge/" + n.ID
 		seen[id] = true
@@ -53,14 +55,27 @@ func (s *Scheduler) dueNudges(ctx context.Context, now time.Time) []job {
 			continue
 		}
 		s.nudged[id] = true
-		m := n.Message
-		m.EventType, m.ID = EventNudge, id
-		jobs = append(jobs, job{kind: chorus.NudgeOccurrence, id: id, at: n.At, channel: m.Channel, nudge: &m, nudgeWS: n.WorkspaceID, attempt: 1})
+		fresh = append(fresh, n)
 	}
 	for id := range s.nudged {
 		if !seen[id] { // no longer due: done, answered or past; forget it
 			delete(s.nudged, id)
 		}
+	}
+	s.mu.Unlock()
+	var jobs []job
+	for _, n := range fresh {
+		id := "nudge/" + n.ID
+		m, err := n.Compose(ctx)
+		if err != nil {
+			s.log.WarnContext(ctx, "scheduler: write nudge", "nudge", id, "err", err)
+			s.mu.Lock()
+			delete(s.nudged, id) // the next tick tries again
+			s.mu.Unlock()
+			continue
+		}
+		m.EventType, m.ID = EventNudge, id
+		jobs = append(jobs, job{kind: chorus.NudgeOccurrence, id: id, at: n.At, channel: m.Channel, nudge: &m, nudgeWS: n.WorkspaceID, attempt: 1})
 	}
 	return jobs
 }

@@ -23,6 +23,13 @@ func (n *nudger) Nudges(_ context.Context, now time.Time) ([]scheduler.Nudge, er
 	return append([]scheduler.Nudge(nil), n.nudges...), nil
 }
 
+// message is a nudge's writer of a direct message.
+func message(to, text string) func(context.Context) (scheduler.Message, error) {
+	return func(context.Context) (scheduler.Message, error) {
+		return scheduler.Message{Channel: to, Text: text}, nil
+	}
+}
+
 func TestNudgesExactlyOnce(t *testing.T) {
 	ctx := context.Background()
 	start := time.Date(2027, 6, 30, 10, 0, 0, 0, paris)
@@ -30,9 +37,9 @@ func TestNudgesExactlyOnce(t *testing.T) {
 	st, reopen := openStore(t, clk)
 	snd := &sender{clock: clk}
 	nd := &nudger{nudges: []scheduler.Nudge{
-		{ID: "briefing/T1/ete/1/cleo", At: start, WorkspaceID: "T1", Message: scheduler.Message{Channel: "cleo", Text: "⏰ lisez la fiche"}},
-		{ID: "briefing/T1/ete/1/eve", At: start.Add(6 * time.Hour), WorkspaceID: "T1", Message: scheduler.Message{Channel: "eve", Text: "⏰ read the briefing"}},
-		{ID: "question/T1/late/lea", At: start.Add(-7 * time.Hour) /* past the 6 h grace */, WorkspaceID: "T1", Message: scheduler.Message{Channel: "lea", Text: "⏫ trop tard"}},
+		{ID: "briefing/T1/ete/1/cleo", At: start, WorkspaceID: "T1", Compose: message("cleo", "⏰ lisez la fiche")},
+		{ID: "briefing/T1/ete/1/eve", At: start.Add(6 * time.Hour), WorkspaceID: "T1", Compose: message("eve", "⏰ read the briefing")},
+		{ID: "question/T1/late/lea", At: start.Add(-7 * time.Hour) /* past the 6 h grace */, WorkspaceID: "T1", Compose: message("lea", "⏫ trop tard")},
 	}}
 	withNudger := func(o *scheduler.Options) { o.Nudger = nd }
 	// Three replicas over their own connections tick together, twice.

@@ -17,8 +17,9 @@ type Nudge struct {
 	At        time.Time
 	Workspace string
 	Channel   string // a user id: a direct message
-	Text      string
-	Blocks    []reply.Block
+	// Compose writes the message in its reader's language; the scheduler calls it only for the
+	// nudges it sends, so that listing them at every tick reads little.
+	Compose func(ctx context.Context) (text string, blocks []reply.Block, err error)
 }
 
 // RemindAt is the local hour at which a person who has not acknowledged a briefing is
@@ -38,23 +39,42 @@ func (f *Feature) Nudges(ctx context.Context, now time.Time) ([]Nudge, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sent briefings: %w", err)
 	}
+	camps := campaigns{src: f.src, m: map[string]chorus.Campaign{}}
 	var out []Nudge
 	for _, b := range bs {
-		ns, err := f.reminders(ctx, b, now)
+		ns, err := f.reminders(ctx, b, now, camps)
 		if err != nil {
 			return out, err
 		}
 		out = append(out, ns...)
 	}
-	ns, err := f.escalations(ctx, now)
+	ns, err := f.escalations(ctx, now, camps)
 	return append(out, ns...), err
 }
 
-// reminders are b's reminders due by now.
-func (f *Feature) reminders(ctx context.Context, b chorus.Briefing, now time.Time) ([]Nudge, error) {
-	camp, err := f.src.Campaign(ctx, b.WorkspaceID, b.Campaign)
+// campaigns reads each campaign once per listing.
+type campaigns struct {
+	src Sources
+	m   map[string]chorus.Campaign
+}
+
+func (cs campaigns) get(ctx context.Context, ws, slug string) (chorus.Campaign, error) {
+	if c, ok := cs.m[ws+"/"+slug]; ok {
+		return c, nil
+	}
+	c, err := cs.src.Campaign(ctx, ws, slug)
 	if err != nil {
-		return nil, fmt.Errorf("campaign of briefing %s: %w", b.Campaign, err)
+		return c, fmt.Errorf("campaign %s: %w", slug, err)
+	}
+	cs.m[ws+"/"+slug] = c
+	return c, nil
+}
+
+// reminders are b's reminders due by now.
+func (f *Feature) reminders(ctx context.Context, b chorus.Briefing, now time.Time, camps campaigns) ([]Nudge, error) {
+	camp, err := camps.get(ctx, b.WorkspaceID, b.Campaign)
+	if err != nil {
+		return nil, err
 	}
 	if camp.Start.IsZero() || camp.Archived || camp.Status == chorus.StatusClosed {
 		return nil, nil
@@ -83,16 +103,19 @@ func (f *Feature) reminders(ctx context.Context, b chorus.Briefing, now time.Tim
 			if at.After(now) || !at.Before(goLive) {
 				continue
 			}
-			t, err := f.turns.EventTurn(ctx, b.WorkspaceID, m.User, "")
-			if err != nil {
-				return out, err
-			}
-			text := "⏰ " + t.T("briefing.reminder", camp.Name, t.DateRange(camp), feature.ChannelRef(d.Channel))
+			user, channel, edition := m.User, d.Channel, b.Edition
 			out = append(out, Nudge{
-				ID: fmt.Sprintf("briefing/%s/%s/%d/%s", b.WorkspaceID, b.Campaign, b.Edition, m.User), At: at, Workspace: b.WorkspaceID,
-				Channel: m.User, Text: text, Blocks: []reply.Block{
-					{Kind: reply.Section, Text: text},
-					{Kind: reply.Actions, Buttons: []reply.Button{{Text: t.T("briefing.button.ack"), ActionID: reply.ActBriefingAck, Value: ackValue(b.Campaign, b.Edition), Style: "primary"}}},
+				ID: fmt.Sprintf("briefing/%s/%s/%d/%s", b.WorkspaceID, b.Campaign, edition, user), At: at, Workspace: b.WorkspaceID, Channel: user,
+				Compose: func(ctx context.Context) (string, []reply.Block, error) {
+					t, err := f.turns.EventTurn(ctx, camp.WorkspaceID, user, "")
+					if err != nil {
+						return "", nil, err
+					}
+					text := "⏰ " + t.T("briefing.reminder", camp.Name, t.DateRange(camp), feature.ChannelRef(channel))
+					return text, []reply.Block{
+						{Kind: reply.Section, Text: text},
+						{Kind: reply.Actions, Buttons: []reply.Button{{Text: t.T("briefing.button.ack"), ActionID: reply.ActBriefingAck, Value: ackValue(camp.Slug, edition), Style: "primary"}}},
+					}, nil
 				}})
 		}
 	}
@@ -115,7 +138,7 @@ func remindAt(start chorus.Date, zone string, campLoc *time.Location, sent time.
 
 // escalations are the questions left unanswered past their workspace's delay, for each lead of
 // their campaign.
-func (f *Feature) escalations(ctx context.Context, now time.Time) ([]Nudge, error) {
+func (f *Feature) escalations(ctx context.Context, now time.Time, camps campaigns) ([]Nudge, error) {
 	qs, err := f.qs.QuestionsSince(ctx, now.Add(-questionWindow))
 	if err != nil {
 		return nil, fmt.Errorf("questions: %w", err)
@@ -139,19 +162,21 @@ func (f *Feature) escalations(ctx context.Context, now time.Time) ([]Nudge, erro
 		if at.After(now) {
 			continue
 		}
-		camp, err := f.src.Campaign(ctx, q.WorkspaceID, q.Campaign)
+		camp, err := camps.get(ctx, q.WorkspaceID, q.Campaign)
 		if err != nil {
-			return out, fmt.Errorf("campaign of question %s: %w", q.ID, err)
+			return out, err
 		}
 		for _, lead := range camp.Leads {
-			t, err := f.turns.EventTurn(ctx, q.WorkspaceID, lead, "")
-			if err != nil {
-				return out, err
-			}
-			text := "⏫ " + t.T("experts.escalated", formatDelay(delay), feature.ChannelRef(q.Channel), camp.Name, feature.Mention(q.Asker), t.Mentions(q.Experts)) +
-				"\n> " + feature.Ellipsis(q.Text, 500)
-			out = append(out, Nudge{ID: fmt.Sprintf("question/%s/%s/%s", q.WorkspaceID, q.ID, lead), At: at, Workspace: q.WorkspaceID,
-				Channel: lead, Text: text, Blocks: []reply.Block{{Kind: reply.Section, Text: text}}})
+			out = append(out, Nudge{ID: fmt.Sprintf("question/%s/%s/%s", q.WorkspaceID, q.ID, lead), At: at, Workspace: q.WorkspaceID, Channel: lead,
+				Compose: func(ctx context.Context) (string, []reply.Block, error) {
+					t, err := f.turns.EventTurn(ctx, q.WorkspaceID, lead, "")
+					if err != nil {
+						return "", nil, err
+					}
+					text := "⏫ " + t.T("experts.escalated", formatDelay(delay), feature.ChannelRef(q.Channel), camp.Name, feature.Mention(q.Asker), t.Mentions(q.Experts)) +
+						"\n> " + feature.Ellipsis(q.Text, 500)
+					return text, []reply.Block{{Kind: reply.Section, Text: text}}, nil
+				}})
 		}
 	}
 	return out, nil

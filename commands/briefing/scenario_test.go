@@ -15,6 +15,7 @@ import (
 	"github.com/chorus-hq/chorus/i18n"
 	"github.com/chorus-hq/chorus/internal/commandstest"
 	"github.com/chorus-hq/chorus/reply"
+	"github.com/chorus-hq/chorus/scheduler"
 )
 
 func TestMain(m *testing.M) { commandstest.Main(m) }
@@ -78,6 +79,31 @@ func button(t testing.TB, blocks []reply.Block, action string) reply.Button {
 	return reply.Button{}
 }
 
+// composedNudge is a nudge due, written as the scheduler would send it.
+type composedNudge struct {
+	scheduler.Message
+	id string
+	at time.Time
+}
+
+// composed lists the nudges due at at and writes each.
+func composed(t testing.TB, e *commandstest.Env, at time.Time) []composedNudge {
+	t.Helper()
+	ns, err := e.Svc.Nudges(context.Background(), at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []composedNudge
+	for _, n := range ns {
+		m, err := n.Compose(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, composedNudge{Message: m, id: n.ID, at: n.At})
+	}
+	return out
+}
+
 func click(e *commandstest.Env, user, action, value string) reply.Reply {
 	return e.Svc.Action(context.Background(), reply.Request{Workspace: "T1", User: user, Channel: "#magasins"}, reply.Action{ActionID: action, Value: value})
 }
@@ -132,7 +158,6 @@ func setup(t *testing.T) (*commandstest.Env, *conversations, reply.Post) {
 // again.
 func TestBriefingFlow(t *testing.T) {
 	e, conv, draft := setup(t)
-	ctx := context.Background()
 	d := allText(draft)
 	for _, want := range []string{"Brouillon de la fiche promo", "Fiche promo — Soldes d'été literie", "-30 % sur toute la literie, en magasin",
 		"*Dates :* 1er juillet 2027 → 15 juillet 2027", "code LITERIE30 en caisse", "`LITERIE30`", "« Click & Collect »", "« Drive » → dites « Click & Collect »",
@@ -168,15 +193,15 @@ func TestBriefingFlow(t *testing.T) {
 	// Reminders: none before the eve of go-live (1 July), then cleo at 10:00 in Paris and eve
 	// at 10:00 in Montreal, once each, never the three who read it.
 	paris := chorus.LoadLocation("Europe/Paris")
-	due := func(at time.Time) []briefing.Nudge {
+	type nudge struct {
+		At            time.Time
+		Channel, Text string
+	}
+	due := func(at time.Time) []nudge {
 		t.Helper()
-		ns, err := e.Svc.Nudges(ctx, at)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out []briefing.Nudge
-		for _, n := range ns {
-			out = append(out, briefing.Nudge{ID: n.ID, At: n.At, Channel: n.Message.Channel, Text: n.Message.Text})
+		var out []nudge
+		for _, m := range composed(t, e, at) {
+			out = append(out, nudge{At: m.at, Channel: m.Channel, Text: m.Text})
 		}
 		return out
 	}
@@ -272,14 +297,10 @@ func TestExpertRouting(t *testing.T) {
 	mustSay(t, e.Do(t, "lea", "/chorus experts keywords logistique remove transporteur"), "Experts enregistrés")
 
 	nudges := func(at time.Time) []string {
-		ns, err := e.Svc.Nudges(ctx, at)
-		if err != nil {
-			t.Fatal(err)
-		}
 		var out []string
-		for _, n := range ns {
-			if strings.HasPrefix(n.ID, "question/") {
-				out = append(out, n.Message.Channel+": "+n.Message.Text)
+		for _, m := range composed(t, e, at) {
+			if strings.HasPrefix(m.id, "question/") {
+				out = append(out, m.Channel+": "+m.Text)
 			}
 		}
 		return out
@@ -356,14 +377,11 @@ func TestEnglish(t *testing.T) {
 			t.Errorf("English briefing lacks %q:\n%s", want, p)
 		}
 	}
-	ns, err := e.Svc.Nudges(context.Background(), time.Date(2027, 6, 30, 18, 0, 0, 0, chorus.LoadLocation("Europe/Paris")))
-	if err != nil {
-		t.Fatal(err)
-	}
+	ns := composed(t, e, time.Date(2027, 6, 30, 18, 0, 0, 0, chorus.LoadLocation("Europe/Paris")))
 	var eve string
-	for _, n := range ns {
-		if n.Message.Channel == "eve" {
-			eve = n.Message.Text
+	for _, m := range ns {
+		if m.Channel == "eve" {
+			eve = m.Text
 		}
 	}
 	if !strings.Contains(eve, "Before \"Soldes d'été literie\" goes live") {
