@@ -291,4 +291,8 @@ func TestBriefingEndToEnd(t *testing.T) {
 	if md.EventType != scheduler.EventNudge {
 		t.Errorf("escalation metadata = %q", dms[len(dms)-1].Form["metadata"])
 	}
+
+	// The same follow-up in English, for a lead who reads English.
+	r.slash("U0LEA", "/chorus", "lang en")
+	mustContain(t, r.slash("U0LEA", "/campaign", "briefing status ete-literie"), `Briefing \"Soldes d'été literie\", edition no. 2`, "(magasins) — 0/3 have read it")
 }
