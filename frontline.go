@@ -55,6 +55,7 @@ type Briefing struct {
 	Message         string
 	Points          []string
 	Start, End      Date
+	GoLive          time.Time // the instant Start begins in the campaign's zone: reminders stop
 	Deliveries      []Delivery
 	SentBy          string
 	SentAt          time.Time

@@ -37,6 +37,7 @@ type briefingDoc struct {
 	Points          []string      `bson:"points,omitempty"`
 	Start           string        `bson:"start,omitempty"`
 	End             string        `bson:"end,omitempty"`
+	GoLive          time.Time     `bson:"golive,omitempty"`
 	Deliveries      []deliveryDoc `bson:"deliveries,omitempty"`
 	SentBy          string        `bson:"sent_by,omitempty"`
 	SentAt          time.Time     `bson:"sent_at,omitempty"`
@@ -64,7 +65,7 @@ type memberDoc struct {
 
 func toBriefingDoc(b chorus.Briefing) briefingDoc {
 	d := briefingDoc{Workspace: b.WorkspaceID, Campaign: b.Campaign, Edition: b.Edition, CampaignVersion: b.CampaignVersion,
-		Message: b.Message, Points: nilIfEmpty(b.Points), Start: dateString(b.Start), End: dateString(b.End),
+		Message: b.Message, Points: nilIfEmpty(b.Points), Start: dateString(b.Start), End: dateString(b.End), GoLive: storedTime(b.GoLive),
 		SentBy: b.SentBy, SentAt: storedTime(b.SentAt), Version: b.Version, UpdatedBy: b.UpdatedBy, UpdatedAt: storedTime(b.UpdatedAt)}
 	for _, e := range b.FAQ {
 		d.FAQ = append(d.FAQ, faqDoc(e))
@@ -81,7 +82,7 @@ func toBriefingDoc(b chorus.Briefing) briefingDoc {
 
 func (d *briefingDoc) briefing() (chorus.Briefing, error) {
 	b := chorus.Briefing{WorkspaceID: d.Workspace, Campaign: d.Campaign, Edition: d.Edition, CampaignVersion: d.CampaignVersion,
-		Message: d.Message, Points: nilIfEmpty(d.Points), SentBy: d.SentBy, SentAt: storedTime(d.SentAt),
+		Message: d.Message, Points: nilIfEmpty(d.Points), GoLive: storedTime(d.GoLive), SentBy: d.SentBy, SentAt: storedTime(d.SentAt),
 		Version: d.Version, UpdatedBy: d.UpdatedBy, UpdatedAt: storedTime(d.UpdatedAt)}
 	var err error
 	if b.Start, err = parseDate("briefing start", d.Start); err != nil {
@@ -116,7 +117,7 @@ func (s *Store) briefingRepo() *versioned[briefingDoc] {
 func briefingIndexes() []indexSpec {
 	return []indexSpec{
 		{collBriefingVersions, []mongo.IndexModel{uniqueIndex("workspace", "campaign", "version")}},
-		{collBriefings, []mongo.IndexModel{plainIndex("edition"), plainIndex("workspace", "campaign")}},
+		{collBriefings, []mongo.IndexModel{plainIndex("golive"), plainIndex("workspace", "campaign")}},
 		{collAcks, []mongo.IndexModel{plainIndex("workspace", "campaign", "edition")}},
 		{collQuestions, []mongo.IndexModel{plainIndex("at"), plainIndex("workspace", "channel", "thread", "at")}},
 		{collExpertVersions, []mongo.IndexModel{uniqueIndex("workspace", "version")}},
@@ -154,10 +155,12 @@ func (s *Store) SaveBriefing(ctx context.Context, b chorus.Briefing) (chorus.Bri
 	return d.briefing()
 }
 
-// SentBriefings returns the latest version of every briefing sent at least once, in every
-// workspace: what the scheduler's reminders are planned from.
-func (s *Store) SentBriefings(ctx context.Context) ([]chorus.Briefing, error) {
-	ds, err := s.briefingRepo().list(ctx, bson.D{{Key: "edition", Value: bson.D{{Key: "$gt", Value: 0}}}}, bson.D{{Key: "_id", Value: 1}})
+// SentBriefings returns the latest version of every briefing sent at least once whose campaign
+// goes live after liveAfter, in every workspace: what the scheduler's reminders are planned
+// from, without reading the briefings of campaigns long live.
+func (s *Store) SentBriefings(ctx context.Context, liveAfter time.Time) ([]chorus.Briefing, error) {
+	ds, err := s.briefingRepo().list(ctx, bson.D{{Key: "golive", Value: bson.D{{Key: "$gt", Value: storedTime(liveAfter)}}},
+		{Key: "edition", Value: bson.D{{Key: "$gt", Value: 0}}}}, bson.D{{Key: "_id", Value: 1}})
 	if err != nil {
 		return nil, err
 	}

@@ -17,7 +17,7 @@ func TestBriefingRoundTripAndEditions(t *testing.T) {
 	wantErr(t, err, chorus.ErrNotFound)
 	in := chorus.Briefing{WorkspaceID: "T1", Campaign: "ete", FAQ: []chorus.FAQEntry{{Question: "Cumulable ?", Answer: "Non."}},
 		Edition: 1, CampaignVersion: 3, Message: "-30 %", Points: []string{"code LITERIE30"},
-		Start: chorus.Date{Year: 2027, Month: 7, Day: 1}, End: chorus.Date{Year: 2027, Month: 7, Day: 15},
+		Start: chorus.Date{Year: 2027, Month: 7, Day: 1}, End: chorus.Date{Year: 2027, Month: 7, Day: 15}, GoLive: start.Add(240 * time.Hour).UTC().Truncate(time.Millisecond),
 		Deliveries: []chorus.Delivery{{Channel: "C1", Kind: "magasins", TS: "1.2", Members: []chorus.Member{{User: "U1", TimeZone: "Europe/Paris"}, {User: "U2"}}}},
 		SentBy:     "lea", SentAt: start.UTC().Truncate(time.Millisecond), UpdatedBy: "lea"}
 	got, err := s.SaveBriefing(ctx, in)
@@ -47,9 +47,12 @@ func TestBriefingRoundTripAndEditions(t *testing.T) {
 	// A draft (edition 0) is not a sent briefing.
 	_, err = s.SaveBriefing(ctx, chorus.Briefing{WorkspaceID: "T2", Campaign: "draft"})
 	wantErr(t, err, nil)
-	sent, err := s.SentBriefings(ctx)
+	sent, err := s.SentBriefings(ctx, start)
 	if err != nil || len(sent) != 1 || sent[0].Campaign != "ete" || sent[0].Edition != 2 {
 		t.Fatalf("SentBriefings = %+v, %v", sent, err)
+	}
+	if live, err := s.SentBriefings(ctx, start.Add(240*time.Hour)); err != nil || len(live) != 0 {
+		t.Fatalf("SentBriefings once live = %+v, %v", live, err)
 	}
 }
 

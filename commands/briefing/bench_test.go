@@ -24,7 +24,7 @@ func BenchmarkNudges(b *testing.B) {
 			Status: chorus.StatusActive, CreatedBy: "lea"}); err != nil {
 			b.Fatal(err)
 		}
-		br := chorus.Briefing{WorkspaceID: "T1", Campaign: slug, Edition: 1, SentBy: "lea", SentAt: now.Add(-72 * time.Hour)}
+		br := chorus.Briefing{WorkspaceID: "T1", Campaign: slug, Edition: 1, SentBy: "lea", SentAt: now.Add(-72 * time.Hour), GoLive: now.Add(12 * time.Hour)}
 		for c := range 2 {
 			d := chorus.Delivery{Channel: fmt.Sprintf("C%d", c), Kind: "magasins", TS: "1.1"}
 			for u := range 25 {

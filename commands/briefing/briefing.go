@@ -33,7 +33,7 @@ import (
 type Store interface {
 	Briefing(ctx context.Context, ws, campaign string) (chorus.Briefing, error)
 	SaveBriefing(ctx context.Context, b chorus.Briefing) (chorus.Briefing, error)
-	SentBriefings(ctx context.Context) ([]chorus.Briefing, error)
+	SentBriefings(ctx context.Context, liveAfter time.Time) ([]chorus.Briefing, error)
 	AddAck(ctx context.Context, a chorus.Ack) error
 	Acks(ctx context.Context, ws, campaign string, edition int) ([]chorus.Ack, error)
 	AddBriefingThread(ctx context.Context, ws, channel, ts, campaign string, edition int) error

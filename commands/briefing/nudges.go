@@ -30,12 +30,12 @@ const RemindAt = 10
 const questionWindow = 7 * 24 * time.Hour
 
 // Nudges lists what is due by now: reminders of the latest edition of every briefing whose
-// campaign has not gone live, to each member of its channels who has not acknowledged it, at
+// campaign has not gone live (read from the briefings whose GoLive is ahead), to each member of its channels who has not acknowledged it, at
 // RemindAt on the eve of go-live in their own time zone (an hour after the sending when that is
 // past); and the escalation to the campaign's leads of every question left unanswered for the
 // workspace's delay. The scheduler sends each once.
 func (f *Feature) Nudges(ctx context.Context, now time.Time) ([]Nudge, error) {
-	bs, err := f.store.SentBriefings(ctx)
+	bs, err := f.store.SentBriefings(ctx, now)
 	if err != nil {
 		return nil, fmt.Errorf("sent briefings: %w", err)
 	}
@@ -44,7 +44,9 @@ func (f *Feature) Nudges(ctx context.Context, now time.Time) ([]Nudge, error) {
 	for _, b := range bs {
 		ns, err := f.reminders(ctx, b, now, camps)
 		if err != nil {
-			return out, err
+			// one briefing that cannot be read holds back no other's reminders
+			f.log.WarnContext(ctx, "briefing: reminders", "workspace", b.WorkspaceID, "campaign", b.Campaign, "err", err)
+			continue
 		}
 		out = append(out, ns...)
 	}
@@ -164,7 +166,8 @@ func (f *Feature) escalations(ctx context.Context, now time.Time, camps campaign
 		}
 		camp, err := camps.get(ctx, q.WorkspaceID, q.Campaign)
 		if err != nil {
-			return out, err
+			f.log.WarnContext(ctx, "briefing: escalation", "workspace", q.WorkspaceID, "question", q.ID, "err", err)
+			continue
 		}
 		for _, lead := range camp.Leads {
 			out = append(out, Nudge{ID: fmt.Sprintf("question/%s/%s/%s", q.WorkspaceID, q.ID, lead), At: at, Workspace: q.WorkspaceID, Channel: lead,

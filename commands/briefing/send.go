@@ -152,6 +152,9 @@ func (c *call) send(ctx context.Context, camp chorus.Campaign, changes []string)
 		next.Edition, next.CampaignVersion, next.Deliveries = edition, camp.Version, deliveries
 		next.Message, next.Points, next.Start, next.End = camp.Message, slices.Clone(camp.Enforced().MustInclude), camp.Start, camp.End
 		next.SentBy, next.SentAt = c.Req.User, c.Now()
+		if !camp.Start.IsZero() {
+			next.GoLive = camp.Start.In(chorus.LoadLocation(camp.TimeZone))
+		}
 		return nil
 	})
 	return saved, posts, err
