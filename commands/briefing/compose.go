@@ -3,12 +3,12 @@ package briefing
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/commands/feature"
+	"github.com/chorus-hq/chorus/drift"
 	"github.com/chorus-hq/chorus/reply"
 )
 
@@ -79,15 +79,13 @@ func mapValues(m map[string]string) []string {
 	return out
 }
 
-// codeRE finds promotion codes: a word of capitals and digits holding both, such as LITERIE30.
-var codeRE = regexp.MustCompile(`\b[A-Z0-9][A-Z0-9_-]{2,}\b`)
-
-// codes returns the promotion codes the campaign's message and points state.
+// codes returns the promotion codes the campaign's message and points state, as the drift
+// detector reads them (« code LITERIE30 », "coupon SUMMER").
 func codes(camp chorus.Campaign) []string {
 	var out []string
-	for _, m := range codeRE.FindAllString(camp.Message+"\n"+strings.Join(camp.MustInclude, "\n"), -1) {
-		if strings.ContainsAny(m, "0123456789") && strings.ContainsAny(m, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") && !slices.Contains(out, m) {
-			out = append(out, m)
+	for _, f := range drift.Compile(camp, nil, 0).Facts() {
+		if f.Kind == drift.FactCode && f.Text != "" && !slices.Contains(out, f.Text) {
+			out = append(out, f.Text)
 		}
 	}
 	return out
