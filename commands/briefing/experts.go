@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -182,25 +181,10 @@ func cloneTopics(ts []chorus.Topic) []chorus.Topic {
 	return out
 }
 
-// delayRE reads a delay as people type it: « 2h », « 30 min », « 1j », "90m", "1d".
-var delayRE = regexp.MustCompile(`^(\d{1,4})\s*(m|min|mn|minutes?|h|heures?|hours?|j|jours?|d|days?)$`)
-
-// parseDelay reads a delay of one minute to a week.
+// parseDelay reads an escalation delay, one minute to a week: « 2h », « 30min », « 1j », "90m".
 func parseDelay(s string) (time.Duration, bool) {
-	m := delayRE.FindStringSubmatch(strings.ToLower(strings.TrimSpace(s)))
-	if m == nil {
-		return 0, false
-	}
-	n, _ := strconv.Atoi(m[1])
-	unit := time.Minute
-	switch m[2][0] {
-	case 'h':
-		unit = time.Hour
-	case 'j', 'd':
-		unit = 24 * time.Hour
-	}
-	d := time.Duration(n) * unit
-	return d, d >= time.Minute && d <= 7*24*time.Hour
+	d, ok := chorus.ParseSpan(s)
+	return d, ok && d >= time.Minute && d <= 7*24*time.Hour
 }
 
 // formatDelay writes a delay the way parseDelay reads it, in hours or minutes: the same in
