@@ -150,7 +150,9 @@ func (f *Feature) Action(ctx context.Context, t *feature.Turn, a reply.Action) (
 	case reply.ActBriefingAck:
 		return c.ack(ctx, a.Value)
 	case reply.ActBriefingSend:
-		return c.sendCommand(ctx, a.Value)
+		r, err := c.sendCommand(ctx, a.Value)
+		r.ReplaceOriginal = err == nil // the draft gives way to where it went: no second click
+		return r, err
 	case reply.ActBriefingFAQ:
 		return c.addToFAQ(ctx, a.Value)
 	}

@@ -174,6 +174,9 @@ func TestBriefingFlow(t *testing.T) {
 	}
 	r := click(e, "lea", send.ActionID, send.Value)
 	mustSay(t, r, "📣", "envoyée dans #magasins, #service-client", "édition n°1")
+	if !r.ReplaceOriginal {
+		t.Error("the sent draft stays with its button")
+	}
 	sent := conv.since(0)
 	if len(sent) != 2 || sent[0].Channel != "#magasins" || sent[1].Channel != "#service-client" {
 		t.Fatalf("sent = %+v", sent)
