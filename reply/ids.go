@@ -34,9 +34,10 @@ const (
 	ActDriftShow      = "drift.show"
 	ActDriftJudge     = "drift.judge"
 
-	ActBriefingAck  = "briefing.ack"  // value: "<slug>/<edition>"; « Lu et compris »
-	ActBriefingSend = "briefing.send" // value: slug; a lead sends the briefing to the front line
-	ActBriefingFAQ  = "briefing.faq"  // value: question id; a lead adds an answered question to the FAQ
+	ActBriefingAck    = "briefing.ack"    // value: "<slug>/<edition>"; « Lu et compris »
+	ActBriefingSend   = "briefing.send"   // value: slug; a lead sends the briefing to the front line
+	ActBriefingFAQ    = "briefing.faq"    // value: question id; a lead adds an answered question to the FAQ
+	ActBriefingStatus = "briefing.status" // value: slug; who has read the briefing, per channel
 )
 
 // The values of a reminder's snooze buttons: "<how> <task id>".

@@ -110,7 +110,7 @@ func IsExperts(args []string) bool { return feature.Verb(args, 0) == "experts" }
 // Answers reports whether the feature answers the button or modal id.
 func Answers(id string) bool {
 	switch id {
-	case reply.ActBriefingAck, reply.ActBriefingSend, reply.ActBriefingFAQ:
+	case reply.ActBriefingAck, reply.ActBriefingSend, reply.ActBriefingFAQ, reply.ActBriefingStatus:
 		return true
 	}
 	return false
@@ -155,6 +155,8 @@ func (f *Feature) Action(ctx context.Context, t *feature.Turn, a reply.Action) (
 		return r, err
 	case reply.ActBriefingFAQ:
 		return c.addToFAQ(ctx, a.Value)
+	case reply.ActBriefingStatus:
+		return c.status(ctx, a.Value)
 	}
 	return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "action.unknown", a.ActionID)
 }

@@ -74,6 +74,9 @@ func button(t testing.TB, blocks []reply.Block, action string) reply.Button {
 				return btn
 			}
 		}
+		if b.Accessory != nil && b.Accessory.ActionID == action {
+			return *b.Accessory
+		}
 	}
 	t.Fatalf("no %s button in %+v", action, blocks)
 	return reply.Button{}
@@ -191,6 +194,9 @@ func TestBriefingFlow(t *testing.T) {
 	mustSay(t, click(e, "ana", ack.ActionID, ack.Value), "déjà confirmé")
 	mustSay(t, e.Do(t, "ana", "/campaign briefing status ete-literie"), "⚠️", "voir qui a lu")
 	st := e.Do(t, "lea", "/campaign briefing status ete-literie")
+	if byButton := click(e, "lea", reply.ActBriefingStatus, button(t, r.Blocks, reply.ActBriefingStatus).Value); byButton.Text != st.Text {
+		t.Errorf("the status button says %q, the command %q", byButton.Text, st.Text)
+	}
 	mustSay(t, st, "#magasins* (magasins) — 2/3 ont lu", "✅ @{ana}, @{ben}\n⏳ @{cleo}", "#service-client* (service-client) — 1/2", "⏳ @{eve}")
 
 	// Reminders: none before the eve of go-live (1 July), then cleo at 10:00 in Paris and eve

@@ -93,7 +93,12 @@ func (c *call) sendCommand(ctx context.Context, slug string) (reply.Reply, error
 		return reply.Reply{}, err
 	}
 	text := "📣 " + c.T("briefing.sent", camp.Name, c.channels(saved), saved.Edition)
-	return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Section, Text: text}}, Posts: posts}, nil
+	return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Section, Text: text, Accessory: c.statusButton(camp.Slug)}}, Posts: posts}, nil
+}
+
+// statusButton opens who has read a campaign's briefing.
+func (c *call) statusButton(slug string) *reply.Button {
+	return &reply.Button{Text: c.T("briefing.button.status"), ActionID: reply.ActBriefingStatus, Value: slug}
 }
 
 // channels names where the briefing's last edition went.
@@ -200,7 +205,7 @@ func (f *Feature) MessageChanged(ctx context.Context, t *feature.Turn, camp chor
 		return nil, nil, err
 	}
 	text := "📣 " + c.T("briefing.updated", saved.Edition, c.channels(saved))
-	return []reply.Block{{Kind: reply.Section, Text: text}}, posts, nil
+	return []reply.Block{{Kind: reply.Section, Text: text, Accessory: c.statusButton(camp.Slug)}}, posts, nil
 }
 
 // ack records a « Lu et compris » on the edition the button belongs to.
