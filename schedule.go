@@ -599,6 +599,9 @@ type OccurrenceKind string
 const (
 	ReminderOccurrence OccurrenceKind = "reminder"
 	DigestOccurrence   OccurrenceKind = "digest"
+	// NudgeOccurrence is a one-off message a feature planned: a briefing's reminder, a
+	// question's escalation.
+	NudgeOccurrence OccurrenceKind = "nudge"
 )
 
 // ReminderOccurrenceID is the deterministic id of reminder r of task id due at due: any process

@@ -16,7 +16,9 @@ var (
 	dmyRE    = regexp.MustCompile(`^(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2}|\d{4}))?$`)
 	clockRE  = regexp.MustCompile(`^(?:à|a|at|@)?\s*(\d{1,2})(?:(?:h|:)(\d{2})?)?\s*(am|pm)?$`)
 	weekdays = map[string]time.Weekday{"lundi": time.Monday, "mardi": time.Tuesday, "mercredi": time.Wednesday, "jeudi": time.Thursday, "vendredi": time.Friday, "samedi": time.Saturday, "dimanche": time.Sunday, "monday": time.Monday, "tuesday": time.Tuesday, "wednesday": time.Wednesday, "thursday": time.Thursday, "friday": time.Friday, "saturday": time.Saturday, "sunday": time.Sunday, "mon": time.Monday, "tue": time.Tuesday, "wed": time.Wednesday, "thu": time.Thursday, "fri": time.Friday, "sat": time.Saturday, "sun": time.Sunday, "tues": time.Tuesday, "thur": time.Thursday, "thurs": time.Thursday}
-	relDays  = map[string]int{"aujourd'hui": 0, "aujourdhui": 0, "today": 0, "demain": 1, "tomorrow": 1, "apres-demain": 2, "apres demain": 2}
+	// spanRE is a length of time as people type it: "3d" ("3j"), "12h", "90m" ("90min"), "1d12h".
+	spanRE  = regexp.MustCompile(`^(?:(\d{1,3})[dj])?(?:(\d{1,4})h)?(?:(\d{1,5})(?:m|min))?$`)
+	relDays = map[string]int{"aujourd'hui": 0, "aujourdhui": 0, "today": 0, "demain": 1, "tomorrow": 1, "apres-demain": 2, "apres demain": 2}
 )
 
 // ParseWhen reads a date-time a person typed, as ParseMoment does ("2027-07-15 17:00",
@@ -58,6 +60,24 @@ func ParseDay(s string) (Date, bool) {
 }
 
 func hasKey(m map[string]int, k string) bool { _, ok := m[k]; return ok }
+
+// ParseSpan reads a length of time as people type it, in French or English: "3j" or "3d",
+// "12h", "90min" or "90m", "1j12h". It reports false for anything else, an empty word included.
+// A reminder's offset and the delay before a question is escalated are read with it.
+func ParseSpan(w string) (time.Duration, bool) {
+	m := spanRE.FindStringSubmatch(strings.ToLower(strings.TrimSpace(w)))
+	if m == nil || m[1]+m[2]+m[3] == "" {
+		return 0, false
+	}
+	var d time.Duration
+	for i, unit := range []time.Duration{24 * time.Hour, time.Hour, time.Minute} {
+		if m[i+1] != "" {
+			n, _ := strconv.Atoi(m[i+1])
+			d += time.Duration(n) * unit
+		}
+	}
+	return d, true
+}
 
 // ParseClock reads a time of day as people type it: "9h", "9h30", "09:00", "17h", "à 9h",
 // "9am", "12pm". A bare number ("9") is not a time: in a date it is a day.

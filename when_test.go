@@ -124,3 +124,30 @@ func TestParseDay(t *testing.T) {
 		}
 	}
 }
+
+func TestParseSpan(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want time.Duration
+		ok   bool
+	}{
+		{"3j", 72 * time.Hour, true},
+		{"3d", 72 * time.Hour, true},
+		{"12h", 12 * time.Hour, true},
+		{"90min", 90 * time.Minute, true},
+		{"90m", 90 * time.Minute, true},
+		{"1j12h", 36 * time.Hour, true},
+		{" 2H ", 2 * time.Hour, true},
+		{"", 0, false},
+		{"2 heures", 0, false},
+		{"bientôt", 0, false},
+		{"h", 0, false},
+	} {
+		t.Run(c.in, func(t *testing.T) {
+			got, ok := chorus.ParseSpan(c.in)
+			if got != c.want || ok != c.ok {
+				t.Errorf("ParseSpan(%q) = %v, %v; want %v, %v", c.in, got, ok, c.want, c.ok)
+			}
+		})
+	}
+}

@@ -15,6 +15,8 @@ type Workspace struct {
 	Lang        Lang     // default language of replies
 	Leads       []string // user ids of the omnichannel leads
 	CustomKinds []string // channel kinds this workspace adds to the built-in ones
+	// Frontline are the channels of people facing customers, where briefings are sent.
+	Frontline []FrontlineChannel
 
 	Version   int // 0 until first stored, then 1, 2, ...
 	UpdatedBy string
@@ -54,7 +56,28 @@ func (w Workspace) Validate() error {
 			ps.add("custom_kinds", "channel.kind.syntax", k)
 		}
 	}
+	if len(w.Frontline) > MaxFrontline {
+		ps.add("frontline", "frontline.too_many", MaxFrontline)
+	}
+	for _, f := range w.Frontline {
+		if !ValidChannelID(f.Channel) {
+			ps.add("frontline", "channel.id.invalid", f.Channel)
+		}
+		if !slugRE.MatchString(f.Kind) || len(f.Kind) > MaxKindLen {
+			ps.add("frontline", "frontline.kind.syntax", f.Kind)
+		}
+	}
 	return ps.Err()
+}
+
+// FrontlineChannel returns the front-line channel channel, reporting false when it is not one.
+func (w Workspace) FrontlineChannel(channel string) (FrontlineChannel, bool) {
+	for _, f := range w.Frontline {
+		if f.Channel == channel {
+			return f, true
+		}
+	}
+	return FrontlineChannel{}, false
 }
 
 // LoadLocation returns the named IANA zone, or Europe/Paris when name is empty or unknown.

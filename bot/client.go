@@ -101,6 +101,8 @@ type Client struct {
 type userEntry struct {
 	lang    chorus.Lang
 	admin   bool
+	tz      string // IANA zone of the user's Slack profile
+	bot     bool
 	expires time.Time
 }
 
@@ -259,12 +261,18 @@ func (c *Client) PublishHome(ctx context.Context, user string, view reply.View) 
 // UserInfo returns user's language (from the Slack locale; "" when Chorus does not speak it) and
 // whether the user is a workspace admin or owner. Answers are cached for UserCacheTTL.
 func (c *Client) UserInfo(ctx context.Context, user string) (chorus.Lang, bool, error) {
+	e, err := c.user(ctx, user)
+	return e.lang, e.admin, err
+}
+
+// user returns what users.info says of user, from the cache when it is recent.
+func (c *Client) user(ctx context.Context, user string) (userEntry, error) {
 	now := c.now()
 	c.usersMu.Lock()
 	e, ok := c.users[user]
 	c.usersMu.Unlock()
 	if ok && now.Before(e.expires) {
-		return e.lang, e.admin, nil
+		return e, nil
 	}
 	var u *slack.User
 	err := c.call(ctx, "users.info", func(ctx context.Context) error {
@@ -273,10 +281,10 @@ func (c *Client) UserInfo(ctx context.Context, user string) (chorus.Lang, bool, 
 		return err
 	})
 	if err != nil {
-		return "", false, err
+		return userEntry{}, err
 	}
 	lang, _ := chorus.ParseLang(u.Locale)
-	e = userEntry{lang: lang, admin: u.IsAdmin || u.IsOwner || u.IsPrimaryOwner, expires: now.Add(c.userTTL)}
+	e = userEntry{lang: lang, admin: u.IsAdmin || u.IsOwner || u.IsPrimaryOwner, tz: u.TZ, bot: u.IsBot, expires: now.Add(c.userTTL)}
 	c.usersMu.Lock()
 	if len(c.users) >= 10000 {
 		// Sweep rather than grow without bound in a huge workspace.
@@ -288,7 +296,7 @@ func (c *Client) UserInfo(ctx context.Context, user string) (chorus.Lang, bool, 
 	}
 	c.users[user] = e
 	c.usersMu.Unlock()
-	return e.lang, e.admin, nil
+	return e, nil
 }
 
 // CachedLang returns a user's language if users.info told it recently, without calling Slack.

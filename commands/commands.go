@@ -1,13 +1,14 @@
 // Package commands is the router between the transports and the features: it turns what a user
 // asks (a slash command, a button click, a modal submission, a console line, a conversation
 // event) into a feature.Turn in the user's language, hands it to the feature that answers it
-// (commands/campaign, review, minutes, reminders, settings) and returns the feature's reply,
-// or the error said in the user's language.
+// (commands/campaign, review, minutes, reminders, settings, briefing) and returns the feature's
+// reply, or the error said in the user's language.
 //
 // It knows nothing of Slack's wire format: transports (bot, the console) decode their input into
 // a reply.Request and render the reply.Reply. The features authorize, validate and audit through
 // the Turn, so every transport enforces the same rules. Service also writes what the scheduler
-// sends (scheduler.Composer), through the reminders feature.
+// sends (scheduler.Composer, through the reminders feature; scheduler.Nudger, through the
+// briefing feature).
 package commands
 
 import (
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/commands/briefing"
 	"github.com/chorus-hq/chorus/commands/campaign"
 	"github.com/chorus-hq/chorus/commands/feature"
 	"github.com/chorus-hq/chorus/commands/minutes"
@@ -34,7 +36,7 @@ var localeFS embed.FS
 
 // catalog holds the router's and the shared messages (errors, fields, buttons, help) and every
 // feature's, merged: an error code of any feature is said by the router.
-var catalog = i18n.Merge(i18n.MustLoad(localeFS, "locales"), campaign.Catalog(), settings.Catalog(), reminders.Catalog(), minutes.Catalog(), review.Catalog())
+var catalog = i18n.Merge(i18n.MustLoad(localeFS, "locales"), campaign.Catalog(), settings.Catalog(), reminders.Catalog(), minutes.Catalog(), review.Catalog(), briefing.Catalog())
 
 // Catalog returns the messages of this package, for transports that render its replies.
 func Catalog() *i18n.Catalog { return catalog }
@@ -52,6 +54,9 @@ type Store interface {
 	review.AutoChecks
 	reminders.Store
 	minutes.Store
+	briefing.Store
+	briefing.Questions
+	briefing.Sources
 }
 
 // Options are the defaults of a workspace nobody has configured yet.
@@ -70,6 +75,10 @@ type Options struct {
 	// ReminderPolicy is the reminder policy of workspaces that saved none (reminder.go);
 	// default chorus.DefaultReminderPolicy.
 	ReminderPolicy chorus.ReminderPolicy
+
+	// Conversations posts briefings and lists the members of front-line channels (the bot's
+	// Slack client); nil: briefings are answered as posts, nobody is reminded.
+	Conversations briefing.Conversations
 }
 
 // Judge is the review's LLM second opinion (review.Judge); cmd/chorus adapts drift/llm to it.
@@ -83,6 +92,26 @@ type JudgeOpinion = review.JudgeOpinion
 
 // JudgeFinding is a finding of the judge (review.JudgeFinding).
 type JudgeFinding = review.JudgeFinding
+
+// messageWatchers tell every feature that follows a campaign's message of its change (the
+// review re-checks copy, the briefing sends an update), joining what they answer.
+type messageWatchers []interface {
+	MessageChanged(ctx context.Context, t *feature.Turn, camp chorus.Campaign) ([]reply.Block, []reply.Post, error)
+}
+
+// MessageChanged implements campaign.MessageWatcher and minutes.MessageWatcher.
+func (ws messageWatchers) MessageChanged(ctx context.Context, t *feature.Turn, camp chorus.Campaign) ([]reply.Block, []reply.Post, error) {
+	var blocks []reply.Block
+	var posts []reply.Post
+	for _, w := range ws {
+		b, p, err := w.MessageChanged(ctx, t, camp)
+		if err != nil {
+			return blocks, posts, err
+		}
+		blocks, posts = append(blocks, b...), append(posts, p...)
+	}
+	return blocks, posts, nil
+}
 
 // reviewSections gives the review's sections to the reminders' digests, in the digest's language.
 type reviewSections struct{ *Service }
@@ -106,6 +135,7 @@ type Service struct {
 	reminders *reminders.Feature
 	review    *review.Feature
 	campaigns *campaign.Feature
+	briefing  *briefing.Feature
 }
 
 // New returns a Service over st. now is the clock every date is computed from.
@@ -122,10 +152,12 @@ func New(st Store, logger *slog.Logger, now func() time.Time, opts Options) *Ser
 	defaults := feature.Defaults{TimeZone: opts.TimeZone, Lang: opts.Lang, Leads: opts.Leads}
 	s := &Service{store: st, log: logger, now: now, opts: opts,
 		defaults: defaults, settings: settings.New(st, defaults)}
-	s.review = review.New(st, st, logger, opts.Judge, s)
-	s.campaigns = campaign.New(st, st, s.review)
+	s.briefing = briefing.New(st, st, st, opts.Conversations, s, logger)
+	s.review = review.New(st, st, logger, opts.Judge, s, s.briefing)
+	watchers := messageWatchers{s.review, s.briefing}
+	s.campaigns = campaign.New(st, st, watchers)
 	s.reminders = reminders.New(st, opts.ReminderPolicy, reviewSections{s})
-	s.minutes = minutes.New(st, logger, opts.Minutes, s, s.review)
+	s.minutes = minutes.New(st, logger, opts.Minutes, s, watchers)
 	return s
 }
 
@@ -252,6 +284,8 @@ func (s *Service) owner(id string) handler {
 		return s.minutes
 	case review.Answers(id):
 		return s.review
+	case briefing.Answers(id):
+		return s.briefing
 	}
 	return nil
 }
@@ -286,6 +320,9 @@ func (c *call) campaign(ctx context.Context, args []string) (reply.Reply, error)
 	if reminders.IsReminders(args) {
 		return c.reminders.CampaignCommand(ctx, c.Turn, args[1:])
 	}
+	if briefing.IsBriefing(args) {
+		return c.briefing.Command(ctx, c.Turn, args[1:])
+	}
 	return c.campaigns.Command(ctx, c.Turn, args)
 }
 
@@ -297,6 +334,8 @@ func (c *call) chorus(ctx context.Context, args []string) (reply.Reply, error) {
 		return c.reminders.DigestCommand(ctx, c.Turn, args[1:])
 	case reminders.IsReminders(args):
 		return c.reminders.Command(ctx, c.Turn, args[1:])
+	case briefing.IsExperts(args):
+		return c.briefing.ExpertsCommand(ctx, c.Turn, args[1:])
 	}
 	return c.settings.Command(ctx, c.Turn, args)
 }

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"time"
 
 	"github.com/chorus-hq/chorus/commands/reminders"
 	"github.com/chorus-hq/chorus/scheduler"
@@ -25,4 +26,19 @@ func (s *Service) Digest(ctx context.Context, d scheduler.DigestScope) (schedule
 		out.Parts = append(out.Parts, scheduler.Content{Text: p.Text, Blocks: p.Blocks})
 	}
 	return out, nil
+}
+
+// Nudges lists the briefings' reminders and the questions' escalations due by now (the
+// briefing feature). It implements scheduler.Nudger.
+func (s *Service) Nudges(ctx context.Context, now time.Time) ([]scheduler.Nudge, error) {
+	ns, err := s.briefing.Nudges(ctx, now)
+	out := make([]scheduler.Nudge, 0, len(ns))
+	for _, n := range ns {
+		out = append(out, scheduler.Nudge{ID: n.ID, At: n.At, WorkspaceID: n.Workspace,
+			Compose: func(ctx context.Context) (scheduler.Message, error) {
+				text, blocks, err := n.Compose(ctx)
+				return scheduler.Message{Channel: n.Channel, Text: text, Blocks: blocks}, err
+			}})
+	}
+	return out, err
 }

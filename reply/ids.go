@@ -33,6 +33,11 @@ const (
 	ActDriftNotDrift  = "drift.not_drift" // a lead's « pas une dérive »: the flagged wordings are accepted
 	ActDriftShow      = "drift.show"
 	ActDriftJudge     = "drift.judge"
+
+	ActBriefingAck    = "briefing.ack"    // value: "<slug>/<edition>"; « Lu et compris »
+	ActBriefingSend   = "briefing.send"   // value: slug; a lead sends the briefing to the front line
+	ActBriefingFAQ    = "briefing.faq"    // value: question id; a lead adds an answered question to the FAQ
+	ActBriefingStatus = "briefing.status" // value: slug; who has read the briefing, per channel
 )
 
 // The values of a reminder's snooze buttons: "<how> <task id>".

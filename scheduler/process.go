@@ -133,6 +133,9 @@ func (s *Scheduler) deliver(ctx context.Context, j job, attempt int) {
 	late := s.now().Sub(j.at) > s.opts.Grace
 	rec := chorus.Occurrence{ID: j.id, Kind: j.kind, ScheduledAt: j.at, By: s.opts.Replica}
 	switch j.kind {
+	case chorus.NudgeOccurrence:
+		s.deliverNudge(ctx, j, attempt, rec)
+		return
 	case chorus.ReminderOccurrence:
 		if j.copy {
 			s.deliverCopy(ctx, j, attempt, late, rec)

@@ -137,6 +137,8 @@ type Options struct {
 	// Feed, when set, brings this process's own writes to the index at once (see Watch);
 	// without it, they are seen at the next Resync.
 	Feed *Feed
+	// Nudger, when set, lists the features' one-off messages (nudge.go) at every tick.
+	Nudger Nudger
 }
 
 // Stats counts what the scheduler did since it started.
@@ -170,6 +172,7 @@ type Scheduler struct {
 	policies map[string]chorus.ReminderPolicy // "ws/campaign"; campaign "" for the workspace's
 	camps    map[string]chorus.Campaign       // "ws/slug"
 	snoozes  map[string]chorus.Snooze         // "ws/task": the latest snooze
+	nudged   map[string]bool                  // the nudges this process dispatched and still due
 	zones    map[string]*time.Location        // loaded time zones: loading one reads a file
 	from     time.Time                        // nothing before it is reconsidered
 	alive    string                           // the last alive mark claimed
@@ -226,7 +229,7 @@ func New(opts Options) (*Scheduler, error) {
 		st: opts.Store, send: opts.Sender, log: opts.Logger, now: opts.Now, opts: opts,
 		tasks: map[string]*entry{}, digests: map[string]*entry{},
 		policies: map[string]chorus.ReminderPolicy{}, camps: map[string]chorus.Campaign{}, snoozes: map[string]chorus.Snooze{},
-		zones:  map[string]*time.Location{},
+		nudged: map[string]bool{}, zones: map[string]*time.Location{},
 		queues: map[string]*chanQueue{}, sem: make(chan struct{}, opts.Workers),
 	}
 	if opts.Feed != nil {
@@ -261,8 +264,10 @@ type job struct {
 	key     string // the reminder's plan key
 	task    chorus.Task
 	digest  chorus.DigestSchedule
-	channel string // the send queue: the owner for a reminder, the channel for a digest or a reminder's copy
-	copy    bool   // the team channel's copy of a reminder
+	channel string   // the send queue: the owner for a reminder, the channel for a digest or a reminder's copy
+	copy    bool     // the team channel's copy of a reminder
+	nudge   *Message // a nudge's message, and its workspace
+	nudgeWS string
 	attempt int
 	retried bool
 }
@@ -285,6 +290,7 @@ func (s *Scheduler) Tick(ctx context.Context) int {
 	}
 	s.mu.Unlock()
 	jobs = s.addCopies(ctx, jobs)
+	jobs = append(jobs, s.dueNudges(ctx, now)...)
 	for _, j := range jobs {
 		s.enqueue(ctx, j)
 	}

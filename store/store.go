@@ -277,6 +277,7 @@ func (s *Store) createIndexes(ctx context.Context) error {
 	all = append(all, scheduleIndexes()...)
 	all = append(all, inboxIndexes()...)
 	all = append(all, effectIndexes()...)
+	all = append(all, briefingIndexes()...)
 	// One index per call: FerretDB v1.24 drops the connection (a server-side panic) when one
 	// createIndexes call names several indexes that exist already, as at every restart.
 	for _, c := range all {

@@ -10,29 +10,52 @@ import (
 // workspaceDoc is a stored workspace settings version (in workspace_versions) or head (in
 // workspaces).
 type workspaceDoc struct {
-	ID          string    `bson:"_id"`
-	Workspace   string    `bson:"workspace"`
-	TimeZone    string    `bson:"time_zone"`
-	Lang        string    `bson:"lang"`
-	Leads       []string  `bson:"leads,omitempty"`
-	CustomKinds []string  `bson:"custom_kinds,omitempty"`
-	Version     int       `bson:"version"`
-	UpdatedBy   string    `bson:"updated_by"`
-	UpdatedAt   time.Time `bson:"updated_at,omitempty"`
+	ID          string     `bson:"_id"`
+	Workspace   string     `bson:"workspace"`
+	TimeZone    string     `bson:"time_zone"`
+	Lang        string     `bson:"lang"`
+	Leads       []string   `bson:"leads,omitempty"`
+	CustomKinds []string   `bson:"custom_kinds,omitempty"`
+	Frontline   []frontDoc `bson:"frontline,omitempty"`
+	Version     int        `bson:"version"`
+	UpdatedBy   string     `bson:"updated_by"`
+	UpdatedAt   time.Time  `bson:"updated_at,omitempty"`
 }
 
 func toWorkspaceDoc(w chorus.Workspace) workspaceDoc {
 	return workspaceDoc{
 		Workspace: w.ID, TimeZone: w.TimeZone, Lang: string(w.Lang),
-		Leads: nilIfEmpty(w.Leads), CustomKinds: nilIfEmpty(w.CustomKinds),
+		Leads: nilIfEmpty(w.Leads), CustomKinds: nilIfEmpty(w.CustomKinds), Frontline: toFrontDocs(w.Frontline),
 		Version: w.Version, UpdatedBy: w.UpdatedBy, UpdatedAt: storedTime(w.UpdatedAt),
 	}
+}
+
+// frontDoc is a front-line channel of a workspace.
+type frontDoc struct {
+	Channel string `bson:"channel"`
+	Kind    string `bson:"kind"`
+}
+
+func toFrontDocs(fs []chorus.FrontlineChannel) []frontDoc {
+	var out []frontDoc
+	for _, f := range fs {
+		out = append(out, frontDoc(f))
+	}
+	return out
+}
+
+func frontlineOf(ds []frontDoc) []chorus.FrontlineChannel {
+	var out []chorus.FrontlineChannel
+	for _, d := range ds {
+		out = append(out, chorus.FrontlineChannel(d))
+	}
+	return out
 }
 
 func (d *workspaceDoc) workspace() chorus.Workspace {
 	return chorus.Workspace{
 		ID: d.Workspace, TimeZone: d.TimeZone, Lang: chorus.Lang(d.Lang),
-		Leads: nilIfEmpty(d.Leads), CustomKinds: nilIfEmpty(d.CustomKinds),
+		Leads: nilIfEmpty(d.Leads), CustomKinds: nilIfEmpty(d.CustomKinds), Frontline: frontlineOf(d.Frontline),
 		Version: d.Version, UpdatedBy: d.UpdatedBy, UpdatedAt: storedTime(d.UpdatedAt),
 	}
 }

@@ -166,7 +166,14 @@ const testSecret = "8f742231b10e8888abcd99yyyzzz85a5"
 
 func startServer(t testing.TB, wrap func(commands.Store) commands.Store) *testServer {
 	t.Helper()
-	fake := slackfake.New(slackfake.Options{Users: map[string]slackfake.User{"U0LEA": {Locale: "fr-FR", Admin: true}, "U0SAM": {Locale: "en-US"}}})
+	return startServerWith(t, slackfake.Options{Users: map[string]slackfake.User{"U0LEA": {Locale: "fr-FR", Admin: true}, "U0SAM": {Locale: "en-US"}}}, nil, wrap)
+}
+
+// startServerWith is startServer with the fake Slack's people and channels, and a clock (nil:
+// time.Now).
+func startServerWith(t testing.TB, fakeOpts slackfake.Options, now func() time.Time, wrap func(commands.Store) commands.Store) *testServer {
+	t.Helper()
+	fake := slackfake.New(fakeOpts)
 	t.Cleanup(fake.Close)
 	env, _ := testEnv(t, map[string]string{
 		"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": testSecret, "SLACK_API_URL": fake.APIURL(),
@@ -175,6 +182,9 @@ func startServer(t testing.TB, wrap func(commands.Store) commands.Store) *testSe
 	logs := &lockedBuffer{}
 	env.stderr = logs
 	env.wrapStore = wrap
+	if now != nil {
+		env.now = now
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	a, err := newApp(ctx, env, "")
 	if err != nil {

@@ -54,7 +54,7 @@ func (s *slackMinutes) Upload(ctx context.Context, channel, thread, filename, ti
 }
 
 // slackClient is the Web API client of a Slack-configured app, nil otherwise, and gives the
-// minutes' part of opts its Slack adapter.
+// minutes and the briefings their Slack adapters in opts.
 func slackClient(cfg configs.Config, logger *slog.Logger, now func() time.Time, opts *commands.Options) *bot.Client {
 	if cfg.SlackMode() == "" {
 		return nil
@@ -67,5 +67,6 @@ func slackClient(cfg configs.Config, logger *slog.Logger, now func() time.Time, 
 	})
 	sm := &slackMinutes{client: client}
 	opts.Minutes.Messages, opts.Minutes.Files = sm, sm
+	opts.Conversations = slackConversations{client: client}
 	return client
 }

@@ -34,7 +34,7 @@ func (a *app) newScheduler(ctx context.Context, sender scheduler.Sender, now fun
 		Tick: sc.Tick, Grace: sc.ReminderGrace, Policy: reminderPolicy(a.cfg),
 		TimeZone: a.cfg.TimeZone, Lang: a.cfg.Lang,
 		SkipWeekends: sc.SkipWeekends, PostEmptyDigest: sc.PostEmptyDigest,
-		Composer: a.commands, Feed: a.feed,
+		Composer: a.commands, Feed: a.feed, Nudger: a.commands,
 	})
 	if err != nil {
 		return nil, err

@@ -101,7 +101,15 @@ var verbs = map[string]string{
 	"leads": "leads", "pilotes": "leads",
 	"kind": "kind", "type": "kind",
 	"mine": "mine", "miennes": "mine", "mes": "mine",
-	"note": "note",
+	"note":     "note",
+	"briefing": "briefing", "fiche": "briefing", "fiche-promo": "briefing",
+	"send": "send", "envoyer": "send",
+	"status": "status", "statut": "status", "suivi": "status",
+	"faq":       "faq",
+	"frontline": "frontline", "terrain": "frontline",
+	"experts": "experts", "expert": "experts",
+	"keywords": "keywords", "mots-cles": "keywords", "motscles": "keywords",
+	"delay": "delay", "delai": "delay",
 }
 
 // Verb returns the sub-command word args[i] names, or "" when there is none.

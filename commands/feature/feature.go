@@ -3,8 +3,8 @@
 // campaigns, the audit trail, and the small helpers that read arguments and write replies.
 //
 // It holds no feature: the features (commands/campaign, commands/review, commands/minutes,
-// commands/reminders, commands/settings) import it and the router (commands) builds a Turn for
-// each request. A feature may import this package, reply, i18n, drift and the domain, never
+// commands/reminders, commands/settings, commands/briefing) import it and the router (commands)
+// builds a Turn for each request. A feature may import this package, reply, i18n, drift and the domain, never
 // another feature nor a transport (internal/imports checks it).
 package feature
 

@@ -28,9 +28,6 @@ var (
 	remForWords     = map[string]bool{"for": true, "pendant": true, "durant": true, "x": true}
 	remDayWords     = map[string]bool{"d": true, "j": true, "day": true, "days": true, "jour": true, "jours": true}
 
-	// offsetRE reads how long before the due instant a reminder comes: "3d" ("3j"), "12h",
-	// "90m", "1d12h".
-	offsetRE = regexp.MustCompile(`^(?:(\d{1,3})[dj])?(?:(\d{1,4})h)?(?:(\d{1,5})(?:m|min))?$`)
 	// remClockRE reads a time of day: "9h", "9h30", "09:00", "9", "9am", "5:30pm".
 	// daysRE reads a number of days: "5d", "5j", or "5" followed by "jours".
 	daysRE = regexp.MustCompile(`^(\d{1,3})([dj])?$`)
@@ -125,10 +122,10 @@ func parsePolicySpec(args []string) (policyEdit, error) {
 		switch {
 		case remOffWords[w]:
 			e.off = true
-		case offsetRE.MatchString(w):
-			d, ok := readOffset(w)
+		case isSpan(w): // how long before the due instant a reminder comes: "3d", "12h", "1d12h"
+			d, _ := chorus.ParseSpan(w)
 			switch {
-			case !ok || d <= 0 || d > chorus.MaxReminderOffset:
+			case d <= 0 || d > chorus.MaxReminderOffset:
 				bad("rem.offset.range", w)
 			case !slices.Contains(offs, d):
 				offs = append(offs, d)
@@ -254,20 +251,10 @@ func isKeyword(w string) bool {
 	return remMorningWords[w] || remOverdueWords[w] || remQuietWords[w] || remWeekendWords[w] || remOffsetsWords[w]
 }
 
-// readOffset reads "3d", "12h", "90m", "1d12h".
-func readOffset(w string) (time.Duration, bool) {
-	m := offsetRE.FindStringSubmatch(w)
-	if m == nil || m[1]+m[2]+m[3] == "" {
-		return 0, false
-	}
-	var d time.Duration
-	for i, unit := range []time.Duration{24 * time.Hour, time.Hour, time.Minute} {
-		if m[i+1] != "" {
-			n, _ := strconv.Atoi(m[i+1])
-			d += time.Duration(n) * unit
-		}
-	}
-	return d, true
+// isSpan reports whether w is a length of time (chorus.ParseSpan).
+func isSpan(w string) bool {
+	_, ok := chorus.ParseSpan(w)
+	return ok
 }
 
 // readClockOf reads a time of day as chorus.ParseClock does, and also a bare hour ("9"): in a

@@ -268,8 +268,16 @@ func (c *call) record(ctx context.Context, sub chorus.Submission, camp chorus.Ca
 		post = reply.Post{Channel: sub.SlackChannel, Thread: sub.SlackTS, Text: feature.Mention(sub.Author) + " " + tell}
 	}
 	post.Blocks = []reply.Block{{Kind: reply.Section, Text: post.Text}}
+	posts := []reply.Post{post}
+	if kind != chorus.DecisionRequestChanges && c.after != nil {
+		more, err := c.after.Approved(ctx, c.Turn, camp)
+		if err != nil {
+			return reply.Reply{}, err
+		}
+		posts = append(posts, more...)
+	}
 	done := c.T("drift.decided."+string(kind), feature.Mention(sub.Author), camp.Name, sub.ChannelKind)
-	return reply.Reply{Text: done, Blocks: []reply.Block{{Kind: reply.Section, Text: decisionEmoji(kind) + " " + done}}, ReplaceOriginal: true, Posts: []reply.Post{post}}, nil
+	return reply.Reply{Text: done, Blocks: []reply.Block{{Kind: reply.Section, Text: decisionEmoji(kind) + " " + done}}, ReplaceOriginal: true, Posts: posts}, nil
 }
 
 // stepApproved tells the author that a step of the chain approved her copy and sends the cards

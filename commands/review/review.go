@@ -127,12 +127,19 @@ type Feature struct {
 	log    *slog.Logger
 	judge  Judge
 	turns  feature.Turns
+	after  Approvals
+}
+
+// Approvals hears that a lead approved a campaign's copy at the last step, and answers what to
+// post (the briefing feature drafts the front line's briefing for that lead).
+type Approvals interface {
+	Approved(ctx context.Context, t *feature.Turn, camp chorus.Campaign) ([]reply.Post, error)
 }
 
 // New returns the review over st and checks. judge, optional, is the LLM second opinion; turns
-// makes the turn of a channel message.
-func New(st Store, checks AutoChecks, logger *slog.Logger, judge Judge, turns feature.Turns) *Feature {
-	return &Feature{store: st, checks: checks, log: logger, judge: judge, turns: turns}
+// makes the turn of a channel message; after, optional, hears about approvals.
+func New(st Store, checks AutoChecks, logger *slog.Logger, judge Judge, turns feature.Turns, after Approvals) *Feature {
+	return &Feature{store: st, checks: checks, log: logger, judge: judge, turns: turns, after: after}
 }
 
 type call struct {

@@ -1,5 +1,5 @@
 // Package settings answers "/chorus lang" (a user's language) and "/chorus settings" (a
-// workspace's language, time zone, leads and channel kinds).
+// workspace's language, time zone, leads, channel kinds and front-line channels).
 package settings
 
 import (
@@ -74,6 +74,15 @@ func (c *call) chorus(ctx context.Context, args []string) (reply.Reply, error) {
 func (c *call) settingsCard() reply.Reply {
 	kinds := strings.Join(append(slices.Clone(chorus.BuiltinKinds), c.WS.CustomKinds...), ", ")
 	text := c.T("settings.card", c.T("lang.name."+string(c.WS.Lang)), c.WS.TimeZone, c.Mentions(c.WS.Leads), kinds)
+	front := "—"
+	if len(c.WS.Frontline) > 0 {
+		var fs []string
+		for _, f := range c.WS.Frontline {
+			fs = append(fs, feature.ChannelRef(f.Channel)+" ("+f.Kind+")")
+		}
+		front = strings.Join(fs, ", ")
+	}
+	text += "\n" + c.T("settings.frontline", front)
 	return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Header, Text: c.T("settings.title")}, {Kind: reply.Section, Text: text}}}
 }
 
@@ -137,6 +146,11 @@ func (c *call) settingsSet(ctx context.Context, args []string) (reply.Reply, err
 			w.CustomKinds = append(w.CustomKinds, kind)
 			return nil
 		}
+	case "frontline":
+		var err error
+		if change, err = c.frontline(args[1:]); err != nil {
+			return reply.Reply{}, err
+		}
 	default:
 		return reply.Reply{}, c.Usage("chorus.settings")
 	}
@@ -146,7 +160,7 @@ func (c *call) settingsSet(ctx context.Context, args []string) (reply.Reply, err
 			return reply.Reply{}, fmt.Errorf("load workspace: %w", err)
 		}
 		before := w.Version
-		w.Leads, w.CustomKinds = slices.Clone(w.Leads), slices.Clone(w.CustomKinds)
+		w.Leads, w.CustomKinds, w.Frontline = slices.Clone(w.Leads), slices.Clone(w.CustomKinds), slices.Clone(w.Frontline)
 		if err := change(&w); err != nil {
 			return reply.Reply{}, err
 		}
@@ -172,4 +186,31 @@ func (c *call) settingsSet(ctx context.Context, args []string) (reply.Reply, err
 		r.Blocks = append([]reply.Block{{Kind: reply.Section, Text: "✅ " + c.T("settings.saved")}}, r.Blocks...)
 		return r, nil
 	}
+}
+
+// frontline reads "frontline add #channel kind" and "frontline remove #channel": the channels
+// of people facing customers, where briefings go (commands/briefing).
+func (c *call) frontline(args []string) (func(w *chorus.Workspace) error, error) {
+	v := feature.Verb(args, 0)
+	if !(v == "add" && len(args) == 3 || v == "remove" && len(args) == 2) {
+		return nil, c.Usage("chorus.settings")
+	}
+	channel, ok := feature.ChannelArg(args[1])
+	if !ok {
+		return nil, chorus.Invalid("frontline", "channel.id.invalid", args[1])
+	}
+	return func(w *chorus.Workspace) error {
+		_, has := w.FrontlineChannel(channel)
+		switch {
+		case v == "remove" && !has:
+			return chorus.Invalid("frontline", "frontline.unknown", feature.ChannelRef(channel))
+		case v == "remove":
+			w.Frontline = slices.DeleteFunc(w.Frontline, func(f chorus.FrontlineChannel) bool { return f.Channel == channel })
+		case has:
+			return chorus.Invalid("frontline", "frontline.exists", feature.ChannelRef(channel))
+		default:
+			w.Frontline = append(w.Frontline, chorus.FrontlineChannel{Channel: channel, Kind: chorus.Fold(args[2])})
+		}
+		return nil
+	}, nil
 }

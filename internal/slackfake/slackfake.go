@@ -43,6 +43,8 @@ type Options struct {
 	Clock func() time.Time
 	// Users are the users.info answers by user id; unknown users are French, not admins.
 	Users map[string]User
+	// Members are the conversations.members answers by channel id; unknown channels are empty.
+	Members map[string][]string
 	// OnCall, when set, sees each recorded call (the command-line fake prints them).
 	OnCall func(Call)
 }
@@ -51,6 +53,8 @@ type Options struct {
 type User struct {
 	Locale string // such as "fr-FR" or "en-US"
 	Admin  bool
+	TZ     string // IANA time zone of the profile, such as "America/Montreal"; "" for none
+	Bot    bool
 }
 
 // Server is a running fake Slack.
@@ -234,7 +238,13 @@ func (s *Server) answer(c Call) (any, int, int) {
 		if u.Locale == "" {
 			u.Locale = "fr-FR"
 		}
-		return ok(map[string]any{"user": map[string]any{"id": c.Form["user"], "name": c.Form["user"], "locale": u.Locale, "is_admin": u.Admin}}), 200, 0
+		return ok(map[string]any{"user": map[string]any{"id": c.Form["user"], "name": c.Form["user"], "locale": u.Locale, "is_admin": u.Admin, "tz": u.TZ, "is_bot": u.Bot}}), 200, 0
+	case "conversations.members":
+		members := s.opts.Members[c.Form["channel"]]
+		if members == nil {
+			members = []string{}
+		}
+		return ok(map[string]any{"members": members, "response_metadata": map[string]any{"next_cursor": ""}}), 200, 0
 	case "views.open", "views.publish", "views.update", "views.push":
 		return ok(map[string]any{"view": map[string]any{"id": "V1"}}), 200, 0
 	case "conversations.open":
