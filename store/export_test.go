@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/chorus-hq/chorus"
+	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
@@ -59,4 +60,12 @@ func SetTaskIDs(s *Store, ids ...string) {
 		ids = ids[1:]
 		return id
 	}
+}
+
+// BareCollections lists the collections created at open without a secondary index.
+func BareCollections() []string { return bareCollections }
+
+// CollectionNames lists the store's collections.
+func CollectionNames(ctx context.Context, s *Store) ([]string, error) {
+	return s.db.ListCollectionNames(ctx, bson.D{})
 }

@@ -278,9 +278,17 @@ func (s *Store) createIndexes(ctx context.Context) error {
 	all = append(all, inboxIndexes()...)
 	all = append(all, effectIndexes()...)
 	all = append(all, briefingIndexes()...)
+	for _, coll := range bareCollections {
+		all = append(all, indexSpec{coll: coll})
+	}
 	// One index per call: FerretDB v1.24 drops the connection (a server-side panic) when one
 	// createIndexes call names several indexes that exist already, as at every restart.
 	for _, c := range all {
+		if len(c.idx) == 0 {
+			if err := s.db.CreateCollection(ctx, c.coll); err != nil && !isNamespaceExists(err) {
+				return fmt.Errorf("store: create collection %s: %w", c.coll, err)
+			}
+		}
 		for _, idx := range c.idx {
 			if _, err := s.db.Collection(c.coll).Indexes().CreateOne(ctx, idx); err != nil {
 				return fmt.Errorf("store: create index on %s: %w", c.coll, err)
@@ -288,6 +296,19 @@ func (s *Store) createIndexes(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// bareCollections have no secondary index, so creating indexes does not create them. They are
+// created at open all the same: the embedded server creates a collection on its first insert,
+// and two first inserts at once (workers re-running a crashed burst) race to create its table
+// (« table … already exists »).
+var bareCollections = []string{collEffects, collMeta, collWorkspaces, collDigests, collPolicies, collExceptions,
+	collAutoChecks, collMeetingOpen, collInboxAlive, collExperts, collAnswers, collBriefingThreads}
+
+// isNamespaceExists reports the error of creating a collection that exists (code 48).
+func isNamespaceExists(err error) bool {
+	var se mongo.ServerError
+	return errors.As(err, &se) && se.HasErrorCode(48)
 }
 
 func keysOf(names []string) bson.D {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -268,5 +269,20 @@ func TestRestartKeepsData(t *testing.T) {
 	}
 	if won, err := s.Claim(ctx, "event", "Ev1", "p2"); err != nil || won {
 		t.Fatalf("claim after restart = %v, %v; want false", won, err)
+	}
+}
+
+// Every collection exists once the store is open, also those without a secondary index: the
+// embedded server creates a collection on its first insert, and two first inserts at once race.
+func TestOpenCreatesEveryCollection(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, true)
+	e.reopen(t) // a second open finds them and must not fail
+	names, err := store.CollectionNames(ctx, e.Store)
+	wantErr(t, err, nil)
+	for _, c := range store.BareCollections() {
+		if !slices.Contains(names, c) {
+			t.Errorf("collection %q missing after open; have %v", c, names)
+		}
 	}
 }
