@@ -25,6 +25,10 @@ const (
 	ActCampaignCloseCancel = "campaign.close.cancel"  // value: slug
 	ActPointsAccept        = "campaign.points.accept" // value: slug@version; a lead accepts the proposed points
 	ActPointsKeep          = "campaign.points.keep"   // value: slug@version; a lead keeps the points as they are
+	ActCampaignDuplicate   = "campaign.duplicate"     // value: slug; opens ModalCampaignCreate with the campaign as template
+
+	ActPlanImportApply  = "plan.import.apply"  // value: import id; the importer confirms the preview
+	ActPlanImportCancel = "plan.import.cancel" // value: import id
 
 	ActCheckCopy      = "check_copy" // the message shortcut's callback id (configs/manifest.yaml)
 	ActDriftApprove   = "drift.approve"

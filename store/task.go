@@ -25,6 +25,8 @@ type taskDoc struct {
 	Owner       string    `bson:"owner"`
 	Due         time.Time `bson:"due,omitempty"`
 	Status      string    `bson:"status"`
+	Relative    bool      `bson:"relative,omitempty"`
+	Offset      int       `bson:"offset,omitempty"`
 	Version     int       `bson:"version"`
 	CreatedBy   string    `bson:"created_by"`
 	CreatedAt   time.Time `bson:"created_at,omitempty"`
@@ -36,7 +38,7 @@ func toTaskDoc(t chorus.Task) taskDoc {
 	return taskDoc{
 		Workspace: t.WorkspaceID, TaskID: t.ID, Campaign: t.Campaign, ChannelKind: t.ChannelKind,
 		Title: t.Title, Owner: t.Owner, Due: storedTime(t.Due), Status: string(t.Status),
-		Version: t.Version, CreatedBy: t.CreatedBy, CreatedAt: storedTime(t.CreatedAt),
+		Relative: t.Relative, Offset: t.Offset, Version: t.Version, CreatedBy: t.CreatedBy, CreatedAt: storedTime(t.CreatedAt),
 		UpdatedBy: t.UpdatedBy, UpdatedAt: storedTime(t.UpdatedAt),
 	}
 }
@@ -45,7 +47,7 @@ func (d *taskDoc) task() chorus.Task {
 	return chorus.Task{
 		WorkspaceID: d.Workspace, ID: d.TaskID, Campaign: d.Campaign, ChannelKind: d.ChannelKind,
 		Title: d.Title, Owner: d.Owner, Due: storedTime(d.Due), Status: chorus.TaskStatus(d.Status),
-		Version: d.Version, CreatedBy: d.CreatedBy, CreatedAt: storedTime(d.CreatedAt),
+		Relative: d.Relative, Offset: d.Offset, Version: d.Version, CreatedBy: d.CreatedBy, CreatedAt: storedTime(d.CreatedAt),
 		UpdatedBy: d.UpdatedBy, UpdatedAt: storedTime(d.UpdatedAt),
 	}
 }

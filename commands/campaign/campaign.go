@@ -122,7 +122,8 @@ func (c *call) campaignShow(ctx context.Context, slug string) (reply.Reply, erro
 	}
 	// the campaign's audit trail, one click away
 	r.Blocks = append(r.Blocks, reply.Block{Kind: reply.Actions, Buttons: []reply.Button{
-		{Text: c.T("audit.button"), ActionID: reply.ActAuditPage, Value: camp.Slug}}})
+		{Text: c.T("audit.button"), ActionID: reply.ActAuditPage, Value: camp.Slug},
+		{Text: c.T("campaign.from.button"), ActionID: reply.ActCampaignDuplicate, Value: camp.Slug}}})
 	return r, nil
 }
 

@@ -28,6 +28,8 @@ type Store interface {
 	// Audit and Submissions read the trail of a campaign, its tasks and its copy.
 	Audit(ctx context.Context, workspace, target string) ([]chorus.AuditEntry, error)
 	Submissions(ctx context.Context, workspace string, f chorus.SubmissionFilter) ([]chorus.Submission, error)
+	// UserLang says in which language to tell an owner that their deadlines moved.
+	UserLang(ctx context.Context, workspace, user string) (chorus.Lang, error)
 }
 
 // Glossary is what the glossary needs from persistence.
@@ -79,7 +81,7 @@ func (f *Feature) GlossaryCommand(ctx context.Context, t *feature.Turn, args []s
 func Answers(id string) bool {
 	switch id {
 	case reply.ActCampaignClose, reply.ActCampaignCloseCancel, reply.ActTaskDone, reply.ActCampaignPage, reply.ActTaskPage, reply.ActGlossaryPage, reply.ActCampaignShow,
-		reply.ActPointsAccept, reply.ActPointsKeep, reply.ActAuditPage, reply.ModalCampaignCreate, reply.ModalCampaignEdit, reply.ModalTaskAdd:
+		reply.ActPointsAccept, reply.ActPointsKeep, reply.ActAuditPage, reply.ActCampaignDuplicate, reply.ModalCampaignCreate, reply.ModalCampaignEdit, reply.ModalTaskAdd:
 		return true
 	}
 	return false
@@ -111,6 +113,8 @@ func (f *Feature) Action(ctx context.Context, t *feature.Turn, a reply.Action) (
 		return c.resolveStale(ctx, a.Value, true)
 	case reply.ActPointsKeep:
 		return c.resolveStale(ctx, a.Value, false)
+	case reply.ActCampaignDuplicate:
+		return c.duplicateModal(ctx, a.Value)
 	}
 	return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "action.unknown", a.ActionID)
 }

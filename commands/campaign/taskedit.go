@@ -56,6 +56,7 @@ func (c *call) taskEdit(ctx context.Context, args []string) (reply.Reply, error)
 			}
 			was, now, implied = c.When(t.Due), c.When(m.Time), m.Implied
 			t.Due = m.Time.UTC()
+			t.Relative = false // a date the lead chose stays where it is when the campaign moves
 		}
 		if was == now {
 			return chorus.Errorf(chorus.ErrInvalid, "task.edit.same", c.T("field."+field), now)
