@@ -22,6 +22,7 @@ import (
 	"github.com/chorus-hq/chorus/commands/campaign"
 	"github.com/chorus-hq/chorus/commands/feature"
 	"github.com/chorus-hq/chorus/commands/minutes"
+	"github.com/chorus-hq/chorus/commands/plan"
 	"github.com/chorus-hq/chorus/commands/reminders"
 	"github.com/chorus-hq/chorus/commands/review"
 	"github.com/chorus-hq/chorus/commands/settings"
@@ -34,7 +35,7 @@ var localeFS embed.FS
 
 // catalog holds the router's and the shared messages (errors, fields, buttons, help) and every
 // feature's, merged: an error code of any feature is said by the router.
-var catalog = i18n.Merge(i18n.MustLoad(localeFS, "locales"), campaign.Catalog(), settings.Catalog(), reminders.Catalog(), minutes.Catalog(), review.Catalog())
+var catalog = i18n.Merge(i18n.MustLoad(localeFS, "locales"), campaign.Catalog(), settings.Catalog(), reminders.Catalog(), minutes.Catalog(), review.Catalog(), plan.Catalog())
 
 // Catalog returns the messages of this package, for transports that render its replies.
 func Catalog() *i18n.Catalog { return catalog }
@@ -52,6 +53,7 @@ type Store interface {
 	review.AutoChecks
 	reminders.Store
 	minutes.Store
+	plan.Store
 }
 
 // Options are the defaults of a workspace nobody has configured yet.
@@ -63,6 +65,10 @@ type Options struct {
 	// Minutes are the meeting minutes' optional helpers: summaries, reading conversations back,
 	// sharing files.
 	Minutes minutes.Options
+
+	// PlanFiles shares the exported plan and reads the spreadsheets to import (Slack's files,
+	// the console's file system); nil: neither is possible.
+	PlanFiles plan.Files
 
 	// Judge is the LLM second opinion on drift verdicts (the review); nil: offline detector only.
 	Judge Judge
@@ -106,6 +112,7 @@ type Service struct {
 	reminders *reminders.Feature
 	review    *review.Feature
 	campaigns *campaign.Feature
+	plan      *plan.Feature
 }
 
 // New returns a Service over st. now is the clock every date is computed from.
@@ -126,6 +133,7 @@ func New(st Store, logger *slog.Logger, now func() time.Time, opts Options) *Ser
 	s.campaigns = campaign.New(st, st, s.review)
 	s.reminders = reminders.New(st, opts.ReminderPolicy, reviewSections{s})
 	s.minutes = minutes.New(st, logger, opts.Minutes, s, s.review)
+	s.plan = plan.New(st, opts.PlanFiles, logger, s)
 	return s
 }
 
@@ -252,6 +260,8 @@ func (s *Service) owner(id string) handler {
 		return s.minutes
 	case review.Answers(id):
 		return s.review
+	case plan.Answers(id):
+		return s.plan
 	}
 	return nil
 }
@@ -285,6 +295,9 @@ func (c *call) campaign(ctx context.Context, args []string) (reply.Reply, error)
 	}
 	if reminders.IsReminders(args) {
 		return c.reminders.CampaignCommand(ctx, c.Turn, args[1:])
+	}
+	if plan.IsPlan(args) {
+		return c.plan.Command(ctx, c.Turn, args)
 	}
 	return c.campaigns.Command(ctx, c.Turn, args)
 }

@@ -18,13 +18,13 @@ const collPlanImports = "plan_imports"
 
 // planImportDoc is {_id: idOf(workspace, id), workspace, id, by, at, file, rows}.
 type planImportDoc struct {
-	ID        string     `bson:"_id"`
-	Workspace string     `bson:"workspace"`
-	ImportID  string     `bson:"id"`
-	By        string     `bson:"by"`
-	At        time.Time  `bson:"at"`
-	File      string     `bson:"file"`
-	Rows      []rowDoc   `bson:"rows"`
+	ID        string    `bson:"_id"`
+	Workspace string    `bson:"workspace"`
+	ImportID  string    `bson:"id"`
+	By        string    `bson:"by"`
+	At        time.Time `bson:"at"`
+	File      string    `bson:"file"`
+	Rows      []rowDoc  `bson:"rows"`
 }
 
 // rowDoc is one row's cells: the embedded server stores no array directly inside an array.

@@ -137,9 +137,13 @@ func (c *call) startMoved(ctx context.Context, was chorus.Date, saved chorus.Cam
 	if saved.Start == was || saved.Start.IsZero() {
 		return nil, nil, nil
 	}
-	moved, posts, err := c.MoveDeadlines(ctx, c.store, saved)
+	moved, err := c.MoveDeadlines(ctx, c.store, saved)
 	if err != nil || len(moved) == 0 {
-		return nil, posts, err
+		return nil, nil, err
+	}
+	posts, err := c.TellOwners(ctx, c.store, saved, moved)
+	if err != nil {
+		return nil, nil, err
 	}
 	text := "📅 " + c.T("campaign.from.moved", len(moved), len(posts))
 	return []reply.Block{{Kind: reply.Context, Text: text}}, posts, nil

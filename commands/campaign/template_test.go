@@ -121,7 +121,7 @@ func TestTemplateCopyAndBackwardPlanning(t *testing.T) {
 		}
 	}
 	// the moves are audited
-	mustSay(t, e.Do(t, "lea", "/campaign audit ete-2028"), "Soldes d'été 2028")
+	mustSay(t, e.Do(t, "lea", "/campaign audit ete-2028"), "*échéance déplacée avec la campagne*", "jeudi 15 juin 2028 à 17:00 → jeudi 22 juin 2028 à 17:00")
 
 	// Saving the form again with the same start moves nothing and tells nobody.
 	r = e.Svc.Submit(ctx, req, reply.Submission{CallbackID: reply.ModalCampaignEdit, PrivateMetadata: "ete-2028", Values: map[string]string{

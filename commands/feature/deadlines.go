@@ -24,30 +24,28 @@ type Moved struct {
 }
 
 // MoveDeadlines dates every open relative task of camp from its start, as the campaign now
-// stands, and tells each owner what moved: one direct message per owner, in the owner's
-// language, listing their tasks. Tasks with a date the lead chose stay where they are. Each
-// move is a versioned, audited task edit; a task already at its date is left alone, so running
-// it again changes nothing.
-func (c *Turn) MoveDeadlines(ctx context.Context, st Deadlines, camp chorus.Campaign) ([]Moved, []reply.Post, error) {
+// stands; tasks with a date the lead chose stay where they are. Each move is a versioned,
+// audited task edit; a task already at its date is left alone, so running it again changes
+// nothing. TellOwners says what moved.
+func (c *Turn) MoveDeadlines(ctx context.Context, st Deadlines, camp chorus.Campaign) ([]Moved, error) {
 	if camp.Start.IsZero() {
-		return nil, nil, nil
+		return nil, nil
 	}
 	tasks, err := st.Tasks(ctx, c.Req.Workspace, chorus.TaskFilter{Campaign: camp.Slug, Statuses: []chorus.TaskStatus{chorus.TaskOpen}})
 	if err != nil {
-		return nil, nil, fmt.Errorf("tasks of %q: %w", camp.Slug, err)
+		return nil, fmt.Errorf("tasks of %q: %w", camp.Slug, err)
 	}
 	var moved []Moved
 	for _, t := range tasks {
 		m, ok, err := c.moveDeadline(ctx, st, camp, t)
 		if err != nil {
-			return moved, nil, err
+			return moved, err
 		}
 		if ok {
 			moved = append(moved, m)
 		}
 	}
-	posts, err := c.tellOwners(ctx, st, camp, moved)
-	return moved, posts, err
+	return moved, nil
 }
 
 // moveDeadline saves t dated from camp's start, re-reading it when someone saved meanwhile.
@@ -84,9 +82,9 @@ func (c *Turn) moveDeadline(ctx context.Context, st Deadlines, camp chorus.Campa
 	}
 }
 
-// tellOwners writes one direct message per owner of moved tasks, in the owner's language (the
-// one they chose, else the workspace's).
-func (c *Turn) tellOwners(ctx context.Context, st Deadlines, camp chorus.Campaign, moved []Moved) ([]reply.Post, error) {
+// TellOwners writes one direct message per owner of tasks of camp whose deadline moved,
+// listing them, in the owner's language (the one they chose, else the workspace's).
+func (c *Turn) TellOwners(ctx context.Context, st Deadlines, camp chorus.Campaign, moved []Moved) ([]reply.Post, error) {
 	var owners []string
 	byOwner := map[string][]Moved{}
 	for _, m := range moved {

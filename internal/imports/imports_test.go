@@ -64,6 +64,11 @@ var rules = []rule{
 		forbidden: func(_ string, imp dep) bool { return strings.HasPrefix(imp.path, "github.com/sashabaranov/go-openai") },
 	},
 	{
+		name:      "only the plan's spreadsheets (commands/plan) import the xlsx library (excelize)",
+		applies:   func(p string) bool { return !under(p, "commands/plan") },
+		forbidden: func(_ string, imp dep) bool { return strings.HasPrefix(imp.path, "github.com/xuri/") },
+	},
+	{
 		name:      "the drift detector does no I/O: no network, file, process or database package",
 		applies:   func(p string) bool { return p == "drift" },
 		forbidden: func(_ string, imp dep) bool { return !imp.project && doesIO(imp.path) },
@@ -254,6 +259,8 @@ func TestRulesCatch(t *testing.T) {
 		{"bot imports slack-go", pkg{ImportPath: m("bot"), Imports: []string{"github.com/slack-go/slack/slackevents"}}, false},
 		{"drift imports go-openai", pkg{ImportPath: m("drift"), Imports: []string{"github.com/sashabaranov/go-openai"}}, true},
 		{"drift/llm imports go-openai", pkg{ImportPath: m("drift/llm"), Imports: []string{"github.com/sashabaranov/go-openai"}}, false},
+		{"commands/campaign imports excelize", pkg{ImportPath: m("commands/campaign"), Imports: []string{"github.com/xuri/excelize/v2"}}, true},
+		{"commands/plan imports excelize", pkg{ImportPath: m("commands/plan"), Imports: []string{"github.com/xuri/excelize/v2"}}, false},
 		{"drift imports os", pkg{ImportPath: m("drift"), Imports: []string{"os"}}, true},
 		{"drift imports net/http", pkg{ImportPath: m("drift"), Imports: []string{"net/http"}}, true},
 		{"drift imports strings", pkg{ImportPath: m("drift"), Imports: []string{"strings", m("")}}, false},

@@ -1,0 +1,287 @@
+package plan_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/reply"
+)
+
+// button returns the reply's button of action id.
+func button(t testing.TB, r reply.Reply, id string) reply.Button {
+	t.Helper()
+	for _, b := range r.Blocks {
+		for _, bt := range b.Buttons {
+			if bt.ActionID == id {
+				return bt
+			}
+		}
+	}
+	t.Fatalf("no %s button in %s", id, r.Text)
+	return reply.Button{}
+}
+
+func click(e *env, user string, b reply.Button) reply.Reply {
+	return e.Svc.Action(context.Background(), reply.Request{Workspace: "T1", User: user}, reply.Action{ActionID: b.ActionID, Value: b.Value})
+}
+
+func (e *env) task(t testing.TB, slug, title string) chorus.Task {
+	t.Helper()
+	tasks, err := e.Store.Tasks(context.Background(), "T1", chorus.TaskFilter{Campaign: slug})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tk := range tasks {
+		if tk.Title == title {
+			return tk
+		}
+	}
+	t.Fatalf("no task %q in %s", title, slug)
+	return chorus.Task{}
+}
+
+func paris(t testing.TB, s string) time.Time {
+	t.Helper()
+	loc, _ := time.LoadLocation("Europe/Paris")
+	at, err := time.ParseInLocation("2006-01-02 15:04", s, loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return at.UTC()
+}
+
+// An export imported back as it is changes nothing, in either language, whoever imports it.
+func TestRoundTripChangesNothing(t *testing.T) {
+	e := newEnv(t)
+	before := e.Snapshot(t)
+	for _, c := range []struct {
+		lang chorus.Lang
+		user string
+		want string
+	}{
+		{chorus.French, "lea", "correspond déjà au plan : rien à changer"},
+		{chorus.English, "lea", "matches the plan already: nothing to change"},
+		{chorus.French, "sami", "rien à changer"}, // reading back is no change: no lead needed
+	} {
+		t.Run(string(c.lang)+"/"+c.user, func(t *testing.T) {
+			path := e.export(t, c.lang, "/campaign export --all")
+			r := e.DoLang(t, c.user, c.lang, "/campaign import "+path)
+			mustSay(t, r, c.want)
+			if strings.Contains(r.Text, "⚠️") || len(r.Blocks) != 1 {
+				t.Fatalf("round trip: %s", r.Text)
+			}
+			// an English export read by a French reader is the same plan
+			if after := e.Snapshot(t); after != before {
+				t.Fatal("a round trip changed the store")
+			}
+		})
+	}
+	path := e.export(t, chorus.English, "/campaign export ete-literie")
+	mustSay(t, e.DoLang(t, "lea", chorus.French, "/campaign import "+path), "rien à changer")
+}
+
+// An edited export previews its changes, applies them only on confirmation, once.
+func TestImportPreviewThenApply(t *testing.T) {
+	e := newEnv(t)
+	path := e.export(t, chorus.French, "/campaign export --all")
+	rows := cells(t, path)
+	visuals := rowOf(t, rows, "ete-literie", "Visuels Instagram")
+	news := rowOf(t, rows, "ete-2028", "Newsletter")
+	camp2028 := rowOf(t, rows, "ete-2028", "campagne")
+	n := len(rows)
+	edited := edit(t, path, filepath.Join(e.dir, "plan édité.xlsx"), map[string]string{
+		"J" + itoa(visuals):  "16/06/2027 11h", // typed as people type it
+		"F" + itoa(news):     "sami",           // another owner
+		"H" + itoa(camp2028): "2028-07-08",     // the start moves a week: J-16 follows
+	},
+		[]any{"ete-literie", "tâche", "", "Affiches magasins", "", "lea", "", "", "", "2027-06-20 09:00", "", "", ""},
+		[]any{"soldes-hiver", "campagne", "", "Soldes d'hiver", "", "", "", "2028-01-10", "2028-02-06", "", "", "", ""},
+		[]any{"soldes-hiver", "canal", "", "", "retail", "zoe", "#magasins", "", "", "", "", "", ""},
+		[]any{"soldes-hiver", "tâche", "", "PLV", "retail", "zoe", "", "", "", "", "J-20", "", ""},
+	)
+	before := e.Snapshot(t)
+	r := e.Do(t, "lea", "/campaign import "+edited)
+	mustSay(t, r, "Import de « plan édité.xlsx » : 3 création(s), 4 modification(s)",
+		"Ligne "+itoa(visuals)+" — tâche « Visuels Instagram »", "Échéance : mardi 15 juin 2027 à 17:00 → mercredi 16 juin 2027 à 11:00",
+		"Ligne "+itoa(news)+" — tâche « Newsletter »", "Responsable : @{nina} → @{sami}",
+		"campagne « Été 2028 » : Début : 2028-07-01 → 2028-07-08",
+		"Ligne "+itoa(n+1)+" — nouvelle tâche « Affiches magasins »",
+		"nouvelle campagne « Soldes d'hiver » (soldes-hiver)", "« Soldes d'hiver » : nouveau canal retail, responsable @{zoe}",
+		// the relative deadline follows the start: the file names it at J-16 still
+		"tâche « Visuels Instagram » (n° "+e.task(t, "ete-2028", "Visuels Instagram").ID+") : Échéance : jeudi 15 juin 2028 à 17:00 → jeudi 22 juin 2028 à 17:00")
+	if e.Snapshot(t) != before {
+		t.Fatal("a preview changed the store")
+	}
+	// someone else cannot confirm lea's import
+	apply := button(t, r, reply.ActPlanImportApply)
+	mustSay(t, click(e, "sami", apply), "⚠️", "pas d'import en attente")
+
+	r = click(e, "lea", apply)
+	mustSay(t, r, "appliqué : 3 création(s), 4 modification(s)")
+	if got := e.task(t, "ete-literie", "Visuels Instagram").Due; !got.Equal(paris(t, "2027-06-16 11:00")) {
+		t.Errorf("visuals due %s", got)
+	}
+	if got := e.task(t, "ete-2028", "Newsletter"); got.Owner != "sami" || !got.Due.Equal(paris(t, "2028-07-06 10:00")) || !got.Relative {
+		t.Errorf("newsletter %+v", got)
+	}
+	if got := e.task(t, "ete-2028", "Visuels Instagram"); !got.Due.Equal(paris(t, "2028-06-22 17:00")) {
+		t.Errorf("a relative deadline the file did not name stayed at %s", got.Due)
+	}
+	plv := e.task(t, "soldes-hiver", "PLV")
+	if !plv.Relative || plv.Offset != -20 || !plv.Due.Equal(paris(t, "2027-12-21 09:00")) {
+		t.Errorf("PLV %+v", plv)
+	}
+	winter, err := e.Store.Campaign(context.Background(), "T1", "soldes-hiver")
+	if err != nil || winter.Channels[0].Owner != "zoe" || winter.Channels[0].SlackChannel != "#magasins" || !winter.IsLead("lea") {
+		t.Fatalf("soldes-hiver %+v %v", winter, err)
+	}
+	// each owner whose deadlines moved is told, once per campaign: sami of his two tasks of
+	// Été 2028 (the visuals that followed the start, the newsletter now his) and of the visuals
+	// of the summer sale
+	var told []string
+	for _, p := range r.Posts {
+		told = append(told, p.Channel)
+		if p.Channel != "sami" || !strings.Contains(p.Text, "Visuels Instagram") {
+			t.Errorf("post to %s: %s", p.Channel, p.Text)
+		}
+	}
+	if len(told) != 2 || !strings.Contains(r.Posts[0].Text+r.Posts[1].Text, "Newsletter") {
+		t.Errorf("posts %+v", r.Posts)
+	}
+
+	// Confirming again, or importing the same file again, changes nothing.
+	after := e.Snapshot(t)
+	mustSay(t, click(e, "lea", apply), "rien à changer")
+	mustSay(t, e.Do(t, "lea", "/campaign import "+edited), "rien à changer")
+	if e.Snapshot(t) != after {
+		t.Fatal("a second run changed the store")
+	}
+	mustSay(t, e.Do(t, "lea", "/campaign audit ete-literie"), "*import de plan* · tâche", "« plan édité.xlsx »")
+}
+
+// A preview confirmed after the plan moved shows the new preview instead of applying.
+func TestImportConfirmAfterPlanChanged(t *testing.T) {
+	e := newEnv(t)
+	path := e.export(t, chorus.English, "/campaign export ete-literie")
+	rows := cells(t, path)
+	visuals := rowOf(t, rows, "Visuels Instagram")
+	edited := edit(t, path, filepath.Join(e.dir, "v2.xlsx"), map[string]string{"D" + itoa(visuals): "Visuels Insta"})
+	r := e.DoLang(t, "lea", chorus.English, "/campaign import "+edited)
+	mustSay(t, r, "0 to create, 1 to change")
+	token := button(t, r, reply.ActPlanImportApply).Value
+	id := e.task(t, "ete-literie", "Visuels Instagram").ID
+	e.Do(t, "lea", "/campaign task edit "+id+" owner @nina")
+	r = e.DoLang(t, "lea", chorus.English, "/campaign import confirm "+token)
+	mustSay(t, r, "The plan changed since the preview", "Owner: @{nina} → @{sami}")
+	if e.task(t, "ete-literie", "Visuels Instagram").Owner != "nina" {
+		t.Fatal("a stale confirmation was applied")
+	}
+	mustSay(t, click(e, "lea", button(t, r, reply.ActPlanImportApply)), "appliqué")
+	if got := e.task(t, "ete-literie", "Visuels Insta"); got.Owner != "sami" {
+		t.Fatalf("after the new confirmation %+v", got)
+	}
+}
+
+// A file with bad rows is refused whole: each bad row named with its number and reason, in the
+// reader's language, and nothing changes.
+func TestImportBadRowsRefused(t *testing.T) {
+	e := newEnv(t)
+	path := e.export(t, chorus.French, "/campaign export ete-literie")
+	rows := cells(t, path)
+	visuals := rowOf(t, rows, "Visuels Instagram")
+	news := rowOf(t, rows, "Newsletter")
+	n := len(rows)
+	bad := edit(t, path, filepath.Join(e.dir, "bad.xlsx"), map[string]string{
+		"J" + itoa(visuals): "31/02/2027 10h", // no such day
+		"E" + itoa(news):    "print",          // not a channel of the campaign
+	},
+		[]any{"ete-literie", "tâche", "zzzzzz", "Inconnue", "", "lea", "", "", "", "2027-06-20 09:00", "", "", ""},
+		[]any{"ete-literie", "réunion", "", "", "", "", "", "", "", "", "", "", ""},
+		[]any{"ete-literie", "tâche", "", "Sans échéance", "", "lea", "", "", "", "", "", "", ""},
+		[]any{"ete-literie", "tâche", "", "Relative", "", "lea", "", "", "", "", "J-400", "", ""},
+		[]any{"ete-literie", "tâche", "", "Affiches", "", "lea", "", "", "", "2027-06-20 09:00", "", "", ""}, // good, yet not applied
+	)
+	before := e.Snapshot(t)
+	for _, c := range []struct {
+		lang chorus.Lang
+		want []string
+	}{
+		{chorus.French, []string{"Import de « bad.xlsx » refusé, rien n'a changé : 6 problème(s)",
+			"ligne " + itoa(visuals) + " : Échéance", "ligne " + itoa(news) + " : le canal « print » ne fait pas partie de « ete-literie »",
+			"ligne " + itoa(n+1) + " : pas de tâche n° zzzzzz", "ligne " + itoa(n+2) + " : « réunion » n'est pas un type de ligne",
+			"ligne " + itoa(n+3) + " : Échéance : il manque l'échéance", "ligne " + itoa(n+4) + " : -400 jours"}},
+		{chorus.English, []string{"Import of \"bad.xlsx\" refused, nothing changed: 6 problem(s)",
+			"row " + itoa(news) + ": the channel \"print\" is not part of \"ete-literie\"", "row " + itoa(n+1) + ": no task no. zzzzzz",
+			"row " + itoa(n+3) + ": Due: the task has no due date"}},
+	} {
+		t.Run(string(c.lang), func(t *testing.T) {
+			r := e.DoLang(t, "lea", c.lang, "/campaign import "+bad)
+			mustSay(t, r, c.want...)
+			for _, b := range r.Blocks {
+				if len(b.Buttons) > 0 {
+					t.Fatalf("a refused import offers %v", b.Buttons)
+				}
+			}
+			if e.Snapshot(t) != before {
+				t.Fatal("a refused import changed the store")
+			}
+		})
+	}
+	if strings.Contains(e.Do(t, "lea", "/campaign task list ete-literie").Text, "Affiches") {
+		t.Fatal("the good row of a refused file was applied")
+	}
+}
+
+// The same layout as a .csv (semicolons, as French spreadsheets save it); people who lead no
+// campaign cannot change its plan; files that are not plans are refused with a reason.
+func TestImportCSVAndRefusals(t *testing.T) {
+	e := newEnv(t)
+	csv := filepath.Join(e.dir, "plan.csv")
+	body := "\ufeffCampagne;Type;N°;Nom;Canal;Responsable;Échéance;Échéance relative;Notes à moi\n" +
+		"ete-literie;tâche;;Jeu concours;social;sami;2027-06-25 12:00;;mes notes\n" +
+		";;;;;;;;\n" +
+		"ete-2028;task;;Affiches;;lea;;D-10;\n"
+	if err := os.WriteFile(csv, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	before := e.Snapshot(t)
+	mustSay(t, e.Do(t, "sami", "/campaign import "+csv), "⚠️", "ligne 2 : seuls les responsables de « Soldes d'été literie »")
+	if e.Snapshot(t) != before {
+		t.Fatal("a refused import changed the store")
+	}
+	r := e.Do(t, "lea", "/campaign import "+csv)
+	mustSay(t, r, "2 création(s), 0 modification(s)", "Ligne 2 — nouvelle tâche « Jeu concours »", "Ligne 4 — nouvelle tâche « Affiches »")
+	mustSay(t, click(e, "lea", button(t, r, reply.ActPlanImportApply)), "appliqué")
+	if got := e.task(t, "ete-2028", "Affiches"); !got.Relative || got.Offset != -10 || !got.Due.Equal(paris(t, "2028-06-21 09:00")) {
+		t.Fatalf("Affiches %+v", got)
+	}
+
+	for _, c := range []struct {
+		name, body string
+		want       string
+	}{
+		{"vide.csv", "", "le fichier est vide"},
+		{"entete.csv", "Nom;Responsable\nx;y\n", "il manque la colonne « Campagne »"},
+		{"faux.xlsx", "PK\x03\x04 not a zip", "ni un classeur .xlsx ni un .csv lisible"},
+		{"latin1.csv", "Campagne;Type\n\xe9t\xe9;t\xe2che\n", "UTF-8"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := filepath.Join(e.dir, c.name)
+			if err := os.WriteFile(p, []byte(c.body), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			mustSay(t, e.Do(t, "lea", "/campaign import "+p), "⚠️", c.want)
+		})
+	}
+	mustSay(t, e.Do(t, "lea", "/campaign import /nulle/part.xlsx"), "⚠️", "fichier introuvable")
+	mustSay(t, e.Do(t, "lea", "/campaign import"), "partagez le fichier .xlsx ou .csv")
+	mustSay(t, e.Do(t, "lea", "/campaign export inconnue"), "⚠️", "inconnue")
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
