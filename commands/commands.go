@@ -1,7 +1,7 @@
 // Package commands is the router between the transports and the features: it turns what a user
 // asks (a slash command, a button click, a modal submission, a console line, a conversation
 // event) into a feature.Turn in the user's language, hands it to the feature that answers it
-// (commands/campaign, review, minutes, reminders, settings) and returns the feature's reply,
+// (commands/campaign, review, minutes, reminders, settings, calendar) and returns the feature's reply,
 // or the error said in the user's language.
 //
 // It knows nothing of Slack's wire format: transports (bot, the console) decode their input into
@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/commands/calendar"
 	"github.com/chorus-hq/chorus/commands/campaign"
 	"github.com/chorus-hq/chorus/commands/feature"
 	"github.com/chorus-hq/chorus/commands/minutes"
@@ -34,7 +35,7 @@ var localeFS embed.FS
 
 // catalog holds the router's and the shared messages (errors, fields, buttons, help) and every
 // feature's, merged: an error code of any feature is said by the router.
-var catalog = i18n.Merge(i18n.MustLoad(localeFS, "locales"), campaign.Catalog(), settings.Catalog(), reminders.Catalog(), minutes.Catalog(), review.Catalog())
+var catalog = i18n.Merge(i18n.MustLoad(localeFS, "locales"), campaign.Catalog(), settings.Catalog(), reminders.Catalog(), minutes.Catalog(), review.Catalog(), calendar.Catalog())
 
 // Catalog returns the messages of this package, for transports that render its replies.
 func Catalog() *i18n.Catalog { return catalog }
@@ -52,6 +53,7 @@ type Store interface {
 	review.AutoChecks
 	reminders.Store
 	minutes.Store
+	calendar.Store
 }
 
 // Options are the defaults of a workspace nobody has configured yet.
@@ -106,6 +108,7 @@ type Service struct {
 	reminders *reminders.Feature
 	review    *review.Feature
 	campaigns *campaign.Feature
+	calendar  *calendar.Feature
 }
 
 // New returns a Service over st. now is the clock every date is computed from.
@@ -123,7 +126,8 @@ func New(st Store, logger *slog.Logger, now func() time.Time, opts Options) *Ser
 	s := &Service{store: st, log: logger, now: now, opts: opts,
 		defaults: defaults, settings: settings.New(st, defaults)}
 	s.review = review.New(st, st, logger, opts.Judge, s)
-	s.campaigns = campaign.New(st, st, s.review)
+	s.calendar = calendar.New(st, defaults)
+	s.campaigns = campaign.New(st, st, s.review, s.calendar)
 	s.reminders = reminders.New(st, opts.ReminderPolicy, reviewSections{s})
 	s.minutes = minutes.New(st, logger, opts.Minutes, s, s.review)
 	return s
@@ -252,6 +256,8 @@ func (s *Service) owner(id string) handler {
 		return s.minutes
 	case review.Answers(id):
 		return s.review
+	case calendar.Answers(id):
+		return s.calendar
 	}
 	return nil
 }
@@ -286,6 +292,9 @@ func (c *call) campaign(ctx context.Context, args []string) (reply.Reply, error)
 	if reminders.IsReminders(args) {
 		return c.reminders.CampaignCommand(ctx, c.Turn, args[1:])
 	}
+	if calendar.IsCampaignCommand(args) {
+		return c.calendar.CampaignCommand(ctx, c.Turn, args)
+	}
 	return c.campaigns.Command(ctx, c.Turn, args)
 }
 
@@ -297,6 +306,8 @@ func (c *call) chorus(ctx context.Context, args []string) (reply.Reply, error) {
 		return c.reminders.DigestCommand(ctx, c.Turn, args[1:])
 	case reminders.IsReminders(args):
 		return c.reminders.Command(ctx, c.Turn, args[1:])
+	case calendar.IsChorusCommand(args):
+		return c.calendar.ChorusCommand(ctx, c.Turn, args)
 	}
 	return c.settings.Command(ctx, c.Turn, args)
 }

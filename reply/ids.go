@@ -26,6 +26,9 @@ const (
 	ActPointsAccept        = "campaign.points.accept" // value: slug@version; a lead accepts the proposed points
 	ActPointsKeep          = "campaign.points.keep"   // value: slug@version; a lead keeps the points as they are
 
+	ActTouchpointMove   = "touchpoint.move"   // value: touchpoint id; opens ModalTouchpointMove
+	ActTouchpointRemove = "touchpoint.remove" // value: touchpoint id; a lead removes it
+
 	ActCheckCopy      = "check_copy" // the message shortcut's callback id (configs/manifest.yaml)
 	ActDriftApprove   = "drift.approve"
 	ActDriftChanges   = "drift.changes"
@@ -48,6 +51,9 @@ const (
 	ModalTaskAdd        = "task.add"      // private metadata: the campaign slug
 
 	ModalReminderReassign = "reminder.reassign" // private metadata: the task id
+
+	ModalTouchpointAdd  = "touchpoint.add"       // private metadata: the campaign slug
+	ModalTouchpointMove = "touchpoint.move.form" // private metadata: the touchpoint id
 
 	ModalMinutesComplete = "minutes.complete"
 	ModalMinutesThread   = "minutes.thread"

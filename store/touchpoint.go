@@ -8,6 +8,7 @@ import (
 	"github.com/chorus-hq/chorus"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // Touchpoints are versioned like tasks: an add is version 1, a move or an edit the next version,
@@ -19,7 +20,10 @@ const (
 
 func touchpointIndexes() []indexSpec {
 	return []indexSpec{
-		{collTouchpointVersions, []mongo.IndexModel{uniqueIndex("workspace", "id", "version")}},
+		{collTouchpointVersions, []mongo.IndexModel{
+			uniqueIndex("workspace", "id", "version"),
+			plainIndex("workspace", "campaign", "updated_at", "id", "version"),
+		}},
 		{collTouchpoints, []mongo.IndexModel{
 			plainIndex("workspace", "campaign", "removed", "start", "id"),
 			plainIndex("workspace", "removed", "start", "last", "id"),
@@ -191,6 +195,21 @@ func (s *Store) TouchpointHistory(ctx context.Context, workspace, id string) ([]
 	ds, err := s.touchpoints.history(ctx, workspace, id)
 	if err != nil {
 		return nil, err
+	}
+	return touchpoints(ds)
+}
+
+// CampaignTouchpointHistory returns every version of every touchpoint of the campaign, removed
+// ones included, oldest first (then by id and version): what `/campaign history` tells.
+func (s *Store) CampaignTouchpointHistory(ctx context.Context, workspace, campaign string) ([]chorus.Touchpoint, error) {
+	cur, err := s.touchpoints.versions.Find(ctx, bson.D{{Key: "workspace", Value: workspace}, {Key: "campaign", Value: campaign}},
+		options.Find().SetSort(bson.D{{Key: "updated_at", Value: 1}, {Key: "id", Value: 1}, {Key: "version", Value: 1}}))
+	if err != nil {
+		return nil, fmt.Errorf("store: read touchpoint history of campaign %q: %w", campaign, err)
+	}
+	var ds []touchpointDoc
+	if err := cur.All(ctx, &ds); err != nil {
+		return nil, fmt.Errorf("store: read touchpoint history of campaign %q: %w", campaign, err)
 	}
 	return touchpoints(ds)
 }

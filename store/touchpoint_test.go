@@ -62,6 +62,11 @@ func TestTouchpointRoundTrip(t *testing.T) {
 		if len(h) != 3 || h[0].Start != day(6, 3) || h[1].Start != day(6, 10) || !h[2].Removed {
 			t.Fatalf("history = %+v", h)
 		}
+		all, err := e.Store.CampaignTouchpointHistory(ctx, "T1", "ete-literie")
+		wantErr(t, err, nil)
+		if len(all) != 3 || all[2].Version != 3 || !all[2].Removed {
+			t.Fatalf("CampaignTouchpointHistory = %+v", all)
+		}
 		// A stale editor cannot bring it back.
 		_, err = e.Store.UpdateTouchpoint(ctx, moved)
 		wantErr(t, err, chorus.ErrConflict)
