@@ -1,7 +1,7 @@
 // Package commands is the router between the transports and the features: it turns what a user
 // asks (a slash command, a button click, a modal submission, a console line, a conversation
 // event) into a feature.Turn in the user's language, hands it to the feature that answers it
-// (commands/campaign, review, minutes, reminders, settings) and returns the feature's reply,
+// (commands/campaign, review, minutes, reminders, settings, calendar) and returns the feature's reply,
 // or the error said in the user's language.
 //
 // It knows nothing of Slack's wire format: transports (bot, the console) decode their input into
@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/commands/calendar"
 	"github.com/chorus-hq/chorus/commands/campaign"
 	"github.com/chorus-hq/chorus/commands/feature"
 	"github.com/chorus-hq/chorus/commands/minutes"
@@ -35,7 +36,7 @@ var localeFS embed.FS
 
 // catalog holds the router's and the shared messages (errors, fields, buttons, help) and every
 // feature's, merged: an error code of any feature is said by the router.
-var catalog = i18n.Merge(i18n.MustLoad(localeFS, "locales"), campaign.Catalog(), settings.Catalog(), reminders.Catalog(), minutes.Catalog(), review.Catalog(), plan.Catalog())
+var catalog = i18n.Merge(i18n.MustLoad(localeFS, "locales"), campaign.Catalog(), settings.Catalog(), reminders.Catalog(), minutes.Catalog(), review.Catalog(), plan.Catalog(), calendar.Catalog())
 
 // Catalog returns the messages of this package, for transports that render its replies.
 func Catalog() *i18n.Catalog { return catalog }
@@ -54,6 +55,7 @@ type Store interface {
 	reminders.Store
 	minutes.Store
 	plan.Store
+	calendar.Store
 }
 
 // Options are the defaults of a workspace nobody has configured yet.
@@ -113,6 +115,7 @@ type Service struct {
 	review    *review.Feature
 	campaigns *campaign.Feature
 	plan      *plan.Feature
+	calendar  *calendar.Feature
 }
 
 // New returns a Service over st. now is the clock every date is computed from.
@@ -130,7 +133,8 @@ func New(st Store, logger *slog.Logger, now func() time.Time, opts Options) *Ser
 	s := &Service{store: st, log: logger, now: now, opts: opts,
 		defaults: defaults, settings: settings.New(st, defaults)}
 	s.review = review.New(st, st, logger, opts.Judge, s)
-	s.campaigns = campaign.New(st, st, s.review)
+	s.calendar = calendar.New(st, defaults)
+	s.campaigns = campaign.New(st, st, s.review, s.calendar)
 	s.reminders = reminders.New(st, opts.ReminderPolicy, reviewSections{s})
 	s.minutes = minutes.New(st, logger, opts.Minutes, s, s.review)
 	s.plan = plan.New(st, opts.PlanFiles, logger, s)
@@ -262,6 +266,8 @@ func (s *Service) owner(id string) handler {
 		return s.review
 	case plan.Answers(id):
 		return s.plan
+	case calendar.Answers(id):
+		return s.calendar
 	}
 	return nil
 }
@@ -299,6 +305,9 @@ func (c *call) campaign(ctx context.Context, args []string) (reply.Reply, error)
 	if plan.IsPlan(args) {
 		return c.plan.Command(ctx, c.Turn, args)
 	}
+	if calendar.IsCampaignCommand(args) {
+		return c.calendar.CampaignCommand(ctx, c.Turn, args)
+	}
 	return c.campaigns.Command(ctx, c.Turn, args)
 }
 
@@ -310,6 +319,8 @@ func (c *call) chorus(ctx context.Context, args []string) (reply.Reply, error) {
 		return c.reminders.DigestCommand(ctx, c.Turn, args[1:])
 	case reminders.IsReminders(args):
 		return c.reminders.Command(ctx, c.Turn, args[1:])
+	case calendar.IsChorusCommand(args):
+		return c.calendar.ChorusCommand(ctx, c.Turn, args)
 	}
 	return c.settings.Command(ctx, c.Turn, args)
 }

@@ -30,6 +30,9 @@ const (
 	ActPlanImportApply  = "plan.import.apply"  // value: import id; the importer confirms the preview
 	ActPlanImportCancel = "plan.import.cancel" // value: import id
 
+	ActTouchpointMove   = "touchpoint.move"   // value: touchpoint id; opens ModalTouchpointMove
+	ActTouchpointRemove = "touchpoint.remove" // value: touchpoint id; a lead removes it
+
 	ActCheckCopy      = "check_copy" // the message shortcut's callback id (configs/manifest.yaml)
 	ActDriftApprove   = "drift.approve"
 	ActDriftChanges   = "drift.changes"
@@ -52,6 +55,9 @@ const (
 	ModalTaskAdd        = "task.add"      // private metadata: the campaign slug
 
 	ModalReminderReassign = "reminder.reassign" // private metadata: the task id
+
+	ModalTouchpointAdd  = "touchpoint.add"       // private metadata: the campaign slug
+	ModalTouchpointMove = "touchpoint.move.form" // private metadata: the touchpoint id
 
 	ModalMinutesComplete = "minutes.complete"
 	ModalMinutesThread   = "minutes.thread"

@@ -116,10 +116,17 @@ func (c *call) campaignShow(ctx context.Context, slug string) (reply.Reply, erro
 	if err != nil {
 		return reply.Reply{}, fmt.Errorf("copy of %q: %w", slug, err)
 	}
+	var more []reply.Block
 	if b, ok := c.approvalState(camp, subs); ok {
-		// before the version line, which closes the card
-		r.Blocks = append(r.Blocks[:len(r.Blocks)-1], b, r.Blocks[len(r.Blocks)-1])
+		more = append(more, b)
 	}
+	touchpoints, err := c.parts.CardBlocks(ctx, c.Turn, camp)
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	// before the version line, which closes the card
+	last := r.Blocks[len(r.Blocks)-1]
+	r.Blocks = append(append(r.Blocks[:len(r.Blocks)-1], append(more, touchpoints...)...), last)
 	// the campaign's audit trail, one click away
 	r.Blocks = append(r.Blocks, reply.Block{Kind: reply.Actions, Buttons: []reply.Button{
 		{Text: c.T("audit.button"), ActionID: reply.ActAuditPage, Value: camp.Slug},
@@ -383,6 +390,16 @@ func (c *call) campaignHistory(ctx context.Context, slug string) (reply.Reply, e
 		line := c.T("history.line", v.Version, c.When(v.UpdatedAt), feature.Mention(v.UpdatedBy), what)
 		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: line})
 		lines = append(lines, line)
+	}
+	more, err := c.parts.HistoryBlocks(ctx, c.Turn, versions[len(versions)-1])
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	for _, b := range more {
+		blocks = append(blocks, b)
+		if b.Text != "" {
+			lines = append(lines, b.Text)
+		}
 	}
 	return reply.Reply{Text: strings.Join(lines, "\n"), Blocks: blocks}, nil
 }

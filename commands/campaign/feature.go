@@ -48,16 +48,30 @@ type MessageWatcher interface {
 	MessageChanged(ctx context.Context, t *feature.Turn, camp chorus.Campaign) ([]reply.Block, []reply.Post, error)
 }
 
+// Parts are what another feature adds to a campaign's card, its history and its audit trail:
+// the calendar's touchpoints. The router wires them.
+type Parts interface {
+	// CardBlocks go on the card, before its version line.
+	CardBlocks(ctx context.Context, t *feature.Turn, camp chorus.Campaign) ([]reply.Block, error)
+	// HistoryBlocks follow the campaign's versions in /campaign history.
+	HistoryBlocks(ctx context.Context, t *feature.Turn, camp chorus.Campaign) ([]reply.Block, error)
+	// AuditTargets name further audit targets of the campaign ("touchpoint:p4k2xa" → how a
+	// line of the trail names it), whose entries join the trail.
+	AuditTargets(ctx context.Context, t *feature.Turn, camp chorus.Campaign) (map[string]string, error)
+}
+
 // Feature answers the campaign, task and glossary commands, buttons and modals.
 type Feature struct {
 	store   Store
 	terms   Glossary
 	watcher MessageWatcher
+	parts   Parts
 }
 
-// New returns the feature over st and terms; watcher hears about changed global messages.
-func New(st Store, terms Glossary, watcher MessageWatcher) *Feature {
-	return &Feature{store: st, terms: terms, watcher: watcher}
+// New returns the feature over st and terms; watcher hears about changed global messages, parts
+// add to the card, history and audit trail.
+func New(st Store, terms Glossary, watcher MessageWatcher, parts Parts) *Feature {
+	return &Feature{store: st, terms: terms, watcher: watcher, parts: parts}
 }
 
 type call struct {

@@ -104,7 +104,10 @@ var verbs = map[string]string{
 	"leads": "leads", "pilotes": "leads",
 	"kind": "kind", "type": "kind",
 	"mine": "mine", "miennes": "mine", "mes": "mine",
-	"note": "note",
+	"note":       "note",
+	"touchpoint": "touchpoint", "touchpoints": "touchpoint", "tp": "touchpoint", "contact": "touchpoint", "contacts": "touchpoint",
+	"move": "move", "deplacer": "move", "decaler": "move",
+	"segment": "segment", "segments": "segment",
 }
 
 // Verb returns the sub-command word args[i] names, or "" when there is none.

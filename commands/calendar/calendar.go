@@ -1,0 +1,99 @@
+// Package calendar is the communication calendar: a campaign's touchpoints (a channel, a day or a
+// range of days, an audience segment, a journey stage, an owner) with `/campaign touchpoint
+// add|move|remove|list` and their forms, the workspace's audience segments (`/chorus segment`),
+// and the touchpoints' part of the campaign card, history and audit trail (Parts).
+//
+// Like every feature it is transport-agnostic: it returns reply values, and consumes the small
+// Store it declares.
+package calendar
+
+import (
+	"context"
+
+	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/commands/feature"
+	"github.com/chorus-hq/chorus/reply"
+)
+
+// Store is what the calendar needs from persistence: touchpoints, and the workspace's settings
+// for its segments.
+type Store interface {
+	feature.WorkspaceReader
+	SaveWorkspace(ctx context.Context, w chorus.Workspace) (chorus.Workspace, error)
+	AddTouchpoint(ctx context.Context, t chorus.Touchpoint) (chorus.Touchpoint, error)
+	Touchpoint(ctx context.Context, workspace, id string) (chorus.Touchpoint, error)
+	UpdateTouchpoint(ctx context.Context, t chorus.Touchpoint) (chorus.Touchpoint, error)
+	RemoveTouchpoint(ctx context.Context, t chorus.Touchpoint) (chorus.Touchpoint, error)
+	CampaignTouchpoints(ctx context.Context, workspace, campaign string) ([]chorus.Touchpoint, error)
+	Touchpoints(ctx context.Context, workspace string, from, to chorus.Date) ([]chorus.Touchpoint, error)
+	CampaignTouchpointHistory(ctx context.Context, workspace, campaign string) ([]chorus.Touchpoint, error)
+}
+
+// Feature answers the calendar's commands, buttons and forms.
+type Feature struct {
+	store    Store
+	defaults feature.Defaults
+}
+
+// New returns the calendar over st; defaults are the settings of a workspace that saved none.
+func New(st Store, defaults feature.Defaults) *Feature {
+	return &Feature{store: st, defaults: defaults}
+}
+
+type call struct {
+	*feature.Turn
+	*Feature
+}
+
+func (f *Feature) call(t *feature.Turn) *call { return &call{Turn: t, Feature: f} }
+
+// IsCampaignCommand reports whether "/campaign args…" is the calendar's: `touchpoint …`.
+func IsCampaignCommand(args []string) bool { return feature.Verb(args, 0) == "touchpoint" }
+
+// IsChorusCommand reports whether "/chorus args…" is the calendar's: `segment …`.
+func IsChorusCommand(args []string) bool { return feature.Verb(args, 0) == "segment" }
+
+// CampaignCommand answers "/campaign touchpoint …" (args start with the sub-command's word).
+func (f *Feature) CampaignCommand(ctx context.Context, t *feature.Turn, args []string) (reply.Reply, error) {
+	return f.call(t).touchpoint(ctx, args[1:])
+}
+
+// ChorusCommand answers "/chorus segment …" (args start with the sub-command's word).
+func (f *Feature) ChorusCommand(ctx context.Context, t *feature.Turn, args []string) (reply.Reply, error) {
+	return f.call(t).segment(ctx, args[1:])
+}
+
+// Answers reports whether the feature answers the button or modal id.
+func Answers(id string) bool {
+	switch id {
+	case reply.ActTouchpointMove, reply.ActTouchpointRemove, reply.ModalTouchpointAdd, reply.ModalTouchpointMove:
+		return true
+	}
+	return false
+}
+
+// Action answers a touchpoint's Move and Remove buttons.
+func (f *Feature) Action(ctx context.Context, t *feature.Turn, a reply.Action) (reply.Reply, error) {
+	c := f.call(t)
+	switch a.ActionID {
+	case reply.ActTouchpointMove:
+		return c.moveModal(ctx, a.Value)
+	case reply.ActTouchpointRemove:
+		r, err := c.remove(ctx, a.Value)
+		r.ReplaceOriginal = err == nil
+		return r, err
+	}
+	return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "action.unknown", a.ActionID)
+}
+
+// Submit answers the touchpoint forms.
+func (f *Feature) Submit(ctx context.Context, t *feature.Turn, sub reply.Submission) (reply.Reply, error) {
+	c := f.call(t)
+	switch sub.CallbackID {
+	case reply.ModalTouchpointAdd:
+		return c.submitAdd(ctx, sub)
+	case reply.ModalTouchpointMove:
+		return c.submitMove(ctx, sub)
+	}
+	return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "modal.unknown", sub.CallbackID)
+}
