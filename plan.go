@@ -28,10 +28,7 @@ func RelativeDue(start Date, offset int, due time.Time, loc *time.Location) time
 
 // OffsetFrom is how many days the day of due, in loc, is after start (negative: before).
 func OffsetFrom(start Date, due time.Time, loc *time.Location) int {
-	day := DateOf(due.In(loc))
-	a := time.Date(start.Year, start.Month, start.Day, 12, 0, 0, 0, time.UTC)
-	b := time.Date(day.Year, day.Month, day.Day, 12, 0, 0, 0, time.UTC)
-	return int(b.Sub(a).Hours() / 24)
+	return DaysBetween(start, DateOf(due.In(loc)))
 }
 
 // Rebase dates a relative task from start; an absolute task, or no start, leaves it as it is.

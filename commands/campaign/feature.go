@@ -58,6 +58,10 @@ type Parts interface {
 	// AuditTargets name further audit targets of the campaign ("touchpoint:p4k2xa" → how a
 	// line of the trail names it), whose entries join the trail.
 	AuditTargets(ctx context.Context, t *feature.Turn, camp chorus.Campaign) (map[string]string, error)
+	// CopyParts checks the copy of the parts of campaign from into the new campaign to (a
+	// template), dated from to's start as they were from from's: how many, and apply, which
+	// stores them once to exists.
+	CopyParts(ctx context.Context, t *feature.Turn, from, to chorus.Campaign) (int, func(context.Context) error, error)
 }
 
 // Feature answers the campaign, task and glossary commands, buttons and modals.

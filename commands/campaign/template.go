@@ -93,11 +93,18 @@ func (c *call) createFrom(ctx context.Context, camp chorus.Campaign, from string
 		}
 		copies = append(copies, nt)
 	}
+	parts, copyParts, err := c.parts.CopyParts(ctx, c.Turn, old, camp)
+	if err != nil {
+		return reply.Reply{}, err
+	}
 	r, err := c.createCampaign(ctx, camp)
 	if err != nil {
 		return r, err
 	}
-	note := c.T("campaign.from.copied", old.Name, len(camp.Channels), len(camp.MustInclude))
+	if err := copyParts(ctx); err != nil {
+		return reply.Reply{}, err
+	}
+	note := c.T("campaign.from.copied", old.Name, len(camp.Channels), len(camp.MustInclude), parts)
 	if old.Start.IsZero() {
 		if n, err := c.store.Tasks(ctx, c.Req.Workspace, chorus.TaskFilter{Campaign: old.Slug, Statuses: []chorus.TaskStatus{chorus.TaskOpen}}); err == nil && len(n) > 0 {
 			note += " " + c.T("campaign.from.no_start", old.Name, len(n))

@@ -49,6 +49,8 @@ func TestTemplateCopyAndBackwardPlanning(t *testing.T) {
 		`/campaign task add ete-literie social "Visuels Instagram" @sami 15/06 17h`,
 		`/campaign task add ete-literie email "Newsletter" @nina 29/06 10h`,
 		`/campaign task add ete-literie - "Brief agence" @lea 2027-06-01 18h`,
+		`/chorus segment add prospects`,
+		`/campaign touchpoint add ete-literie email 03/07..09/07 prospects achat @nina`,
 	} {
 		if r := e.Do(t, "lea", line); strings.Contains(r.Text, "⚠️") {
 			t.Fatalf("%s: %s", line, r.Text)
@@ -57,13 +59,17 @@ func TestTemplateCopyAndBackwardPlanning(t *testing.T) {
 	e.Do(t, "nina", "/chorus lang en")
 
 	r := e.Do(t, "lea", `/campaign create ete-2028 "Soldes d'été 2028" --from ete-literie 2028-07-01 2028-07-15`)
-	mustSay(t, r, "Campagne « Soldes d'été 2028 » créée", "Copiée de « Soldes d'été literie » : 2 canal(aux), 2 point(s)", "3 tâche(s) reprise(s)", "J-16 · *Visuels Instagram*", "J-30 · *Brief agence*")
+	mustSay(t, r, "Campagne « Soldes d'été 2028 » créée", "Copiée de « Soldes d'été literie » : 2 canal(aux), 2 point(s) obligatoire(s), 1 point(s) de contact", "3 tâche(s) reprise(s)", "J-16 · *Visuels Instagram*", "J-30 · *Brief agence*")
 	camp, err := e.Store.Campaign(ctx, "T1", "ete-2028")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(camp.Channels) != 2 || camp.Channels[0].Owner != "sami" || camp.Channels[1].Kind != "email" || len(camp.MustInclude) != 2 || !camp.IsLead("lea") {
 		t.Fatalf("copied campaign: %+v", camp)
+	}
+	tps, err := e.Store.CampaignTouchpoints(ctx, "T1", "ete-2028")
+	if err != nil || len(tps) != 1 || tps[0].Start.String() != "2028-07-03" || tps[0].End.String() != "2028-07-09" || tps[0].Owner != "nina" || tps[0].Segment != "prospects" {
+		t.Fatalf("copied touchpoints %+v %v", tps, err)
 	}
 	for _, c := range []struct {
 		title  string
