@@ -22,7 +22,9 @@ type batch struct {
 	newCamps  []chorus.Campaign
 	campEdits []chorus.Campaign // next versions, Version still the base's
 	newTasks  []chorus.Task
-	taskEdits []chorus.Task          // next versions, Version still the base's
+	taskEdits []chorus.Task // next versions, Version still the base's
+	newTps    []chorus.Touchpoint
+	tpEdits   []chorus.Touchpoint    // next versions, Version still the base's
 	moves     []chorus.Campaign      // campaigns whose start moves: their relative deadlines follow
 	bases     map[string]chorus.Task // the version each task edit is based on, by id
 	touched   []chorus.Campaign      // every campaign the batch changes, as it leaves them
@@ -37,13 +39,21 @@ type change struct {
 
 // empty reports whether the import would change nothing.
 func (b batch) empty() bool {
-	return len(b.newCamps)+len(b.campEdits)+len(b.newTasks)+len(b.taskEdits) == 0
+	return b.creates()+b.edits() == 0
+}
+
+// creates counts what the batch creates: campaigns, tasks, touchpoints.
+func (b batch) creates() int { return len(b.newCamps) + len(b.newTasks) + len(b.newTps) }
+
+// edits counts the versions the batch saves over existing campaigns, tasks and touchpoints.
+func (b batch) edits() int {
+	return len(b.campEdits) + len(b.taskEdits) + len(b.tpEdits)
 }
 
 // fingerprint names what the batch writes and the versions it writes over: a confirmation
 // applies the batch its preview showed, or, when the plan moved meanwhile, nothing.
 func (b batch) fingerprint() string {
-	data, _ := json.Marshal([]any{b.newCamps, b.campEdits, b.newTasks, b.taskEdits})
+	data, _ := json.Marshal([]any{b.newCamps, b.campEdits, b.newTasks, b.taskEdits, b.newTps, b.tpEdits})
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:5])
 }
@@ -235,10 +245,14 @@ func (c *call) planCampaign(ctx context.Context, imp chorus.PlanImport, camps ma
 			taskChanges = append(taskChanges, change{r.line, c.T("plan.change.task.update", t.Title, t.ID, c.taskDiff(*was, t, next))})
 		}
 	}
+	newTps, tpEdits, tpChanges, err := c.planTouchpoints(ctx, imp, next, rows, ps)
+	if err != nil {
+		return err
+	}
 	if len(*ps) > nps {
 		return nil
 	}
-	if campChanged || len(newTasks)+len(taskEdits) > 0 {
+	if campChanged || len(newTasks)+len(taskEdits)+len(newTps)+len(tpEdits) > 0 {
 		// the same rules as the commands: a new campaign is the workspace leads', a campaign's
 		// plan its leads'
 		if !exists && !c.IsWorkspaceLead() {
@@ -250,7 +264,7 @@ func (c *call) planCampaign(ctx context.Context, imp chorus.PlanImport, camps ma
 			return nil
 		}
 	}
-	if campChanged || len(newTasks)+len(taskEdits) > 0 {
+	if campChanged || len(newTasks)+len(taskEdits)+len(newTps)+len(tpEdits) > 0 {
 		b.touched = append(b.touched, next)
 	}
 	switch {
@@ -268,6 +282,9 @@ func (c *call) planCampaign(ctx context.Context, imp chorus.PlanImport, camps ma
 	}
 	b.changes = append(b.changes, channelChanges...)
 	b.changes = append(b.changes, taskChanges...)
+	b.changes = append(b.changes, tpChanges...)
+	b.newTps = append(b.newTps, newTps...)
+	b.tpEdits = append(b.tpEdits, tpEdits...)
 	b.newTasks = append(b.newTasks, newTasks...)
 	b.taskEdits = append(b.taskEdits, taskEdits...)
 	if exists && next.Start != cur.Start && !next.Start.IsZero() {

@@ -91,6 +91,17 @@ func (c *call) planRows(ctx context.Context, camps []chorus.Campaign) ([][]strin
 			r[colOwner], r[colSlack], r[colApproval] = ch.Owner, ch.SlackChannel, c.approval(subs, ch.Kind)
 			rows = append(rows, r)
 		}
+		tps, err := c.store.CampaignTouchpoints(ctx, c.Req.Workspace, camp.Slug)
+		if err != nil {
+			return nil, fmt.Errorf("touchpoints of %q: %w", camp.Slug, err)
+		}
+		for _, tp := range tps {
+			r := make([]string, numCols)
+			r[colCampaign], r[colRow], r[colID], r[colChannel] = camp.Slug, c.T("plan.row."+rowTouch), tp.ID, tp.Channel
+			r[colOwner], r[colStart], r[colEnd] = tp.Owner, tp.Start.String(), tp.Last().String()
+			r[colSegment], r[colStage] = tp.Segment, c.T("stage."+string(tp.Stage))
+			rows = append(rows, r)
+		}
 		for _, t := range tasks {
 			r := make([]string, numCols)
 			r[colCampaign], r[colRow], r[colID], r[colName] = camp.Slug, c.T("plan.row."+rowTask), t.ID, t.Title

@@ -94,20 +94,25 @@ func TestImportPreviewThenApply(t *testing.T) {
 	visuals := rowOf(t, rows, "ete-literie", "Visuels Instagram")
 	news := rowOf(t, rows, "ete-2028", "Newsletter")
 	camp2028 := rowOf(t, rows, "ete-2028", "campagne")
+	touch := rowOf(t, rows, "ete-literie", "point de contact", "prospects")
 	n := len(rows)
 	edited := edit(t, path, filepath.Join(e.dir, "plan édité.xlsx"), map[string]string{
-		"J" + itoa(visuals):  "16/06/2027 11h", // typed as people type it
-		"F" + itoa(news):     "sami",           // another owner
-		"H" + itoa(camp2028): "2028-07-08",     // the start moves a week: J-16 follows
+		"J" + itoa(visuals):  "16/06/2027 11h",   // typed as people type it
+		"F" + itoa(news):     "sami",             // another owner
+		"H" + itoa(camp2028): "2028-07-08",       // the start moves a week: J-16 follows
+		"L" + itoa(touch):    "Clients Fidelite", // as typed, the workspace's spelling kept
 	},
 		[]any{"ete-literie", "tâche", "", "Affiches magasins", "", "lea", "", "", "", "2027-06-20 09:00", "", "", ""},
 		[]any{"soldes-hiver", "campagne", "", "Soldes d'hiver", "", "", "", "2028-01-10", "2028-02-06", "", "", "", ""},
 		[]any{"soldes-hiver", "canal", "", "", "retail", "zoe", "#magasins", "", "", "", "", "", ""},
 		[]any{"soldes-hiver", "tâche", "", "PLV", "retail", "zoe", "", "", "", "", "J-20", "", ""},
+		[]any{"soldes-hiver", "point de contact", "", "", "retail", "zoe", "", "2028-01-10", "2028-01-20", "", "", "prospects", "découverte"},
 	)
 	before := e.Snapshot(t)
 	r := e.Do(t, "lea", "/campaign import "+edited)
-	mustSay(t, r, "Import de « plan édité.xlsx » : 3 création(s), 4 modification(s)",
+	mustSay(t, r, "Import de « plan édité.xlsx » : 4 création(s), 5 modification(s)",
+		"« Soldes d'été literie » : point de contact n° ", "Segment : prospects → clients fidélité",
+		"« Soldes d'hiver » : nouveau point de contact retail le 2028-01-10, responsable @{zoe}",
 		"Ligne "+itoa(visuals)+" — tâche « Visuels Instagram »", "Échéance : mardi 15 juin 2027 à 17:00 → mercredi 16 juin 2027 à 11:00",
 		"Ligne "+itoa(news)+" — tâche « Newsletter »", "Responsable : @{nina} → @{sami}",
 		"campagne « Été 2028 » : Début : 2028-07-01 → 2028-07-08",
@@ -123,7 +128,13 @@ func TestImportPreviewThenApply(t *testing.T) {
 	mustSay(t, click(e, "sami", apply), "⚠️", "pas d'import en attente")
 
 	r = click(e, "lea", apply)
-	mustSay(t, r, "appliqué : 3 création(s), 4 modification(s)")
+	mustSay(t, r, "appliqué : 4 création(s), 5 modification(s)")
+	if tps, _ := e.Store.CampaignTouchpoints(context.Background(), "T1", "ete-literie"); len(tps) != 1 || tps[0].Segment != "clients fidélité" {
+		t.Errorf("touchpoints %+v", tps)
+	}
+	if tps, _ := e.Store.CampaignTouchpoints(context.Background(), "T1", "soldes-hiver"); len(tps) != 1 || tps[0].Stage != chorus.StageDiscovery || tps[0].Last().String() != "2028-01-20" {
+		t.Errorf("touchpoints %+v", tps)
+	}
 	if got := e.task(t, "ete-literie", "Visuels Instagram").Due; !got.Equal(paris(t, "2027-06-16 11:00")) {
 		t.Errorf("visuals due %s", got)
 	}

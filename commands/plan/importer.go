@@ -71,7 +71,7 @@ func (c *call) previewImport(ctx context.Context, imp chorus.PlanImport, note st
 		return reply.Reply{}, fmt.Errorf("save import %s: %w", imp.ID, err)
 	}
 	token := imp.ID + "." + b.fingerprint()
-	title := c.T("plan.import.preview", name, len(b.newCamps)+len(b.newTasks), len(b.campEdits)+len(b.taskEdits))
+	title := c.T("plan.import.preview", name, b.creates(), b.edits())
 	lines := make([]string, 0, maxPreviewLines+1)
 	for i, ch := range b.changes {
 		if i == maxPreviewLines {
@@ -142,7 +142,7 @@ func (c *call) apply(ctx context.Context, token string) (reply.Reply, error) {
 	if err != nil {
 		return reply.Reply{}, err
 	}
-	text := "✅ " + c.T("plan.import.applied", imp.File, len(b.newCamps)+len(b.newTasks), len(b.campEdits)+len(b.taskEdits))
+	text := "✅ " + c.T("plan.import.applied", imp.File, b.creates(), b.edits())
 	r := feature.Notice(text)
 	r.Posts = posts
 	return r, nil
@@ -182,6 +182,30 @@ func (c *call) write(ctx context.Context, imp chorus.PlanImport, b batch) ([]rep
 			return nil, fmt.Errorf("create task %q: %w", t.ID, err)
 		}
 		if err := c.Audit(ctx, "task.create", "task:"+saved.ID, 0, saved.Version, saved.Title); err != nil {
+			return nil, err
+		}
+	}
+	for _, tp := range b.newTps {
+		saved, err := c.store.AddTouchpoint(ctx, tp)
+		if errors.Is(err, chorus.ErrConflict) {
+			continue // a run of the same confirmation added it already
+		}
+		if err != nil {
+			return nil, fmt.Errorf("add touchpoint %q: %w", tp.ID, err)
+		}
+		if err := c.Audit(ctx, "touchpoint.add", "touchpoint:"+saved.ID, 0, saved.Version, imp.File); err != nil {
+			return nil, err
+		}
+	}
+	for _, tp := range b.tpEdits {
+		saved, err := c.store.UpdateTouchpoint(ctx, tp)
+		if errors.Is(err, chorus.ErrConflict) {
+			return nil, chorus.Errorf(chorus.ErrConflict, "plan.import.stale", imp.File)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("update touchpoint %q: %w", tp.ID, err)
+		}
+		if err := c.Audit(ctx, "plan.import", "touchpoint:"+saved.ID, tp.Version, saved.Version, imp.File); err != nil {
 			return nil, err
 		}
 	}

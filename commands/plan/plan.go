@@ -18,7 +18,8 @@ import (
 	"github.com/chorus-hq/chorus/reply"
 )
 
-// Store is what the plan needs from persistence: campaigns and tasks to export and to change,
+// Store is what the plan needs from persistence: campaigns, tasks and touchpoints to export and
+// to change,
 // the copy whose approval state the export shows, the imports waiting for confirmation, and
 // the owners' languages to tell them what moved.
 type Store interface {
@@ -31,6 +32,9 @@ type Store interface {
 	SavePlanImport(ctx context.Context, p chorus.PlanImport) error
 	PlanImport(ctx context.Context, workspace, id string) (chorus.PlanImport, error)
 	UserLang(ctx context.Context, workspace, user string) (chorus.Lang, error)
+	CampaignTouchpoints(ctx context.Context, workspace, campaign string) ([]chorus.Touchpoint, error)
+	AddTouchpoint(ctx context.Context, t chorus.Touchpoint) (chorus.Touchpoint, error)
+	UpdateTouchpoint(ctx context.Context, t chorus.Touchpoint) (chorus.Touchpoint, error)
 }
 
 // Files moves files between people and the plan. Slack uploads and downloads them; the console

@@ -46,6 +46,9 @@ func newEnv(t testing.TB) *env {
 		`/campaign task add ete-literie social "Visuels Instagram" @sami 15/06 17h`,
 		`/campaign task add ete-literie email "Newsletter" @nina 29/06 10h`,
 		`/campaign create noel "Noël 2027" 2027-12-01 2027-12-24`,
+		`/chorus segment add prospects`,
+		`/chorus segment add clients fidélité`,
+		`/campaign touchpoint add ete-literie email 03/07..09/07 prospects achat @nina`,
 	} {
 		if r := e.Do(t, "lea", line); strings.Contains(r.Text, "⚠️") {
 			t.Fatalf("%s: %s", line, r.Text)
@@ -141,10 +144,10 @@ func TestExportLayoutInBothLanguages(t *testing.T) {
 		header []string
 		words  []string
 	}{
-		{chorus.French, []string{"Campagne", "Type", "N°", "Nom", "Canal", "Responsable", "Canal Slack", "Début", "Fin", "Échéance", "Échéance relative", "Statut", "Approbation"},
-			[]string{"campagne", "canal", "tâche", "ouverte", "brouillon", "J-16"}},
-		{chorus.English, []string{"Campaign", "Type", "No.", "Name", "Channel", "Owner", "Slack channel", "Start", "End", "Due", "Relative due", "Status", "Approval"},
-			[]string{"campaign", "channel", "task", "open", "draft", "D-16"}},
+		{chorus.French, []string{"Campagne", "Type", "N°", "Nom", "Canal", "Responsable", "Canal Slack", "Début", "Fin", "Échéance", "Échéance relative", "Segment", "Étape", "Statut", "Approbation"},
+			[]string{"campagne", "canal", "tâche", "ouverte", "brouillon", "J-16", "point de contact|", "|prospects|achat"}},
+		{chorus.English, []string{"Campaign", "Type", "No.", "Name", "Channel", "Owner", "Slack channel", "Start", "End", "Due", "Relative due", "Segment", "Stage", "Status", "Approval"},
+			[]string{"campaign", "channel", "task", "open", "draft", "D-16", "touchpoint|", "|prospects|purchase"}},
 	} {
 		t.Run(string(c.lang), func(t *testing.T) {
 			path := e.export(t, c.lang, "/campaign export --all")
@@ -167,7 +170,7 @@ func TestExportLayoutInBothLanguages(t *testing.T) {
 				t.Errorf("campaign row %q", camp)
 			}
 			social := rows[rowOf(t, rows, "ete-literie", "social", "sami")-1]
-			if social[6] != "#social" || social[12] == "" {
+			if social[6] != "#social" || social[14] == "" {
 				t.Errorf("social row %q", social)
 			}
 			visuals := rows[rowOf(t, rows, "ete-literie", "Visuels Instagram")-1]
@@ -179,6 +182,10 @@ func TestExportLayoutInBothLanguages(t *testing.T) {
 				t.Errorf("relative task row %q", copied)
 			}
 			rowOf(t, rows, "noel", "Noël 2027", "2027-12-01")
+			tp := rows[rowOf(t, rows, "ete-literie", "email", "2027-07-03")-1]
+			if tp[7] != "2027-07-03" || tp[8] != "2027-07-09" || tp[5] != "nina" || tp[11] != "prospects" || len(tp[2]) != 6 {
+				t.Errorf("touchpoint row %q", tp)
+			}
 			if c.lang == chorus.French {
 				// a look at the file as a planner opens it
 				t.Logf("cells of %s:\n%s", filepath.Base(path), all)

@@ -114,7 +114,11 @@ func (c *call) readRows(rows [][]string) (out []sheetRow, ps problems, ok bool) 
 		case !chorus.ValidSlug(r.cells[colCampaign]):
 			ps.add(r.line, "campaign.slug.syntax", r.cells[colCampaign])
 		case r.kind == "":
-			ps.add(r.line, "plan.row.kind", r.cells[colRow], c.T("plan.row."+rowCampaign)+", "+c.T("plan.row."+rowChannel)+", "+c.T("plan.row."+rowTask))
+			words := make([]string, len(rowKinds))
+			for i, k := range rowKinds {
+				words[i] = c.T("plan.row." + k)
+			}
+			ps.add(r.line, "plan.row.kind", r.cells[colRow], strings.Join(words, ", "))
 		}
 		if len(ps) == n {
 			out = append(out, r)

@@ -14,20 +14,22 @@ import (
 )
 
 // The columns of the plan's one table, in order. A spreadsheet of plans is one table whatever
-// the row: a campaign, one of its channels, one of its tasks, so that a .csv (one table) and
+// the row: a campaign, one of its channels, tasks or touchpoints, so that a .csv (one table) and
 // an .xlsx share the layout, and a planner can sort and filter it as they do today.
 const (
 	colCampaign = iota // the campaign's slug, on every row
 	colRow             // what the row is: campaign, channel, task
-	colID              // a task's number; empty on a new task
+	colID              // a task's or a touchpoint's number; empty on a new one
 	colName            // the campaign's name, a task's title
-	colChannel         // a channel's kind; a task's channel ("" for campaign-wide)
-	colOwner           // a channel's or a task's owner; the campaign's leads (read-only)
+	colChannel         // a channel's kind; a task's channel ("" for campaign-wide); a touchpoint's
+	colOwner           // a channel's, a task's or a touchpoint's owner; the campaign's leads (read-only)
 	colSlack           // a channel's Slack channel
-	colStart           // the campaign's first day
-	colEnd             // the campaign's last day
+	colStart           // the campaign's or a touchpoint's first day
+	colEnd             // the campaign's or a touchpoint's last day
 	colDue             // a task's deadline, date and time in the campaign's time zone
 	colOffset          // a task's deadline relative to the start: J-30 (D-30 in English)
+	colSegment         // a touchpoint's audience segment
+	colStage           // a touchpoint's journey stage
 	colStatus          // the campaign's (read-only) or the task's status
 	colApproval        // the approval state of the channel's copy, of the campaign's (read-only)
 	numCols
@@ -35,16 +37,17 @@ const (
 
 // colKeys are the columns' catalog keys (plan.col.<key>), which are also their names in every
 // language an import accepts.
-var colKeys = [numCols]string{"campaign", "row", "id", "name", "channel", "owner", "slack_channel", "start", "end", "due", "offset", "status", "approval"}
+var colKeys = [numCols]string{"campaign", "row", "id", "name", "channel", "owner", "slack_channel", "start", "end", "due", "offset", "segment", "stage", "status", "approval"}
 
 // The kinds of row, by catalog key (plan.row.<key>).
 const (
 	rowCampaign = "campaign"
 	rowChannel  = "channel"
 	rowTask     = "task"
+	rowTouch    = "touchpoint"
 )
 
-var rowKinds = []string{rowCampaign, rowChannel, rowTask}
+var rowKinds = []string{rowCampaign, rowChannel, rowTask, rowTouch}
 
 // Limits on a file to import: a workspace's whole plan is a few hundred rows; beyond these it is
 // not a plan, and reading it would cost the service more than it is worth.

@@ -1,0 +1,110 @@
+package plan
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/commands/feature"
+)
+
+// planTouchpoints reads the touchpoint rows of campaign camp as the file leaves it: the
+// touchpoints to add, the versions to save over existing ones and the preview's lines; the
+// problems of bad rows go to ps.
+func (c *call) planTouchpoints(ctx context.Context, imp chorus.PlanImport, camp chorus.Campaign, rows []sheetRow, ps *problems) (
+	adds, edits []chorus.Touchpoint, changes []change, err error) {
+	var cur []chorus.Touchpoint
+	if camp.Version > 0 {
+		cur, err = c.store.CampaignTouchpoints(ctx, c.Req.Workspace, camp.Slug)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("touchpoints of %q: %w", camp.Slug, err)
+		}
+	}
+	byID := map[string]chorus.Touchpoint{}
+	for _, tp := range cur {
+		byID[tp.ID] = tp
+	}
+	seen := map[string]int{}
+	for _, r := range rows {
+		if r.kind != rowTouch {
+			continue
+		}
+		n := len(*ps)
+		id := strings.ToLower(strings.TrimPrefix(r.cells[colID], "#"))
+		derived := id == ""
+		if derived {
+			id = derivedTaskID(imp.ID, r.line)
+		}
+		if l, ok := seen[id]; ok {
+			ps.add(r.line, "plan.touchpoint.twice", id, l)
+			continue
+		}
+		seen[id] = r.line
+		base, exists := byID[id]
+		if !exists && !derived {
+			ps.add(r.line, "plan.touchpoint.unknown", id, camp.Slug)
+			continue
+		}
+		tp := base
+		if !exists {
+			tp = chorus.Touchpoint{WorkspaceID: c.Req.Workspace, ID: id, Campaign: camp.Slug, CreatedBy: c.Req.User}
+		}
+		tp.UpdatedBy = c.Req.User
+		tp.Channel = chorus.Fold(r.cells[colChannel])
+		tp.Owner = ""
+		if v := r.cells[colOwner]; v != "" {
+			if u, ok := readOwner(v); ok {
+				tp.Owner = u
+			} else {
+				ps.add(r.line, "user.invalid", v)
+			}
+		}
+		var days [2]chorus.Date
+		for i, col := range []int{colStart, colEnd} {
+			d, err := readDay(r.cells[col])
+			if err != nil {
+				if err := ps.addErr(r.line, err); err != nil {
+					return nil, nil, nil, err
+				}
+			}
+			days[i] = d
+		}
+		tp = tp.Moved(days[0], days[1])
+		tp.Segment = r.cells[colSegment]
+		if seg, ok := chorus.FindSegment(c.WS.Segments, tp.Segment); ok {
+			tp.Segment = seg // as the workspace spells it
+		}
+		tp.Stage = ""
+		if v := r.cells[colStage]; v != "" {
+			st, ok := chorus.ParseStage(v)
+			if !ok {
+				st = chorus.Stage(v)
+			}
+			tp.Stage = st
+		}
+		if len(*ps) == n {
+			if err := tp.Validate(c.WS.CustomKinds, c.WS.Segments); err != nil {
+				if err := ps.addErr(r.line, err); err != nil {
+					return nil, nil, nil, err
+				}
+			}
+		}
+		if len(*ps) > n {
+			continue
+		}
+		switch {
+		case !exists:
+			adds = append(adds, tp)
+			changes = append(changes, change{r.line, c.T("plan.change.in", camp.Name, c.T("plan.change.touchpoint.create", tp.Channel, tp.Start.String(), feature.Mention(tp.Owner)))})
+		case tp.Channel != base.Channel || tp.Start != base.Start || tp.Last() != base.Last() || tp.Segment != base.Segment || tp.Stage != base.Stage || tp.Owner != base.Owner:
+			edits = append(edits, tp)
+			changes = append(changes, change{r.line, c.T("plan.change.in", camp.Name, c.T("plan.change.touchpoint.update", tp.ID, c.diffs(
+				diff("channel", base.Channel, tp.Channel), diff("start", base.Start.String(), tp.Start.String()),
+				diff("end", base.Last().String(), tp.Last().String()), diff("segment", base.Segment, tp.Segment),
+				diff("stage", c.T("stage."+string(base.Stage)), c.T("stage."+string(tp.Stage))),
+				diff("owner", feature.Mention(base.Owner), feature.Mention(tp.Owner)))))})
+		}
+	}
+	return adds, edits, changes, nil
+}
