@@ -164,6 +164,18 @@ type MessageEvent struct {
 	Text      string // the new text; "" for a deletion
 	Edited    bool
 	Deleted   bool
+	// File is the first file shared with the message (Slack allows several; one spreadsheet
+	// to import is what Chorus reads), zero when there is none. A single value keeps events
+	// comparable.
+	File File
+}
+
+// File is a file shared in a conversation, as the transport can fetch it again.
+type File struct {
+	ID   string
+	Name string // such as "plan.xlsx"
+	URL  string // where the transport reads it (Slack's url_private)
+	Size int
 }
 
 // ReactionEvent is an emoji reaction added to a message.

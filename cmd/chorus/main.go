@@ -22,6 +22,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"syscall"
@@ -220,6 +221,10 @@ func newApp(ctx context.Context, env environment, file string) (*app, error) {
 	}
 	opts := commands.Options{TimeZone: cfg.TimeZone, Lang: cfg.Lang, Leads: cfg.Leads}
 	slack := slackClient(cfg, logger, env.now, &opts)
+	if slack == nil {
+		// the console writes exports beside its data and reads the files typed
+		opts.PlanFiles = localPlanFiles{dir: filepath.Join(cfg.DataDir, "exports")}
+	}
 	client, err := newLLM(cfg, logger, env.now)
 	if err != nil {
 		closeAll()

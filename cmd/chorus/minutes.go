@@ -67,5 +67,6 @@ func slackClient(cfg configs.Config, logger *slog.Logger, now func() time.Time, 
 	})
 	sm := &slackMinutes{client: client}
 	opts.Minutes.Messages, opts.Minutes.Files = sm, sm
+	opts.PlanFiles = &slackPlanFiles{client: client}
 	return client
 }

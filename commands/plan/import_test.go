@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/commands/plan"
 	"github.com/chorus-hq/chorus/reply"
 )
 
@@ -296,3 +297,40 @@ func TestImportCSVAndRefusals(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// A spreadsheet shared with Chorus (in a channel with « importer », or in a direct message) is
+// previewed to the person who shared it only; any other shared file, or one shared without
+// asking, is left alone.
+func TestSharedSpreadsheet(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	path := e.export(t, chorus.French, "/campaign export ete-literie")
+	rows := cells(t, path)
+	edited := edit(t, path, filepath.Join(e.dir, "partagé.xlsx"), map[string]string{"D" + itoa(rowOf(t, rows, "Visuels Instagram")): "Visuels Insta"})
+	file := reply.File{ID: "F1", Name: "partagé.xlsx", URL: edited, Size: 7000}
+	for _, c := range []struct {
+		name, channel, text string
+		file                reply.File
+		want                string
+		ephemeral           bool
+	}{
+		{"asked in a channel", "C1", "Voici le plan, à importer", file, "Import de « partagé.xlsx » : 0 création(s), 1 modification(s)", true},
+		{"in a direct message", "D1", "", file, "Import de « partagé.xlsx »", false},
+		{"not asked", "C1", "le plan pour info", file, "", false},
+		{"not a spreadsheet", "C1", "importer", reply.File{ID: "F2", Name: "photo.png", URL: edited}, "", false},
+		{"too large", "C1", "importer", reply.File{ID: "F3", Name: "gros.csv", URL: edited, Size: plan.MaxFileBytes + 1}, "dépasse 4 Mo", true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			posts := e.Svc.Message(ctx, reply.MessageEvent{Workspace: "T1", Channel: c.channel, User: "lea", TS: "1.1", Text: c.text, File: c.file})
+			if c.want == "" {
+				if len(posts) != 0 {
+					t.Fatalf("posts %+v", posts)
+				}
+				return
+			}
+			if len(posts) != 1 || !strings.Contains(posts[0].Text, c.want) || (posts[0].EphemeralTo == "lea") != c.ephemeral || posts[0].Channel != c.channel {
+				t.Fatalf("posts %+v", posts)
+			}
+		})
+	}
+}

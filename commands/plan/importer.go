@@ -27,6 +27,11 @@ func (c *call) importRef(ctx context.Context, ref string) (reply.Reply, error) {
 	if c.files == nil {
 		return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "plan.files.none")
 	}
+	if strings.Contains(ref, "://") {
+		// a link typed in a command is no file shared with Chorus: reading it with the app's
+		// rights would let anyone read any file the app can see
+		return feature.Notice(c.T("plan.import.how")), nil
+	}
 	data, err := c.files.Fetch(ctx, ref)
 	switch {
 	case errors.Is(err, reply.ErrUnavailable):

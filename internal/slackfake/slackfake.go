@@ -64,6 +64,7 @@ type Server struct {
 	seq         int
 	rateLimited int
 	notify      chan struct{}
+	files       files
 }
 
 // New starts a fake Slack on a loopback port. Close it when done.
@@ -147,6 +148,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case strings.HasPrefix(r.URL.Path, "/respond/"):
 		c.Method = "respond"
 	default:
+		if s.serveFile(w, r, body) {
+			return
+		}
 		http.NotFound(w, r)
 		return
 	}
@@ -245,6 +249,9 @@ func (s *Server) answer(c Call) (any, int, int) {
 		return ok(map[string]any{"messages": s.history(c.Form["channel"], c.Form["ts"]), "has_more": false}), 200, 0
 	case "respond":
 		return ok(nil), 200, 0
+	}
+	if a, found := s.answerFiles(c); found {
+		return a, 200, 0
 	}
 	return map[string]any{"ok": false, "error": "unknown_method"}, 200, 0
 }
