@@ -4,37 +4,19 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/internal/commandstest"
 	"github.com/chorus-hq/chorus/reply"
 )
 
 // taskOf returns the task of campaign slug titled title.
 func taskOf(t testing.TB, e *env, slug, title string) chorus.Task {
 	t.Helper()
-	tasks, err := e.Store.Tasks(context.Background(), "T1", chorus.TaskFilter{Campaign: slug})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tk := range tasks {
-		if tk.Title == title {
-			return tk
-		}
-	}
-	t.Fatalf("no task %q in %s: %+v", title, slug, tasks)
-	return chorus.Task{}
+	return e.Task(t, slug, title)
 }
 
-func paris(t testing.TB, s string) time.Time {
-	t.Helper()
-	loc, _ := time.LoadLocation("Europe/Paris")
-	at, err := time.ParseInLocation("2006-01-02 15:04", s, loc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return at.UTC()
-}
+var paris = commandstest.Paris
 
 // A campaign copied from another takes its channels, owners, points and tasks, each dated
 // relative to the new start; moving the start moves the relative deadlines, keeps the one the

@@ -7,10 +7,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/commands/plan"
+	"github.com/chorus-hq/chorus/internal/commandstest"
 	"github.com/chorus-hq/chorus/reply"
 )
 
@@ -34,28 +34,10 @@ func click(e *env, user string, b reply.Button) reply.Reply {
 
 func (e *env) task(t testing.TB, slug, title string) chorus.Task {
 	t.Helper()
-	tasks, err := e.Store.Tasks(context.Background(), "T1", chorus.TaskFilter{Campaign: slug})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tk := range tasks {
-		if tk.Title == title {
-			return tk
-		}
-	}
-	t.Fatalf("no task %q in %s", title, slug)
-	return chorus.Task{}
+	return e.Task(t, slug, title)
 }
 
-func paris(t testing.TB, s string) time.Time {
-	t.Helper()
-	loc, _ := time.LoadLocation("Europe/Paris")
-	at, err := time.ParseInLocation("2006-01-02 15:04", s, loc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return at.UTC()
-}
+var paris = commandstest.Paris
 
 // An export imported back as it is changes nothing, in either language, whoever imports it.
 func TestRoundTripChangesNothing(t *testing.T) {
