@@ -25,6 +25,7 @@ type batch struct {
 	taskEdits []chorus.Task // next versions, Version still the base's
 	newTps    []chorus.Touchpoint
 	tpEdits   []chorus.Touchpoint    // next versions, Version still the base's
+	key       string                 // names the file's content, whoever imports it (derivedTaskID)
 	moves     []chorus.Campaign      // campaigns whose start moves: their relative deadlines follow
 	bases     map[string]chorus.Task // the version each task edit is based on, by id
 	touched   []chorus.Campaign      // every campaign the batch changes, as it leaves them
@@ -61,11 +62,53 @@ func (b batch) fingerprint() string {
 // taskIDAlphabet is the store's task id alphabet, so a derived id reads like any other.
 var taskIDs = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
 
-// derivedTaskID is the id of the task a row without one creates: the same import's same row
-// always creates the same task, so applying it twice creates it once.
-func derivedTaskID(importID string, line int) string {
-	sum := sha256.Sum256([]byte(fmt.Sprintf("%s/%d", importID, line)))
+// derivedTaskID is the id of the task (or touchpoint) a row without one creates: the same
+// content's same row always creates the same one, so applying it twice, or two people
+// importing the same file, creates it once.
+func derivedTaskID(key string, line int) string {
+	sum := sha256.Sum256([]byte(fmt.Sprintf("%s/%d", key, line)))
 	return taskIDs.EncodeToString(sum[:])[:6]
+}
+
+// contentKey names a file's cells in a workspace, whoever imports it and whatever its name.
+func contentKey(imp chorus.PlanImport) string {
+	data, _ := json.Marshal(imp.Rows)
+	sum := sha256.Sum256(append([]byte(imp.WorkspaceID+"\x00"), data...))
+	return hex.EncodeToString(sum[:8])
+}
+
+// unnamed finds, for a row without a number, the campaign's task or touchpoint it describes
+// (a task by its title, a touchpoint by its channel and first day) among those no other row
+// names by number: re-importing a sheet whose new rows were applied already (they still have
+// no number) changes what they created instead of creating it again.
+type unnamed[T any] map[string][]T
+
+// newUnnamed indexes items by key, leaving out those the rows of kind name by number.
+func newUnnamed[T any](items []T, id, key func(T) string, rows []sheetRow, kind string) unnamed[T] {
+	named := map[string]bool{}
+	for _, r := range rows {
+		if r.kind == kind && r.cells[colID] != "" {
+			named[strings.ToLower(strings.TrimPrefix(r.cells[colID], "#"))] = true
+		}
+	}
+	out := unnamed[T]{}
+	for _, it := range items {
+		if !named[id(it)] {
+			out[key(it)] = append(out[key(it)], it)
+		}
+	}
+	return out
+}
+
+// take returns the first item of key not taken yet, and takes it.
+func (u unnamed[T]) take(key string) (T, bool) {
+	var zero T
+	if len(u[key]) == 0 {
+		return zero, false
+	}
+	it := u[key][0]
+	u[key] = u[key][1:]
+	return it, true
 }
 
 // plan reads imp's rows and checks them whole against the workspace's plan: every problem of
@@ -92,7 +135,7 @@ func (c *call) plan(ctx context.Context, imp chorus.PlanImport) (batch, problems
 		}
 		bySlug[slug] = append(bySlug[slug], r)
 	}
-	b := batch{bases: map[string]chorus.Task{}}
+	b := batch{bases: map[string]chorus.Task{}, key: contentKey(imp)}
 	seenTasks := map[string]int{}
 	for _, slug := range order {
 		if err := c.planCampaign(ctx, imp, camps, slug, bySlug[slug], seenTasks, &b, &ps); err != nil {
@@ -220,6 +263,7 @@ func (c *call) planCampaign(ctx context.Context, imp chorus.PlanImport, camps ma
 	for _, t := range curTasks {
 		byID[t.ID] = t
 	}
+	byTitle := newUnnamed(curTasks, func(t chorus.Task) string { return t.ID }, func(t chorus.Task) string { return chorus.Fold(t.Title) }, rows, rowTask)
 	var newTasks, taskEdits []chorus.Task
 	var taskChanges []change
 	inFile := map[string]bool{}
@@ -227,7 +271,7 @@ func (c *call) planCampaign(ctx context.Context, imp chorus.PlanImport, camps ma
 		if r.kind != rowTask {
 			continue
 		}
-		t, was, ok, err := c.planTask(ctx, imp, next, byID, r, seenTasks, ps)
+		t, was, ok, err := c.planTask(b.key, next, byID, byTitle, r, seenTasks, ps)
 		if err != nil {
 			return err
 		}
@@ -245,7 +289,7 @@ func (c *call) planCampaign(ctx context.Context, imp chorus.PlanImport, camps ma
 			taskChanges = append(taskChanges, change{r.line, c.T("plan.change.task.update", t.Title, t.ID, c.taskDiff(*was, t, next))})
 		}
 	}
-	newTps, tpEdits, tpChanges, err := c.planTouchpoints(ctx, imp, next, rows, ps)
+	newTps, tpEdits, tpChanges, err := c.planTouchpoints(ctx, b.key, next, rows, ps)
 	if err != nil {
 		return err
 	}
@@ -306,13 +350,16 @@ func (c *call) planCampaign(ctx context.Context, imp chorus.PlanImport, camps ma
 
 // planTask reads one task row of campaign camp as the file leaves it: the task to save and the
 // version it changes (nil for a new task); ok is false when the row has problems, added to ps.
-func (c *call) planTask(_ context.Context, imp chorus.PlanImport, camp chorus.Campaign, byID map[string]chorus.Task, r sheetRow,
+func (c *call) planTask(key string, camp chorus.Campaign, byID map[string]chorus.Task, byTitle unnamed[chorus.Task], r sheetRow,
 	seen map[string]int, ps *problems) (chorus.Task, *chorus.Task, bool, error) {
 	n := len(*ps)
 	id := strings.ToLower(strings.TrimPrefix(r.cells[colID], "#"))
 	derived := id == ""
 	if derived {
-		id = derivedTaskID(imp.ID, r.line)
+		id = derivedTaskID(key, r.line)
+		if t, ok := byTitle.take(chorus.Fold(r.cells[colName])); ok && r.cells[colName] != "" {
+			id = t.ID
+		}
 	}
 	if l, ok := seen[id]; ok && !derived {
 		ps.add(r.line, "plan.task.twice", id, l)

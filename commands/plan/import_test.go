@@ -156,6 +156,11 @@ func TestImportPreviewThenApply(t *testing.T) {
 	if e.Snapshot(t) != after {
 		t.Fatal("a second run changed the store")
 	}
+	// The planner goes on editing the same sheet, whose new rows still have no number: they
+	// name the tasks they created, by title, and are not created again.
+	again := edit(t, edited, filepath.Join(e.dir, "plan édité 2.xlsx"), map[string]string{"F" + itoa(n+1): "sami"})
+	r = e.Do(t, "lea", "/campaign import "+again)
+	mustSay(t, r, "0 création(s), 1 modification(s)", "tâche « Affiches magasins »", "Responsable : @{lea} → @{sami}")
 	mustSay(t, e.Do(t, "lea", "/campaign audit ete-literie"), "*import de plan* · tâche", "« plan édité.xlsx »")
 }
 
@@ -312,6 +317,40 @@ func TestSharedSpreadsheet(t *testing.T) {
 			}
 			if len(posts) != 1 || !strings.Contains(posts[0].Text, c.want) || (posts[0].EphemeralTo == "lea") != c.ephemeral || posts[0].Channel != c.channel {
 				t.Fatalf("posts %+v", posts)
+			}
+		})
+	}
+}
+
+// A file with hundreds of bad rows is refused with as many as one message holds and the count
+// of the rest; so is a preview of hundreds of changes.
+func TestLongListsFitOneMessage(t *testing.T) {
+	e := newEnv(t)
+	var bad, good strings.Builder
+	bad.WriteString("Campagne;Type;Nom;Responsable;Échéance\n")
+	good.WriteString("Campagne;Type;Nom;Responsable;Échéance\n")
+	for i := range 300 {
+		bad.WriteString("ete-literie;tâche;Tâche " + itoa(i) + " avec un titre assez long pour remplir la ligne;lea;le 45 du mois\n")
+		good.WriteString("ete-literie;tâche;Tâche " + itoa(i) + " avec un titre assez long pour remplir la ligne;lea;2027-06-20 09:00\n")
+	}
+	for _, c := range []struct {
+		name, body string
+		want       []string
+	}{
+		{"bad.csv", bad.String(), []string{"300 problème(s)", "ligne 2 :", "autre(s) problème(s)"}},
+		{"good.csv", good.String(), []string{"300 création(s)", "Ligne 2 —", "autre(s) changement(s)"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := filepath.Join(e.dir, c.name)
+			if err := os.WriteFile(p, []byte(c.body), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			r := e.Do(t, "lea", "/campaign import "+p)
+			mustSay(t, r, c.want...)
+			for _, b := range r.Blocks {
+				if n := len([]rune(b.Text)); n > 3000 {
+					t.Fatalf("a block of %d characters", n)
+				}
 			}
 		})
 	}

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/commands/feature"
@@ -20,7 +21,21 @@ import (
 const (
 	maxPreviewLines = 30
 	maxProblemLines = 30
+	maxSectionRunes = 2800
 )
+
+// fit keeps the first lines that hold in one section, at most n of them, and says how many
+// more there are with more.
+func fit(lines []string, n int, more func(int) string) []string {
+	size := 0
+	for i, l := range lines {
+		size += utf8.RuneCountInString(l) + 1
+		if i == n || size > maxSectionRunes-100 {
+			return append(lines[:i:i], more(len(lines)-i))
+		}
+	}
+	return lines
+}
 
 // importRef answers /campaign import REF: the file at ref, read through Files.
 func (c *call) importRef(ctx context.Context, ref string) (reply.Reply, error) {
@@ -77,14 +92,11 @@ func (c *call) previewImport(ctx context.Context, imp chorus.PlanImport, note st
 	}
 	token := imp.ID + "." + b.fingerprint()
 	title := c.T("plan.import.preview", name, b.creates(), b.edits())
-	lines := make([]string, 0, maxPreviewLines+1)
-	for i, ch := range b.changes {
-		if i == maxPreviewLines {
-			lines = append(lines, c.T("plan.import.more", len(b.changes)-i))
-			break
-		}
+	lines := make([]string, 0, len(b.changes))
+	for _, ch := range b.changes {
 		lines = append(lines, c.T("plan.import.line", ch.line, ch.text))
 	}
+	lines = fit(lines, maxPreviewLines, func(n int) string { return c.T("plan.import.more", n) })
 	hint := c.T("plan.import.confirm_hint", token)
 	text := title + "\n" + strings.Join(lines, "\n") + "\n" + hint
 	head := "📥 *" + title + "*"
@@ -104,15 +116,12 @@ func (c *call) previewImport(ctx context.Context, imp chorus.PlanImport, note st
 
 // refusal lists the bad rows of a file: nothing was kept, nothing changed.
 func (c *call) refusal(name string, ps problems) reply.Reply {
-	lines := []string{c.T("plan.import.refused", name, len(ps))}
-	for i, p := range ps {
-		if i == maxProblemLines {
-			lines = append(lines, c.T("plan.import.more_problems", len(ps)-i))
-			break
-		}
+	lines := make([]string, 0, len(ps))
+	for _, p := range ps {
 		lines = append(lines, "• "+c.T("plan.import.bad_row", p.line, c.Problem(p.err)))
 	}
-	text := "⚠️ " + strings.Join(lines, "\n")
+	lines = fit(lines, maxProblemLines, func(n int) string { return c.T("plan.import.more_problems", n) })
+	text := "⚠️ " + c.T("plan.import.refused", name, len(ps)) + "\n" + strings.Join(lines, "\n")
 	return reply.Reply{Text: text, Blocks: []reply.Block{{Kind: reply.Section, Text: text}}}
 }
 

@@ -12,7 +12,7 @@ import (
 // planTouchpoints reads the touchpoint rows of campaign camp as the file leaves it: the
 // touchpoints to add, the versions to save over existing ones and the preview's lines; the
 // problems of bad rows go to ps.
-func (c *call) planTouchpoints(ctx context.Context, imp chorus.PlanImport, camp chorus.Campaign, rows []sheetRow, ps *problems) (
+func (c *call) planTouchpoints(ctx context.Context, key string, camp chorus.Campaign, rows []sheetRow, ps *problems) (
 	adds, edits []chorus.Touchpoint, changes []change, err error) {
 	var cur []chorus.Touchpoint
 	if camp.Version > 0 {
@@ -25,6 +25,9 @@ func (c *call) planTouchpoints(ctx context.Context, imp chorus.PlanImport, camp 
 	for _, tp := range cur {
 		byID[tp.ID] = tp
 	}
+	tpKey := func(channel, start string) string { return chorus.Fold(channel) + "\x00" + start }
+	byDay := newUnnamed(cur, func(tp chorus.Touchpoint) string { return tp.ID },
+		func(tp chorus.Touchpoint) string { return tpKey(tp.Channel, tp.Start.String()) }, rows, rowTouch)
 	seen := map[string]int{}
 	for _, r := range rows {
 		if r.kind != rowTouch {
@@ -34,7 +37,12 @@ func (c *call) planTouchpoints(ctx context.Context, imp chorus.PlanImport, camp 
 		id := strings.ToLower(strings.TrimPrefix(r.cells[colID], "#"))
 		derived := id == ""
 		if derived {
-			id = derivedTaskID(imp.ID, r.line)
+			id = derivedTaskID(key, r.line)
+			if day, err := readDay(r.cells[colStart]); err == nil {
+				if tp, ok := byDay.take(tpKey(r.cells[colChannel], day.String())); ok {
+					id = tp.ID
+				}
+			}
 		}
 		if l, ok := seen[id]; ok {
 			ps.add(r.line, "plan.touchpoint.twice", id, l)
