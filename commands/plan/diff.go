@@ -135,10 +135,14 @@ func (c *call) plan(ctx context.Context, imp chorus.PlanImport) (batch, problems
 		}
 		bySlug[slug] = append(bySlug[slug], r)
 	}
+	st, err := c.load(ctx, "", false)
+	if err != nil {
+		return batch{}, nil, err
+	}
 	b := batch{bases: map[string]chorus.Task{}, key: contentKey(imp)}
 	seenTasks := map[string]int{}
 	for _, slug := range order {
-		if err := c.planCampaign(ctx, imp, camps, slug, bySlug[slug], seenTasks, &b, &ps); err != nil {
+		if err := c.planCampaign(camps, st, slug, bySlug[slug], seenTasks, &b, &ps); err != nil {
 			return batch{}, nil, err
 		}
 	}
@@ -148,7 +152,7 @@ func (c *call) plan(ctx context.Context, imp chorus.PlanImport) (batch, problems
 
 // planCampaign adds to b what the rows of one campaign change, and to ps what is wrong with
 // them.
-func (c *call) planCampaign(ctx context.Context, imp chorus.PlanImport, camps map[string]chorus.Campaign, slug string, rows []sheetRow,
+func (c *call) planCampaign(camps map[string]chorus.Campaign, st state, slug string, rows []sheetRow,
 	seenTasks map[string]int, b *batch, ps *problems) error {
 	cur, exists := camps[slug]
 	first := rows[0].line
@@ -255,10 +259,7 @@ func (c *call) planCampaign(ctx context.Context, imp chorus.PlanImport, camps ma
 	campChanged := !exists || cur.Name != next.Name || cur.Start != next.Start || cur.End != next.End || !slices.Equal(cur.Channels, next.Channels)
 
 	// the tasks, dated from the campaign as the file leaves it
-	curTasks, err := c.store.Tasks(ctx, c.Req.Workspace, chorus.TaskFilter{Campaign: slug})
-	if err != nil {
-		return fmt.Errorf("tasks of %q: %w", slug, err)
-	}
+	curTasks := st.tasks[slug]
 	byID := map[string]chorus.Task{}
 	for _, t := range curTasks {
 		byID[t.ID] = t
@@ -289,7 +290,7 @@ func (c *call) planCampaign(ctx context.Context, imp chorus.PlanImport, camps ma
 			taskChanges = append(taskChanges, change{r.line, c.T("plan.change.task.update", t.Title, t.ID, c.taskDiff(*was, t, next))})
 		}
 	}
-	newTps, tpEdits, tpChanges, err := c.planTouchpoints(ctx, b.key, next, rows, ps)
+	newTps, tpEdits, tpChanges, err := c.planTouchpoints(b.key, next, st.tps[slug], rows, ps)
 	if err != nil {
 		return err
 	}

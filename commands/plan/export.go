@@ -22,13 +22,13 @@ func (c *call) export(ctx context.Context, args []string) (reply.Reply, error) {
 		return reply.Reply{}, c.Usage("campaign.export")
 	}
 	var camps []chorus.Campaign
-	scope := "all"
+	scope, only := "all", ""
 	if len(args) == 1 && !slices.Contains(allFlags, strings.ToLower(args[0])) {
 		camp, err := c.LoadCampaign(ctx, args[0])
 		if err != nil {
 			return reply.Reply{}, err
 		}
-		camps, scope = []chorus.Campaign{camp}, camp.Slug
+		camps, scope, only = []chorus.Campaign{camp}, camp.Slug, camp.Slug
 	} else {
 		all, err := c.store.Campaigns(ctx, c.Req.Workspace)
 		if err != nil {
@@ -36,7 +36,11 @@ func (c *call) export(ctx context.Context, args []string) (reply.Reply, error) {
 		}
 		camps = slices.DeleteFunc(all, func(camp chorus.Campaign) bool { return camp.Archived })
 	}
-	rows, err := c.planRows(ctx, camps)
+	st, err := c.load(ctx, only, true)
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	rows := c.planRows(camps, st)
 	if err != nil {
 		return reply.Reply{}, err
 	}
@@ -65,21 +69,14 @@ func (c *call) export(ctx context.Context, args []string) (reply.Reply, error) {
 
 // planRows is the plan of camps as the spreadsheet's rows, the header first: for each campaign
 // its row, its channels' and its tasks' (every status, soonest first).
-func (c *call) planRows(ctx context.Context, camps []chorus.Campaign) ([][]string, error) {
+func (c *call) planRows(camps []chorus.Campaign, st state) [][]string {
 	header := make([]string, numCols)
 	for i, k := range colKeys {
 		header[i] = c.T("plan.col." + k)
 	}
 	rows := [][]string{header}
 	for _, camp := range camps {
-		tasks, err := c.store.Tasks(ctx, c.Req.Workspace, chorus.TaskFilter{Campaign: camp.Slug})
-		if err != nil {
-			return nil, fmt.Errorf("tasks of %q: %w", camp.Slug, err)
-		}
-		subs, err := c.store.Submissions(ctx, c.Req.Workspace, chorus.SubmissionFilter{Campaign: camp.Slug})
-		if err != nil {
-			return nil, fmt.Errorf("copy of %q: %w", camp.Slug, err)
-		}
+		tasks, subs := st.tasks[camp.Slug], st.subs[camp.Slug]
 		r := make([]string, numCols)
 		r[colCampaign], r[colRow], r[colName] = camp.Slug, c.T("plan.row."+rowCampaign), camp.Name
 		r[colOwner], r[colStart], r[colEnd] = strings.Join(camp.Leads, ", "), camp.Start.String(), camp.End.String()
@@ -91,11 +88,7 @@ func (c *call) planRows(ctx context.Context, camps []chorus.Campaign) ([][]strin
 			r[colOwner], r[colSlack], r[colApproval] = ch.Owner, ch.SlackChannel, c.approval(subs, ch.Kind)
 			rows = append(rows, r)
 		}
-		tps, err := c.store.CampaignTouchpoints(ctx, c.Req.Workspace, camp.Slug)
-		if err != nil {
-			return nil, fmt.Errorf("touchpoints of %q: %w", camp.Slug, err)
-		}
-		for _, tp := range tps {
+		for _, tp := range st.tps[camp.Slug] {
 			r := make([]string, numCols)
 			r[colCampaign], r[colRow], r[colID], r[colChannel] = camp.Slug, c.T("plan.row."+rowTouch), tp.ID, tp.Channel
 			r[colOwner], r[colStart], r[colEnd] = tp.Owner, tp.Start.String(), tp.Last().String()
@@ -113,7 +106,7 @@ func (c *call) planRows(ctx context.Context, camps []chorus.Campaign) ([][]strin
 			rows = append(rows, r)
 		}
 	}
-	return rows, nil
+	return rows
 }
 
 // approvalOrder is the order the approval state counts copy in: what waits for a decision

@@ -32,7 +32,8 @@ type Store interface {
 	SavePlanImport(ctx context.Context, p chorus.PlanImport) error
 	PlanImport(ctx context.Context, workspace, id string) (chorus.PlanImport, error)
 	UserLang(ctx context.Context, workspace, user string) (chorus.Lang, error)
-	CampaignTouchpoints(ctx context.Context, workspace, campaign string) ([]chorus.Touchpoint, error)
+	// Touchpoints with no dates are every touchpoint of the workspace.
+	Touchpoints(ctx context.Context, workspace string, from, to chorus.Date) ([]chorus.Touchpoint, error)
 	AddTouchpoint(ctx context.Context, t chorus.Touchpoint) (chorus.Touchpoint, error)
 	UpdateTouchpoint(ctx context.Context, t chorus.Touchpoint) (chorus.Touchpoint, error)
 }

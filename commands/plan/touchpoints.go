@@ -1,8 +1,6 @@
 package plan
 
 import (
-	"context"
-	"fmt"
 	"strings"
 
 	"github.com/chorus-hq/chorus"
@@ -12,15 +10,8 @@ import (
 // planTouchpoints reads the touchpoint rows of campaign camp as the file leaves it: the
 // touchpoints to add, the versions to save over existing ones and the preview's lines; the
 // problems of bad rows go to ps.
-func (c *call) planTouchpoints(ctx context.Context, key string, camp chorus.Campaign, rows []sheetRow, ps *problems) (
+func (c *call) planTouchpoints(key string, camp chorus.Campaign, cur []chorus.Touchpoint, rows []sheetRow, ps *problems) (
 	adds, edits []chorus.Touchpoint, changes []change, err error) {
-	var cur []chorus.Touchpoint
-	if camp.Version > 0 {
-		cur, err = c.store.CampaignTouchpoints(ctx, c.Req.Workspace, camp.Slug)
-		if err != nil {
-			return nil, nil, nil, fmt.Errorf("touchpoints of %q: %w", camp.Slug, err)
-		}
-	}
 	byID := map[string]chorus.Touchpoint{}
 	for _, tp := range cur {
 		byID[tp.ID] = tp
