@@ -50,6 +50,14 @@ func (c *call) taskEdit(ctx context.Context, args []string) (reply.Reply, error)
 			was, now = feature.Mention(t.Owner), feature.Mention(u)
 			t.Owner = u
 		case "due":
+			if due, off, ok, err := offsetDue(value, camp, t.Due); ok {
+				if err != nil {
+					return err
+				}
+				was, now = c.When(t.Due), c.When(due)
+				t.Due, t.Relative, t.Offset = due.UTC(), true, off
+				break
+			}
 			m, err := chorus.ParseMoment(value, camp.Location(), c.Now())
 			if err != nil {
 				return feature.WithField(err, "due")

@@ -3,8 +3,10 @@ package campaign
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/commands/feature"
@@ -154,4 +156,25 @@ func (c *call) startMoved(ctx context.Context, was chorus.Date, saved chorus.Cam
 	}
 	text := "📅 " + c.T("campaign.from.moved", len(moved), len(posts))
 	return []reply.Block{{Kind: reply.Context, Text: text}}, posts, nil
+}
+
+// offsetRE is a deadline typed relative to the campaign's start: « J-10 », "D-10", « J+2 », « J ».
+var offsetRE = regexp.MustCompile(`^[JjDd]\s*([+\-\x{2212}]\s*\d+)?$`)
+
+// offsetDue reads a deadline typed relative to camp's start (« J-10 »): the instant, at the
+// time of day of was (9:00 when zero), and the offset. ok is false for any other text, which
+// is a date to read as such.
+func offsetDue(text string, camp chorus.Campaign, was time.Time) (due time.Time, offset int, ok bool, err error) {
+	text = strings.TrimSpace(text)
+	if !offsetRE.MatchString(text) {
+		return time.Time{}, 0, false, nil
+	}
+	if camp.Start.IsZero() {
+		return time.Time{}, 0, true, chorus.Invalid("due", "task.offset.no_start", text, camp.Name)
+	}
+	offset, err = chorus.ParseOffset(text)
+	if err != nil {
+		return time.Time{}, 0, true, feature.WithField(err, "due")
+	}
+	return chorus.RelativeDue(camp.Start, offset, was, camp.Location()), offset, true, nil
 }

@@ -179,3 +179,30 @@ func TestDuplicateButton(t *testing.T) {
 	r = e.Svc.Action(ctx, reply.Request{Workspace: "T1", User: "sami"}, reply.Action{ActionID: dup.ActionID, Value: dup.Value})
 	mustSay(t, r, "⚠️")
 }
+
+// A deadline typed relative to the start (« J-10 », "D-10") makes a relative task, in a command
+// or an edit; a campaign without a start date refuses it.
+func TestTypedRelativeDeadline(t *testing.T) {
+	e := newEnv(t)
+	e.Setup(t)
+	e.Do(t, "lea", `/campaign create sans-date "Sans date"`)
+	before := e.Snapshot(t)
+	mustSay(t, e.Do(t, "lea", `/campaign task add sans-date - "Relance" @lea J-5`), "⚠️", "« J-5 » compte depuis le début, mais « Sans date » n'a pas de date de début")
+	mustSay(t, e.Do(t, "lea", `/campaign task add ete-literie - "Relance" @lea J-400`), "⚠️", "-400 jours")
+	if e.Snapshot(t) != before {
+		t.Fatal("a refused task changed the store")
+	}
+	mustSay(t, e.Do(t, "lea", `/campaign task add ete-literie - "Relance" @lea J-5`), "samedi 26 juin 2027 à 09:00")
+	tk := taskOf(t, e, "ete-literie", "Relance")
+	if !tk.Relative || tk.Offset != -5 {
+		t.Fatalf("typed J-5: %+v", tk)
+	}
+	mustSay(t, e.DoLang(t, "lea", chorus.English, "/campaign task edit "+tk.ID+" due D-3"), "Monday 28 June 2027 at 09:00")
+	if tk = taskOf(t, e, "ete-literie", "Relance"); !tk.Relative || tk.Offset != -3 {
+		t.Fatalf("edited to D-3: %+v", tk)
+	}
+	e.Do(t, "lea", "/campaign task edit "+tk.ID+" due 2027-06-20 10h")
+	if tk = taskOf(t, e, "ete-literie", "Relance"); tk.Relative {
+		t.Fatalf("a typed date left the task relative: %+v", tk)
+	}
+}
