@@ -86,13 +86,26 @@ type JudgeOpinion = review.JudgeOpinion
 // JudgeFinding is a finding of the judge (review.JudgeFinding).
 type JudgeFinding = review.JudgeFinding
 
-// reviewSections gives the review's sections to the reminders' digests, in the digest's language.
-type reviewSections struct{ *Service }
+// digestSections gives the review's sections and the calendar's radar to the reminders'
+// digests, in the digest's language.
+type digestSections struct{ *Service }
 
 // DigestSections implements reminders.Sections.
-func (s reviewSections) DigestSections(ctx context.Context, workspace, channel string, lead bool, camps []chorus.Campaign, lang chorus.Lang) ([]reply.Block, error) {
-	t := s.turn(reply.Request{Workspace: workspace}, chorus.Workspace{}, lang, false).Turn
-	return s.review.DigestSections(ctx, t, channel, lead, camps)
+func (s digestSections) DigestSections(ctx context.Context, workspace, channel string, lead bool, camps []chorus.Campaign, lang chorus.Lang) ([]reply.Block, error) {
+	ws, err := s.workspace(ctx, workspace)
+	if err != nil {
+		return nil, err
+	}
+	t := s.turn(reply.Request{Workspace: workspace}, ws, lang, false).Turn
+	blocks, err := s.review.DigestSections(ctx, t, channel, lead, camps)
+	if err != nil {
+		return nil, err
+	}
+	radar, err := s.calendar.DigestSections(ctx, t, lead)
+	if err != nil {
+		return nil, err
+	}
+	return append(blocks, radar...), nil
 }
 
 // Service answers requests. It is safe for concurrent use.
@@ -128,7 +141,7 @@ func New(st Store, logger *slog.Logger, now func() time.Time, opts Options) *Ser
 	s.review = review.New(st, st, logger, opts.Judge, s)
 	s.calendar = calendar.New(st, defaults)
 	s.campaigns = campaign.New(st, st, s.review, s.calendar)
-	s.reminders = reminders.New(st, opts.ReminderPolicy, reviewSections{s})
+	s.reminders = reminders.New(st, opts.ReminderPolicy, digestSections{s})
 	s.minutes = minutes.New(st, logger, opts.Minutes, s, s.review)
 	return s
 }

@@ -105,6 +105,8 @@ var verbs = map[string]string{
 	"touchpoint": "touchpoint", "touchpoints": "touchpoint", "tp": "touchpoint", "contact": "touchpoint", "contacts": "touchpoint",
 	"move": "move", "deplacer": "move", "decaler": "move",
 	"segment": "segment", "segments": "segment",
+	"calendar": "calendar", "calendrier": "calendar", "planning": "calendar",
+	"radar": "radar",
 }
 
 // Verb returns the sub-command word args[i] names, or "" when there is none.

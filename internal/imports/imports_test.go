@@ -64,8 +64,8 @@ var rules = []rule{
 		forbidden: func(_ string, imp dep) bool { return strings.HasPrefix(imp.path, "github.com/sashabaranov/go-openai") },
 	},
 	{
-		name:      "the drift detector does no I/O: no network, file, process or database package",
-		applies:   func(p string) bool { return p == "drift" },
+		name:      "the drift detector, the collision radar and the timeline picture do no I/O: no network, file, process or database package",
+		applies:   func(p string) bool { return slices.Contains(pure, p) },
 		forbidden: func(_ string, imp dep) bool { return !imp.project && doesIO(imp.path) },
 	},
 	{
@@ -92,6 +92,9 @@ var rules = []rule{
 		transitive: true,
 	},
 }
+
+// pure are the packages that compute only: what they need comes in as arguments.
+var pure = []string{"drift", "radar", "timeline"}
 
 // shared are the packages under commands that are not features: every feature may import them.
 var shared = []string{"commands/feature"}
@@ -259,6 +262,9 @@ func TestRulesCatch(t *testing.T) {
 		{"drift imports strings", pkg{ImportPath: m("drift"), Imports: []string{"strings", m("")}}, false},
 		{"drift imports a stemmer", pkg{ImportPath: m("drift"), Imports: []string{"github.com/kljensen/snowball/french"}}, false},
 		{"drift imports a driver", pkg{ImportPath: m("drift"), Imports: []string{"github.com/lib/pq"}}, true},
+		{"radar imports os", pkg{ImportPath: m("radar"), Imports: []string{"os"}}, true},
+		{"radar imports the domain", pkg{ImportPath: m("radar"), Imports: []string{"slices", m("")}}, false},
+		{"timeline imports net/http", pkg{ImportPath: m("timeline"), Imports: []string{"net/http"}}, true},
 		{"scheduler depends on commands", pkg{ImportPath: m("scheduler"), Deps: []string{m("reply"), m("commands")}}, true},
 		{"scheduler depends on a feature", pkg{ImportPath: m("scheduler"), Deps: []string{m("commands/review")}}, true},
 		{"scheduler depends on reply", pkg{ImportPath: m("scheduler"), Deps: []string{m("reply"), m("")}}, false},
