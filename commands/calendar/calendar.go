@@ -17,6 +17,7 @@ import (
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/commands/feature"
 	"github.com/chorus-hq/chorus/reply"
+	"github.com/chorus-hq/chorus/timeline"
 )
 
 // Store is what the calendar needs from persistence: touchpoints, and the workspace's settings
@@ -42,11 +43,12 @@ type Store interface {
 type Feature struct {
 	store    Store
 	defaults feature.Defaults
+	pictures *timeline.Renderer
 }
 
 // New returns the calendar over st; defaults are the settings of a workspace that saved none.
 func New(st Store, defaults feature.Defaults) *Feature {
-	return &Feature{store: st, defaults: defaults}
+	return &Feature{store: st, defaults: defaults, pictures: timeline.MustRenderer()}
 }
 
 type call struct {

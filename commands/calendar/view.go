@@ -99,7 +99,11 @@ func (c *call) calendar(ctx context.Context, arg string) (reply.Reply, error) {
 	if err != nil {
 		return reply.Reply{}, err
 	}
-	return c.textCalendar(p, sc, deadlines), nil
+	pic, err := c.picture(p, sc, deadlines)
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	return withPicture(c.textCalendar(p, sc, deadlines), pic), nil
 }
 
 // deadlines are the open tasks of the shown campaigns due within the period.

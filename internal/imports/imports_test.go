@@ -132,8 +132,9 @@ func doesIO(imp string) bool {
 }
 
 // pureLibraries are third-party packages that compute only (no file, network or process):
-// Unicode tables and the Snowball stemmers.
-var pureLibraries = []string{"golang.org/x/text", "github.com/kljensen/snowball"}
+// Unicode tables, the Snowball stemmers, and the Go team's image and font packages (the
+// timeline's drawing, with fonts compiled in).
+var pureLibraries = []string{"golang.org/x/text", "github.com/kljensen/snowball", "golang.org/x/image"}
 
 // relative names a project package by its path inside the module ("" for the root).
 func relative(imp string) dep {
@@ -265,6 +266,7 @@ func TestRulesCatch(t *testing.T) {
 		{"radar imports os", pkg{ImportPath: m("radar"), Imports: []string{"os"}}, true},
 		{"radar imports the domain", pkg{ImportPath: m("radar"), Imports: []string{"slices", m("")}}, false},
 		{"timeline imports net/http", pkg{ImportPath: m("timeline"), Imports: []string{"net/http"}}, true},
+		{"timeline imports the Go fonts", pkg{ImportPath: m("timeline"), Imports: []string{"golang.org/x/image/font/opentype", "image/png"}}, false},
 		{"scheduler depends on commands", pkg{ImportPath: m("scheduler"), Deps: []string{m("reply"), m("commands")}}, true},
 		{"scheduler depends on a feature", pkg{ImportPath: m("scheduler"), Deps: []string{m("commands/review")}}, true},
 		{"scheduler depends on reply", pkg{ImportPath: m("scheduler"), Deps: []string{m("reply"), m("")}}, false},
