@@ -6,9 +6,11 @@ import (
 	"image/png"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/reply"
+	"github.com/chorus-hq/chorus/scheduler"
 )
 
 // picture is the reply's picture, decoded as a PNG.
@@ -83,4 +85,61 @@ func TestCalendarCommand(t *testing.T) {
 		mustSay(t, r, "du 1er juillet 2027 au 31 juillet 2027")
 		picture(t, r)
 	})
+}
+
+// TestPictureInHomeAndMondayDigest: the App Home shows this month's picture; the leads' digest
+// shows the next four weeks' on a Monday only, a team's never.
+func TestPictureInHomeAndMondayDigest(t *testing.T) {
+	e := setup(t) // Tuesday 1 June 2027
+	ctx := context.Background()
+	home := e.Svc.Home(ctx, reply.Request{Workspace: "T1", User: "sami"})
+	for _, b := range home.Blocks {
+		if b.Kind == reply.Picture {
+			t.Fatal("a month without touchpoints shows a picture in the App Home")
+		}
+	}
+	mustSay(t, e.Do(t, "lea", "/campaign touchpoint add ete-literie email 2027-06-10 prospects achat"), "✅")
+	home = e.Svc.Home(ctx, reply.Request{Workspace: "T1", User: "sami", Lang: chorus.English})
+	found := false
+	for _, b := range home.Blocks {
+		if b.Kind == reply.Picture {
+			found = true
+			if !strings.Contains(b.Image.Title, "from 1 June 2027 to 30 June 2027") {
+				t.Errorf("home picture %q", b.Image.Title)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("no picture in the App Home: %+v", home.Blocks)
+	}
+
+	digest := func(day time.Time, lead bool) bool {
+		t.Helper()
+		e.Clock.Set(day)
+		d, err := e.Svc.Digest(ctx, scheduler.DigestScope{Slot: day, Schedule: chorus.DigestSchedule{
+			WorkspaceID: "T1", Channel: "#social", Lead: lead, Lang: chorus.French, TimeZone: "Europe/Paris", Spec: "0 9 * * *"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range d.Parts {
+			for _, b := range p.Blocks {
+				if b.Kind == reply.Picture {
+					picture(t, reply.Reply{Blocks: []reply.Block{b}})
+					return true
+				}
+			}
+		}
+		return false
+	}
+	paris := chorus.LoadLocation("Europe/Paris")
+	mustSay(t, e.Do(t, "lea", "/campaign activate ete-literie"), "active")
+	if !digest(time.Date(2027, 6, 7, 9, 0, 0, 0, paris), true) {
+		t.Error("no picture in the leads' Monday digest")
+	}
+	if digest(time.Date(2027, 6, 8, 9, 0, 0, 0, paris), true) {
+		t.Error("a picture in the leads' Tuesday digest")
+	}
+	if digest(time.Date(2027, 6, 7, 9, 0, 0, 0, paris), false) {
+		t.Error("a picture in a team's digest")
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/commands/feature"
@@ -148,23 +149,38 @@ func (c *call) span(from, to chorus.Date) string {
 // monthOf is the first day of d's month.
 func monthOf(d chorus.Date) chorus.Date { return chorus.Date{Year: d.Year, Month: d.Month, Day: 1} }
 
-// DigestSections is the radar's part of the lead's digest: the collisions of the next four
-// weeks. Other digests get nothing.
+// DigestSections is the calendar's part of the leads' digest: on a Monday, the picture of the
+// next four weeks; every day, the radar's collisions of those weeks. Other digests get nothing.
 func (f *Feature) DigestSections(ctx context.Context, t *feature.Turn, lead bool) ([]reply.Block, error) {
 	if !lead {
 		return nil, nil
 	}
 	c := f.call(t)
 	today := c.today()
-	sc, err := c.scene(ctx, today, today.AddDays(digestHorizon-1))
+	p := period{from: today, to: today.AddDays(digestHorizon - 1)}
+	sc, err := c.scene(ctx, p.from, p.to)
 	if err != nil {
 		return nil, err
 	}
-	if len(sc.warnings) == 0 {
-		return nil, nil
+	var blocks []reply.Block
+	if today.In(time.UTC).Weekday() == time.Monday {
+		deadlines, err := c.deadlines(ctx, p, sc)
+		if err != nil {
+			return nil, err
+		}
+		if len(rows(p, sc, deadlines)) > 0 {
+			pic, err := c.picture(p, sc, deadlines)
+			if err != nil {
+				return nil, err
+			}
+			blocks = append(blocks, reply.Block{Kind: reply.Section, Text: "📅 *" + c.T("calendar.digest.title") + "*"}, pic)
+		}
 	}
-	blocks := []reply.Block{{Kind: reply.Section, Text: "📡 *" + c.T("radar.digest.title", len(sc.warnings)) + "*"}}
-	return append(blocks, c.warningBlocks(sc.warnings, sc.campaigns)...), nil
+	if len(sc.warnings) > 0 {
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: "📡 *" + c.T("radar.digest.title", len(sc.warnings)) + "*"})
+		blocks = append(blocks, c.warningBlocks(sc.warnings, sc.campaigns)...)
+	}
+	return blocks, nil
 }
 
 // radarSettings answers "/chorus radar [<limit> <days>]": everyone reads the threshold, the

@@ -219,3 +219,31 @@ func (c *call) monthName(d chorus.Date) string {
 	}
 	return s
 }
+
+// HomeBlocks is the calendar's part of the App Home: this month's picture, with a button to the
+// calendar, when the month has touchpoints or deadlines.
+func (f *Feature) HomeBlocks(ctx context.Context, t *feature.Turn) ([]reply.Block, error) {
+	c := f.call(t)
+	p := monthPeriod(c.today())
+	sc, err := c.scene(ctx, p.from, p.to)
+	if err != nil {
+		return nil, err
+	}
+	deadlines, err := c.deadlines(ctx, p, sc)
+	if err != nil {
+		return nil, err
+	}
+	if len(rows(p, sc, deadlines)) == 0 {
+		return nil, nil
+	}
+	pic, err := c.picture(p, sc, deadlines)
+	if err != nil {
+		return nil, err
+	}
+	return []reply.Block{
+		{Kind: reply.Divider},
+		{Kind: reply.Section, Text: "📅 *" + c.T("calendar.home.title", c.monthName(p.from)) + "*",
+			Accessory: &reply.Button{Text: c.T("button.calendar.open"), ActionID: reply.ActCalendarOpen, Value: p.from.String()}},
+		pic,
+	}, nil
+}
