@@ -54,7 +54,7 @@ type Block struct {
 	Fields    []string // section fields, at most 10
 	Buttons   []Button // actions elements, at most 25
 	Accessory *Button  // a button beside a section
-	Image     *Image   // the picture of a Picture block
+	Image     *Image   `json:",omitempty"` // the picture of a Picture block (left out of JSON when none: golden files predate it)
 }
 
 // Image is a picture a reply shows, such as the calendar's timeline: its bytes travel with the
