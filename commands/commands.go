@@ -54,6 +54,7 @@ type Store interface {
 	reminders.Store
 	minutes.Store
 	calendar.Store
+	calendar.Feeds
 }
 
 // Options are the defaults of a workspace nobody has configured yet.
@@ -72,6 +73,10 @@ type Options struct {
 	// ReminderPolicy is the reminder policy of workspaces that saved none (reminder.go);
 	// default chorus.DefaultReminderPolicy.
 	ReminderPolicy chorus.ReminderPolicy
+
+	// FeedURL is the address people reach this server at, such as "https://chorus.example.com":
+	// the calendar's subscription links start with it ("" gives them as paths).
+	FeedURL string
 }
 
 // Judge is the review's LLM second opinion (review.Judge); cmd/chorus adapts drift/llm to it.
@@ -139,7 +144,7 @@ func New(st Store, logger *slog.Logger, now func() time.Time, opts Options) *Ser
 	s := &Service{store: st, log: logger, now: now, opts: opts,
 		defaults: defaults, settings: settings.New(st, defaults)}
 	s.review = review.New(st, st, logger, opts.Judge, s)
-	s.calendar = calendar.New(st, defaults)
+	s.calendar = calendar.New(st, st, defaults, opts.FeedURL)
 	s.campaigns = campaign.New(st, st, s.review, s.calendar)
 	s.reminders = reminders.New(st, opts.ReminderPolicy, digestSections{s})
 	s.minutes = minutes.New(st, logger, opts.Minutes, s, s.review)

@@ -218,7 +218,7 @@ func newApp(ctx context.Context, env environment, file string) (*app, error) {
 	if env.wrapStore != nil {
 		cst = env.wrapStore(st)
 	}
-	opts := commands.Options{TimeZone: cfg.TimeZone, Lang: cfg.Lang, Leads: cfg.Leads}
+	opts := commands.Options{TimeZone: cfg.TimeZone, Lang: cfg.Lang, Leads: cfg.Leads, FeedURL: cfg.PublicURL}
 	slack := slackClient(cfg, logger, env.now, &opts)
 	client, err := newLLM(cfg, logger, env.now)
 	if err != nil {

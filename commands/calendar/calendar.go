@@ -42,13 +42,17 @@ type Store interface {
 // Feature answers the calendar's commands, buttons and forms.
 type Feature struct {
 	store    Store
+	feeds    Feeds
 	defaults feature.Defaults
+	feedBase string
 	pictures *timeline.Renderer
 }
 
-// New returns the calendar over st; defaults are the settings of a workspace that saved none.
-func New(st Store, defaults feature.Defaults) *Feature {
-	return &Feature{store: st, defaults: defaults, pictures: timeline.MustRenderer()}
+// New returns the calendar over st and feeds; defaults are the settings of a workspace that
+// saved none, feedBase the address people reach the server at ("https://chorus.example.com"),
+// which the subscription links start with ("" gives them as paths).
+func New(st Store, feeds Feeds, defaults feature.Defaults, feedBase string) *Feature {
+	return &Feature{store: st, feeds: feeds, defaults: defaults, feedBase: feedBase, pictures: timeline.MustRenderer()}
 }
 
 type call struct {
@@ -65,10 +69,11 @@ func IsCampaignCommand(args []string) bool {
 	return v == "touchpoint" || v == "calendar"
 }
 
-// IsChorusCommand reports whether "/chorus args…" is the calendar's: `segment …` or `radar …`.
+// IsChorusCommand reports whether "/chorus args…" is the calendar's: `segment …`, `radar …`
+// or `calendar link|revoke`.
 func IsChorusCommand(args []string) bool {
 	v := feature.Verb(args, 0)
-	return v == "segment" || v == "radar"
+	return v == "segment" || v == "radar" || v == "calendar"
 }
 
 // CampaignCommand answers "/campaign touchpoint|calendar …" (args start with that word).
@@ -83,11 +88,14 @@ func (f *Feature) CampaignCommand(ctx context.Context, t *feature.Turn, args []s
 	return c.touchpoint(ctx, args[1:])
 }
 
-// ChorusCommand answers "/chorus segment|radar …" (args start with that word).
+// ChorusCommand answers "/chorus segment|radar|calendar …" (args start with that word).
 func (f *Feature) ChorusCommand(ctx context.Context, t *feature.Turn, args []string) (reply.Reply, error) {
 	c := f.call(t)
-	if feature.Verb(args, 0) == "radar" {
+	switch feature.Verb(args, 0) {
+	case "radar":
 		return c.radarSettings(ctx, args[1:])
+	case "calendar":
+		return c.feedLink(ctx, args[1:])
 	}
 	return c.segment(ctx, args[1:])
 }

@@ -106,7 +106,8 @@ var verbs = map[string]string{
 	"move": "move", "deplacer": "move", "decaler": "move",
 	"segment": "segment", "segments": "segment",
 	"calendar": "calendar", "calendrier": "calendar", "planning": "calendar",
-	"radar": "radar",
+	"radar":  "radar",
+	"revoke": "revoke", "revoquer": "revoke",
 }
 
 // Verb returns the sub-command word args[i] names, or "" when there is none.
