@@ -56,6 +56,7 @@ type Store interface {
 	minutes.Store
 	plan.Store
 	calendar.Store
+	calendar.Feeds
 }
 
 // Options are the defaults of a workspace nobody has configured yet.
@@ -78,6 +79,10 @@ type Options struct {
 	// ReminderPolicy is the reminder policy of workspaces that saved none (reminder.go);
 	// default chorus.DefaultReminderPolicy.
 	ReminderPolicy chorus.ReminderPolicy
+
+	// FeedURL is the address people reach this server at, such as "https://chorus.example.com":
+	// the calendar's subscription links start with it ("" gives them as paths).
+	FeedURL string
 }
 
 // Judge is the review's LLM second opinion (review.Judge); cmd/chorus adapts drift/llm to it.
@@ -92,13 +97,26 @@ type JudgeOpinion = review.JudgeOpinion
 // JudgeFinding is a finding of the judge (review.JudgeFinding).
 type JudgeFinding = review.JudgeFinding
 
-// reviewSections gives the review's sections to the reminders' digests, in the digest's language.
-type reviewSections struct{ *Service }
+// digestSections gives the review's sections and the calendar's radar to the reminders'
+// digests, in the digest's language.
+type digestSections struct{ *Service }
 
 // DigestSections implements reminders.Sections.
-func (s reviewSections) DigestSections(ctx context.Context, workspace, channel string, lead bool, camps []chorus.Campaign, lang chorus.Lang) ([]reply.Block, error) {
-	t := s.turn(reply.Request{Workspace: workspace}, chorus.Workspace{}, lang, false).Turn
-	return s.review.DigestSections(ctx, t, channel, lead, camps)
+func (s digestSections) DigestSections(ctx context.Context, workspace, channel string, lead bool, camps []chorus.Campaign, lang chorus.Lang) ([]reply.Block, error) {
+	ws, err := s.workspace(ctx, workspace)
+	if err != nil {
+		return nil, err
+	}
+	t := s.turn(reply.Request{Workspace: workspace}, ws, lang, false).Turn
+	blocks, err := s.review.DigestSections(ctx, t, channel, lead, camps)
+	if err != nil {
+		return nil, err
+	}
+	radar, err := s.calendar.DigestSections(ctx, t, lead)
+	if err != nil {
+		return nil, err
+	}
+	return append(blocks, radar...), nil
 }
 
 // Service answers requests. It is safe for concurrent use.
@@ -133,9 +151,9 @@ func New(st Store, logger *slog.Logger, now func() time.Time, opts Options) *Ser
 	s := &Service{store: st, log: logger, now: now, opts: opts,
 		defaults: defaults, settings: settings.New(st, defaults)}
 	s.review = review.New(st, st, logger, opts.Judge, s)
-	s.calendar = calendar.New(st, defaults)
+	s.calendar = calendar.New(st, st, defaults, opts.FeedURL)
 	s.campaigns = campaign.New(st, st, s.review, s.calendar)
-	s.reminders = reminders.New(st, opts.ReminderPolicy, reviewSections{s})
+	s.reminders = reminders.New(st, opts.ReminderPolicy, digestSections{s})
 	s.minutes = minutes.New(st, logger, opts.Minutes, s, s.review)
 	s.plan = plan.New(st, opts.PlanFiles, logger, s)
 	return s

@@ -32,6 +32,7 @@ const (
 
 	ActTouchpointMove   = "touchpoint.move"   // value: touchpoint id; opens ModalTouchpointMove
 	ActTouchpointRemove = "touchpoint.remove" // value: touchpoint id; a lead removes it
+	ActCalendarOpen     = "calendar.open"     // value: a day (its month) or "<day>..<day>"
 
 	ActCheckCopy      = "check_copy" // the message shortcut's callback id (configs/manifest.yaml)
 	ActDriftApprove   = "drift.approve"

@@ -285,6 +285,7 @@ func (s *Store) createIndexes(ctx context.Context) error {
 	all = append(all, inboxIndexes()...)
 	all = append(all, effectIndexes()...)
 	all = append(all, touchpointIndexes()...)
+	all = append(all, calendarTokenIndexes()...)
 	// One index per call: FerretDB v1.24 drops the connection (a server-side panic) when one
 	// createIndexes call names several indexes that exist already, as at every restart.
 	for _, c := range all {

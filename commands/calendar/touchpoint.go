@@ -309,17 +309,25 @@ func (c *call) list(ctx context.Context, slug string) (reply.Reply, error) {
 	return reply.Reply{Text: text, Blocks: append([]reply.Block{{Kind: reply.Header, Text: feature.Ellipsis(c.T("touchpoint.list.title", camp.Name), 150)}}, blocks...)}, nil
 }
 
-// card is the answer to an add or a move: what was done, the touchpoint, its buttons.
-func (c *call) card(_ context.Context, camp chorus.Campaign, tp chorus.Touchpoint, done string) (reply.Reply, error) {
+// card is the answer to an add or a move: what was done, the touchpoint, the radar's warnings
+// about it, its buttons.
+func (c *call) card(ctx context.Context, camp chorus.Campaign, tp chorus.Touchpoint, done string) (reply.Reply, error) {
+	warnings, err := c.warningsAbout(ctx, tp)
+	if err != nil {
+		return reply.Reply{}, err
+	}
 	text := "✅ " + done + "\n" + c.line(tp)
-	blocks := []reply.Block{
-		{Kind: reply.Section, Text: text},
+	for _, w := range warnings {
+		text += "\n" + w.Text
+	}
+	blocks := append([]reply.Block{{Kind: reply.Section, Text: "✅ " + done + "\n" + c.line(tp)}}, warnings...)
+	blocks = append(blocks, []reply.Block{
 		{Kind: reply.Actions, Buttons: []reply.Button{
 			{Text: c.T("button.touchpoint.move"), ActionID: reply.ActTouchpointMove, Value: tp.ID},
 			{Text: c.T("button.touchpoint.remove"), ActionID: reply.ActTouchpointRemove, Value: tp.ID, Style: "danger"},
 			{Text: c.T("button.campaign.show"), ActionID: reply.ActCampaignShow, Value: camp.Slug},
 		}},
-	}
+	}...)
 	return reply.Reply{Text: text, Blocks: blocks}, nil
 }
 

@@ -108,6 +108,9 @@ var verbs = map[string]string{
 	"touchpoint": "touchpoint", "touchpoints": "touchpoint", "tp": "touchpoint", "contact": "touchpoint", "contacts": "touchpoint",
 	"move": "move", "deplacer": "move", "decaler": "move",
 	"segment": "segment", "segments": "segment",
+	"calendar": "calendar", "calendrier": "calendar", "planning": "calendar",
+	"radar":  "radar",
+	"revoke": "revoke", "revoquer": "revoke",
 }
 
 // Verb returns the sub-command word args[i] names, or "" when there is none.
