@@ -8,7 +8,8 @@
 // metadata; a post to a user id lands in the direct message "D"+id; as in Slack, the history
 // lists no replies: a thread's are read with conversations.replies), the file upload of
 // files.getUploadURLExternal, a POST of the file to the upload URL it gives (method "upload",
-// the bytes kept: File) and files.completeUploadExternal, and any POST to /respond/… as a
+// the bytes kept: File, Uploaded) and files.completeUploadExternal, the url_private of files
+// people shared (AddFile, served with a bearer token only), and any POST to /respond/… as a
 // response_url.
 // Optionally it enforces Slack's one message per second per channel, answering 429 with
 // Retry-After, as the real API does.
