@@ -382,14 +382,7 @@ func (c *call) planTask(key string, camp chorus.Campaign, byID map[string]chorus
 	if _, ok := camp.Channel(t.ChannelKind); t.ChannelKind != "" && !ok {
 		ps.add(r.line, "plan.task.kind", t.ChannelKind, camp.Slug)
 	}
-	t.Owner = ""
-	if v := r.cells[colOwner]; v != "" {
-		if u, ok := readOwner(v); ok {
-			t.Owner = u
-		} else {
-			ps.add(r.line, "user.invalid", v)
-		}
-	}
+	t.Owner = ownerCell(r)
 	if v := r.cells[colStatus]; v != "" {
 		st, ok := c.words("plan.task.", taskStatuses)[chorus.Fold(v)]
 		if !ok {

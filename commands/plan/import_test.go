@@ -355,3 +355,14 @@ func TestLongListsFitOneMessage(t *testing.T) {
 		})
 	}
 }
+
+// An owner cell that names nobody is said once, as the owner's problem.
+func TestBadOwnerSaidOnce(t *testing.T) {
+	e := newEnv(t)
+	p := filepath.Join(e.dir, "owner.csv")
+	if err := os.WriteFile(p, []byte("Campagne;Type;Nom;Responsable;Échéance\nete-literie;tâche;Affiches;Sami Dupont;2027-06-20 09:00\nete-literie;tâche;PLV;;2027-06-20 09:00\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := e.Do(t, "lea", "/campaign import "+p)
+	mustSay(t, r, "2 problème(s)", "ligne 2 : Responsable : ", "« Sami Dupont »", "ligne 3 : Responsable : ")
+}

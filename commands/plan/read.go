@@ -172,3 +172,12 @@ func readOwner(s string) (string, bool) {
 	u, ok := feature.UserArg(s)
 	return u, ok && chorus.ValidUserID(u)
 }
+
+// ownerCell is the owner of a task or touchpoint row: the user the cell names, or the cell as
+// typed, which the domain's validation then refuses (empty, or no user).
+func ownerCell(r sheetRow) string {
+	if u, ok := readOwner(r.cells[colOwner]); ok {
+		return u
+	}
+	return r.cells[colOwner]
+}

@@ -51,14 +51,7 @@ func (c *call) planTouchpoints(key string, camp chorus.Campaign, cur []chorus.To
 		}
 		tp.UpdatedBy = c.Req.User
 		tp.Channel = chorus.Fold(r.cells[colChannel])
-		tp.Owner = ""
-		if v := r.cells[colOwner]; v != "" {
-			if u, ok := readOwner(v); ok {
-				tp.Owner = u
-			} else {
-				ps.add(r.line, "user.invalid", v)
-			}
-		}
+		tp.Owner = ownerCell(r)
 		var days [2]chorus.Date
 		for i, col := range []int{colStart, colEnd} {
 			d, err := readDay(r.cells[col])
