@@ -134,11 +134,6 @@ func (c *call) campaignShow(ctx context.Context, slug string) (reply.Reply, erro
 	return r, nil
 }
 
-// approvalOrder is the order in which a channel's copy is counted on the card: what waits for a
-// decision first.
-var approvalOrder = []chorus.SubmissionStatus{chorus.SubmissionPending, chorus.SubmissionFlagged, chorus.SubmissionChangesRequested,
-	chorus.SubmissionApproved, chorus.SubmissionApprovedWithException, chorus.SubmissionOutOfDate}
-
 // approvalState says, channel by channel, where the campaign's copy stands: how many texts
 // await a decision, are flagged, sent back, approved or out of date. It reports false for a
 // campaign without channels.
@@ -155,7 +150,7 @@ func (c *call) approvalState(camp chorus.Campaign, subs []chorus.Submission) (re
 			}
 		}
 		var parts []string
-		for _, st := range approvalOrder {
+		for _, st := range chorus.ApprovalOrder {
 			if n := count[st]; n > 0 {
 				parts = append(parts, c.T("campaign.card.approval."+string(st), n))
 			}

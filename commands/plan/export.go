@@ -109,11 +109,6 @@ func (c *call) planRows(camps []chorus.Campaign, st state) [][]string {
 	return rows
 }
 
-// approvalOrder is the order the approval state counts copy in: what waits for a decision
-// first.
-var approvalOrder = []chorus.SubmissionStatus{chorus.SubmissionPending, chorus.SubmissionFlagged, chorus.SubmissionChangesRequested,
-	chorus.SubmissionApproved, chorus.SubmissionApprovedWithException, chorus.SubmissionOutOfDate}
-
 // approval counts the copy of channel kind ("": every channel) by status: « 1 en attente,
 // 2 validé(s) ».
 func (c *call) approval(subs []chorus.Submission, kind string) string {
@@ -124,7 +119,7 @@ func (c *call) approval(subs []chorus.Submission, kind string) string {
 		}
 	}
 	var parts []string
-	for _, st := range approvalOrder {
+	for _, st := range chorus.ApprovalOrder {
 		if n := count[st]; n > 0 {
 			parts = append(parts, c.T("plan.approval."+string(st), n))
 		}
