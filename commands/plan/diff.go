@@ -174,13 +174,16 @@ func (c *call) planCampaign(camps map[string]chorus.Campaign, st state, slug str
 				continue
 			}
 			campLine = r.line
-			if name := r.cells[colName]; name != "" || !exists {
+			if name := r.cells[colName]; r.has[colName] && (name != "" || !exists) {
 				next.Name = name
 			}
 			for _, d := range []struct {
 				col int
 				dst *chorus.Date
 			}{{colStart, &next.Start}, {colEnd, &next.End}} {
+				if !r.has[d.col] {
+					continue
+				}
 				day, err := readDay(r.cells[d.col])
 				if err != nil {
 					if err := ps.addErr(r.line, err); err != nil {
@@ -215,7 +218,9 @@ func (c *call) planCampaign(camps map[string]chorus.Campaign, st state, slug str
 				}
 				ch.Owner = u
 			}
-			ch.SlackChannel = ""
+			if r.has[colSlack] {
+				ch.SlackChannel = ""
+			}
 			if v := r.cells[colSlack]; v != "" {
 				id, ok := feature.ChannelArg(v)
 				if !ok && !chorus.ValidChannelID(v) {
@@ -377,12 +382,19 @@ func (c *call) planTask(key string, camp chorus.Campaign, byID map[string]chorus
 		t = chorus.Task{WorkspaceID: c.Req.Workspace, ID: id, Campaign: camp.Slug, Status: chorus.TaskOpen, CreatedBy: c.Req.User}
 	}
 	t.UpdatedBy = c.Req.User
-	t.Title = r.cells[colName]
-	t.ChannelKind = chorus.Fold(r.cells[colChannel])
+	// a column the file does not have leaves what it would say as it is
+	if r.has[colName] {
+		t.Title = r.cells[colName]
+	}
+	if r.has[colChannel] {
+		t.ChannelKind = chorus.Fold(r.cells[colChannel])
+	}
 	if _, ok := camp.Channel(t.ChannelKind); t.ChannelKind != "" && !ok {
 		ps.add(r.line, "plan.task.kind", t.ChannelKind, camp.Slug)
 	}
-	t.Owner = ownerCell(r)
+	if r.has[colOwner] {
+		t.Owner = ownerCell(r)
+	}
 	if v := r.cells[colStatus]; v != "" {
 		st, ok := c.words("plan.task.", taskStatuses)[chorus.Fold(v)]
 		if !ok {
@@ -402,7 +414,16 @@ func (c *call) planTask(key string, camp chorus.Campaign, byID map[string]chorus
 		}
 		due = d
 	}
-	t.Relative, t.Offset = false, 0
+	switch {
+	case r.has[colOffset]:
+		t.Relative, t.Offset = false, 0
+	case !r.has[colDue]:
+		due = base.Due // neither column: the deadline stays
+	case t.Relative && !due.IsZero() && !base.Due.Truncate(time.Minute).Equal(due):
+		t.Relative, t.Offset = false, 0 // a date typed over a relative one: the planner chose it
+	case t.Relative:
+		due = base.Due
+	}
 	if v := r.cells[colOffset]; v != "" {
 		off, err := chorus.ParseOffset(v)
 		switch {

@@ -366,3 +366,34 @@ func TestBadOwnerSaidOnce(t *testing.T) {
 	r := e.Do(t, "lea", "/campaign import "+p)
 	mustSay(t, r, "2 problème(s)", "ligne 2 : Responsable : ", "« Sami Dupont »", "ligne 3 : Responsable : ")
 }
+
+// A file with some columns only changes what they say: the others stay as they are.
+func TestMissingColumnsChangeNothing(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	visuals := e.task(t, "ete-literie", "Visuels Instagram")
+	tps, _ := e.Store.CampaignTouchpoints(ctx, "T1", "ete-literie")
+	p := filepath.Join(e.dir, "owners.csv")
+	body := "Campagne;Type;N°;Nom;Responsable\n" +
+		"ete-literie;campagne;;Soldes d'été literie 2027;\n" +
+		"ete-literie;tâche;" + visuals.ID + ";Visuels Instagram;nina\n" +
+		"ete-literie;point de contact;" + tps[0].ID + ";;sami\n"
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := e.Do(t, "lea", "/campaign import "+p)
+	mustSay(t, r, "0 création(s), 3 modification(s)")
+	mustSay(t, click(e, "lea", button(t, r, reply.ActPlanImportApply)), "appliqué")
+	camp, _ := e.Store.Campaign(ctx, "T1", "ete-literie")
+	if camp.Name != "Soldes d'été literie 2027" || camp.Start.String() != "2027-07-01" || camp.End.String() != "2027-07-15" || len(camp.Channels) != 2 {
+		t.Errorf("campaign %+v", camp)
+	}
+	got := e.task(t, "ete-literie", "Visuels Instagram")
+	if got.Owner != "nina" || !got.Due.Equal(visuals.Due) || got.ChannelKind != "social" {
+		t.Errorf("task %+v", got)
+	}
+	tps2, _ := e.Store.CampaignTouchpoints(ctx, "T1", "ete-literie")
+	if tps2[0].Owner != "sami" || tps2[0].Start != tps[0].Start || tps2[0].Last() != tps[0].Last() || tps2[0].Segment != "prospects" || tps2[0].Stage != tps[0].Stage {
+		t.Errorf("touchpoint %+v", tps2[0])
+	}
+}

@@ -13,6 +13,7 @@ import (
 type sheetRow struct {
 	line  int
 	cells [numCols]string
+	has   [numCols]bool // the file has the column
 	kind  string
 }
 
@@ -89,6 +90,9 @@ func (c *call) readRows(rows [][]string) (out []sheetRow, ps problems, ok bool) 
 	kinds := c.words("plan.row.", rowKinds)
 	for n, cells := range rows[1:] {
 		r := sheetRow{line: n + 2}
+		for _, j := range index {
+			r.has[j] = true
+		}
 		blank := true
 		for i, v := range cells {
 			v = strings.TrimSpace(chorus.CleanText(v))

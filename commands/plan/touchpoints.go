@@ -50,10 +50,18 @@ func (c *call) planTouchpoints(key string, camp chorus.Campaign, cur []chorus.To
 			tp = chorus.Touchpoint{WorkspaceID: c.Req.Workspace, ID: id, Campaign: camp.Slug, CreatedBy: c.Req.User}
 		}
 		tp.UpdatedBy = c.Req.User
-		tp.Channel = chorus.Fold(r.cells[colChannel])
-		tp.Owner = ownerCell(r)
-		var days [2]chorus.Date
+		// a column the file does not have leaves what it would say as it is
+		if r.has[colChannel] {
+			tp.Channel = chorus.Fold(r.cells[colChannel])
+		}
+		if r.has[colOwner] {
+			tp.Owner = ownerCell(r)
+		}
+		days := [2]chorus.Date{tp.Start, tp.Last()}
 		for i, col := range []int{colStart, colEnd} {
+			if !r.has[col] {
+				continue
+			}
 			d, err := readDay(r.cells[col])
 			if err != nil {
 				if err := ps.addErr(r.line, err); err != nil {
@@ -63,11 +71,15 @@ func (c *call) planTouchpoints(key string, camp chorus.Campaign, cur []chorus.To
 			days[i] = d
 		}
 		tp = tp.Moved(days[0], days[1])
-		tp.Segment = r.cells[colSegment]
+		if r.has[colSegment] {
+			tp.Segment = r.cells[colSegment]
+		}
 		if seg, ok := chorus.FindSegment(c.WS.Segments, tp.Segment); ok {
 			tp.Segment = seg // as the workspace spells it
 		}
-		tp.Stage = ""
+		if r.has[colStage] {
+			tp.Stage = ""
+		}
 		if v := r.cells[colStage]; v != "" {
 			st, ok := chorus.ParseStage(v)
 			if !ok {
