@@ -129,7 +129,7 @@ func readSheet(name string, data []byte) ([][]string, error) {
 		return nil, err
 	}
 	if len(rows) > MaxRows+1 {
-		return nil, chorus.Errorf(chorus.ErrInvalid, "plan.file.rows", len(rows)-1, MaxRows)
+		return nil, chorus.Errorf(chorus.ErrInvalid, "plan.file.rows", MaxRows)
 	}
 	return rows, nil
 }

@@ -3,6 +3,8 @@ package plan
 import (
 	"fmt"
 	"testing"
+
+	"github.com/chorus-hq/chorus"
 )
 
 // benchRows is a plan of 1,101 rows of 15 cells, as a large workspace's export.
@@ -63,5 +65,32 @@ func BenchmarkReadXLSX(b *testing.B) {
 		if _, err := readSheet("plan.xlsx", data); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestSheetLimits(t *testing.T) {
+	var big []byte
+	for range MaxRows + 2 {
+		big = append(big, "a;b\n"...)
+	}
+	for _, c := range []struct {
+		name string
+		data []byte
+		code string
+	}{
+		{"rows.csv", big, "plan.file.rows"},
+		{"large.csv", make([]byte, MaxFileBytes+1), "plan.file.large"},
+		{"plan.xlsx", []byte("not a workbook"), "plan.file.unreadable"},
+		{"latin1.csv", []byte("Campagne;Nom\n\xe9t\xe9;x\n"), "plan.file.encoding"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if _, err := readSheet(c.name, c.data); !chorus.HasCode(err, c.code) {
+				t.Fatalf("err = %v, want %s", err, c.code)
+			}
+		})
+	}
+	rows, err := readSheet("plan.csv", []byte("\ufeffCampagne,Type\nete,tâche\n"))
+	if err != nil || len(rows) != 2 || rows[0][0] != "Campagne" || rows[1][1] != "tâche" {
+		t.Fatalf("a comma-separated file with a byte-order mark: %q, %v", rows, err)
 	}
 }
