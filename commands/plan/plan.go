@@ -1,5 +1,6 @@
 // Package plan is the feature of the plan as a spreadsheet: /campaign export [SLUG|--all]
-// writes campaigns, their channels, tasks, owners, deadlines and approval state as an .xlsx,
+// writes campaigns, their channels, touchpoints, tasks, owners, deadlines and approval state as
+// an .xlsx,
 // headers in the reader's language; /campaign import reads the same layout back from an .xlsx
 // or a .csv (shared in Slack, or a path in the console), shows what it would create or change,
 // and applies it only when its importer confirms, whole or not at all.
