@@ -1,9 +1,8 @@
 // Package plan is the feature of the plan as a spreadsheet: /campaign export [SLUG|--all]
 // writes campaigns, their channels, touchpoints, tasks, owners, deadlines and approval state as
-// an .xlsx,
-// headers in the reader's language; /campaign import reads the same layout back from an .xlsx
-// or a .csv (shared in Slack, or a path in the console), shows what it would create or change,
-// and applies it only when its importer confirms, whole or not at all.
+// an .xlsx, headers in the reader's language; /campaign import reads the same layout back from
+// an .xlsx or a .csv (shared in Slack, or a path in the console), shows what it would create or
+// change, and applies it only when its importer confirms, whole or not at all.
 //
 // It is transport-agnostic: files come and go through Files, which the transport provides
 // (Slack's file upload and url_private downloads; the console's file system).
