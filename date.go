@@ -71,3 +71,21 @@ func (d *Date) UnmarshalText(b []byte) error {
 	*d = v
 	return nil
 }
+
+// Valid reports whether d is a real calendar day (not the 31st of April).
+func (d Date) Valid() bool {
+	return !d.IsZero() && DateOf(time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC)) == d
+}
+
+// AddDays returns the day n days after d (before it for a negative n).
+func (d Date) AddDays(n int) Date {
+	return DateOf(time.Date(d.Year, d.Month, d.Day+n, 12, 0, 0, 0, time.UTC))
+}
+
+// DaysBetween returns the number of days from a to b: 0 for the same day, negative when b is
+// before a. It counts calendar days, so a change of daylight saving time changes nothing.
+func DaysBetween(a, b Date) int {
+	ta := time.Date(a.Year, a.Month, a.Day, 12, 0, 0, 0, time.UTC)
+	tb := time.Date(b.Year, b.Month, b.Day, 12, 0, 0, 0, time.UTC)
+	return int(tb.Sub(ta).Hours() / 24)
+}

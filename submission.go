@@ -227,3 +227,8 @@ type AutoCheck struct {
 	By          string // the lead who turned it on
 	At          time.Time
 }
+
+// ApprovalOrder lists the submission statuses in the order a lead reads where copy stands:
+// what waits for a decision first. The campaign card and the plan's export count copy by it.
+var ApprovalOrder = []SubmissionStatus{SubmissionPending, SubmissionFlagged, SubmissionChangesRequested,
+	SubmissionApproved, SubmissionApprovedWithException, SubmissionOutOfDate}

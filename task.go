@@ -22,6 +22,10 @@ type Task struct {
 	Owner       string
 	Due         time.Time // UTC instant; shown in the campaign's time zone
 	Status      TaskStatus
+	// Relative dates the task Offset days from its campaign's start (J-30 is -30): moving the
+	// start moves Due with it. False: Due is a date the lead chose and stays where it is.
+	Relative bool
+	Offset   int
 
 	Version   int
 	CreatedBy string
@@ -45,6 +49,9 @@ func (t Task) Validate() error {
 	}
 	if t.Due.IsZero() {
 		ps.add("due", "task.due.empty")
+	}
+	if t.Relative && (t.Offset < -MaxOffsetDays || t.Offset > MaxOffsetDays) {
+		ps.add("offset", "task.offset.range", t.Offset, MaxOffsetDays)
 	}
 	switch t.Status {
 	case TaskOpen, TaskDone, TaskCancelled:

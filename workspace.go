@@ -17,10 +17,43 @@ type Workspace struct {
 	CustomKinds []string // channel kinds this workspace adds to the built-in ones
 	// Frontline are the channels of people facing customers, where briefings are sent.
 	Frontline []FrontlineChannel
+	// Segments are the audience segments the leads maintain (« clients fidélité », « prospects »,
+	// « B2B »): every touchpoint reaches one of them.
+	Segments []string
+	// Radar is how much the collision radar lets one segment receive; zero fields take the
+	// defaults (RadarSettings.OrDefault).
+	Radar RadarSettings
 
 	Version   int // 0 until first stored, then 1, 2, ...
 	UpdatedBy string
 	UpdatedAt time.Time
+}
+
+// The collision radar's defaults: more than three touchpoints reaching one segment within seven
+// days is pressure marketers commonly cap (one message every two days at most).
+const (
+	DefaultRadarLimit  = 3
+	DefaultRadarWindow = 7
+	MaxRadarLimit      = 50
+	MaxRadarWindow     = 90
+)
+
+// RadarSettings is the collision radar's threshold: a segment reached by more than Limit
+// touchpoints within any Window consecutive days is over-solicited.
+type RadarSettings struct {
+	Limit  int // touchpoints allowed in the window; 0 means DefaultRadarLimit
+	Window int // days; 0 means DefaultRadarWindow
+}
+
+// OrDefault returns r with its zero fields set to the defaults.
+func (r RadarSettings) OrDefault() RadarSettings {
+	if r.Limit == 0 {
+		r.Limit = DefaultRadarLimit
+	}
+	if r.Window == 0 {
+		r.Window = DefaultRadarWindow
+	}
+	return r
 }
 
 // DefaultWorkspace returns the settings of a workspace nobody has configured yet.
@@ -66,6 +99,18 @@ func (w Workspace) Validate() error {
 		if !slugRE.MatchString(f.Kind) || len(f.Kind) > MaxKindLen {
 			ps.add("frontline", "frontline.kind.syntax", f.Kind)
 		}
+	}
+	if len(w.Segments) > MaxSegments {
+		ps.add("segments", "segment.many", MaxSegments)
+	}
+	for i, seg := range w.Segments {
+		checkSegment(&ps, w.Segments[:i], seg)
+	}
+	if w.Radar.Limit < 0 || w.Radar.Limit > MaxRadarLimit {
+		ps.add("radar", "radar.limit.range", w.Radar.Limit, MaxRadarLimit)
+	}
+	if w.Radar.Window < 0 || w.Radar.Window > MaxRadarWindow {
+		ps.add("radar", "radar.window.range", w.Radar.Window, MaxRadarWindow)
 	}
 	return ps.Err()
 }

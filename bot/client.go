@@ -96,6 +96,9 @@ type Client struct {
 
 	dmsMu sync.Mutex
 	dms   map[string]string // user id -> direct message channel id; these never change
+
+	picsMu sync.Mutex
+	pics   map[[32]byte]string // picture content hash -> Slack file id (pictures.go)
 }
 
 type userEntry struct {
@@ -122,6 +125,7 @@ func NewClient(opts ClientOptions) *Client {
 		userTTL:  opts.UserCacheTTL,
 		users:    map[string]userEntry{},
 		dms:      map[string]string{},
+		pics:     map[[32]byte]string{},
 	}
 	if c.http == nil {
 		c.http = &http.Client{Timeout: 15 * time.Second}
@@ -191,7 +195,7 @@ func (c *Client) AuthTest(ctx context.Context) (Identity, error) {
 // in thread when thread is not "", and returns its timestamp. Posts to one channel are spaced by
 // ChannelSpacing; posts to other channels do not wait for them.
 func (c *Client) PostMessage(ctx context.Context, channel, thread, text string, blocks []reply.Block, metadata *Metadata) (string, error) {
-	opts := messageOptions(text, blocks)
+	opts := messageOptions(text, c.withPictures(ctx, blocks))
 	if thread != "" {
 		opts = append(opts, slack.MsgOptionTS(thread))
 	}
@@ -216,7 +220,7 @@ func (c *Client) PostMessage(ctx context.Context, channel, thread, text string, 
 
 // PostEphemeral shows a message to user only, in channel.
 func (c *Client) PostEphemeral(ctx context.Context, channel, user, text string, blocks []reply.Block) error {
-	opts := messageOptions(text, blocks)
+	opts := messageOptions(text, c.withPictures(ctx, blocks))
 	return c.callChannel(ctx, "chat.postEphemeral", channel, false, func(ctx context.Context) error {
 		_, err := c.api.PostEphemeralContext(ctx, channel, user, opts...)
 		return err
@@ -225,7 +229,7 @@ func (c *Client) PostEphemeral(ctx context.Context, channel, user, text string, 
 
 // Update replaces the text and blocks of the message ts in channel.
 func (c *Client) Update(ctx context.Context, channel, ts, text string, blocks []reply.Block) error {
-	opts := messageOptions(text, blocks)
+	opts := messageOptions(text, c.withPictures(ctx, blocks))
 	return c.callChannel(ctx, "chat.update", channel, false, func(ctx context.Context) error {
 		_, _, _, err := c.api.UpdateMessageContext(ctx, channel, ts, opts...)
 		return err
@@ -251,6 +255,7 @@ func (c *Client) openView(ctx context.Context, triggerID string, view slack.Moda
 
 // PublishHome sets the App Home tab that user sees.
 func (c *Client) PublishHome(ctx context.Context, user string, view reply.View) error {
+	view.Blocks = c.withPictures(ctx, view.Blocks)
 	home := RenderHome(view)
 	return c.call(ctx, "views.publish", func(ctx context.Context) error {
 		_, err := c.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: home})
@@ -314,7 +319,7 @@ func (c *Client) CachedLang(user string) (chorus.Lang, bool) {
 // the channel per reply.Visibility, replacing the clicked message when rep.ReplaceOriginal. A
 // response_url works 5 times within 30 minutes.
 func (c *Client) RespondURL(ctx context.Context, responseURL string, rep reply.Reply) error {
-	text, blocks := RenderMessage(rep.Text, rep.Blocks)
+	text, blocks := RenderMessage(rep.Text, c.withPictures(ctx, rep.Blocks))
 	msg := &slack.WebhookMessage{
 		Text:            text,
 		ResponseType:    slack.ResponseTypeEphemeral,

@@ -138,5 +138,6 @@ func (d *Dispatcher) messageEvent(team string, e *slackevents.MessageEvent) (rep
 		return m, false
 	}
 	m.Text = fromSlack(m.Text)
+	m.File = sharedFile(e)
 	return m, true
 }

@@ -23,6 +23,7 @@ const (
 	maxFields         = 10
 	maxHeaderText     = 150
 	maxContextText    = 3000
+	maxImageText      = 2000 // an image block's alt text and title
 	maxActionElements = 25
 	maxButtonText     = 75
 	maxButtonValue    = 2000
@@ -138,9 +139,27 @@ func renderBlock(b reply.Block) []slack.Block {
 		return []slack.Block{slack.NewContextBlock("", mrkdwn(b.Text, maxContextText))}
 	case reply.Actions:
 		return renderActions(b.Buttons)
+	case reply.Picture:
+		return renderPicture(b.Image)
 	default: // Section, and any kind this package does not know yet
 		return renderSection(b)
 	}
+}
+
+// renderPicture shows an uploaded picture (Client.withPictures gave it its file id) as an image
+// block; a picture Slack does not hold is said in words.
+func renderPicture(img *reply.Image) []slack.Block {
+	switch {
+	case img == nil:
+		return nil
+	case img.Ref == "":
+		return []slack.Block{slack.NewContextBlock("", mrkdwn("🖼️ "+toSlack(img.Alt), maxContextText))}
+	}
+	var title *slack.TextBlockObject
+	if !blank(img.Title) {
+		title = plain(img.Title, maxImageText)
+	}
+	return []slack.Block{slack.NewImageBlockSlackFile(&slack.SlackFileObject{ID: img.Ref}, truncate(img.Alt, maxImageText), "", title)}
 }
 
 func renderSection(b reply.Block) []slack.Block {

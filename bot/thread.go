@@ -107,11 +107,5 @@ func (c *Client) UploadText(ctx context.Context, channel, thread, filename, titl
 	if strings.TrimSpace(content) == "" {
 		return errors.New("bot: upload of an empty file")
 	}
-	return c.callChannel(ctx, "files.upload", channel, false, func(ctx context.Context) error {
-		_, err := c.api.UploadFileContext(ctx, slack.UploadFileParameters{
-			Filename: filename, Title: title, Content: content, FileSize: len(content),
-			Channel: channel, ThreadTimestamp: thread,
-		})
-		return err
-	})
+	return c.UploadFile(ctx, channel, thread, filename, title, []byte(content))
 }

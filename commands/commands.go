@@ -1,8 +1,8 @@
 // Package commands is the router between the transports and the features: it turns what a user
 // asks (a slash command, a button click, a modal submission, a console line, a conversation
 // event) into a feature.Turn in the user's language, hands it to the feature that answers it
-// (commands/campaign, review, minutes, reminders, settings, briefing) and returns the feature's
-// reply, or the error said in the user's language.
+// (commands/campaign, review, minutes, reminders, settings, briefing, calendar, plan) and returns
+// the feature's reply, or the error said in the user's language.
 //
 // It knows nothing of Slack's wire format: transports (bot, the console) decode their input into
 // a reply.Request and render the reply.Reply. The features authorize, validate and audit through
@@ -21,9 +21,11 @@ import (
 
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/commands/briefing"
+	"github.com/chorus-hq/chorus/commands/calendar"
 	"github.com/chorus-hq/chorus/commands/campaign"
 	"github.com/chorus-hq/chorus/commands/feature"
 	"github.com/chorus-hq/chorus/commands/minutes"
+	"github.com/chorus-hq/chorus/commands/plan"
 	"github.com/chorus-hq/chorus/commands/reminders"
 	"github.com/chorus-hq/chorus/commands/review"
 	"github.com/chorus-hq/chorus/commands/settings"
@@ -36,7 +38,8 @@ var localeFS embed.FS
 
 // catalog holds the router's and the shared messages (errors, fields, buttons, help) and every
 // feature's, merged: an error code of any feature is said by the router.
-var catalog = i18n.Merge(i18n.MustLoad(localeFS, "locales"), campaign.Catalog(), settings.Catalog(), reminders.Catalog(), minutes.Catalog(), review.Catalog(), briefing.Catalog())
+var catalog = i18n.Merge(i18n.MustLoad(localeFS, "locales"), campaign.Catalog(), settings.Catalog(), reminders.Catalog(), minutes.Catalog(),
+	review.Catalog(), briefing.Catalog(), plan.Catalog(), calendar.Catalog())
 
 // Catalog returns the messages of this package, for transports that render its replies.
 func Catalog() *i18n.Catalog { return catalog }
@@ -57,6 +60,9 @@ type Store interface {
 	briefing.Store
 	briefing.Questions
 	briefing.Sources
+	plan.Store
+	calendar.Store
+	calendar.Feeds
 }
 
 // Options are the defaults of a workspace nobody has configured yet.
@@ -69,6 +75,10 @@ type Options struct {
 	// sharing files.
 	Minutes minutes.Options
 
+	// PlanFiles shares the exported plan and reads the spreadsheets to import (Slack's files,
+	// the console's file system); nil: neither is possible.
+	PlanFiles plan.Files
+
 	// Judge is the LLM second opinion on drift verdicts (the review); nil: offline detector only.
 	Judge Judge
 
@@ -79,6 +89,9 @@ type Options struct {
 	// Conversations posts briefings and lists the members of front-line channels (the bot's
 	// Slack client); nil: briefings are answered as posts, nobody is reminded.
 	Conversations briefing.Conversations
+	// FeedURL is the address people reach this server at, such as "https://chorus.example.com":
+	// the calendar's subscription links start with it ("" gives them as paths).
+	FeedURL string
 }
 
 // Judge is the review's LLM second opinion (review.Judge); cmd/chorus adapts drift/llm to it.
@@ -113,13 +126,26 @@ func (ws messageWatchers) MessageChanged(ctx context.Context, t *feature.Turn, c
 	return blocks, posts, nil
 }
 
-// reviewSections gives the review's sections to the reminders' digests, in the digest's language.
-type reviewSections struct{ *Service }
+// digestSections gives the review's sections and the calendar's radar to the reminders'
+// digests, in the digest's language.
+type digestSections struct{ *Service }
 
 // DigestSections implements reminders.Sections.
-func (s reviewSections) DigestSections(ctx context.Context, workspace, channel string, lead bool, camps []chorus.Campaign, lang chorus.Lang) ([]reply.Block, error) {
-	t := s.turn(reply.Request{Workspace: workspace}, chorus.Workspace{}, lang, false).Turn
-	return s.review.DigestSections(ctx, t, channel, lead, camps)
+func (s digestSections) DigestSections(ctx context.Context, workspace, channel string, lead bool, camps []chorus.Campaign, lang chorus.Lang) ([]reply.Block, error) {
+	ws, err := s.workspace(ctx, workspace)
+	if err != nil {
+		return nil, err
+	}
+	t := s.turn(reply.Request{Workspace: workspace}, ws, lang, false).Turn
+	blocks, err := s.review.DigestSections(ctx, t, channel, lead, camps)
+	if err != nil {
+		return nil, err
+	}
+	radar, err := s.calendar.DigestSections(ctx, t, lead)
+	if err != nil {
+		return nil, err
+	}
+	return append(blocks, radar...), nil
 }
 
 // Service answers requests. It is safe for concurrent use.
@@ -136,6 +162,8 @@ type Service struct {
 	review    *review.Feature
 	campaigns *campaign.Feature
 	briefing  *briefing.Feature
+	plan      *plan.Feature
+	calendar  *calendar.Feature
 }
 
 // New returns a Service over st. now is the clock every date is computed from.
@@ -155,9 +183,11 @@ func New(st Store, logger *slog.Logger, now func() time.Time, opts Options) *Ser
 	s.briefing = briefing.New(st, st, st, opts.Conversations, s, logger)
 	s.review = review.New(st, st, logger, opts.Judge, s, s.briefing)
 	watchers := messageWatchers{s.review, s.briefing}
-	s.campaigns = campaign.New(st, st, watchers)
-	s.reminders = reminders.New(st, opts.ReminderPolicy, reviewSections{s})
+	s.calendar = calendar.New(st, st, defaults, opts.FeedURL)
+	s.campaigns = campaign.New(st, st, watchers, s.calendar)
+	s.reminders = reminders.New(st, opts.ReminderPolicy, digestSections{s})
 	s.minutes = minutes.New(st, logger, opts.Minutes, s, watchers)
+	s.plan = plan.New(st, opts.PlanFiles, logger, s)
 	return s
 }
 
@@ -286,6 +316,10 @@ func (s *Service) owner(id string) handler {
 		return s.review
 	case briefing.Answers(id):
 		return s.briefing
+	case plan.Answers(id):
+		return s.plan
+	case calendar.Answers(id):
+		return s.calendar
 	}
 	return nil
 }
@@ -323,6 +357,12 @@ func (c *call) campaign(ctx context.Context, args []string) (reply.Reply, error)
 	if briefing.IsBriefing(args) {
 		return c.briefing.Command(ctx, c.Turn, args[1:])
 	}
+	if plan.IsPlan(args) {
+		return c.plan.Command(ctx, c.Turn, args)
+	}
+	if calendar.IsCampaignCommand(args) {
+		return c.calendar.CampaignCommand(ctx, c.Turn, args)
+	}
 	return c.campaigns.Command(ctx, c.Turn, args)
 }
 
@@ -336,6 +376,8 @@ func (c *call) chorus(ctx context.Context, args []string) (reply.Reply, error) {
 		return c.reminders.Command(ctx, c.Turn, args[1:])
 	case briefing.IsExperts(args):
 		return c.briefing.ExpertsCommand(ctx, c.Turn, args[1:])
+	case calendar.IsChorusCommand(args):
+		return c.calendar.ChorusCommand(ctx, c.Turn, args)
 	}
 	return c.settings.Command(ctx, c.Turn, args)
 }

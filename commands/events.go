@@ -31,7 +31,7 @@ func (s *Service) Reaction(ctx context.Context, ev reply.ReactionEvent) []reply.
 
 // messageListeners are the features reading conversation messages, in the order they run.
 func (s *Service) messageListeners() []func(context.Context, reply.MessageEvent) []reply.Post {
-	return []func(context.Context, reply.MessageEvent) []reply.Post{s.minutes.OnMessage, s.review.OnMessage, s.briefing.OnMessage}
+	return []func(context.Context, reply.MessageEvent) []reply.Post{s.minutes.OnMessage, s.review.OnMessage, s.briefing.OnMessage, s.plan.OnMessage}
 }
 
 // reactionListeners are the features reading reactions, in the order they run.

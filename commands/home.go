@@ -7,7 +7,7 @@ import (
 )
 
 // Home builds the user's App Home: their open tasks and their campaigns (the campaign feature),
-// then the copy awaiting their decision (the review).
+// then the copy awaiting their decision (the review), then this month's calendar.
 func (s *Service) Home(ctx context.Context, req reply.Request) reply.View {
 	c, err := s.begin(ctx, req)
 	if err != nil {
@@ -29,5 +29,9 @@ func (c *call) home(ctx context.Context) (reply.View, error) {
 	if err != nil {
 		return reply.View{}, err
 	}
-	return reply.View{Blocks: append(blocks, approvals...)}, nil
+	calendar, err := c.calendar.HomeBlocks(ctx, c.Turn)
+	if err != nil {
+		return reply.View{}, err
+	}
+	return reply.View{Blocks: append(append(blocks, approvals...), calendar...)}, nil
 }

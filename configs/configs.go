@@ -41,6 +41,7 @@ type Config struct {
 	MongoURI      string          // CHORUS_MONGODB_URI: "" starts the embedded store (may hold a password: log LogValue only)
 	MongoDB       string          // CHORUS_MONGODB_DB: database name
 	HTTPAddr      string          // CHORUS_HTTP_ADDR: listen address of the HTTP server
+	PublicURL     string          // CHORUS_PUBLIC_URL: the address people reach the server at, for calendar links
 	LogLevel      slog.Level      // CHORUS_LOG_LEVEL
 	LogFormat     string          // CHORUS_LOG_FORMAT: "text" or "json"
 	Workspace     string          // CHORUS_WORKSPACE: workspace id used by the console
@@ -233,6 +234,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("mongodb_uri", mongo),
 		slog.String("mongodb_db", c.MongoDB),
 		slog.String("http_addr", c.HTTPAddr),
+		slog.String("public_url", c.PublicURL),
 		slog.String("log_level", c.LogLevel.String()),
 		slog.String("log_format", c.LogFormat),
 		slog.String("workspace", c.Workspace),

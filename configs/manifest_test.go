@@ -243,7 +243,7 @@ func TestManifestChorus(t *testing.T) {
 		}
 	}
 	wantScopes := []string{"app_mentions:read", "channels:history", "channels:read", "chat:write", "commands",
-		"files:write", "groups:history", "groups:read", "im:history", "im:write", "reactions:read",
+		"files:read", "files:write", "groups:history", "groups:read", "im:history", "im:write", "reactions:read",
 		"reactions:write", "users:read"}
 	got := slices.Sorted(slices.Values(m.OAuthConfig.Scopes.Bot))
 	if !slices.Equal(got, wantScopes) {

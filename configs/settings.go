@@ -124,6 +124,14 @@ var settings = []setting{
 		c.Leads = leads
 		return nil
 	}},
+	{env: "CHORUS_PUBLIC_URL", key: "public_url", set: func(c *Config, v string) error {
+		u, err := baseURL(v)
+		if err != nil {
+			return err
+		}
+		c.PublicURL = strings.TrimSuffix(u, "/")
+		return nil
+	}},
 	{env: "CHORUS_COMMAND_PREFIX", key: "command_prefix", set: func(c *Config, v string) error {
 		if !prefixRE.MatchString(v) {
 			return fmt.Errorf("invalid command prefix %q: lowercase letters, digits, - and _ only, at most 20", v)

@@ -9,6 +9,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,6 +38,10 @@ type Options struct {
 	Lang        chorus.Lang // the users' language as Slack would report it; "" = workspace default
 	Channel     string      // the channel the session types in, such as "#general"
 	Interactive bool        // a person is typing: show prompts and the welcome text
+	// PictureDir is where pictures a reply shows (the calendar's timeline) are written, their
+	// path printed in their place; "" is a "chorus-pictures" folder in the system's temporary
+	// folder.
+	PictureDir string
 	// Directive, when set, sees each line first (the demo's "/clock +1d" moves its simulated
 	// clock) and reports whether it handled it; print writes a line of the session.
 	Directive func(ctx context.Context, word, rest string, print func(string)) bool
@@ -361,7 +367,7 @@ func (c *Console) fill(m *reply.Modal, errs map[string]string, more <-chan strin
 
 // show prints a reply and remembers its buttons for the next number typed.
 func (c *Console) show(r reply.Reply) {
-	text, buttons := Render(r.Blocks, r.Text)
+	text, buttons := Render(c.pictures(r.Blocks), r.Text)
 	c.mu.Lock()
 	if len(buttons) > 0 {
 		// A reply without buttons leaves the earlier ones clickable, as in Slack.
@@ -376,7 +382,7 @@ func (c *Console) show(r reply.Reply) {
 
 // Deliver prints a message the bot posts somewhere else (a channel, a direct message).
 func (c *Console) Deliver(p reply.Post) {
-	text, buttons := Render(p.Blocks, p.Text)
+	text, buttons := Render(c.pictures(p.Blocks), p.Text)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(buttons) > 0 {
@@ -387,6 +393,35 @@ func (c *Console) Deliver(p reply.Post) {
 		dest += " (visible par @" + p.EphemeralTo + " seul / only @" + p.EphemeralTo + " sees it)"
 	}
 	fmt.Fprintf(c.out, "→ %s\n%s", dest, indent(text))
+}
+
+// pictures writes the pictures of blocks to files and puts, in each one's place, its title and
+// the file's path, with what it shows in words. A picture that cannot be written is said in
+// words only.
+func (c *Console) pictures(blocks []reply.Block) []reply.Block {
+	out := make([]reply.Block, 0, len(blocks))
+	for _, b := range blocks {
+		if b.Kind != reply.Picture || b.Image == nil {
+			out = append(out, b)
+			continue
+		}
+		img := b.Image
+		dir := c.opts.PictureDir
+		if dir == "" {
+			dir = filepath.Join(os.TempDir(), "chorus-pictures")
+		}
+		path := filepath.Join(dir, filepath.Base(filepath.Clean("/"+img.Name)))
+		err := os.MkdirAll(dir, 0o755)
+		if err == nil {
+			err = os.WriteFile(path, img.PNG, 0o644)
+		}
+		text := "🖼️ " + img.Title + " → " + path
+		if err != nil {
+			text = "🖼️ " + img.Title + " (" + err.Error() + ")"
+		}
+		out = append(out, reply.Block{Kind: reply.Section, Text: text}, reply.Block{Kind: reply.Context, Text: img.Alt})
+	}
+	return out
 }
 
 func destination(ch string) string {

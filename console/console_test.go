@@ -3,6 +3,8 @@ package console_test
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -231,5 +233,29 @@ func TestRender(t *testing.T) {
 	}
 	if text, _ := console.Render(nil, "just "+reply.User("U2")); text != "just @U2\n" {
 		t.Errorf("fallback render = %q", text)
+	}
+}
+
+// TestPicturesAreSaved: a picture in a reply is written to a file whose path is printed, with
+// what it shows in words.
+func TestPicturesAreSaved(t *testing.T) {
+	dir := t.TempDir()
+	png := []byte("\x89PNG\r\n\x1a\nnot really")
+	rec := &recorder{reply: func(reply.Request) reply.Reply {
+		return reply.Reply{Blocks: []reply.Block{
+			{Kind: reply.Header, Text: "Calendrier"},
+			{Kind: reply.Picture, Image: &reply.Image{Name: "../cal.png", Title: "Juillet", Alt: "3 campagnes", PNG: png}},
+		}}
+	}}
+	out := runScript(t, rec, "/campaign calendar\n", console.Options{Workspace: "W", PictureDir: dir})
+	path := filepath.Join(dir, "cal.png")
+	b, err := os.ReadFile(path)
+	if err != nil || !bytes.Equal(b, png) {
+		t.Fatalf("picture file = %q, %v", b, err)
+	}
+	for _, want := range []string{"━━ Calendrier ━━", "🖼️ Juillet → " + path, "· 3 campagnes"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
 	}
 }

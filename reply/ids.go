@@ -25,6 +25,14 @@ const (
 	ActCampaignCloseCancel = "campaign.close.cancel"  // value: slug
 	ActPointsAccept        = "campaign.points.accept" // value: slug@version; a lead accepts the proposed points
 	ActPointsKeep          = "campaign.points.keep"   // value: slug@version; a lead keeps the points as they are
+	ActCampaignDuplicate   = "campaign.duplicate"     // value: slug; opens ModalCampaignCreate with the campaign as template
+
+	ActPlanImportApply  = "plan.import.apply"  // value: import id; the importer confirms the preview
+	ActPlanImportCancel = "plan.import.cancel" // value: import id
+
+	ActTouchpointMove   = "touchpoint.move"   // value: touchpoint id; opens ModalTouchpointMove
+	ActTouchpointRemove = "touchpoint.remove" // value: touchpoint id; a lead removes it
+	ActCalendarOpen     = "calendar.open"     // value: a day (its month) or "<day>..<day>"
 
 	ActCheckCopy      = "check_copy" // the message shortcut's callback id (configs/manifest.yaml)
 	ActDriftApprove   = "drift.approve"
@@ -53,6 +61,9 @@ const (
 	ModalTaskAdd        = "task.add"      // private metadata: the campaign slug
 
 	ModalReminderReassign = "reminder.reassign" // private metadata: the task id
+
+	ModalTouchpointAdd  = "touchpoint.add"       // private metadata: the campaign slug
+	ModalTouchpointMove = "touchpoint.move.form" // private metadata: the touchpoint id
 
 	ModalMinutesComplete = "minutes.complete"
 	ModalMinutesThread   = "minutes.thread"

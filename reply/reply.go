@@ -43,6 +43,7 @@ const (
 	Context BlockKind = "context"
 	Divider BlockKind = "divider"
 	Actions BlockKind = "actions"
+	Picture BlockKind = "image" // Block.Image: Slack shows the picture, the console saves it
 )
 
 // Block is one transport-agnostic block of a reply. Text uses *bold* and _italic_ and names
@@ -53,6 +54,19 @@ type Block struct {
 	Fields    []string // section fields, at most 10
 	Buttons   []Button // actions elements, at most 25
 	Accessory *Button  // a button beside a section
+	Image     *Image   `json:",omitempty"` // the picture of a Picture block (left out of JSON when none: golden files predate it)
+}
+
+// Image is a picture a reply shows, such as the calendar's timeline: its bytes travel with the
+// reply, and each transport stores and shows it its own way.
+type Image struct {
+	Name  string // a file name, such as "calendrier-2027-07-01-2027-07-31.png"
+	Title string
+	Alt   string // what it shows, in words: for screen readers and where no picture is shown
+	PNG   []byte
+	// Ref is the transport's handle on the stored picture (Slack: its file id), set by the
+	// transport; "" until then.
+	Ref string
 }
 
 // Button is a clickable action. ActionID routes the click back to its feature; Value carries
@@ -164,6 +178,18 @@ type MessageEvent struct {
 	Text      string // the new text; "" for a deletion
 	Edited    bool
 	Deleted   bool
+	// File is the first file shared with the message (Slack allows several; one spreadsheet
+	// to import is what Chorus reads), zero when there is none. A single value keeps events
+	// comparable.
+	File File
+}
+
+// File is a file shared in a conversation, as the transport can fetch it again.
+type File struct {
+	ID   string
+	Name string // such as "plan.xlsx"
+	URL  string // where the transport reads it (Slack's url_private)
+	Size int
 }
 
 // ReactionEvent is an emoji reaction added to a message.

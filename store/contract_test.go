@@ -37,6 +37,11 @@ func newTask(ws, camp, owner string, due time.Time) chorus.Task {
 		Status: chorus.TaskOpen, CreatedBy: "alice"}
 }
 
+func newTouchpoint(ws, camp string, day chorus.Date) chorus.Touchpoint {
+	return chorus.Touchpoint{WorkspaceID: ws, Campaign: camp, Channel: "email", Start: day,
+		Segment: "prospects", Stage: chorus.StageDiscovery, Owner: "bob", CreatedBy: "alice"}
+}
+
 func term(ws string, lang chorus.Lang, word string) chorus.GlossaryTerm {
 	return chorus.GlossaryTerm{WorkspaceID: ws, Term: word, Lang: lang, Definition: "def", CreatedBy: "alice"}
 }
@@ -94,6 +99,33 @@ var entities = []entity{
 		list: func(ctx context.Context, s *store.Store, ws string) ([]string, error) {
 			ts, err := s.Tasks(ctx, ws, chorus.TaskFilter{})
 			return labels(ts, func(t chorus.Task) string { return t.ID }), err
+		},
+	},
+	{
+		name: "touchpoint",
+		create: func(ctx context.Context, s *store.Store, ws, key, label string) (string, error) {
+			t := newTouchpoint(ws, "ete", chorus.Date{Year: 2027, Month: 6, Day: 3})
+			t.ID, t.Segment = key, label
+			t, err := s.AddTouchpoint(ctx, t)
+			return t.ID, err
+		},
+		get: func(ctx context.Context, s *store.Store, ws, key string) (string, int, error) {
+			t, err := s.Touchpoint(ctx, ws, key)
+			return t.Segment, t.Version, err
+		},
+		update: func(ctx context.Context, s *store.Store, ws, key string, base int, label string) (int, error) {
+			t := newTouchpoint(ws, "ete", chorus.Date{Year: 2027, Month: 6, Day: 3})
+			t.ID, t.Version, t.Segment = key, base, label
+			t, err := s.UpdateTouchpoint(ctx, t)
+			return t.Version, err
+		},
+		history: func(ctx context.Context, s *store.Store, ws, key string) ([]string, error) {
+			h, err := s.TouchpointHistory(ctx, ws, key)
+			return labels(h, func(t chorus.Touchpoint) string { return t.Segment }), err
+		},
+		list: func(ctx context.Context, s *store.Store, ws string) ([]string, error) {
+			ts, err := s.Touchpoints(ctx, ws, chorus.Date{}, chorus.Date{})
+			return labels(ts, func(t chorus.Touchpoint) string { return t.ID }), err
 		},
 	},
 	{
@@ -172,7 +204,7 @@ func TestVersionedContract(t *testing.T) {
 		t.Run(en.name, func(t *testing.T) {
 			s := newTestStore(t)
 			key := "k-" + en.name
-			if en.name == "task" {
+			if en.name == "task" || en.name == "touchpoint" {
 				key = "" // let the store pick the id
 			}
 			key, err := en.create(ctx, s, "T1", key, "v1")

@@ -11,6 +11,9 @@
 //	campaigns            head per campaign, _id = workspace/slug
 //	task_versions        every task version, unique (workspace, id, version)
 //	tasks                head per task, _id = workspace/id
+//	touchpoint_versions  every touchpoint version (a removal is the last), unique (workspace, id, version)
+//	touchpoints          head per touchpoint, _id = workspace/id; last = its last day live
+//	calendar_tokens      a calendar feed's secret link, _id = SHA-256 of the token (the token is not kept)
 //	term_versions        every glossary term version, unique (workspace, key, version)
 //	terms                head per term, _id = workspace/key, key = chorus.TermKey(lang, term)
 //	audit                one document per audit entry

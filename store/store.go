@@ -78,16 +78,17 @@ type Store struct {
 	serialize bool
 	mu        sync.Mutex // held around each write when serialize is set
 
-	newTaskID  func() string
-	auditSeq   uint64 // guarded by auditMu; orders audit ids made in the same millisecond
-	auditMu    sync.Mutex
-	workspaces versioned[workspaceDoc]
-	campaigns  versioned[campaignDoc]
-	tasks      versioned[taskDoc]
-	terms      versioned[termDoc]
-	audit      *mongo.Collection
-	claims     *mongo.Collection
-	meta       *mongo.Collection
+	newTaskID   func() string
+	auditSeq    uint64 // guarded by auditMu; orders audit ids made in the same millisecond
+	auditMu     sync.Mutex
+	workspaces  versioned[workspaceDoc]
+	campaigns   versioned[campaignDoc]
+	tasks       versioned[taskDoc]
+	terms       versioned[termDoc]
+	touchpoints versioned[touchpointDoc]
+	audit       *mongo.Collection
+	claims      *mongo.Collection
+	meta        *mongo.Collection
 }
 
 // Open connects to uri (mongodb://...), uses the database dbName, checks the schema version
@@ -154,6 +155,12 @@ func newStore(client *mongo.Client, dbName string, opts Options) *Store {
 		heads: s.db.Collection(collTerms), versions: s.db.Collection(collTermVersions),
 		ident: func(d *termDoc) (string, string, int) { return d.Workspace, d.Key, d.Version },
 		setID: func(d *termDoc, id string) { d.ID = id },
+	}
+	s.touchpoints = versioned[touchpointDoc]{
+		s: s, what: "touchpoint", keyField: "id",
+		heads: s.db.Collection(collTouchpoints), versions: s.db.Collection(collTouchpointVersions),
+		ident: func(d *touchpointDoc) (string, string, int) { return d.Workspace, d.TouchpointID, d.Version },
+		setID: func(d *touchpointDoc, id string) { d.ID = id },
 	}
 	s.audit = s.db.Collection(collAudit)
 	s.claims = s.db.Collection(collClaims)
@@ -281,6 +288,8 @@ func (s *Store) createIndexes(ctx context.Context) error {
 	for _, coll := range bareCollections {
 		all = append(all, indexSpec{coll: coll})
 	}
+	all = append(all, touchpointIndexes()...)
+	all = append(all, calendarTokenIndexes()...)
 	// One index per call: FerretDB v1.24 drops the connection (a server-side panic) when one
 	// createIndexes call names several indexes that exist already, as at every restart.
 	for _, c := range all {

@@ -10,8 +10,8 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
-// taskIDAttempts bounds the retries on a generated task id that is taken already. With 32⁶ ids,
-// needing more than a few means something else is wrong.
+// taskIDAttempts bounds the retries on a generated short id (a task's, a touchpoint's) that is
+// taken already. With 32⁶ ids, needing more than a few means something else is wrong.
 const taskIDAttempts = 8
 
 // taskDoc is a stored task version (in task_versions) or head (in tasks).
@@ -25,6 +25,8 @@ type taskDoc struct {
 	Owner       string    `bson:"owner"`
 	Due         time.Time `bson:"due,omitempty"`
 	Status      string    `bson:"status"`
+	Relative    bool      `bson:"relative,omitempty"`
+	Offset      int       `bson:"offset,omitempty"`
 	Version     int       `bson:"version"`
 	CreatedBy   string    `bson:"created_by"`
 	CreatedAt   time.Time `bson:"created_at,omitempty"`
@@ -36,7 +38,7 @@ func toTaskDoc(t chorus.Task) taskDoc {
 	return taskDoc{
 		Workspace: t.WorkspaceID, TaskID: t.ID, Campaign: t.Campaign, ChannelKind: t.ChannelKind,
 		Title: t.Title, Owner: t.Owner, Due: storedTime(t.Due), Status: string(t.Status),
-		Version: t.Version, CreatedBy: t.CreatedBy, CreatedAt: storedTime(t.CreatedAt),
+		Relative: t.Relative, Offset: t.Offset, Version: t.Version, CreatedBy: t.CreatedBy, CreatedAt: storedTime(t.CreatedAt),
 		UpdatedBy: t.UpdatedBy, UpdatedAt: storedTime(t.UpdatedAt),
 	}
 }
@@ -45,7 +47,7 @@ func (d *taskDoc) task() chorus.Task {
 	return chorus.Task{
 		WorkspaceID: d.Workspace, ID: d.TaskID, Campaign: d.Campaign, ChannelKind: d.ChannelKind,
 		Title: d.Title, Owner: d.Owner, Due: storedTime(d.Due), Status: chorus.TaskStatus(d.Status),
-		Version: d.Version, CreatedBy: d.CreatedBy, CreatedAt: storedTime(d.CreatedAt),
+		Relative: d.Relative, Offset: d.Offset, Version: d.Version, CreatedBy: d.CreatedBy, CreatedAt: storedTime(d.CreatedAt),
 		UpdatedBy: d.UpdatedBy, UpdatedAt: storedTime(d.UpdatedAt),
 	}
 }
@@ -61,29 +63,40 @@ func tasks(ds []taskDoc) []chorus.Task {
 // CreateTask stores t as version 1 of a new task. When t.ID is empty it assigns a random
 // six-character id, unique in the workspace; a given id that is taken returns ErrConflict.
 func (s *Store) CreateTask(ctx context.Context, t chorus.Task) (chorus.Task, error) {
-	generate := t.ID == ""
 	now := s.clock()
 	t.Version, t.CreatedAt, t.UpdatedAt = 1, now, now
 	if t.UpdatedBy == "" {
 		t.UpdatedBy = t.CreatedBy
 	}
-	for range taskIDAttempts {
-		if generate {
-			t.ID = s.newTaskID()
-		}
+	var d taskDoc
+	err := s.withShortID("task", t.WorkspaceID, t.ID, func(id string) error {
+		t.ID = id
 		if err := checkIdentity("task", t.WorkspaceID, t.ID); err != nil {
-			return chorus.Task{}, err
+			return err
 		}
-		d := toTaskDoc(t)
-		err := s.tasks.create(ctx, &d)
-		if err == nil {
-			return d.task(), nil
-		}
-		if !generate || !errors.Is(err, chorus.ErrConflict) {
-			return chorus.Task{}, err
+		d = toTaskDoc(t)
+		return s.tasks.create(ctx, &d)
+	})
+	if err != nil {
+		return chorus.Task{}, err
+	}
+	return d.task(), nil
+}
+
+// withShortID runs create with id, or, when id is empty, with generated short ids until one is
+// free in the workspace (create returning ErrConflict means taken). A given id that is taken
+// returns ErrConflict.
+func (s *Store) withShortID(what, workspace, id string, create func(id string) error) error {
+	if id != "" {
+		return create(id)
+	}
+	for range taskIDAttempts {
+		err := create(s.newTaskID())
+		if !errors.Is(err, chorus.ErrConflict) {
+			return err
 		}
 	}
-	return chorus.Task{}, fmt.Errorf("store: no free task id in workspace %q after %d attempts", t.WorkspaceID, taskIDAttempts)
+	return fmt.Errorf("store: no free %s id in workspace %q after %d attempts", what, workspace, taskIDAttempts)
 }
 
 // Task returns the latest version of the task, or ErrNotFound.

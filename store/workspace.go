@@ -17,6 +17,9 @@ type workspaceDoc struct {
 	Leads       []string   `bson:"leads,omitempty"`
 	CustomKinds []string   `bson:"custom_kinds,omitempty"`
 	Frontline   []frontDoc `bson:"frontline,omitempty"`
+	Segments    []string   `bson:"segments,omitempty"`
+	RadarLimit  int        `bson:"radar_limit,omitempty"`
+	RadarWindow int        `bson:"radar_window,omitempty"`
 	Version     int        `bson:"version"`
 	UpdatedBy   string     `bson:"updated_by"`
 	UpdatedAt   time.Time  `bson:"updated_at,omitempty"`
@@ -26,6 +29,7 @@ func toWorkspaceDoc(w chorus.Workspace) workspaceDoc {
 	return workspaceDoc{
 		Workspace: w.ID, TimeZone: w.TimeZone, Lang: string(w.Lang),
 		Leads: nilIfEmpty(w.Leads), CustomKinds: nilIfEmpty(w.CustomKinds), Frontline: toFrontDocs(w.Frontline),
+		Segments: nilIfEmpty(w.Segments), RadarLimit: w.Radar.Limit, RadarWindow: w.Radar.Window,
 		Version: w.Version, UpdatedBy: w.UpdatedBy, UpdatedAt: storedTime(w.UpdatedAt),
 	}
 }
@@ -56,6 +60,7 @@ func (d *workspaceDoc) workspace() chorus.Workspace {
 	return chorus.Workspace{
 		ID: d.Workspace, TimeZone: d.TimeZone, Lang: chorus.Lang(d.Lang),
 		Leads: nilIfEmpty(d.Leads), CustomKinds: nilIfEmpty(d.CustomKinds), Frontline: frontlineOf(d.Frontline),
+		Segments: nilIfEmpty(d.Segments), Radar: chorus.RadarSettings{Limit: d.RadarLimit, Window: d.RadarWindow},
 		Version: d.Version, UpdatedBy: d.UpdatedBy, UpdatedAt: storedTime(d.UpdatedAt),
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"syscall"
@@ -218,8 +219,12 @@ func newApp(ctx context.Context, env environment, file string) (*app, error) {
 	if env.wrapStore != nil {
 		cst = env.wrapStore(st)
 	}
-	opts := commands.Options{TimeZone: cfg.TimeZone, Lang: cfg.Lang, Leads: cfg.Leads}
+	opts := commands.Options{TimeZone: cfg.TimeZone, Lang: cfg.Lang, Leads: cfg.Leads, FeedURL: cfg.PublicURL}
 	slack := slackClient(cfg, logger, env.now, &opts)
+	if slack == nil {
+		// the console writes exports beside its data and reads the files typed
+		opts.PlanFiles = localPlanFiles{dir: filepath.Join(cfg.DataDir, "exports")}
+	}
 	client, err := newLLM(cfg, logger, env.now)
 	if err != nil {
 		closeAll()
@@ -252,6 +257,7 @@ func runConsole(ctx context.Context, env environment, args []string, explicit bo
 	as := fs.String("as", "alice", "acting user (type /as USER to switch)")
 	admins := fs.String("admins", "alice", "comma-separated users treated as workspace admins")
 	lang := fs.String("lang", "", "the users' language as Slack would report it: fr or en (default: the workspace's)")
+	pictures := fs.String("pictures", "", "folder where the calendar's pictures are written (default: a chorus-pictures folder in the temporary folder)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: chorus console [flags] — type /campaign, /glossary, /chorus commands; numbers click buttons.")
 		fs.PrintDefaults()
@@ -279,6 +285,7 @@ func runConsole(ctx context.Context, env environment, args []string, explicit bo
 	}
 	c := console.New(a.commands, env.stdin, env.stdout, console.Options{
 		Workspace: a.cfg.Workspace, User: *as, Admins: splitComma(*admins), Lang: l, Interactive: env.interactive,
+		PictureDir: *pictures,
 	})
 	stopScheduler, err := a.startScheduler(ctx, newConsoleSender(c.Deliver, env.now), env.now)
 	if err != nil {

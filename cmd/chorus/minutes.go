@@ -68,5 +68,6 @@ func slackClient(cfg configs.Config, logger *slog.Logger, now func() time.Time, 
 	sm := &slackMinutes{client: client}
 	opts.Minutes.Messages, opts.Minutes.Files = sm, sm
 	opts.Conversations = slackConversations{client: client}
+	opts.PlanFiles = &slackPlanFiles{client: client}
 	return client
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/chorus-hq/chorus/bot"
 	"github.com/chorus-hq/chorus/drift/eval"
+	"github.com/chorus-hq/chorus/feed"
 	"github.com/chorus-hq/chorus/store"
 )
 
@@ -27,7 +28,8 @@ func runServe(ctx context.Context, env environment, args []string) error {
 
 Runs the Slack app. With SLACK_BOT_TOKEN and SLACK_APP_TOKEN it connects over Socket Mode; with
 SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET it serves POST /slack/events on CHORUS_HTTP_ADDR.
-Either way CHORUS_HTTP_ADDR also serves /healthz, /readyz and /metrics.`)
+Either way CHORUS_HTTP_ADDR also serves /healthz, /readyz, /metrics and the calendar's
+subscriptions, /calendar/<token>.ics (/chorus calendar link gives one).`)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -95,10 +97,14 @@ func serve(ctx context.Context, env environment, a *app, listening chan<- string
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	handler := bot.NewHTTPHandler(d, bot.HTTPOptions{
+	slackHandler := bot.NewHTTPHandler(d, bot.HTTPOptions{
 		SigningSecret: cfg.Slack.SigningSecret.Reveal(),
 		Ready:         a.store.Ping,
 	})
+	// Slack's routes, and the calendar's subscriptions (/calendar/<token>.ics).
+	handler := http.NewServeMux()
+	handler.Handle("/", slackHandler)
+	handler.Handle(feed.Pattern, feed.Handler(a.commands, a.log))
 	// The heartbeat first: the items this process writes must be known as held before any is.
 	if err := d.StartInbox(ctx); err != nil {
 		return fmt.Errorf("serve: inbox: %w", err)

@@ -3,6 +3,7 @@ package campaign
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -54,6 +55,11 @@ func (c *call) campaignAudit(ctx context.Context, slug, pageArg string) (reply.R
 	for _, s := range subs {
 		what["submission:"+s.ID] = c.T("audit.target.submission", s.ID, s.ChannelKind, feature.Mention(s.Author))
 	}
+	others, err := c.parts.AuditTargets(ctx, c.Turn, camp)
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	maps.Copy(what, others)
 	for target := range what {
 		more, err := c.store.Audit(ctx, c.Req.Workspace, target)
 		if err != nil {

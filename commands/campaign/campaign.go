@@ -116,20 +116,23 @@ func (c *call) campaignShow(ctx context.Context, slug string) (reply.Reply, erro
 	if err != nil {
 		return reply.Reply{}, fmt.Errorf("copy of %q: %w", slug, err)
 	}
+	var more []reply.Block
 	if b, ok := c.approvalState(camp, subs); ok {
-		// before the version line, which closes the card
-		r.Blocks = append(r.Blocks[:len(r.Blocks)-1], b, r.Blocks[len(r.Blocks)-1])
+		more = append(more, b)
 	}
+	touchpoints, err := c.parts.CardBlocks(ctx, c.Turn, camp)
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	// before the version line, which closes the card
+	last := r.Blocks[len(r.Blocks)-1]
+	r.Blocks = append(append(r.Blocks[:len(r.Blocks)-1], append(more, touchpoints...)...), last)
 	// the campaign's audit trail, one click away
 	r.Blocks = append(r.Blocks, reply.Block{Kind: reply.Actions, Buttons: []reply.Button{
-		{Text: c.T("audit.button"), ActionID: reply.ActAuditPage, Value: camp.Slug}}})
+		{Text: c.T("audit.button"), ActionID: reply.ActAuditPage, Value: camp.Slug},
+		{Text: c.T("campaign.from.button"), ActionID: reply.ActCampaignDuplicate, Value: camp.Slug}}})
 	return r, nil
 }
-
-// approvalOrder is the order in which a channel's copy is counted on the card: what waits for a
-// decision first.
-var approvalOrder = []chorus.SubmissionStatus{chorus.SubmissionPending, chorus.SubmissionFlagged, chorus.SubmissionChangesRequested,
-	chorus.SubmissionApproved, chorus.SubmissionApprovedWithException, chorus.SubmissionOutOfDate}
 
 // approvalState says, channel by channel, where the campaign's copy stands: how many texts
 // await a decision, are flagged, sent back, approved or out of date. It reports false for a
@@ -147,7 +150,7 @@ func (c *call) approvalState(camp chorus.Campaign, subs []chorus.Submission) (re
 			}
 		}
 		var parts []string
-		for _, st := range approvalOrder {
+		for _, st := range chorus.ApprovalOrder {
 			if n := count[st]; n > 0 {
 				parts = append(parts, c.T("campaign.card.approval."+string(st), n))
 			}
@@ -382,6 +385,16 @@ func (c *call) campaignHistory(ctx context.Context, slug string) (reply.Reply, e
 		line := c.T("history.line", v.Version, c.When(v.UpdatedAt), feature.Mention(v.UpdatedBy), what)
 		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: line})
 		lines = append(lines, line)
+	}
+	more, err := c.parts.HistoryBlocks(ctx, c.Turn, versions[len(versions)-1])
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	for _, b := range more {
+		blocks = append(blocks, b)
+		if b.Text != "" {
+			lines = append(lines, b.Text)
+		}
 	}
 	return reply.Reply{Text: strings.Join(lines, "\n"), Blocks: blocks}, nil
 }

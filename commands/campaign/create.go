@@ -21,6 +21,13 @@ func (c *call) campaignCreate(ctx context.Context, args []string) (reply.Reply, 
 	if !c.IsWorkspaceLead() {
 		return reply.Reply{}, chorus.Errorf(chorus.ErrForbidden, "forbidden.create_campaign")
 	}
+	from, args, err := c.templateArg(args)
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	if len(args) == 0 && from != "" {
+		return c.duplicateModal(ctx, from)
+	}
 	if len(args) == 0 {
 		return reply.Reply{Modal: c.campaignModal(reply.ModalCampaignCreate, chorus.Campaign{})}, nil
 	}
@@ -48,6 +55,9 @@ func (c *call) campaignCreate(ctx context.Context, args []string) (reply.Reply, 
 	}
 	if len(dates) > 1 {
 		camp.End = dates[1]
+	}
+	if from != "" {
+		return c.createFrom(ctx, camp, from)
 	}
 	return c.createCampaign(ctx, camp)
 }

@@ -28,6 +28,8 @@ type Store interface {
 	// Audit and Submissions read the trail of a campaign, its tasks and its copy.
 	Audit(ctx context.Context, workspace, target string) ([]chorus.AuditEntry, error)
 	Submissions(ctx context.Context, workspace string, f chorus.SubmissionFilter) ([]chorus.Submission, error)
+	// UserLang says in which language to tell an owner that their deadlines moved.
+	UserLang(ctx context.Context, workspace, user string) (chorus.Lang, error)
 }
 
 // Glossary is what the glossary needs from persistence.
@@ -46,16 +48,34 @@ type MessageWatcher interface {
 	MessageChanged(ctx context.Context, t *feature.Turn, camp chorus.Campaign) ([]reply.Block, []reply.Post, error)
 }
 
+// Parts are what another feature adds to a campaign's card, its history and its audit trail:
+// the calendar's touchpoints. The router wires them.
+type Parts interface {
+	// CardBlocks go on the card, before its version line.
+	CardBlocks(ctx context.Context, t *feature.Turn, camp chorus.Campaign) ([]reply.Block, error)
+	// HistoryBlocks follow the campaign's versions in /campaign history.
+	HistoryBlocks(ctx context.Context, t *feature.Turn, camp chorus.Campaign) ([]reply.Block, error)
+	// AuditTargets name further audit targets of the campaign ("touchpoint:p4k2xa" → how a
+	// line of the trail names it), whose entries join the trail.
+	AuditTargets(ctx context.Context, t *feature.Turn, camp chorus.Campaign) (map[string]string, error)
+	// CopyParts checks the copy of the parts of campaign from into the new campaign to (a
+	// template), dated from to's start as they were from from's: how many, and apply, which
+	// stores them once to exists.
+	CopyParts(ctx context.Context, t *feature.Turn, from, to chorus.Campaign) (int, func(context.Context) error, error)
+}
+
 // Feature answers the campaign, task and glossary commands, buttons and modals.
 type Feature struct {
 	store   Store
 	terms   Glossary
 	watcher MessageWatcher
+	parts   Parts
 }
 
-// New returns the feature over st and terms; watcher hears about changed global messages.
-func New(st Store, terms Glossary, watcher MessageWatcher) *Feature {
-	return &Feature{store: st, terms: terms, watcher: watcher}
+// New returns the feature over st and terms; watcher hears about changed global messages, parts
+// add to the card, history and audit trail.
+func New(st Store, terms Glossary, watcher MessageWatcher, parts Parts) *Feature {
+	return &Feature{store: st, terms: terms, watcher: watcher, parts: parts}
 }
 
 type call struct {
@@ -79,7 +99,7 @@ func (f *Feature) GlossaryCommand(ctx context.Context, t *feature.Turn, args []s
 func Answers(id string) bool {
 	switch id {
 	case reply.ActCampaignClose, reply.ActCampaignCloseCancel, reply.ActTaskDone, reply.ActCampaignPage, reply.ActTaskPage, reply.ActGlossaryPage, reply.ActCampaignShow,
-		reply.ActPointsAccept, reply.ActPointsKeep, reply.ActAuditPage, reply.ModalCampaignCreate, reply.ModalCampaignEdit, reply.ModalTaskAdd:
+		reply.ActPointsAccept, reply.ActPointsKeep, reply.ActAuditPage, reply.ActCampaignDuplicate, reply.ModalCampaignCreate, reply.ModalCampaignEdit, reply.ModalTaskAdd:
 		return true
 	}
 	return false
@@ -111,6 +131,8 @@ func (f *Feature) Action(ctx context.Context, t *feature.Turn, a reply.Action) (
 		return c.resolveStale(ctx, a.Value, true)
 	case reply.ActPointsKeep:
 		return c.resolveStale(ctx, a.Value, false)
+	case reply.ActCampaignDuplicate:
+		return c.duplicateModal(ctx, a.Value)
 	}
 	return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "action.unknown", a.ActionID)
 }

@@ -80,6 +80,9 @@ func (c *call) submitCampaignCreate(ctx context.Context, sub reply.Submission) (
 	if len(ps) > 0 {
 		return reply.Reply{}, ps
 	}
+	if sub.PrivateMetadata != "" { // the form of « Dupliquer »: the template's slug
+		return c.createFrom(ctx, camp, sub.PrivateMetadata)
+	}
 	return c.createCampaign(ctx, camp)
 }
 
@@ -94,7 +97,7 @@ func (c *call) submitCampaignEdit(ctx context.Context, sub reply.Submission) (re
 	if err := c.LeadOnly(camp); err != nil {
 		return reply.Reply{}, err
 	}
-	before, oldHash := camp.Version, chorus.MessageHash(camp)
+	before, oldHash, oldStart := camp.Version, chorus.MessageHash(camp), camp.Start
 	ps := c.fillCampaign(&camp, sub.Values)
 	if err := camp.Validate(c.WS.CustomKinds); err != nil {
 		ps = append(ps, chorus.ProblemsOf(err)...)
@@ -121,8 +124,12 @@ func (c *call) submitCampaignEdit(ctx context.Context, sub reply.Submission) (re
 			return reply.Reply{}, err
 		}
 	}
-	r := c.savedCard(saved, "campaign.saved", facts)
-	r.Posts = posts
+	moved, told, err := c.startMoved(ctx, oldStart, saved)
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	r := c.savedCard(saved, "campaign.saved", append(facts, moved...))
+	r.Posts = append(posts, told...)
 	return r, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/commands/feature"
@@ -74,7 +75,13 @@ func (c *call) taskAdd(ctx context.Context, slug, kind, title, owner, due string
 	} else {
 		ps = append(ps, chorus.Invalid("owner", "user.invalid", owner))
 	}
-	if strings.TrimSpace(due) == "" {
+	if at, off, ok, err := offsetDue(due, camp, time.Time{}); ok {
+		// « J-10 »: dated from the start, and moving with it
+		if err != nil {
+			ps = append(ps, chorus.ProblemsOf(err)...)
+		}
+		t.Due, t.Relative, t.Offset = at, true, off
+	} else if strings.TrimSpace(due) == "" {
 		ps = append(ps, chorus.Invalid("due", "task.due.empty"))
 	} else if m, err := chorus.ParseMoment(due, camp.Location(), c.Now()); err != nil {
 		ps = append(ps, chorus.ProblemsOf(feature.WithField(err, "due"))...)

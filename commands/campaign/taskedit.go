@@ -50,12 +50,21 @@ func (c *call) taskEdit(ctx context.Context, args []string) (reply.Reply, error)
 			was, now = feature.Mention(t.Owner), feature.Mention(u)
 			t.Owner = u
 		case "due":
+			if due, off, ok, err := offsetDue(value, camp, t.Due); ok {
+				if err != nil {
+					return err
+				}
+				was, now = c.When(t.Due), c.When(due)
+				t.Due, t.Relative, t.Offset = due.UTC(), true, off
+				break
+			}
 			m, err := chorus.ParseMoment(value, camp.Location(), c.Now())
 			if err != nil {
 				return feature.WithField(err, "due")
 			}
 			was, now, implied = c.When(t.Due), c.When(m.Time), m.Implied
 			t.Due = m.Time.UTC()
+			t.Relative = false // a date the lead chose stays where it is when the campaign moves
 		}
 		if was == now {
 			return chorus.Errorf(chorus.ErrInvalid, "task.edit.same", c.T("field."+field), now)

@@ -83,6 +83,9 @@ var verbs = map[string]string{
 	"chain": "chain", "chaine": "chain", "circuit": "chain",
 	"unarchive": "unarchive", "desarchiver": "unarchive",
 	"audit": "audit", "journal": "audit",
+	"export": "export", "exporter": "export",
+	"import": "import", "importer": "import",
+	"confirm": "confirm", "confirmer": "confirm", "apply": "confirm", "appliquer": "confirm",
 	"add": "add", "ajouter": "add",
 	"remove": "remove", "retirer": "remove", "supprimer": "remove",
 	"cancel": "cancel", "annuler": "cancel",
@@ -110,6 +113,12 @@ var verbs = map[string]string{
 	"experts": "experts", "expert": "experts",
 	"keywords": "keywords", "mots-cles": "keywords", "motscles": "keywords",
 	"delay": "delay", "delai": "delay",
+	"touchpoint": "touchpoint", "touchpoints": "touchpoint", "tp": "touchpoint", "contact": "touchpoint", "contacts": "touchpoint",
+	"move": "move", "deplacer": "move", "decaler": "move",
+	"segment": "segment", "segments": "segment",
+	"calendar": "calendar", "calendrier": "calendar", "planning": "calendar",
+	"radar":  "radar",
+	"revoke": "revoke", "revoquer": "revoke",
 }
 
 // Verb returns the sub-command word args[i] names, or "" when there is none.

@@ -64,8 +64,13 @@ var rules = []rule{
 		forbidden: func(_ string, imp dep) bool { return strings.HasPrefix(imp.path, "github.com/sashabaranov/go-openai") },
 	},
 	{
-		name:      "the drift detector does no I/O: no network, file, process or database package",
-		applies:   func(p string) bool { return p == "drift" },
+		name:      "only the plan's spreadsheets (commands/plan) import the xlsx library (excelize)",
+		applies:   func(p string) bool { return !under(p, "commands/plan") },
+		forbidden: func(_ string, imp dep) bool { return strings.HasPrefix(imp.path, "github.com/xuri/") },
+	},
+	{
+		name:      "the drift detector, the collision radar and the timeline picture do no I/O: no network, file, process or database package",
+		applies:   func(p string) bool { return slices.Contains(pure, p) },
 		forbidden: func(_ string, imp dep) bool { return !imp.project && doesIO(imp.path) },
 	},
 	{
@@ -92,6 +97,9 @@ var rules = []rule{
 		transitive: true,
 	},
 }
+
+// pure are the packages that compute only: what they need comes in as arguments.
+var pure = []string{"drift", "radar", "timeline"}
 
 // shared are the packages under commands that are not features: every feature may import them.
 var shared = []string{"commands/feature"}
@@ -129,8 +137,9 @@ func doesIO(imp string) bool {
 }
 
 // pureLibraries are third-party packages that compute only (no file, network or process):
-// Unicode tables and the Snowball stemmers.
-var pureLibraries = []string{"golang.org/x/text", "github.com/kljensen/snowball"}
+// Unicode tables, the Snowball stemmers, and the Go team's image and font packages (the
+// timeline's drawing, with fonts compiled in).
+var pureLibraries = []string{"golang.org/x/text", "github.com/kljensen/snowball", "golang.org/x/image"}
 
 // relative names a project package by its path inside the module ("" for the root).
 func relative(imp string) dep {
@@ -254,11 +263,17 @@ func TestRulesCatch(t *testing.T) {
 		{"bot imports slack-go", pkg{ImportPath: m("bot"), Imports: []string{"github.com/slack-go/slack/slackevents"}}, false},
 		{"drift imports go-openai", pkg{ImportPath: m("drift"), Imports: []string{"github.com/sashabaranov/go-openai"}}, true},
 		{"drift/llm imports go-openai", pkg{ImportPath: m("drift/llm"), Imports: []string{"github.com/sashabaranov/go-openai"}}, false},
+		{"commands/campaign imports excelize", pkg{ImportPath: m("commands/campaign"), Imports: []string{"github.com/xuri/excelize/v2"}}, true},
+		{"commands/plan imports excelize", pkg{ImportPath: m("commands/plan"), Imports: []string{"github.com/xuri/excelize/v2"}}, false},
 		{"drift imports os", pkg{ImportPath: m("drift"), Imports: []string{"os"}}, true},
 		{"drift imports net/http", pkg{ImportPath: m("drift"), Imports: []string{"net/http"}}, true},
 		{"drift imports strings", pkg{ImportPath: m("drift"), Imports: []string{"strings", m("")}}, false},
 		{"drift imports a stemmer", pkg{ImportPath: m("drift"), Imports: []string{"github.com/kljensen/snowball/french"}}, false},
 		{"drift imports a driver", pkg{ImportPath: m("drift"), Imports: []string{"github.com/lib/pq"}}, true},
+		{"radar imports os", pkg{ImportPath: m("radar"), Imports: []string{"os"}}, true},
+		{"radar imports the domain", pkg{ImportPath: m("radar"), Imports: []string{"slices", m("")}}, false},
+		{"timeline imports net/http", pkg{ImportPath: m("timeline"), Imports: []string{"net/http"}}, true},
+		{"timeline imports the Go fonts", pkg{ImportPath: m("timeline"), Imports: []string{"golang.org/x/image/font/opentype", "image/png"}}, false},
 		{"scheduler depends on commands", pkg{ImportPath: m("scheduler"), Deps: []string{m("reply"), m("commands")}}, true},
 		{"scheduler depends on a feature", pkg{ImportPath: m("scheduler"), Deps: []string{m("commands/review")}}, true},
 		{"scheduler depends on reply", pkg{ImportPath: m("scheduler"), Deps: []string{m("reply"), m("")}}, false},

@@ -6,16 +6,23 @@
 // users.info, views.open, views.publish, views.update, conversations.open,
 // conversations.history and conversations.replies (from the messages it was sent, with their
 // metadata; a post to a user id lands in the direct message "D"+id; as in Slack, the history
-// lists no replies: a thread's are read with conversations.replies), and any POST to
-// /respond/… as a response_url.
+// lists no replies: a thread's are read with conversations.replies), the file upload of
+// files.getUploadURLExternal, a POST of the file to the upload URL it gives (method "upload",
+// the bytes kept: File, Uploaded) and files.completeUploadExternal, the url_private of files
+// people shared (AddFile, served with a bearer token only), and any POST to /respond/… as a
+// response_url.
 // Optionally it enforces Slack's one message per second per channel, answering 429 with
 // Retry-After, as the real API does.
 package slackfake
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"mime"
+	"mime/multipart"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -68,6 +75,8 @@ type Server struct {
 	seq         int
 	rateLimited int
 	notify      chan struct{}
+	files       map[string][]byte // uploaded files by id
+	shared      map[string]*File  // files people shared (AddFile), by id
 }
 
 // New starts a fake Slack on a loopback port. Close it when done.
@@ -88,7 +97,7 @@ func Listen(addr string, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{opts: opts, lastPost: map[string]time.Time{}, notify: make(chan struct{})}
+	s := &Server{opts: opts, lastPost: map[string]time.Time{}, notify: make(chan struct{}), files: map[string][]byte{}}
 	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
 	s.Server.Listener.Close()
 	s.Server.Listener = ln
@@ -150,7 +159,23 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		c.Method = strings.TrimPrefix(r.URL.Path, "/api/")
 	case strings.HasPrefix(r.URL.Path, "/respond/"):
 		c.Method = "respond"
+	case strings.HasPrefix(r.URL.Path, "/upload/"):
+		c.Method = "upload"
+		if err := s.receiveFile(strings.TrimPrefix(r.URL.Path, "/upload/"), r.Header.Get("Content-Type"), body); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		s.mu.Lock()
+		s.calls = append(s.calls, c)
+		close(s.notify)
+		s.notify = make(chan struct{})
+		s.mu.Unlock()
+		_, _ = fmt.Fprintf(w, "OK - %d", len(body))
+		return
 	default:
+		if s.serveFile(w, r, body) {
+			return
+		}
 		http.NotFound(w, r)
 		return
 	}
@@ -253,10 +278,65 @@ func (s *Server) answer(c Call) (any, int, int) {
 		return ok(map[string]any{"messages": s.history(c.Form["channel"], ""), "has_more": false}), 200, 0
 	case "conversations.replies":
 		return ok(map[string]any{"messages": s.history(c.Form["channel"], c.Form["ts"]), "has_more": false}), 200, 0
+	case "files.getUploadURLExternal":
+		if c.Form["filename"] == "" || c.Form["length"] == "" || c.Form["length"] == "0" {
+			return map[string]any{"ok": false, "error": "invalid_arguments"}, 200, 0
+		}
+		s.seq++
+		id := fmt.Sprintf("F%08d", s.seq)
+		return ok(map[string]any{"upload_url": s.URL + "/upload/" + id, "file_id": id}), 200, 0
+	case "files.completeUploadExternal":
+		var files []map[string]any
+		if err := json.Unmarshal([]byte(c.Form["files"]), &files); err != nil || len(files) == 0 {
+			return map[string]any{"ok": false, "error": "invalid_arguments"}, 200, 0
+		}
+		for _, f := range files {
+			if _, uploaded := s.files[fmt.Sprint(f["id"])]; !uploaded {
+				return map[string]any{"ok": false, "error": "file_not_found"}, 200, 0
+			}
+		}
+		return ok(map[string]any{"files": files}), 200, 0
 	case "respond":
 		return ok(nil), 200, 0
 	}
 	return map[string]any{"ok": false, "error": "unknown_method"}, 200, 0
+}
+
+// receiveFile keeps the file of a multipart upload to the upload URL of id.
+func (s *Server) receiveFile(id, contentType string, body []byte) error {
+	_, params, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return fmt.Errorf("upload %s: %w", id, err)
+	}
+	mr := multipart.NewReader(bytes.NewReader(body), params["boundary"])
+	for {
+		p, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return fmt.Errorf("upload %s: no file part", id)
+		}
+		if err != nil {
+			return fmt.Errorf("upload %s: %w", id, err)
+		}
+		if p.FormName() != "file" {
+			continue
+		}
+		b, err := io.ReadAll(p)
+		if err != nil {
+			return fmt.Errorf("upload %s: %w", id, err)
+		}
+		s.mu.Lock()
+		s.files[id] = b
+		s.mu.Unlock()
+		return nil
+	}
+}
+
+// File returns the bytes uploaded as file id, reporting false when nothing was.
+func (s *Server) File(id string) ([]byte, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, ok := s.files[id]
+	return b, ok
 }
 
 func isUserID(id string) bool { return strings.HasPrefix(id, "U") || strings.HasPrefix(id, "W") }
