@@ -102,10 +102,10 @@ var verbs = map[string]string{
 	"kind": "kind", "type": "kind",
 	"mine": "mine", "miennes": "mine", "mes": "mine",
 	"note":       "note",
-	"touchpoint": "touchpoint", "touchpoints": "touchpoint", "tp": "touchpoint", "contact": "touchpoint", "contacts": "touchpoint",
+	"touchpoint": "touchpoint", "touchpoints": "touchpoint", "tp": "touchpoint",
 	"move": "move", "deplacer": "move", "decaler": "move",
 	"segment": "segment", "segments": "segment",
-	"calendar": "calendar", "calendrier": "calendar", "planning": "calendar",
+	"calendar": "calendar", "calendrier": "calendar",
 	"radar":  "radar",
 	"revoke": "revoke", "revoquer": "revoke",
 }
