@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/chorus-hq/chorus"
+	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
@@ -59,4 +60,9 @@ func SetTaskIDs(s *Store, ids ...string) {
 		ids = ids[1:]
 		return id
 	}
+}
+
+// CollectionNames lists the database's collections.
+func CollectionNames(ctx context.Context, s *Store) ([]string, error) {
+	return s.db.ListCollectionNames(ctx, bson.D{})
 }

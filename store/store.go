@@ -246,6 +246,9 @@ func (s *Store) migrate(ctx context.Context, version int, migs map[int]migration
 	return nil
 }
 
+// codeNamespaceExists is the server's error code for creating a collection that exists.
+const codeNamespaceExists = 48
+
 // indexSpec is the indexes of one collection.
 type indexSpec struct {
 	coll string
@@ -286,6 +289,17 @@ func (s *Store) createIndexes(ctx context.Context) error {
 	all = append(all, effectIndexes()...)
 	all = append(all, touchpointIndexes()...)
 	all = append(all, calendarTokenIndexes()...)
+	// Collections written concurrently outside the write lock and keyed by _id alone, which no
+	// index below creates: FerretDB v1.24 creates a collection at its first insert, and of
+	// concurrent first inserts all but one fail ("table already exists"), as when a restarted
+	// process re-runs a burst of unfinished requests, each recording its effects.
+	for _, name := range []string{collEffects} {
+		err := s.db.CreateCollection(ctx, name)
+		var ce mongo.CommandError
+		if err != nil && !(errors.As(err, &ce) && ce.Code == codeNamespaceExists) {
+			return fmt.Errorf("store: create collection %s: %w", name, err)
+		}
+	}
 	// One index per call: FerretDB v1.24 drops the connection (a server-side panic) when one
 	// createIndexes call names several indexes that exist already, as at every restart.
 	for _, c := range all {

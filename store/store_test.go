@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -268,5 +269,19 @@ func TestRestartKeepsData(t *testing.T) {
 	}
 	if won, err := s.Claim(ctx, "event", "Ev1", "p2"); err != nil || won {
 		t.Fatalf("claim after restart = %v, %v; want false", won, err)
+	}
+}
+
+// TestEffectsCollectionExistsAtOpen: the effects collection is created at open, and opening
+// again finds it, so concurrent first effect records never race to create it.
+func TestEffectsCollectionExistsAtOpen(t *testing.T) {
+	e := newEnv(t, true)
+	e.reopen(t)
+	names, err := store.CollectionNames(context.Background(), e.Store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(names, "effects") {
+		t.Fatalf("collections %q lack effects", names)
 	}
 }
