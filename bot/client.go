@@ -195,44 +195,50 @@ func (c *Client) AuthTest(ctx context.Context) (Identity, error) {
 // in thread when thread is not "", and returns its timestamp. Posts to one channel are spaced by
 // ChannelSpacing; posts to other channels do not wait for them.
 func (c *Client) PostMessage(ctx context.Context, channel, thread, text string, blocks []reply.Block, metadata *Metadata) (string, error) {
-	opts := messageOptions(text, c.withPictures(ctx, blocks))
-	if thread != "" {
-		opts = append(opts, slack.MsgOptionTS(thread))
-	}
-	if metadata != nil {
-		payload := map[string]any{}
-		for k, v := range metadata.Payload {
-			payload[k] = v
-		}
-		if metadata.ID != "" {
-			payload["id"] = metadata.ID
-		}
-		opts = append(opts, slack.MsgOptionMetadata(slack.SlackMetadata{EventType: metadata.EventType, EventPayload: payload}))
-	}
 	var ts string
-	err := c.callChannel(ctx, "chat.postMessage", channel, true, func(ctx context.Context) error {
-		_, t, err := c.api.PostMessageContext(ctx, channel, opts...)
-		ts = t
-		return err
+	err := c.sendPictures(ctx, blocks, func(blocks []reply.Block) error {
+		opts := messageOptions(text, blocks)
+		if thread != "" {
+			opts = append(opts, slack.MsgOptionTS(thread))
+		}
+		if metadata != nil {
+			payload := map[string]any{}
+			for k, v := range metadata.Payload {
+				payload[k] = v
+			}
+			if metadata.ID != "" {
+				payload["id"] = metadata.ID
+			}
+			opts = append(opts, slack.MsgOptionMetadata(slack.SlackMetadata{EventType: metadata.EventType, EventPayload: payload}))
+		}
+		return c.callChannel(ctx, "chat.postMessage", channel, true, func(ctx context.Context) error {
+			_, t, err := c.api.PostMessageContext(ctx, channel, opts...)
+			ts = t
+			return err
+		})
 	})
 	return ts, err
 }
 
 // PostEphemeral shows a message to user only, in channel.
 func (c *Client) PostEphemeral(ctx context.Context, channel, user, text string, blocks []reply.Block) error {
-	opts := messageOptions(text, c.withPictures(ctx, blocks))
-	return c.callChannel(ctx, "chat.postEphemeral", channel, false, func(ctx context.Context) error {
-		_, err := c.api.PostEphemeralContext(ctx, channel, user, opts...)
-		return err
+	return c.sendPictures(ctx, blocks, func(blocks []reply.Block) error {
+		opts := messageOptions(text, blocks)
+		return c.callChannel(ctx, "chat.postEphemeral", channel, false, func(ctx context.Context) error {
+			_, err := c.api.PostEphemeralContext(ctx, channel, user, opts...)
+			return err
+		})
 	})
 }
 
 // Update replaces the text and blocks of the message ts in channel.
 func (c *Client) Update(ctx context.Context, channel, ts, text string, blocks []reply.Block) error {
-	opts := messageOptions(text, c.withPictures(ctx, blocks))
-	return c.callChannel(ctx, "chat.update", channel, false, func(ctx context.Context) error {
-		_, _, _, err := c.api.UpdateMessageContext(ctx, channel, ts, opts...)
-		return err
+	return c.sendPictures(ctx, blocks, func(blocks []reply.Block) error {
+		opts := messageOptions(text, blocks)
+		return c.callChannel(ctx, "chat.update", channel, false, func(ctx context.Context) error {
+			_, _, _, err := c.api.UpdateMessageContext(ctx, channel, ts, opts...)
+			return err
+		})
 	})
 }
 
@@ -255,11 +261,12 @@ func (c *Client) openView(ctx context.Context, triggerID string, view slack.Moda
 
 // PublishHome sets the App Home tab that user sees.
 func (c *Client) PublishHome(ctx context.Context, user string, view reply.View) error {
-	view.Blocks = c.withPictures(ctx, view.Blocks)
-	home := RenderHome(view)
-	return c.call(ctx, "views.publish", func(ctx context.Context) error {
-		_, err := c.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: home})
-		return err
+	return c.sendPictures(ctx, view.Blocks, func(blocks []reply.Block) error {
+		home := RenderHome(reply.View{Blocks: blocks})
+		return c.call(ctx, "views.publish", func(ctx context.Context) error {
+			_, err := c.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: home})
+			return err
+		})
 	})
 }
 
@@ -319,20 +326,22 @@ func (c *Client) CachedLang(user string) (chorus.Lang, bool) {
 // the channel per reply.Visibility, replacing the clicked message when rep.ReplaceOriginal. A
 // response_url works 5 times within 30 minutes.
 func (c *Client) RespondURL(ctx context.Context, responseURL string, rep reply.Reply) error {
-	text, blocks := RenderMessage(rep.Text, c.withPictures(ctx, rep.Blocks))
-	msg := &slack.WebhookMessage{
-		Text:            text,
-		ResponseType:    slack.ResponseTypeEphemeral,
-		ReplaceOriginal: rep.ReplaceOriginal,
-	}
-	if rep.Visibility == reply.InChannel {
-		msg.ResponseType = slack.ResponseTypeInChannel
-	}
-	if len(blocks) > 0 {
-		msg.Blocks = &slack.Blocks{BlockSet: blocks}
-	}
-	return c.call(ctx, "response_url", func(ctx context.Context) error {
-		return slack.PostWebhookCustomHTTPContext(ctx, responseURL, c.http, msg)
+	return c.sendPictures(ctx, rep.Blocks, func(bs []reply.Block) error {
+		text, blocks := RenderMessage(rep.Text, bs)
+		msg := &slack.WebhookMessage{
+			Text:            text,
+			ResponseType:    slack.ResponseTypeEphemeral,
+			ReplaceOriginal: rep.ReplaceOriginal,
+		}
+		if rep.Visibility == reply.InChannel {
+			msg.ResponseType = slack.ResponseTypeInChannel
+		}
+		if len(blocks) > 0 {
+			msg.Blocks = &slack.Blocks{BlockSet: blocks}
+		}
+		return c.call(ctx, "response_url", func(ctx context.Context) error {
+			return slack.PostWebhookCustomHTTPContext(ctx, responseURL, c.http, msg)
+		})
 	})
 }
 

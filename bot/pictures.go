@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"slices"
+	"strings"
 
 	"github.com/chorus-hq/chorus/reply"
 	"github.com/slack-go/slack"
@@ -39,6 +40,38 @@ func (c *Client) withPictures(ctx context.Context, blocks []reply.Block) []reply
 		out[i].Image = &img
 	}
 	return out
+}
+
+// sendPictures sends blocks with their pictures uploaded (withPictures). When Slack refuses
+// blocks that show a picture (invalid_blocks: an image it cannot fetch yet, say), it sends them
+// again once with the pictures said in words, so a picture never costs the message.
+func (c *Client) sendPictures(ctx context.Context, blocks []reply.Block, send func([]reply.Block) error) error {
+	shown := c.withPictures(ctx, blocks)
+	err := send(shown)
+	if err == nil || !strings.Contains(err.Error(), "invalid_blocks") {
+		return err
+	}
+	words, had := withoutPictures(shown)
+	if !had {
+		return err
+	}
+	c.log.WarnContext(ctx, "Slack refused a picture; sending its description instead", "err", err)
+	return send(words)
+}
+
+// withoutPictures is blocks with no picture's file id, reporting whether one had any.
+func withoutPictures(blocks []reply.Block) ([]reply.Block, bool) {
+	out := slices.Clone(blocks)
+	had := false
+	for i, b := range out {
+		if b.Kind == reply.Picture && b.Image != nil && b.Image.Ref != "" {
+			img := *b.Image
+			img.Ref = ""
+			out[i].Image = &img
+			had = true
+		}
+	}
+	return out, had
 }
 
 // uploadPicture returns the file id of img, uploading it unless it was already.

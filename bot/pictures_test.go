@@ -9,6 +9,7 @@ import (
 	"image/png"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chorus-hq/chorus/internal/slackfake"
 	"github.com/chorus-hq/chorus/reply"
@@ -104,5 +105,23 @@ func TestPictureWithoutUploadIsSaidInWords(t *testing.T) {
 	posted := fake.Calls("chat.postMessage")
 	if len(posted) != 1 || !strings.Contains(posted[0].Form["blocks"], "3 campagnes, 1 alerte") || strings.Contains(posted[0].Form["blocks"], `"type":"image"`) {
 		t.Fatalf("post = %+v", posted)
+	}
+}
+
+// TestRefusedPictureIsSaidInWords: when Slack refuses the image block (it could not fetch the
+// file yet), the message goes again with the picture's description, once.
+func TestRefusedPictureIsSaidInWords(t *testing.T) {
+	fake := slackfake.New(slackfake.Options{RefuseImages: true})
+	defer fake.Close()
+	// the second post goes to the same channel: no spacing to wait for in a test
+	c := NewClient(ClientOptions{Token: "xoxb-test", APIURL: fake.APIURL(), MaxAttempts: 1, ChannelSpacing: time.Nanosecond})
+	blocks := []reply.Block{{Kind: reply.Picture, Image: &reply.Image{Name: "c.png", Title: "Juillet", Alt: "3 campagnes", PNG: testPNG(t, 10)}}}
+	if _, err := c.PostMessage(context.Background(), "C0CAL", "", "Calendrier", blocks, nil); err != nil {
+		t.Fatal(err)
+	}
+	posted := fake.Calls("chat.postMessage")
+	if len(posted) != 2 || !strings.Contains(posted[0].Form["blocks"], `"type":"image"`) ||
+		strings.Contains(posted[1].Form["blocks"], `"type":"image"`) || !strings.Contains(posted[1].Form["blocks"], "3 campagnes") {
+		t.Fatalf("posts = %+v", posted)
 	}
 }

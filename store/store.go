@@ -312,7 +312,7 @@ func (s *Store) createIndexes(ctx context.Context) error {
 // and two first inserts at once (workers re-running a crashed burst) race to create its table
 // (« table … already exists »).
 var bareCollections = []string{collEffects, collMeta, collWorkspaces, collDigests, collPolicies, collExceptions,
-	collAutoChecks, collMeetingOpen, collInboxAlive, collExperts, collAnswers, collBriefingThreads}
+	collAutoChecks, collMeetingOpen, collInboxAlive, collExperts, collAnswers, collBriefingThreads, collPlanImports, collUserPrefs}
 
 // isNamespaceExists reports the error of creating a collection that exists (code 48).
 func isNamespaceExists(err error) bool {

@@ -463,7 +463,7 @@ func (d *drawing) legendItems(rows []Row) []legendItem {
 	if marks {
 		items = append(items, legendItem{func(d *drawing, x, y int) { d.diamond(x+10, y, 8, ink) }, d.Words.Deadline})
 	}
-	if !d.Today.IsZero() {
+	if _, _, shown := d.clip(d.Today, d.Today); !d.Today.IsZero() && shown {
 		items = append(items, legendItem{func(d *drawing, x, y int) { d.fill(image.Rect(x+9, y-10, x+12, y+10), todayInk) }, d.Words.Today})
 	}
 	if collision {

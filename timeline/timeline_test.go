@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -59,6 +60,8 @@ func TestGolden(t *testing.T) {
 	month.From, month.To, month.Rows, month.Title = day(7, 1), day(7, 31), month.Rows[:4], "Calendrier de juillet 2027"
 	empty := month
 	empty.Rows = nil
+	past := month // today is not shown: neither its line nor its legend
+	past.Title, past.Today = "Calendrier de juillet 2027, vu en décembre 2026", day(1, 1).AddDays(-26)
 	tests := []struct {
 		name  string
 		chart timeline.Chart
@@ -66,6 +69,7 @@ func TestGolden(t *testing.T) {
 		{"quarter", quarter()},
 		{"month", month},
 		{"empty", empty},
+		{"today elsewhere", past},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -80,7 +84,7 @@ func TestGolden(t *testing.T) {
 			if got.Bounds().Dx() != 1000 {
 				t.Fatalf("width %d, want 1000", got.Bounds().Dx())
 			}
-			path := filepath.Join("testdata", tt.name+".png")
+			path := filepath.Join("testdata", strings.ReplaceAll(tt.name, " ", "-")+".png")
 			if *update {
 				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 					t.Fatal(err)

@@ -78,6 +78,8 @@ func TestTouchpointLifecycle(t *testing.T) {
 
 	r = e.Do(t, "lea", "/campaign show ete-literie")
 	mustSay(t, r, "Points de contact (1)", "`"+tp.ID+"`", "3 juillet 2027 → 9 juillet 2027")
+	r = e.DoLang(t, "sami", chorus.English, "/campaign touchpoint list ete-literie")
+	mustSay(t, r, "Touchpoints of \"Soldes d'été literie\"", "`"+tp.ID+"`", "3 July 2027 → 9 July 2027", "purchase")
 
 	r = e.Do(t, "lea", "/campaign touchpoint move "+tp.ID+" 10/07")
 	mustSay(t, r, "déplacé", "3 juillet 2027 → 9 juillet 2027 → 10 juillet 2027")

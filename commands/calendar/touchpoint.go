@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/chorus-hq/chorus"
@@ -292,21 +293,37 @@ func (c *call) remove(ctx context.Context, id string) (reply.Reply, error) {
 	}
 }
 
-// list answers the touchpoints of a campaign.
+// list answers all the touchpoints of a campaign, by day, in sections of maxCardTouchpoints
+// lines (the card shows the first ones only).
 func (c *call) list(ctx context.Context, slug string) (reply.Reply, error) {
 	camp, err := c.LoadCampaign(ctx, slug)
 	if err != nil {
 		return reply.Reply{}, err
 	}
-	blocks, err := c.cardBlocks(ctx, camp)
+	tps, err := c.store.CampaignTouchpoints(ctx, c.Req.Workspace, camp.Slug)
 	if err != nil {
-		return reply.Reply{}, err
+		return reply.Reply{}, fmt.Errorf("touchpoints of %q: %w", camp.Slug, err)
 	}
-	text := c.T("touchpoint.list.title", camp.Name)
-	for _, b := range blocks {
-		text += "\n" + b.Text
+	title := c.T("touchpoint.list.title", camp.Name)
+	blocks := []reply.Block{{Kind: reply.Header, Text: feature.Ellipsis(title, 150)}}
+	lines := []string{title}
+	if len(tps) == 0 {
+		empty := "_" + c.T("touchpoint.card.empty", camp.Slug) + "_"
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: empty})
+		lines = append(lines, empty)
 	}
-	return reply.Reply{Text: text, Blocks: append([]reply.Block{{Kind: reply.Header, Text: feature.Ellipsis(c.T("touchpoint.list.title", camp.Name), 150)}}, blocks...)}, nil
+	for chunk := range slices.Chunk(tps, maxCardTouchpoints) {
+		var b strings.Builder
+		for i, tp := range chunk {
+			if i > 0 {
+				b.WriteString("\n")
+			}
+			b.WriteString(c.line(tp))
+		}
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: b.String()})
+		lines = append(lines, b.String())
+	}
+	return reply.Reply{Text: strings.Join(lines, "\n"), Blocks: blocks}, nil
 }
 
 // card is the answer to an add or a move: what was done, the touchpoint, the radar's warnings

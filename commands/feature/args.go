@@ -116,7 +116,7 @@ var verbs = map[string]string{
 	"touchpoint": "touchpoint", "touchpoints": "touchpoint", "tp": "touchpoint", "contact": "touchpoint", "contacts": "touchpoint",
 	"move": "move", "deplacer": "move", "decaler": "move",
 	"segment": "segment", "segments": "segment",
-	"calendar": "calendar", "calendrier": "calendar", "planning": "calendar",
+	"calendar": "calendar", "calendrier": "calendar",
 	"radar":  "radar",
 	"revoke": "revoke", "revoquer": "revoke",
 }

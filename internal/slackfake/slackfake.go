@@ -54,6 +54,9 @@ type Options struct {
 	Members map[string][]string
 	// OnCall, when set, sees each recorded call (the command-line fake prints them).
 	OnCall func(Call)
+	// RefuseImages makes chat.postMessage refuse blocks holding an image (invalid_blocks), as
+	// Slack does with an image it cannot fetch.
+	RefuseImages bool
 }
 
 // User is what users.info tells about a person.
@@ -244,6 +247,9 @@ func (s *Server) answer(c Call) (any, int, int) {
 	case "auth.test":
 		return ok(map[string]any{"user_id": "UCHORUSBOT", "bot_id": "BCHORUS", "team_id": "T0CHORUS", "team": "Chorus", "user": "chorus"}), 200, 0
 	case "chat.postMessage":
+		if s.opts.RefuseImages && strings.Contains(c.Form["blocks"], `"type":"image"`) {
+			return map[string]any{"ok": false, "error": "invalid_blocks"}, 200, 0
+		}
 		if ch := c.Form["channel"]; isUserID(ch) {
 			// Slack posts to a user id in the direct message with them.
 			c.Form["channel"] = "D" + ch
