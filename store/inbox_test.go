@@ -218,3 +218,61 @@ func TestEffectsCoverGeneratedIDs(t *testing.T) {
 		t.Errorf("%d tasks (%v), want 1", len(tasks), err)
 	}
 }
+
+// TestInboxWriterAndManyUnfinished: items and done marks written through an InboxWriter (its own
+// connections) are the Store's; with more items than are looked up by id, the done ones are
+// still told apart, and the rest come oldest first.
+func TestInboxWriterAndManyUnfinished(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, true)
+	w, err := store.OpenInboxWriter(e.uri, e.db, 2, e.Clock.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = w.Close(ctx) })
+	for _, n := range []int{10, 300} {
+		t.Run(fmt.Sprintf("%d items", n), func(t *testing.T) {
+			b := store.NewInboxBatcher(w, 0, 64)
+			start := e.Clock.Now()
+			var wg sync.WaitGroup
+			errs := make([]error, n)
+			for i := range n {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					// received in reverse order of their ids
+					errs[i] = b.Add(ctx, store.InboxItem{ID: fmt.Sprintf("n%d/%03d", n, i), Kind: "command", Received: start.Add(time.Duration(n-i) * time.Second), Owner: "p1", Attempt: 1})
+				}()
+			}
+			wg.Wait()
+			for _, err := range errs {
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			for i := 0; i < n; i += 2 { // every other item done
+				if err := b.Finish(ctx, fmt.Sprintf("n%d/%03d", n, i)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			items, err := e.Store.UnfinishedInbox(ctx, e.Clock.Now(), true, 3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for _, it := range items {
+				ids = append(ids, it.ID)
+			}
+			want := []string{fmt.Sprintf("n%d/%03d", n, n-1), fmt.Sprintf("n%d/%03d", n, n-3), fmt.Sprintf("n%d/%03d", n, n-5)}
+			if fmt.Sprint(ids) != fmt.Sprint(want) {
+				t.Errorf("the 3 oldest unfinished items are %v, want %v", ids, want)
+			}
+			e.Clock.Advance(time.Hour) // the next round's items are newer, this round's all done
+			for i := 1; i < n; i += 2 {
+				if err := e.Store.FinishInbox(ctx, fmt.Sprintf("n%d/%03d", n, i)); err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
+	}
+}
