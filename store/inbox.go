@@ -64,6 +64,10 @@ func inboxIndexes() []indexSpec {
 // inserted, an error wrapping chorus.ErrConflict when an item with its ID exists already, or the
 // write's error.
 func (s *Store) AddInbox(ctx context.Context, items []InboxItem) []error {
+	// In embedded mode, in the write lock's fast lane: it waits for the write in progress, not
+	// for the workers' writes queued behind it.
+	unlock := s.lockUrgent()
+	defer unlock()
 	return addInbox(ctx, s.db, items)
 }
 
@@ -77,8 +81,6 @@ func addInbox(ctx context.Context, db *mongo.Database, items []InboxItem) []erro
 		items[i].Received = storedTime(items[i].Received)
 		docs[i] = items[i]
 	}
-	// A plain insert, atomic on any server: it does not wait for the embedded mode's serialised
-	// writes (which guard conditional updates), and so neither does the acknowledgement.
 	_, err := db.Collection(collInbox).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
 	if err == nil {
 		return errs
@@ -289,6 +291,8 @@ func (s *Store) ReleaseInbox(ctx context.Context, owner string) error {
 
 // FinishInbox marks the items ids handled, in one insert; marking one twice is harmless.
 func (s *Store) FinishInbox(ctx context.Context, ids ...string) error {
+	unlock := s.lock()
+	defer unlock()
 	return finishInbox(ctx, s.db, s.clock(), ids)
 }
 
@@ -359,35 +363,36 @@ type InboxWrites interface {
 // InboxWriter makes the inbox's grouped writes over a connection pool of its own, so that an
 // acknowledgement never waits for a connection behind the workers' reads and writes (the
 // embedded store's pool is small; on MongoDB the pool is shared by every query of the process).
-// It writes the same collections as the Store it was opened for.
+// It writes the same collections as the Store it was opened for, and in embedded mode takes its
+// write lock, items in its fast lane.
 type InboxWriter struct {
+	st     *Store
 	client *mongo.Client
 	db     *mongo.Database
-	now    func() time.Time
 }
 
-// OpenInboxWriter connects to uri with at most conns connections (2 suffice: one batch of
-// items and one of done marks are written at a time) and writes to the database dbName; now is
-// the clock of the done marks (time.Now when nil).
-func OpenInboxWriter(uri, dbName string, conns int, now func() time.Time) (*InboxWriter, error) {
+// OpenInboxWriter connects to uri (the server s is connected to) with at most conns
+// connections: 2 suffice, as one batch of items and one of done marks are written at a time.
+func (s *Store) OpenInboxWriter(uri string, conns int) (*InboxWriter, error) {
 	client, err := mongo.Connect(options.Client().ApplyURI(uri).SetAppName("chorus-inbox").SetMaxPoolSize(uint64(max(conns, 1))))
 	if err != nil {
 		return nil, fmt.Errorf("store: connect the inbox writer: %w", err)
 	}
-	if now == nil {
-		now = time.Now
-	}
-	return &InboxWriter{client: client, db: client.Database(dbName), now: now}, nil
+	return &InboxWriter{st: s, client: client, db: client.Database(s.db.Name())}, nil
 }
 
 // AddInbox is Store.AddInbox over the writer's connections.
 func (w *InboxWriter) AddInbox(ctx context.Context, items []InboxItem) []error {
+	unlock := w.st.lockUrgent()
+	defer unlock()
 	return addInbox(ctx, w.db, items)
 }
 
 // FinishInbox is Store.FinishInbox over the writer's connections.
 func (w *InboxWriter) FinishInbox(ctx context.Context, ids ...string) error {
-	return finishInbox(ctx, w.db, storedTime(w.now()), ids)
+	unlock := w.st.lock()
+	defer unlock()
+	return finishInbox(ctx, w.db, w.st.clock(), ids)
 }
 
 // Close disconnects the writer.

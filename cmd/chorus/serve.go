@@ -72,7 +72,7 @@ func serve(ctx context.Context, env environment, a *app, listening chan<- string
 	defer stopScheduler()
 	// The acknowledgements' inbox writes get connections of their own, so that they never queue
 	// behind the workers' queries for one of the store's.
-	inboxWriter, err := store.OpenInboxWriter(a.storeURI, cfg.MongoDB, 2, env.now)
+	inboxWriter, err := a.store.OpenInboxWriter(a.storeURI, 2)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
