@@ -14,6 +14,7 @@ import (
 
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/commands"
+	"github.com/chorus-hq/chorus/store"
 )
 
 // loadClients is how many Slack requests are in flight at once in the load benchmarks.
@@ -37,14 +38,7 @@ func benchAck(b *testing.B, delay time.Duration) {
 		wrap = func(st commands.Store) commands.Store { return slowStore{Store: st, delay: delay} }
 	}
 	srv := startServer(b, wrap)
-	ctx := context.Background()
-	for i := range 20 {
-		c := chorus.Campaign{WorkspaceID: "T0CHORUS", Slug: fmt.Sprintf("campagne-%02d", i), Name: fmt.Sprintf("Campagne %d", i),
-			Leads: []string{"U0LEA"}, TimeZone: chorus.DefaultTimeZone, Status: chorus.StatusActive, CreatedBy: "U0LEA", Lang: chorus.French}
-		if _, err := srv.app.store.CreateCampaign(ctx, c); err != nil {
-			b.Fatal(err)
-		}
-	}
+	seedCampaigns(b, srv.app.store)
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: loadClients, MaxConnsPerHost: loadClients}}
 	// Every request is a distinct command, as Slack's are (each has its own trigger_id): the
 	// inbox would take a repeated body for a replay and run it once.
@@ -95,6 +89,20 @@ func benchAck(b *testing.B, delay time.Duration) {
 	b.ReportMetric(pct(0.99), "p99-ms")
 	b.ReportMetric(float64(latencies[len(latencies)-1].Microseconds())/1000, "max-ms")
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "req/s")
+}
+
+// seedCampaigns creates campagne-00 … campagne-19 in the workspace T0CHORUS, for the load
+// benchmarks' list and show commands.
+func seedCampaigns(b *testing.B, st *store.Store) {
+	b.Helper()
+	ctx := context.Background()
+	for i := range 20 {
+		c := chorus.Campaign{WorkspaceID: "T0CHORUS", Slug: fmt.Sprintf("campagne-%02d", i), Name: fmt.Sprintf("Campagne %d", i),
+			Leads: []string{"U0LEA"}, TimeZone: chorus.DefaultTimeZone, Status: chorus.StatusActive, CreatedBy: "U0LEA", Lang: chorus.French}
+		if _, err := st.CreateCampaign(ctx, c); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
 
 // slowStore delays the reads every command starts with, as an overloaded or distant MongoDB would.
@@ -161,14 +169,7 @@ func BenchmarkAnswerLoad(b *testing.B) {
 	} {
 		b.Run(mode.name, func(b *testing.B) {
 			srv := startServer(b, mode.wrap)
-			ctx := context.Background()
-			for i := range 20 {
-				c := chorus.Campaign{WorkspaceID: "T0CHORUS", Slug: fmt.Sprintf("campagne-%02d", i), Name: fmt.Sprintf("Campagne %d", i),
-					Leads: []string{"U0LEA"}, TimeZone: chorus.DefaultTimeZone, Status: chorus.StatusActive, CreatedBy: "U0LEA", Lang: chorus.French}
-				if _, err := srv.app.store.CreateCampaign(ctx, c); err != nil {
-					b.Fatal(err)
-				}
-			}
+			seedCampaigns(b, srv.app.store)
 			responder := newCountingResponder(*respondLatencyFlag)
 			b.Cleanup(responder.Close)
 			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: loadClients, MaxConnsPerHost: loadClients}}
