@@ -291,7 +291,9 @@ func (s *Store) ReleaseInbox(ctx context.Context, owner string) error {
 
 // FinishInbox marks the items ids handled, in one insert; marking one twice is harmless.
 func (s *Store) FinishInbox(ctx context.Context, ids ...string) error {
-	unlock := s.lock()
+	// In the fast lane too: until its done mark is written, a delivered reply would be sent
+	// again by a re-run after a crash, so the mark should not wait for the workers' queue.
+	unlock := s.lockUrgent()
 	defer unlock()
 	return finishInbox(ctx, s.db, s.clock(), ids)
 }
@@ -364,7 +366,7 @@ type InboxWrites interface {
 // acknowledgement never waits for a connection behind the workers' reads and writes (the
 // embedded store's pool is small; on MongoDB the pool is shared by every query of the process).
 // It writes the same collections as the Store it was opened for, and in embedded mode takes its
-// write lock, items in its fast lane.
+// write lock, in its fast lane.
 type InboxWriter struct {
 	st     *Store
 	client *mongo.Client
@@ -390,7 +392,7 @@ func (w *InboxWriter) AddInbox(ctx context.Context, items []InboxItem) []error {
 
 // FinishInbox is Store.FinishInbox over the writer's connections.
 func (w *InboxWriter) FinishInbox(ctx context.Context, ids ...string) error {
-	unlock := w.st.lock()
+	unlock := w.st.lockUrgent()
 	defer unlock()
 	return finishInbox(ctx, w.db, w.st.clock(), ids)
 }
