@@ -148,7 +148,7 @@ func (d *Dispatcher) later(ctx context.Context, send func(context.Context)) bool
 // delivered makes the sends of an inbox item's run, then marks the item done: on the delivery
 // pool when one of its DeliveryWorkers slots is free, else at once in the calling worker (so a
 // saturated pool slows the workers down instead of queueing without bound). Either way the item
-// is marked done only after its sends, as before.
+// is marked done only after its sends, as before (finishLater).
 func (d *Dispatcher) delivered(ctx context.Context, rs *runState, id string) {
 	sends := rs.sends
 	rs.deferred, rs.sends = false, nil
@@ -161,10 +161,10 @@ func (d *Dispatcher) delivered(ctx context.Context, rs *runState, id string) {
 		for _, send := range sends {
 			send(ctx)
 		}
-		d.finish(ctx, id)
+		d.finishLater(ctx, id)
 	}
 	if len(sends) == 0 {
-		d.finish(ctx, id)
+		d.finishLater(ctx, id)
 		return
 	}
 	select {
@@ -186,6 +186,18 @@ func (d *Dispatcher) delivered(ctx context.Context, rs *runState, id string) {
 		defer func() { <-d.deliveries }()
 		defer cancel()
 		deliver(dctx)
+	}()
+}
+
+// finishLater marks the item id done without waiting for the mark's group commit: neither a
+// worker nor a delivery slot is held for it (waiting, they would answer at the pace of the
+// commits). Wait still waits for the mark, so a stopping process writes it before it hands its
+// items back.
+func (d *Dispatcher) finishLater(ctx context.Context, id string) {
+	d.wg.Add(1)
+	go func() {
+		defer d.wg.Done()
+		d.finish(ctx, id)
 	}()
 }
 
