@@ -11,7 +11,15 @@ import (
 
 // deliver sends a reply: it opens its modal, or answers where the request came from, then sends
 // its further posts. A post to a channel the bot cannot reach is reported to the requester.
+// Within an inbox item's run it is deferred to the item's delivery (see later).
 func (d *Dispatcher) deliver(ctx context.Context, src source, lang chorus.Lang, rep reply.Reply) {
+	if d.later(ctx, func(ctx context.Context) { d.deliverNow(ctx, src, lang, rep) }) {
+		return
+	}
+	d.deliverNow(ctx, src, lang, rep)
+}
+
+func (d *Dispatcher) deliverNow(ctx context.Context, src source, lang chorus.Lang, rep reply.Reply) {
 	switch {
 	case rep.Modal != nil:
 		d.openModal(ctx, src, lang, *rep.Modal)
@@ -114,10 +122,83 @@ func (d *Dispatcher) sendOnce(ctx context.Context, send func() error) error {
 // runKey carries a *runState in the context of an inbox item's run.
 type runKey struct{}
 
-// runState is what sendOnce knows of one run of an inbox item.
+// runState is what sendOnce knows of one run of an inbox item, and the sends its handler asked
+// for, deferred to its delivery.
 type runState struct {
-	fresh   bool                            // the item's first run
-	pending func(ctx context.Context) error // the record of the last send, not yet written
+	fresh    bool                            // the item's first run
+	pending  func(ctx context.Context) error // the record of the last send, not yet written
+	deferred bool                            // sends are collected in sends, not made
+	sends    []func(context.Context)
+}
+
+// later defers send to the delivery of the inbox item whose run ctx is, and reports whether it
+// did: a worker computes the reply (the handler's store reads and writes), and the delivery,
+// which mostly waits for Slack, runs on the delivery pool, so that a slow response_url does not
+// hold a worker. The sends of one item keep their order, and so the numbering of their records
+// (store.Once) is the same on a re-run.
+func (d *Dispatcher) later(ctx context.Context, send func(context.Context)) bool {
+	rs, _ := ctx.Value(runKey{}).(*runState)
+	if rs == nil || !rs.deferred {
+		return false
+	}
+	rs.sends = append(rs.sends, send)
+	return true
+}
+
+// delivered makes the sends of an inbox item's run, then marks the item done: on the delivery
+// pool when one of its DeliveryWorkers slots is free, else at once in the calling worker (so a
+// saturated pool slows the workers down instead of queueing without bound). Either way the item
+// is marked done only after its sends, as before (finishLater).
+func (d *Dispatcher) delivered(ctx context.Context, rs *runState, id string) {
+	sends := rs.sends
+	rs.deferred, rs.sends = false, nil
+	deliver := func(ctx context.Context) {
+		defer func() {
+			if r := recover(); r != nil {
+				d.log.ErrorContext(ctx, "slack delivery panicked", "id", id, "panic", r, "stack", string(debug.Stack()))
+			}
+		}()
+		for _, send := range sends {
+			send(ctx)
+		}
+		d.finishLater(ctx, id)
+	}
+	if len(sends) == 0 {
+		d.finishLater(ctx, id)
+		return
+	}
+	select {
+	case d.deliveries <- struct{}{}:
+	default:
+		deliver(ctx)
+		return
+	}
+	// The worker's context ends when its job returns; the delivery keeps the job's deadline.
+	dctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	if dl, ok := ctx.Deadline(); ok {
+		dctx, cancel = context.WithDeadline(context.WithoutCancel(ctx), dl)
+	}
+	d.wg.Add(1)
+	d.metrics.jobsInFlight(1)
+	go func() {
+		defer d.wg.Done()
+		defer d.metrics.jobsInFlight(-1)
+		defer func() { <-d.deliveries }()
+		defer cancel()
+		deliver(dctx)
+	}()
+}
+
+// finishLater marks the item id done without waiting for the mark's group commit: neither a
+// worker nor a delivery slot is held for it (waiting, they would answer at the pace of the
+// commits). Wait still waits for the mark, so a stopping process writes it before it hands its
+// items back.
+func (d *Dispatcher) finishLater(ctx context.Context, id string) {
+	d.wg.Add(1)
+	go func() {
+		defer d.wg.Done()
+		d.finish(ctx, id)
+	}()
 }
 
 func (rs *runState) flush(ctx context.Context, d *Dispatcher) {
@@ -133,6 +214,9 @@ func (rs *runState) flush(ctx context.Context, d *Dispatcher) {
 // post sends what a message or reaction handler answered. Nobody asked, so a failure is only
 // logged.
 func (d *Dispatcher) post(ctx context.Context, posts []reply.Post) {
+	if len(posts) == 0 || d.later(ctx, func(ctx context.Context) { d.post(ctx, posts) }) {
+		return
+	}
 	for _, p := range posts {
 		if err := d.sendOnce(ctx, func() error {
 			if p.EphemeralTo != "" {
@@ -148,6 +232,9 @@ func (d *Dispatcher) post(ctx context.Context, posts []reply.Post) {
 
 // notify tells the requester something went wrong, in their language.
 func (d *Dispatcher) notify(ctx context.Context, src source, lang chorus.Lang, key string, args ...any) {
+	if d.later(ctx, func(ctx context.Context) { d.notify(ctx, src, lang, key, args...) }) {
+		return
+	}
 	if lang == "" && src.user != "" {
 		lang, _, _ = d.c.UserInfo(ctx, src.user)
 	}
@@ -167,7 +254,12 @@ func (d *Dispatcher) publishHome(ctx context.Context, req reply.Request) {
 		}()
 		view = d.h.Home(ctx, req)
 	}()
-	if err := d.sendOnce(ctx, func() error { return d.c.PublishHome(ctx, req.User, view) }); err != nil {
-		d.log.ErrorContext(ctx, "cannot publish home", "user", req.User, "err", err)
+	publish := func(ctx context.Context) {
+		if err := d.sendOnce(ctx, func() error { return d.c.PublishHome(ctx, req.User, view) }); err != nil {
+			d.log.ErrorContext(ctx, "cannot publish home", "user", req.User, "err", err)
+		}
+	}
+	if !d.later(ctx, publish) {
+		publish(ctx)
 	}
 }

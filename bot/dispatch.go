@@ -95,9 +95,13 @@ type Options struct {
 	InboxLease time.Duration
 	// Exclusive says no other process uses the inbox (the embedded store, locked): RunInbox then
 	// takes every unfinished item at start, without waiting for its holder's heartbeat to expire.
-	Exclusive    bool
-	ModalBudget  time.Duration // a Modal is opened only if ready this soon after the request; 2 s
-	SubmitBudget time.Duration // how long a view_submission ack waits for the Handler; 2.5 s
+	Exclusive bool
+	// DeliveryWorkers bounds the deliveries of inbox items' replies (response_url calls, posts,
+	// modals) made apart from the workers, which meanwhile compute the next replies; 64. When all
+	// are busy a worker delivers its reply itself. Negative: workers always deliver.
+	DeliveryWorkers int
+	ModalBudget     time.Duration // a Modal is opened only if ready this soon after the request; 2 s
+	SubmitBudget    time.Duration // how long a view_submission ack waits for the Handler; 2.5 s
 }
 
 // Dispatcher turns decoded Slack requests into Handler calls and delivers the replies. HTTP and
@@ -128,6 +132,8 @@ type Dispatcher struct {
 	inboxTTL  time.Duration
 	exclusive bool
 	notices   chan struct{} // bounds the busy notices sent outside the queue
+	// deliveries bounds the deliveries running apart from the workers; nil: none
+	deliveries chan struct{}
 
 	mu        sync.Mutex
 	queue     []job
@@ -179,6 +185,12 @@ func NewDispatcher(opts Options) (*Dispatcher, error) {
 	}
 	d.busyLog = newSampledLog(d.log, d.now, time.Minute, "Slack work refused or dropped: Chorus is busy")
 	d.notices = make(chan struct{}, 4)
+	switch {
+	case opts.DeliveryWorkers == 0:
+		d.deliveries = make(chan struct{}, 64)
+	case opts.DeliveryWorkers > 0:
+		d.deliveries = make(chan struct{}, opts.DeliveryWorkers)
+	}
 	d.inbox, d.effects, d.once, d.lease, d.exclusive = opts.Inbox, opts.Effects, opts.Once, opts.InboxLease, opts.Exclusive
 	if d.lease <= 0 {
 		d.lease = time.Minute

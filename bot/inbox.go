@@ -133,9 +133,10 @@ func (d *Dispatcher) finishing(id string, attempt int, run func(context.Context)
 		if d.effects != nil {
 			ctx = d.effects(ctx, id)
 		}
-		ctx = context.WithValue(ctx, runKey{}, &runState{fresh: attempt <= 1})
+		rs := &runState{fresh: attempt <= 1, deferred: d.deliveries != nil}
+		ctx = context.WithValue(ctx, runKey{}, rs)
 		run(ctx)
-		d.finish(ctx, id)
+		d.delivered(ctx, rs, id)
 	}
 }
 
@@ -163,7 +164,10 @@ func (d *Dispatcher) StartInbox(ctx context.Context) error {
 // RunInbox keeps the inbox: at start it runs again the unfinished items left by a dead process
 // (all of them when Exclusive), then every third of InboxLease it renews this replica's
 // heartbeat, takes the items of replicas whose heartbeat expired, and sweeps finished items an
-// hour old. It returns when ctx ends. Without an Inbox it returns at once.
+// hour old. When Exclusive, no other process writes the inbox: once every item a predecessor
+// left is taken, there is nothing more to look for, and the periodic scan of the inbox (which
+// holds an hour of finished items) stops. It returns when ctx ends. Without an Inbox it returns
+// at once.
 func (d *Dispatcher) RunInbox(ctx context.Context) {
 	if d.inbox == nil {
 		return
@@ -171,7 +175,8 @@ func (d *Dispatcher) RunInbox(ctx context.Context) {
 	if err := d.StartInbox(ctx); err != nil {
 		d.log.WarnContext(ctx, "cannot renew the inbox heartbeat", "err", err)
 	}
-	if _, err := d.RecoverInbox(ctx, d.exclusive); err != nil {
+	_, complete, err := d.recoverInbox(ctx, d.exclusive)
+	if err != nil {
 		d.log.ErrorContext(ctx, "cannot recover the inbox", "err", err)
 	}
 	t := time.NewTicker(d.lease / 3)
@@ -187,8 +192,11 @@ func (d *Dispatcher) RunInbox(ctx context.Context) {
 		if err := d.inbox.Renew(ctx, d.replica, now.Add(d.lease)); err != nil {
 			d.log.WarnContext(ctx, "cannot renew the inbox heartbeat", "err", err)
 		}
-		if _, err := d.RecoverInbox(ctx, false); err != nil {
-			d.log.WarnContext(ctx, "cannot recover the inbox", "err", err)
+		if !d.exclusive || !complete {
+			var err error
+			if _, complete, err = d.recoverInbox(ctx, d.exclusive); err != nil {
+				d.log.WarnContext(ctx, "cannot recover the inbox", "err", err)
+			}
 		}
 		if now.Sub(lastSweep) >= 10*time.Minute {
 			lastSweep = now
@@ -212,11 +220,18 @@ func (d *Dispatcher) ReleaseInbox(ctx context.Context) error {
 // item, when all is set) and runs them again, as far as the queue has room. It returns how many
 // it took.
 func (d *Dispatcher) RecoverInbox(ctx context.Context, all bool) (int, error) {
-	items, err := d.inbox.Unfinished(ctx, d.now(), all, 1000)
+	taken, _, err := d.recoverInbox(ctx, all)
+	return taken, err
+}
+
+// recoverInbox is RecoverInbox, also reporting whether it left no item of another replica
+// untaken (the queue had room for all, and none was beyond the page it read).
+func (d *Dispatcher) recoverInbox(ctx context.Context, all bool) (taken int, complete bool, err error) {
+	const page = 1000
+	items, err := d.inbox.Unfinished(ctx, d.now(), all, page)
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
-	taken := 0
 	for _, it := range items {
 		if it.Owner == d.replica {
 			// ours, queued or running in this very process: even at start, when every item is
@@ -224,11 +239,11 @@ func (d *Dispatcher) RecoverInbox(ctx context.Context, all bool) (int, error) {
 			continue
 		}
 		if !d.hasRoom() {
-			break
+			return taken, false, nil
 		}
 		got, ok, err := d.inbox.Take(ctx, it.ID, d.replica, all)
 		if err != nil {
-			return taken, err
+			return taken, false, err
 		}
 		if !ok {
 			continue
@@ -243,7 +258,7 @@ func (d *Dispatcher) RecoverInbox(ctx context.Context, all bool) (int, error) {
 		d.log.InfoContext(ctx, "running an unfinished request again", "id", got.ID, "kind", got.Kind, "received", got.Received, "attempt", got.Attempt)
 		d.replay(ctx, got)
 	}
-	return taken, nil
+	return taken, len(items) < page, nil
 }
 
 // replay decodes an inbox item as its delivery was decoded and runs it.

@@ -346,3 +346,61 @@ func TestRecoveryLeavesOwnItems(t *testing.T) {
 		t.Errorf("items after recovery: mine %+v, theirs %+v", in.items["mine"], in.items["theirs"])
 	}
 }
+
+// TestDeliveryApartFromWorkers: while a reply waits for a slow response_url, the only worker
+// computes the next one; the held item is marked done only once its reply is delivered.
+func TestDeliveryApartFromWorkers(t *testing.T) {
+	r, in := inboxRig(t, func(o *Options) { o.Workers, o.DeliveryWorkers = 1, 1 })
+	ran := make(chan string, 2)
+	r.h.command = func(ctx context.Context, req reply.Request) reply.Reply {
+		ran <- req.Text
+		return reply.Reply{Text: "ok " + req.Text}
+	}
+	held, release := make(chan struct{}), make(chan struct{})
+	var releaseOnce sync.Once
+	free := func() { releaseOnce.Do(func() { close(release) }) }
+	t.Cleanup(free) // before the rig's own cleanup, which waits for the jobs
+	r.slack.next("response_url", func(w http.ResponseWriter) {
+		close(held)
+		<-release
+		_, _ = w.Write([]byte("ok"))
+	})
+	safety := func(ch <-chan struct{}, what string) { // a safety net, not a timing assertion
+		t.Helper()
+		select {
+		case <-ch:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s never happened", what)
+		}
+	}
+	first := slashBody(t, r, "text", "list", "trigger_id", "1.1.a")
+	if rec := r.post(t, formType, first); rec.Code != 200 || rec.Body.Len() != 0 {
+		t.Fatalf("ack %d %q", rec.Code, rec.Body)
+	}
+	safety(held, "the first reply's delivery")
+	if rec := r.post(t, formType, slashBody(t, r, "text", "show", "trigger_id", "1.1.b")); rec.Code != 200 {
+		t.Fatalf("ack %d %q", rec.Code, rec.Body)
+	}
+	second := make(chan struct{})
+	go func() {
+		for range 2 {
+			<-ran
+		}
+		close(second)
+	}()
+	safety(second, "the second command's run while the first reply is held")
+	in.mu.Lock()
+	doneEarly := in.done[bodyKey("command", first)]
+	in.mu.Unlock()
+	if doneEarly {
+		t.Errorf("the first item was marked done before its reply was delivered")
+	}
+	free()
+	r.wait(t)
+	if _, finished := in.state(); finished != 2 {
+		t.Errorf("%d items done, want 2", finished)
+	}
+	if n := len(r.slack.callsTo("response_url")); n != 2 {
+		t.Errorf("%d replies delivered, want 2", n)
+	}
+}

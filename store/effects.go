@@ -59,23 +59,20 @@ func (s *Store) effect(ctx context.Context, proposed string) (id string, replay 
 	}
 	eid := sc.next()
 	coll := s.db.Collection(collEffects)
-	var d effectDoc
-	err = coll.FindOne(ctx, bson.D{{Key: "_id", Value: eid}}).Decode(&d)
+	// Insert first: on a first run (nearly always) that is the only round trip; on a re-run the
+	// duplicate key says an earlier run recorded the write, and reading it follows that run.
+	_, err = coll.InsertOne(ctx, effectDoc{ID: eid, Ref: proposed})
 	if err == nil {
-		return d.Ref, true, nil
+		return proposed, false, nil
 	}
-	if !errors.Is(err, mongo.ErrNoDocuments) {
-		return "", false, fmt.Errorf("store: read effect %s: %w", eid, err)
-	}
-	if _, err := coll.InsertOne(ctx, effectDoc{ID: eid, Ref: proposed}); err != nil {
-		if mongo.IsDuplicateKeyError(err) { // a concurrent run of the same key: follow it
-			if err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: eid}}).Decode(&d); err == nil {
-				return d.Ref, true, nil
-			}
-		}
+	if !mongo.IsDuplicateKeyError(err) {
 		return "", false, fmt.Errorf("store: record effect %s: %w", eid, err)
 	}
-	return proposed, false, nil
+	var d effectDoc
+	if err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: eid}}).Decode(&d); err != nil {
+		return "", false, fmt.Errorf("store: read effect %s: %w", eid, err)
+	}
+	return d.Ref, true, nil
 }
 
 // Once numbers a step of the unit of work scoped by ctx (WithEffects), such as sending a

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -48,9 +49,13 @@ type aliveDoc struct {
 	Until time.Time `bson:"until"`
 }
 
+// inboxIndexes: the items have only their _id index, so that the insert every acknowledgement
+// waits for maintains one index, not two (on the embedded store each index is an expression over
+// the stored JSON, parsed again per index). The only other query on the items, UnfinishedInbox,
+// filters on the holder, which no index would serve, and sorts the few unfinished items in
+// memory. Done marks are read by _id and swept by age.
 func inboxIndexes() []indexSpec {
 	return []indexSpec{
-		{collInbox, []mongo.IndexModel{plainIndex("received")}},
 		{collInboxDone, []mongo.IndexModel{plainIndex("at")}},
 	}
 }
@@ -59,6 +64,14 @@ func inboxIndexes() []indexSpec {
 // inserted, an error wrapping chorus.ErrConflict when an item with its ID exists already, or the
 // write's error.
 func (s *Store) AddInbox(ctx context.Context, items []InboxItem) []error {
+	// In embedded mode, in the write lock's fast lane: it waits for the write in progress, not
+	// for the workers' writes queued behind it.
+	unlock := s.lockUrgent()
+	defer unlock()
+	return addInbox(ctx, s.db, items)
+}
+
+func addInbox(ctx context.Context, db *mongo.Database, items []InboxItem) []error {
 	errs := make([]error, len(items))
 	if len(items) == 0 {
 		return errs
@@ -68,9 +81,7 @@ func (s *Store) AddInbox(ctx context.Context, items []InboxItem) []error {
 		items[i].Received = storedTime(items[i].Received)
 		docs[i] = items[i]
 	}
-	// A plain insert, atomic on any server: it does not wait for the embedded mode's serialised
-	// writes (which guard conditional updates), and so neither does the acknowledgement.
-	_, err := s.db.Collection(collInbox).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	_, err := db.Collection(collInbox).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
 	if err == nil {
 		return errs
 	}
@@ -182,8 +193,7 @@ func (s *Store) UnfinishedInbox(ctx context.Context, now time.Time, all bool, li
 			f = bson.D{{Key: "owner", Value: bson.D{{Key: "$nin", Value: owners}}}}
 		}
 	}
-	cur, err := s.db.Collection(collInbox).Find(ctx, f, options.Find().SetSort(bson.D{{Key: "received", Value: 1}}).
-		SetProjection(bson.D{{Key: "body", Value: 0}}))
+	cur, err := s.db.Collection(collInbox).Find(ctx, f, options.Find().SetProjection(bson.D{{Key: "body", Value: 0}}))
 	if err != nil {
 		return nil, fmt.Errorf("store: list inbox items: %w", err)
 	}
@@ -199,25 +209,42 @@ func (s *Store) UnfinishedInbox(ctx context.Context, now time.Time, all bool, li
 	for _, it := range items {
 		if !done[it.ID] {
 			out = append(out, it)
-			if len(out) == limit {
-				break
-			}
 		}
+	}
+	slices.SortStableFunc(out, func(a, b InboxItem) int { return a.Received.Compare(b.Received) })
+	if len(out) > limit {
+		out = out[:limit]
 	}
 	return out, nil
 }
 
+// doneAmong returns which of items are marked done. A few are looked up by _id; many (after a
+// burst, the inbox holds an hour of finished items) are matched against the done marks written
+// since the oldest of them, read once: the embedded server matches $in by comparing every
+// document with every id, which for thousands of each would take minutes.
 func (s *Store) doneAmong(ctx context.Context, items []InboxItem) (map[string]bool, error) {
 	done := map[string]bool{}
 	if len(items) == 0 {
 		return done, nil
 	}
-	ids := make([]string, len(items))
-	for i, it := range items {
-		ids[i] = it.ID
+	var f bson.D
+	if len(items) <= doneLookupMax {
+		ids := make([]string, len(items))
+		for i, it := range items {
+			ids[i] = it.ID
+		}
+		f = bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}
+	} else {
+		oldest := items[0].Received
+		for _, it := range items[1:] {
+			if it.Received.Before(oldest) {
+				oldest = it.Received
+			}
+		}
+		// A done mark is written after its item, but by a replica with its own clock.
+		f = bson.D{{Key: "at", Value: bson.D{{Key: "$gte", Value: oldest.Add(-doneClockSkew).UTC()}}}}
 	}
-	cur, err := s.db.Collection(collInboxDone).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}},
-		options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
+	cur, err := s.db.Collection(collInboxDone).Find(ctx, f, options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
 	if err != nil {
 		return nil, fmt.Errorf("store: read inbox done marks: %w", err)
 	}
@@ -230,6 +257,13 @@ func (s *Store) doneAmong(ctx context.Context, items []InboxItem) (map[string]bo
 	}
 	return done, nil
 }
+
+// doneLookupMax is how many items doneAmong looks up by _id; doneClockSkew how far apart the
+// clocks of two replicas may be.
+const (
+	doneLookupMax = 64
+	doneClockSkew = 10 * time.Minute
+)
 
 // RenewInbox records that owner lives, and holds its items, until until: one write whatever
 // the number of items.
@@ -257,15 +291,22 @@ func (s *Store) ReleaseInbox(ctx context.Context, owner string) error {
 
 // FinishInbox marks the items ids handled, in one insert; marking one twice is harmless.
 func (s *Store) FinishInbox(ctx context.Context, ids ...string) error {
+	// In the fast lane too: until its done mark is written, a delivered reply would be sent
+	// again by a re-run after a crash, so the mark should not wait for the workers' queue.
+	unlock := s.lockUrgent()
+	defer unlock()
+	return finishInbox(ctx, s.db, s.clock(), ids)
+}
+
+func finishInbox(ctx context.Context, db *mongo.Database, at time.Time, ids []string) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	at := s.clock()
 	docs := make([]any, len(ids))
 	for i, id := range ids {
 		docs[i] = doneDoc{ID: id, At: at}
 	}
-	_, err := s.db.Collection(collInboxDone).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	_, err := db.Collection(collInboxDone).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
 	var bwe mongo.BulkWriteException
 	if errors.As(err, &bwe) && len(bwe.WriteErrors) > 0 && bwe.WriteConcernError == nil {
 		for _, we := range bwe.WriteErrors {
@@ -315,13 +356,65 @@ func (s *Store) SweepInbox(ctx context.Context, olderThan time.Time) (int, error
 	return int(res.DeletedCount), nil
 }
 
+// InboxWrites are the two writes an InboxBatcher groups: *Store and *InboxWriter make them.
+type InboxWrites interface {
+	AddInbox(ctx context.Context, items []InboxItem) []error
+	FinishInbox(ctx context.Context, ids ...string) error
+}
+
+// InboxWriter makes the inbox's grouped writes over a connection pool of its own, so that an
+// acknowledgement never waits for a connection behind the workers' reads and writes (the
+// embedded store's pool is small; on MongoDB the pool is shared by every query of the process).
+// It writes the same collections as the Store it was opened for, and in embedded mode takes its
+// write lock, in its fast lane.
+type InboxWriter struct {
+	st     *Store
+	client *mongo.Client
+	db     *mongo.Database
+}
+
+// OpenInboxWriter connects to uri (the server s is connected to) with at most conns
+// connections: 2 suffice, as one batch of items and one of done marks are written at a time.
+func (s *Store) OpenInboxWriter(uri string, conns int) (*InboxWriter, error) {
+	client, err := mongo.Connect(options.Client().ApplyURI(uri).SetAppName("chorus-inbox").SetMaxPoolSize(uint64(max(conns, 1))))
+	if err != nil {
+		return nil, fmt.Errorf("store: connect the inbox writer: %w", err)
+	}
+	return &InboxWriter{st: s, client: client, db: client.Database(s.db.Name())}, nil
+}
+
+// AddInbox is Store.AddInbox over the writer's connections.
+func (w *InboxWriter) AddInbox(ctx context.Context, items []InboxItem) []error {
+	unlock := w.st.lockUrgent()
+	defer unlock()
+	return addInbox(ctx, w.db, items)
+}
+
+// FinishInbox is Store.FinishInbox over the writer's connections.
+func (w *InboxWriter) FinishInbox(ctx context.Context, ids ...string) error {
+	unlock := w.st.lockUrgent()
+	defer unlock()
+	return finishInbox(ctx, w.db, w.st.clock(), ids)
+}
+
+// Close disconnects the writer.
+func (w *InboxWriter) Close(ctx context.Context) error {
+	if err := w.client.Disconnect(ctx); err != nil {
+		return fmt.Errorf("store: disconnect the inbox writer: %w", err)
+	}
+	return nil
+}
+
 // InboxBatcher groups the inbox writes arriving together (group commit): the items added as one
-// insert, the items finished as one update, so that a burst of acknowledgements does not queue
-// one write each on the embedded store. One batch of each kind is written at a time: the first
-// caller waits Wait for others to join, then writes up to Max of them; whatever arrived during
-// that write is the next batch, written at once. It holds no goroutine when idle.
+// insert, the items finished as one insert of done marks, so that a burst of acknowledgements
+// does not queue one write each on the embedded store. One batch of each kind is written at a
+// time; whatever arrives during that write is the next batch, written as soon as it ends (up to
+// Max items). The batch size so adapts to the load: alone, an item is written at once; under a
+// burst, a write carries everything that arrived while the previous one was on its way to disk.
+// Wait, when not zero, holds the first batch after an idle period open that long for others to
+// join. It holds no goroutine when idle.
 type InboxBatcher struct {
-	st   *Store
+	st   InboxWrites
 	wait time.Duration
 	max  int
 
@@ -341,9 +434,9 @@ type pendingOp[T any] struct {
 	done chan error
 }
 
-// NewInboxBatcher returns a batcher writing to st; wait is how long a batch stays open (a few
-// milliseconds), max its size.
-func NewInboxBatcher(st *Store, wait time.Duration, max int) *InboxBatcher {
+// NewInboxBatcher returns a batcher writing to st; wait is how long a batch stays open after an
+// idle period (0: none, the writes themselves set the pace), max its size.
+func NewInboxBatcher(st InboxWrites, wait time.Duration, max int) *InboxBatcher {
 	return &InboxBatcher{st: st, wait: wait, max: max}
 }
 
@@ -389,8 +482,11 @@ func join[T any](ctx context.Context, b *batch[T], v T, wait time.Duration, max 
 // flush waits for the first batch to fill (up to wait, a latency bound on the wall clock), then
 // writes batches until none is pending.
 func flush[T any](ctx context.Context, b *batch[T], wait time.Duration, max int, write func(context.Context, []T) []error) {
-	t := time.NewTimer(wait)
-	<-t.C
+	if wait > 0 {
+		t := time.NewTimer(wait)
+		<-t.C
+	}
+	var vs []T
 	for {
 		b.mu.Lock()
 		ops := b.pending
@@ -405,9 +501,9 @@ func flush[T any](ctx context.Context, b *batch[T], wait time.Duration, max int,
 			b.pending = nil
 		}
 		b.mu.Unlock()
-		vs := make([]T, len(ops))
-		for i, p := range ops {
-			vs[i] = p.v
+		vs = vs[:0]
+		for _, p := range ops {
+			vs = append(vs, p.v)
 		}
 		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		errs := write(wctx, vs)

@@ -76,7 +76,7 @@ type Store struct {
 	now    func() time.Time
 
 	serialize bool
-	mu        sync.Mutex // held around each write when serialize is set
+	wl        writeLock // held around each write when serialize is set
 
 	newTaskID   func() string
 	auditSeq    uint64 // guarded by auditMu; orders audit ids made in the same millisecond
@@ -126,6 +126,7 @@ func newStore(client *mongo.Client, dbName string, opts Options) *Store {
 		serialize: opts.SerializeWrites,
 		newTaskID: randomTaskID,
 	}
+	s.wl.init()
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -349,8 +350,18 @@ func (s *Store) lock() func() {
 	if !s.serialize {
 		return func() {}
 	}
-	s.mu.Lock()
-	return s.mu.Unlock
+	s.wl.lock(false)
+	return s.wl.unlock
+}
+
+// lockUrgent is lock for the inbox's group commits, which go before the writes already
+// queued (see writeLock).
+func (s *Store) lockUrgent() func() {
+	if !s.serialize {
+		return func() {}
+	}
+	s.wl.lock(true)
+	return s.wl.unlock
 }
 
 // clock returns the current time as stored: UTC, millisecond precision.

@@ -8,15 +8,21 @@ import (
 	"github.com/chorus-hq/chorus/store"
 )
 
-// storeInbox is bot's durable inbox on the store: inserts go through a group-commit batcher, so
-// that a burst of acknowledgements makes a few writes, not one each.
+// storeInbox is bot's durable inbox on the store: inserts and done marks go through a
+// group-commit batcher, so that a burst of acknowledgements makes a few writes, not one each. The
+// batches open no window of their own (wait 0): an ack alone is written at once, and under a
+// burst each write carries what arrived during the previous one.
 type storeInbox struct {
 	st    *store.Store
 	batch *store.InboxBatcher
 }
 
-func newStoreInbox(st *store.Store) *storeInbox {
-	return &storeInbox{st: st, batch: store.NewInboxBatcher(st, 2*time.Millisecond, 256)}
+// newStoreInbox returns the inbox on st, its grouped writes made through w (st when nil).
+func newStoreInbox(st *store.Store, w store.InboxWrites) *storeInbox {
+	if w == nil {
+		w = st
+	}
+	return &storeInbox{st: st, batch: store.NewInboxBatcher(w, 0, 512)}
 }
 
 func toStoreItem(it bot.InboxItem) store.InboxItem {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/commands"
+	"github.com/chorus-hq/chorus/store"
 )
 
 // loadClients is how many Slack requests are in flight at once in the load benchmarks.
@@ -37,14 +38,7 @@ func benchAck(b *testing.B, delay time.Duration) {
 		wrap = func(st commands.Store) commands.Store { return slowStore{Store: st, delay: delay} }
 	}
 	srv := startServer(b, wrap)
-	ctx := context.Background()
-	for i := range 20 {
-		c := chorus.Campaign{WorkspaceID: "T0CHORUS", Slug: fmt.Sprintf("campagne-%02d", i), Name: fmt.Sprintf("Campagne %d", i),
-			Leads: []string{"U0LEA"}, TimeZone: chorus.DefaultTimeZone, Status: chorus.StatusActive, CreatedBy: "U0LEA", Lang: chorus.French}
-		if _, err := srv.app.store.CreateCampaign(ctx, c); err != nil {
-			b.Fatal(err)
-		}
-	}
+	seedCampaigns(b, srv.app.store)
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: loadClients, MaxConnsPerHost: loadClients}}
 	// Every request is a distinct command, as Slack's are (each has its own trigger_id): the
 	// inbox would take a repeated body for a replay and run it once.
@@ -97,6 +91,20 @@ func benchAck(b *testing.B, delay time.Duration) {
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "req/s")
 }
 
+// seedCampaigns creates campagne-00 … campagne-19 in the workspace T0CHORUS, for the load
+// benchmarks' list and show commands.
+func seedCampaigns(b *testing.B, st *store.Store) {
+	b.Helper()
+	ctx := context.Background()
+	for i := range 20 {
+		c := chorus.Campaign{WorkspaceID: "T0CHORUS", Slug: fmt.Sprintf("campagne-%02d", i), Name: fmt.Sprintf("Campagne %d", i),
+			Leads: []string{"U0LEA"}, TimeZone: chorus.DefaultTimeZone, Status: chorus.StatusActive, CreatedBy: "U0LEA", Lang: chorus.French}
+		if _, err := st.CreateCampaign(ctx, c); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // slowStore delays the reads every command starts with, as an overloaded or distant MongoDB would.
 type slowStore struct {
 	commands.Store
@@ -142,4 +150,84 @@ func BenchmarkConsoleColdStart(b *testing.B) {
 			b.Fatalf("the campaign is gone:\n%s", out)
 		}
 	}
+}
+
+// BenchmarkAnswerLoad measures what BenchmarkBoltComparison measures of Chorus (acks/s, p99,
+// commands answered per second through their response_url, for -answer-for) in-process, twice:
+// with every read on the embedded store, and with the reads /campaign list and show make served
+// from memory once read (memoReads), as issue 17's read model will serve them. The second shows
+// what the intake, the inbox and the delivery can carry when reads cost nothing.
+//
+//	go test ./cmd/chorus -run '^$' -bench AnswerLoad -benchtime 1x -answer-for 10s
+func BenchmarkAnswerLoad(b *testing.B) {
+	for _, mode := range []struct {
+		name string
+		wrap func(commands.Store) commands.Store
+	}{
+		{"reads=store", nil},
+		{"reads=memory", func(st commands.Store) commands.Store { return &memoReads{Store: st} }},
+	} {
+		b.Run(mode.name, func(b *testing.B) {
+			srv := startServer(b, mode.wrap)
+			seedCampaigns(b, srv.app.store)
+			responder := newCountingResponder(*respondLatencyFlag)
+			b.Cleanup(responder.Close)
+			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: loadClients, MaxConnsPerHost: loadClients}}
+			b.ResetTimer()
+			res := driveAnswers(b, client, srv.base, responder, *answerForFlag)
+			b.StopTimer()
+			b.ReportMetric(res.acksPerSec, "acks/s")
+			b.ReportMetric(res.answeredPerSec, "answered/s")
+			b.ReportMetric(res.p50, "p50-ms")
+			b.ReportMetric(res.p99, "p99-ms")
+			b.ReportMetric(float64(res.busy), "busy")
+			b.ReportMetric(float64(res.failed), "failed")
+		})
+	}
+}
+
+// memoReads serves the reads of /campaign list and show from memory once read: a stand-in for
+// a read model, valid here because the load writes nothing.
+type memoReads struct {
+	commands.Store
+	memo sync.Map // key -> memoEntry
+}
+
+type memoEntry struct {
+	v   any
+	err error
+}
+
+func memo[T any](m *memoReads, key string, read func() (T, error)) (T, error) {
+	if e, ok := m.memo.Load(key); ok {
+		v, _ := e.(memoEntry).v.(T)
+		return v, e.(memoEntry).err
+	}
+	v, err := read()
+	m.memo.Store(key, memoEntry{v: v, err: err})
+	return v, err
+}
+
+func (m *memoReads) Workspace(ctx context.Context, id string) (chorus.Workspace, error) {
+	return memo(m, "w/"+id, func() (chorus.Workspace, error) { return m.Store.Workspace(ctx, id) })
+}
+
+func (m *memoReads) Campaigns(ctx context.Context, ws string) ([]chorus.Campaign, error) {
+	return memo(m, "cs/"+ws, func() ([]chorus.Campaign, error) { return m.Store.Campaigns(ctx, ws) })
+}
+
+func (m *memoReads) Campaign(ctx context.Context, ws, slug string) (chorus.Campaign, error) {
+	return memo(m, "c/"+ws+"/"+slug, func() (chorus.Campaign, error) { return m.Store.Campaign(ctx, ws, slug) })
+}
+
+func (m *memoReads) Tasks(ctx context.Context, ws string, f chorus.TaskFilter) ([]chorus.Task, error) {
+	return memo(m, fmt.Sprintf("t/%s/%+v", ws, f), func() ([]chorus.Task, error) { return m.Store.Tasks(ctx, ws, f) })
+}
+
+func (m *memoReads) Submissions(ctx context.Context, ws string, f chorus.SubmissionFilter) ([]chorus.Submission, error) {
+	return memo(m, fmt.Sprintf("s/%s/%+v", ws, f), func() ([]chorus.Submission, error) { return m.Store.Submissions(ctx, ws, f) })
+}
+
+func (m *memoReads) UserLang(ctx context.Context, ws, user string) (chorus.Lang, error) {
+	return memo(m, "l/"+ws+"/"+user, func() (chorus.Lang, error) { return m.Store.UserLang(ctx, ws, user) })
 }

@@ -164,6 +164,7 @@ type app struct {
 	cfg      configs.Config
 	log      *slog.Logger
 	store    *store.Store
+	storeURI string // the store's server (the embedded one's address), for the inbox writer
 	commands *commands.Service
 	slack    *bot.Client     // the Web API client when Slack is configured, else nil
 	feed     *scheduler.Feed // tells the scheduler of each mode about this process's writes
@@ -240,7 +241,7 @@ func newApp(ctx context.Context, env environment, file string) (*app, error) {
 	cst = commands.Watch(cst, feed)
 	opts.ReminderPolicy = reminderPolicy(cfg)
 	svc := commands.New(cst, logger, env.now, opts)
-	return &app{cfg: cfg, log: logger, store: st, commands: svc, slack: slack, feed: feed, close: closeAll}, nil
+	return &app{cfg: cfg, log: logger, store: st, storeURI: uri, commands: svc, slack: slack, feed: feed, close: closeAll}, nil
 }
 
 func newLogger(w io.Writer, cfg configs.Config) *slog.Logger {

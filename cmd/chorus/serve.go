@@ -72,6 +72,19 @@ func serve(ctx context.Context, env environment, a *app, listening chan<- string
 		return fmt.Errorf("serve: %w", err)
 	}
 	defer stopScheduler()
+	// The acknowledgements' inbox writes get connections of their own, so that they never queue
+	// behind the workers' queries for one of the store's.
+	inboxWriter, err := a.store.OpenInboxWriter(a.storeURI, 2)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	defer func() {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := inboxWriter.Close(cctx); err != nil {
+			a.log.Warn("close the inbox writer", "err", err)
+		}
+	}()
 	d, err := bot.NewDispatcher(bot.Options{
 		Handler:       a.commands,
 		Messages:      a.commands,
@@ -87,7 +100,7 @@ func serve(ctx context.Context, env environment, a *app, listening chan<- string
 		Workers:       cfg.Workers,
 		MaxQueued:     cfg.MaxQueued,
 		Lang:          cfg.Lang,
-		Inbox:         newStoreInbox(a.store),
+		Inbox:         newStoreInbox(a.store, inboxWriter),
 		Effects:       store.WithEffects,
 		Once:          a.store.Once,
 		// The embedded store is locked to this process: what its inbox holds unfinished was
