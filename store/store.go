@@ -55,6 +55,10 @@ type Options struct {
 	// embedded server each one is an SQLite connection with its own caches, so the cap bounds
 	// its memory under a burst; requests beyond it wait for a free connection.
 	MaxConnections int
+	// ReadModel keeps the heads of workspaces, campaigns, tasks, terms, meetings and submissions
+	// in memory (readmodel.go), loaded by Open and kept current by this process's writes; with
+	// other writers on the same database, call Refresh periodically.
+	ReadModel bool
 }
 
 // migration rewrites the data of schema version n (its key in the table) into version n+1. A
@@ -85,9 +89,15 @@ type Store struct {
 	campaigns  versioned[campaignDoc]
 	tasks      versioned[taskDoc]
 	terms      versioned[termDoc]
+	meetings   versioned[meetingDoc]
+	subs       versioned[submissionDoc]
 	audit      *mongo.Collection
 	claims     *mongo.Collection
 	meta       *mongo.Collection
+
+	readModelOn bool
+	refreshMu   sync.Mutex // one Refresh at a time
+	refreshedAt time.Time  // when the last Refresh (or the load) began; guarded by refreshMu
 }
 
 // Open connects to uri (mongodb://...), uses the database dbName, checks the schema version
@@ -155,6 +165,23 @@ func newStore(client *mongo.Client, dbName string, opts Options) *Store {
 		ident: func(d *termDoc) (string, string, int) { return d.Workspace, d.Key, d.Version },
 		setID: func(d *termDoc, id string) { d.ID = id },
 	}
+	s.meetings = versioned[meetingDoc]{
+		s: s, what: "meeting", keyField: "id",
+		heads: s.db.Collection(collMeetings), versions: s.db.Collection(collMeetingVersions),
+		ident: func(d *meetingDoc) (string, string, int) { return d.Workspace, d.MeetingID, d.Version },
+		setID: func(d *meetingDoc, id string) { d.ID = id },
+	}
+	s.subs = versioned[submissionDoc]{
+		s: s, what: "submission", keyField: "id",
+		heads: s.db.Collection(collSubmissions), versions: s.db.Collection(collSubmissionVersions),
+		ident: func(d *submissionDoc) (string, string, int) { return d.Workspace, d.SubmissionID, d.Version },
+		setID: func(d *submissionDoc, id string) { d.ID = id },
+	}
+	if opts.ReadModel {
+		s.readModelOn = true
+		s.workspaces.cache, s.campaigns.cache, s.tasks.cache = newHeadCache[workspaceDoc](), newHeadCache[campaignDoc](), newHeadCache[taskDoc]()
+		s.terms.cache, s.meetings.cache, s.subs.cache = newHeadCache[termDoc](), newHeadCache[meetingDoc](), newHeadCache[submissionDoc]()
+	}
 	s.audit = s.db.Collection(collAudit)
 	s.claims = s.db.Collection(collClaims)
 	s.meta = s.db.Collection(collMeta)
@@ -170,7 +197,10 @@ func (s *Store) init(ctx context.Context, version int, migs map[int]migration) e
 	if err := s.migrate(ctx, version, migs); err != nil {
 		return err
 	}
-	return s.createIndexes(ctx)
+	if err := s.createIndexes(ctx); err != nil {
+		return err
+	}
+	return s.loadReadModel(ctx)
 }
 
 // metaDoc is the schema version record, {_id: "schema", version: N}.
@@ -277,6 +307,7 @@ func (s *Store) createIndexes(ctx context.Context) error {
 	all = append(all, scheduleIndexes()...)
 	all = append(all, inboxIndexes()...)
 	all = append(all, effectIndexes()...)
+	all = append(all, readModelIndexes()...)
 	// One index per call: FerretDB v1.24 drops the connection (a server-side panic) when one
 	// createIndexes call names several indexes that exist already, as at every restart.
 	for _, c := range all {

@@ -1,0 +1,255 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// The read model (Options.ReadModel) keeps the heads of workspaces, campaigns, tasks, glossary
+// terms, meetings and submissions in memory: reads by identity and every list of those kinds are
+// answered without a query. It is loaded by Open, and every head this process writes (an edit, a
+// repair) updates it once the head is stored. Writes still go to the server first and still
+// insert versions against the unique index, so a read model that is stale – another replica
+// wrote since the last Refresh – can only make an edit lose its version race (ErrConflict),
+// which repairs the head and the read model from the versions; the caller retries on the newer
+// version as it does for any conflict. docs/architecture.md says how stale a replica can be.
+//
+// Lines of minutes and audit entries are not kept: they are the collections that grow without
+// bound, and they are read by meeting or by target, by _id ranges of the server's index.
+
+// headCache is the read model of one versioned kind: its heads by workspace and head id.
+type headCache[D any] struct {
+	mu     sync.RWMutex
+	byWS   map[string]map[string]*D // a head is never changed once here: offer replaces it
+	loaded bool
+}
+
+func newHeadCache[D any]() *headCache[D] { return &headCache[D]{byWS: map[string]map[string]*D{}} }
+
+// query is one list of a versioned kind, said twice: as the server's filter and sort, and as
+// the same selection and order over heads in memory.
+type headQuery[D any] struct {
+	filter, sort bson.D
+	ws           string            // the workspace the filter names; "" for every workspace
+	match        func(d *D) bool   // nil selects every head of ws
+	less         func(a, b *D) int // the order of sort
+	limit        int               // 0: all
+}
+
+// offer keeps d if it is newer than what the model holds for its head.
+func (r *versioned[D]) offer(d D) {
+	c := r.cache
+	if c == nil {
+		return
+	}
+	ws, key, n := r.ident(&d)
+	hid := r.headID(ws, key)
+	r.setID(&d, hid)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	m := c.byWS[ws]
+	if m == nil {
+		m = map[string]*D{}
+		c.byWS[ws] = m
+	}
+	if cur, ok := m[hid]; ok {
+		if _, _, v := r.ident(cur); v >= n {
+			return
+		}
+	}
+	m[hid] = &d
+}
+
+// cached returns the head of (ws, key) from the read model.
+func (r *versioned[D]) cached(ws, key string) (D, bool) {
+	var zero D
+	c := r.cache
+	if c == nil {
+		return zero, false
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if !c.loaded {
+		return zero, false
+	}
+	d, ok := c.byWS[ws][r.headID(ws, key)]
+	if !ok {
+		return zero, false
+	}
+	return *d, true
+}
+
+// listCached answers q from the read model, reporting false when there is none.
+func (r *versioned[D]) listCached(q headQuery[D]) ([]D, bool) {
+	c := r.cache
+	if c == nil {
+		return nil, false
+	}
+	c.mu.RLock()
+	if !c.loaded {
+		c.mu.RUnlock()
+		return nil, false
+	}
+	var ps []*D
+	collect := func(m map[string]*D) {
+		for _, d := range m {
+			if q.match == nil || q.match(d) {
+				ps = append(ps, d)
+			}
+		}
+	}
+	if q.ws != "" {
+		collect(c.byWS[q.ws])
+	} else {
+		for _, m := range c.byWS {
+			collect(m)
+		}
+	}
+	c.mu.RUnlock()
+	slices.SortFunc(ps, q.less)
+	if q.limit > 0 && len(ps) > q.limit {
+		ps = ps[:q.limit]
+	}
+	ds := make([]D, len(ps))
+	for i, p := range ps {
+		ds[i] = *p
+	}
+	return ds, true
+}
+
+// reread puts the stored head hid into the read model: another writer's head is newer than the
+// one this process just wrote.
+func (r *versioned[D]) reread(ctx context.Context, hid string) {
+	if r.cache == nil {
+		return
+	}
+	var d D
+	if err := r.heads.FindOne(ctx, bson.D{{Key: "_id", Value: hid}}).Decode(&d); err != nil {
+		r.s.log.Warn("store: read model left stale", "what", r.what, "head", hid, "err", err)
+		return
+	}
+	r.offer(d)
+}
+
+// load reads the heads changed since since (every head when since is zero) into the read model.
+func (r *versioned[D]) load(ctx context.Context, since time.Time) error {
+	if r.cache == nil {
+		return nil
+	}
+	filter := bson.D{}
+	if !since.IsZero() {
+		filter = bson.D{{Key: "updated_at", Value: bson.D{{Key: "$gte", Value: since}}}}
+	}
+	cur, err := r.heads.Find(ctx, filter, options.Find().SetBatchSize(2000))
+	if err != nil {
+		return fmt.Errorf("store: load %ss: %w", r.what, err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var d D
+		if err := cur.Decode(&d); err != nil {
+			return fmt.Errorf("store: load %ss: %w", r.what, err)
+		}
+		r.offer(d)
+	}
+	if err := cur.Err(); err != nil {
+		return fmt.Errorf("store: load %ss: %w", r.what, err)
+	}
+	r.cache.mu.Lock()
+	r.cache.loaded = true
+	r.cache.mu.Unlock()
+	return nil
+}
+
+// readModel is every kind the read model keeps, as loaders.
+func (s *Store) readModel() []func(context.Context, time.Time) error {
+	return []func(context.Context, time.Time) error{
+		s.workspaces.load, s.campaigns.load, s.tasks.load, s.terms.load, s.meetings.load, s.subs.load,
+	}
+}
+
+// refreshMargin is how far back Refresh looks before its previous start: it covers clocks of
+// replicas that run behind this one and writes that took long between setting UpdatedAt and
+// being visible.
+const refreshMargin = time.Minute
+
+// Refresh brings the read model up to date with the heads other processes wrote: the heads
+// whose UpdatedAt is at most refreshMargin older than the previous Refresh (or Open). With
+// several replicas on one MongoDB, call it periodically; on the embedded store this process is
+// the only writer and the read model is always current. It does nothing without a read model.
+func (s *Store) Refresh(ctx context.Context) error {
+	if !s.readModelOn {
+		return nil
+	}
+	s.refreshMu.Lock()
+	defer s.refreshMu.Unlock()
+	began := s.clock()
+	since := s.refreshedAt.Add(-refreshMargin)
+	for _, load := range s.readModel() {
+		if err := load(ctx, since); err != nil {
+			return err
+		}
+	}
+	s.refreshedAt = began
+	return nil
+}
+
+// loadReadModel fills the read model at Open.
+func (s *Store) loadReadModel(ctx context.Context) error {
+	if !s.readModelOn {
+		return nil
+	}
+	began := s.clock()
+	for _, load := range s.readModel() {
+		if err := load(ctx, time.Time{}); err != nil {
+			return err
+		}
+	}
+	s.refreshedAt = began
+	return nil
+}
+
+// readModelIndexes let Refresh find recently changed heads without a scan on MongoDB.
+func readModelIndexes() []indexSpec {
+	var out []indexSpec
+	for _, c := range []string{collWorkspaces, collCampaigns, collTasks, collTerms, collMeetings, collSubmissions} {
+		out = append(out, indexSpec{c, []mongo.IndexModel{plainIndex("updated_at")}})
+	}
+	return out
+}
+
+// byKeys orders by the keys given, each compared with cmp.Compare.
+func byKeys[D any](keys ...func(a, b *D) int) func(a, b *D) int {
+	return func(a, b *D) int {
+		for _, k := range keys {
+			if c := k(a, b); c != 0 {
+				return c
+			}
+		}
+		return 0
+	}
+}
+
+func asc[D any, T cmp.Ordered](f func(*D) T) func(a, b *D) int {
+	return func(a, b *D) int { return cmp.Compare(f(a), f(b)) }
+}
+
+func desc[D any, T cmp.Ordered](f func(*D) T) func(a, b *D) int {
+	return func(a, b *D) int { return cmp.Compare(f(b), f(a)) }
+}
+
+func ascTime[D any](f func(*D) time.Time) func(a, b *D) int {
+	return func(a, b *D) int { return f(a).Compare(f(b)) }
+}
+
+func descTime[D any](f func(*D) time.Time) func(a, b *D) int {
+	return func(a, b *D) int { return f(b).Compare(f(a)) }
+}
