@@ -83,6 +83,9 @@ func importAll[T, D any](ctx context.Context, r *versioned[D], xs []T, doc func(
 		}); err != nil {
 			return err
 		}
+		for _, h := range heads {
+			r.offer(h.(D))
+		}
 		xs = xs[n:]
 	}
 	return nil
@@ -111,6 +114,9 @@ func (s *Store) importAudit(ctx context.Context, es []chorus.AuditEntry) error {
 			return err
 		}); err != nil {
 			return err
+		}
+		for _, d := range docs {
+			s.auditCache.add(d.(auditDoc))
 		}
 		es = es[n:]
 	}

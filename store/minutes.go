@@ -135,14 +135,7 @@ var (
 		asc(func(d *meetingDoc) string { return d.MeetingID }))
 )
 
-func (s *Store) lineRepo() *versioned[lineDoc] {
-	return &versioned[lineDoc]{
-		s: s, what: "minutes line", keyField: "key",
-		heads: s.db.Collection(collLines), versions: s.db.Collection(collLineVersions),
-		ident: func(d *lineDoc) (string, string, int) { return d.Workspace, d.Key, d.Version },
-		setID: func(d *lineDoc, id string) { d.ID = id },
-	}
-}
+func (s *Store) lineRepo() *versioned[lineDoc] { return &s.lines }
 
 // minutesIndexes are the indexes of the minutes collections; createIndexes adds them to its list.
 func minutesIndexes() []indexSpec {
@@ -386,9 +379,11 @@ func (s *Store) LineHistory(ctx context.Context, ws, meeting, ts string) ([]chor
 // Lines returns the latest version of every line of the meeting, deleted ones included, in the
 // order they were captured.
 func (s *Store) Lines(ctx context.Context, ws, meeting string) ([]chorus.Line, error) {
-	ds, err := s.lineRepo().list(ctx, headQuery[lineDoc]{ // lines have no read model
+	ds, err := s.lineRepo().list(ctx, headQuery[lineDoc]{
 		filter: bson.D{{Key: "workspace", Value: ws}, {Key: "meeting", Value: meeting}},
-		sort:   bson.D{{Key: "order", Value: 1}, {Key: "ts", Value: 1}}})
+		sort:   bson.D{{Key: "order", Value: 1}, {Key: "ts", Value: 1}}, ws: ws,
+		match: func(d *lineDoc) bool { return d.Meeting == meeting },
+		less:  byKeys(asc(func(d *lineDoc) string { return d.Order }), asc(func(d *lineDoc) string { return d.TS }))})
 	if err != nil {
 		return nil, err
 	}

@@ -14,7 +14,7 @@ import (
 )
 
 // The read model (Options.ReadModel) keeps the heads of workspaces, campaigns, tasks, glossary
-// terms, meetings and submissions in memory: reads by identity and every list of those kinds are
+// terms, meetings, lines of minutes, submissions and the audit trail in memory: reads by identity and every list of those kinds are
 // answered without a query. It is loaded by Open, and every head this process writes (an edit, a
 // repair) updates it once the head is stored. Writes still go to the server first and still
 // insert versions against the unique index, so a read model that is stale – another replica
@@ -22,8 +22,8 @@ import (
 // which repairs the head and the read model from the versions; the caller retries on the newer
 // version as it does for any conflict. docs/architecture.md says how stale a replica can be.
 //
-// Lines of minutes and audit entries are not kept: they are the collections that grow without
-// bound, and they are read by meeting or by target, by _id ranges of the server's index.
+// The audit trail is kept too (auditCache), by workspace and target: /campaign audit reads the
+// entries of a campaign and of each of its tasks and submissions.
 
 // headCache is the read model of one versioned kind: its heads by workspace and head id.
 type headCache[D any] struct {
@@ -172,7 +172,7 @@ func (r *versioned[D]) load(ctx context.Context, since time.Time) error {
 // readModel is every kind the read model keeps, as loaders.
 func (s *Store) readModel() []func(context.Context, time.Time) error {
 	return []func(context.Context, time.Time) error{
-		s.workspaces.load, s.campaigns.load, s.tasks.load, s.terms.load, s.meetings.load, s.subs.load,
+		s.workspaces.load, s.campaigns.load, s.tasks.load, s.terms.load, s.meetings.load, s.lines.load, s.subs.load, s.loadAudit,
 	}
 }
 
@@ -220,10 +220,10 @@ func (s *Store) loadReadModel(ctx context.Context) error {
 // readModelIndexes let Refresh find recently changed heads without a scan on MongoDB.
 func readModelIndexes() []indexSpec {
 	var out []indexSpec
-	for _, c := range []string{collWorkspaces, collCampaigns, collTasks, collTerms, collMeetings, collSubmissions} {
+	for _, c := range []string{collWorkspaces, collCampaigns, collTasks, collTerms, collMeetings, collLines, collSubmissions} {
 		out = append(out, indexSpec{c, []mongo.IndexModel{plainIndex("updated_at")}})
 	}
-	return out
+	return append(out, indexSpec{collAudit, []mongo.IndexModel{plainIndex("at")}})
 }
 
 // byKeys orders by the keys given, each compared with cmp.Compare.
@@ -252,4 +252,92 @@ func ascTime[D any](f func(*D) time.Time) func(a, b *D) int {
 
 func descTime[D any](f func(*D) time.Time) func(a, b *D) int {
 	return func(a, b *D) int { return f(b).Compare(f(a)) }
+}
+
+// auditCache is the read model of the audit trail: each workspace's entries by target, oldest
+// first, as Audit returns them.
+type auditCache struct {
+	mu       sync.RWMutex
+	byTarget map[string]map[string][]auditDoc // workspace -> target -> entries by (at, _id)
+	loaded   bool
+}
+
+// add keeps d in its target's entries, in order, unless it is there already.
+func (c *auditCache) add(d auditDoc) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	m := c.byTarget[d.Workspace]
+	if m == nil {
+		m = map[string][]auditDoc{}
+		c.byTarget[d.Workspace] = m
+	}
+	es := m[d.Target]
+	i, found := slices.BinarySearchFunc(es, d, compareAudit)
+	if found {
+		return
+	}
+	m[d.Target] = slices.Insert(es, i, d)
+}
+
+func compareAudit(a, b auditDoc) int {
+	if c := a.At.Compare(b.At); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.ID, b.ID)
+}
+
+// entries returns the entries of target ("" for every target of the workspace), reporting
+// false when the cache is not loaded.
+func (c *auditCache) entries(ws, target string) ([]auditDoc, bool) {
+	if c == nil {
+		return nil, false
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if !c.loaded {
+		return nil, false
+	}
+	if target != "" {
+		return slices.Clone(c.byTarget[ws][target]), true
+	}
+	var all []auditDoc
+	for _, es := range c.byTarget[ws] {
+		all = append(all, es...)
+	}
+	slices.SortFunc(all, compareAudit)
+	return all, true
+}
+
+// loadAudit reads the entries written since since (all when zero) into the audit read model.
+func (s *Store) loadAudit(ctx context.Context, since time.Time) error {
+	if s.auditCache == nil {
+		return nil
+	}
+	filter := bson.D{}
+	if !since.IsZero() {
+		filter = bson.D{{Key: "at", Value: bson.D{{Key: "$gte", Value: since}}}}
+	}
+	cur, err := s.audit.Find(ctx, filter, options.Find().SetBatchSize(2000))
+	if err != nil {
+		return fmt.Errorf("store: load audit: %w", err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var d auditDoc
+		if err := cur.Decode(&d); err != nil {
+			return fmt.Errorf("store: load audit: %w", err)
+		}
+		d.At = storedTime(d.At)
+		s.auditCache.add(d)
+	}
+	if err := cur.Err(); err != nil {
+		return fmt.Errorf("store: load audit: %w", err)
+	}
+	s.auditCache.mu.Lock()
+	s.auditCache.loaded = true
+	s.auditCache.mu.Unlock()
+	return nil
 }

@@ -84,3 +84,42 @@ func TestReadModelOfTwoStores(t *testing.T) {
 		})
 	}
 }
+
+// TestAuditReadModelOfTwoStores: the audit trail one store writes reaches the other's read model
+// at its Refresh, once, in order.
+func TestAuditReadModelOfTwoStores(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, false)
+	a := e.Store
+	b, err := store.Open(ctx, e.uri, e.db, e.opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close(ctx) })
+	for _, action := range []string{"campaign.create", "campaign.edit"} {
+		e.Clock.Advance(time.Second)
+		wantErr(t, a.AddAudit(ctx, chorus.AuditEntry{WorkspaceID: "T1", Actor: "lea", Action: action, Target: "campaign:ete"}), nil)
+	}
+	actions := func(s *store.Store) []string {
+		es, err := s.Audit(ctx, "T1", "campaign:ete")
+		wantErr(t, err, nil)
+		var out []string
+		for _, e := range es {
+			out = append(out, e.Action)
+		}
+		return out
+	}
+	want := []string{"campaign.create", "campaign.edit"}
+	if got := actions(a); !slices.Equal(got, want) {
+		t.Fatalf("a reads %q, want %q", got, want)
+	}
+	if got := actions(b); len(got) != 0 {
+		t.Fatalf("b reads %q before a refresh: the test no longer shows staleness", got)
+	}
+	for range 2 { // a second refresh reads the same window again: nothing doubles
+		wantErr(t, b.Refresh(ctx), nil)
+		if got := actions(b); !slices.Equal(got, want) {
+			t.Fatalf("b reads %q after Refresh, want %q", got, want)
+		}
+	}
+}

@@ -55,7 +55,7 @@ type Options struct {
 	// embedded server each one is an SQLite connection with its own caches, so the cap bounds
 	// its memory under a burst; requests beyond it wait for a free connection.
 	MaxConnections int
-	// ReadModel keeps the heads of workspaces, campaigns, tasks, terms, meetings and submissions
+	// ReadModel keeps the heads of workspaces, campaigns, tasks, terms, meetings, minutes lines and submissions
 	// in memory (readmodel.go), loaded by Open and kept current by this process's writes; with
 	// other writers on the same database, call Refresh periodically.
 	ReadModel bool
@@ -90,14 +90,16 @@ type Store struct {
 	tasks      versioned[taskDoc]
 	terms      versioned[termDoc]
 	meetings   versioned[meetingDoc]
+	lines      versioned[lineDoc]
 	subs       versioned[submissionDoc]
 	audit      *mongo.Collection
 	claims     *mongo.Collection
 	meta       *mongo.Collection
 
 	readModelOn bool
-	refreshMu   sync.Mutex // one Refresh at a time
-	refreshedAt time.Time  // when the last Refresh (or the load) began; guarded by refreshMu
+	auditCache  *auditCache // the audit trail's read model; nil without one
+	refreshMu   sync.Mutex  // one Refresh at a time
+	refreshedAt time.Time   // when the last Refresh (or the load) began; guarded by refreshMu
 }
 
 // Open connects to uri (mongodb://...), uses the database dbName, checks the schema version
@@ -171,6 +173,12 @@ func newStore(client *mongo.Client, dbName string, opts Options) *Store {
 		ident: func(d *meetingDoc) (string, string, int) { return d.Workspace, d.MeetingID, d.Version },
 		setID: func(d *meetingDoc, id string) { d.ID = id },
 	}
+	s.lines = versioned[lineDoc]{
+		s: s, what: "minutes line", keyField: "key",
+		heads: s.db.Collection(collLines), versions: s.db.Collection(collLineVersions),
+		ident: func(d *lineDoc) (string, string, int) { return d.Workspace, d.Key, d.Version },
+		setID: func(d *lineDoc, id string) { d.ID = id },
+	}
 	s.subs = versioned[submissionDoc]{
 		s: s, what: "submission", keyField: "id",
 		heads: s.db.Collection(collSubmissions), versions: s.db.Collection(collSubmissionVersions),
@@ -181,6 +189,8 @@ func newStore(client *mongo.Client, dbName string, opts Options) *Store {
 		s.readModelOn = true
 		s.workspaces.cache, s.campaigns.cache, s.tasks.cache = newHeadCache[workspaceDoc](), newHeadCache[campaignDoc](), newHeadCache[taskDoc]()
 		s.terms.cache, s.meetings.cache, s.subs.cache = newHeadCache[termDoc](), newHeadCache[meetingDoc](), newHeadCache[submissionDoc]()
+		s.lines.cache = newHeadCache[lineDoc]()
+		s.auditCache = &auditCache{byTarget: map[string]map[string][]auditDoc{}}
 	}
 	s.audit = s.db.Collection(collAudit)
 	s.claims = s.db.Collection(collClaims)
