@@ -219,6 +219,7 @@ func BenchmarkLoadEmbedded(b *testing.B) {
 			}
 			began := time.Now()
 			st := reopen()
+			<-st.ReadModelReady()
 			b.ReportMetric(float64(time.Since(began).Milliseconds()), "open-ms")
 			b.ReportAllocs()
 			b.ResetTimer()

@@ -169,10 +169,10 @@ func (r *versioned[D]) load(ctx context.Context, since time.Time) error {
 	return nil
 }
 
-// readModel is every kind the read model keeps, as loaders.
+// readModel is every kind the read model keeps, as loaders, the most read first.
 func (s *Store) readModel() []func(context.Context, time.Time) error {
 	return []func(context.Context, time.Time) error{
-		s.workspaces.load, s.campaigns.load, s.tasks.load, s.terms.load, s.meetings.load, s.lines.load, s.subs.load, s.loadAudit,
+		s.workspaces.load, s.campaigns.load, s.tasks.load, s.terms.load, s.meetings.load, s.subs.load, s.lines.load, s.loadAudit,
 	}
 }
 
@@ -202,20 +202,36 @@ func (s *Store) Refresh(ctx context.Context) error {
 	return nil
 }
 
-// loadReadModel fills the read model at Open.
-func (s *Store) loadReadModel(ctx context.Context) error {
+// startLoad fills the read model in the background, kind after kind: reading a year of data
+// through the embedded server takes seconds, and a kind is served by the server until its
+// load completes. ReadModelReady tells when every kind is loaded; Close stops the load.
+func (s *Store) startLoad(ctx context.Context) {
+	s.loaded = make(chan struct{})
 	if !s.readModelOn {
-		return nil
+		close(s.loaded)
+		return
 	}
-	began := s.clock()
-	for _, load := range s.readModel() {
-		if err := load(ctx, time.Time{}); err != nil {
-			return err
+	ctx, s.stopLoad = context.WithCancel(context.WithoutCancel(ctx))
+	go func() {
+		defer close(s.loaded)
+		s.refreshMu.Lock() // a Refresh waits for the load, which sets where the next one starts
+		defer s.refreshMu.Unlock()
+		began := s.clock()
+		for _, load := range s.readModel() {
+			if err := load(ctx, time.Time{}); err != nil {
+				if ctx.Err() == nil {
+					s.log.Warn("store: read model not loaded; the server answers its reads", "err", err)
+				}
+				return
+			}
 		}
-	}
-	s.refreshedAt = began
-	return nil
+		s.refreshedAt = began
+	}()
 }
+
+// ReadModelReady is closed once the read model is loaded (or its load failed, leaving the
+// kinds not loaded to the server); at once without a read model.
+func (s *Store) ReadModelReady() <-chan struct{} { return s.loaded }
 
 // readModelIndexes let Refresh find recently changed heads without a scan on MongoDB.
 func readModelIndexes() []indexSpec {

@@ -25,6 +25,8 @@ func TestReadModelOfTwoStores(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { b.Close(ctx) })
+			<-b.ReadModelReady()
+	<-b.ReadModelReady()
 			key := "k-" + en.name
 			if en.name == "task" {
 				key = ""
@@ -96,6 +98,7 @@ func TestAuditReadModelOfTwoStores(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { b.Close(ctx) })
+	<-b.ReadModelReady()
 	for _, action := range []string{"campaign.create", "campaign.edit"} {
 		e.Clock.Advance(time.Second)
 		wantErr(t, a.AddAudit(ctx, chorus.AuditEntry{WorkspaceID: "T1", Actor: "lea", Action: action, Target: "campaign:ete"}), nil)

@@ -100,6 +100,8 @@ type Store struct {
 	auditCache  *auditCache // the audit trail's read model; nil without one
 	refreshMu   sync.Mutex  // one Refresh at a time
 	refreshedAt time.Time   // when the last Refresh (or the load) began; guarded by refreshMu
+	stopLoad    context.CancelFunc
+	loaded      chan struct{} // closed once the read model is loaded (or failed to)
 }
 
 // Open connects to uri (mongodb://...), uses the database dbName, checks the schema version
@@ -210,7 +212,8 @@ func (s *Store) init(ctx context.Context, version int, migs map[int]migration) e
 	if err := s.createIndexes(ctx); err != nil {
 		return err
 	}
-	return s.loadReadModel(ctx)
+	s.startLoad(ctx)
+	return nil
 }
 
 // metaDoc is the schema version record, {_id: "schema", version: N}.
@@ -340,6 +343,10 @@ func keysOf(names []string) bson.D {
 
 // Close disconnects from the server.
 func (s *Store) Close(ctx context.Context) error {
+	if s.stopLoad != nil {
+		s.stopLoad()
+		<-s.loaded
+	}
 	if err := s.client.Disconnect(ctx); err != nil {
 		return fmt.Errorf("store: disconnect: %w", err)
 	}

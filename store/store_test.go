@@ -84,6 +84,7 @@ func newEnvWith(t testing.TB, serialize, readModel bool) *env {
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
+	<-s.ReadModelReady() // the tests read from the read model, not around it
 	e.Store = s
 	t.Cleanup(func() {
 		if e.srv == nil {
@@ -121,6 +122,7 @@ func (e *env) reopen(t testing.TB) {
 	if err != nil {
 		t.Fatalf("reopen store: %v", err)
 	}
+	<-s.ReadModelReady() // the tests read from the read model, not around it
 	e.Store = s
 }
 
