@@ -40,7 +40,7 @@ type headQuery[D any] struct {
 	filter, sort bson.D
 	ws           string            // the workspace the filter names; "" for every workspace
 	match        func(d *D) bool   // nil selects every head of ws
-	less         func(a, b *D) int // the order of sort
+	less         func(a, b *D) int // the order of sort; nil: any order will do
 	limit        int               // 0: all
 }
 
@@ -114,7 +114,9 @@ func (r *versioned[D]) listCached(q headQuery[D]) ([]D, bool) {
 		}
 	}
 	c.mu.RUnlock()
-	slices.SortFunc(ps, q.less)
+	if q.less != nil {
+		slices.SortFunc(ps, q.less)
+	}
 	if q.limit > 0 && len(ps) > q.limit {
 		ps = ps[:q.limit]
 	}

@@ -26,7 +26,7 @@ func TestReadModelOfTwoStores(t *testing.T) {
 			}
 			t.Cleanup(func() { b.Close(ctx) })
 			<-b.ReadModelReady()
-	<-b.ReadModelReady()
+			<-b.ReadModelReady()
 			key := "k-" + en.name
 			if en.name == "task" {
 				key = ""

@@ -262,12 +262,11 @@ func (s *Store) ReminderPolicies(ctx context.Context) ([]chorus.ReminderPolicy, 
 	return out, nil
 }
 
-// OpenTasks returns the latest version of every open task of every workspace: the scheduler's
-// working set, read at start-up and at each resync.
+// OpenTasks returns the latest version of every open task of every workspace, in no particular
+// order: the scheduler's working set, read at start-up and at each resync.
 func (s *Store) OpenTasks(ctx context.Context) ([]chorus.Task, error) {
 	ds, err := s.tasks.list(ctx, headQuery[taskDoc]{
 		filter: bson.D{{Key: "status", Value: string(chorus.TaskOpen)}}, sort: bson.D{{Key: "_id", Value: 1}},
-		less:  asc(func(d *taskDoc) string { return d.ID }),
 		match: func(d *taskDoc) bool { return d.Status == string(chorus.TaskOpen) }})
 	if err != nil {
 		return nil, err
