@@ -127,6 +127,36 @@ func (r *versioned[D]) listCached(q headQuery[D]) ([]D, bool) {
 	return ds, true
 }
 
+// convertCached is listCached for a caller that wants each selected head converted (such as
+// to a chorus.Task) and no order: 100,000 open tasks are converted without a copy in between.
+func convertCached[D, T any](r *versioned[D], q headQuery[D], conv func(*D) T) ([]T, bool) {
+	c := r.cache
+	if c == nil {
+		return nil, false
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if !c.loaded {
+		return nil, false
+	}
+	var sel []*D
+	for ws, m := range c.byWS {
+		if q.ws != "" && ws != q.ws {
+			continue
+		}
+		for _, d := range m {
+			if q.match == nil || q.match(d) {
+				sel = append(sel, d)
+			}
+		}
+	}
+	out := make([]T, len(sel))
+	for i, d := range sel {
+		out[i] = conv(d)
+	}
+	return out, true
+}
+
 // reread puts the stored head hid into the read model: another writer's head is newer than the
 // one this process just wrote.
 func (r *versioned[D]) reread(ctx context.Context, hid string) {

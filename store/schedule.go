@@ -265,9 +265,13 @@ func (s *Store) ReminderPolicies(ctx context.Context) ([]chorus.ReminderPolicy, 
 // OpenTasks returns the latest version of every open task of every workspace, in no particular
 // order: the scheduler's working set, read at start-up and at each resync.
 func (s *Store) OpenTasks(ctx context.Context) ([]chorus.Task, error) {
-	ds, err := s.tasks.list(ctx, headQuery[taskDoc]{
+	q := headQuery[taskDoc]{
 		filter: bson.D{{Key: "status", Value: string(chorus.TaskOpen)}}, sort: bson.D{{Key: "_id", Value: 1}},
-		match: func(d *taskDoc) bool { return d.Status == string(chorus.TaskOpen) }})
+		match: func(d *taskDoc) bool { return d.Status == string(chorus.TaskOpen) }}
+	if ts, ok := convertCached(&s.tasks, q, (*taskDoc).task); ok {
+		return ts, nil
+	}
+	ds, err := s.tasks.list(ctx, q)
 	if err != nil {
 		return nil, err
 	}
