@@ -25,6 +25,7 @@ func runBench(ctx context.Context, env environment, args []string) error {
 	fs := newFlags("chorus bench", env)
 	scale := fs.Int("scale", 1, "multiply the year's data (10: ten years' worth)")
 	samples := fs.Int("samples", 50, "runs of each operation")
+	kinds := fs.String("kinds", "read,write,start,check", "the kinds of operation to measure")
 	reopen := fs.Bool("reopen", true, "also time reopening the store on the generated data (its read model's load)")
 	baseline := fs.Bool("baseline", false, "measure the store as it was before issue 17: no read model, reads by _id scanning on the embedded server")
 	if err := fs.Parse(args); err != nil {
@@ -83,7 +84,10 @@ func runBench(ctx context.Context, env environment, args []string) error {
 		}
 	}
 	fmt.Fprintln(out)
-	b := &bencher{ctx: ctx, a: a, clk: clk, out: out, samples: *samples}
+	b := &bencher{ctx: ctx, a: a, clk: clk, out: out, samples: *samples, year: y, kinds: map[string]bool{}}
+	for _, k := range strings.Split(*kinds, ",") {
+		b.kinds[strings.TrimSpace(k)] = true
+	}
 	return b.run()
 }
 
@@ -95,8 +99,12 @@ type bencher struct {
 	out     io.Writer
 	samples int
 	errs    int
-	op      string          // the operation being measured
-	told    map[string]bool // operations whose first error was shown
+	year    yearShape
+	kinds   map[string]bool // the kinds of operation measured
+	// submitted is the copy submitted for approval: the message of its campaign, so no drift
+	submitted string
+	op        string          // the operation being measured
+	told      map[string]bool // operations whose first error was shown
 }
 
 // benchWS is the workspace every measured operation acts in.
@@ -109,24 +117,38 @@ func (b *bencher) run() error {
 		slices.Sort(ds)
 		fmt.Fprintf(b.out, row, name, kind, ms(pct(ds, 50)), ms(pct(ds, 99)), ms(ds[len(ds)-1]))
 	}
-	// two active campaigns of T1: one is read and edited, copy is submitted to the other,
-	// whose message therefore stays what the copy says
-	camp, other := benchCampaign(198), benchCampaign(195)
+	// two of the last campaigns of T1, active: one is read and edited, copy is submitted to
+	// the other, whose message therefore stays what the copy says
+	n := b.year.campaigns
+	camp, other := benchCampaign(n-2), benchCampaign(n-5)
+	b.submitted = benchMessage(n - 5)
 	b.told = map[string]bool{}
-	for _, op := range b.reads(camp) {
-		b.op = op.name
-		report(op.name, "read", b.measure(op.fn))
+	for _, group := range []struct {
+		kind string
+		ops  []benchOp
+	}{{"read", b.reads(camp)}, {"write", b.writes(camp, other)}} {
+		kind := group.kind
+		if !b.kinds[kind] {
+			continue
+		}
+		for _, op := range group.ops {
+			b.op = op.name
+			report(op.name, kind, b.measure(op.fn))
+			if err := b.ctx.Err(); err != nil {
+				return err
+			}
+		}
 	}
-	for _, op := range b.writes(camp, other) {
-		b.op = op.name
-		report(op.name, "write", b.measure(op.fn))
+	if b.kinds["start"] {
+		ds, err := b.schedulerStart()
+		if err != nil {
+			return err
+		}
+		report("scheduler start-up", "start", ds)
 	}
-	ds, err := b.schedulerStart()
-	if err != nil {
-		return err
+	if b.kinds["check"] {
+		report("drift check + glossary read", "check", b.measure(b.driftCheck(camp)))
 	}
-	report("scheduler start-up", "start", ds)
-	report("drift check + glossary read", "check", b.measure(b.driftCheck(camp)))
 	debug.FreeOSMemory() // what the process keeps, not what the generation left to the OS to take back
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
@@ -203,7 +225,7 @@ func (b *bencher) writes(camp, other string) []benchOp {
 			b.do("lea", "C000", fmt.Sprintf("/campaign message %s Du 1er au 15 juillet 2027, -%d %% sur toute la literie, en magasin et en ligne.", camp, 10+i%40))
 		}},
 		{"/campaign submit", func(i int) {
-			r := b.do("u05", "C000", fmt.Sprintf("/campaign submit %s social %s", other, benchMessage(195)))
+			r := b.do("u05", "C000", fmt.Sprintf("/campaign submit %s social %s", other, b.submitted))
 			if v := buttonValue(r, reply.ActDriftApprove); v != "" {
 				subs = append(subs, v)
 			}
