@@ -41,7 +41,6 @@ type headQuery[D any] struct {
 	ws           string            // the workspace the filter names; "" for every workspace
 	match        func(d *D) bool   // nil selects every head of ws
 	less         func(a, b *D) int // the order of sort; nil: any order will do
-	limit        int               // 0: all
 }
 
 // offer keeps d if it is newer than what the model holds for its head.
@@ -116,9 +115,6 @@ func (r *versioned[D]) listCached(q headQuery[D]) ([]D, bool) {
 	c.mu.RUnlock()
 	if q.less != nil {
 		slices.SortFunc(ps, q.less)
-	}
-	if q.limit > 0 && len(ps) > q.limit {
-		ps = ps[:q.limit]
 	}
 	ds := make([]D, len(ps))
 	for i, p := range ps {
@@ -288,10 +284,6 @@ func byKeys[D any](keys ...func(a, b *D) int) func(a, b *D) int {
 
 func asc[D any, T cmp.Ordered](f func(*D) T) func(a, b *D) int {
 	return func(a, b *D) int { return cmp.Compare(f(a), f(b)) }
-}
-
-func desc[D any, T cmp.Ordered](f func(*D) T) func(a, b *D) int {
-	return func(a, b *D) int { return cmp.Compare(f(b), f(a)) }
 }
 
 func ascTime[D any](f func(*D) time.Time) func(a, b *D) int {

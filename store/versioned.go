@@ -161,11 +161,7 @@ func (r *versioned[D]) list(ctx context.Context, q headQuery[D]) ([]D, error) {
 	if ds, ok := r.listCached(q); ok {
 		return ds, nil
 	}
-	opts := options.Find().SetSort(q.sort)
-	if q.limit > 0 {
-		opts.SetLimit(int64(q.limit))
-	}
-	cur, err := r.heads.Find(ctx, q.filter, opts)
+	cur, err := r.heads.Find(ctx, q.filter, options.Find().SetSort(q.sort))
 	if err != nil {
 		return nil, fmt.Errorf("store: list %ss: %w", r.what, err)
 	}
