@@ -25,20 +25,29 @@ import (
 // The audit trail is kept too (auditCache), by workspace and target: /campaign audit reads the
 // entries of a campaign and of each of its tasks and submissions.
 
-// headCache is the read model of one versioned kind: its heads by workspace and head id.
+// headCache is the read model of one versioned kind: its heads by workspace and head id, and,
+// for a kind listed by a field (tasks and submissions by campaign, lines by meeting), by that
+// field too, so that such a list costs what it returns and not what the workspace holds.
 type headCache[D any] struct {
-	mu     sync.RWMutex
-	byWS   map[string]map[string]*D // a head is never changed once here: offer replaces it
-	loaded bool
+	mu      sync.RWMutex
+	byWS    map[string]map[string]*D // a head is never changed once here: offer replaces it
+	group   func(*D) string          // the field of the second index; nil for none
+	byGroup map[groupKey]map[string]*D
+	loaded  bool
 }
 
-func newHeadCache[D any]() *headCache[D] { return &headCache[D]{byWS: map[string]map[string]*D{}} }
+type groupKey struct{ ws, group string }
+
+func newHeadCache[D any](group func(*D) string) *headCache[D] {
+	return &headCache[D]{byWS: map[string]map[string]*D{}, group: group, byGroup: map[groupKey]map[string]*D{}}
+}
 
 // query is one list of a versioned kind, said twice: as the server's filter and sort, and as
 // the same selection and order over heads in memory.
 type headQuery[D any] struct {
 	filter, sort bson.D
 	ws           string            // the workspace the filter names; "" for every workspace
+	group        string            // the value of the cache's group field the filter names, if any
 	match        func(d *D) bool   // nil selects every head of ws
 	less         func(a, b *D) int // the order of sort; nil: any order will do
 }
@@ -63,8 +72,20 @@ func (r *versioned[D]) offer(d D) {
 		if _, _, v := r.ident(cur); v >= n {
 			return
 		}
+		if c.group != nil {
+			delete(c.byGroup[groupKey{ws, c.group(cur)}], hid)
+		}
 	}
 	m[hid] = &d
+	if c.group != nil {
+		k := groupKey{ws, c.group(&d)}
+		g := c.byGroup[k]
+		if g == nil {
+			g = map[string]*D{}
+			c.byGroup[k] = g
+		}
+		g[hid] = &d
+	}
 }
 
 // cached returns the head of (ws, key) from the read model.
@@ -105,9 +126,12 @@ func (r *versioned[D]) listCached(q headQuery[D]) ([]D, bool) {
 			}
 		}
 	}
-	if q.ws != "" {
+	switch {
+	case q.group != "" && c.group != nil:
+		collect(c.byGroup[groupKey{q.ws, q.group}])
+	case q.ws != "":
 		collect(c.byWS[q.ws])
-	} else {
+	default:
 		for _, m := range c.byWS {
 			collect(m)
 		}

@@ -126,3 +126,42 @@ func TestAuditReadModelOfTwoStores(t *testing.T) {
 		}
 	}
 }
+
+// TestReadModelListsByCampaign: the read model's index by campaign follows a task moved to
+// another campaign, and a list by campaign equals the server's.
+func TestReadModelListsByCampaign(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, true)
+	s := e.Store
+	plain, err := store.Open(ctx, e.uri, e.db, store.Options{Now: e.Clock.Now}) // no read model
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { plain.Close(ctx) })
+	var moved chorus.Task
+	for i, camp := range []string{"ete", "ete", "noel"} {
+		task, err := s.CreateTask(ctx, newTask("T1", camp, "bob", start.Add(time.Duration(i)*time.Hour)))
+		wantErr(t, err, nil)
+		moved = task
+	}
+	moved.Campaign = "ete"
+	_, err = s.UpdateTask(ctx, moved)
+	wantErr(t, err, nil)
+	for _, camp := range []string{"ete", "noel"} {
+		got, err := s.Tasks(ctx, "T1", chorus.TaskFilter{Campaign: camp})
+		wantErr(t, err, nil)
+		want, err := plain.Tasks(ctx, "T1", chorus.TaskFilter{Campaign: camp})
+		wantErr(t, err, nil)
+		if len(got) != len(want) {
+			t.Fatalf("%s: read model lists %d tasks, the server %d", camp, len(got), len(want))
+		}
+		for i := range got {
+			if got[i].ID != want[i].ID || got[i].Version != want[i].Version || got[i].Campaign != camp {
+				t.Fatalf("%s: read model lists %+v, the server %+v", camp, got, want)
+			}
+		}
+	}
+	if got, _ := s.Tasks(ctx, "T1", chorus.TaskFilter{Campaign: "noel"}); len(got) != 0 {
+		t.Fatalf("noel still lists %d tasks after the move", len(got))
+	}
+}

@@ -189,9 +189,11 @@ func newStore(client *mongo.Client, dbName string, opts Options) *Store {
 	}
 	if opts.ReadModel {
 		s.readModelOn = true
-		s.workspaces.cache, s.campaigns.cache, s.tasks.cache = newHeadCache[workspaceDoc](), newHeadCache[campaignDoc](), newHeadCache[taskDoc]()
-		s.terms.cache, s.meetings.cache, s.subs.cache = newHeadCache[termDoc](), newHeadCache[meetingDoc](), newHeadCache[submissionDoc]()
-		s.lines.cache = newHeadCache[lineDoc]()
+		s.workspaces.cache, s.campaigns.cache = newHeadCache[workspaceDoc](nil), newHeadCache[campaignDoc](nil)
+		s.terms.cache, s.meetings.cache = newHeadCache[termDoc](nil), newHeadCache[meetingDoc](nil)
+		s.tasks.cache = newHeadCache(func(d *taskDoc) string { return d.Campaign })
+		s.subs.cache = newHeadCache(func(d *submissionDoc) string { return d.Campaign })
+		s.lines.cache = newHeadCache(func(d *lineDoc) string { return d.Meeting })
 		s.auditCache = &auditCache{byTarget: map[string]map[string][]auditDoc{}}
 	}
 	s.audit = s.db.Collection(collAudit)

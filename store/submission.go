@@ -210,7 +210,7 @@ func (s *Store) Submissions(ctx context.Context, ws string, f chorus.SubmissionF
 		q = append(q, bson.E{Key: "status", Value: bson.D{{Key: "$in", Value: in}}})
 	}
 	ds, err := s.submissionRepo().list(ctx, headQuery[submissionDoc]{
-		filter: q, sort: bson.D{{Key: "updated_at", Value: -1}, {Key: "id", Value: 1}}, ws: ws,
+		filter: q, sort: bson.D{{Key: "updated_at", Value: -1}, {Key: "id", Value: 1}}, ws: ws, group: f.Campaign,
 		less: byKeys(descTime(func(d *submissionDoc) time.Time { return d.UpdatedAt }),
 			asc(func(d *submissionDoc) string { return d.SubmissionID })),
 		match: func(d *submissionDoc) bool {

@@ -120,7 +120,7 @@ func (s *Store) Tasks(ctx context.Context, workspace string, f chorus.TaskFilter
 		q = append(q, bson.E{Key: "due", Value: bson.D{{Key: "$lt", Value: f.DueBefore.UTC()}}})
 	}
 	ds, err := s.tasks.list(ctx, headQuery[taskDoc]{filter: q, sort: bson.D{{Key: "due", Value: 1}, {Key: "id", Value: 1}},
-		ws: workspace, less: byDue, match: func(d *taskDoc) bool { return taskMatches(d, f) }})
+		ws: workspace, group: f.Campaign, less: byDue, match: func(d *taskDoc) bool { return taskMatches(d, f) }})
 	if err != nil {
 		return nil, err
 	}
