@@ -64,7 +64,8 @@ func generateYear(y yearShape, now time.Time) store.Batch {
 	rng := rand.New(rand.NewPCG(17, 2027))
 	start := now.AddDate(-1, 0, 0)
 	at := func(i, n int) time.Time { // i-th of n instants spread over the year
-		return start.Add(time.Duration(int64(i) * int64(now.Sub(start)) / int64(max(n, 1)))).UTC().Truncate(time.Millisecond)
+		step := now.Sub(start) / time.Duration(max(n, 1))
+		return start.Add(time.Duration(i) * step).UTC().Truncate(time.Millisecond)
 	}
 	var b store.Batch
 	for w := range y.workspaces {
