@@ -23,7 +23,7 @@ import (
 // p50/p99 per operation and the peak resident size (issue 17, docs/benchmarks.md).
 func runBench(ctx context.Context, env environment, args []string) error {
 	fs := newFlags("chorus bench", env)
-	scale := fs.Int("scale", 1, "multiply the year's data (10: ten years' worth)")
+	scale := fs.Float64("scale", 1, "multiply the year's data (10: ten years' worth; 0.1: a tenth)")
 	samples := fs.Int("samples", 50, "runs of each operation")
 	kinds := fs.String("kinds", "read,write,start,check", "the kinds of operation to measure")
 	reopen := fs.Bool("reopen", true, "also time reopening the store on the generated data (its read model's load)")
@@ -31,8 +31,8 @@ func runBench(ctx context.Context, env environment, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *scale < 1 || *samples < 2 {
-		return fmt.Errorf("--scale must be ≥ 1 and --samples ≥ 2")
+	if *scale < 0.01 || *samples < 2 {
+		return fmt.Errorf("--scale must be ≥ 0.01 and --samples ≥ 2")
 	}
 	dir, err := os.MkdirTemp("", "chorus-bench-")
 	if err != nil {
@@ -70,7 +70,7 @@ func runBench(ctx context.Context, env environment, args []string) error {
 	if *baseline {
 		label += " (baseline: no read model, no _id index)"
 	}
-	fmt.Fprintf(out, "chorus bench — %s, scale %d: %d campaigns × %d channels, %d tasks, %d submissions, %d meetings, %d lines, %d audit entries, %d terms over %d workspaces\n",
+	fmt.Fprintf(out, "chorus bench — %s, scale %g: %d campaigns × %d channels, %d tasks, %d submissions, %d meetings, %d lines, %d audit entries, %d terms over %d workspaces\n",
 		label, *scale, y.campaigns, y.channels, y.tasks, y.submissions, y.meetings, y.lines, y.audit, y.terms, y.workspaces)
 	began := time.Now()
 	if err := a.store.Import(ctx, generateYear(y, clk.Now())); err != nil {
@@ -84,7 +84,7 @@ func runBench(ctx context.Context, env environment, args []string) error {
 		}
 	}
 	fmt.Fprintln(out)
-	b := &bencher{ctx: ctx, a: a, clk: clk, out: out, samples: *samples, year: y, kinds: map[string]bool{}}
+	b := &bencher{ctx: ctx, a: a, clk: clk, out: out, errOut: env.stderr, samples: *samples, year: y, kinds: map[string]bool{}}
 	for _, k := range strings.Split(*kinds, ",") {
 		b.kinds[strings.TrimSpace(k)] = true
 	}
@@ -97,6 +97,7 @@ type bencher struct {
 	a       *app
 	clk     *simClock
 	out     io.Writer
+	errOut  io.Writer // where the first error of each operation is shown
 	samples int
 	errs    int
 	year    yearShape
@@ -119,9 +120,10 @@ func (b *bencher) run() error {
 	}
 	// two of the last campaigns of T1, active: one is read and edited, copy is submitted to
 	// the other, whose message therefore stays what the copy says
-	n := b.year.campaigns
-	camp, other := benchCampaign(n-2), benchCampaign(n-5)
-	b.submitted = benchMessage(n - 5)
+	last := b.year.campaigns - 1
+	last -= last % b.year.workspaces // campaigns go round the workspaces: this one is T1's
+	camp, other := benchCampaign(last), benchCampaign(last-b.year.workspaces)
+	b.submitted = benchMessage(last - b.year.workspaces)
 	b.told = map[string]bool{}
 	for _, group := range []struct {
 		kind string
@@ -190,7 +192,7 @@ func (b *bencher) do(user, channel, line string) reply.Reply {
 // fail counts an operation that answered an error, and shows the first of each operation.
 func (b *bencher) fail(what, said string) {
 	if !b.told[b.op] {
-		fmt.Fprintf(os.Stderr, "bench: %s answered: %s\n", what, said)
+		fmt.Fprintf(b.errOut, "bench: %s answered: %s\n", what, said)
 		b.told[b.op] = true
 	}
 	b.errs++

@@ -24,10 +24,11 @@ type yearShape struct {
 	terms       int
 }
 
-func yearOf(scale int) yearShape {
+func yearOf(scale float64) yearShape {
+	n := func(base int, least int) int { return max(least, int(float64(base)*scale)) }
 	return yearShape{workspaces: 3, people: 40, channels: 8,
-		campaigns: 200 * scale, tasks: 5000 * scale, submissions: 20000 * scale,
-		meetings: 2000 * scale, lines: 40000 * scale, audit: 100000 * scale, terms: 300 * scale}
+		campaigns: n(200, 6), tasks: n(5000, 1), submissions: n(20000, 1),
+		meetings: n(2000, 1), lines: n(40000, 1), audit: n(100000, 1), terms: n(300, 3)}
 }
 
 // benchWorkspaces are the generated workspaces; the first is the one the measures act in.
