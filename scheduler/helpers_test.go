@@ -140,6 +140,12 @@ func TestMain(m *testing.M) {
 // openStore opens a fresh database on the shared embedded server, with the given clock.
 func openStore(t testing.TB, clk *clock) (*store.Store, func() *store.Store) {
 	t.Helper()
+	return openStoreWith(t, clk, store.Options{})
+}
+
+// openStoreWith is openStore with options (the clock and serialised writes are set here).
+func openStoreWith(t testing.TB, clk *clock, opts store.Options) (*store.Store, func() *store.Store) {
+	t.Helper()
 	server.once.Do(func() {
 		server.dir, server.err = os.MkdirTemp("", "chorus-scheduler-test-")
 		if server.err == nil {
@@ -151,11 +157,15 @@ func openStore(t testing.TB, clk *clock) (*store.Store, func() *store.Store) {
 	}
 	db := fmt.Sprintf("s%d_%d", os.Getpid(), server.n.Add(1))
 	open := func() *store.Store {
-		st, err := store.Open(context.Background(), server.srv.URI(), db, store.Options{Now: clk.Now, SerializeWrites: true})
+		opts.Now, opts.SerializeWrites = clk.Now, true
+		st, err := store.Open(context.Background(), server.srv.URI(), db, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { st.Close(context.Background()) })
+		if err := server.srv.IndexIDs(context.Background(), db); err != nil {
+			t.Fatal(err)
+		}
 		return st
 	}
 	return open(), open
@@ -219,10 +229,12 @@ func addDigest(t testing.TB, st *store.Store, channel, spec string, lead bool) c
 
 func newScheduler(t testing.TB, st scheduler.Store, snd scheduler.Sender, clk *clock, replica string, edit func(*scheduler.Options)) *scheduler.Scheduler {
 	t.Helper()
-	opts := scheduler.Options{Store: st, Sender: snd, Now: clk.Now, Replica: replica, Logger: slog.New(slog.DiscardHandler),
-		Composer: composer(t, st, clk)}
+	opts := scheduler.Options{Store: st, Sender: snd, Now: clk.Now, Replica: replica, Logger: slog.New(slog.DiscardHandler)}
 	if edit != nil {
 		edit(&opts)
+	}
+	if opts.Composer == nil {
+		opts.Composer = composer(t, st, clk)
 	}
 	s, err := scheduler.New(opts)
 	if err != nil {

@@ -132,17 +132,16 @@ func (s *Scheduler) install(snap *snapshot, newFrom time.Time) {
 	}
 	keepNewer(digests, s.digests, snap.at)
 	s.tasks, s.digests = tasks, digests
-	s.heap = make(timeline, 0, len(tasks)+len(digests))
+	s.heap, s.later = make(timeline, 0, len(digests)), make(deferred, 0, len(tasks))
+	until := s.now().Add(planHorizon)
 	for _, m := range []map[string]*entry{tasks, digests} {
 		for _, e := range m {
 			e.idx = -1
-			if s.computeNext(e) {
-				e.idx = len(s.heap)
-				s.heap = append(s.heap, e)
-			}
+			s.planOrDefer(e, until)
 		}
 	}
 	heap.Init(&s.heap)
+	heap.Init(&s.later)
 }
 
 // refresh is the index entry of an item read at version v: a new one (add), or the indexed e,
@@ -357,6 +356,7 @@ func (s *Scheduler) replanWhere(match func(chorus.Task) bool) {
 func (s *Scheduler) NextDue() (time.Time, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.promoteBefore()
 	var at time.Time
 	ok := false
 	if len(s.heap) > 0 {
@@ -368,9 +368,13 @@ func (s *Scheduler) NextDue() (time.Time, bool) {
 	return at, ok
 }
 
-// Pending returns how many tasks and digests have an occurrence pending.
+// Pending returns how many tasks and digests have an occurrence pending. It plans every
+// deferred task to know, so it is for tests and measures, not for a hot path.
 func (s *Scheduler) Pending() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	for len(s.later) > 0 {
+		s.wakeUp(heap.Pop(&s.later).(wake).e)
+	}
 	return len(s.heap)
 }

@@ -168,6 +168,7 @@ type Scheduler struct {
 	tasks    map[string]*entry
 	digests  map[string]*entry
 	heap     timeline
+	later    deferred // task entries not planned yet (later.go)
 	retries  retries
 	policies map[string]chorus.ReminderPolicy // "ws/campaign"; campaign "" for the workspace's
 	camps    map[string]chorus.Campaign       // "ws/slug"
@@ -279,6 +280,7 @@ func (s *Scheduler) Tick(ctx context.Context) int {
 	s.markAlive(ctx, now)
 	var jobs []job
 	s.mu.Lock()
+	s.promote(now.Add(planHorizon))
 	for len(s.heap) > 0 && !s.heap[0].next.At.After(now) {
 		e := s.heap[0]
 		jobs = append(jobs, jobOf(e))

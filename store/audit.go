@@ -60,6 +60,9 @@ func (s *Store) AddAudit(ctx context.Context, e chorus.AuditEntry) error {
 	unlock := s.lock()
 	defer unlock()
 	_, err := s.audit.InsertOne(ctx, d)
+	if err == nil || (mongo.IsDuplicateKeyError(err) && replay) {
+		s.auditCache.add(d)
+	}
 	if mongo.IsDuplicateKeyError(err) && replay {
 		return nil // written by an earlier run of this unit of work (WithEffects)
 	}
@@ -75,17 +78,19 @@ func (s *Store) AddAudit(ctx context.Context, e chorus.AuditEntry) error {
 // Audit returns the workspace's audit entries about target, oldest first; target "" selects
 // every entry of the workspace.
 func (s *Store) Audit(ctx context.Context, workspace, target string) ([]chorus.AuditEntry, error) {
-	q := bson.D{{Key: "workspace", Value: workspace}}
-	if target != "" {
-		q = append(q, bson.E{Key: "target", Value: target})
-	}
-	cur, err := s.audit.Find(ctx, q, options.Find().SetSort(bson.D{{Key: "at", Value: 1}, {Key: "_id", Value: 1}}))
-	if err != nil {
-		return nil, fmt.Errorf("store: read audit of %q: %w", target, err)
-	}
-	var ds []auditDoc
-	if err := cur.All(ctx, &ds); err != nil {
-		return nil, fmt.Errorf("store: read audit of %q: %w", target, err)
+	ds, ok := s.auditCache.entries(workspace, target)
+	if !ok {
+		q := bson.D{{Key: "workspace", Value: workspace}}
+		if target != "" {
+			q = append(q, bson.E{Key: "target", Value: target})
+		}
+		cur, err := s.audit.Find(ctx, q, options.Find().SetSort(bson.D{{Key: "at", Value: 1}, {Key: "_id", Value: 1}}))
+		if err != nil {
+			return nil, fmt.Errorf("store: read audit of %q: %w", target, err)
+		}
+		if err := cur.All(ctx, &ds); err != nil {
+			return nil, fmt.Errorf("store: read audit of %q: %w", target, err)
+		}
 	}
 	es := make([]chorus.AuditEntry, len(ds))
 	for i, d := range ds {

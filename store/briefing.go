@@ -159,8 +159,10 @@ func (s *Store) SaveBriefing(ctx context.Context, b chorus.Briefing) (chorus.Bri
 // goes live after liveAfter, in every workspace: what the scheduler's reminders are planned
 // from, without reading the briefings of campaigns long live.
 func (s *Store) SentBriefings(ctx context.Context, liveAfter time.Time) ([]chorus.Briefing, error) {
-	ds, err := s.briefingRepo().list(ctx, bson.D{{Key: "golive", Value: bson.D{{Key: "$gt", Value: storedTime(liveAfter)}}},
-		{Key: "edition", Value: bson.D{{Key: "$gt", Value: 0}}}}, bson.D{{Key: "_id", Value: 1}})
+	ds, err := s.briefingRepo().list(ctx, headQuery[briefingDoc]{
+		filter: bson.D{{Key: "golive", Value: bson.D{{Key: "$gt", Value: storedTime(liveAfter)}}}, {Key: "edition", Value: bson.D{{Key: "$gt", Value: 0}}}},
+		sort:   bson.D{{Key: "_id", Value: 1}},
+	})
 	if err != nil {
 		return nil, err
 	}

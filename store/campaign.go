@@ -157,7 +157,10 @@ func (s *Store) Campaign(ctx context.Context, workspace, slug string) (chorus.Ca
 
 // Campaigns returns the latest version of every campaign of the workspace, sorted by slug.
 func (s *Store) Campaigns(ctx context.Context, workspace string) ([]chorus.Campaign, error) {
-	ds, err := s.campaigns.list(ctx, bson.D{{Key: "workspace", Value: workspace}}, bson.D{{Key: "slug", Value: 1}})
+	ds, err := s.campaigns.list(ctx, headQuery[campaignDoc]{
+		filter: bson.D{{Key: "workspace", Value: workspace}}, sort: bson.D{{Key: "slug", Value: 1}},
+		ws: workspace, less: asc(func(d *campaignDoc) string { return d.Slug }),
+	})
 	if err != nil {
 		return nil, err
 	}

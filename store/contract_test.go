@@ -200,93 +200,98 @@ func first(xs []string) string {
 // TestVersionedContract runs the rules every versioned repository keeps.
 func TestVersionedContract(t *testing.T) {
 	ctx := context.Background()
-	for _, en := range entities {
-		t.Run(en.name, func(t *testing.T) {
-			s := newTestStore(t)
-			key := "k-" + en.name
-			if en.name == "task" || en.name == "touchpoint" {
-				key = "" // let the store pick the id
-			}
-			key, err := en.create(ctx, s, "T1", key, "v1")
-			wantErr(t, err, nil)
+	for _, readModel := range []bool{true, false} {
+		for _, en := range entities {
+			t.Run(fmt.Sprintf("%s/readmodel=%v", en.name, readModel), func(t *testing.T) {
+				versionedContract(ctx, t, en, newEnvWith(t, true, readModel).Store)
+			})
+		}
+	}
+}
 
-			steps := []struct {
-				name string
-				run  func(t *testing.T)
-			}{
-				{"get returns version 1", func(t *testing.T) {
-					label, v, err := en.get(ctx, s, "T1", key)
-					wantErr(t, err, nil)
-					if label != "v1" || v != 1 {
-						t.Fatalf("got %q v%d, want \"v1\" v1", label, v)
-					}
-				}},
-				{"create again conflicts", func(t *testing.T) {
-					_, err := en.create(ctx, s, "T1", key, "again")
-					wantErr(t, err, chorus.ErrConflict)
-				}},
-				{"same key in another workspace is another entity", func(t *testing.T) {
-					_, err := en.create(ctx, s, "T2", key, "other")
-					wantErr(t, err, nil)
-					label, _, err := en.get(ctx, s, "T1", key)
-					if err != nil || label != "v1" {
-						t.Fatalf("T1 entity = %q, %v; want v1", label, err)
-					}
-				}},
-				{"update stores version 2", func(t *testing.T) {
-					v, err := en.update(ctx, s, "T1", key, 1, "v2")
-					wantErr(t, err, nil)
-					if v != 2 {
-						t.Fatalf("version = %d, want 2", v)
-					}
-					label, v, err := en.get(ctx, s, "T1", key)
-					if err != nil || label != "v2" || v != 2 {
-						t.Fatalf("get = %q v%d, %v; want v2", label, v, err)
-					}
-				}},
-				{"stale editor conflicts and loses nothing", func(t *testing.T) {
-					_, err := en.update(ctx, s, "T1", key, 1, "stale")
-					wantErr(t, err, chorus.ErrConflict)
-					label, v, _ := en.get(ctx, s, "T1", key)
-					if label != "v2" || v != 2 {
-						t.Fatalf("after stale edit get = %q v%d, want v2", label, v)
-					}
-				}},
-				{"edit based on a future version conflicts", func(t *testing.T) {
-					_, err := en.update(ctx, s, "T1", key, 7, "future")
-					wantErr(t, err, chorus.ErrConflict)
-				}},
-				{"history holds every version oldest first", func(t *testing.T) {
-					h, err := en.history(ctx, s, "T1", key)
-					wantErr(t, err, nil)
-					if h != nil && !slices.Equal(h, []string{"v1", "v2"}) {
-						t.Fatalf("history = %q, want [v1 v2]", h)
-					}
-				}},
-				{"missing entity is not found", func(t *testing.T) {
-					_, _, err := en.get(ctx, s, "T1", "absent")
-					wantErr(t, err, chorus.ErrNotFound)
-					_, err = en.update(ctx, s, "T1", "absent", 1, "x")
-					wantErr(t, err, chorus.ErrNotFound)
-					if h, err := en.history(ctx, s, "T1", "absent"); h != nil || (err != nil && !errors.Is(err, chorus.ErrNotFound)) {
-						t.Fatalf("history of absent = %q, %v", h, err)
-					}
-				}},
-				{"list shows the entity once", func(t *testing.T) {
-					if en.list == nil {
-						t.Skip("no list")
-					}
-					keys, err := en.list(ctx, s, "T1")
-					wantErr(t, err, nil)
-					if len(keys) != 1 {
-						t.Fatalf("list = %q, want one entity", keys)
-					}
-				}},
+func versionedContract(ctx context.Context, t *testing.T, en entity, s *store.Store) {
+	key := "k-" + en.name
+	if en.name == "task" || en.name == "touchpoint" {
+		key = "" // let the store pick the id
+	}
+	key, err := en.create(ctx, s, "T1", key, "v1")
+	wantErr(t, err, nil)
+
+	steps := []struct {
+		name string
+		run  func(t *testing.T)
+	}{
+		{"get returns version 1", func(t *testing.T) {
+			label, v, err := en.get(ctx, s, "T1", key)
+			wantErr(t, err, nil)
+			if label != "v1" || v != 1 {
+				t.Fatalf("got %q v%d, want \"v1\" v1", label, v)
 			}
-			for _, st := range steps {
-				t.Run(st.name, st.run)
+		}},
+		{"create again conflicts", func(t *testing.T) {
+			_, err := en.create(ctx, s, "T1", key, "again")
+			wantErr(t, err, chorus.ErrConflict)
+		}},
+		{"same key in another workspace is another entity", func(t *testing.T) {
+			_, err := en.create(ctx, s, "T2", key, "other")
+			wantErr(t, err, nil)
+			label, _, err := en.get(ctx, s, "T1", key)
+			if err != nil || label != "v1" {
+				t.Fatalf("T1 entity = %q, %v; want v1", label, err)
 			}
-		})
+		}},
+		{"update stores version 2", func(t *testing.T) {
+			v, err := en.update(ctx, s, "T1", key, 1, "v2")
+			wantErr(t, err, nil)
+			if v != 2 {
+				t.Fatalf("version = %d, want 2", v)
+			}
+			label, v, err := en.get(ctx, s, "T1", key)
+			if err != nil || label != "v2" || v != 2 {
+				t.Fatalf("get = %q v%d, %v; want v2", label, v, err)
+			}
+		}},
+		{"stale editor conflicts and loses nothing", func(t *testing.T) {
+			_, err := en.update(ctx, s, "T1", key, 1, "stale")
+			wantErr(t, err, chorus.ErrConflict)
+			label, v, _ := en.get(ctx, s, "T1", key)
+			if label != "v2" || v != 2 {
+				t.Fatalf("after stale edit get = %q v%d, want v2", label, v)
+			}
+		}},
+		{"edit based on a future version conflicts", func(t *testing.T) {
+			_, err := en.update(ctx, s, "T1", key, 7, "future")
+			wantErr(t, err, chorus.ErrConflict)
+		}},
+		{"history holds every version oldest first", func(t *testing.T) {
+			h, err := en.history(ctx, s, "T1", key)
+			wantErr(t, err, nil)
+			if h != nil && !slices.Equal(h, []string{"v1", "v2"}) {
+				t.Fatalf("history = %q, want [v1 v2]", h)
+			}
+		}},
+		{"missing entity is not found", func(t *testing.T) {
+			_, _, err := en.get(ctx, s, "T1", "absent")
+			wantErr(t, err, chorus.ErrNotFound)
+			_, err = en.update(ctx, s, "T1", "absent", 1, "x")
+			wantErr(t, err, chorus.ErrNotFound)
+			if h, err := en.history(ctx, s, "T1", "absent"); h != nil || (err != nil && !errors.Is(err, chorus.ErrNotFound)) {
+				t.Fatalf("history of absent = %q, %v", h, err)
+			}
+		}},
+		{"list shows the entity once", func(t *testing.T) {
+			if en.list == nil {
+				t.Skip("no list")
+			}
+			keys, err := en.list(ctx, s, "T1")
+			wantErr(t, err, nil)
+			if len(keys) != 1 {
+				t.Fatalf("list = %q, want one entity", keys)
+			}
+		}},
+	}
+	for _, st := range steps {
+		t.Run(st.name, st.run)
 	}
 }
 

@@ -71,6 +71,9 @@
 // store a thing without the fields that identify it (chorus.ErrInvalid). Errors wrap
 // chorus.ErrNotFound, chorus.ErrConflict and chorus.ErrInvalid for errors.Is.
 //
-// On the embedded server a query costs time in proportion to its collection (a filter on _id
-// alone is the cheapest), so callers keep hot paths on in-memory working sets and sweep claims.
+// On the embedded server a query costs time in proportion to its collection, except a filter on
+// _id alone once embedded.Server.IndexIDs has run. With Options.ReadModel the heads of
+// workspaces, campaigns, tasks, terms, meetings, minutes lines and submissions are kept in memory
+// (readmodel.go): reads and lists of those kinds ask no query, and Refresh brings in what other
+// replicas wrote. Import stores generated or migrated data in bulk.
 package store

@@ -94,7 +94,10 @@ func (s *Store) Term(ctx context.Context, workspace, key string) (chorus.Glossar
 
 // Terms returns the latest version of every term of the workspace, sorted by key.
 func (s *Store) Terms(ctx context.Context, workspace string) ([]chorus.GlossaryTerm, error) {
-	ds, err := s.terms.list(ctx, bson.D{{Key: "workspace", Value: workspace}}, bson.D{{Key: "key", Value: 1}})
+	ds, err := s.terms.list(ctx, headQuery[termDoc]{
+		filter: bson.D{{Key: "workspace", Value: workspace}}, sort: bson.D{{Key: "key", Value: 1}},
+		ws: workspace, less: asc(func(d *termDoc) string { return d.Key }),
+	})
 	if err != nil {
 		return nil, err
 	}

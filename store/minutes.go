@@ -126,23 +126,16 @@ type openDoc struct {
 	At      time.Time `bson:"at"`
 }
 
-func (s *Store) meetingRepo() *versioned[meetingDoc] {
-	return &versioned[meetingDoc]{
-		s: s, what: "meeting", keyField: "id",
-		heads: s.db.Collection(collMeetings), versions: s.db.Collection(collMeetingVersions),
-		ident: func(d *meetingDoc) (string, string, int) { return d.Workspace, d.MeetingID, d.Version },
-		setID: func(d *meetingDoc, id string) { d.ID = id },
-	}
-}
+func (s *Store) meetingRepo() *versioned[meetingDoc] { return &s.meetings }
 
-func (s *Store) lineRepo() *versioned[lineDoc] {
-	return &versioned[lineDoc]{
-		s: s, what: "minutes line", keyField: "key",
-		heads: s.db.Collection(collLines), versions: s.db.Collection(collLineVersions),
-		ident: func(d *lineDoc) (string, string, int) { return d.Workspace, d.Key, d.Version },
-		setID: func(d *lineDoc, id string) { d.ID = id },
-	}
-}
+// newestMeetingsFirst is the order of meeting lists, for the server and for the read model.
+var (
+	newestMeetingsFirst = bson.D{{Key: "started_at", Value: -1}, {Key: "id", Value: 1}}
+	newestMeetingFirst  = byKeys(descTime(func(d *meetingDoc) time.Time { return d.StartedAt }),
+		asc(func(d *meetingDoc) string { return d.MeetingID }))
+)
+
+func (s *Store) lineRepo() *versioned[lineDoc] { return &s.lines }
 
 // minutesIndexes are the indexes of the minutes collections; createIndexes adds them to its list.
 func minutesIndexes() []indexSpec {
@@ -306,7 +299,11 @@ func (s *Store) Meetings(ctx context.Context, ws string, f chorus.MeetingFilter)
 	if f.Status != "" {
 		q = append(q, bson.E{Key: "status", Value: string(f.Status)})
 	}
-	ds, err := s.meetingRepo().list(ctx, q, bson.D{{Key: "started_at", Value: -1}, {Key: "id", Value: 1}})
+	ds, err := s.meetingRepo().list(ctx, headQuery[meetingDoc]{filter: q, sort: newestMeetingsFirst, ws: ws, less: newestMeetingFirst,
+		match: func(d *meetingDoc) bool {
+			return (f.Campaign == "" || d.Campaign == f.Campaign) && (f.Channel == "" || d.Channel == f.Channel) &&
+				(f.Status == "" || d.Status == string(f.Status))
+		}})
 	if err != nil {
 		return nil, err
 	}
@@ -382,8 +379,11 @@ func (s *Store) LineHistory(ctx context.Context, ws, meeting, ts string) ([]chor
 // Lines returns the latest version of every line of the meeting, deleted ones included, in the
 // order they were captured.
 func (s *Store) Lines(ctx context.Context, ws, meeting string) ([]chorus.Line, error) {
-	ds, err := s.lineRepo().list(ctx, bson.D{{Key: "workspace", Value: ws}, {Key: "meeting", Value: meeting}},
-		bson.D{{Key: "order", Value: 1}, {Key: "ts", Value: 1}})
+	ds, err := s.lineRepo().list(ctx, headQuery[lineDoc]{
+		filter: bson.D{{Key: "workspace", Value: ws}, {Key: "meeting", Value: meeting}},
+		sort:   bson.D{{Key: "order", Value: 1}, {Key: "ts", Value: 1}}, ws: ws, group: meeting,
+		match: func(d *lineDoc) bool { return d.Meeting == meeting },
+		less:  byKeys(asc(func(d *lineDoc) string { return d.Order }), asc(func(d *lineDoc) string { return d.TS }))})
 	if err != nil {
 		return nil, err
 	}
@@ -434,8 +434,10 @@ func (s *Store) SearchMeetings(ctx context.Context, ws, query string) ([]chorus.
 	for id := range found {
 		ids = append(ids, id)
 	}
-	ds, err := s.meetingRepo().list(ctx, bson.D{{Key: "workspace", Value: ws}, {Key: "id", Value: bson.D{{Key: "$in", Value: ids}}}},
-		bson.D{{Key: "started_at", Value: -1}, {Key: "id", Value: 1}})
+	ds, err := s.meetingRepo().list(ctx, headQuery[meetingDoc]{
+		filter: bson.D{{Key: "workspace", Value: ws}, {Key: "id", Value: bson.D{{Key: "$in", Value: ids}}}},
+		sort:   newestMeetingsFirst, ws: ws, less: newestMeetingFirst,
+		match: func(d *meetingDoc) bool { return found[d.MeetingID] }})
 	if err != nil {
 		return nil, err
 	}

@@ -205,7 +205,7 @@ func (s *Store) SaveDigestSchedule(ctx context.Context, d chorus.DigestSchedule)
 // the scheduler.
 func (s *Store) DigestSchedules(ctx context.Context) ([]chorus.DigestSchedule, error) {
 	r := s.digestRepo()
-	ds, err := r.list(ctx, bson.D{}, bson.D{{Key: "_id", Value: 1}})
+	ds, err := r.list(ctx, headQuery[digestDoc]{filter: bson.D{}, sort: bson.D{{Key: "_id", Value: 1}}})
 	if err != nil {
 		return nil, err
 	}
@@ -251,7 +251,7 @@ func (s *Store) SaveReminderPolicy(ctx context.Context, p chorus.ReminderPolicy)
 // ReminderPolicies returns every stored policy of every workspace.
 func (s *Store) ReminderPolicies(ctx context.Context) ([]chorus.ReminderPolicy, error) {
 	r := s.policyRepo()
-	ds, err := r.list(ctx, bson.D{}, bson.D{{Key: "_id", Value: 1}})
+	ds, err := r.list(ctx, headQuery[policyDoc]{filter: bson.D{}, sort: bson.D{{Key: "_id", Value: 1}}})
 	if err != nil {
 		return nil, err
 	}
@@ -262,10 +262,16 @@ func (s *Store) ReminderPolicies(ctx context.Context) ([]chorus.ReminderPolicy, 
 	return out, nil
 }
 
-// OpenTasks returns the latest version of every open task of every workspace: the scheduler's
-// working set, read at start-up and at each resync.
+// OpenTasks returns the latest version of every open task of every workspace, in no particular
+// order: the scheduler's working set, read at start-up and at each resync.
 func (s *Store) OpenTasks(ctx context.Context) ([]chorus.Task, error) {
-	ds, err := s.tasks.list(ctx, bson.D{{Key: "status", Value: string(chorus.TaskOpen)}}, bson.D{{Key: "_id", Value: 1}})
+	q := headQuery[taskDoc]{
+		filter: bson.D{{Key: "status", Value: string(chorus.TaskOpen)}}, sort: bson.D{{Key: "_id", Value: 1}},
+		match: func(d *taskDoc) bool { return d.Status == string(chorus.TaskOpen) }}
+	if ts, ok := convertCached(&s.tasks, q, (*taskDoc).task); ok {
+		return ts, nil
+	}
+	ds, err := s.tasks.list(ctx, q)
 	if err != nil {
 		return nil, err
 	}

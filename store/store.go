@@ -55,6 +55,10 @@ type Options struct {
 	// embedded server each one is an SQLite connection with its own caches, so the cap bounds
 	// its memory under a burst; requests beyond it wait for a free connection.
 	MaxConnections int
+	// ReadModel keeps the heads of workspaces, campaigns, tasks, terms, meetings, minutes lines and submissions
+	// in memory (readmodel.go), loaded by Open and kept current by this process's writes; with
+	// other writers on the same database, call Refresh periodically.
+	ReadModel bool
 }
 
 // migration rewrites the data of schema version n (its key in the table) into version n+1. A
@@ -85,10 +89,20 @@ type Store struct {
 	campaigns   versioned[campaignDoc]
 	tasks       versioned[taskDoc]
 	terms       versioned[termDoc]
+	meetings    versioned[meetingDoc]
 	touchpoints versioned[touchpointDoc]
+	lines       versioned[lineDoc]
+	subs        versioned[submissionDoc]
 	audit       *mongo.Collection
 	claims      *mongo.Collection
 	meta        *mongo.Collection
+
+	readModelOn bool
+	auditCache  *auditCache // the audit trail's read model; nil without one
+	refreshMu   sync.Mutex  // one Refresh at a time
+	refreshedAt time.Time   // when the last Refresh (or the load) began; guarded by refreshMu
+	stopLoad    context.CancelFunc
+	loaded      chan struct{} // closed once the read model is loaded (or failed to)
 }
 
 // Open connects to uri (mongodb://...), uses the database dbName, checks the schema version
@@ -163,6 +177,34 @@ func newStore(client *mongo.Client, dbName string, opts Options) *Store {
 		ident: func(d *touchpointDoc) (string, string, int) { return d.Workspace, d.TouchpointID, d.Version },
 		setID: func(d *touchpointDoc, id string) { d.ID = id },
 	}
+	s.meetings = versioned[meetingDoc]{
+		s: s, what: "meeting", keyField: "id",
+		heads: s.db.Collection(collMeetings), versions: s.db.Collection(collMeetingVersions),
+		ident: func(d *meetingDoc) (string, string, int) { return d.Workspace, d.MeetingID, d.Version },
+		setID: func(d *meetingDoc, id string) { d.ID = id },
+	}
+	s.lines = versioned[lineDoc]{
+		s: s, what: "minutes line", keyField: "key",
+		heads: s.db.Collection(collLines), versions: s.db.Collection(collLineVersions),
+		ident: func(d *lineDoc) (string, string, int) { return d.Workspace, d.Key, d.Version },
+		setID: func(d *lineDoc, id string) { d.ID = id },
+	}
+	s.subs = versioned[submissionDoc]{
+		s: s, what: "submission", keyField: "id",
+		heads: s.db.Collection(collSubmissions), versions: s.db.Collection(collSubmissionVersions),
+		ident: func(d *submissionDoc) (string, string, int) { return d.Workspace, d.SubmissionID, d.Version },
+		setID: func(d *submissionDoc, id string) { d.ID = id },
+	}
+	if opts.ReadModel {
+		s.readModelOn = true
+		s.workspaces.cache, s.campaigns.cache = newHeadCache[workspaceDoc](nil), newHeadCache[campaignDoc](nil)
+		s.terms.cache, s.meetings.cache = newHeadCache[termDoc](nil), newHeadCache[meetingDoc](nil)
+		s.tasks.cache = newHeadCache(func(d *taskDoc) string { return d.Campaign })
+		s.subs.cache = newHeadCache(func(d *submissionDoc) string { return d.Campaign })
+		s.lines.cache = newHeadCache(func(d *lineDoc) string { return d.Meeting })
+		s.touchpoints.cache = newHeadCache(func(d *touchpointDoc) string { return d.Campaign })
+		s.auditCache = &auditCache{byTarget: map[string]map[string][]auditDoc{}}
+	}
 	s.audit = s.db.Collection(collAudit)
 	s.claims = s.db.Collection(collClaims)
 	s.meta = s.db.Collection(collMeta)
@@ -178,7 +220,11 @@ func (s *Store) init(ctx context.Context, version int, migs map[int]migration) e
 	if err := s.migrate(ctx, version, migs); err != nil {
 		return err
 	}
-	return s.createIndexes(ctx)
+	if err := s.createIndexes(ctx); err != nil {
+		return err
+	}
+	s.startLoad(ctx)
+	return nil
 }
 
 // metaDoc is the schema version record, {_id: "schema", version: N}.
@@ -291,6 +337,7 @@ func (s *Store) createIndexes(ctx context.Context) error {
 	}
 	all = append(all, touchpointIndexes()...)
 	all = append(all, calendarTokenIndexes()...)
+	all = append(all, readModelIndexes()...)
 	// One index per call: FerretDB v1.24 drops the connection (a server-side panic) when one
 	// createIndexes call names several indexes that exist already, as at every restart.
 	for _, c := range all {
@@ -331,6 +378,10 @@ func keysOf(names []string) bson.D {
 
 // Close disconnects from the server.
 func (s *Store) Close(ctx context.Context) error {
+	if s.stopLoad != nil {
+		s.stopLoad()
+		<-s.loaded
+	}
 	if err := s.client.Disconnect(ctx); err != nil {
 		return fmt.Errorf("store: disconnect: %w", err)
 	}

@@ -65,9 +65,15 @@ func newTestStore(t testing.TB) *store.Store {
 // SerializeWrites on the embedded server; an external MongoDB always runs without it.
 func newEnv(t testing.TB, serialize bool) *env {
 	t.Helper()
+	return newEnvWith(t, serialize, true)
+}
+
+// newEnvWith is newEnv with the read model on or off.
+func newEnvWith(t testing.TB, serialize, readModel bool) *env {
+	t.Helper()
 	ctx := context.Background()
 	e := &env{Clock: &clock{t: start}, db: "chorus"}
-	e.opts = store.Options{Now: e.Clock.Now}
+	e.opts = store.Options{Now: e.Clock.Now, ReadModel: readModel}
 	if uri := os.Getenv(uriEnv); uri != "" {
 		e.uri, e.db = uri, "chorus_test_"+strings.ToLower(rand.Text()[:12])
 	} else {
@@ -79,6 +85,7 @@ func newEnv(t testing.TB, serialize bool) *env {
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
+	<-s.ReadModelReady() // the tests read from the read model, not around it
 	e.Store = s
 	t.Cleanup(func() {
 		if e.srv == nil {
@@ -116,6 +123,7 @@ func (e *env) reopen(t testing.TB) {
 	if err != nil {
 		t.Fatalf("reopen store: %v", err)
 	}
+	<-s.ReadModelReady() // the tests read from the read model, not around it
 	e.Store = s
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -89,14 +90,7 @@ func submissions(ds []submissionDoc) []chorus.Submission {
 	return out
 }
 
-func (s *Store) submissionRepo() *versioned[submissionDoc] {
-	return &versioned[submissionDoc]{
-		s: s, what: "submission", keyField: "id",
-		heads: s.db.Collection(collSubmissions), versions: s.db.Collection(collSubmissionVersions),
-		ident: func(d *submissionDoc) (string, string, int) { return d.Workspace, d.SubmissionID, d.Version },
-		setID: func(d *submissionDoc, id string) { d.ID = id },
-	}
-}
+func (s *Store) submissionRepo() *versioned[submissionDoc] { return &s.subs }
 
 // submissionIndexes are the indexes of the drift collections; createIndexes adds them to its list.
 func submissionIndexes() []indexSpec {
@@ -215,7 +209,14 @@ func (s *Store) Submissions(ctx context.Context, ws string, f chorus.SubmissionF
 		}
 		q = append(q, bson.E{Key: "status", Value: bson.D{{Key: "$in", Value: in}}})
 	}
-	ds, err := s.submissionRepo().list(ctx, q, bson.D{{Key: "updated_at", Value: -1}, {Key: "id", Value: 1}})
+	ds, err := s.submissionRepo().list(ctx, headQuery[submissionDoc]{
+		filter: q, sort: bson.D{{Key: "updated_at", Value: -1}, {Key: "id", Value: 1}}, ws: ws, group: f.Campaign,
+		less: byKeys(descTime(func(d *submissionDoc) time.Time { return d.UpdatedAt }),
+			asc(func(d *submissionDoc) string { return d.SubmissionID })),
+		match: func(d *submissionDoc) bool {
+			return (f.Campaign == "" || d.Campaign == f.Campaign) && (f.Author == "" || d.Author == f.Author) &&
+				(len(f.Statuses) == 0 || slices.Contains(f.Statuses, chorus.SubmissionStatus(d.Status)))
+		}})
 	if err != nil {
 		return nil, err
 	}

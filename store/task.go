@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/chorus-hq/chorus"
@@ -131,11 +132,23 @@ func (s *Store) Tasks(ctx context.Context, workspace string, f chorus.TaskFilter
 	if !f.DueBefore.IsZero() {
 		q = append(q, bson.E{Key: "due", Value: bson.D{{Key: "$lt", Value: f.DueBefore.UTC()}}})
 	}
-	ds, err := s.tasks.list(ctx, q, bson.D{{Key: "due", Value: 1}, {Key: "id", Value: 1}})
+	ds, err := s.tasks.list(ctx, headQuery[taskDoc]{filter: q, sort: bson.D{{Key: "due", Value: 1}, {Key: "id", Value: 1}},
+		ws: workspace, group: f.Campaign, less: byDue, match: func(d *taskDoc) bool { return taskMatches(d, f) }})
 	if err != nil {
 		return nil, err
 	}
 	return tasks(ds), nil
+}
+
+// byDue is the order of task lists: by due time, then id.
+var byDue = byKeys(ascTime(func(d *taskDoc) time.Time { return d.Due }), asc(func(d *taskDoc) string { return d.TaskID }))
+
+// taskMatches is f's selection over a task head in memory, as Tasks says it to the server.
+func taskMatches(d *taskDoc, f chorus.TaskFilter) bool {
+	return (f.Campaign == "" || d.Campaign == f.Campaign) && (f.ChannelKind == "" || d.ChannelKind == f.ChannelKind) &&
+		(f.Owner == "" || d.Owner == f.Owner) &&
+		(len(f.Statuses) == 0 || slices.Contains(f.Statuses, chorus.TaskStatus(d.Status))) &&
+		(f.DueBefore.IsZero() || (!d.Due.IsZero() && d.Due.Before(f.DueBefore)))
 }
 
 // UpdateTask stores t as version t.Version+1, keeping CreatedBy and CreatedAt of the version it

@@ -160,12 +160,22 @@ func (s *Store) RemoveTouchpoint(ctx context.Context, t chorus.Touchpoint) (chor
 	return s.UpdateTouchpoint(ctx, t)
 }
 
+// touchpointOrder lists touchpoints by first day then id, on the server (touchpointOrder) and in
+// the read model (touchpointLess).
+var (
+	touchpointOrder = bson.D{{Key: "start", Value: 1}, {Key: "id", Value: 1}}
+	touchpointLess  = byKeys(asc(func(d *touchpointDoc) string { return d.Start }), asc(func(d *touchpointDoc) string { return d.TouchpointID }))
+)
+
 // CampaignTouchpoints returns the touchpoints of the campaign that are not removed, by first day
 // then id.
 func (s *Store) CampaignTouchpoints(ctx context.Context, workspace, campaign string) ([]chorus.Touchpoint, error) {
-	ds, err := s.touchpoints.list(ctx, bson.D{
-		{Key: "workspace", Value: workspace}, {Key: "campaign", Value: campaign}, {Key: "removed", Value: false},
-	}, bson.D{{Key: "start", Value: 1}, {Key: "id", Value: 1}})
+	ds, err := s.touchpoints.list(ctx, headQuery[touchpointDoc]{
+		filter: bson.D{{Key: "workspace", Value: workspace}, {Key: "campaign", Value: campaign}, {Key: "removed", Value: false}},
+		sort:   touchpointOrder, ws: workspace, group: campaign,
+		match: func(d *touchpointDoc) bool { return d.Campaign == campaign && !d.Removed },
+		less:  touchpointLess,
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +192,11 @@ func (s *Store) Touchpoints(ctx context.Context, workspace string, from, to chor
 	if !from.IsZero() {
 		q = append(q, bson.E{Key: "last", Value: bson.D{{Key: "$gte", Value: from.String()}}})
 	}
-	ds, err := s.touchpoints.list(ctx, q, bson.D{{Key: "start", Value: 1}, {Key: "id", Value: 1}})
+	ds, err := s.touchpoints.list(ctx, headQuery[touchpointDoc]{filter: q, sort: touchpointOrder, ws: workspace, less: touchpointLess,
+		match: func(d *touchpointDoc) bool {
+			return !d.Removed && (to.IsZero() || d.Start <= to.String()) && (from.IsZero() || d.Last >= from.String())
+		},
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -24,6 +24,7 @@ type versioned[D any] struct {
 	versions *mongo.Collection
 	ident    func(*D) (workspace, key string, version int)
 	setID    func(*D, string)
+	cache    *headCache[D] // the read model of this kind; nil when it has none
 }
 
 func (r *versioned[D]) headID(ws, key string) string {
@@ -52,9 +53,13 @@ func (r *versioned[D]) name(ws, key string) string {
 // get returns the latest version, from its head. Without a head (a crash between a version
 // insert and its head write) the versions decide, and the head is rewritten.
 func (r *versioned[D]) get(ctx context.Context, ws, key string) (D, error) {
+	if d, ok := r.cached(ws, key); ok {
+		return d, nil
+	}
 	var d D
 	err := r.heads.FindOne(ctx, bson.D{{Key: "_id", Value: r.headID(ws, key)}}).Decode(&d)
 	if err == nil {
+		r.offer(d)
 		return d, nil
 	}
 	if !errors.Is(err, mongo.ErrNoDocuments) {
@@ -116,8 +121,27 @@ func (r *versioned[D]) base(ctx context.Context, ws, key string, n int) (D, bool
 	return r.at(ctx, ws, key, n)
 }
 
-// history returns every version, oldest first.
+// history returns every version, oldest first. With the head in the read model it reads the
+// versions by _id, 1 to the head's and on while there are more (a head left stale by a crash),
+// which the embedded server answers by index rather than by scanning every version of the kind.
 func (r *versioned[D]) history(ctx context.Context, ws, key string) ([]D, error) {
+	if head, ok := r.cached(ws, key); ok {
+		_, _, last := r.ident(&head)
+		var ds []D
+		for n := 1; ; n++ {
+			d, ok, err := r.at(ctx, ws, key, n)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				if n <= last {
+					break // a gap the versions should not have: ask the server the usual way
+				}
+				return ds, nil
+			}
+			ds = append(ds, d)
+		}
+	}
 	cur, err := r.versions.Find(ctx, r.filter(ws, key), options.Find().SetSort(bson.D{{Key: "version", Value: 1}}))
 	if err != nil {
 		return nil, fmt.Errorf("store: read history of %s: %w", r.name(ws, key), err)
@@ -132,9 +156,12 @@ func (r *versioned[D]) history(ctx context.Context, ws, key string) ([]D, error)
 	return ds, nil
 }
 
-// list returns the heads matching filter in the given order.
-func (r *versioned[D]) list(ctx context.Context, filter, sort bson.D) ([]D, error) {
-	cur, err := r.heads.Find(ctx, filter, options.Find().SetSort(sort))
+// list returns the heads q selects in its order, from the read model when there is one.
+func (r *versioned[D]) list(ctx context.Context, q headQuery[D]) ([]D, error) {
+	if ds, ok := r.listCached(q); ok {
+		return ds, nil
+	}
+	cur, err := r.heads.Find(ctx, q.filter, options.Find().SetSort(q.sort))
 	if err != nil {
 		return nil, fmt.Errorf("store: list %ss: %w", r.what, err)
 	}
@@ -246,11 +273,17 @@ func (r *versioned[D]) putHead(ctx context.Context, d *D) error {
 	filter := bson.D{{Key: "_id", Value: hid}, {Key: "version", Value: bson.D{{Key: "$lt", Value: n}}}}
 	_, err := r.heads.ReplaceOne(ctx, filter, &h, options.Replace().SetUpsert(true))
 	if err == nil {
+		r.offer(h)
 		return nil
 	}
 	// No match plus an existing _id makes the upsert insert a duplicate: a head at least as new
 	// is there. Check rather than trust the error's kind, which differs between servers.
 	if cur, ok, ferr := r.headVersion(ctx, hid); ferr == nil && ok && cur >= n {
+		if cur > n {
+			r.reread(ctx, hid)
+		} else {
+			r.offer(h)
+		}
 		return nil
 	}
 	return fmt.Errorf("store: write head of %s version %d: %w", r.name(ws, key), n, err)
@@ -265,7 +298,11 @@ func (r *versioned[D]) putHeadLocked(ctx context.Context, hid string, h *D, n in
 	switch {
 	case err != nil:
 		return err
-	case ok && cur >= n:
+	case ok && cur > n:
+		r.reread(ctx, hid)
+		return nil
+	case ok && cur == n:
+		r.offer(*h)
 		return nil
 	case ok:
 		_, err = r.heads.ReplaceOne(ctx, bson.D{{Key: "_id", Value: hid}}, h)
@@ -275,6 +312,7 @@ func (r *versioned[D]) putHeadLocked(ctx context.Context, hid string, h *D, n in
 	if err != nil {
 		return fmt.Errorf("store: write head %s version %d: %w", hid, n, err)
 	}
+	r.offer(*h)
 	return nil
 }
 

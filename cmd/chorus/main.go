@@ -5,6 +5,7 @@
 //	chorus serve            the Slack app (Socket Mode or HTTP)
 //	chorus demo             a scripted tour on a throw-away store
 //	chorus drift eval       measure the drift detector on labelled sets
+//	chorus bench            generate a year of data and measure every command on it
 //	chorus manifest         print the Slack app manifest
 //	chorus healthcheck      probe a running server's /healthz (for container health checks)
 //	chorus version          print the version
@@ -68,6 +69,9 @@ type environment struct {
 	// wrapStore, when set, stands between commands and the store: the load benchmark slows
 	// the store down with it to show that acks do not wait for it.
 	wrapStore func(commands.Store) commands.Store
+	// baseline opens the store as before issue 17, without its read model and, on the embedded
+	// server, without the index reads by _id need: chorus bench --baseline measures it.
+	baseline bool
 }
 
 const usage = `Chorus — one message, every channel.
@@ -80,6 +84,7 @@ Commands:
   serve         run the Slack app (Socket Mode with SLACK_APP_TOKEN, else HTTP)
   demo          a scripted tour on a throw-away store
   drift eval    measure the drift detector on labelled sets (--set DIR, repeatable)
+  bench         generate a year of data and measure every command (--scale N)
   manifest      print the Slack app manifest (configs/manifest.yaml)
   healthcheck   probe a running server's /healthz
   version       print the version
@@ -108,6 +113,8 @@ func run(ctx context.Context, env environment) error {
 		return runDemo(ctx, env, args)
 	case "drift":
 		return runDrift(ctx, env, args)
+	case "bench":
+		return runBench(ctx, env, args)
 	case "manifest":
 		_, err := env.stdout.Write(configs.Manifest)
 		return err
@@ -169,6 +176,10 @@ type app struct {
 	slack    *bot.Client     // the Web API client when Slack is configured, else nil
 	feed     *scheduler.Feed // tells the scheduler of each mode about this process's writes
 	close    func()
+
+	// reopenStore opens another store on the same database, as a restart would (chorus bench).
+	reopenStore func(ctx context.Context) (*store.Store, error)
+	readModel   bool
 }
 
 // embeddedConnections caps the store's connections to the embedded server: each is an SQLite
@@ -191,15 +202,16 @@ func newApp(ctx context.Context, env environment, file string) (*app, error) {
 	}
 	uri := cfg.MongoURI
 	embeddedMode := uri == ""
+	var srv *embedded.Server
 	if embeddedMode {
-		srv, err := embedded.Start(ctx, cfg.DataDir, logger)
+		srv, err = embedded.Start(ctx, cfg.DataDir, logger)
 		if err != nil {
 			return nil, explainLocked(err, cfg.Lang)
 		}
 		closers = append(closers, srv.Close)
 		uri = srv.URI()
 	}
-	sopts := store.Options{Logger: logger, Now: env.now, SerializeWrites: embeddedMode}
+	sopts := store.Options{Logger: logger, Now: env.now, SerializeWrites: embeddedMode, ReadModel: !env.baseline}
 	if embeddedMode {
 		sopts.MaxConnections = embeddedConnections
 	}
@@ -208,6 +220,13 @@ func newApp(ctx context.Context, env environment, file string) (*app, error) {
 		closeAll()
 		return nil, fmt.Errorf("open store: %w", err)
 	}
+	if srv != nil && !env.baseline {
+		// store.Open created every collection; reads by _id may now use an index
+		if err := srv.IndexIDs(ctx, cfg.MongoDB); err != nil {
+			closeAll()
+			return nil, err
+		}
+	}
 	closers = append(closers, func() {
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
@@ -215,6 +234,9 @@ func newApp(ctx context.Context, env environment, file string) (*app, error) {
 			logger.Warn("close store", "err", err)
 		}
 	})
+	if !embeddedMode && sopts.ReadModel {
+		closers = append(closers, refreshReadModel(ctx, st, logger))
+	}
 	logger.Debug("config", "config", cfg)
 	var cst commands.Store = st
 	if env.wrapStore != nil {
@@ -241,7 +263,36 @@ func newApp(ctx context.Context, env environment, file string) (*app, error) {
 	cst = commands.Watch(cst, feed)
 	opts.ReminderPolicy = reminderPolicy(cfg)
 	svc := commands.New(cst, logger, env.now, opts)
-	return &app{cfg: cfg, log: logger, store: st, storeURI: uri, commands: svc, slack: slack, feed: feed, close: closeAll}, nil
+	reopen := func(ctx context.Context) (*store.Store, error) { return store.Open(ctx, uri, cfg.MongoDB, sopts) }
+	return &app{cfg: cfg, log: logger, store: st, storeURI: uri, commands: svc, slack: slack, feed: feed, close: closeAll,
+		reopenStore: reopen, readModel: sopts.ReadModel}, nil
+}
+
+// readModelRefresh is how often a replica on MongoDB reads the heads other replicas changed
+// into its read model: the staleness docs/architecture.md describes (« Read model »).
+const readModelRefresh = 2 * time.Second
+
+// refreshReadModel refreshes st's read model until the returned stop is called. On the
+// embedded store the process is the only writer, so nothing needs refreshing.
+func refreshReadModel(ctx context.Context, st *store.Store, logger *slog.Logger) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(readModelRefresh)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if err := st.Refresh(ctx); err != nil && ctx.Err() == nil {
+					logger.Warn("store: refresh read model", "err", err)
+				}
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
 }
 
 func newLogger(w io.Writer, cfg configs.Config) *slog.Logger {

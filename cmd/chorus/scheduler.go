@@ -51,7 +51,14 @@ func (a *app) startScheduler(ctx context.Context, sender scheduler.Sender, now f
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
-	go func() { done <- s.Run(ctx) }()
+	go func() {
+		// the scheduler reads its open tasks from the read model, once loaded
+		select {
+		case <-a.store.ReadModelReady():
+		case <-ctx.Done():
+		}
+		done <- s.Run(ctx)
+	}()
 	return func() {
 		cancel()
 		if err := <-done; err != nil && !errors.Is(err, context.Canceled) {

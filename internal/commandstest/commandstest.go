@@ -85,11 +85,14 @@ func NewWith(t testing.TB, opts commands.Options) *Env {
 	ctx := context.Background()
 	db := fmt.Sprintf("t%d_%d", os.Getpid(), server.n.Add(1))
 	clk := &Clock{t: time.Date(2027, 6, 1, 9, 0, 0, 0, chorus.LoadLocation("Europe/Paris"))}
-	st, err := store.Open(ctx, server.srv.URI(), db, store.Options{Now: clk.Now, SerializeWrites: true})
+	st, err := store.Open(ctx, server.srv.URI(), db, store.Options{Now: clk.Now, SerializeWrites: true, ReadModel: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close(context.Background()) })
+	if err := server.srv.IndexIDs(ctx, db); err != nil {
+		t.Fatal(err)
+	}
 	opts.Leads = []string{"lea"}
 	svc := commands.New(st, slog.New(slog.DiscardHandler), clk.Now, opts)
 	return &Env{Svc: svc, Store: st, Clock: clk}

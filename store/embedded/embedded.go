@@ -22,6 +22,7 @@ import (
 // Server is a running embedded MongoDB wire-protocol server.
 type Server struct {
 	uri    string
+	dir    string // absolute data directory: one SQLite file per database
 	lock   *dirLock
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -61,7 +62,7 @@ func Start(ctx context.Context, dir string, logger *slog.Logger) (*Server, error
 		return nil, fmt.Errorf("embedded store: start in %q: %w", abs, err)
 	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	s := &Server{lock: lock, cancel: cancel, done: make(chan struct{})}
+	s := &Server{dir: abs, lock: lock, cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(s.done)
 		_ = f.Run(runCtx) // Run only returns nil; it stops when runCtx is cancelled.

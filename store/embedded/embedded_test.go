@@ -2,8 +2,11 @@ package embedded_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/chorus-hq/chorus/store/embedded"
@@ -88,4 +91,59 @@ func TestOneProcessPerDirectory(t *testing.T) {
 		t.Fatalf("Start after Close: %v", err)
 	}
 	second.Close()
+}
+
+// TestIndexIDsMakesIDReadsSearch checks that after IndexIDs SQLite answers FerretDB's read by _id
+// with an index search, not a scan of the table.
+func TestIndexIDsMakesIDReadsSearch(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	srv, err := embedded.Start(ctx, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	cl, err := mongo.Connect(options.Client().ApplyURI(srv.URI()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Disconnect(ctx)
+	c := cl.Database("chorus").Collection("heads")
+	if _, err := c.InsertMany(ctx, []any{bson.D{{Key: "_id", Value: "a"}}, bson.D{{Key: "_id", Value: "b"}}}); err != nil {
+		t.Fatal(err)
+	}
+	plan := func(t *testing.T) string {
+		t.Helper()
+		db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "chorus.sqlite"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		var table string
+		if err := db.QueryRow(`SELECT table_name FROM _ferretdb_collections WHERE name = 'heads'`).Scan(&table); err != nil {
+			t.Fatal(err)
+		}
+		var id, parent, unused int
+		var detail string
+		q := `EXPLAIN QUERY PLAN SELECT _ferretdb_sjson FROM "` + table + `" WHERE _ferretdb_sjson->'$._id' = ?`
+		if err := db.QueryRow(q, `"a"`).Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		return detail
+	}
+	if p := plan(t); !strings.HasPrefix(p, "SCAN") {
+		t.Fatalf("before IndexIDs the plan is %q: FerretDB indexes _id now, IndexIDs may be unneeded", p)
+	}
+	for range 2 { // idempotent
+		if err := srv.IndexIDs(ctx, "chorus"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if p := plan(t); !strings.Contains(p, "USING INDEX") {
+		t.Fatalf("after IndexIDs the plan is %q, want an index search", p)
+	}
+	var doc bson.M
+	if err := c.FindOne(ctx, bson.D{{Key: "_id", Value: "b"}}).Decode(&doc); err != nil || doc["_id"] != "b" {
+		t.Fatalf("FindOne after IndexIDs = %v, %v", doc, err)
+	}
 }

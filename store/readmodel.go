@@ -1,0 +1,407 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// The read model (Options.ReadModel) keeps the heads of workspaces, campaigns, tasks, glossary
+// terms, meetings, lines of minutes, submissions and the audit trail in memory: reads by identity and every list of those kinds are
+// answered without a query. It is loaded by Open, and every head this process writes (an edit, a
+// repair) updates it once the head is stored. Writes still go to the server first and still
+// insert versions against the unique index, so a read model that is stale – another replica
+// wrote since the last Refresh – can only make an edit lose its version race (ErrConflict),
+// which repairs the head and the read model from the versions; the caller retries on the newer
+// version as it does for any conflict. docs/architecture.md says how stale a replica can be.
+//
+// The audit trail is kept too (auditCache), by workspace and target: /campaign audit reads the
+// entries of a campaign and of each of its tasks and submissions.
+
+// headCache is the read model of one versioned kind: its heads by workspace and head id, and,
+// for a kind listed by a field (tasks and submissions by campaign, lines by meeting), by that
+// field too, so that such a list costs what it returns and not what the workspace holds.
+type headCache[D any] struct {
+	mu      sync.RWMutex
+	byWS    map[string]map[string]*D // a head is never changed once here: offer replaces it
+	group   func(*D) string          // the field of the second index; nil for none
+	byGroup map[groupKey]map[string]*D
+	loaded  bool
+}
+
+type groupKey struct{ ws, group string }
+
+func newHeadCache[D any](group func(*D) string) *headCache[D] {
+	return &headCache[D]{byWS: map[string]map[string]*D{}, group: group, byGroup: map[groupKey]map[string]*D{}}
+}
+
+// query is one list of a versioned kind, said twice: as the server's filter and sort, and as
+// the same selection and order over heads in memory.
+type headQuery[D any] struct {
+	filter, sort bson.D
+	ws           string            // the workspace the filter names; "" for every workspace
+	group        string            // the value of the cache's group field the filter names, if any
+	match        func(d *D) bool   // nil selects every head of ws
+	less         func(a, b *D) int // the order of sort; nil: any order will do
+}
+
+// offer keeps d if it is newer than what the model holds for its head.
+func (r *versioned[D]) offer(d D) {
+	c := r.cache
+	if c == nil {
+		return
+	}
+	ws, key, n := r.ident(&d)
+	hid := r.headID(ws, key)
+	r.setID(&d, hid)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	m := c.byWS[ws]
+	if m == nil {
+		m = map[string]*D{}
+		c.byWS[ws] = m
+	}
+	if cur, ok := m[hid]; ok {
+		if _, _, v := r.ident(cur); v >= n {
+			return
+		}
+		if c.group != nil {
+			delete(c.byGroup[groupKey{ws, c.group(cur)}], hid)
+		}
+	}
+	m[hid] = &d
+	if c.group != nil {
+		k := groupKey{ws, c.group(&d)}
+		g := c.byGroup[k]
+		if g == nil {
+			g = map[string]*D{}
+			c.byGroup[k] = g
+		}
+		g[hid] = &d
+	}
+}
+
+// cached returns the head of (ws, key) from the read model.
+func (r *versioned[D]) cached(ws, key string) (D, bool) {
+	var zero D
+	c := r.cache
+	if c == nil {
+		return zero, false
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if !c.loaded {
+		return zero, false
+	}
+	d, ok := c.byWS[ws][r.headID(ws, key)]
+	if !ok {
+		return zero, false
+	}
+	return *d, true
+}
+
+// listCached answers q from the read model, reporting false when there is none.
+func (r *versioned[D]) listCached(q headQuery[D]) ([]D, bool) {
+	c := r.cache
+	if c == nil {
+		return nil, false
+	}
+	c.mu.RLock()
+	if !c.loaded {
+		c.mu.RUnlock()
+		return nil, false
+	}
+	var ps []*D
+	collect := func(m map[string]*D) {
+		for _, d := range m {
+			if q.match == nil || q.match(d) {
+				ps = append(ps, d)
+			}
+		}
+	}
+	switch {
+	case q.group != "" && c.group != nil:
+		collect(c.byGroup[groupKey{q.ws, q.group}])
+	case q.ws != "":
+		collect(c.byWS[q.ws])
+	default:
+		for _, m := range c.byWS {
+			collect(m)
+		}
+	}
+	c.mu.RUnlock()
+	if q.less != nil {
+		slices.SortFunc(ps, q.less)
+	}
+	ds := make([]D, len(ps))
+	for i, p := range ps {
+		ds[i] = *p
+	}
+	return ds, true
+}
+
+// convertCached is listCached for a caller that wants each selected head converted (such as
+// to a chorus.Task) and no order: 100,000 open tasks are converted without a copy in between.
+func convertCached[D, T any](r *versioned[D], q headQuery[D], conv func(*D) T) ([]T, bool) {
+	c := r.cache
+	if c == nil {
+		return nil, false
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if !c.loaded {
+		return nil, false
+	}
+	var sel []*D
+	for ws, m := range c.byWS {
+		if q.ws != "" && ws != q.ws {
+			continue
+		}
+		for _, d := range m {
+			if q.match == nil || q.match(d) {
+				sel = append(sel, d)
+			}
+		}
+	}
+	out := make([]T, len(sel))
+	for i, d := range sel {
+		out[i] = conv(d)
+	}
+	return out, true
+}
+
+// reread puts the stored head hid into the read model: another writer's head is newer than the
+// one this process just wrote.
+func (r *versioned[D]) reread(ctx context.Context, hid string) {
+	if r.cache == nil {
+		return
+	}
+	var d D
+	if err := r.heads.FindOne(ctx, bson.D{{Key: "_id", Value: hid}}).Decode(&d); err != nil {
+		r.s.log.Warn("store: read model left stale", "what", r.what, "head", hid, "err", err)
+		return
+	}
+	r.offer(d)
+}
+
+// load reads the heads changed since since (every head when since is zero) into the read model.
+func (r *versioned[D]) load(ctx context.Context, since time.Time) error {
+	if r.cache == nil {
+		return nil
+	}
+	filter := bson.D{}
+	if !since.IsZero() {
+		filter = bson.D{{Key: "updated_at", Value: bson.D{{Key: "$gte", Value: since}}}}
+	}
+	cur, err := r.heads.Find(ctx, filter, options.Find().SetBatchSize(2000))
+	if err != nil {
+		return fmt.Errorf("store: load %ss: %w", r.what, err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var d D
+		if err := cur.Decode(&d); err != nil {
+			return fmt.Errorf("store: load %ss: %w", r.what, err)
+		}
+		r.offer(d)
+	}
+	if err := cur.Err(); err != nil {
+		return fmt.Errorf("store: load %ss: %w", r.what, err)
+	}
+	r.cache.mu.Lock()
+	r.cache.loaded = true
+	r.cache.mu.Unlock()
+	return nil
+}
+
+// readModel is every kind the read model keeps, as loaders, the most read first.
+func (s *Store) readModel() []func(context.Context, time.Time) error {
+	return []func(context.Context, time.Time) error{
+		s.workspaces.load, s.campaigns.load, s.tasks.load, s.terms.load, s.meetings.load, s.subs.load, s.lines.load, s.touchpoints.load, s.loadAudit,
+	}
+}
+
+// refreshMargin is how far back Refresh looks before its previous start: it covers clocks of
+// replicas that run behind this one and writes that took long between setting UpdatedAt and
+// being visible.
+const refreshMargin = time.Minute
+
+// Refresh brings the read model up to date with the heads other processes wrote: the heads
+// whose UpdatedAt is at most refreshMargin older than the previous Refresh (or Open). With
+// several replicas on one MongoDB, call it periodically; on the embedded store this process is
+// the only writer and the read model is always current. It does nothing without a read model.
+func (s *Store) Refresh(ctx context.Context) error {
+	if !s.readModelOn {
+		return nil
+	}
+	s.refreshMu.Lock()
+	defer s.refreshMu.Unlock()
+	began := s.clock()
+	since := s.refreshedAt.Add(-refreshMargin)
+	for _, load := range s.readModel() {
+		if err := load(ctx, since); err != nil {
+			return err
+		}
+	}
+	s.refreshedAt = began
+	return nil
+}
+
+// startLoad fills the read model in the background, kind after kind: reading a year of data
+// through the embedded server takes seconds, and a kind is served by the server until its
+// load completes. ReadModelReady tells when every kind is loaded; Close stops the load.
+func (s *Store) startLoad(ctx context.Context) {
+	s.loaded = make(chan struct{})
+	if !s.readModelOn {
+		close(s.loaded)
+		return
+	}
+	ctx, s.stopLoad = context.WithCancel(context.WithoutCancel(ctx))
+	go func() {
+		defer close(s.loaded)
+		s.refreshMu.Lock() // a Refresh waits for the load, which sets where the next one starts
+		defer s.refreshMu.Unlock()
+		began := s.clock()
+		for _, load := range s.readModel() {
+			if err := load(ctx, time.Time{}); err != nil {
+				if ctx.Err() == nil {
+					s.log.Warn("store: read model not loaded; the server answers its reads", "err", err)
+				}
+				return
+			}
+		}
+		s.refreshedAt = began
+	}()
+}
+
+// ReadModelReady is closed once the read model is loaded (or its load failed, leaving the
+// kinds not loaded to the server); at once without a read model.
+func (s *Store) ReadModelReady() <-chan struct{} { return s.loaded }
+
+// readModelIndexes let Refresh find recently changed heads without a scan on MongoDB.
+func readModelIndexes() []indexSpec {
+	var out []indexSpec
+	for _, c := range []string{collWorkspaces, collCampaigns, collTasks, collTerms, collMeetings, collLines, collSubmissions, collTouchpoints} {
+		out = append(out, indexSpec{c, []mongo.IndexModel{plainIndex("updated_at")}})
+	}
+	return append(out, indexSpec{collAudit, []mongo.IndexModel{plainIndex("at")}})
+}
+
+// byKeys orders by the keys given, each compared with cmp.Compare.
+func byKeys[D any](keys ...func(a, b *D) int) func(a, b *D) int {
+	return func(a, b *D) int {
+		for _, k := range keys {
+			if c := k(a, b); c != 0 {
+				return c
+			}
+		}
+		return 0
+	}
+}
+
+func asc[D any, T cmp.Ordered](f func(*D) T) func(a, b *D) int {
+	return func(a, b *D) int { return cmp.Compare(f(a), f(b)) }
+}
+
+func ascTime[D any](f func(*D) time.Time) func(a, b *D) int {
+	return func(a, b *D) int { return f(a).Compare(f(b)) }
+}
+
+func descTime[D any](f func(*D) time.Time) func(a, b *D) int {
+	return func(a, b *D) int { return f(b).Compare(f(a)) }
+}
+
+// auditCache is the read model of the audit trail: each workspace's entries by target, oldest
+// first, as Audit returns them.
+type auditCache struct {
+	mu       sync.RWMutex
+	byTarget map[string]map[string][]auditDoc // workspace -> target -> entries by (at, _id)
+	loaded   bool
+}
+
+// add keeps d in its target's entries, in order, unless it is there already.
+func (c *auditCache) add(d auditDoc) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	m := c.byTarget[d.Workspace]
+	if m == nil {
+		m = map[string][]auditDoc{}
+		c.byTarget[d.Workspace] = m
+	}
+	es := m[d.Target]
+	i, found := slices.BinarySearchFunc(es, d, compareAudit)
+	if found {
+		return
+	}
+	m[d.Target] = slices.Insert(es, i, d)
+}
+
+func compareAudit(a, b auditDoc) int {
+	if c := a.At.Compare(b.At); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.ID, b.ID)
+}
+
+// entries returns the entries of target ("" for every target of the workspace), reporting
+// false when the cache is not loaded.
+func (c *auditCache) entries(ws, target string) ([]auditDoc, bool) {
+	if c == nil {
+		return nil, false
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if !c.loaded {
+		return nil, false
+	}
+	if target != "" {
+		return slices.Clone(c.byTarget[ws][target]), true
+	}
+	var all []auditDoc
+	for _, es := range c.byTarget[ws] {
+		all = append(all, es...)
+	}
+	slices.SortFunc(all, compareAudit)
+	return all, true
+}
+
+// loadAudit reads the entries written since since (all when zero) into the audit read model.
+func (s *Store) loadAudit(ctx context.Context, since time.Time) error {
+	if s.auditCache == nil {
+		return nil
+	}
+	filter := bson.D{}
+	if !since.IsZero() {
+		filter = bson.D{{Key: "at", Value: bson.D{{Key: "$gte", Value: since}}}}
+	}
+	cur, err := s.audit.Find(ctx, filter, options.Find().SetBatchSize(2000))
+	if err != nil {
+		return fmt.Errorf("store: load audit: %w", err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var d auditDoc
+		if err := cur.Decode(&d); err != nil {
+			return fmt.Errorf("store: load audit: %w", err)
+		}
+		d.At = storedTime(d.At)
+		s.auditCache.add(d)
+	}
+	if err := cur.Err(); err != nil {
+		return fmt.Errorf("store: load audit: %w", err)
+	}
+	s.auditCache.mu.Lock()
+	s.auditCache.loaded = true
+	s.auditCache.mu.Unlock()
+	return nil
+}

@@ -1,0 +1,167 @@
+package store_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/store"
+)
+
+// TestReadModelOfTwoStores runs two stores with read models on one database, as two replicas
+// on one MongoDB: what one writes, the other sees at once by identity when it never read it,
+// in its lists after Refresh; an edit the other bases on a stale version loses its version race
+// and leaves that store current.
+func TestReadModelOfTwoStores(t *testing.T) {
+	ctx := context.Background()
+	for _, en := range entities {
+		t.Run(en.name, func(t *testing.T) {
+			e := newEnv(t, false)
+			a := e.Store
+			b, err := store.Open(ctx, e.uri, e.db, e.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { b.Close(ctx) })
+			<-b.ReadModelReady()
+			<-b.ReadModelReady()
+			key := "k-" + en.name
+			if en.name == "task" {
+				key = ""
+			}
+			key, err = en.create(ctx, a, "T1", key, "v1")
+			wantErr(t, err, nil)
+			if label, v, err := en.get(ctx, b, "T1", key); err != nil || label != "v1" || v != 1 {
+				t.Fatalf("b reads %q v%d, %v before any refresh; want v1 (a miss reads the server)", label, v, err)
+			}
+			if en.list != nil {
+				bKeys := func() []string {
+					keys, err := en.list(ctx, b, "T1")
+					wantErr(t, err, nil)
+					return keys
+				}
+				// b read the entity by identity, which put it in its read model
+				if keys := bKeys(); !slices.Contains(keys, key) {
+					t.Fatalf("b lists %q, want %q", keys, key)
+				}
+				other := "k2-" + en.name
+				if en.name == "task" {
+					other = ""
+				}
+				other, err = en.create(ctx, a, "T1", other, "other")
+				wantErr(t, err, nil)
+				if keys := bKeys(); slices.Contains(keys, other) {
+					t.Fatalf("b lists %q before a refresh: the test no longer shows staleness", keys)
+				}
+				e.Clock.Advance(time.Second)
+				wantErr(t, b.Refresh(ctx), nil)
+				if keys := bKeys(); !slices.Contains(keys, other) {
+					t.Fatalf("b lists %q after Refresh, want %q in it", keys, other)
+				}
+			}
+			_, err = en.update(ctx, a, "T1", key, 1, "v2")
+			wantErr(t, err, nil)
+			if label, _, _ := en.get(ctx, b, "T1", key); label != "v1" {
+				t.Fatalf("b reads %q before a refresh: the test no longer shows staleness", label)
+			}
+			// b's user edits what b shows them, version 1: the edit loses, b learns version 2
+			_, err = en.update(ctx, b, "T1", key, 1, "stale edit")
+			wantErr(t, err, chorus.ErrConflict)
+			if label, v, err := en.get(ctx, b, "T1", key); err != nil || label != "v2" || v != 2 {
+				t.Fatalf("b reads %q v%d, %v after losing the race; want v2", label, v, err)
+			}
+			// the retry on version 2 lands
+			_, err = en.update(ctx, b, "T1", key, 2, "v3")
+			wantErr(t, err, nil)
+			// a sees it after a refresh
+			wantErr(t, a.Refresh(ctx), nil)
+			if label, v, err := en.get(ctx, a, "T1", key); err != nil || label != "v3" || v != 3 {
+				t.Fatalf("a reads %q v%d, %v after Refresh; want v3", label, v, err)
+			}
+			if h, err := en.history(ctx, a, "T1", key); err != nil || (h != nil && !slices.Equal(h, []string{"v1", "v2", "v3"})) {
+				t.Fatalf("history = %q, %v; want [v1 v2 v3]: nothing lost, nothing stale stored", h, err)
+			}
+		})
+	}
+}
+
+// TestAuditReadModelOfTwoStores: the audit trail one store writes reaches the other's read model
+// at its Refresh, once, in order.
+func TestAuditReadModelOfTwoStores(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, false)
+	a := e.Store
+	b, err := store.Open(ctx, e.uri, e.db, e.opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close(ctx) })
+	<-b.ReadModelReady()
+	for _, action := range []string{"campaign.create", "campaign.edit"} {
+		e.Clock.Advance(time.Second)
+		wantErr(t, a.AddAudit(ctx, chorus.AuditEntry{WorkspaceID: "T1", Actor: "lea", Action: action, Target: "campaign:ete"}), nil)
+	}
+	actions := func(s *store.Store) []string {
+		es, err := s.Audit(ctx, "T1", "campaign:ete")
+		wantErr(t, err, nil)
+		var out []string
+		for _, e := range es {
+			out = append(out, e.Action)
+		}
+		return out
+	}
+	want := []string{"campaign.create", "campaign.edit"}
+	if got := actions(a); !slices.Equal(got, want) {
+		t.Fatalf("a reads %q, want %q", got, want)
+	}
+	if got := actions(b); len(got) != 0 {
+		t.Fatalf("b reads %q before a refresh: the test no longer shows staleness", got)
+	}
+	for range 2 { // a second refresh reads the same window again: nothing doubles
+		wantErr(t, b.Refresh(ctx), nil)
+		if got := actions(b); !slices.Equal(got, want) {
+			t.Fatalf("b reads %q after Refresh, want %q", got, want)
+		}
+	}
+}
+
+// TestReadModelListsByCampaign: the read model's index by campaign follows a task moved to
+// another campaign, and a list by campaign equals the server's.
+func TestReadModelListsByCampaign(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, true)
+	s := e.Store
+	plain, err := store.Open(ctx, e.uri, e.db, store.Options{Now: e.Clock.Now}) // no read model
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { plain.Close(ctx) })
+	var moved chorus.Task
+	for i, camp := range []string{"ete", "ete", "noel"} {
+		task, err := s.CreateTask(ctx, newTask("T1", camp, "bob", start.Add(time.Duration(i)*time.Hour)))
+		wantErr(t, err, nil)
+		moved = task
+	}
+	moved.Campaign = "ete"
+	_, err = s.UpdateTask(ctx, moved)
+	wantErr(t, err, nil)
+	for _, camp := range []string{"ete", "noel"} {
+		got, err := s.Tasks(ctx, "T1", chorus.TaskFilter{Campaign: camp})
+		wantErr(t, err, nil)
+		want, err := plain.Tasks(ctx, "T1", chorus.TaskFilter{Campaign: camp})
+		wantErr(t, err, nil)
+		if len(got) != len(want) {
+			t.Fatalf("%s: read model lists %d tasks, the server %d", camp, len(got), len(want))
+		}
+		for i := range got {
+			if got[i].ID != want[i].ID || got[i].Version != want[i].Version || got[i].Campaign != camp {
+				t.Fatalf("%s: read model lists %+v, the server %+v", camp, got, want)
+			}
+		}
+	}
+	if got, _ := s.Tasks(ctx, "T1", chorus.TaskFilter{Campaign: "noel"}); len(got) != 0 {
+		t.Fatalf("noel still lists %d tasks after the move", len(got))
+	}
+}
