@@ -3,6 +3,7 @@ package drift
 import (
 	"reflect"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/chorus-hq/chorus"
@@ -75,6 +76,37 @@ func TestHashTermCoversEveryField(t *testing.T) {
 		name := typ.Field(i).Name
 		if !slices.Contains(hashed, name) && !slices.Contains(ignored, name) {
 			t.Errorf("GlossaryTerm.%s is neither hashed by hashTerm nor listed as ignored", name)
+		}
+	}
+}
+
+// TestCacheSharedByConcurrentChecks: one cached Reference serves checks running at once (run
+// with -race), each with the verdict of a Reference of its own.
+func TestCacheSharedByConcurrentChecks(t *testing.T) {
+	camp := chorus.Campaign{Message: "Soldes d'été : -30 % sur la literie DouceNuit du 1er au 15 juillet, en magasin.", Lang: chorus.French}
+	texts := []string{"-40 % sur la literie Douce Nuit, en magasin.", "-30 % sur la literie DouceNuit du 1er au 15 juillet.", "Livraison offerte sur tout le site."}
+	want := make([]Verdict, len(texts))
+	for i, text := range texts {
+		want[i] = Compile(camp, testGlossary, 0).Check(text, "")
+	}
+	k := NewCache(4)
+	var wg sync.WaitGroup
+	got := make([][]Verdict, 8)
+	for g := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, text := range texts {
+				got[g] = append(got[g], k.Compile(camp, testGlossary, 0).Check(text, ""))
+			}
+		}()
+	}
+	wg.Wait()
+	for g := range got {
+		for i := range texts {
+			if !reflect.DeepEqual(got[g][i], want[i]) {
+				t.Fatalf("goroutine %d, %q: %+v, want %+v", g, texts[i], got[g][i], want[i])
+			}
 		}
 	}
 }
