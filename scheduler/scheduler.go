@@ -170,13 +170,13 @@ type Scheduler struct {
 	heap     timeline
 	later    deferred // task entries not planned yet (later.go)
 	retries  retries
-	policies map[string]chorus.ReminderPolicy // "ws/campaign"; campaign "" for the workspace's
-	camps    map[string]chorus.Campaign       // "ws/slug"
-	snoozes  map[string]chorus.Snooze         // "ws/task": the latest snooze
-	nudged   map[string]bool                  // the nudges this process dispatched and still due
-	zones    map[string]*time.Location        // loaded time zones: loading one reads a file
-	from     time.Time                        // nothing before it is reconsidered
-	alive    string                           // the last alive mark claimed
+	policies map[policyKey]chorus.ReminderPolicy // campaign "" for the workspace's
+	camps    map[string]chorus.Campaign          // "ws/slug"
+	snoozes  map[string]chorus.Snooze            // "ws/task": the latest snooze
+	nudged   map[string]bool                     // the nudges this process dispatched and still due
+	zones    map[string]*time.Location           // loaded time zones: loading one reads a file
+	from     time.Time                           // nothing before it is reconsidered
+	alive    string                              // the last alive mark claimed
 	lastSwep time.Time
 
 	qmu    sync.Mutex
@@ -229,7 +229,7 @@ func New(opts Options) (*Scheduler, error) {
 	s := &Scheduler{
 		st: opts.Store, send: opts.Sender, log: opts.Logger, now: opts.Now, opts: opts,
 		tasks: map[string]*entry{}, digests: map[string]*entry{},
-		policies: map[string]chorus.ReminderPolicy{}, camps: map[string]chorus.Campaign{}, snoozes: map[string]chorus.Snooze{},
+		policies: map[policyKey]chorus.ReminderPolicy{}, camps: map[string]chorus.Campaign{}, snoozes: map[string]chorus.Snooze{},
 		nudged: map[string]bool{}, zones: map[string]*time.Location{},
 		queues: map[string]*chanQueue{}, sem: make(chan struct{}, opts.Workers),
 	}

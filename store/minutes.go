@@ -381,7 +381,7 @@ func (s *Store) LineHistory(ctx context.Context, ws, meeting, ts string) ([]chor
 func (s *Store) Lines(ctx context.Context, ws, meeting string) ([]chorus.Line, error) {
 	ds, err := s.lineRepo().list(ctx, headQuery[lineDoc]{
 		filter: bson.D{{Key: "workspace", Value: ws}, {Key: "meeting", Value: meeting}},
-		sort:   bson.D{{Key: "order", Value: 1}, {Key: "ts", Value: 1}}, ws: ws, group: meeting,
+		sort:   bson.D{{Key: "order", Value: 1}, {Key: "ts", Value: 1}}, ws: ws, index: "meeting", values: []string{meeting},
 		match: func(d *lineDoc) bool { return d.Meeting == meeting },
 		less:  byKeys(asc(func(d *lineDoc) string { return d.Order }), asc(func(d *lineDoc) string { return d.TS }))})
 	if err != nil {

@@ -26,20 +26,32 @@ import (
 // entries of a campaign and of each of its tasks and submissions.
 
 // headCache is the read model of one versioned kind: its heads by workspace and head id, and,
-// for a kind listed by a field (tasks and submissions by campaign, lines by meeting), by that
-// field too, so that such a list costs what it returns and not what the workspace holds.
+// for a kind listed by a field (tasks by campaign, owner and status, submissions by campaign and
+// status, lines by meeting), by that field too, so that such a list costs what it returns and
+// not what the workspace holds.
 type headCache[D any] struct {
 	mu      sync.RWMutex
 	byWS    map[string]map[string]*D // a head is never changed once here: offer replaces it
-	group   func(*D) string          // the field of the second index; nil for none
+	indexes []index[D]
 	byGroup map[groupKey]map[string]*D
 	loaded  bool
 }
 
-type groupKey struct{ ws, group string }
+// index is a second index of a headCache: the heads of each workspace by the value of one field.
+type index[D any] struct {
+	name string
+	key  func(*D) string
+}
 
-func newHeadCache[D any](group func(*D) string) *headCache[D] {
-	return &headCache[D]{byWS: map[string]map[string]*D{}, group: group, byGroup: map[groupKey]map[string]*D{}}
+type groupKey struct{ ws, index, value string }
+
+func newHeadCache[D any](indexes ...index[D]) *headCache[D] {
+	return &headCache[D]{byWS: map[string]map[string]*D{}, indexes: indexes, byGroup: map[groupKey]map[string]*D{}}
+}
+
+// has reports whether the cache keeps the index name.
+func (c *headCache[D]) has(name string) bool {
+	return slices.ContainsFunc(c.indexes, func(x index[D]) bool { return x.name == name })
 }
 
 // query is one list of a versioned kind, said twice: as the server's filter and sort, and as
@@ -47,9 +59,21 @@ func newHeadCache[D any](group func(*D) string) *headCache[D] {
 type headQuery[D any] struct {
 	filter, sort bson.D
 	ws           string            // the workspace the filter names; "" for every workspace
-	group        string            // the value of the cache's group field the filter names, if any
 	match        func(d *D) bool   // nil selects every head of ws
 	less         func(a, b *D) int // the order of sort; nil: any order will do
+	// index and values narrow the heads match looks at, when the cache keeps that index: the
+	// heads whose field is one of values (distinct), every one the filter can select.
+	index  string
+	values []string
+}
+
+// narrowed is q looking only at the heads whose index field is one of values; q itself when
+// values is empty (the filter does not name that field).
+func (q headQuery[D]) narrowed(index string, values ...string) headQuery[D] {
+	if len(values) > 0 {
+		q.index, q.values = index, values
+	}
+	return q
 }
 
 // offer keeps d if it is newer than what the model holds for its head.
@@ -72,13 +96,13 @@ func (r *versioned[D]) offer(d D) {
 		if _, _, v := r.ident(cur); v >= n {
 			return
 		}
-		if c.group != nil {
-			delete(c.byGroup[groupKey{ws, c.group(cur)}], hid)
+		for _, x := range c.indexes {
+			delete(c.byGroup[groupKey{ws, x.name, x.key(cur)}], hid)
 		}
 	}
 	m[hid] = &d
-	if c.group != nil {
-		k := groupKey{ws, c.group(&d)}
+	for _, x := range c.indexes {
+		k := groupKey{ws, x.name, x.key(&d)}
 		g := c.byGroup[k]
 		if g == nil {
 			g = map[string]*D{}
@@ -127,8 +151,10 @@ func (r *versioned[D]) listCached(q headQuery[D]) ([]D, bool) {
 		}
 	}
 	switch {
-	case q.group != "" && c.group != nil:
-		collect(c.byGroup[groupKey{q.ws, q.group}])
+	case len(q.values) > 0 && c.has(q.index):
+		for _, v := range q.values {
+			collect(c.byGroup[groupKey{q.ws, q.index, v}])
+		}
 	case q.ws != "":
 		collect(c.byWS[q.ws])
 	default:
@@ -160,14 +186,22 @@ func convertCached[D, T any](r *versioned[D], q headQuery[D], conv func(*D) T) (
 		return nil, false
 	}
 	var sel []*D
-	for ws, m := range c.byWS {
-		if q.ws != "" && ws != q.ws {
-			continue
-		}
+	collect := func(m map[string]*D) {
 		for _, d := range m {
 			if q.match == nil || q.match(d) {
 				sel = append(sel, d)
 			}
+		}
+	}
+	for ws, m := range c.byWS {
+		switch {
+		case q.ws != "" && ws != q.ws:
+		case len(q.values) > 0 && c.has(q.index):
+			for _, v := range q.values {
+				collect(c.byGroup[groupKey{ws, q.index, v}])
+			}
+		default:
+			collect(m)
 		}
 	}
 	out := make([]T, len(sel))

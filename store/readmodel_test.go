@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -163,5 +164,95 @@ func TestReadModelListsByCampaign(t *testing.T) {
 	}
 	if got, _ := s.Tasks(ctx, "T1", chorus.TaskFilter{Campaign: "noel"}); len(got) != 0 {
 		t.Fatalf("noel still lists %d tasks after the move", len(got))
+	}
+}
+
+// TestReadModelListsByOwnerAndStatus: the read model's indexes by owner and by status follow a
+// task given to someone else or done and a submission decided, and every list they serve
+// equals the server's.
+func TestReadModelListsByOwnerAndStatus(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, true)
+	s := e.Store
+	plain, err := store.Open(ctx, e.uri, e.db, store.Options{Now: e.Clock.Now}) // no read model
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { plain.Close(ctx) })
+	var tasks []chorus.Task
+	for i, owner := range []string{"bob", "bob", "lea", "bob"} {
+		task, err := s.CreateTask(ctx, newTask("T1", "ete", owner, start.Add(time.Duration(i)*time.Hour)))
+		wantErr(t, err, nil)
+		tasks = append(tasks, task)
+	}
+	tasks[0].Owner = "lea" // given to lea
+	_, err = s.UpdateTask(ctx, tasks[0])
+	wantErr(t, err, nil)
+	tasks[1].Status = chorus.TaskDone
+	_, err = s.UpdateTask(ctx, tasks[1])
+	wantErr(t, err, nil)
+	var subs []chorus.Submission
+	for range 3 {
+		sub, err := s.CreateSubmission(ctx, newSubmission(""))
+		wantErr(t, err, nil)
+		subs = append(subs, sub)
+	}
+	subs[0].Status = chorus.SubmissionApproved
+	_, err = s.UpdateSubmission(ctx, subs[0])
+	wantErr(t, err, nil)
+	open, done := chorus.TaskOpen, chorus.TaskDone
+	taskFilters := map[string]chorus.TaskFilter{
+		"bob's":           {Owner: "bob"},
+		"lea's open":      {Owner: "lea", Statuses: []chorus.TaskStatus{open}},
+		"bob's done":      {Owner: "bob", Statuses: []chorus.TaskStatus{done}},
+		"open":            {Statuses: []chorus.TaskStatus{open}},
+		"open or done":    {Statuses: []chorus.TaskStatus{open, done, open}},
+		"nobody's":        {Owner: "sami"},
+		"a campaign's":    {Campaign: "ete", Owner: "lea"},
+		"every one of T1": {},
+	}
+	for name, f := range taskFilters {
+		t.Run("tasks "+name, func(t *testing.T) {
+			got, err := s.Tasks(ctx, "T1", f)
+			wantErr(t, err, nil)
+			want, err := plain.Tasks(ctx, "T1", f)
+			wantErr(t, err, nil)
+			if !slices.EqualFunc(got, want, func(a, b chorus.Task) bool { return a.ID == b.ID && a.Version == b.Version }) {
+				t.Fatalf("read model lists %+v, the server %+v", got, want)
+			}
+		})
+	}
+	t.Run("open tasks of every workspace", func(t *testing.T) {
+		ids := func(ts []chorus.Task, err error) []string {
+			wantErr(t, err, nil)
+			var out []string
+			for _, task := range ts {
+				out = append(out, task.ID+"@"+strconv.Itoa(task.Version))
+			}
+			slices.Sort(out)
+			return out
+		}
+		got, want := ids(s.OpenTasks(ctx)), ids(plain.OpenTasks(ctx))
+		if !slices.Equal(got, want) || len(got) != 3 {
+			t.Fatalf("read model lists %v, the server %v (3 open)", got, want)
+		}
+	})
+	subFilters := map[string]chorus.SubmissionFilter{
+		"awaiting":        {Statuses: []chorus.SubmissionStatus{chorus.SubmissionPending, chorus.SubmissionFlagged}},
+		"approved":        {Statuses: []chorus.SubmissionStatus{chorus.SubmissionApproved}},
+		"a campaign's":    {Campaign: "ete", Statuses: []chorus.SubmissionStatus{chorus.SubmissionFlagged}},
+		"an author's":     {Author: "sami"},
+		"every one of T1": {},
+	}
+	for name, f := range subFilters {
+		t.Run("submissions "+name, func(t *testing.T) {
+			got, err := s.Submissions(ctx, "T1", f)
+			wantErr(t, err, nil)
+			want, err := plain.Submissions(ctx, "T1", f)
+			wantErr(t, err, nil)
+			if !slices.EqualFunc(got, want, func(a, b chorus.Submission) bool { return a.ID == b.ID && a.Version == b.Version }) {
+				t.Fatalf("read model lists %+v, the server %+v", got, want)
+			}
+		})
 	}
 }

@@ -267,7 +267,7 @@ func (s *Store) ReminderPolicies(ctx context.Context) ([]chorus.ReminderPolicy, 
 func (s *Store) OpenTasks(ctx context.Context) ([]chorus.Task, error) {
 	q := headQuery[taskDoc]{
 		filter: bson.D{{Key: "status", Value: string(chorus.TaskOpen)}}, sort: bson.D{{Key: "_id", Value: 1}},
-		match: func(d *taskDoc) bool { return d.Status == string(chorus.TaskOpen) }}
+		match: func(d *taskDoc) bool { return d.Status == string(chorus.TaskOpen) }}.narrowed("status", string(chorus.TaskOpen))
 	if ts, ok := convertCached(&s.tasks, q, (*taskDoc).task); ok {
 		return ts, nil
 	}

@@ -197,12 +197,15 @@ func newStore(client *mongo.Client, dbName string, opts Options) *Store {
 	}
 	if opts.ReadModel {
 		s.readModelOn = true
-		s.workspaces.cache, s.campaigns.cache = newHeadCache[workspaceDoc](nil), newHeadCache[campaignDoc](nil)
-		s.terms.cache, s.meetings.cache = newHeadCache[termDoc](nil), newHeadCache[meetingDoc](nil)
-		s.tasks.cache = newHeadCache(func(d *taskDoc) string { return d.Campaign })
-		s.subs.cache = newHeadCache(func(d *submissionDoc) string { return d.Campaign })
-		s.lines.cache = newHeadCache(func(d *lineDoc) string { return d.Meeting })
-		s.touchpoints.cache = newHeadCache(func(d *touchpointDoc) string { return d.Campaign })
+		s.workspaces.cache, s.campaigns.cache = newHeadCache[workspaceDoc](), newHeadCache[campaignDoc]()
+		s.terms.cache, s.meetings.cache = newHeadCache[termDoc](), newHeadCache[meetingDoc]()
+		s.tasks.cache = newHeadCache(index[taskDoc]{"campaign", func(d *taskDoc) string { return d.Campaign }},
+			index[taskDoc]{"owner", func(d *taskDoc) string { return d.Owner }},
+			index[taskDoc]{"status", func(d *taskDoc) string { return d.Status }})
+		s.subs.cache = newHeadCache(index[submissionDoc]{"campaign", func(d *submissionDoc) string { return d.Campaign }},
+			index[submissionDoc]{"status", func(d *submissionDoc) string { return d.Status }})
+		s.lines.cache = newHeadCache(index[lineDoc]{"meeting", func(d *lineDoc) string { return d.Meeting }})
+		s.touchpoints.cache = newHeadCache(index[touchpointDoc]{"campaign", func(d *touchpointDoc) string { return d.Campaign }})
 		s.auditCache = &auditCache{byTarget: map[string]map[string][]auditDoc{}}
 	}
 	s.audit = s.db.Collection(collAudit)

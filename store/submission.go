@@ -209,14 +209,20 @@ func (s *Store) Submissions(ctx context.Context, ws string, f chorus.SubmissionF
 		}
 		q = append(q, bson.E{Key: "status", Value: bson.D{{Key: "$in", Value: in}}})
 	}
-	ds, err := s.submissionRepo().list(ctx, headQuery[submissionDoc]{
-		filter: q, sort: bson.D{{Key: "updated_at", Value: -1}, {Key: "id", Value: 1}}, ws: ws, group: f.Campaign,
+	hq := headQuery[submissionDoc]{
+		filter: q, sort: bson.D{{Key: "updated_at", Value: -1}, {Key: "id", Value: 1}}, ws: ws,
 		less: byKeys(descTime(func(d *submissionDoc) time.Time { return d.UpdatedAt }),
 			asc(func(d *submissionDoc) string { return d.SubmissionID })),
 		match: func(d *submissionDoc) bool {
 			return (f.Campaign == "" || d.Campaign == f.Campaign) && (f.Author == "" || d.Author == f.Author) &&
 				(len(f.Statuses) == 0 || slices.Contains(f.Statuses, chorus.SubmissionStatus(d.Status)))
-		}})
+		}}
+	if f.Campaign != "" { // a campaign's submissions, else the ones in a status (the App Home's)
+		hq = hq.narrowed("campaign", f.Campaign)
+	} else {
+		hq = hq.narrowed("status", statusValues(f.Statuses)...)
+	}
+	ds, err := s.submissionRepo().list(ctx, hq)
 	if err != nil {
 		return nil, err
 	}

@@ -132,12 +132,34 @@ func (s *Store) Tasks(ctx context.Context, workspace string, f chorus.TaskFilter
 	if !f.DueBefore.IsZero() {
 		q = append(q, bson.E{Key: "due", Value: bson.D{{Key: "$lt", Value: f.DueBefore.UTC()}}})
 	}
-	ds, err := s.tasks.list(ctx, headQuery[taskDoc]{filter: q, sort: bson.D{{Key: "due", Value: 1}, {Key: "id", Value: 1}},
-		ws: workspace, group: f.Campaign, less: byDue, match: func(d *taskDoc) bool { return taskMatches(d, f) }})
+	hq := headQuery[taskDoc]{filter: q, sort: bson.D{{Key: "due", Value: 1}, {Key: "id", Value: 1}},
+		ws: workspace, less: byDue, match: func(d *taskDoc) bool { return taskMatches(d, f) }}
+	// the narrowest index the filter names: a campaign's tasks, then a person's (the App Home),
+	// then the ones in a status
+	switch {
+	case f.Campaign != "":
+		hq = hq.narrowed("campaign", f.Campaign)
+	case f.Owner != "":
+		hq = hq.narrowed("owner", f.Owner)
+	default:
+		hq = hq.narrowed("status", statusValues(f.Statuses)...)
+	}
+	ds, err := s.tasks.list(ctx, hq)
 	if err != nil {
 		return nil, err
 	}
 	return tasks(ds), nil
+}
+
+// statusValues are the distinct statuses of a filter, as stored.
+func statusValues[S ~string](sts []S) []string {
+	var out []string
+	for _, st := range sts {
+		if !slices.Contains(out, string(st)) {
+			out = append(out, string(st))
+		}
+	}
+	return out
 }
 
 // byDue is the order of task lists: by due time, then id.

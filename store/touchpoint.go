@@ -172,7 +172,7 @@ var (
 func (s *Store) CampaignTouchpoints(ctx context.Context, workspace, campaign string) ([]chorus.Touchpoint, error) {
 	ds, err := s.touchpoints.list(ctx, headQuery[touchpointDoc]{
 		filter: bson.D{{Key: "workspace", Value: workspace}, {Key: "campaign", Value: campaign}, {Key: "removed", Value: false}},
-		sort:   touchpointOrder, ws: workspace, group: campaign,
+		sort:   touchpointOrder, ws: workspace, index: "campaign", values: []string{campaign},
 		match: func(d *touchpointDoc) bool { return d.Campaign == campaign && !d.Removed },
 		less:  touchpointLess,
 	})

@@ -46,13 +46,14 @@ type Feature struct {
 	defaults feature.Defaults
 	feedBase string
 	pictures *timeline.Renderer
+	drawn    *drawn // the PNGs of the charts drawn lately
 }
 
 // New returns the calendar over st and feeds; defaults are the settings of a workspace that
 // saved none, feedBase the address people reach the server at ("https://chorus.example.com"),
 // which the subscription links start with ("" gives them as paths).
 func New(st Store, feeds Feeds, defaults feature.Defaults, feedBase string) *Feature {
-	return &Feature{store: st, feeds: feeds, defaults: defaults, feedBase: feedBase, pictures: timeline.MustRenderer()}
+	return &Feature{store: st, feeds: feeds, defaults: defaults, feedBase: feedBase, pictures: timeline.MustRenderer(), drawn: newDrawn(keptPictures)}
 }
 
 type call struct {

@@ -1,7 +1,6 @@
 package calendar
 
 import (
-	"bytes"
 	"fmt"
 	"slices"
 
@@ -49,13 +48,13 @@ func (c *call) picture(p period, sc scene, deadlines []chorus.Task) (reply.Block
 		bars += len(row.Bars)
 		chart.Rows = append(chart.Rows, row)
 	}
-	var buf bytes.Buffer
-	if err := c.pictures.Encode(&buf, chart); err != nil {
+	png, err := c.drawn.encode(c.pictures, chart, c.Lang)
+	if err != nil {
 		return reply.Block{}, fmt.Errorf("draw the calendar: %w", err)
 	}
 	name := fmt.Sprintf("%s-%s-%s.png", c.T("calendar.file"), p.from, p.to)
 	return reply.Block{Kind: reply.Picture, Image: &reply.Image{
-		Name: name, Title: chart.Title, PNG: buf.Bytes(),
+		Name: name, Title: chart.Title, PNG: png,
 		Alt: c.T("calendar.alt", chart.Title, len(chart.Rows), bars, len(sc.warnings)),
 	}}, nil
 }

@@ -54,14 +54,22 @@ func (c *call) scene(ctx context.Context, from, to chorus.Date) (scene, error) {
 		return sc, fmt.Errorf("touchpoints: %w", err)
 	}
 	all = slices.DeleteFunc(all, func(tp chorus.Touchpoint) bool { _, ok := sc.campaigns[tp.Campaign]; return !ok })
-	subs, err := c.store.Submissions(ctx, c.Req.Workspace, chorus.SubmissionFilter{Statuses: []chorus.SubmissionStatus{
-		chorus.SubmissionApproved, chorus.SubmissionApprovedWithException}})
-	if err != nil {
-		return sc, fmt.Errorf("approved copy: %w", err)
-	}
-	approved := map[string]bool{}
-	for _, s := range subs {
-		approved[s.Campaign+"/"+s.ChannelKind] = true
+	// approved copy is asked for campaign by campaign, of the touchpoints shown only: the
+	// workspace's approved copy of a year or more is most of its submissions
+	approved, asked := map[string]bool{}, map[string]bool{}
+	for _, tp := range all {
+		if asked[tp.Campaign] {
+			continue
+		}
+		asked[tp.Campaign] = true
+		subs, err := c.store.Submissions(ctx, c.Req.Workspace, chorus.SubmissionFilter{Campaign: tp.Campaign,
+			Statuses: []chorus.SubmissionStatus{chorus.SubmissionApproved, chorus.SubmissionApprovedWithException}})
+		if err != nil {
+			return sc, fmt.Errorf("approved copy: %w", err)
+		}
+		for _, s := range subs {
+			approved[s.Campaign+"/"+s.ChannelKind] = true
+		}
 	}
 	ws := radar.Check(radar.Input{Touchpoints: all, Campaigns: camps, Settings: set, Today: sc.today,
 		Approved: func(camp, channel string) bool { return approved[camp+"/"+channel] }})

@@ -72,7 +72,7 @@ func (c *call) check(ctx context.Context, camp chorus.Campaign, text string) (ch
 	if err != nil {
 		return checked{}, err
 	}
-	k := checked{camp: camp, ref: drift.Compile(camp.Enforced(), terms, 0)}
+	k := checked{camp: camp, ref: c.refs.Compile(camp.Enforced(), terms, 0)}
 	k.offline = k.ref.Check(text, "")
 	if j := c.judge; j != nil && j.Borderline(k.offline) {
 		op, err := j.Judge(ctx, JudgeQuery{Campaign: camp, Glossary: terms, Reference: k.ref, Text: text, Lang: c.Lang, Offline: k.offline})

@@ -9,7 +9,6 @@ import (
 
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/commands/feature"
-	"github.com/chorus-hq/chorus/drift"
 	"github.com/chorus-hq/chorus/reply"
 )
 
@@ -59,7 +58,7 @@ func (c *call) judgeSubmission(ctx context.Context, value string) (reply.Reply, 
 	if err != nil {
 		return reply.Reply{}, err
 	}
-	k := checked{camp: camp, ref: drift.Compile(camp.Enforced(), terms, 0)}
+	k := checked{camp: camp, ref: c.refs.Compile(camp.Enforced(), terms, 0)}
 	k.offline = k.ref.Check(sub.Text, "")
 	op, err := j.Judge(ctx, JudgeQuery{Campaign: camp, Glossary: terms, Reference: k.ref, Text: sub.Text, Lang: c.Lang, Offline: k.offline})
 	if err != nil {
@@ -146,7 +145,7 @@ func (c *call) messageChanged(ctx context.Context, saved chorus.Campaign) ([]rep
 	if err != nil {
 		return nil, nil, err
 	}
-	facts := reply.Block{Kind: reply.Context, Text: "🔎 " + drift.Compile(saved.Enforced(), terms, 0).Summary(c.Lang) + " · " + c.T("drift.facts.fix")}
+	facts := reply.Block{Kind: reply.Context, Text: "🔎 " + c.refs.Compile(saved.Enforced(), terms, 0).Summary(c.Lang) + " · " + c.T("drift.facts.fix")}
 	subs, err := c.store.Submissions(ctx, c.Req.Workspace, chorus.SubmissionFilter{Campaign: saved.Slug})
 	if err != nil {
 		return nil, nil, fmt.Errorf("list submissions: %w", err)

@@ -128,6 +128,7 @@ type Feature struct {
 	judge  Judge
 	turns  feature.Turns
 	after  Approvals
+	refs   *drift.Cache // the campaigns compiled with the glossary, as copy is checked against them
 }
 
 // Approvals hears that a lead approved a campaign's copy at the last step, and answers what to
@@ -139,8 +140,12 @@ type Approvals interface {
 // New returns the review over st and checks. judge, optional, is the LLM second opinion; turns
 // makes the turn of a channel message; after, optional, hears about approvals.
 func New(st Store, checks AutoChecks, logger *slog.Logger, judge Judge, turns feature.Turns, after Approvals) *Feature {
-	return &Feature{store: st, checks: checks, log: logger, judge: judge, turns: turns, after: after}
+	return &Feature{store: st, checks: checks, log: logger, judge: judge, turns: turns, after: after, refs: drift.NewCache(compiledCampaigns)}
 }
+
+// compiledCampaigns is how many compiled campaigns the review keeps: the ones copy is being
+// checked against in a working day, each with the current glossary.
+const compiledCampaigns = 64
 
 type call struct {
 	*feature.Turn

@@ -1,0 +1,110 @@
+package drift
+
+import (
+	"encoding/json"
+	"hash/maphash"
+	"strconv"
+	"sync"
+
+	"github.com/chorus-hq/chorus"
+)
+
+// Cache keeps compiled References, so that a check does not compile the whole glossary again:
+// with 3,000 terms compiling is most of a check's time, and the glossary and the campaign change
+// far less often than copy is checked. An entry is found by a fingerprint of what Compile reads
+// (the campaign, every glossary term with its version, the year), so a write to either — a new
+// term, a retired one, an edited message, an accepted wording — makes a new fingerprint and the
+// next check compiles again: nothing has to invalidate it. A Reference is not changed by Check,
+// so one entry serves concurrent checks. The zero Cache is not usable; use NewCache.
+type Cache struct {
+	seed maphash.Seed
+	max  int
+
+	mu   sync.Mutex
+	refs map[uint64]*Reference
+	age  []uint64 // keys, oldest first: the first is dropped when max is reached
+}
+
+// NewCache returns a cache of at most size References (one per campaign checked recently with
+// the current glossary, in practice); size below 1 is taken as 1.
+func NewCache(size int) *Cache {
+	return &Cache{seed: maphash.MakeSeed(), max: max(size, 1), refs: map[uint64]*Reference{}}
+}
+
+// Compile returns what Compile(c, glossary, year) returns, compiled once per campaign, glossary
+// and year.
+func (k *Cache) Compile(c chorus.Campaign, glossary []chorus.GlossaryTerm, year int) *Reference {
+	key := k.fingerprint(c, glossary, year)
+	k.mu.Lock()
+	r, ok := k.refs[key]
+	k.mu.Unlock()
+	if ok {
+		return r
+	}
+	r = Compile(c, glossary, year)
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if _, ok := k.refs[key]; !ok {
+		if len(k.age) >= k.max {
+			delete(k.refs, k.age[0])
+			k.age = k.age[1:]
+		}
+		k.refs[key] = r
+		k.age = append(k.age, key)
+	}
+	return r
+}
+
+// fingerprint hashes what Compile reads. The campaign is small and hashed whole as JSON; the
+// glossary can hold thousands of terms and is hashed field by field (hashTerm), far faster.
+func (k *Cache) fingerprint(c chorus.Campaign, glossary []chorus.GlossaryTerm, year int) uint64 {
+	var h maphash.Hash
+	h.SetSeed(k.seed)
+	camp, err := json.Marshal(c)
+	if err != nil { // a Campaign is plain data; should it ever fail, never share an entry
+		return h.Sum64() ^ uint64(len(k.refs)+1)
+	}
+	h.Write(camp)
+	h.WriteString(strconv.Itoa(year))
+	h.WriteByte(0)
+	for i := range glossary {
+		hashTerm(&h, &glossary[i])
+	}
+	return h.Sum64()
+}
+
+// hashTerm writes every field of t that says what the term enforces, each string followed by a
+// separator so that fields cannot run into one another. TestHashTermCoversEveryField fails
+// when GlossaryTerm gains a field this does not consider.
+func hashTerm(h *maphash.Hash, t *chorus.GlossaryTerm) {
+	str := func(s string) {
+		h.WriteString(s)
+		h.WriteByte(0)
+	}
+	flag := func(b bool) {
+		if b {
+			h.WriteByte(1)
+		} else {
+			h.WriteByte(0)
+		}
+	}
+	str(t.WorkspaceID)
+	str(t.Term)
+	str(string(t.Lang))
+	str(t.Definition)
+	str(strconv.Itoa(len(t.Forbidden)))
+	for _, f := range t.Forbidden {
+		str(f)
+	}
+	str(strconv.Itoa(len(t.Exceptions)))
+	for _, e := range t.Exceptions {
+		str(e)
+	}
+	str(t.Note)
+	flag(t.MatchCase)
+	flag(t.MatchAccent)
+	flag(t.Retired)
+	str(t.Equivalent)
+	str(strconv.Itoa(t.Version))
+	h.WriteByte(0xff) // end of the term
+}
