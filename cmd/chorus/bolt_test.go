@@ -26,6 +26,7 @@ import (
 
 var (
 	answerForFlag      = flag.Duration("answer-for", 15*time.Second, "how long BenchmarkBoltComparison drives each system")
+	chorusGOGCFlag     = flag.String("chorus-gogc", "", "BenchmarkBoltComparison: GOGC of the chorus process (\"\": the runtime's default, 100)")
 	respondLatencyFlag = flag.Duration("respond-latency", 0, "how long the response_url server of BenchmarkBoltComparison takes to answer (Slack's takes tens of milliseconds)")
 )
 
@@ -39,6 +40,8 @@ var (
 // chorus/bolt, the ratio of the answers per second. Issue 17 asks for a ratio of at least 2 with a p99 ack under 100 ms.
 //
 // Chorus is wired exactly as chorus serve wires it: its reads are served by the store's read model.
+// -chorus-gogc sets the garbage collector's GOGC in the chorus process, which trades memory for
+// answers per second (docs/benchmarks.md).
 //
 // It needs node and npm (bench/bolt is installed with npm ci when its node_modules is missing) and
 // skips with a message otherwise: neither go test ./... nor CI depends on node.
@@ -55,6 +58,9 @@ func BenchmarkBoltComparison(b *testing.B) {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: loadClients, MaxConnsPerHost: loadClients}}
 	vars := serveVars(fake, b.TempDir())
 	vars["CHORUS_LEADS"] = "U0LEA"
+	if *chorusGOGCFlag != "" {
+		vars["GOGC"] = *chorusGOGCFlag
+	}
 	p := startProcess(b, vars, "serve")
 	chorusBase := "http://" + p.waitServing(b)
 	for i := range 20 {
