@@ -62,6 +62,7 @@ func (s *Store) SetUserLang(ctx context.Context, workspace, user string, lang ch
 	s.known.forget(collUserPrefs + "\x00" + d.ID)
 	_, err := s.db.Collection(collUserPrefs).ReplaceOne(ctx, bson.D{{Key: "_id", Value: d.ID}}, d, options.Replace().SetUpsert(true))
 	if err != nil {
+		s.known.forget(collUserPrefs + "\x00" + d.ID) // the write may have landed all the same
 		return fmt.Errorf("store: set language of %s: %w", user, err)
 	}
 	s.known.set(collUserPrefs+"\x00"+d.ID, d.Lang)

@@ -280,7 +280,9 @@ func (r *versioned[D]) insert(ctx context.Context, d *D) error {
 	}
 	if err := r.putHead(ctx, d); err != nil {
 		// The version is stored and is the truth; the head is repaired at the next conflict or
-		// read without a head, so the edit must not be reported as failed.
+		// read without a head, so the edit must not be reported as failed. A read that raced
+		// this write may have kept the entity as missing: forget that, the versions decide.
+		r.s.known.forget(r.knownKey(ws, key))
 		r.s.log.Warn("store: head left stale", "what", r.what, "workspace", ws, "key", key, "version", n, "err", err)
 	}
 	return nil
