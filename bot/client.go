@@ -61,7 +61,7 @@ type Identity struct {
 type ClientOptions struct {
 	Token      string       // bot token, xoxb-...
 	APIURL     string       // Web API base URL ending in "/" (SLACK_API_URL); "" for Slack's
-	HTTPClient *http.Client // default: 15 s timeout
+	HTTPClient *http.Client // default: 15 s timeout, connections kept for reuse (newHTTPClient)
 	Logger     *slog.Logger // default: discard
 	Clock      func() time.Time
 	// Sleep waits d or until ctx ends; tests pass one that advances a fake clock.
@@ -109,6 +109,21 @@ type userEntry struct {
 	expires time.Time
 }
 
+// idleConnsPerHost is how many idle connections to one host the default HTTP client keeps.
+// Every response_url is on hooks.slack.com and every Web API call on slack.com: with the
+// standard library's default of 2, the deliveries running at once (64 by default) closed their
+// connection after each answer and opened a new one (TCP and TLS handshakes) for the next.
+const idleConnsPerHost = 128
+
+// newHTTPClient is the default HTTP client: 15 s per call, keep-alive connections reused up to
+// idleConnsPerHost per host.
+func newHTTPClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 2 * idleConnsPerHost
+	t.MaxIdleConnsPerHost = idleConnsPerHost
+	return &http.Client{Timeout: 15 * time.Second, Transport: t}
+}
+
 // NewClient returns a Client for the bot token in opts.
 func NewClient(opts ClientOptions) *Client {
 	c := &Client{
@@ -128,7 +143,7 @@ func NewClient(opts ClientOptions) *Client {
 		pics:     map[[32]byte]string{},
 	}
 	if c.http == nil {
-		c.http = &http.Client{Timeout: 15 * time.Second}
+		c.http = newHTTPClient()
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)

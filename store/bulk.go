@@ -54,6 +54,7 @@ func (s *Store) Import(ctx context.Context, b Batch) error {
 
 // importAll inserts the versions of xs, then their heads, chunk by chunk.
 func importAll[T, D any](ctx context.Context, r *versioned[D], xs []T, doc func(T) D) error {
+	r.s.known.forgetAll() // a head that fails to be written must not stay known as missing
 	for len(xs) > 0 {
 		n := min(importChunk, len(xs))
 		versions, heads := make([]any, n), make([]any, n)

@@ -58,6 +58,10 @@ type Options struct {
 	// ReadModel keeps the heads of workspaces, campaigns, tasks, terms, meetings, minutes lines and submissions
 	// in memory (readmodel.go), loaded by Open and kept current by this process's writes; with
 	// other writers on the same database, call Refresh periodically.
+	//
+	// With SerializeWrites too, the store takes itself for its data's only writer (the embedded
+	// server's data folder is locked to one process) and also remembers what reads by identity
+	// found missing, and people's languages (known.go): never set both with another writer.
 	ReadModel bool
 }
 
@@ -98,6 +102,7 @@ type Store struct {
 	meta        *mongo.Collection
 
 	readModelOn bool
+	known       *known      // what reads by identity found, when this process is the only writer; nil otherwise
 	auditCache  *auditCache // the audit trail's read model; nil without one
 	refreshMu   sync.Mutex  // one Refresh at a time
 	refreshedAt time.Time   // when the last Refresh (or the load) began; guarded by refreshMu
@@ -207,6 +212,9 @@ func newStore(client *mongo.Client, dbName string, opts Options) *Store {
 		s.lines.cache = newHeadCache(index[lineDoc]{"meeting", func(d *lineDoc) string { return d.Meeting }})
 		s.touchpoints.cache = newHeadCache(index[touchpointDoc]{"campaign", func(d *touchpointDoc) string { return d.Campaign }})
 		s.auditCache = &auditCache{byTarget: map[string]map[string][]auditDoc{}}
+		if opts.SerializeWrites {
+			s.known = newKnown()
+		}
 	}
 	s.audit = s.db.Collection(collAudit)
 	s.claims = s.db.Collection(collClaims)

@@ -32,15 +32,19 @@ func (s *Store) UserLang(ctx context.Context, workspace, user string) (chorus.La
 	if err := checkIdentity("user", workspace, user); err != nil {
 		return "", err
 	}
-	var d userPrefsDoc
-	err := s.db.Collection(collUserPrefs).FindOne(ctx, bson.D{{Key: "_id", Value: idOf(workspace, user)}}).Decode(&d)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return "", fmt.Errorf("language of %s: %w", user, chorus.ErrNotFound)
+	id := idOf(workspace, user)
+	lang, ok := s.known.get(collUserPrefs + "\x00" + id)
+	if !ok {
+		ticket := s.known.begin()
+		var d userPrefsDoc
+		err := s.db.Collection(collUserPrefs).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
+		if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+			return "", fmt.Errorf("store: read language of %s: %w", user, err)
+		}
+		lang = d.Lang // "" when there is none
+		s.known.keep(ticket, collUserPrefs+"\x00"+id, lang)
 	}
-	if err != nil {
-		return "", fmt.Errorf("store: read language of %s: %w", user, err)
-	}
-	l, ok := chorus.ParseLang(d.Lang)
+	l, ok := chorus.ParseLang(lang)
 	if !ok {
 		return "", fmt.Errorf("language of %s: %w", user, chorus.ErrNotFound)
 	}
@@ -55,9 +59,12 @@ func (s *Store) SetUserLang(ctx context.Context, workspace, user string, lang ch
 	d := userPrefsDoc{ID: idOf(workspace, user), Workspace: workspace, User: user, Lang: string(lang), At: s.clock()}
 	unlock := s.lock()
 	defer unlock()
+	s.known.forget(collUserPrefs + "\x00" + d.ID)
 	_, err := s.db.Collection(collUserPrefs).ReplaceOne(ctx, bson.D{{Key: "_id", Value: d.ID}}, d, options.Replace().SetUpsert(true))
 	if err != nil {
+		s.known.forget(collUserPrefs + "\x00" + d.ID) // the write may have landed all the same
 		return fmt.Errorf("store: set language of %s: %w", user, err)
 	}
+	s.known.set(collUserPrefs+"\x00"+d.ID, d.Lang)
 	return nil
 }

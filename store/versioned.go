@@ -57,6 +57,11 @@ func (r *versioned[D]) get(ctx context.Context, ws, key string) (D, error) {
 		return d, nil
 	}
 	var d D
+	loaded := r.modelLoaded()
+	if _, absent := r.s.known.get(r.knownKey(ws, key)); absent && loaded {
+		return d, fmt.Errorf("%s: %w", r.name(ws, key), chorus.ErrNotFound)
+	}
+	ticket := r.s.known.begin()
 	err := r.heads.FindOne(ctx, bson.D{{Key: "_id", Value: r.headID(ws, key)}}).Decode(&d)
 	if err == nil {
 		r.offer(d)
@@ -70,6 +75,9 @@ func (r *versioned[D]) get(ctx context.Context, ws, key string) (D, error) {
 		return d, err
 	}
 	if !ok {
+		if loaded {
+			r.s.known.keep(ticket, r.knownKey(ws, key), "")
+		}
 		return d, fmt.Errorf("%s: %w", r.name(ws, key), chorus.ErrNotFound)
 	}
 	unlock := r.s.lock()
@@ -156,6 +164,22 @@ func (r *versioned[D]) history(ctx context.Context, ws, key string) ([]D, error)
 	return ds, nil
 }
 
+// knownKey names (ws, key) among what the store knows is missing (known.go).
+func (r *versioned[D]) knownKey(ws, key string) string {
+	return r.what + "\x00" + r.headID(ws, key)
+}
+
+// modelLoaded reports whether this kind's read model holds every head: only then does a miss in
+// it say something, and only then is an absence the server confirms kept (known.go).
+func (r *versioned[D]) modelLoaded() bool {
+	if r.cache == nil {
+		return false
+	}
+	r.cache.mu.RLock()
+	defer r.cache.mu.RUnlock()
+	return r.cache.loaded
+}
+
 // list returns the heads q selects in its order, from the read model when there is one.
 func (r *versioned[D]) list(ctx context.Context, q headQuery[D]) ([]D, error) {
 	if ds, ok := r.listCached(q); ok {
@@ -235,6 +259,7 @@ func (r *versioned[D]) insert(ctx context.Context, d *D) error {
 		// the earlier run recorded the write and died before making it: make it now
 	}
 	r.setID(d, id)
+	r.s.known.forget(r.knownKey(ws, key)) // the version is the truth from now on, head or not
 	_, err = r.versions.InsertOne(ctx, d)
 	if mongo.IsDuplicateKeyError(err) && replay && ref == id {
 		if cur, ok, ferr := r.at(ctx, ws, key, n); ferr == nil && ok {
@@ -255,7 +280,9 @@ func (r *versioned[D]) insert(ctx context.Context, d *D) error {
 	}
 	if err := r.putHead(ctx, d); err != nil {
 		// The version is stored and is the truth; the head is repaired at the next conflict or
-		// read without a head, so the edit must not be reported as failed.
+		// read without a head, so the edit must not be reported as failed. A read that raced
+		// this write may have kept the entity as missing: forget that, the versions decide.
+		r.s.known.forget(r.knownKey(ws, key))
 		r.s.log.Warn("store: head left stale", "what", r.what, "workspace", ws, "key", key, "version", n, "err", err)
 	}
 	return nil

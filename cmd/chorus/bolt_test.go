@@ -21,13 +21,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chorus-hq/chorus/commands"
 	"github.com/chorus-hq/chorus/internal/slackfake"
 )
 
 var (
 	answerForFlag      = flag.Duration("answer-for", 15*time.Second, "how long BenchmarkBoltComparison drives each system")
-	chorusReadsFlag    = flag.String("chorus-reads", "store", "BenchmarkBoltComparison: store (the chorus binary, every read on the embedded store) or memory (chorus in the test process, the reads of list and show served from memory once read, as issue 17's read model will)")
+	chorusGOGCFlag     = flag.String("chorus-gogc", "", "BenchmarkBoltComparison: GOGC of the chorus process (\"\": the runtime's default, 100)")
 	respondLatencyFlag = flag.Duration("respond-latency", 0, "how long the response_url server of BenchmarkBoltComparison takes to answer (Slack's takes tens of milliseconds)")
 )
 
@@ -40,9 +39,9 @@ var (
 // per second (response_url calls received during the window), acks refused as busy, and
 // chorus/bolt, the ratio of the answers per second. Issue 17 asks for a ratio of at least 2 with a p99 ack under 100 ms.
 //
-// With -chorus-reads memory, Chorus runs in the test process (sharing its cores with the client)
-// with the reads of list and show served from memory once read, as issue 17's read model will
-// serve them: what the intake, the inbox and the delivery carry when reads cost nothing.
+// Chorus is wired exactly as chorus serve wires it: its reads are served by the store's read model.
+// -chorus-gogc sets the garbage collector's GOGC in the chorus process, which trades memory for
+// answers per second (docs/benchmarks.md).
 //
 // It needs node and npm (bench/bolt is installed with npm ci when its node_modules is missing) and
 // skips with a message otherwise: neither go test ./... nor CI depends on node.
@@ -57,43 +56,29 @@ func BenchmarkBoltComparison(b *testing.B) {
 
 	// Chorus, with 20 campaigns to list and show.
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: loadClients, MaxConnsPerHost: loadClients}}
-	var chorusBase string
-	stopChorus := func() {}
-	switch *chorusReadsFlag {
-	case "store":
-		vars := serveVars(fake, b.TempDir())
-		vars["CHORUS_LEADS"] = "U0LEA"
-		p := startProcess(b, vars, "serve")
-		chorusBase = "http://" + p.waitServing(b)
-		stopChorus = func() {
-			if err := p.stop(b); err != nil {
-				b.Errorf("chorus stop: %v", err)
-			}
-		}
-	case "memory":
-		srv := startServer(b, func(st commands.Store) commands.Store { return &memoReads{Store: st} })
-		chorusBase, stopChorus = srv.base, srv.stop
-		seedCampaigns(b, srv.app.store) // around the memo, which would keep "not found" from the creates' checks
-	default:
-		b.Fatalf("-chorus-reads %q: store or memory", *chorusReadsFlag)
+	vars := serveVars(fake, b.TempDir())
+	vars["CHORUS_LEADS"] = "U0LEA"
+	if *chorusGOGCFlag != "" {
+		vars["GOGC"] = *chorusGOGCFlag
 	}
+	p := startProcess(b, vars, "serve")
+	chorusBase := "http://" + p.waitServing(b)
 	for i := range 20 {
-		if *chorusReadsFlag == "memory" {
-			break
-		}
 		body := slashBody("U0LEA", fmt.Sprintf("create campagne-%02d \"Campagne %d\"", i, i), responder.URL+"/respond/seed", fmt.Sprintf("seed.%d", i))
 		if status, ack, err := signedPost(client, chorusBase, "application/x-www-form-urlencoded", body); err != nil || status != http.StatusOK || ack != "" {
 			b.Fatalf("seeding: %d %q %v", status, ack, err)
 		}
 	}
-	if *chorusReadsFlag == "store" && !responder.waitFor(20, time.Minute) { // a safety net, not a timing assertion
+	if !responder.waitFor(20, time.Minute) { // a safety net, not a timing assertion
 		b.Fatal("the seeding commands were not answered")
 	}
 
 	b.ResetTimer()
 	chorus := driveAnswers(b, client, chorusBase, responder, *answerForFlag)
 	b.StopTimer()
-	stopChorus()
+	if err := p.stop(b); err != nil {
+		b.Errorf("chorus stop: %v", err)
+	}
 
 	boltBase := startBolt(b, boltDir, fake.APIURL())
 	b.StartTimer()

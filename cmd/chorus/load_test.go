@@ -153,81 +153,23 @@ func BenchmarkConsoleColdStart(b *testing.B) {
 }
 
 // BenchmarkAnswerLoad measures what BenchmarkBoltComparison measures of Chorus (acks/s, p99,
-// commands answered per second through their response_url, for -answer-for) in-process, twice:
-// with every read on the embedded store, and with the reads /campaign list and show make served
-// from memory once read (memoReads), as issue 17's read model will serve them. The second shows
-// what the intake, the inbox and the delivery can carry when reads cost nothing.
+// commands answered per second through their response_url, for -answer-for) in-process, so that
+// -cpuprofile sees the server: the answer path as chorus serve wires it, reads from the read model.
 //
-//	go test ./cmd/chorus -run '^$' -bench AnswerLoad -benchtime 1x -answer-for 10s
+//	go test ./cmd/chorus -run '^$' -bench AnswerLoad -benchtime 1x -answer-for 10s -cpuprofile cpu.out
 func BenchmarkAnswerLoad(b *testing.B) {
-	for _, mode := range []struct {
-		name string
-		wrap func(commands.Store) commands.Store
-	}{
-		{"reads=store", nil},
-		{"reads=memory", func(st commands.Store) commands.Store { return &memoReads{Store: st} }},
-	} {
-		b.Run(mode.name, func(b *testing.B) {
-			srv := startServer(b, mode.wrap)
-			seedCampaigns(b, srv.app.store)
-			responder := newCountingResponder(*respondLatencyFlag)
-			b.Cleanup(responder.Close)
-			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: loadClients, MaxConnsPerHost: loadClients}}
-			b.ResetTimer()
-			res := driveAnswers(b, client, srv.base, responder, *answerForFlag)
-			b.StopTimer()
-			b.ReportMetric(res.acksPerSec, "acks/s")
-			b.ReportMetric(res.answeredPerSec, "answered/s")
-			b.ReportMetric(res.p50, "p50-ms")
-			b.ReportMetric(res.p99, "p99-ms")
-			b.ReportMetric(float64(res.busy), "busy")
-			b.ReportMetric(float64(res.failed), "failed")
-		})
-	}
-}
-
-// memoReads serves the reads of /campaign list and show from memory once read: a stand-in for
-// a read model, valid here because the load writes nothing.
-type memoReads struct {
-	commands.Store
-	memo sync.Map // key -> memoEntry
-}
-
-type memoEntry struct {
-	v   any
-	err error
-}
-
-func memo[T any](m *memoReads, key string, read func() (T, error)) (T, error) {
-	if e, ok := m.memo.Load(key); ok {
-		v, _ := e.(memoEntry).v.(T)
-		return v, e.(memoEntry).err
-	}
-	v, err := read()
-	m.memo.Store(key, memoEntry{v: v, err: err})
-	return v, err
-}
-
-func (m *memoReads) Workspace(ctx context.Context, id string) (chorus.Workspace, error) {
-	return memo(m, "w/"+id, func() (chorus.Workspace, error) { return m.Store.Workspace(ctx, id) })
-}
-
-func (m *memoReads) Campaigns(ctx context.Context, ws string) ([]chorus.Campaign, error) {
-	return memo(m, "cs/"+ws, func() ([]chorus.Campaign, error) { return m.Store.Campaigns(ctx, ws) })
-}
-
-func (m *memoReads) Campaign(ctx context.Context, ws, slug string) (chorus.Campaign, error) {
-	return memo(m, "c/"+ws+"/"+slug, func() (chorus.Campaign, error) { return m.Store.Campaign(ctx, ws, slug) })
-}
-
-func (m *memoReads) Tasks(ctx context.Context, ws string, f chorus.TaskFilter) ([]chorus.Task, error) {
-	return memo(m, fmt.Sprintf("t/%s/%+v", ws, f), func() ([]chorus.Task, error) { return m.Store.Tasks(ctx, ws, f) })
-}
-
-func (m *memoReads) Submissions(ctx context.Context, ws string, f chorus.SubmissionFilter) ([]chorus.Submission, error) {
-	return memo(m, fmt.Sprintf("s/%s/%+v", ws, f), func() ([]chorus.Submission, error) { return m.Store.Submissions(ctx, ws, f) })
-}
-
-func (m *memoReads) UserLang(ctx context.Context, ws, user string) (chorus.Lang, error) {
-	return memo(m, "l/"+ws+"/"+user, func() (chorus.Lang, error) { return m.Store.UserLang(ctx, ws, user) })
+	srv := startServer(b, nil)
+	seedCampaigns(b, srv.app.store)
+	responder := newCountingResponder(*respondLatencyFlag)
+	b.Cleanup(responder.Close)
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: loadClients, MaxConnsPerHost: loadClients}}
+	b.ResetTimer()
+	res := driveAnswers(b, client, srv.base, responder, *answerForFlag)
+	b.StopTimer()
+	b.ReportMetric(res.acksPerSec, "acks/s")
+	b.ReportMetric(res.answeredPerSec, "answered/s")
+	b.ReportMetric(res.p50, "p50-ms")
+	b.ReportMetric(res.p99, "p99-ms")
+	b.ReportMetric(float64(res.busy), "busy")
+	b.ReportMetric(float64(res.failed), "failed")
 }
