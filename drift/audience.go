@@ -1,7 +1,5 @@
 package drift
 
-import "strings"
-
 // statusGroups name people by a status an offer can be kept for: students, seniors,
 // professionals… (folded, singular; a plural « s » or feminine « e »/« es » is accepted).
 var statusGroups = []string{"etudiant", "student", "lyceen", "collegien", "apprenti", "apprentice", "senior", "retraite", "retiree",
@@ -16,26 +14,36 @@ var audienceLeads = phrases("aux", "pour les", "reserve aux", "reservee aux", "r
 // suitedFor says whom an offer suits, which keeps it from no one: "ideal for students".
 var suitedFor = phrases("ideal for", "perfect for", "great for", "ideal pour les", "parfait pour les", "pratique pour les", "ideale pour les", "parfaite pour les")
 
-// groupOf returns the status group a folded word names, or "".
-func groupOf(w string) string {
+// groupForms maps every form of a status group (plural « s », feminine « e », « es ») to it.
+var groupForms = func() map[string]string {
+	m := make(map[string]string, 4*len(statusGroups))
 	for _, g := range statusGroups {
-		if rest, ok := strings.CutPrefix(w, g); ok && (rest == "" || rest == "s" || rest == "e" || rest == "es") {
-			return g
+		for _, end := range []string{"", "s", "e", "es"} {
+			m[g+end] = g
 		}
 	}
-	return ""
+	return m
+}()
+
+// groupOf returns the status group a folded word names, or "".
+func groupOf(w string) string { return groupForms[w] }
+
+// groupsNamed returns the status groups among words.
+func groupsNamed(words map[string]bool) map[string]bool {
+	named := map[string]bool{}
+	for w := range words {
+		if g := groupOf(w); g != "" {
+			named[g] = true
+		}
+	}
+	return named
 }
 
 // audience finds copy that keeps the offer for a status group the campaign never names
 // (« aux étudiants de moins de 26 ans » where the campaign is open to all under 26): an added
 // eligibility restriction.
 func (c *check) audience() {
-	named := map[string]bool{}
-	for w := range c.r.words {
-		if g := groupOf(w); g != "" {
-			named[g] = true
-		}
-	}
+	named := c.r.groups
 	toks := c.d.toks
 	for i, t := range toks {
 		g := ""

@@ -80,6 +80,9 @@ func numberAt(toks []token, i int) (num, bool) {
 	if t.kind != tWord {
 		return num{}, false
 	}
+	if !numberish[t.s] {
+		return num{}, false // most words: one lookup
+	}
 	v, j, ok := wordNumberAt(toks, i)
 	if !ok {
 		return num{}, false
@@ -124,6 +127,18 @@ func wordNumberAt(toks []token, i int) (int, int, bool) {
 	}
 	return total + cur, j, true
 }
+
+// numberish holds every word that can start a number: number words and scale words.
+var numberish = func() map[string]bool {
+	m := make(map[string]bool, len(numberWords)+len(scaleWords))
+	for w := range numberWords {
+		m[w] = true
+	}
+	for w := range scaleWords {
+		m[w] = true
+	}
+	return m
+}()
 
 // scaleWords multiply the number words before them; alone they count one (« mille euros »).
 var scaleWords = map[string]int{"cent": 100, "cents": 100, "hundred": 100, "mille": 1000, "thousand": 1000}

@@ -34,8 +34,10 @@ type Reference struct {
 	// first such phrase (see exclusion.go)
 	excluded      []string
 	excludedQuote string
-	// words are the folded words of the global message and the must-include points
-	words map[string]bool
+	// words are the folded words of the global message and the must-include points, groups
+	// the status groups among them (see audience)
+	words  map[string]bool
+	groups map[string]bool
 }
 
 // point is a compiled must-include point.
@@ -85,6 +87,7 @@ func Compile(c chorus.Campaign, glossary []chorus.GlossaryTerm, year int) *Refer
 			r.words[t.s] = true
 		}
 	}
+	r.groups = groupsNamed(r.words)
 	r.polar = polarities(newDoc(strings.Join(append([]string{c.Message}, c.MustInclude...), "\n"), year))
 	if len(c.MustInclude) == 0 {
 		r.source = newSourceWords(msg, r.lang)
