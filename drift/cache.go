@@ -4,9 +4,9 @@ import (
 	"encoding/json"
 	"hash/maphash"
 	"strconv"
-	"sync"
 
 	"github.com/chorus-hq/chorus"
+	lru "github.com/hashicorp/golang-lru/v2"
 )
 
 // Cache keeps compiled References, so that a check does not compile the whole glossary again:
@@ -18,40 +18,25 @@ import (
 // so one entry serves concurrent checks. The zero Cache is not usable; use NewCache.
 type Cache struct {
 	seed maphash.Seed
-	max  int
-
-	mu   sync.Mutex
-	refs map[uint64]*Reference
-	age  []uint64 // keys, oldest first: the first is dropped when max is reached
+	refs *lru.Cache[uint64, *Reference] // the least recently used goes first
 }
 
 // NewCache returns a cache of at most size References (one per campaign checked recently with
 // the current glossary, in practice); size below 1 is taken as 1.
 func NewCache(size int) *Cache {
-	return &Cache{seed: maphash.MakeSeed(), max: max(size, 1), refs: map[uint64]*Reference{}}
+	refs, _ := lru.New[uint64, *Reference](max(size, 1)) // fails only on a size below 1
+	return &Cache{seed: maphash.MakeSeed(), refs: refs}
 }
 
 // Compile returns what Compile(c, glossary, year) returns, compiled once per campaign, glossary
 // and year.
 func (k *Cache) Compile(c chorus.Campaign, glossary []chorus.GlossaryTerm, year int) *Reference {
 	key := k.fingerprint(c, glossary, year)
-	k.mu.Lock()
-	r, ok := k.refs[key]
-	k.mu.Unlock()
-	if ok {
+	if r, ok := k.refs.Get(key); ok {
 		return r
 	}
-	r = Compile(c, glossary, year)
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if _, ok := k.refs[key]; !ok {
-		if len(k.age) >= k.max {
-			delete(k.refs, k.age[0])
-			k.age = k.age[1:]
-		}
-		k.refs[key] = r
-		k.age = append(k.age, key)
-	}
+	r := Compile(c, glossary, year)
+	k.refs.ContainsOrAdd(key, r)
 	return r
 }
 
@@ -62,7 +47,7 @@ func (k *Cache) fingerprint(c chorus.Campaign, glossary []chorus.GlossaryTerm, y
 	h.SetSeed(k.seed)
 	camp, err := json.Marshal(c)
 	if err != nil { // a Campaign is plain data; should it ever fail, never share an entry
-		return h.Sum64() ^ uint64(len(k.refs)+1)
+		return h.Sum64() ^ uint64(k.refs.Len()+1)
 	}
 	h.Write(camp)
 	h.WriteString(strconv.Itoa(year))

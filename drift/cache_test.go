@@ -58,8 +58,8 @@ func TestCacheKeepsAtMostSize(t *testing.T) {
 	first := k.Compile(camps[0], nil, 0)
 	k.Compile(camps[1], nil, 0)
 	k.Compile(camps[2], nil, 0)
-	if len(k.refs) != 2 || len(k.age) != 2 {
-		t.Fatalf("%d entries, %d ages, want 2", len(k.refs), len(k.age))
+	if n := k.refs.Len(); n != 2 {
+		t.Fatalf("%d entries, want 2", n)
 	}
 	if k.Compile(camps[0], nil, 0) == first {
 		t.Error("the oldest entry was kept past the size")

@@ -5,10 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/maphash"
-	"sync"
 
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/timeline"
+	lru "github.com/hashicorp/golang-lru/v2"
 )
 
 // drawn keeps the PNGs of the charts drawn lately. The App Home shows this month's calendar
@@ -18,11 +18,7 @@ import (
 // deadline, the day or the language draws anew: nothing has to invalidate an entry.
 type drawn struct {
 	seed maphash.Seed
-	max  int
-
-	mu   sync.Mutex
-	pngs map[uint64][]byte
-	age  []uint64 // keys, oldest first: the first is dropped when max is reached
+	pngs *lru.Cache[uint64, []byte] // the least recently used goes first
 }
 
 // keptPictures is how many charts drawn keeps: this month's and the next weeks' of each
@@ -30,7 +26,8 @@ type drawn struct {
 const keptPictures = 32
 
 func newDrawn(size int) *drawn {
-	return &drawn{seed: maphash.MakeSeed(), max: max(size, 1), pngs: map[uint64][]byte{}}
+	pngs, _ := lru.New[uint64, []byte](max(size, 1)) // fails only on a size below 1
+	return &drawn{seed: maphash.MakeSeed(), pngs: pngs}
 }
 
 // encode returns the PNG of chart, whose words are in lang, drawn by r at the first call only.
@@ -40,27 +37,15 @@ func (k *drawn) encode(r *timeline.Renderer, chart timeline.Chart, lang chorus.L
 	if err != nil {
 		return nil, err
 	}
-	k.mu.Lock()
-	png, ok := k.pngs[key]
-	k.mu.Unlock()
-	if ok {
+	if png, ok := k.pngs.Get(key); ok {
 		return png, nil
 	}
 	var buf bytes.Buffer
 	if err := r.Encode(&buf, chart); err != nil {
 		return nil, err
 	}
-	png = buf.Bytes()
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if _, ok := k.pngs[key]; !ok {
-		if len(k.age) >= k.max {
-			delete(k.pngs, k.age[0])
-			k.age = k.age[1:]
-		}
-		k.pngs[key] = png
-		k.age = append(k.age, key)
-	}
+	png := buf.Bytes()
+	k.pngs.ContainsOrAdd(key, png)
 	return png, nil
 }
 

@@ -78,7 +78,7 @@ func TestDrawnKeepsAtMostSize(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if len(k.pngs) != 2 || len(k.age) != 2 {
-		t.Fatalf("%d pictures, %d ages, want 2", len(k.pngs), len(k.age))
+	if n := k.pngs.Len(); n != 2 {
+		t.Fatalf("%d pictures, want 2", n)
 	}
 }

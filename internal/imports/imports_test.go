@@ -138,8 +138,8 @@ func doesIO(imp string) bool {
 
 // pureLibraries are third-party packages that compute only (no file, network or process):
 // Unicode tables, the Snowball stemmers, and the Go team's image and font packages (the
-// timeline's drawing, with fonts compiled in).
-var pureLibraries = []string{"golang.org/x/text", "github.com/kljensen/snowball", "golang.org/x/image"}
+// timeline's drawing, with fonts compiled in), and a bounded LRU map (golang-lru).
+var pureLibraries = []string{"golang.org/x/text", "github.com/kljensen/snowball", "golang.org/x/image", "github.com/hashicorp/golang-lru/v2"}
 
 // relative names a project package by its path inside the module ("" for the root).
 func relative(imp string) dep {
