@@ -69,11 +69,10 @@ func (c *check) percent(cf Fact) {
 }
 
 func (c *check) money(cf Fact) {
-	gs := c.r.of(FactMoney)
-	same := func(g Fact) bool { return g.Unit == cf.Unit && math.Abs(g.Value-cf.Value) < 0.005 }
-	if slices.ContainsFunc(gs, same) || slices.ContainsFunc(c.r.derived, same) {
+	if c.r.states(cf) {
 		return
 	}
+	gs := c.r.of(FactMoney)
 	var slot []Fact
 	for _, g := range gs {
 		if g.Unit == cf.Unit && g.Role == cf.Role && g.Per == cf.Per {

@@ -25,22 +25,17 @@ var genericItems = map[string]bool{"article": true, "articles": true, "produit":
 	"tous": true, "toutes": true, "all": true, "any": true, "autres": true, "other": true, "others": true}
 
 // itemWordsFrom returns the stems of the naming words of the phrase starting at token i:
-// up to five words within the clause, without function words and generic nouns.
-func (d *doc) itemWordsFrom(i int) []string {
-	var out []string
-	for _, w := range d.wordsAfter(i, 5, false) {
-		if stopwords[w] || genericItems[w] || len(w) < 3 || numberWords[w] > 0 {
-			continue
-		}
-		out = append(out, stem(w))
-	}
-	return out
-}
+// up to five words within the clause.
+func (d *doc) itemWordsFrom(i int) []string { return namingStems(d.wordsAfter(i, 5, false)) }
 
 // itemWordsBefore returns the naming words of up to four words before token i.
-func (d *doc) itemWordsBefore(i int) []string {
+func (d *doc) itemWordsBefore(i int) []string { return namingStems(d.wordsBefore(i, 4)) }
+
+// namingStems returns the stems of the words that name something: no function word, generic
+// noun, number word or word under three letters.
+func namingStems(words []string) []string {
 	var out []string
-	for _, w := range d.wordsBefore(i, 4) {
+	for _, w := range words {
 		if stopwords[w] || genericItems[w] || len(w) < 3 || numberWords[w] > 0 {
 			continue
 		}

@@ -81,14 +81,16 @@ func Compile(c chorus.Campaign, glossary []chorus.GlossaryTerm, year int) *Refer
 	r.restricted = map[string]bool{}
 	r.restrictedAround(msg)
 	r.excluded, r.excludedQuote = msg.exclusions()
+	// the message and the points, read once for their words and their polar phrases
+	all := newDoc(strings.Join(append([]string{c.Message}, c.MustInclude...), "\n"), year)
 	r.words = map[string]bool{}
-	for _, t := range tokenize(strings.Join(append([]string{c.Message}, c.MustInclude...), "\n")) {
+	for _, t := range all.toks {
 		if t.kind == tWord {
 			r.words[t.s] = true
 		}
 	}
 	r.groups = groupsNamed(r.words)
-	r.polar = polarities(newDoc(strings.Join(append([]string{c.Message}, c.MustInclude...), "\n"), year))
+	r.polar = polarities(all)
 	if len(c.MustInclude) == 0 {
 		r.source = newSourceWords(msg, r.lang)
 	}
