@@ -230,11 +230,7 @@ func (r *versioned[D]) load(ctx context.Context, since time.Time) error {
 	if r.cache == nil {
 		return nil
 	}
-	filter := bson.D{}
-	if !since.IsZero() {
-		filter = bson.D{{Key: "updated_at", Value: bson.D{{Key: "$gte", Value: since}}}}
-	}
-	cur, err := r.heads.Find(ctx, filter, options.Find().SetBatchSize(2000))
+	cur, err := r.heads.Find(ctx, sinceFilter("updated_at", since), options.Find().SetBatchSize(2000))
 	if err != nil {
 		return fmt.Errorf("store: load %ss: %w", r.what, err)
 	}
@@ -414,11 +410,7 @@ func (s *Store) loadAudit(ctx context.Context, since time.Time) error {
 	if s.auditCache == nil {
 		return nil
 	}
-	filter := bson.D{}
-	if !since.IsZero() {
-		filter = bson.D{{Key: "at", Value: bson.D{{Key: "$gte", Value: since}}}}
-	}
-	cur, err := s.audit.Find(ctx, filter, options.Find().SetBatchSize(2000))
+	cur, err := s.audit.Find(ctx, sinceFilter("at", since), options.Find().SetBatchSize(2000))
 	if err != nil {
 		return fmt.Errorf("store: load audit: %w", err)
 	}
@@ -438,4 +430,13 @@ func (s *Store) loadAudit(ctx context.Context, since time.Time) error {
 	s.auditCache.loaded = true
 	s.auditCache.mu.Unlock()
 	return nil
+}
+
+// sinceFilter selects the documents whose field is at or after since; every one when since is
+// zero (a first load).
+func sinceFilter(field string, since time.Time) bson.D {
+	if since.IsZero() {
+		return bson.D{}
+	}
+	return bson.D{{Key: field, Value: bson.D{{Key: "$gte", Value: since}}}}
 }
