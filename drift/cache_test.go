@@ -1,6 +1,7 @@
 package drift
 
 import (
+	"errors"
 	"reflect"
 	"slices"
 	"sync"
@@ -47,6 +48,75 @@ func TestCache(t *testing.T) {
 			}
 			if v := got.Check(tt.flagged, chorus.French); !slices.ContainsFunc(v.Findings, func(f Finding) bool { return f.Kind == KindGlossary }) {
 				t.Errorf("no glossary finding in %q: %+v", tt.flagged, v.Findings)
+			}
+		})
+	}
+}
+
+// TestCacheByVersion: a glossary named by its version is read only when the entry must be
+// compiled; the same version and campaign find the first Reference, another version or
+// campaign compiles anew with the terms it reads, no version hashes the terms, and an error
+// reading them is returned.
+func TestCacheByVersion(t *testing.T) {
+	camp := chorus.Campaign{Message: "Soldes d'été : -30 % sur la literie DouceNuit du 1er au 15 juillet, en magasin.", Lang: chorus.French}
+	edited := camp
+	edited.Message = "Soldes d'été : -40 % sur la literie DouceNuit du 1er au 15 juillet, en magasin."
+	withTerm := append(slices.Clone(testGlossary), chorus.GlossaryTerm{Term: "literie", Lang: chorus.French, Forbidden: []string{"matelas"}, Version: 1})
+	failing := errors.New("glossary unreachable")
+	tests := []struct {
+		name     string
+		camp     chorus.Campaign
+		version  string
+		glossary []chorus.GlossaryTerm
+		err      error // what reading the glossary fails with
+		reads    int   // how many times the glossary is read by the two calls
+		shared   bool  // the first compilation's Reference is returned
+		flagged  string
+	}{
+		{"same version and campaign", camp, "T1.a.1", testGlossary, nil, 0, true, ""},
+		{"another version", camp, "T1.a.2", withTerm, nil, 1, false, "-30 % sur les matelas DouceNuit du 1er au 15 juillet, en magasin."},
+		{"another campaign", edited, "T1.a.1", testGlossary, nil, 1, false, ""},
+		{"another year", camp, "T1.a.1", testGlossary, nil, 1, false, ""},
+		{"no version: the terms decide", camp, "", withTerm, nil, 2, false, "-30 % sur les matelas DouceNuit du 1er au 15 juillet, en magasin."},
+		{"a new version the glossary fails to give", camp, "T1.a.3", nil, failing, 2, false, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			k := NewCache(8)
+			first, err := k.CompileVersion(camp, "T1.a.1", func() ([]chorus.GlossaryTerm, error) { return testGlossary, nil }, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			reads := 0
+			glossary := func() ([]chorus.GlossaryTerm, error) { reads++; return tt.glossary, tt.err }
+			year := 0
+			if tt.name == "another year" {
+				year = 2031
+			}
+			var got *Reference
+			for range 2 {
+				r, err := k.CompileVersion(tt.camp, tt.version, glossary, year)
+				if !errors.Is(err, tt.err) {
+					t.Fatalf("err = %v, want %v", err, tt.err)
+				}
+				if got != nil && r != got {
+					t.Fatal("the same inputs compiled twice")
+				}
+				got = r
+			}
+			if reads != tt.reads {
+				t.Errorf("the glossary was read %d times, want %d", reads, tt.reads)
+			}
+			if tt.err != nil {
+				return
+			}
+			if (got == first) != tt.shared {
+				t.Fatalf("shared the first Reference: %v, want %v", got == first, tt.shared)
+			}
+			if tt.flagged != "" {
+				if v := got.Check(tt.flagged, chorus.French); !slices.ContainsFunc(v.Findings, func(f Finding) bool { return f.Kind == KindGlossary }) {
+					t.Errorf("no glossary finding in %q: %+v", tt.flagged, v.Findings)
+				}
 			}
 		})
 	}

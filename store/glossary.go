@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/chorus-hq/chorus"
@@ -102,6 +103,21 @@ func (s *Store) Terms(ctx context.Context, workspace string) ([]chorus.GlossaryT
 		return nil, err
 	}
 	return terms(ds), nil
+}
+
+// GlossaryVersion names the workspace's glossary as Terms returns it now: another version
+// means the terms may have changed, the same one that they have not (two Stores, each with a
+// random start, give different versions). A check that compiled the glossary can therefore
+// find its work again by this name instead of reading and hashing every term (drift.Cache). It
+// is "" when nothing says the read model is current: without a read model, or before it is
+// loaded. With several replicas a term another one wrote changes it at the next Refresh, when
+// Terms also shows that term.
+func (s *Store) GlossaryVersion(_ context.Context, workspace string) string {
+	gen, ok := s.terms.generation(workspace)
+	if !ok {
+		return ""
+	}
+	return workspace + "." + strconv.FormatUint(s.nonce, 36) + "." + strconv.FormatUint(gen, 36)
 }
 
 // UpdateTerm stores g as version g.Version+1 of the term with key g.Key(), keeping CreatedBy and

@@ -35,6 +35,10 @@ type headCache[D any] struct {
 	indexes []index[D]
 	byGroup map[groupKey]map[string]*D
 	loaded  bool
+	// gens is, per workspace, the generation of its heads: a number taken from the store's
+	// counter each time one of them changes here (a write, a repair, a refresh or a read that
+	// found a newer head), so that equal generations mean equal heads (generation).
+	gens map[string]uint64
 }
 
 // index is a second index of a headCache: the heads of each workspace by the value of one field.
@@ -46,7 +50,7 @@ type index[D any] struct {
 type groupKey struct{ ws, index, value string }
 
 func newHeadCache[D any](indexes ...index[D]) *headCache[D] {
-	return &headCache[D]{byWS: map[string]map[string]*D{}, indexes: indexes, byGroup: map[groupKey]map[string]*D{}}
+	return &headCache[D]{byWS: map[string]map[string]*D{}, indexes: indexes, byGroup: map[groupKey]map[string]*D{}, gens: map[string]uint64{}}
 }
 
 // has reports whether the cache keeps the index name.
@@ -101,6 +105,7 @@ func (r *versioned[D]) offer(d D) {
 		}
 	}
 	m[hid] = &d
+	c.gens[ws] = r.s.gen.Add(1)
 	for _, x := range c.indexes {
 		k := groupKey{ws, x.name, x.key(&d)}
 		g := c.byGroup[k]
@@ -129,6 +134,19 @@ func (r *versioned[D]) cached(ws, key string) (D, bool) {
 		return zero, false
 	}
 	return *d, true
+}
+
+// generation names the heads of workspace ws the read model holds as they are now: it changes
+// with every change of one of them, and is never the same for two states of the heads of one
+// Store. It reports false without a loaded read model, when nothing says the heads are current.
+func (r *versioned[D]) generation(ws string) (uint64, bool) {
+	c := r.cache
+	if c == nil {
+		return 0, false
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.gens[ws], c.loaded
 }
 
 // listCached answers q from the read model, reporting false when there is none.

@@ -256,3 +256,95 @@ func TestReadModelListsByOwnerAndStatus(t *testing.T) {
 		})
 	}
 }
+
+// TestGlossaryVersion: the glossary's version changes with every term this store or, after a
+// Refresh, another one writes in that workspace, and with nothing else; two stores never share
+// one, and a store without a read model names none.
+func TestGlossaryVersion(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, false)
+	a := e.Store
+	b, err := store.Open(ctx, e.uri, e.db, e.opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close(ctx) })
+	<-b.ReadModelReady()
+	plain, err := store.Open(ctx, e.uri, e.db, store.Options{Now: e.Clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { plain.Close(ctx) })
+	if v := plain.GlossaryVersion(ctx, "T1"); v != "" {
+		t.Fatalf("a store without a read model names the glossary %q", v)
+	}
+	var kept chorus.GlossaryTerm
+	steps := []struct {
+		name    string
+		act     func(t *testing.T)
+		changes map[*store.Store]map[string]bool // store -> workspace -> whether its version changes
+	}{
+		{"a term created in T1", func(t *testing.T) {
+			kept, err = a.CreateTerm(ctx, term("T1", chorus.French, "DouceNuit"))
+			wantErr(t, err, nil)
+		}, map[*store.Store]map[string]bool{a: {"T1": true}}},
+		{"reads", func(t *testing.T) {
+			_, err := a.Terms(ctx, "T1")
+			wantErr(t, err, nil)
+			_, err = b.Term(ctx, "T2", "fr:absent")
+			wantErr(t, err, chorus.ErrNotFound)
+		}, nil},
+		{"b refreshes", func(t *testing.T) {
+			e.Clock.Advance(time.Second)
+			wantErr(t, b.Refresh(ctx), nil)
+		}, map[*store.Store]map[string]bool{b: {"T1": true}}},
+		{"b refreshes again, nothing new", func(t *testing.T) { wantErr(t, b.Refresh(ctx), nil) }, nil},
+		{"the term edited", func(t *testing.T) {
+			kept.Forbidden = []string{"Douce Nuit"}
+			kept, err = a.UpdateTerm(ctx, kept)
+			wantErr(t, err, nil)
+		}, map[*store.Store]map[string]bool{a: {"T1": true}}},
+		{"a term created in T2", func(t *testing.T) {
+			_, err := a.CreateTerm(ctx, term("T2", chorus.English, "Click & Collect"))
+			wantErr(t, err, nil)
+		}, map[*store.Store]map[string]bool{a: {"T2": true}}},
+		{"b reads T2's new term by identity", func(t *testing.T) {
+			got, err := b.Term(ctx, "T2", chorus.TermKey(chorus.English, "Click & Collect"))
+			wantErr(t, err, nil)
+			if got.Version != 1 {
+				t.Fatalf("b reads version %d, want 1 (a miss asks the server and keeps the answer)", got.Version)
+			}
+		}, map[*store.Store]map[string]bool{b: {"T2": true}}},
+		{"b refreshes after both writes", func(t *testing.T) {
+			e.Clock.Advance(time.Second)
+			wantErr(t, b.Refresh(ctx), nil)
+		}, map[*store.Store]map[string]bool{b: {"T1": true}}}, // T2's term b holds already
+	}
+	stores, wss := []*store.Store{a, b}, []string{"T1", "T2"}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			before := map[*store.Store]map[string]string{}
+			for _, s := range stores {
+				before[s] = map[string]string{}
+				for _, ws := range wss {
+					before[s][ws] = s.GlossaryVersion(ctx, ws)
+				}
+			}
+			st.act(t)
+			for i, s := range stores {
+				for _, ws := range wss {
+					v := s.GlossaryVersion(ctx, ws)
+					if v == "" {
+						t.Fatalf("store %d names no version of %s", i, ws)
+					}
+					if changed := v != before[s][ws]; changed != st.changes[s][ws] {
+						t.Errorf("store %d, %s: version changed %v, want %v", i, ws, changed, st.changes[s][ws])
+					}
+				}
+			}
+			if a.GlossaryVersion(ctx, "T1") == b.GlossaryVersion(ctx, "T1") {
+				t.Error("two stores name their glossaries alike")
+			}
+		})
+	}
+}

@@ -6,10 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	mrand "math/rand/v2"
 	"net/url"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/chorus-hq/chorus"
@@ -102,10 +104,12 @@ type Store struct {
 	meta        *mongo.Collection
 
 	readModelOn bool
-	known       *known      // what reads by identity found, when this process is the only writer; nil otherwise
-	auditCache  *auditCache // the audit trail's read model; nil without one
-	refreshMu   sync.Mutex  // one Refresh at a time
-	refreshedAt time.Time   // when the last Refresh (or the load) began; guarded by refreshMu
+	gen         atomic.Uint64 // the read model's generations (headCache.gens) are taken from it
+	nonce       uint64        // random, so that generations of two Stores differ (GlossaryVersion)
+	known       *known        // what reads by identity found, when this process is the only writer; nil otherwise
+	auditCache  *auditCache   // the audit trail's read model; nil without one
+	refreshMu   sync.Mutex    // one Refresh at a time
+	refreshedAt time.Time     // when the last Refresh (or the load) began; guarded by refreshMu
 	stopLoad    context.CancelFunc
 	loaded      chan struct{} // closed once the read model is loaded (or failed to)
 }
@@ -144,6 +148,7 @@ func newStore(client *mongo.Client, dbName string, opts Options) *Store {
 		now:       opts.Now,
 		serialize: opts.SerializeWrites,
 		newTaskID: randomTaskID,
+		nonce:     mrand.Uint64(),
 	}
 	s.wl.init()
 	if s.log == nil {

@@ -65,16 +65,27 @@ func (c *call) glossaryTerms(ctx context.Context) ([]chorus.GlossaryTerm, error)
 	return chorus.Enforced(terms), nil // a retired term is kept, not enforced
 }
 
+// reference is the campaign compiled with the workspace's glossary, found again while neither
+// changed: the glossary is named by its version, and its terms are read only to compile.
+func (c *call) reference(ctx context.Context, camp chorus.Campaign) (*drift.Reference, error) {
+	return c.refs.CompileVersion(camp.Enforced(), c.store.GlossaryVersion(ctx, c.Req.Workspace),
+		func() ([]chorus.GlossaryTerm, error) { return c.glossaryTerms(ctx) }, 0)
+}
+
 // check runs the offline detector on text, asks the judge when the verdict is borderline, and
 // looks for an exception a lead granted to this very text against this very message.
 func (c *call) check(ctx context.Context, camp chorus.Campaign, text string) (checked, error) {
-	terms, err := c.glossaryTerms(ctx)
+	ref, err := c.reference(ctx, camp)
 	if err != nil {
 		return checked{}, err
 	}
-	k := checked{camp: camp, ref: c.refs.Compile(camp.Enforced(), terms, 0)}
+	k := checked{camp: camp, ref: ref}
 	k.offline = k.ref.Check(text, "")
 	if j := c.judge; j != nil && j.Borderline(k.offline) {
+		terms, err := c.glossaryTerms(ctx)
+		if err != nil {
+			return checked{}, err
+		}
 		op, err := j.Judge(ctx, JudgeQuery{Campaign: camp, Glossary: terms, Reference: k.ref, Text: text, Lang: c.Lang, Offline: k.offline})
 		if err != nil {
 			c.Log.Warn("drift judge unavailable; offline verdict kept", "campaign", camp.Slug, "err", err)

@@ -141,11 +141,11 @@ func (c *call) homeApprovals(ctx context.Context, camps []chorus.Campaign) ([]re
 }
 
 func (c *call) messageChanged(ctx context.Context, saved chorus.Campaign) ([]reply.Block, []reply.Post, error) {
-	terms, err := c.glossaryTerms(ctx)
+	ref, err := c.reference(ctx, saved)
 	if err != nil {
 		return nil, nil, err
 	}
-	facts := reply.Block{Kind: reply.Context, Text: "🔎 " + c.refs.Compile(saved.Enforced(), terms, 0).Summary(c.Lang) + " · " + c.T("drift.facts.fix")}
+	facts := reply.Block{Kind: reply.Context, Text: "🔎 " + ref.Summary(c.Lang) + " · " + c.T("drift.facts.fix")}
 	subs, err := c.store.Submissions(ctx, c.Req.Workspace, chorus.SubmissionFilter{Campaign: saved.Slug})
 	if err != nil {
 		return nil, nil, fmt.Errorf("list submissions: %w", err)

@@ -102,6 +102,9 @@ func (c *call) driftCommand(ctx context.Context, args []string) (r reply.Reply, 
 type Store interface {
 	Campaigns(ctx context.Context, workspace string) ([]chorus.Campaign, error)
 	Terms(ctx context.Context, workspace string) ([]chorus.GlossaryTerm, error)
+	// GlossaryVersion names the glossary as Terms returns it now ("" when unknown), so that a
+	// check finds its compiled campaign again without reading the terms.
+	GlossaryVersion(ctx context.Context, workspace string) string
 	UserLang(ctx context.Context, workspace, user string) (chorus.Lang, error)
 	CreateSubmission(ctx context.Context, s chorus.Submission) (chorus.Submission, error)
 	Submission(ctx context.Context, workspace, id string) (chorus.Submission, error)
