@@ -289,6 +289,14 @@ func (s *Store) UpdateMeeting(ctx context.Context, m chorus.Meeting) (chorus.Mee
 
 // Meetings returns the latest version of the workspace's meetings that f selects, newest first.
 func (s *Store) Meetings(ctx context.Context, ws string, f chorus.MeetingFilter) ([]chorus.Meeting, error) {
+	ms, _, err := s.MeetingsPage(ctx, ws, f, 0)
+	return ms, err
+}
+
+// MeetingsPage returns the first limit (every one when 0) of the meetings Meetings returns, and
+// how many there are in all. The read model keeps each workspace's meetings, and each
+// campaign's, newest first: such a page costs the page, not the workspace's meetings.
+func (s *Store) MeetingsPage(ctx context.Context, ws string, f chorus.MeetingFilter, limit int) ([]chorus.Meeting, int, error) {
 	q := bson.D{{Key: "workspace", Value: ws}}
 	if f.Campaign != "" {
 		q = append(q, bson.E{Key: "campaign", Value: f.Campaign})
@@ -299,19 +307,44 @@ func (s *Store) Meetings(ctx context.Context, ws string, f chorus.MeetingFilter)
 	if f.Status != "" {
 		q = append(q, bson.E{Key: "status", Value: string(f.Status)})
 	}
-	ds, err := s.meetingRepo().list(ctx, headQuery[meetingDoc]{filter: q, sort: newestMeetingsFirst, ws: ws, less: newestMeetingFirst,
+	hq := headQuery[meetingDoc]{filter: q, sort: newestMeetingsFirst, ws: ws, less: newestMeetingFirst,
 		match: func(d *meetingDoc) bool {
 			return (f.Campaign == "" || d.Campaign == f.Campaign) && (f.Channel == "" || d.Channel == f.Channel) &&
 				(f.Status == "" || d.Status == string(f.Status))
-		}})
+		}}
+	switch f {
+	case chorus.MeetingFilter{}:
+		hq.order = orderNewestMeetings
+	case chorus.MeetingFilter{Campaign: f.Campaign}:
+		hq.order, hq.group = orderCampaignMeetings, f.Campaign
+	}
+	ds, total, err := s.meetingRepo().page(ctx, hq, 0, limit)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	ms := make([]chorus.Meeting, len(ds))
 	for i := range ds {
 		ms[i] = ds[i].meeting()
 	}
-	return ms, nil
+	return ms, total, nil
+}
+
+// The ordered indexes of meetings: every meeting of a workspace, and a campaign's, newest first.
+const (
+	orderNewestMeetings   = "newest"
+	orderCampaignMeetings = "campaign, newest"
+)
+
+func meetingOrders() []order[meetingDoc] {
+	return []order[meetingDoc]{
+		{name: orderNewestMeetings, groups: one[meetingDoc], less: newestMeetingFirst},
+		{name: orderCampaignMeetings, less: newestMeetingFirst, groups: func(d *meetingDoc) []string {
+			if d.Campaign == "" {
+				return nil
+			}
+			return []string{d.Campaign}
+		}},
+	}
 }
 
 // AddLine stores l as version 1 of a new line of its meeting. It returns ErrConflict when the

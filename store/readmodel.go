@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tidwall/btree"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -39,6 +40,9 @@ type headCache[D any] struct {
 	// counter each time one of them changes here (a write, a repair, a refresh or a read that
 	// found a newer head), so that equal generations mean equal heads (generation).
 	gens map[string]uint64
+	// orders are its ordered indexes (readmodel_order.go), trees their groups' heads in order
+	orders []order[D]
+	trees  map[orderKey]*btree.BTreeG[entry[D]]
 }
 
 // index is a second index of a headCache: the heads of each workspace by the value of one field.
@@ -50,7 +54,14 @@ type index[D any] struct {
 type groupKey struct{ ws, index, value string }
 
 func newHeadCache[D any](indexes ...index[D]) *headCache[D] {
-	return &headCache[D]{byWS: map[string]map[string]*D{}, indexes: indexes, byGroup: map[groupKey]map[string]*D{}, gens: map[string]uint64{}}
+	return &headCache[D]{byWS: map[string]map[string]*D{}, indexes: indexes, byGroup: map[groupKey]map[string]*D{},
+		gens: map[string]uint64{}, trees: map[orderKey]*btree.BTreeG[entry[D]]{}}
+}
+
+// ordering adds ordered indexes to c, before any head is offered.
+func (c *headCache[D]) ordering(orders ...order[D]) *headCache[D] {
+	c.orders = append(c.orders, orders...)
+	return c
 }
 
 // has reports whether the cache keeps the index name.
@@ -69,6 +80,9 @@ type headQuery[D any] struct {
 	// heads whose field is one of values (distinct), every one the filter can select.
 	index  string
 	values []string
+	// order and group name the ordered index, and its group, whose heads are exactly those the
+	// filter selects in the order sort says (a page then walks only the page); "" for none.
+	order, group string
 }
 
 // narrowed is q looking only at the heads whose index field is one of values; q itself when
@@ -96,7 +110,8 @@ func (r *versioned[D]) offer(d D) {
 		m = map[string]*D{}
 		c.byWS[ws] = m
 	}
-	if cur, ok := m[hid]; ok {
+	cur, held := m[hid]
+	if held {
 		if _, _, v := r.ident(cur); v >= n {
 			return
 		}
@@ -105,6 +120,7 @@ func (r *versioned[D]) offer(d D) {
 		}
 	}
 	m[hid] = &d
+	c.reorder(ws, hid, cur, &d) // cur is nil when !held
 	c.gens[ws] = r.s.gen.Add(1)
 	for _, x := range c.indexes {
 		k := groupKey{ws, x.name, x.key(&d)}

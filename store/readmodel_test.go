@@ -348,3 +348,68 @@ func TestGlossaryVersion(t *testing.T) {
 		})
 	}
 }
+
+// TestReadModelMeetingPages: a page of meetings from the read model's ordered indexes (a
+// workspace's, a campaign's) or from its lists (other filters) equals the server's page, and
+// its total the server's count, after meetings were closed and moved to another campaign.
+func TestReadModelMeetingPages(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, true)
+	s := e.Store
+	plain, err := store.Open(ctx, e.uri, e.db, store.Options{Now: e.Clock.Now}) // no read model
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { plain.Close(ctx) })
+	var ms []chorus.Meeting
+	for i, camp := range []string{"ete", "noel", "", "ete", "ete", "noel", ""} {
+		m := meeting("T1", "#c"+strconv.Itoa(i), "Point "+strconv.Itoa(i))
+		m.Campaign = camp
+		if i != 3 { // meetings 2 and 3 start at the same instant: the id decides
+			e.Clock.Advance(time.Hour)
+		}
+		m, err := s.StartMeeting(ctx, m)
+		wantErr(t, err, nil)
+		ms = append(ms, m)
+	}
+	_, err = s.StartMeeting(ctx, meeting("T2", "#c0", "Ailleurs"))
+	wantErr(t, err, nil)
+	ms[0].Status = chorus.MeetingClosed
+	_, err = s.UpdateMeeting(ctx, ms[0])
+	wantErr(t, err, nil)
+	ms[4].Campaign = "noel" // moved from ete
+	_, err = s.UpdateMeeting(ctx, ms[4])
+	wantErr(t, err, nil)
+	ids := func(ms []chorus.Meeting) []string {
+		var out []string
+		for _, m := range ms {
+			out = append(out, m.ID+"@"+strconv.Itoa(m.Version))
+		}
+		return out
+	}
+	filters := map[string]chorus.MeetingFilter{
+		"every one":     {},
+		"ete's":         {Campaign: "ete"},
+		"noel's":        {Campaign: "noel"},
+		"nobody's":      {Campaign: "absent"},
+		"open":          {Status: chorus.MeetingOpen},
+		"noel's, open":  {Campaign: "noel", Status: chorus.MeetingOpen},
+		"one channel's": {Channel: "#c1"},
+	}
+	for name, f := range filters {
+		for _, limit := range []int{0, 1, 2, 20} {
+			t.Run(name+" limit "+strconv.Itoa(limit), func(t *testing.T) {
+				got, gotTotal, err := s.MeetingsPage(ctx, "T1", f, limit)
+				wantErr(t, err, nil)
+				want, wantTotal, err := plain.MeetingsPage(ctx, "T1", f, limit)
+				wantErr(t, err, nil)
+				if !slices.Equal(ids(got), ids(want)) || gotTotal != wantTotal {
+					t.Fatalf("read model: %v of %d; server: %v of %d", ids(got), gotTotal, ids(want), wantTotal)
+				}
+				if limit > 0 && len(got) > limit {
+					t.Fatalf("%d meetings in a page of %d", len(got), limit)
+				}
+			})
+		}
+	}
+}

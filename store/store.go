@@ -208,7 +208,7 @@ func newStore(client *mongo.Client, dbName string, opts Options) *Store {
 	if opts.ReadModel {
 		s.readModelOn = true
 		s.workspaces.cache, s.campaigns.cache = newHeadCache[workspaceDoc](), newHeadCache[campaignDoc]()
-		s.terms.cache, s.meetings.cache = newHeadCache[termDoc](), newHeadCache[meetingDoc]()
+		s.terms.cache, s.meetings.cache = newHeadCache[termDoc](), newHeadCache[meetingDoc]().ordering(meetingOrders()...)
 		s.tasks.cache = newHeadCache(index[taskDoc]{"campaign", func(d *taskDoc) string { return d.Campaign }},
 			index[taskDoc]{"owner", func(d *taskDoc) string { return d.Owner }},
 			index[taskDoc]{"status", func(d *taskDoc) string { return d.Status }})

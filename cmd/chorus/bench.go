@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,6 +30,7 @@ func runBench(ctx context.Context, env environment, args []string) error {
 	kinds := fs.String("kinds", "read,write,start,check", "the kinds of operation to measure")
 	reopen := fs.Bool("reopen", true, "also time reopening the store on the generated data (its read model's load)")
 	baseline := fs.Bool("baseline", false, "measure the store as it was before issue 17: no read model, reads by _id scanning on the embedded server")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the measured operations (not of the generation) to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -88,6 +90,17 @@ func runBench(ctx context.Context, env environment, args []string) error {
 	b := &bencher{ctx: ctx, a: a, clk: clk, out: out, errOut: env.stderr, samples: *samples, year: y, kinds: map[string]bool{}}
 	for _, k := range strings.Split(*kinds, ",") {
 		b.kinds[strings.TrimSpace(k)] = true
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	return b.run()
 }

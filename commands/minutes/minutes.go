@@ -88,7 +88,8 @@ type Meetings interface {
 	OpenMeeting(ctx context.Context, workspace, channel string) (chorus.Meeting, error)
 	Meeting(ctx context.Context, workspace, id string) (chorus.Meeting, error)
 	UpdateMeeting(ctx context.Context, m chorus.Meeting) (chorus.Meeting, error)
-	Meetings(ctx context.Context, workspace string, f chorus.MeetingFilter) ([]chorus.Meeting, error)
+	// MeetingsPage is the first limit meetings f selects, newest first, and how many in all.
+	MeetingsPage(ctx context.Context, workspace string, f chorus.MeetingFilter, limit int) ([]chorus.Meeting, int, error)
 	SearchMeetings(ctx context.Context, workspace, query string) ([]chorus.Meeting, error)
 	AddLine(ctx context.Context, l chorus.Line) (chorus.Line, error)
 	Line(ctx context.Context, workspace, meeting, ts string) (chorus.Line, error)

@@ -379,27 +379,23 @@ func (c *call) minutesList(ctx context.Context, args []string) (reply.Reply, err
 		}
 		f.Campaign, title = camp.Slug, c.T("minutes.list.campaign", camp.Name)
 	}
-	ms, err := c.store.Meetings(ctx, c.Req.Workspace, f)
+	ms, total, err := c.store.MeetingsPage(ctx, c.Req.Workspace, f, maxListMeetings)
 	if err != nil {
 		return reply.Reply{}, fmt.Errorf("list meetings: %w", err)
 	}
 	if len(ms) == 0 {
 		return feature.Notice(title + "\n" + c.T("minutes.list.empty")), nil
 	}
-	return c.meetingList(title, ms, nil), nil
+	return c.meetingList(title, ms, total, nil), nil
 }
 
-// meetingList shows meetings with a Show button each; snippets adds lines under a meeting.
-func (c *call) meetingList(title string, ms []chorus.Meeting, snippets map[string][]string) reply.Reply {
+// meetingList shows the first maxListMeetings of ms with a Show button each, then how many more
+// of the list's total it does not show; snippets adds lines under a meeting.
+func (c *call) meetingList(title string, ms []chorus.Meeting, total int, snippets map[string][]string) reply.Reply {
 	blocks := []reply.Block{{Kind: reply.Header, Text: title}}
 	lines := []string{title}
-	for i, m := range ms {
-		if i == maxListMeetings {
-			more := c.T("minutes.list.more", len(ms)-maxListMeetings)
-			blocks = append(blocks, reply.Block{Kind: reply.Context, Text: more})
-			lines = append(lines, more)
-			break
-		}
+	ms = ms[:min(len(ms), maxListMeetings)]
+	for _, m := range ms {
 		s := fmt.Sprintf("`%s` *%s* · %s", m.ID, m.Title, i18n.FormatDate(chorus.DateOf(m.StartedAt.In(c.WS.Location())), c.Lang))
 		if m.Campaign != "" {
 			s += " · " + c.T("minutes.card.campaign", m.Campaign)
@@ -412,6 +408,11 @@ func (c *call) meetingList(title string, ms []chorus.Meeting, snippets map[strin
 		}
 		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: s, Accessory: &reply.Button{Text: c.T("button.show"), ActionID: reply.ActMinutesShow, Value: m.ID}})
 		lines = append(lines, s)
+	}
+	if total > len(ms) {
+		more := c.T("minutes.list.more", total-len(ms))
+		blocks = append(blocks, reply.Block{Kind: reply.Context, Text: more})
+		lines = append(lines, more)
 	}
 	return reply.Reply{Text: strings.Join(lines, "\n"), Blocks: blocks}
 }
@@ -445,7 +446,7 @@ func (c *call) minutesSearch(ctx context.Context, query string) (reply.Reply, er
 			}
 		}
 	}
-	return c.meetingList(title, ms, snippets), nil
+	return c.meetingList(title, ms, len(ms), snippets), nil
 }
 
 // minutesExport writes the minutes as Markdown: shared as a file where the transport can, else

@@ -657,3 +657,41 @@ func TestMinutesConsoleMemory(t *testing.T) {
 	mustSay(t, r, "Compte rendu « Bleu » enregistré", "0 tâche(s)")
 	postsSay(t, r.Posts, "1 action(s) ne sont liées à aucune campagne", "commander les échantillons — @{rui}")
 }
+
+// TestMinutesListCountsTheRest: a list shows the newest 20 meetings and says exactly how many
+// more there are, for the workspace and for a campaign.
+func TestMinutesListCountsTheRest(t *testing.T) {
+	e := newEnvWith(t, commands.Options{})
+	e.Setup(t)
+	ctx := context.Background()
+	for i := range 24 {
+		m := chorus.Meeting{WorkspaceID: "T1", Channel: fmt.Sprintf("#c%02d", i), Title: fmt.Sprintf("Point %02d", i),
+			Status: chorus.MeetingClosed, Lang: chorus.French, StartedBy: "lea", StartedAt: e.Clock.Now().Add(time.Duration(i) * time.Hour)}
+		if i%8 != 0 { // 21 of them on the campaign
+			m.Campaign = "ete-literie"
+		}
+		if _, err := e.Store.StartMeeting(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		line        string
+		lang        chorus.Lang
+		says, omits []string
+	}{
+		{"/minutes list", "", []string{"Point 23", "Point 04", "et 4 de plus"}, []string{"Point 03"}},
+		{"/minutes list", chorus.English, []string{"Point 23", "and 4 more"}, []string{"Point 03"}},
+		{"/minutes list ete-literie", "", []string{"Point 23", "Point 02", "et 1 de plus"}, []string{"Point 01", "Point 08", "Point 16"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.line+" "+string(tt.lang), func(t *testing.T) {
+			r := e.in(t, "sami", tt.lang, tt.line)
+			mustSay(t, r, tt.says...)
+			for _, w := range tt.omits {
+				if strings.Contains(r.Text, w) {
+					t.Errorf("%q lists %q:\n%s", tt.line, w, r.Text)
+				}
+			}
+		})
+	}
+}
