@@ -67,6 +67,16 @@ type Channel struct {
 	Owner        string // user id of the team's owner for this campaign
 }
 
+// CampaignFilter selects a workspace's campaigns for a list that shows a page of them and says
+// how many there are. The zero filter selects those not archived; Archived, the archived ones.
+// Member selects instead the campaigns not closed that Member leads or owns a channel of (the
+// App Home's), archived or not; Lead, the campaigns not closed that Lead leads.
+type CampaignFilter struct {
+	Archived bool
+	Member   string
+	Lead     string
+}
+
 // Campaign is an omnichannel campaign: one global message that every channel adapts.
 type Campaign struct {
 	WorkspaceID string

@@ -52,6 +52,7 @@ type Store interface {
 	feature.WorkspaceReader
 	settings.Store
 	campaign.Store
+	campaign.Pages
 	campaign.Glossary
 	review.Store
 	review.AutoChecks
@@ -184,7 +185,7 @@ func New(st Store, logger *slog.Logger, now func() time.Time, opts Options) *Ser
 	s.review = review.New(st, st, logger, opts.Judge, s, s.briefing)
 	watchers := messageWatchers{s.review, s.briefing}
 	s.calendar = calendar.New(st, st, defaults, opts.FeedURL)
-	s.campaigns = campaign.New(st, st, watchers, s.calendar)
+	s.campaigns = campaign.New(st, st, st, watchers, s.calendar)
 	s.reminders = reminders.New(st, opts.ReminderPolicy, digestSections{s})
 	s.minutes = minutes.New(st, logger, opts.Minutes, s, watchers)
 	s.plan = plan.New(st, opts.PlanFiles, logger, s)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/chorus-hq/chorus"
@@ -159,12 +160,69 @@ func (s *Store) Campaign(ctx context.Context, workspace, slug string) (chorus.Ca
 func (s *Store) Campaigns(ctx context.Context, workspace string) ([]chorus.Campaign, error) {
 	ds, err := s.campaigns.list(ctx, headQuery[campaignDoc]{
 		filter: bson.D{{Key: "workspace", Value: workspace}}, sort: bson.D{{Key: "slug", Value: 1}},
-		ws: workspace, less: asc(func(d *campaignDoc) string { return d.Slug }),
+		ws: workspace, less: bySlug,
 	})
 	if err != nil {
 		return nil, err
 	}
 	return campaigns(ds)
+}
+
+// CampaignsPage returns skip then at most limit (every one when 0) of the campaigns f selects, by
+// slug as Campaigns returns them, and how many f selects in all. The read model keeps each
+// selection in that order (campaignOrders): a page costs the page, not the workspace.
+func (s *Store) CampaignsPage(ctx context.Context, workspace string, f chorus.CampaignFilter, skip, limit int) ([]chorus.Campaign, int, error) {
+	notClosed := bson.E{Key: "status", Value: bson.D{{Key: "$ne", Value: string(chorus.StatusClosed)}}}
+	q := headQuery[campaignDoc]{ws: workspace, sort: bson.D{{Key: "slug", Value: 1}}, less: bySlug, order: orderCampaignsBySlug}
+	switch {
+	case f.Lead != "":
+		q.filter = bson.D{{Key: "workspace", Value: workspace}, notClosed, {Key: "leads", Value: f.Lead}}
+		q.group = "lead\x00" + f.Lead
+	case f.Member != "":
+		q.filter = bson.D{{Key: "workspace", Value: workspace}, notClosed, {Key: "$or", Value: bson.A{
+			bson.D{{Key: "leads", Value: f.Member}}, bson.D{{Key: "channels.owner", Value: f.Member}}}}}
+		q.group = "member\x00" + f.Member
+	case f.Archived:
+		q.filter = bson.D{{Key: "workspace", Value: workspace}, {Key: "archived", Value: true}}
+		q.group = "archived"
+	default:
+		q.filter = bson.D{{Key: "workspace", Value: workspace}, {Key: "archived", Value: bson.D{{Key: "$ne", Value: true}}}}
+		q.group = "current"
+	}
+	q.match = func(d *campaignDoc) bool { return slices.Contains(campaignGroups(d), q.group) }
+	ds, total, err := s.campaigns.page(ctx, q, skip, limit)
+	if err != nil {
+		return nil, 0, err
+	}
+	cs, err := campaigns(ds)
+	return cs, total, err
+}
+
+// orderCampaignsBySlug is the ordered index of campaigns: the groups of campaignGroups, by slug.
+const orderCampaignsBySlug = "by slug"
+
+var bySlug = asc(func(d *campaignDoc) string { return d.Slug })
+
+// campaignGroups are the selections of CampaignsPage that hold the campaign.
+func campaignGroups(d *campaignDoc) []string {
+	gs := []string{"current"}
+	if d.Archived {
+		gs[0] = "archived"
+	}
+	if d.Status == string(chorus.StatusClosed) {
+		return gs
+	}
+	for _, l := range d.Leads {
+		if g := "lead\x00" + l; !slices.Contains(gs, g) {
+			gs = append(gs, g, "member\x00"+l)
+		}
+	}
+	for _, ch := range d.Channels {
+		if g := "member\x00" + ch.Owner; !slices.Contains(gs, g) {
+			gs = append(gs, g)
+		}
+	}
+	return gs
 }
 
 // UpdateCampaign stores c as version c.Version+1, c.Version being the version the edit is based

@@ -204,6 +204,7 @@ func TestReadModelListsByOwnerAndStatus(t *testing.T) {
 	taskFilters := map[string]chorus.TaskFilter{
 		"bob's":           {Owner: "bob"},
 		"lea's open":      {Owner: "lea", Statuses: []chorus.TaskStatus{open}},
+		"bob's open":      {Owner: "bob", Statuses: []chorus.TaskStatus{open, open}},
 		"bob's done":      {Owner: "bob", Statuses: []chorus.TaskStatus{done}},
 		"open":            {Statuses: []chorus.TaskStatus{open}},
 		"open or done":    {Statuses: []chorus.TaskStatus{open, done, open}},
@@ -219,6 +220,15 @@ func TestReadModelListsByOwnerAndStatus(t *testing.T) {
 			wantErr(t, err, nil)
 			if !slices.EqualFunc(got, want, func(a, b chorus.Task) bool { return a.ID == b.ID && a.Version == b.Version }) {
 				t.Fatalf("read model lists %+v, the server %+v", got, want)
+			}
+			for _, limit := range []int{1, 2} { // a page, from the ordered index by owner and status when f names one of each
+				got, gotTotal, err := s.TasksPage(ctx, "T1", f, limit)
+				wantErr(t, err, nil)
+				want, wantTotal, err := plain.TasksPage(ctx, "T1", f, limit)
+				wantErr(t, err, nil)
+				if gotTotal != wantTotal || !slices.EqualFunc(got, want, func(a, b chorus.Task) bool { return a.ID == b.ID && a.Version == b.Version }) {
+					t.Fatalf("limit %d: read model lists %+v of %d, the server %+v of %d", limit, got, gotTotal, want, wantTotal)
+				}
 			}
 		})
 	}
@@ -411,5 +421,76 @@ func TestReadModelMeetingPages(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestReadModelCampaignPages: a page of campaigns from the read model's ordered index equals the
+// server's page, and its total the server's count, for every selection, after campaigns were
+// archived, closed, given other leads and channel owners.
+func TestReadModelCampaignPages(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, true)
+	s := e.Store
+	plain, err := store.Open(ctx, e.uri, e.db, store.Options{Now: e.Clock.Now}) // no read model
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { plain.Close(ctx) })
+	camps := map[string]chorus.Campaign{}
+	for i, slug := range []string{"e", "a", "d", "c", "b", "f", "g"} {
+		c := campaign("T1", slug)
+		c.Leads = []string{"lea", []string{"bob", "sami"}[i%2]}
+		c.Channels = []chorus.Channel{{Kind: "email", SlackChannel: "C1", Owner: "emma"}, {Kind: "social", SlackChannel: "C2", Owner: []string{"bob", "emma"}[i%2]}}
+		c, err := s.CreateCampaign(ctx, c)
+		wantErr(t, err, nil)
+		camps[slug] = c
+	}
+	_, err = s.CreateCampaign(ctx, campaign("T2", "a"))
+	wantErr(t, err, nil)
+	edit := func(slug string, change func(*chorus.Campaign)) {
+		c := camps[slug]
+		change(&c)
+		c, err := s.UpdateCampaign(ctx, c)
+		wantErr(t, err, nil)
+		camps[slug] = c
+	}
+	edit("a", func(c *chorus.Campaign) { c.Status, c.Archived = chorus.StatusClosed, true })
+	edit("b", func(c *chorus.Campaign) { c.Status = chorus.StatusClosed })
+	edit("c", func(c *chorus.Campaign) { c.Leads = []string{"emma"} })
+	edit("d", func(c *chorus.Campaign) { c.Channels = nil; c.Archived = true })
+	slugs := func(cs []chorus.Campaign) []string {
+		var out []string
+		for _, c := range cs {
+			out = append(out, c.Slug+"@"+strconv.Itoa(c.Version))
+		}
+		return out
+	}
+	filters := map[string]chorus.CampaignFilter{
+		"current":           {},
+		"archived":          {Archived: true},
+		"lea's":             {Member: "lea"},
+		"emma's":            {Member: "emma"},
+		"bob's":             {Member: "bob"},
+		"nobody's":          {Member: "zoe"},
+		"led by lea":        {Lead: "lea"},
+		"led by emma":       {Lead: "emma"},
+		"led by bob":        {Lead: "bob"},
+		"owned by emma too": {Member: "emma", Archived: true},
+	}
+	for name, f := range filters {
+		for _, page := range [][2]int{{0, 0}, {0, 2}, {2, 2}, {4, 10}, {10, 10}} {
+			t.Run(name+" "+strconv.Itoa(page[0])+"+"+strconv.Itoa(page[1]), func(t *testing.T) {
+				got, gotTotal, err := s.CampaignsPage(ctx, "T1", f, page[0], page[1])
+				wantErr(t, err, nil)
+				want, wantTotal, err := plain.CampaignsPage(ctx, "T1", f, page[0], page[1])
+				wantErr(t, err, nil)
+				if !slices.Equal(slugs(got), slugs(want)) || gotTotal != wantTotal {
+					t.Fatalf("read model: %v of %d; server: %v of %d", slugs(got), gotTotal, slugs(want), wantTotal)
+				}
+			})
+		}
+	}
+	if _, total, _ := s.CampaignsPage(ctx, "T1", chorus.CampaignFilter{Member: "emma"}, 0, 0); total != 4 {
+		t.Errorf("emma is a member of %d campaigns not closed, want 4 (c, d, e, f, g less d's channels)", total)
 	}
 }

@@ -207,11 +207,12 @@ func newStore(client *mongo.Client, dbName string, opts Options) *Store {
 	}
 	if opts.ReadModel {
 		s.readModelOn = true
-		s.workspaces.cache, s.campaigns.cache = newHeadCache[workspaceDoc](), newHeadCache[campaignDoc]()
+		s.workspaces.cache = newHeadCache[workspaceDoc]()
+		s.campaigns.cache = newHeadCache[campaignDoc]().ordering(order[campaignDoc]{name: orderCampaignsBySlug, groups: campaignGroups, less: bySlug})
 		s.terms.cache, s.meetings.cache = newHeadCache[termDoc](), newHeadCache[meetingDoc]().ordering(meetingOrders()...)
 		s.tasks.cache = newHeadCache(index[taskDoc]{"campaign", func(d *taskDoc) string { return d.Campaign }},
 			index[taskDoc]{"owner", func(d *taskDoc) string { return d.Owner }},
-			index[taskDoc]{"status", func(d *taskDoc) string { return d.Status }})
+			index[taskDoc]{"status", func(d *taskDoc) string { return d.Status }}).ordering(taskOrders()...)
 		s.subs.cache = newHeadCache(index[submissionDoc]{"campaign", func(d *submissionDoc) string { return d.Campaign }},
 			index[submissionDoc]{"status", func(d *submissionDoc) string { return d.Status }})
 		s.lines.cache = newHeadCache(index[lineDoc]{"meeting", func(d *lineDoc) string { return d.Meeting }})

@@ -112,6 +112,14 @@ func (s *Store) Task(ctx context.Context, workspace, id string) (chorus.Task, er
 // Tasks returns the latest version of the workspace's tasks that f selects, sorted by due time
 // then id.
 func (s *Store) Tasks(ctx context.Context, workspace string, f chorus.TaskFilter) ([]chorus.Task, error) {
+	ts, _, err := s.TasksPage(ctx, workspace, f, 0)
+	return ts, err
+}
+
+// TasksPage returns the first limit (every one when 0) of the tasks Tasks returns, and how many
+// there are in all. The read model keeps each person's tasks of each status by due time
+// (taskOrders): the page of a person's open tasks (the App Home's) costs the page.
+func (s *Store) TasksPage(ctx context.Context, workspace string, f chorus.TaskFilter, limit int) ([]chorus.Task, int, error) {
 	q := bson.D{{Key: "workspace", Value: workspace}}
 	if f.Campaign != "" {
 		q = append(q, bson.E{Key: "campaign", Value: f.Campaign})
@@ -134,21 +142,33 @@ func (s *Store) Tasks(ctx context.Context, workspace string, f chorus.TaskFilter
 	}
 	hq := headQuery[taskDoc]{filter: q, sort: bson.D{{Key: "due", Value: 1}, {Key: "id", Value: 1}},
 		ws: workspace, less: byDue, match: func(d *taskDoc) bool { return taskMatches(d, f) }}
-	// the narrowest index the filter names: a campaign's tasks, then a person's (the App Home),
-	// then the ones in a status
+	// the narrowest index the filter names: a person's tasks of one status, in order (the App
+	// Home), then a campaign's tasks, a person's, the ones in a status
+	sts := statusValues(f.Statuses)
 	switch {
+	case f.Owner != "" && len(sts) == 1 && f.Campaign == "" && f.ChannelKind == "" && f.DueBefore.IsZero():
+		hq.order, hq.group = orderOwnerStatusByDue, groupOf(f.Owner, sts[0])
 	case f.Campaign != "":
 		hq = hq.narrowed("campaign", f.Campaign)
 	case f.Owner != "":
 		hq = hq.narrowed("owner", f.Owner)
 	default:
-		hq = hq.narrowed("status", statusValues(f.Statuses)...)
+		hq = hq.narrowed("status", sts...)
 	}
-	ds, err := s.tasks.list(ctx, hq)
+	ds, total, err := s.tasks.page(ctx, hq, 0, limit)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return tasks(ds), nil
+	return tasks(ds), total, nil
+}
+
+// orderOwnerStatusByDue is the ordered index of tasks: each person's tasks of each status, by
+// due time.
+const orderOwnerStatusByDue = "owner and status, by due"
+
+func taskOrders() []order[taskDoc] {
+	return []order[taskDoc]{{name: orderOwnerStatusByDue, less: byDue,
+		groups: func(d *taskDoc) []string { return []string{groupOf(d.Owner, d.Status)} }}}
 }
 
 // statusValues are the distinct statuses of a filter, as stored.

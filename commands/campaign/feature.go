@@ -32,6 +32,16 @@ type Store interface {
 	UserLang(ctx context.Context, workspace, user string) (chorus.Lang, error)
 }
 
+// Pages are lists that show their first items and say how many there are (the campaign list,
+// the App Home): each page costs what it shows, however many the workspace holds.
+type Pages interface {
+	// CampaignsPage is skip then at most limit of the campaigns f selects, by slug, and how
+	// many in all.
+	CampaignsPage(ctx context.Context, workspace string, f chorus.CampaignFilter, skip, limit int) ([]chorus.Campaign, int, error)
+	// TasksPage is the first limit tasks f selects, by due time, and how many in all.
+	TasksPage(ctx context.Context, workspace string, f chorus.TaskFilter, limit int) ([]chorus.Task, int, error)
+}
+
 // Glossary is what the glossary needs from persistence.
 type Glossary interface {
 	CreateTerm(ctx context.Context, g chorus.GlossaryTerm) (chorus.GlossaryTerm, error)
@@ -67,15 +77,16 @@ type Parts interface {
 // Feature answers the campaign, task and glossary commands, buttons and modals.
 type Feature struct {
 	store   Store
+	pages   Pages
 	terms   Glossary
 	watcher MessageWatcher
 	parts   Parts
 }
 
-// New returns the feature over st and terms; watcher hears about changed global messages, parts
+// New returns the feature over st, pages and terms; watcher hears about changed global messages, parts
 // add to the card, history and audit trail.
-func New(st Store, terms Glossary, watcher MessageWatcher, parts Parts) *Feature {
-	return &Feature{store: st, terms: terms, watcher: watcher, parts: parts}
+func New(st Store, pages Pages, terms Glossary, watcher MessageWatcher, parts Parts) *Feature {
+	return &Feature{store: st, pages: pages, terms: terms, watcher: watcher, parts: parts}
 }
 
 type call struct {

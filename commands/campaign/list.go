@@ -118,13 +118,12 @@ func isArchivedWord(w string) bool {
 
 // campaignList lists the campaigns f selects, page by page (archived ones only when asked for).
 func (c *call) campaignList(ctx context.Context, f listFilter, pageArg string) (reply.Reply, error) {
-	all, err := c.store.Campaigns(ctx, c.Req.Workspace)
+	page, items, total, more, err := c.listPage(ctx, f, pageArg)
 	if err != nil {
 		return reply.Reply{}, fmt.Errorf("list campaigns: %w", err)
 	}
-	all = slices.DeleteFunc(all, func(camp chorus.Campaign) bool { return !f.match(camp) })
 	filtered := f != listFilter{}
-	if len(all) == 0 {
+	if total == 0 {
 		switch {
 		case f == listFilter{Archived: true}:
 			return feature.Notice(c.T("campaign.list.archived_empty")), nil
@@ -133,13 +132,12 @@ func (c *call) campaignList(ctx context.Context, f listFilter, pageArg string) (
 		}
 		return feature.Notice(c.T("campaign.list.empty")), nil
 	}
-	page, items, more := paginate(all, pageArg)
-	title := c.T("campaign.list.title", len(all))
+	title := c.T("campaign.list.title", total)
 	switch {
 	case f == listFilter{Archived: true}:
-		title = c.T("campaign.list.archived_title", len(all))
+		title = c.T("campaign.list.archived_title", total)
 	case filtered:
-		title = c.T("campaign.list.filtered_title", len(all), c.filterLabel(f))
+		title = c.T("campaign.list.filtered_title", total, c.filterLabel(f))
 	}
 	blocks := []reply.Block{{Kind: reply.Header, Text: feature.Ellipsis(title, 150)}}
 	lines := []string{title}
@@ -161,6 +159,29 @@ func (c *call) campaignList(ctx context.Context, f listFilter, pageArg string) (
 		blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.T("campaign.list.archived_hint")})
 	}
 	return reply.Reply{Text: strings.Join(lines, "\n"), Blocks: blocks, ReplaceOriginal: pageArg != ""}, nil
+}
+
+// listPage is page pageArg of the campaigns f selects (as paginate numbers it), the total and
+// whether more pages follow. Filtered by archiving only, it asks the store for that page alone,
+// which keeps the campaigns by slug; other filters look at every campaign of the workspace.
+func (c *call) listPage(ctx context.Context, f listFilter, pageArg string) (page int, items []chorus.Campaign, total int, more bool, err error) {
+	if f != (listFilter{Archived: f.Archived}) {
+		all, err := c.store.Campaigns(ctx, c.Req.Workspace)
+		if err != nil {
+			return 0, nil, 0, false, err
+		}
+		all = slices.DeleteFunc(all, func(camp chorus.Campaign) bool { return !f.match(camp) })
+		page, items, more := paginate(all, pageArg)
+		return page, items, len(all), more, nil
+	}
+	page = pageNumber(pageArg)
+	sel := chorus.CampaignFilter{Archived: f.Archived}
+	items, total, err = c.pages.CampaignsPage(ctx, c.Req.Workspace, sel, (page-1)*pageSize, pageSize)
+	if err == nil && len(items) == 0 && total > 0 { // past the last page: the last one, as paginate does
+		page = (total-1)/pageSize + 1
+		items, total, err = c.pages.CampaignsPage(ctx, c.Req.Workspace, sel, (page-1)*pageSize, pageSize)
+	}
+	return page, items, total, page*pageSize < total, err
 }
 
 // campaignPage answers the campaign list's page buttons: the filter's words, then the page.
@@ -195,10 +216,7 @@ func paginate[T any](items []T, pageArg string) (int, []T, bool) {
 
 // paginateBy is paginate with size items a page.
 func paginateBy[T any](items []T, pageArg string, size int) (int, []T, bool) {
-	page, err := strconv.Atoi(pageArg)
-	if err != nil || page < 1 {
-		page = 1
-	}
+	page := pageNumber(pageArg)
 	start := (page - 1) * size
 	if start >= len(items) {
 		start = max(0, (len(items)-1)/size*size)
@@ -206,6 +224,15 @@ func paginateBy[T any](items []T, pageArg string, size int) (int, []T, bool) {
 	}
 	end := min(start+size, len(items))
 	return page, items[start:end], end < len(items)
+}
+
+// pageNumber is the page pageArg asks for, 1 when it asks for none.
+func pageNumber(pageArg string) int {
+	page, err := strconv.Atoi(pageArg)
+	if err != nil || page < 1 {
+		return 1
+	}
+	return page
 }
 
 // pager returns the previous/next buttons of a paginated list.

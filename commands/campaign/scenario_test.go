@@ -762,3 +762,37 @@ func TestGlossaryLink(t *testing.T) {
 		t.Errorf("the English side is still linked: %+v", g)
 	}
 }
+
+// TestListPages: the list without a filter, or of the archived campaigns, comes page by page from
+// the store (by slug), with the exact count in its title; a page past the last shows the last.
+func TestListPages(t *testing.T) {
+	e := newEnv(t)
+	e.Setup(t)
+	for i := range 11 {
+		mustSay(t, e.Do(t, "lea", fmt.Sprintf(`/campaign create brouillon-%02d "Brouillon %d"`, i, i)), "✅")
+	}
+	mustSay(t, e.Do(t, "lea", "/campaign close brouillon-03 oui"), "clôturée")
+	mustSay(t, e.Do(t, "lea", "/campaign archiver brouillon-03"), "est archivée")
+	for _, tc := range []struct {
+		line    string
+		lang    chorus.Lang
+		want    []string
+		wantNot []string
+	}{
+		{"/campaign list", "", []string{"Campagnes (11)", "`brouillon-00`", "`brouillon-10`"}, []string{"brouillon-03", "ete-literie"}},
+		{"/campaign list 2", "", []string{"Campagnes (11)", "`ete-literie`", "Page 2"}, []string{"brouillon-10"}},
+		{"/campaign list 7", chorus.English, []string{"Campaigns (11)", "`ete-literie`", "Page 2"}, []string{"brouillon-10"}},
+		{"/campaign list archived", "", []string{"Campagnes archivées (1)", "`brouillon-03`"}, []string{"brouillon-02"}},
+		{"/campaign list archived 3", "", []string{"Campagnes archivées (1)", "`brouillon-03`"}, nil},
+	} {
+		t.Run(tc.line+" "+string(tc.lang), func(t *testing.T) {
+			r := e.DoLang(t, "sami", tc.lang, tc.line)
+			mustSay(t, r, tc.want...)
+			for _, w := range tc.wantNot {
+				if strings.Contains(r.Text, w) {
+					t.Errorf("%s lists %q:\n%s", tc.line, w, r.Text)
+				}
+			}
+		})
+	}
+}

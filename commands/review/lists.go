@@ -109,22 +109,34 @@ func (c *call) submissionLine(sub chorus.Submission) string {
 		c.T("drift.status."+string(sub.Status)), feature.Ellipsis(sub.Text, 80))
 }
 
-// homeApprovals lists, for the App Home, the copy awaiting a decision of the user among camps.
+// homeApprovals lists, for the App Home, the copy awaiting a decision of the user among camps:
+// each campaign they lead is asked for its own, so the list costs what those campaigns hold,
+// not what the workspace awaits.
 func (c *call) homeApprovals(ctx context.Context, camps []chorus.Campaign) ([]reply.Block, error) {
 	led := map[string]chorus.Campaign{}
+	var subs []chorus.Submission
 	for _, camp := range camps {
-		if camp.IsLead(c.Req.User) {
-			led[camp.Slug] = camp
+		if !camp.IsLead(c.Req.User) || led[camp.Slug].Slug != "" {
+			continue
 		}
+		led[camp.Slug] = camp
+		ss, err := c.store.Submissions(ctx, c.Req.Workspace, chorus.SubmissionFilter{Campaign: camp.Slug,
+			Statuses: []chorus.SubmissionStatus{chorus.SubmissionPending, chorus.SubmissionFlagged}})
+		if err != nil {
+			return nil, fmt.Errorf("list submissions awaiting approval: %w", err)
+		}
+		subs = append(subs, ss...)
 	}
 	if len(led) == 0 {
 		return nil, nil
 	}
-	subs, err := c.store.Submissions(ctx, c.Req.Workspace, chorus.SubmissionFilter{Statuses: []chorus.SubmissionStatus{chorus.SubmissionPending, chorus.SubmissionFlagged}})
-	if err != nil {
-		return nil, fmt.Errorf("list submissions awaiting approval: %w", err)
-	}
-	subs = slices.DeleteFunc(subs, func(s chorus.Submission) bool { _, ok := led[s.Campaign]; return !ok })
+	// the store's order of submissions: the latest change first
+	slices.SortFunc(subs, func(a, b chorus.Submission) int {
+		if x := b.UpdatedAt.Compare(a.UpdatedAt); x != 0 {
+			return x
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
 	blocks := []reply.Block{{Kind: reply.Divider}, {Kind: reply.Section, Text: "*" + c.T("drift.home.title", len(subs)) + "*"}}
 	if len(subs) == 0 {
 		blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.T("drift.home.none")})
