@@ -64,6 +64,7 @@ type Store interface {
 	plan.Store
 	calendar.Store
 	calendar.Feeds
+	calendar.Versions
 }
 
 // Options are the defaults of a workspace nobody has configured yet.
@@ -184,7 +185,7 @@ func New(st Store, logger *slog.Logger, now func() time.Time, opts Options) *Ser
 	s.briefing = briefing.New(st, st, st, opts.Conversations, s, logger)
 	s.review = review.New(st, st, logger, opts.Judge, s, s.briefing)
 	watchers := messageWatchers{s.review, s.briefing}
-	s.calendar = calendar.New(st, st, defaults, opts.FeedURL)
+	s.calendar = calendar.New(st, st, st, defaults, opts.FeedURL)
 	s.campaigns = campaign.New(st, st, st, watchers, s.calendar)
 	s.reminders = reminders.New(st, opts.ReminderPolicy, digestSections{s})
 	s.minutes = minutes.New(st, logger, opts.Minutes, s, watchers)

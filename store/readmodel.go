@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -163,6 +164,26 @@ func (r *versioned[D]) generation(ws string) (uint64, bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	return c.gens[ws], c.loaded
+}
+
+// DataVersion names the state of a workspace's heads in the read model — its settings,
+// campaigns, tasks, glossary, meetings, minutes lines, submissions and touchpoints, not the
+// audit trail: another name means one of them may have changed, the same name that none has,
+// so that what was made from them can be found again while the name holds (the App Home's
+// calendar). It is "" when nothing says the read model is current (none, or not loaded yet).
+// Every change takes a new number from one counter, so the highest generation of the
+// workspace's kinds names them all.
+func (s *Store) DataVersion(_ context.Context, workspace string) string {
+	var top uint64
+	for _, gen := range []func(string) (uint64, bool){s.workspaces.generation, s.campaigns.generation, s.tasks.generation,
+		s.terms.generation, s.meetings.generation, s.lines.generation, s.subs.generation, s.touchpoints.generation} {
+		g, ok := gen(workspace)
+		if !ok {
+			return ""
+		}
+		top = max(top, g)
+	}
+	return workspace + "." + strconv.FormatUint(s.nonce, 36) + "." + strconv.FormatUint(top, 36)
 }
 
 // listCached answers q from the read model, reporting false when there is none.

@@ -494,3 +494,46 @@ func TestReadModelCampaignPages(t *testing.T) {
 		t.Errorf("emma is a member of %d campaigns not closed, want 4 (c, d, e, f, g less d's channels)", total)
 	}
 }
+
+// TestDataVersion: a workspace's data version changes with a write of any kind the read model
+// keeps in that workspace, not with a read nor with another workspace's write; a store without
+// a read model names none.
+func TestDataVersion(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, false)
+	s := e.Store
+	plain, err := store.Open(ctx, e.uri, e.db, store.Options{Now: e.Clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { plain.Close(ctx) })
+	if v := plain.DataVersion(ctx, "T1"); v != "" {
+		t.Fatalf("a store without a read model names the data %q", v)
+	}
+	for _, en := range entities {
+		t.Run(en.name, func(t *testing.T) {
+			ws, key := "T1", "dv-"+en.name
+			switch en.name {
+			case "task":
+				key = ""
+			case "workspace": // a workspace is identified by its id alone, which the key is folded into
+				ws = "T1" + key
+			}
+			before, other := s.DataVersion(ctx, ws), s.DataVersion(ctx, "T2")
+			key, err := en.create(ctx, s, "T1", key, "v1")
+			wantErr(t, err, nil)
+			after := s.DataVersion(ctx, ws)
+			if after == before || after == "" {
+				t.Fatalf("%s's version %q → %q after a write", ws, before, after)
+			}
+			if v := s.DataVersion(ctx, "T2"); v != other {
+				t.Fatalf("T2's version %q → %q after %s's write", other, v, ws)
+			}
+			_, _, err = en.get(ctx, s, "T1", key)
+			wantErr(t, err, nil)
+			if v := s.DataVersion(ctx, ws); v != after {
+				t.Fatalf("%s's version %q → %q after a read", ws, after, v)
+			}
+		})
+	}
+}

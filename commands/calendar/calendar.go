@@ -47,13 +47,16 @@ type Feature struct {
 	feedBase string
 	pictures *timeline.Renderer
 	drawn    *drawn // the PNGs of the charts drawn lately
+	versions Versions
+	homes    *homes // the App Home's part made lately
 }
 
-// New returns the calendar over st and feeds; defaults are the settings of a workspace that
-// saved none, feedBase the address people reach the server at ("https://chorus.example.com"),
+// New returns the calendar over st, feeds and versions; defaults are the settings of a workspace
+// that saved none, feedBase the address people reach the server at ("https://chorus.example.com"),
 // which the subscription links start with ("" gives them as paths).
-func New(st Store, feeds Feeds, defaults feature.Defaults, feedBase string) *Feature {
-	return &Feature{store: st, feeds: feeds, defaults: defaults, feedBase: feedBase, pictures: timeline.MustRenderer(), drawn: newDrawn(keptPictures)}
+func New(st Store, feeds Feeds, versions Versions, defaults feature.Defaults, feedBase string) *Feature {
+	return &Feature{store: st, feeds: feeds, versions: versions, defaults: defaults, feedBase: feedBase,
+		pictures: timeline.MustRenderer(), drawn: newDrawn(keptPictures), homes: newHomes(keptHomes)}
 }
 
 type call struct {

@@ -220,10 +220,9 @@ func (c *call) monthName(d chorus.Date) string {
 	return s
 }
 
-// HomeBlocks is the calendar's part of the App Home: this month's picture, with a button to the
-// calendar, when the month has touchpoints or deadlines.
-func (f *Feature) HomeBlocks(ctx context.Context, t *feature.Turn) ([]reply.Block, error) {
-	c := f.call(t)
+// homeBlocks is HomeBlocks made anew: this month's picture, with a button to the calendar, when
+// the month has touchpoints or deadlines.
+func (c *call) homeBlocks(ctx context.Context) ([]reply.Block, error) {
 	p := monthPeriod(c.today())
 	sc, err := c.scene(ctx, p.from, p.to)
 	if err != nil {
