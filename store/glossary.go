@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/chorus-hq/chorus"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -97,12 +100,89 @@ func (s *Store) Term(ctx context.Context, workspace, key string) (chorus.Glossar
 func (s *Store) Terms(ctx context.Context, workspace string) ([]chorus.GlossaryTerm, error) {
 	ds, err := s.terms.list(ctx, headQuery[termDoc]{
 		filter: bson.D{{Key: "workspace", Value: workspace}}, sort: bson.D{{Key: "key", Value: 1}},
-		ws: workspace, less: asc(func(d *termDoc) string { return d.Key }),
+		ws: workspace, less: byTermKey,
 	})
 	if err != nil {
 		return nil, err
 	}
 	return terms(ds), nil
+}
+
+// TermsWithWords returns the workspace's terms, sorted by key, whose wording, definition or one
+// of whose forbidden variants holds every word of query (folded: case and accents ignored, a
+// word being a run of letters and digits); none for a query without a word. The read model
+// keeps the terms of each folded word by key (termOrders), so a lookup costs the terms that
+// hold its rarest word, not the glossary.
+func (s *Store) TermsWithWords(ctx context.Context, workspace, query string) ([]chorus.GlossaryTerm, error) {
+	words := foldedWords(query)
+	if len(words) == 0 {
+		return nil, nil
+	}
+	holds := func(d *termDoc) bool {
+		have := termWords(d)
+		for _, w := range words {
+			if !slices.Contains(have, w) {
+				return false
+			}
+		}
+		return true
+	}
+	if !s.terms.modelLoaded() { // the server's glossary, filtered here
+		ds, err := s.terms.list(ctx, headQuery[termDoc]{filter: bson.D{{Key: "workspace", Value: workspace}},
+			sort: bson.D{{Key: "key", Value: 1}}, ws: workspace, less: byTermKey})
+		if err != nil {
+			return nil, err
+		}
+		return terms(slices.DeleteFunc(ds, func(d termDoc) bool { return !holds(&d) })), nil
+	}
+	// the terms of the rarest word (each group's size is known without a copy), each checked
+	// for the others
+	q := headQuery[termDoc]{filter: bson.D{{Key: "workspace", Value: workspace}}, sort: bson.D{{Key: "key", Value: 1}},
+		ws: workspace, less: byTermKey, match: holds, order: orderTermsByWord}
+	fewest, rarest := -1, ""
+	for _, w := range words {
+		q.group = w
+		_, n, err := s.terms.page(ctx, q, 0, 1)
+		if err != nil {
+			return nil, err
+		}
+		if fewest < 0 || n < fewest {
+			fewest, rarest = n, w
+		}
+	}
+	q.group = rarest
+	ds, _, err := s.terms.page(ctx, q, 0, 0)
+	if err != nil {
+		return nil, err
+	}
+	return terms(slices.DeleteFunc(ds, func(d termDoc) bool { return !holds(&d) })), nil
+}
+
+// orderTermsByWord is the ordered index of terms: the terms holding each folded word, by key.
+const orderTermsByWord = "by word, by key"
+
+var byTermKey = asc(func(d *termDoc) string { return d.Key })
+
+func termOrders() []order[termDoc] {
+	return []order[termDoc]{{name: orderTermsByWord, groups: termWords, less: byTermKey}}
+}
+
+// termWords are the distinct folded words of a term's wording, definition and forbidden variants.
+func termWords(d *termDoc) []string {
+	var out []string
+	for _, text := range append([]string{d.Term, d.Definition}, d.Forbidden...) {
+		for _, w := range foldedWords(text) {
+			if !slices.Contains(out, w) {
+				out = append(out, w)
+			}
+		}
+	}
+	return out
+}
+
+// foldedWords are the words of text, folded (chorus.Fold): runs of letters and digits.
+func foldedWords(text string) []string {
+	return strings.FieldsFunc(chorus.Fold(text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
 // GlossaryVersion names the workspace's glossary as Terms returns it now: another version

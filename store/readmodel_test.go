@@ -537,3 +537,73 @@ func TestDataVersion(t *testing.T) {
 		})
 	}
 }
+
+// TestReadModelTermsWithWords: the terms holding a query's words, from the read model's index
+// by word, equal the server's glossary filtered, after terms were edited, given variants and
+// retired; words are folded and whole.
+func TestReadModelTermsWithWords(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, true)
+	s := e.Store
+	plain, err := store.Open(ctx, e.uri, e.db, store.Options{Now: e.Clock.Now}) // no read model
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { plain.Close(ctx) })
+	kept := map[string]chorus.GlossaryTerm{}
+	for _, g := range []chorus.GlossaryTerm{
+		{Term: "DouceNuit", Definition: "Nom de la marque de literie", Forbidden: []string{"Douce Nuit", "Douce-Nuit"}},
+		{Term: "Click & Collect", Definition: "Retrait en magasin", Forbidden: []string{"Drive"}},
+		{Term: "Éclat", Definition: "La gamme soin", Forbidden: []string{"glow"}},
+		{Term: "Marque3", Definition: "nom officiel"},
+		{Term: "Marque30", Definition: "nom officiel"},
+	} {
+		g.WorkspaceID, g.Lang, g.CreatedBy = "T1", chorus.French, "lea"
+		g, err := s.CreateTerm(ctx, g)
+		wantErr(t, err, nil)
+		kept[g.Term] = g
+	}
+	other := term("T2", chorus.French, "Marque3")
+	_, err = s.CreateTerm(ctx, other)
+	wantErr(t, err, nil)
+	g := kept["Éclat"]
+	g.Definition, g.Forbidden = "La gamme beauté", append(g.Forbidden, "Eclat Pro")
+	_, err = s.UpdateTerm(ctx, g)
+	wantErr(t, err, nil)
+	g = kept["Click & Collect"]
+	g.Retired = true
+	_, err = s.UpdateTerm(ctx, g)
+	wantErr(t, err, nil)
+	for _, tt := range []struct {
+		query string
+		want  []string
+	}{
+		{"marque", []string{"DouceNuit"}},
+		{"MARQUE3", []string{"Marque3"}},
+		{"douce nuit", []string{"DouceNuit"}},
+		{"nuit douce", []string{"DouceNuit"}}, // the words, in any order: the feature checks the phrase
+		{"drive", []string{"Click & Collect"}},
+		{"eclat", []string{"Éclat"}},
+		{"soin", nil},
+		{"beaute pro", []string{"Éclat"}}, // its definition's word and its new variant's
+		{"gamme BEAUTÉ", []string{"Éclat"}},
+		{"nom", []string{"DouceNuit", "Marque3", "Marque30"}},
+		{"nom officiel", []string{"Marque3", "Marque30"}},
+		{"!!", nil},
+	} {
+		t.Run(tt.query, func(t *testing.T) {
+			names := func(gs []chorus.GlossaryTerm, err error) []string {
+				wantErr(t, err, nil)
+				var out []string
+				for _, g := range gs {
+					out = append(out, g.Term)
+				}
+				return out
+			}
+			got, server := names(s.TermsWithWords(ctx, "T1", tt.query)), names(plain.TermsWithWords(ctx, "T1", tt.query))
+			if !slices.Equal(got, server) || !slices.Equal(got, tt.want) {
+				t.Fatalf("read model finds %q, the server's glossary %q; want %q", got, server, tt.want)
+			}
+		})
+	}
+}

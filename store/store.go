@@ -209,7 +209,8 @@ func newStore(client *mongo.Client, dbName string, opts Options) *Store {
 		s.readModelOn = true
 		s.workspaces.cache = newHeadCache[workspaceDoc]()
 		s.campaigns.cache = newHeadCache[campaignDoc]().ordering(order[campaignDoc]{name: orderCampaignsBySlug, groups: campaignGroups, less: bySlug})
-		s.terms.cache, s.meetings.cache = newHeadCache[termDoc](), newHeadCache[meetingDoc]().ordering(meetingOrders()...)
+		s.terms.cache = newHeadCache[termDoc]().ordering(termOrders()...)
+		s.meetings.cache = newHeadCache[meetingDoc]().ordering(meetingOrders()...)
 		s.tasks.cache = newHeadCache(index[taskDoc]{"campaign", func(d *taskDoc) string { return d.Campaign }},
 			index[taskDoc]{"owner", func(d *taskDoc) string { return d.Owner }},
 			index[taskDoc]{"status", func(d *taskDoc) string { return d.Status }}).ordering(taskOrders()...)

@@ -47,6 +47,9 @@ type Glossary interface {
 	CreateTerm(ctx context.Context, g chorus.GlossaryTerm) (chorus.GlossaryTerm, error)
 	Term(ctx context.Context, workspace, key string) (chorus.GlossaryTerm, error)
 	Terms(ctx context.Context, workspace string) ([]chorus.GlossaryTerm, error)
+	// TermsWithWords is the terms, by key, whose wording, definition or a forbidden variant
+	// holds every word of query.
+	TermsWithWords(ctx context.Context, workspace, query string) ([]chorus.GlossaryTerm, error)
 	UpdateTerm(ctx context.Context, g chorus.GlossaryTerm) (chorus.GlossaryTerm, error)
 	TermHistory(ctx context.Context, workspace, key string) ([]chorus.GlossaryTerm, error)
 }

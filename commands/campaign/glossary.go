@@ -425,14 +425,17 @@ func (c *call) termNote(ctx context.Context, lang chorus.Lang, term, note string
 	return c.termCard(saved, c.T("glossary.updated", saved.Term, saved.Version)), nil
 }
 
-// termLookup finds the terms whose wording, forbidden variants or definition contain the words.
-// A forbidden variant answers with the approved term to use instead.
+// termLookup finds the terms whose wording, forbidden variants or definition hold the words, as
+// words (« marque » finds « la marque », not « marques »): the store's index by word gives the
+// terms holding all of them, and those holding them in that order are shown. A forbidden
+// variant answers with the approved term to use instead.
 func (c *call) termLookup(ctx context.Context, words string) (reply.Reply, error) {
-	terms, err := c.terms.Terms(ctx, c.Req.Workspace)
+	terms, err := c.terms.TermsWithWords(ctx, c.Req.Workspace, words)
 	if err != nil {
-		return reply.Reply{}, fmt.Errorf("list terms: %w", err)
+		return reply.Reply{}, fmt.Errorf("look up terms: %w", err)
 	}
 	q := chorus.Fold(words)
+	holds := func(text string) bool { return containsWord(" "+chorus.Fold(text)+" ", q) }
 	var blocks []reply.Block
 	var lines []string
 	for _, g := range chorus.Enforced(terms) {
@@ -445,8 +448,7 @@ func (c *call) termLookup(ctx context.Context, words string) (reply.Reply, error
 		}
 	}
 	for _, g := range terms {
-		if strings.Contains(chorus.Fold(g.Term), q) || strings.Contains(chorus.Fold(g.Definition), q) ||
-			slices.ContainsFunc(g.Forbidden, func(v string) bool { return strings.Contains(chorus.Fold(v), q) }) {
+		if holds(g.Term) || holds(g.Definition) || slices.ContainsFunc(g.Forbidden, holds) {
 			r := c.termCard(g, "")
 			blocks = append(blocks, r.Blocks...)
 			lines = append(lines, r.Text)

@@ -796,3 +796,39 @@ func TestListPages(t *testing.T) {
 		})
 	}
 }
+
+// TestGlossaryLookupByWords: a lookup finds the terms whose wording, definition or a forbidden
+// variant holds the words as words, in that order, case and accents ignored.
+func TestGlossaryLookupByWords(t *testing.T) {
+	e := newEnv(t)
+	for _, line := range []string{
+		`/glossary define DouceNuit Nom de la marque de literie`,
+		`/glossary forbid DouceNuit "Douce Nuit"`,
+		`/glossary define Éclat La gamme soin`,
+	} {
+		if r := e.Do(t, "lea", line); strings.Contains(r.Text, "⚠️") {
+			t.Fatalf("%s: %s", line, r.Text)
+		}
+	}
+	for _, tc := range []struct {
+		line    string
+		lang    chorus.Lang
+		want    []string
+		wantNot string
+	}{
+		{"/glossary lookup marque", "", []string{"*DouceNuit*", "Nom de la marque de literie"}, "Éclat"},
+		{"/glossary lookup DE LA MARQUE", "", []string{"*DouceNuit*"}, "Éclat"},
+		{"/glossary lookup marq", "", []string{"Rien dans le glossaire pour « marq »"}, "DouceNuit"},
+		{"/glossary lookup douce nuit", "", []string{"« Douce Nuit » est interdit : écrivez « DouceNuit »", "*DouceNuit*"}, "Éclat"},
+		{"/glossary lookup nuit douce", chorus.English, []string{`Nothing in the glossary for "nuit douce"`}, "DouceNuit"},
+		{"/glossary lookup eclat", chorus.English, []string{"*Éclat*", "La gamme soin"}, "DouceNuit"},
+	} {
+		t.Run(tc.line, func(t *testing.T) {
+			r := e.DoLang(t, "sami", tc.lang, tc.line)
+			mustSay(t, r, tc.want...)
+			if strings.Contains(r.Text, tc.wantNot) {
+				t.Errorf("%s shows %q:\n%s", tc.line, tc.wantNot, r.Text)
+			}
+		})
+	}
+}
