@@ -106,3 +106,28 @@ func TestIsolate(t *testing.T) {
 		}
 	}
 }
+
+// TestTurnLocation: the turn's time zone, kept between dates, follows a change of the
+// workspace's zone within the turn; an unknown or empty zone is Europe/Paris.
+func TestTurnLocation(t *testing.T) {
+	turn := &feature.Turn{Lang: chorus.English, Catalog: i18n.Merge(), WS: chorus.Workspace{ID: "T1", TimeZone: "Europe/Paris"}}
+	at := time.Date(2027, 7, 15, 15, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		zone, want string
+	}{
+		{"Europe/Paris", "17:00"},
+		{"Europe/Paris", "17:00"},
+		{"America/New_York", "11:00"},
+		{"Asia/Tokyo", "00:00"},
+		{"Nowhere/Atlantis", "17:00"},
+		{"", "17:00"},
+		{"Europe/London", "16:00"},
+	} {
+		t.Run(tt.zone, func(t *testing.T) {
+			turn.WS.TimeZone = tt.zone
+			if got := turn.When(at); !strings.Contains(got, tt.want) {
+				t.Errorf("When = %q, want %s", got, tt.want)
+			}
+		})
+	}
+}

@@ -454,7 +454,7 @@ func (c *call) meetingLocation(ctx context.Context, m chorus.Meeting) *time.Loca
 			return camp.Location()
 		}
 	}
-	return c.WS.Location()
+	return c.Location()
 }
 
 // minutesAdd adds a line typed with /minutes note|decision|action.
