@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -354,13 +355,24 @@ func (s *Store) startLoad(ctx context.Context) {
 		s.refreshMu.Lock() // a Refresh waits for the load, which sets where the next one starts
 		defer s.refreshMu.Unlock()
 		began := s.clock()
-		for _, load := range s.readModel() {
-			if err := load(ctx, time.Time{}); err != nil {
-				if ctx.Err() == nil {
-					s.log.Warn("store: read model not loaded; the server answers its reads", "err", err)
-				}
-				return
+		// the kinds load side by side: the server decodes each kind's documents on a core of
+		// its own, and the audit trail, the largest, no longer waits for the others
+		loads := s.readModel()
+		errs := make([]error, len(loads))
+		var wg sync.WaitGroup
+		for i, load := range loads {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = load(ctx, time.Time{})
+			}()
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			if ctx.Err() == nil {
+				s.log.Warn("store: read model not fully loaded; the server answers the reads of the kinds not loaded", "err", err)
 			}
+			return
 		}
 		s.refreshedAt = began
 	}()
