@@ -339,8 +339,9 @@ func pct(sorted []time.Duration, p int) time.Duration {
 	return sorted[max(0, min(len(sorted)-1, i-1))]
 }
 
+// ms writes d in milliseconds to the microsecond: the reads served from memory take tens of them.
 func ms(d time.Duration) string {
-	return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 2, 64) + " ms"
+	return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 3, 64) + " ms"
 }
 
 // replyButtonValue returns the value of the first button with that action id in the reply or the
