@@ -148,8 +148,8 @@ func newStore(client *mongo.Client, dbName string, opts Options) *Store {
 		now:       opts.Now,
 		serialize: opts.SerializeWrites,
 		newTaskID: randomTaskID,
-		nonce:     mrand.Uint64(),
 	}
+	s.nonce = mrand.Uint64()
 	s.wl.init()
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
