@@ -342,22 +342,29 @@ func (c *Client) CachedLang(user string) (chorus.Lang, bool) {
 // response_url works 5 times within 30 minutes.
 func (c *Client) RespondURL(ctx context.Context, responseURL string, rep reply.Reply) error {
 	return c.sendPictures(ctx, rep.Blocks, func(bs []reply.Block) error {
-		text, blocks := RenderMessage(rep.Text, bs)
-		msg := &slack.WebhookMessage{
-			Text:            text,
-			ResponseType:    slack.ResponseTypeEphemeral,
-			ReplaceOriginal: rep.ReplaceOriginal,
-		}
-		if rep.Visibility == reply.InChannel {
-			msg.ResponseType = slack.ResponseTypeInChannel
-		}
-		if len(blocks) > 0 {
-			msg.Blocks = &slack.Blocks{BlockSet: blocks}
-		}
+		msg := responseMessage(rep, bs)
 		return c.call(ctx, "response_url", func(ctx context.Context) error {
 			return slack.PostWebhookCustomHTTPContext(ctx, responseURL, c.http, msg)
 		})
 	})
+}
+
+// responseMessage is rep, with blocks for its blocks, as a message answering a request: what a
+// response_url receives, and what a slash command's acknowledgement may carry.
+func responseMessage(rep reply.Reply, blocks []reply.Block) *slack.WebhookMessage {
+	text, bs := RenderMessage(rep.Text, blocks)
+	msg := &slack.WebhookMessage{
+		Text:            text,
+		ResponseType:    slack.ResponseTypeEphemeral,
+		ReplaceOriginal: rep.ReplaceOriginal,
+	}
+	if rep.Visibility == reply.InChannel {
+		msg.ResponseType = slack.ResponseTypeInChannel
+	}
+	if len(bs) > 0 {
+		msg.Blocks = &slack.Blocks{BlockSet: bs}
+	}
+	return msg
 }
 
 // FindByMetadata returns the timestamp of the newest message in channel, posted after oldest,
