@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/chorus-hq/chorus/reply"
+	"github.com/slack-go/slack"
 )
 
 // Reader is a Handler that can tell a slash command that only reads (commands.Service
@@ -52,12 +53,31 @@ func (d *Dispatcher) answerInAck(ctx context.Context, src source, name, text str
 			return ack{}, false
 		}
 		d.metrics.answeredInAck.Inc()
-		return ack{status: 200, body: responseMessage(res.rep, res.rep.Blocks)}, true
+		return ack{status: 200, body: newAckMessage(responseMessage(res.rep, res.rep.Blocks))}, true
 	case <-t.C:
 		d.reads.done(d.now(), true)
 		d.metrics.readsLate.Inc()
 		return ack{}, false
 	}
+}
+
+// ackMessage is a response message as an acknowledgement's body carries it: the fields of
+// slack.WebhookMessage an answer uses, with the blocks as a plain list. encoding/json then
+// writes each block once; through slack.Blocks' MarshalJSON every block is marshalled, then
+// checked and compacted again into the message, half of the cost of the ack of a read.
+type ackMessage struct {
+	Text            string        `json:"text,omitempty"`
+	ResponseType    string        `json:"response_type,omitempty"`
+	ReplaceOriginal bool          `json:"replace_original,omitempty"`
+	Blocks          []slack.Block `json:"blocks,omitempty"`
+}
+
+func newAckMessage(m *slack.WebhookMessage) ackMessage {
+	a := ackMessage{Text: m.Text, ResponseType: m.ResponseType, ReplaceOriginal: m.ReplaceOriginal}
+	if m.Blocks != nil {
+		a.Blocks = m.Blocks.BlockSet
+	}
+	return a
 }
 
 // plainAnswer reports whether rep is a message an acknowledgement can carry: something to

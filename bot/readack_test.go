@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"reflect"
 	"testing"
 	"time"
 
@@ -187,4 +188,41 @@ func repeat(v bool, n int) []bool {
 		out[i] = v
 	}
 	return out
+}
+
+// TestAckMessageAsWebhook: the ack's body says what slack.WebhookMessage would say, blocks and
+// all, however it is encoded.
+func TestAckMessageAsWebhook(t *testing.T) {
+	rep := reply.Reply{Text: "Campagnes", Visibility: reply.InChannel, Blocks: []reply.Block{
+		{Kind: reply.Header, Text: "Campagnes (2)"},
+		{Kind: reply.Section, Text: "*Soldes* <@U1>", Fields: []string{"*Statut*\nactive", "*Dates*\n1er juillet"},
+			Accessory: &reply.Button{Text: "Voir", ActionID: "campaign.show", Value: "soldes"}},
+		{Kind: reply.Context, Text: "mis à jour par <@U1>"},
+		{Kind: reply.Divider},
+		{Kind: reply.Actions, Buttons: []reply.Button{{Text: "Suivant", ActionID: "campaign.list", Value: "2"}}},
+	}}
+	msg := responseMessage(rep, rep.Blocks)
+	decode := func(v any) map[string]any {
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range m {
+			if v == false || v == "" {
+				delete(m, k) // WebhookMessage writes its unset flags
+			}
+		}
+		return m
+	}
+	want, got := decode(msg), decode(newAckMessage(msg))
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("ack body\n%v\nwant\n%v", got, want)
+	}
+	if len(got["blocks"].([]any)) != 5 {
+		t.Errorf("blocks lost: %v", got)
+	}
 }
