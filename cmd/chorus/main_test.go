@@ -234,9 +234,17 @@ func (s *testServer) post(t testing.TB, client *http.Client, contentType, body s
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body = io.NopCloser(bytes.NewReader(b)) // the ack, for the caller to read
+	resp.Body = ackBody{bytes.NewReader(b), b} // the ack, for the caller to read
 	return resp
 }
+
+// ackBody is an ack's body, read already: as a reader, and as bytes for the load benchmarks.
+type ackBody struct {
+	*bytes.Reader
+	b []byte
+}
+
+func (ackBody) Close() error { return nil }
 
 // slashForm is a slash command as Slack posts it.
 func (s *testServer) slashForm(user, text, respond string) string {
