@@ -103,8 +103,10 @@ type Options struct {
 	ModalBudget     time.Duration // a Modal is opened only if ready this soon after the request; 2 s
 	SubmitBudget    time.Duration // how long a view_submission ack waits for the Handler; 2.5 s
 	// AnswerBudget is how long the acknowledgement of a slash command that only reads (Reader)
-	// waits for its answer, to carry it; 250 ms, so that a command not answered by then still
-	// has InboxTimeout to be stored within Slack's 3 s. Negative: reads take the inbox's way.
+	// waits for its answer, to carry it; 500 ms, so that a command not answered by then still
+	// has InboxTimeout to be stored within Slack's 3 s. A read misses it only on a machine so
+	// busy that the fallback (an inbox write, then the same read by a worker) costs more than
+	// waiting. Negative: reads take the inbox's way.
 	AnswerBudget time.Duration
 }
 
@@ -212,7 +214,7 @@ func NewDispatcher(opts Options) (*Dispatcher, error) {
 		d.modalTTL = 2 * time.Second
 	}
 	if d.readTTL == 0 {
-		d.readTTL = 250 * time.Millisecond
+		d.readTTL = 500 * time.Millisecond
 	}
 	if d.submitTTL <= 0 {
 		d.submitTTL = 2500 * time.Millisecond
