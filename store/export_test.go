@@ -5,6 +5,7 @@ import (
 
 	"github.com/chorus-hq/chorus"
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/event"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
@@ -68,4 +69,36 @@ func BareCollections() []string { return bareCollections }
 // CollectionNames lists the store's collections.
 func CollectionNames(ctx context.Context, s *Store) ([]string, error) {
 	return s.db.ListCollectionNames(ctx, bson.D{})
+}
+
+// WithMonitor returns o with m watching every command the store's client sends.
+func WithMonitor(o Options, m *event.CommandMonitor) Options {
+	o.monitor = m
+	return o
+}
+
+// Indexes returns the key patterns of every index of every collection of the store's database,
+// as the server lists them, by collection.
+func Indexes(ctx context.Context, s *Store) (map[string][]bson.D, error) {
+	names, err := s.db.ListCollectionNames(ctx, bson.D{})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string][]bson.D, len(names))
+	for _, n := range names {
+		cur, err := s.db.Collection(n).Indexes().List(ctx)
+		if err != nil {
+			return nil, err
+		}
+		var specs []struct {
+			Key bson.D `bson:"key"`
+		}
+		if err := cur.All(ctx, &specs); err != nil {
+			return nil, err
+		}
+		for _, sp := range specs {
+			out[n] = append(out[n], sp.Key)
+		}
+	}
+	return out, nil
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/chorus-hq/chorus"
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/event"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
@@ -63,6 +64,10 @@ type Options struct {
 	// server's data folder is locked to one process) and also remembers what reads by identity
 	// found missing, and people's languages (known.go): never set both with another writer.
 	ReadModel bool
+
+	// monitor sees every command the driver sends; tests set it (export_test.go WithMonitor) to
+	// check that each query has an index.
+	monitor *event.CommandMonitor
 }
 
 // migration rewrites the data of schema version n (its key in the table) into version n+1. A
@@ -123,6 +128,9 @@ func open(ctx context.Context, uri, dbName string, opts Options, version int, mi
 	copts := options.Client().ApplyURI(uri).SetAppName("chorus")
 	if opts.MaxConnections > 0 {
 		copts.SetMaxPoolSize(uint64(opts.MaxConnections))
+	}
+	if opts.monitor != nil {
+		copts.SetMonitor(opts.monitor)
 	}
 	client, err := mongo.Connect(copts)
 	if err != nil {
@@ -379,9 +387,16 @@ func isNamespaceExists(err error) bool {
 	return errors.As(err, &se) && se.HasErrorCode(48)
 }
 
+// keysOf returns the keys of an index on names, ascending, or descending for a name written
+// with a leading "-" (such as "-updated_at"): an index serves a sort only in its keys' order or
+// in the exact reverse.
 func keysOf(names []string) bson.D {
 	d := make(bson.D, len(names))
 	for i, n := range names {
+		if f, ok := strings.CutPrefix(n, "-"); ok {
+			d[i] = bson.E{Key: f, Value: -1}
+			continue
+		}
 		d[i] = bson.E{Key: n, Value: 1}
 	}
 	return d
