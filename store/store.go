@@ -332,10 +332,16 @@ func (s *Store) createIndexes(ctx context.Context) error {
 		{collCampaignVersions, []mongo.IndexModel{uniqueIndex("workspace", "slug", "version")}},
 		{collCampaigns, []mongo.IndexModel{plainIndex("workspace", "slug")}},
 		{collTaskVersions, []mongo.IndexModel{uniqueIndex("workspace", "id", "version")}},
+		// Tasks: every filter Tasks is called with, each followed by its sort (due, id); a
+		// status is an $in, which MongoDB merges in that order.
 		{collTasks, []mongo.IndexModel{
 			plainIndex("workspace", "due", "id"),
 			plainIndex("workspace", "campaign", "due", "id"),
 			plainIndex("workspace", "owner", "due", "id"),
+			plainIndex("workspace", "status", "due", "id"),
+			plainIndex("workspace", "campaign", "status", "due", "id"),
+			plainIndex("workspace", "owner", "status", "due", "id"),
+			plainIndex("workspace", "campaign", "owner", "status", "due", "id"),
 		}},
 		{collTermVersions, []mongo.IndexModel{uniqueIndex("workspace", "key", "version")}},
 		{collTerms, []mongo.IndexModel{plainIndex("workspace", "key")}},
