@@ -77,28 +77,30 @@ func WithMonitor(o Options, m *event.CommandMonitor) Options {
 	return o
 }
 
-// Indexes returns the key patterns of every index of every collection of the store's database,
-// as the server lists them, by collection.
-func Indexes(ctx context.Context, s *Store) (map[string][]bson.D, error) {
+// Index is one index as the server lists it.
+type Index struct {
+	Key    bson.D `bson:"key"`
+	Unique bool   `bson:"unique"`
+}
+
+// Indexes returns every index of every collection of the store's database, as the server lists
+// them, by collection.
+func Indexes(ctx context.Context, s *Store) (map[string][]Index, error) {
 	names, err := s.db.ListCollectionNames(ctx, bson.D{})
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string][]bson.D, len(names))
+	out := make(map[string][]Index, len(names))
 	for _, n := range names {
 		cur, err := s.db.Collection(n).Indexes().List(ctx)
 		if err != nil {
 			return nil, err
 		}
-		var specs []struct {
-			Key bson.D `bson:"key"`
-		}
-		if err := cur.All(ctx, &specs); err != nil {
+		var idx []Index
+		if err := cur.All(ctx, &idx); err != nil {
 			return nil, err
 		}
-		for _, sp := range specs {
-			out[n] = append(out[n], sp.Key)
-		}
+		out[n] = idx
 	}
 	return out, nil
 }

@@ -153,7 +153,8 @@ var noQuery = []string{
 // query reads its whole collection, which grows with every month of use.
 func TestEveryQueryHasAnIndex(t *testing.T) {
 	usedWhole := map[int]bool{}
-	seen := map[string]bool{}
+	seen := map[string]bool{}     // methods
+	commands := map[string]bool{} // command names
 	for _, c := range []struct {
 		name                 string
 		serialize, readModel bool
@@ -177,7 +178,7 @@ func TestEveryQueryHasAnIndex(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, q := range rec.queries() {
-				seen[q.method] = true
+				seen[q.method], commands[q.cmd] = true, true
 				if why := unindexed(q, indexes[q.coll]); why != "" {
 					if i := slices.IndexFunc(wholeReads, func(w struct{ method, coll, why string }) bool {
 						return w.method == q.method && (w.coll == "" || w.coll == q.coll)
@@ -192,6 +193,11 @@ func TestEveryQueryHasAnIndex(t *testing.T) {
 	}
 	if t.Failed() {
 		return // what was seen is not all there is to see
+	}
+	for _, cmd := range []string{"find", "distinct", "update", "delete"} {
+		if !commands[cmd] { // the store sends each: the recorder must have read their filters
+			t.Errorf("no %s command recorded", cmd)
+		}
 	}
 	for i, w := range wholeReads {
 		if !usedWhole[i] {
@@ -211,7 +217,7 @@ func TestEveryQueryHasAnIndex(t *testing.T) {
 }
 
 // unindexed says why no index serves q, or "" when one does.
-func unindexed(q sentQuery, indexes []bson.D) string {
+func unindexed(q sentQuery, indexes []store.Index) string {
 	shapes, err := shapesOf(q.filter)
 	if err != nil {
 		return fmt.Sprintf("filter not understood: %v", err)
@@ -225,7 +231,7 @@ func unindexed(q sentQuery, indexes []bson.D) string {
 	}
 	var keys [][]keyField
 	for _, d := range indexes {
-		k, err := keyPattern(rawOf(d))
+		k, err := keyPattern(rawOf(d.Key))
 		if err != nil {
 			return err.Error()
 		}
@@ -237,11 +243,11 @@ func unindexed(q sentQuery, indexes []bson.D) string {
 	return ""
 }
 
-func patterns(ds []bson.D) string {
+func patterns(ds []store.Index) string {
 	var out []string
 	for _, d := range ds {
 		var ks []string
-		for _, e := range d {
+		for _, e := range d.Key {
 			ks = append(ks, fmt.Sprintf("%s:%v", e.Key, e.Value))
 		}
 		out = append(out, "{"+strings.Join(ks, ", ")+"}")
@@ -557,4 +563,47 @@ func exerciseCalendar(ctx context.Context, e *env, must func(error)) {
 	must(err)
 	_, err = s.RevokeCalendarTokens(ctx, "T1", "lea")
 	must(err)
+}
+
+// TestUniqueIndexesOnly: on the embedded server the store keeps only the unique indexes, which
+// its versions and claims rely on, and drops the plain ones an earlier Open created.
+func TestUniqueIndexesOnly(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, true)
+	c, err := e.Store.CreateCampaign(ctx, campaign("T1", "ete"))
+	wantErr(t, err, nil)
+	count := func() (plain, unique int) {
+		t.Helper()
+		all, err := store.Indexes(ctx, e.Store)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ds := range all {
+			for _, d := range ds {
+				switch {
+				case len(d.Key) == 1 && d.Key[0].Key == "_id":
+				case d.Unique:
+					unique++
+				default:
+					plain++
+				}
+			}
+		}
+		return plain, unique
+	}
+	plain, unique := count()
+	if plain == 0 || unique == 0 {
+		t.Fatalf("a store opened without UniqueIndexesOnly made %d plain and %d unique indexes", plain, unique)
+	}
+	e.opts.UniqueIndexesOnly = true
+	e.reopen(t)
+	if p, u := count(); p != 0 || u != unique {
+		t.Fatalf("after a reopen with UniqueIndexesOnly: %d plain and %d unique indexes, want 0 and %d", p, u, unique)
+	}
+	_, err = e.Store.CreateCampaign(ctx, campaign("T1", "ete"))
+	wantErr(t, err, chorus.ErrConflict)
+	_, err = e.Store.UpdateCampaign(ctx, c) // based on version 1 again: lands once
+	wantErr(t, err, nil)
+	_, err = e.Store.UpdateCampaign(ctx, c)
+	wantErr(t, err, chorus.ErrConflict)
 }
