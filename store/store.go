@@ -397,6 +397,8 @@ func (s *Store) createIndexes(ctx context.Context) error {
 	return nil
 }
 
+// isUnique reports whether m is a unique index, read from its options (the builder keeps them
+// as setters).
 func isUnique(m mongo.IndexModel) bool {
 	if m.Options == nil {
 		return false
