@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -606,4 +607,43 @@ func TestUniqueIndexesOnly(t *testing.T) {
 	wantErr(t, err, nil)
 	_, err = e.Store.UpdateCampaign(ctx, c)
 	wantErr(t, err, chorus.ErrConflict)
+}
+
+// TestRecorderReadsEveryCommand: the recorder finds the filter and sort of every command that
+// has one, where each command keeps them, so that none is checked against nothing.
+func TestRecorderReadsEveryCommand(t *testing.T) {
+	f := bson.D{{Key: "workspace", Value: "T1"}}
+	srt := bson.D{{Key: "at", Value: 1}}
+	cases := []struct {
+		name string
+		cmd  bson.D
+		want int // queries recorded, each with filter f
+		sort bool
+	}{
+		{"find", bson.D{{Key: "find", Value: "c"}, {Key: "filter", Value: f}, {Key: "sort", Value: srt}}, 1, true},
+		{"count", bson.D{{Key: "count", Value: "c"}, {Key: "query", Value: f}}, 1, false},
+		{"distinct", bson.D{{Key: "distinct", Value: "c"}, {Key: "key", Value: "id"}, {Key: "query", Value: f}}, 1, false},
+		{"aggregate", bson.D{{Key: "aggregate", Value: "c"}, {Key: "pipeline", Value: bson.A{
+			bson.D{{Key: "$match", Value: f}}, bson.D{{Key: "$sort", Value: srt}}}}}, 1, true},
+		{"findAndModify", bson.D{{Key: "findAndModify", Value: "c"}, {Key: "query", Value: f}, {Key: "sort", Value: srt}}, 1, true},
+		{"update", bson.D{{Key: "update", Value: "c"}, {Key: "updates", Value: bson.A{
+			bson.D{{Key: "q", Value: f}, {Key: "u", Value: bson.D{}}}, bson.D{{Key: "q", Value: f}, {Key: "u", Value: bson.D{}}}}}}, 2, false},
+		{"delete", bson.D{{Key: "delete", Value: "c"}, {Key: "deletes", Value: bson.A{bson.D{{Key: "q", Value: f}, {Key: "limit", Value: 1}}}}}, 1, false},
+		{"insert", bson.D{{Key: "insert", Value: "c"}, {Key: "documents", Value: bson.A{f}}}, 0, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := &recorder{}
+			r.monitor().Started(context.Background(), &event.CommandStartedEvent{Command: rawOf(c.cmd), CommandName: c.name})
+			qs := r.queries()
+			if len(qs) != c.want {
+				t.Fatalf("recorded %d queries, want %d", len(qs), c.want)
+			}
+			for _, q := range qs {
+				if q.coll != "c" || !bytes.Equal(q.filter, rawOf(f)) || (len(q.sort) > 0) != c.sort {
+					t.Errorf("recorded %s", q)
+				}
+			}
+		})
+	}
 }
