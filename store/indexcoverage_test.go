@@ -550,7 +550,8 @@ func exerciseCalendar(ctx context.Context, e *env, must func(error)) {
 	must(err)
 	_, err = s.CampaignTouchpoints(ctx, "T1", "ete")
 	must(err)
-	for _, w := range [][2]chorus.Date{{}, {{Year: 2027, Month: 6, Day: 1}, {Year: 2027, Month: 6, Day: 30}}} {
+	june1, june30 := chorus.Date{Year: 2027, Month: 6, Day: 1}, chorus.Date{Year: 2027, Month: 6, Day: 30}
+	for _, w := range [][2]chorus.Date{{}, {june1, june30}, {june1, {}}, {{}, june30}} {
 		_, err = s.Touchpoints(ctx, "T1", w[0], w[1])
 		must(err)
 	}
