@@ -118,7 +118,7 @@ func briefingIndexes() []indexSpec {
 	return []indexSpec{
 		{collBriefingVersions, []mongo.IndexModel{uniqueIndex("workspace", "campaign", "version")}},
 		// SentBriefings: a range on golive, sorted by it; edition is filtered in the index.
-		{collBriefings, []mongo.IndexModel{plainIndex("golive", "_id", "edition"), plainIndex("workspace", "campaign")}},
+		{collBriefings, []mongo.IndexModel{plainIndex("golive", "_id", "edition")}}, // heads are otherwise read by _id
 		{collAcks, []mongo.IndexModel{plainIndex("workspace", "campaign", "edition", "at")}},
 		{collQuestions, []mongo.IndexModel{plainIndex("at", "_id"), plainIndex("workspace", "channel", "thread", "at", "_id")}},
 		{collExpertVersions, []mongo.IndexModel{uniqueIndex("workspace", "version")}},
