@@ -96,12 +96,14 @@ func plainAnswer(rep reply.Reply) bool {
 
 // lateReads decides whether a read is tried in its ack. When most reads miss the budget (the
 // store stalls, a users.info call hangs), trying each one would only add the budget to every
-// ack: reads then go straight to the inbox for a pause, and one is tried again after it. A few
-// late reads among many (a busy moment) change nothing.
+// ack: reads then go straight to the inbox for a pause, after which one read at a time is tried
+// until one is on time (not the hundreds in flight at once, which would all wait the budget
+// again). A few late reads among many (a busy moment) change nothing.
 type lateReads struct {
-	mu    sync.Mutex
-	late  float64   // moving share of late reads, 0 to 1
-	until time.Time // no tries before
+	mu      sync.Mutex
+	late    float64   // moving share of late reads, 0 to 1
+	until   time.Time // no tries before
+	probing bool      // after a pause: a try is out, the others wait for its outcome
 }
 
 const (
@@ -112,7 +114,16 @@ const (
 func (l *lateReads) try(now time.Time) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return !now.Before(l.until)
+	switch {
+	case now.Before(l.until):
+		return false
+	case l.late <= lateShare:
+		return true
+	case l.probing:
+		return false
+	}
+	l.probing = true
+	return true
 }
 
 func (l *lateReads) done(now time.Time, late bool) {
@@ -123,7 +134,11 @@ func (l *lateReads) done(now time.Time, late bool) {
 		x = 1
 	}
 	l.late = 0.9*l.late + 0.1*x
-	if late && l.late > lateShare {
+	l.probing = false
+	switch {
+	case late && l.late > lateShare:
 		l.until = now.Add(latePause)
+	case !late && l.until != (time.Time{}):
+		l.late, l.until = 0, time.Time{} // a probe on time: the cause has passed
 	}
 }

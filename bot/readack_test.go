@@ -226,3 +226,27 @@ func TestAckMessageAsWebhook(t *testing.T) {
 		t.Errorf("blocks lost: %v", got)
 	}
 }
+
+// TestLateReadsProbeOneAtATime: after a pause, the reads in flight do not all try at once: one
+// does, and the outcome of that one decides for the others.
+func TestLateReadsProbeOneAtATime(t *testing.T) {
+	var l lateReads
+	now := t0
+	for range 10 {
+		now = now.Add(time.Millisecond)
+		l.done(now, true)
+	}
+	now = now.Add(latePause)
+	if !l.try(now) {
+		t.Fatal("no try after the pause")
+	}
+	if l.try(now) || l.try(now) {
+		t.Fatal("a second try while the first is out")
+	}
+	l.done(now, false) // on time: the store is back
+	for range 3 {
+		if !l.try(now) {
+			t.Fatal("tries still held back after a read on time")
+		}
+	}
+}
