@@ -93,6 +93,16 @@ func benchAck(b *testing.B, delay time.Duration, writes bool) {
 	if n := failed.Load(); n > 0 {
 		b.Fatalf("%d of %d requests were not acknowledged with 200", n, b.N)
 	}
+	// The p99 of each quarter of the requests, in the order they were sent: a slow start (cold
+	// caches, a herd of first reads) shows in the first.
+	for q := range 4 {
+		part := slices.Clone(latencies[q*len(latencies)/4 : (q+1)*len(latencies)/4])
+		if len(part) == 0 {
+			continue
+		}
+		slices.Sort(part)
+		b.ReportMetric(float64(part[len(part)*99/100].Microseconds())/1000, fmt.Sprintf("q%d-p99-ms", q))
+	}
 	slices.Sort(latencies)
 	pct := func(p float64) float64 {
 		return float64(latencies[min(len(latencies)-1, int(p*float64(len(latencies))))].Microseconds()) / 1000
