@@ -54,7 +54,11 @@ func TestShare(t *testing.T) {
 	// A write of the key: a miss after it reads again, on its own.
 	k.forget("lang\x00U1")
 	wg.Add(1)
-	go func() { defer wg.Done(); _, err := share(context.Background(), k, "lang\x00U1", k.begin(), read); errs <- err }()
+	go func() {
+		defer wg.Done()
+		_, err := share(context.Background(), k, "lang\x00U1", k.begin(), read)
+		errs <- err
+	}()
 	<-entered
 	close(release)
 	wg.Wait()
