@@ -2,6 +2,7 @@ package chorus
 
 import (
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -129,13 +130,22 @@ func (w Workspace) FrontlineChannel(channel string) (FrontlineChannel, bool) {
 // Callers validate names where a human types them; this is for reading stored values.
 func LoadLocation(name string) *time.Location {
 	if name != "" {
+		if loc, ok := locations.Load(name); ok {
+			return loc.(*time.Location)
+		}
 		if loc, err := time.LoadLocation(name); err == nil {
+			locations.Store(name, loc)
 			return loc
 		}
 	}
-	loc, err := time.LoadLocation(DefaultTimeZone)
-	if err != nil {
+	if name == DefaultTimeZone {
 		return time.UTC
 	}
-	return loc
+	return LoadLocation(DefaultTimeZone)
 }
+
+// locations memoizes time.LoadLocation, which reads and parses the zone's file at every call
+// (every command asks for its workspace's zone: 3.4 KiB and a file read each). A zone's rules
+// do not change while the process runs, so the memo holds no state anyone can observe; it only
+// grows with the names that loaded, which are the IANA zones in use.
+var locations sync.Map // name → *time.Location

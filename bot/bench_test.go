@@ -3,6 +3,8 @@ package bot
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -33,4 +35,31 @@ func BenchmarkAckSlashCommand(b *testing.B) {
 	}
 	b.StopTimer()
 	r.wait(b)
+}
+
+// BenchmarkAckBody measures encoding a read's answer (a list of ten campaigns) for its ack:
+// as slack.WebhookMessage, and as the ack's plain-list message.
+//
+//	go test ./bot -run '^$' -bench AckBody
+func BenchmarkAckBody(b *testing.B) {
+	var blocks []reply.Block
+	for i := range 10 {
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: fmt.Sprintf("*Campagne %d* (`campagne-%d`) · active · 1er → 15 juillet", i, i),
+			Accessory: &reply.Button{Text: "Voir", ActionID: "campaign.show", Value: fmt.Sprint(i)}},
+			reply.Block{Kind: reply.Context, Text: "mis à jour par <@U1> le 3 juin"})
+	}
+	msg := responseMessage(reply.Reply{Text: "Campagnes (10)", Blocks: blocks}, blocks)
+	for _, tt := range []struct {
+		name string
+		v    any
+	}{{"webhook", msg}, {"ack", newAckMessage(msg)}} {
+		b.Run(tt.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := json.Marshal(tt.v); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

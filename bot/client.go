@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/reply"
@@ -93,6 +94,10 @@ type Client struct {
 	userTTL time.Duration
 	usersMu sync.Mutex
 	users   map[string]userEntry
+	// userCalls makes one users.info call per person at a time: the first commands of someone
+	// new often come together (a burst, a retry), and each would otherwise ask Slack, queueing
+	// behind the method's rate limit.
+	userCalls singleflight.Group
 
 	dmsMu sync.Mutex
 	dms   map[string]string // user id -> direct message channel id; these never change
@@ -301,6 +306,30 @@ func (c *Client) user(ctx context.Context, user string) (userEntry, error) {
 	if ok && now.Before(e.expires) {
 		return e, nil
 	}
+	// The call is shared, so it does not end with the caller that started it; each caller still
+	// stops waiting when its own ctx ends.
+	ch := c.userCalls.DoChan(user, func() (any, error) {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), userInfoTimeout)
+		defer cancel()
+		return c.fetchUser(ctx, user)
+	})
+	select {
+	case r := <-ch:
+		if r.Err != nil {
+			return userEntry{}, r.Err
+		}
+		return r.Val.(userEntry), nil
+	case <-ctx.Done():
+		return userEntry{}, fmt.Errorf("users.info %s: %w", user, ctx.Err())
+	}
+}
+
+// userInfoTimeout bounds a shared users.info call, retries and rate-limit waits included.
+const userInfoTimeout = 30 * time.Second
+
+// fetchUser asks users.info about user and keeps the answer in the cache.
+func (c *Client) fetchUser(ctx context.Context, user string) (userEntry, error) {
+	now := c.now()
 	var u *slack.User
 	err := c.call(ctx, "users.info", func(ctx context.Context) error {
 		var err error
@@ -311,7 +340,7 @@ func (c *Client) user(ctx context.Context, user string) (userEntry, error) {
 		return userEntry{}, err
 	}
 	lang, _ := chorus.ParseLang(u.Locale)
-	e = userEntry{lang: lang, admin: u.IsAdmin || u.IsOwner || u.IsPrimaryOwner, tz: u.TZ, bot: u.IsBot, expires: now.Add(c.userTTL)}
+	e := userEntry{lang: lang, admin: u.IsAdmin || u.IsOwner || u.IsPrimaryOwner, tz: u.TZ, bot: u.IsBot, expires: now.Add(c.userTTL)}
 	c.usersMu.Lock()
 	if len(c.users) >= 10000 {
 		// Sweep rather than grow without bound in a huge workspace.
@@ -342,22 +371,29 @@ func (c *Client) CachedLang(user string) (chorus.Lang, bool) {
 // response_url works 5 times within 30 minutes.
 func (c *Client) RespondURL(ctx context.Context, responseURL string, rep reply.Reply) error {
 	return c.sendPictures(ctx, rep.Blocks, func(bs []reply.Block) error {
-		text, blocks := RenderMessage(rep.Text, bs)
-		msg := &slack.WebhookMessage{
-			Text:            text,
-			ResponseType:    slack.ResponseTypeEphemeral,
-			ReplaceOriginal: rep.ReplaceOriginal,
-		}
-		if rep.Visibility == reply.InChannel {
-			msg.ResponseType = slack.ResponseTypeInChannel
-		}
-		if len(blocks) > 0 {
-			msg.Blocks = &slack.Blocks{BlockSet: blocks}
-		}
+		msg := responseMessage(rep, bs)
 		return c.call(ctx, "response_url", func(ctx context.Context) error {
 			return slack.PostWebhookCustomHTTPContext(ctx, responseURL, c.http, msg)
 		})
 	})
+}
+
+// responseMessage is rep, with blocks for its blocks, as a message answering a request: what a
+// response_url receives, and what a slash command's acknowledgement may carry.
+func responseMessage(rep reply.Reply, blocks []reply.Block) *slack.WebhookMessage {
+	text, bs := RenderMessage(rep.Text, blocks)
+	msg := &slack.WebhookMessage{
+		Text:            text,
+		ResponseType:    slack.ResponseTypeEphemeral,
+		ReplaceOriginal: rep.ReplaceOriginal,
+	}
+	if rep.Visibility == reply.InChannel {
+		msg.ResponseType = slack.ResponseTypeInChannel
+	}
+	if len(bs) > 0 {
+		msg.Blocks = &slack.Blocks{BlockSet: bs}
+	}
+	return msg
 }
 
 // FindByMetadata returns the timestamp of the newest message in channel, posted after oldest,

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"sync"
@@ -236,6 +237,47 @@ func TestClientUserInfoCache(t *testing.T) {
 	}
 	if lang, admin, _ := c.UserInfo(ctx, "U2"); lang != "" || admin {
 		t.Errorf("UserInfo(U2, de-DE) = %q, %v; want no language, not admin", lang, admin)
+	}
+}
+
+// TestClientUserInfoShared: someone's first commands arriving together make one users.info
+// call, whose answer they all get; a caller that gives up does not end the call for the others.
+func TestClientUserInfoShared(t *testing.T) {
+	f := newFakeSlack(t)
+	c := newTestClient(t, f, newFakeClock(t0), nil)
+	f.setUser("U1", "fr-FR", false)
+	release, arrived := make(chan struct{}), make(chan struct{})
+	f.next("users.info", func(w http.ResponseWriter) {
+		close(arrived)
+		<-release
+		writeJSON(w, map[string]any{"ok": true, "user": map[string]any{"id": "U1", "locale": "fr-FR"}})
+	})
+	first, cancel := context.WithCancel(context.Background())
+	const callers = 20
+	errs := make(chan error, callers)
+	go func() { _, _, err := c.UserInfo(first, "U1"); errs <- err }()
+	<-arrived // the first call is at Slack; the others join it
+	for range callers - 1 {
+		go func() {
+			lang, _, err := c.UserInfo(context.Background(), "U1")
+			if err == nil && lang != chorus.French {
+				err = fmt.Errorf("lang %q", lang)
+			}
+			errs <- err
+		}()
+	}
+	cancel() // the caller that started the call gives up
+	if err := <-errs; !errors.Is(err, context.Canceled) {
+		t.Fatalf("the cancelled caller got %v", err)
+	}
+	close(release)
+	for range callers - 1 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	if n := len(f.callsTo("users.info")); n != 1 {
+		t.Errorf("users.info called %d times for one person's commands together, want 1", n)
 	}
 }
 

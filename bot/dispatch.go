@@ -102,6 +102,12 @@ type Options struct {
 	DeliveryWorkers int
 	ModalBudget     time.Duration // a Modal is opened only if ready this soon after the request; 2 s
 	SubmitBudget    time.Duration // how long a view_submission ack waits for the Handler; 2.5 s
+	// AnswerBudget is how long the acknowledgement of a slash command that only reads (Reader)
+	// waits for its answer, to carry it; 500 ms, so that a command not answered by then still
+	// has InboxTimeout to be stored within Slack's 3 s. A read misses it only on a machine so
+	// busy that the fallback (an inbox write, then the same read by a worker) costs more than
+	// waiting. Negative: reads take the inbox's way.
+	AnswerBudget time.Duration
 }
 
 // Dispatcher turns decoded Slack requests into Handler calls and delivers the replies. HTTP and
@@ -142,6 +148,8 @@ type Dispatcher struct {
 	stopping  bool          // Wait gave up: drop what is still queued
 	modalTTL  time.Duration
 	submitTTL time.Duration
+	readTTL   time.Duration
+	reads     lateReads
 	texts     *i18n.Catalog
 	wg        sync.WaitGroup
 }
@@ -155,7 +163,7 @@ func NewDispatcher(opts Options) (*Dispatcher, error) {
 		h: opts.Handler, c: opts.Client, claim: opts.Claimer, msgs: opts.Messages, reacts: opts.Reactions,
 		log: opts.Logger, now: opts.Clock, metrics: opts.Metrics, replica: opts.ReplicaID, self: opts.Self,
 		allowBots: opts.AllowBots, prefix: strings.TrimPrefix(opts.CommandPrefix, "/"),
-		jobTTL: opts.JobTimeout, modalTTL: opts.ModalBudget, submitTTL: opts.SubmitBudget,
+		jobTTL: opts.JobTimeout, modalTTL: opts.ModalBudget, submitTTL: opts.SubmitBudget, readTTL: opts.AnswerBudget,
 		texts: i18n.MustLoad(localeFS, "locales"),
 	}
 	if d.log == nil {
@@ -204,6 +212,9 @@ func NewDispatcher(opts Options) (*Dispatcher, error) {
 	}
 	if d.modalTTL <= 0 {
 		d.modalTTL = 2 * time.Second
+	}
+	if d.readTTL == 0 {
+		d.readTTL = 500 * time.Millisecond
 	}
 	if d.submitTTL <= 0 {
 		d.submitTTL = 2500 * time.Millisecond
@@ -290,6 +301,9 @@ func (d *Dispatcher) commandName(c string) string {
 func (d *Dispatcher) command(ctx context.Context, cmd slack.SlashCommand, in intake) ack {
 	src := source{team: cmd.TeamID, user: cmd.UserID, channel: cmd.ChannelID, responseURL: cmd.ResponseURL, triggerID: cmd.TriggerID, received: in.received}
 	name, text := d.commandName(cmd.Command), commandFromSlack(cmd.Text)
+	if a, ok := d.answerInAck(ctx, src, name, text, in); ok {
+		return a
+	}
 	out := d.accept(ctx, in, "command", bodyKey("command", in.body), d.answer(src, "command "+name, func(ctx context.Context, req reply.Request) reply.Reply {
 		req.Command, req.Text = name, text
 		return d.h.Command(ctx, req)

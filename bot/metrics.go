@@ -30,6 +30,10 @@ type Metrics struct {
 	refused     *prometheus.CounterVec
 	inFlight    prometheus.Gauge
 	admitted    prometheus.Counter
+	// answeredInAck and readsLate count the read-only slash commands answered in their
+	// acknowledgement, and those whose answer was not ready in time (then taken through the inbox).
+	answeredInAck prometheus.Counter
+	readsLate     prometheus.Counter
 }
 
 // NewMetrics returns empty counters in a registry of their own.
@@ -73,8 +77,14 @@ func NewMetrics() *Metrics {
 		admitted: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "chorus_slack_jobs_admitted_total", Help: "Handler jobs admitted after an acknowledgement.",
 		}),
+		answeredInAck: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "chorus_slack_answered_in_ack_total", Help: "Read-only slash commands answered in their acknowledgement.",
+		}),
+		readsLate: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "chorus_slack_reads_late_total", Help: "Read-only slash commands not answered within the ack's budget, then stored and answered on their response_url.",
+		}),
 	}
-	m.reg.MustRegister(m.requests, m.ackSeconds, m.apiCalls, m.apiErrors, m.apiLimited, m.duplicates, m.ignored,
+	m.reg.MustRegister(m.answeredInAck, m.readsLate, m.requests, m.ackSeconds, m.apiCalls, m.apiErrors, m.apiLimited, m.duplicates, m.ignored,
 		m.jobs, m.jobsDropped, m.refused, m.inFlight, m.admitted)
 	return m
 }
@@ -100,6 +110,8 @@ type MetricsSnapshot struct {
 	JobsDropped uint64            // admitted jobs that never ran
 	Refused     map[string]uint64 // requests refused before any work, by reason
 	Admitted    uint64            // jobs admitted
+	InAck       uint64            // read-only commands answered in their acknowledgement
+	ReadsLate   uint64            // read-only commands whose answer missed the ack's budget
 }
 
 // Snapshot copies the counters.
@@ -137,6 +149,10 @@ func (m *Metrics) Snapshot() MetricsSnapshot {
 				s.Refused[labels["reason"]] = v
 			case "chorus_slack_jobs_admitted_total":
 				s.Admitted = v
+			case "chorus_slack_answered_in_ack_total":
+				s.InAck = v
+			case "chorus_slack_reads_late_total":
+				s.ReadsLate = v
 			}
 		}
 	}

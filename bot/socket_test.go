@@ -28,7 +28,9 @@ func envelope(t testing.TB, id, typ string, retry int, payload json.RawMessage) 
 }
 
 func TestSocketMode(t *testing.T) {
-	r := newRig(t)
+	r := newRig(t, func(o *Options) { // "list" only reads: answered in its ack
+		o.Handler = readingHandler{o.Handler.(*fakeHandler), func(req reply.Request) bool { return req.Text == "list" }}
+	})
 	r.h.submit = func(ctx context.Context, req reply.Request, s reply.Submission) reply.Reply {
 		return reply.Reply{FieldErrors: map[string]string{"slug": "Déjà pris"}}
 	}
@@ -66,6 +68,8 @@ func TestSocketMode(t *testing.T) {
 		cmd[k] = vals.Get(k)
 	}
 	cmdJSON, _ := json.Marshal(cmd)
+	cmd["text"], cmd["trigger_id"] = "list", "13345224609.738474920.8088930838d88f008e1"
+	readJSON, _ := json.Marshal(cmd)
 	raw, err := os.ReadFile(filepath.Join("testdata", "interactivity_view_submission.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -75,6 +79,7 @@ func TestSocketMode(t *testing.T) {
 	frames := [][]byte{
 		[]byte(`{"type":"hello","num_connections":1,"debug_info":{"host":"fake"},"connection_info":{"app_id":"A111"}}`),
 		envelope(t, "env-cmd", "slash_commands", 0, cmdJSON),
+		envelope(t, "env-read", "slash_commands", 0, readJSON),
 		envelope(t, "env-ev1", "events_api", 0, event),
 		envelope(t, "env-ev2", "events_api", 1, event), // Slack's retry of the same event_id
 		[]byte(`{"envelope_id":"env-bad","type":"events_api","payload":{"type":"event_callback","event_id":"EvBad","event":{"type":"no_such_event"}}}`),
@@ -109,6 +114,10 @@ func TestSocketMode(t *testing.T) {
 	if err := json.Unmarshal(acks["env-view"], &resp); err != nil || resp.ResponseAction != "errors" || resp.Errors["slug"] != "Déjà pris" {
 		t.Errorf("view_submission ack payload = %s (%v)", acks["env-view"], err)
 	}
+	var answer map[string]any
+	if err := json.Unmarshal(acks["env-read"], &answer); err != nil || answer["text"] != "via socket" || answer["response_type"] != "ephemeral" {
+		t.Errorf("a read's ack payload = %s (%v), want its answer", acks["env-read"], err)
+	}
 
 	cancel()
 	select {
@@ -127,7 +136,7 @@ func TestSocketMode(t *testing.T) {
 		t.Errorf("slash command reply = %+v", calls)
 	}
 	snap := r.d.Metrics().Snapshot()
-	if snap.Requests["socket/command"] != 1 || snap.Requests["socket/event"] != 2 || snap.Requests["socket/bad_envelope"] != 2 {
+	if snap.Requests["socket/command"] != 2 || snap.Requests["socket/event"] != 2 || snap.Requests["socket/bad_envelope"] != 2 {
 		t.Errorf("socket request metrics = %v", snap.Requests)
 	}
 }

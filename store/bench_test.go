@@ -38,6 +38,49 @@ func BenchmarkUpdateCampaign(b *testing.B) {
 	}
 }
 
+// BenchmarkCreateTask and BenchmarkUpdateTask measure the writes of the most indexed heads
+// collection (tasks: seven indexes for the lists the commands ask, docs/architecture.md), with
+// every index as on MongoDB and with the unique ones only, as on the embedded server, which
+// maintains indexes on every write but reads by none of them.
+func BenchmarkCreateTask(b *testing.B) {
+	forIndexes(b, func(b *testing.B, s *store.Store) {
+		for b.Loop() {
+			if _, err := s.CreateTask(context.Background(), newTask("T1", "ete", "bob", start)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+func BenchmarkUpdateTask(b *testing.B) {
+	forIndexes(b, func(b *testing.B, s *store.Store) {
+		ctx := context.Background()
+		t, err := s.CreateTask(ctx, newTask("T1", "ete", "bob", start))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for b.Loop() {
+			if t, err = s.UpdateTask(ctx, t); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// forIndexes runs bench on a store with every index and on one with the unique ones only.
+func forIndexes(b *testing.B, bench func(*testing.B, *store.Store)) {
+	for _, unique := range []bool{false, true} {
+		b.Run(fmt.Sprintf("uniqueOnly=%v", unique), func(b *testing.B) {
+			e := newEnvWith(b, true, true, func(o store.Options) store.Options {
+				o.UniqueIndexesOnly = unique
+				return o
+			})
+			b.ReportAllocs()
+			bench(b, e.Store)
+		})
+	}
+}
+
 func BenchmarkGetCampaign(b *testing.B) {
 	ctx := context.Background()
 	s := seedCampaigns(b, 50)

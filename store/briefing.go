@@ -117,9 +117,10 @@ func (s *Store) briefingRepo() *versioned[briefingDoc] {
 func briefingIndexes() []indexSpec {
 	return []indexSpec{
 		{collBriefingVersions, []mongo.IndexModel{uniqueIndex("workspace", "campaign", "version")}},
-		{collBriefings, []mongo.IndexModel{plainIndex("golive"), plainIndex("workspace", "campaign")}},
-		{collAcks, []mongo.IndexModel{plainIndex("workspace", "campaign", "edition")}},
-		{collQuestions, []mongo.IndexModel{plainIndex("at"), plainIndex("workspace", "channel", "thread", "at")}},
+		// SentBriefings: a range on golive, sorted by it; edition is filtered in the index.
+		{collBriefings, []mongo.IndexModel{plainIndex("golive", "_id", "edition")}}, // heads are otherwise read by _id
+		{collAcks, []mongo.IndexModel{plainIndex("workspace", "campaign", "edition", "at")}},
+		{collQuestions, []mongo.IndexModel{plainIndex("at", "_id"), plainIndex("workspace", "channel", "thread", "at", "_id")}},
 		{collExpertVersions, []mongo.IndexModel{uniqueIndex("workspace", "version")}},
 	}
 }
@@ -156,12 +157,12 @@ func (s *Store) SaveBriefing(ctx context.Context, b chorus.Briefing) (chorus.Bri
 }
 
 // SentBriefings returns the latest version of every briefing sent at least once whose campaign
-// goes live after liveAfter, in every workspace: what the scheduler's reminders are planned
-// from, without reading the briefings of campaigns long live.
+// goes live after liveAfter, in every workspace, soonest live first: what the scheduler's
+// reminders are planned from, without reading the briefings of campaigns long live.
 func (s *Store) SentBriefings(ctx context.Context, liveAfter time.Time) ([]chorus.Briefing, error) {
 	ds, err := s.briefingRepo().list(ctx, headQuery[briefingDoc]{
 		filter: bson.D{{Key: "golive", Value: bson.D{{Key: "$gt", Value: storedTime(liveAfter)}}}, {Key: "edition", Value: bson.D{{Key: "$gt", Value: 0}}}},
-		sort:   bson.D{{Key: "_id", Value: 1}},
+		sort:   bson.D{{Key: "golive", Value: 1}, {Key: "_id", Value: 1}},
 	})
 	if err != nil {
 		return nil, err

@@ -63,9 +63,10 @@
 //   - Only query features the embedded server supports correctly are used (no transactions, TTL
 //     indexes, $elemMatch, $lookup, positional updates or uniqueness enforced by updates); expired
 //     claims are removed by SweepClaims, called periodically.
-//   - Open creates an index for every query, since production MongoDB uses them. It records the
-//     schema version of a new database, migrates an older one and refuses a newer one
-//     (ErrSchemaTooNew).
+//   - Open creates an index for every query, since production MongoDB uses them
+//     (TestEveryQueryHasAnIndex checks every filter and sort the store sends against them). It
+//     records the schema version of a new database, migrates an older one and refuses a newer
+//     one (ErrSchemaTooNew).
 //
 // The store does not check domain rules (callers validate with package chorus) but refuses to
 // store a thing without the fields that identify it (chorus.ErrInvalid). Errors wrap

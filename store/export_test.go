@@ -5,6 +5,7 @@ import (
 
 	"github.com/chorus-hq/chorus"
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/event"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
@@ -68,4 +69,38 @@ func BareCollections() []string { return bareCollections }
 // CollectionNames lists the store's collections.
 func CollectionNames(ctx context.Context, s *Store) ([]string, error) {
 	return s.db.ListCollectionNames(ctx, bson.D{})
+}
+
+// WithMonitor returns o with m watching every command the store's client sends.
+func WithMonitor(o Options, m *event.CommandMonitor) Options {
+	o.monitor = m
+	return o
+}
+
+// Index is one index as the server lists it.
+type Index struct {
+	Key    bson.D `bson:"key"`
+	Unique bool   `bson:"unique"`
+}
+
+// Indexes returns every index of every collection of the store's database, as the server lists
+// them, by collection.
+func Indexes(ctx context.Context, s *Store) (map[string][]Index, error) {
+	names, err := s.db.ListCollectionNames(ctx, bson.D{})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string][]Index, len(names))
+	for _, n := range names {
+		cur, err := s.db.Collection(n).Indexes().List(ctx)
+		if err != nil {
+			return nil, err
+		}
+		var idx []Index
+		if err := cur.All(ctx, &idx); err != nil {
+			return nil, err
+		}
+		out[n] = idx
+	}
+	return out, nil
 }

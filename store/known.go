@@ -1,6 +1,13 @@
 package store
 
-import "sync"
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"sync"
+
+	"golang.org/x/sync/singleflight"
+)
 
 // knownCap bounds the entries of a known: the absences it keeps come from what people type (a
 // campaign slug that does not exist), so it must not grow with them.
@@ -22,6 +29,8 @@ type known struct {
 	mu  sync.Mutex
 	gen uint64            // incremented by every forget and set
 	m   map[string]string // key -> value ("" for an absence)
+	// flight shares one server read among the reads that miss the same key together.
+	flight singleflight.Group
 }
 
 func newKnown() *known { return &known{m: map[string]string{}} }
@@ -97,4 +106,27 @@ func (k *known) set(key, v string) {
 		clear(k.m)
 	}
 	k.m[key] = v
+}
+
+// share runs read once for the callers that miss key with the same ticket — no write of this
+// process between them, so one answer of the server is the answer for all — and gives each its
+// result. A burst of commands after a start would otherwise send the server one read per
+// command for the same workspace settings and the same person's language, and queue them all
+// behind its connections. A caller stops waiting when its ctx ends, without ending the read for
+// the others. Without a known (other writers) nothing is shared: each caller reads.
+func share[T any](ctx context.Context, k *known, key string, ticket uint64, read func(context.Context) (T, error)) (T, error) {
+	if k == nil {
+		return read(ctx)
+	}
+	ch := k.flight.DoChan(key+"\x00"+strconv.FormatUint(ticket, 10), func() (any, error) {
+		return read(context.WithoutCancel(ctx))
+	})
+	select {
+	case r := <-ch:
+		v, _ := r.Val.(T)
+		return v, r.Err
+	case <-ctx.Done():
+		var zero T
+		return zero, fmt.Errorf("store: read %s: %w", key, ctx.Err())
+	}
 }

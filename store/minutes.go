@@ -141,9 +141,10 @@ func (s *Store) lineRepo() *versioned[lineDoc] { return &s.lines }
 func minutesIndexes() []indexSpec {
 	return []indexSpec{
 		{collMeetingVersions, []mongo.IndexModel{uniqueIndex("workspace", "id", "version")}},
-		{collMeetings, []mongo.IndexModel{plainIndex("workspace", "started_at"), plainIndex("workspace", "campaign", "started_at")}},
+		// Meetings lists newest first then by id (newestMeetingsFirst): the keys carry both.
+		{collMeetings, []mongo.IndexModel{plainIndex("workspace", "-started_at", "id"), plainIndex("workspace", "campaign", "-started_at", "id")}},
 		{collLineVersions, []mongo.IndexModel{uniqueIndex("workspace", "key", "version")}},
-		{collLines, []mongo.IndexModel{plainIndex("workspace", "meeting", "order"), plainIndex("workspace", "deleted")}},
+		{collLines, []mongo.IndexModel{plainIndex("workspace", "meeting", "order", "ts"), plainIndex("workspace", "deleted")}},
 	}
 }
 
@@ -463,12 +464,14 @@ func (s *Store) SearchMeetings(ctx context.Context, ws, query string) ([]chorus.
 			return nil, nil
 		}
 	}
+	// The heads found, by _id: a lookup per meeting, whose few results are sorted in memory.
+	repo := s.meetingRepo()
 	ids := make(bson.A, 0, len(found))
 	for id := range found {
-		ids = append(ids, id)
+		ids = append(ids, repo.headID(ws, id))
 	}
-	ds, err := s.meetingRepo().list(ctx, headQuery[meetingDoc]{
-		filter: bson.D{{Key: "workspace", Value: ws}, {Key: "id", Value: bson.D{{Key: "$in", Value: ids}}}},
+	ds, err := repo.list(ctx, headQuery[meetingDoc]{
+		filter: bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}},
 		sort:   newestMeetingsFirst, ws: ws, less: newestMeetingFirst,
 		match: func(d *meetingDoc) bool { return found[d.MeetingID] }})
 	if err != nil {

@@ -157,10 +157,10 @@ func scheduleIndexes() []indexSpec {
 	return []indexSpec{
 		{collDigestVersions, []mongo.IndexModel{uniqueIndex("workspace", "channel", "version")}},
 		{collPolicyVersions, []mongo.IndexModel{uniqueIndex("workspace", "campaign", "version")}},
-		{collSnoozes, []mongo.IndexModel{plainIndex("until")}},
+		{collSnoozes, []mongo.IndexModel{plainIndex("until", "_id")}},
 		{collOccurrences, []mongo.IndexModel{
-			plainIndex("workspace", "folded", "done_at"), plainIndex("done_at"),
-			plainIndex("workspace", "kind", "channel", "scheduled_at"), // LastDigest
+			plainIndex("workspace", "folded", "done_at", "_id"), plainIndex("done_at"),
+			plainIndex("workspace", "kind", "channel", "scheduled_at", "_id"), // LastDigest
 		}},
 		{collThreads, []mongo.IndexModel{plainIndex("at")}}, // the sweep's; threads are read by _id
 		{collTasks, []mongo.IndexModel{plainIndex("status", "_id")}},
@@ -296,10 +296,10 @@ func (s *Store) AddSnooze(ctx context.Context, z chorus.Snooze) (chorus.Snooze, 
 	return d.snooze(), nil
 }
 
-// Snoozes returns the snoozes that end at or after since.
+// Snoozes returns the snoozes that end at or after since, the soonest ending first.
 func (s *Store) Snoozes(ctx context.Context, since time.Time) ([]chorus.Snooze, error) {
 	cur, err := s.db.Collection(collSnoozes).Find(ctx, bson.D{{Key: "until", Value: bson.D{{Key: "$gte", Value: since.UTC()}}}},
-		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+		options.Find().SetSort(bson.D{{Key: "until", Value: 1}, {Key: "_id", Value: 1}}))
 	if err != nil {
 		return nil, fmt.Errorf("store: list snoozes: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	mrand "math/rand/v2"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/chorus-hq/chorus"
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/event"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
@@ -65,6 +67,15 @@ type Options struct {
 	// server's data folder is locked to one process) and also remembers what reads by identity
 	// found missing, and people's languages (known.go): never set both with another writer.
 	ReadModel bool
+	// UniqueIndexesOnly creates only the unique indexes, which the versions and claims rely on,
+	// and drops the others an earlier Open created. Set it on the embedded server: it reads by
+	// no secondary index (it filters in Go, and uses SQLite's index on _id only once
+	// embedded.Server.IndexIDs has run), so each of them only makes every write slower.
+	UniqueIndexesOnly bool
+
+	// monitor sees every command the driver sends; tests set it (export_test.go WithMonitor) to
+	// check that each query has an index.
+	monitor *event.CommandMonitor
 }
 
 // migration rewrites the data of schema version n (its key in the table) into version n+1. A
@@ -85,8 +96,9 @@ type Store struct {
 	log    *slog.Logger
 	now    func() time.Time
 
-	serialize bool
-	wl        writeLock // held around each write when serialize is set
+	serialize  bool
+	wl         writeLock // held around each write when serialize is set
+	uniqueOnly bool      // Options.UniqueIndexesOnly
 
 	newTaskID   func() string
 	auditSeq    uint64 // guarded by auditMu; orders audit ids made in the same millisecond
@@ -128,6 +140,9 @@ func open(ctx context.Context, uri, dbName string, opts Options, version int, mi
 	if opts.MaxConnections > 0 {
 		copts.SetMaxPoolSize(uint64(opts.MaxConnections))
 	}
+	if opts.monitor != nil {
+		copts.SetMonitor(opts.monitor)
+	}
 	client, err := mongo.Connect(copts)
 	if err != nil {
 		return nil, fmt.Errorf("store: connect: %w", err)
@@ -142,12 +157,13 @@ func open(ctx context.Context, uri, dbName string, opts Options, version int, mi
 
 func newStore(client *mongo.Client, dbName string, opts Options) *Store {
 	s := &Store{
-		client:    client,
-		db:        client.Database(dbName),
-		log:       opts.Logger,
-		now:       opts.Now,
-		serialize: opts.SerializeWrites,
-		newTaskID: randomTaskID,
+		client:     client,
+		db:         client.Database(dbName),
+		log:        opts.Logger,
+		now:        opts.Now,
+		serialize:  opts.SerializeWrites,
+		uniqueOnly: opts.UniqueIndexesOnly,
+		newTaskID:  randomTaskID,
 	}
 	s.nonce = mrand.Uint64()
 	s.wl.init()
@@ -323,18 +339,25 @@ func uniqueIndex(keys ...string) mongo.IndexModel {
 
 func plainIndex(keys ...string) mongo.IndexModel { return mongo.IndexModel{Keys: keysOf(keys)} }
 
-// createIndexes creates an index for every query the store makes. The embedded server does not
-// use them for speed, but it enforces the unique ones, and production MongoDB needs them all.
+// createIndexes creates an index for every query the store makes (TestEveryQueryHasAnIndex
+// checks it). The embedded server does not use them for speed, but it enforces the unique ones,
+// and production MongoDB needs them all; with UniqueIndexesOnly only the unique ones are made.
 func (s *Store) createIndexes(ctx context.Context) error {
 	all := []indexSpec{
 		{collWorkspaceVersions, []mongo.IndexModel{uniqueIndex("workspace", "version")}},
 		{collCampaignVersions, []mongo.IndexModel{uniqueIndex("workspace", "slug", "version")}},
 		{collCampaigns, []mongo.IndexModel{plainIndex("workspace", "slug")}},
 		{collTaskVersions, []mongo.IndexModel{uniqueIndex("workspace", "id", "version")}},
+		// Tasks: every filter Tasks is called with, each followed by its sort (due, id); a
+		// status is an $in, which MongoDB merges in that order.
 		{collTasks, []mongo.IndexModel{
 			plainIndex("workspace", "due", "id"),
 			plainIndex("workspace", "campaign", "due", "id"),
 			plainIndex("workspace", "owner", "due", "id"),
+			plainIndex("workspace", "status", "due", "id"),
+			plainIndex("workspace", "campaign", "status", "due", "id"),
+			plainIndex("workspace", "owner", "status", "due", "id"),
+			plainIndex("workspace", "campaign", "owner", "status", "due", "id"),
 		}},
 		{collTermVersions, []mongo.IndexModel{uniqueIndex("workspace", "key", "version")}},
 		{collTerms, []mongo.IndexModel{plainIndex("workspace", "key")}},
@@ -359,6 +382,9 @@ func (s *Store) createIndexes(ctx context.Context) error {
 	// One index per call: FerretDB v1.24 drops the connection (a server-side panic) when one
 	// createIndexes call names several indexes that exist already, as at every restart.
 	for _, c := range all {
+		if s.uniqueOnly {
+			c.idx = slices.DeleteFunc(slices.Clone(c.idx), func(m mongo.IndexModel) bool { return !isUnique(m) })
+		}
 		if len(c.idx) == 0 {
 			if err := s.db.CreateCollection(ctx, c.coll); err != nil && !isNamespaceExists(err) {
 				return fmt.Errorf("store: create collection %s: %w", c.coll, err)
@@ -368,6 +394,51 @@ func (s *Store) createIndexes(ctx context.Context) error {
 			if _, err := s.db.Collection(c.coll).Indexes().CreateOne(ctx, idx); err != nil {
 				return fmt.Errorf("store: create index on %s: %w", c.coll, err)
 			}
+		}
+		if s.uniqueOnly {
+			if err := s.dropPlainIndexes(ctx, c.coll); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// isUnique reports whether m is a unique index, read from its options (the builder keeps them
+// as setters).
+func isUnique(m mongo.IndexModel) bool {
+	if m.Options == nil {
+		return false
+	}
+	var o options.IndexOptions
+	for _, set := range m.Options.Opts {
+		if err := set(&o); err != nil {
+			return false
+		}
+	}
+	return o.Unique != nil && *o.Unique
+}
+
+// dropPlainIndexes drops the indexes of coll that are neither unique nor on _id, which an Open
+// without UniqueIndexesOnly (an older Chorus) created.
+func (s *Store) dropPlainIndexes(ctx context.Context, coll string) error {
+	cur, err := s.db.Collection(coll).Indexes().List(ctx)
+	if err != nil {
+		return fmt.Errorf("store: list indexes of %s: %w", coll, err)
+	}
+	var specs []struct {
+		Name   string `bson:"name"`
+		Unique bool   `bson:"unique"`
+	}
+	if err := cur.All(ctx, &specs); err != nil {
+		return fmt.Errorf("store: list indexes of %s: %w", coll, err)
+	}
+	for _, sp := range specs {
+		if sp.Unique || sp.Name == "_id_" {
+			continue
+		}
+		if err := s.db.Collection(coll).Indexes().DropOne(ctx, sp.Name); err != nil {
+			return fmt.Errorf("store: drop index %s of %s: %w", sp.Name, coll, err)
 		}
 	}
 	return nil
@@ -386,9 +457,16 @@ func isNamespaceExists(err error) bool {
 	return errors.As(err, &se) && se.HasErrorCode(48)
 }
 
+// keysOf returns the keys of an index on names, ascending, or descending for a name written
+// with a leading "-" (such as "-updated_at"): an index serves a sort only in its keys' order or
+// in the exact reverse.
 func keysOf(names []string) bson.D {
 	d := make(bson.D, len(names))
 	for i, n := range names {
+		if f, ok := strings.CutPrefix(n, "-"); ok {
+			d[i] = bson.E{Key: f, Value: -1}
+			continue
+		}
 		d[i] = bson.E{Key: n, Value: 1}
 	}
 	return d

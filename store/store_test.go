@@ -68,8 +68,9 @@ func newEnv(t testing.TB, serialize bool) *env {
 	return newEnvWith(t, serialize, true)
 }
 
-// newEnvWith is newEnv with the read model on or off.
-func newEnvWith(t testing.TB, serialize, readModel bool) *env {
+// newEnvWith is newEnv with the read model on or off; each of adjust changes the options the
+// store is opened (and reopened) with.
+func newEnvWith(t testing.TB, serialize, readModel bool, adjust ...func(store.Options) store.Options) *env {
 	t.Helper()
 	ctx := context.Background()
 	e := &env{Clock: &clock{t: start}, db: "chorus"}
@@ -80,6 +81,9 @@ func newEnvWith(t testing.TB, serialize, readModel bool) *env {
 		e.dir = t.TempDir()
 		e.startServer(t)
 		e.opts.SerializeWrites = serialize
+	}
+	for _, f := range adjust {
+		e.opts = f(e.opts)
 	}
 	s, err := store.Open(ctx, e.uri, e.db, e.opts)
 	if err != nil {

@@ -96,12 +96,14 @@ func (s *Store) submissionRepo() *versioned[submissionDoc] { return &s.subs }
 func submissionIndexes() []indexSpec {
 	return []indexSpec{
 		{collSubmissionVersions, []mongo.IndexModel{uniqueIndex("workspace", "id", "version")}},
+		// Submissions sorts newest first then by id: the keys carry both, in those directions.
 		{collSubmissions, []mongo.IndexModel{
-			plainIndex("workspace", "campaign", "updated_at"),
-			plainIndex("workspace", "status", "updated_at"),
-			plainIndex("workspace", "author", "updated_at"),
+			plainIndex("workspace", "campaign", "-updated_at", "id"),
+			plainIndex("workspace", "status", "-updated_at", "id"),
+			plainIndex("workspace", "campaign", "status", "-updated_at", "id"),
+			plainIndex("workspace", "author", "-updated_at", "id"),
 		}},
-		{collDecisions, []mongo.IndexModel{plainIndex("workspace", "submission", "at")}},
+		{collDecisions, []mongo.IndexModel{plainIndex("workspace", "submission", "at", "version")}},
 	}
 }
 

@@ -26,7 +26,8 @@ func touchpointIndexes() []indexSpec {
 		}},
 		{collTouchpoints, []mongo.IndexModel{
 			plainIndex("workspace", "campaign", "removed", "start", "id"),
-			plainIndex("workspace", "removed", "start", "last", "id"),
+			// Touchpoints: sorted by start then id, last is filtered in the index after them.
+			plainIndex("workspace", "removed", "start", "id", "last"),
 		}},
 	}
 }

@@ -33,16 +33,23 @@ func (s *Store) UserLang(ctx context.Context, workspace, user string) (chorus.La
 		return "", err
 	}
 	id := idOf(workspace, user)
-	lang, ok := s.known.get(collUserPrefs + "\x00" + id)
+	key := collUserPrefs + "\x00" + id
+	lang, ok := s.known.get(key)
 	if !ok {
 		ticket := s.known.begin()
-		var d userPrefsDoc
-		err := s.db.Collection(collUserPrefs).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
-		if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
-			return "", fmt.Errorf("store: read language of %s: %w", user, err)
+		var err error
+		lang, err = share(ctx, s.known, key, ticket, func(ctx context.Context) (string, error) {
+			var d userPrefsDoc
+			err := s.db.Collection(collUserPrefs).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
+			if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+				return "", fmt.Errorf("store: read language of %s: %w", user, err)
+			}
+			s.known.keep(ticket, key, d.Lang)
+			return d.Lang, nil // "" when there is none
+		})
+		if err != nil {
+			return "", err
 		}
-		lang = d.Lang // "" when there is none
-		s.known.keep(ticket, collUserPrefs+"\x00"+id, lang)
 	}
 	l, ok := chorus.ParseLang(lang)
 	if !ok {

@@ -62,6 +62,15 @@ func (r *versioned[D]) get(ctx context.Context, ws, key string) (D, error) {
 		return d, fmt.Errorf("%s: %w", r.name(ws, key), chorus.ErrNotFound)
 	}
 	ticket := r.s.known.begin()
+	return share(ctx, r.s.known, r.knownKey(ws, key), ticket, func(ctx context.Context) (D, error) {
+		return r.fetch(ctx, ws, key, ticket, loaded)
+	})
+}
+
+// fetch is get's read of the server: the head, else the versions (and the head repaired);
+// an absence is kept (known) once the read model is loaded.
+func (r *versioned[D]) fetch(ctx context.Context, ws, key string, ticket uint64, loaded bool) (D, error) {
+	var d D
 	err := r.heads.FindOne(ctx, bson.D{{Key: "_id", Value: r.headID(ws, key)}}).Decode(&d)
 	if err == nil {
 		r.offer(d)

@@ -36,7 +36,8 @@ var (
 // as Slack's are) for -answer-for each, every command's response_url on one local server that
 // counts the answers (and, with -respond-latency, takes that long to answer, as Slack's does).
 // It reports, per system, acknowledgements per second, their p50/p99, and commands answered
-// per second (response_url calls received during the window), acks refused as busy, and
+// per second (response_url calls received during the window, plus the acks that carry the
+// answer: Chorus answers a read in its acknowledgement, as Slack allows), acks refused as busy, and
 // chorus/bolt, the ratio of the answers per second. Issue 17 asks for a ratio of at least 2 with a p99 ack under 100 ms.
 //
 // Chorus is wired exactly as chorus serve wires it: its reads are served by the store's read model.
@@ -91,6 +92,7 @@ func BenchmarkBoltComparison(b *testing.B) {
 	}{{"chorus", chorus}, {"bolt", bolt}} {
 		b.ReportMetric(r.res.acksPerSec, r.name+"-acks/s")
 		b.ReportMetric(r.res.answeredPerSec, r.name+"-answered/s")
+		b.ReportMetric(r.res.inAckPerSec, r.name+"-in-ack/s")
 		b.ReportMetric(r.res.p50, r.name+"-p50-ms")
 		b.ReportMetric(r.res.p99, r.name+"-p99-ms")
 		b.ReportMetric(float64(r.res.busy), r.name+"-busy")
@@ -104,6 +106,7 @@ func BenchmarkBoltComparison(b *testing.B) {
 // answerRun is what driveAnswers measured of one system.
 type answerRun struct {
 	acksPerSec, answeredPerSec float64
+	inAckPerSec                float64 // answered in the ack itself (Chorus's reads), counted in answeredPerSec
 	p50, p99                   float64 // ack latency, ms
 	busy                       int64   // acknowledged « busy »: refused, nothing admitted
 	failed                     int64   // requests not acknowledged with an empty 200
@@ -113,7 +116,7 @@ type answerRun struct {
 // d and measures their acknowledgements and the answers responder receives meanwhile.
 func driveAnswers(b *testing.B, client *http.Client, base string, responder *countingResponder, d time.Duration) answerRun {
 	b.Helper()
-	var acked, busy, failed, seq atomic.Int64
+	var acked, inAck, busy, failed, seq atomic.Int64
 	var latMu sync.Mutex
 	var latencies []time.Duration
 	var wg sync.WaitGroup
@@ -140,6 +143,9 @@ func driveAnswers(b *testing.B, client *http.Client, base string, responder *cou
 					failed.Add(1)
 				case strings.Contains(ack, "sollicit"):
 					busy.Add(1) // Chorus's « busy »: nothing admitted, nothing to answer
+				case strings.Contains(ack, `"response_type"`):
+					acked.Add(1) // Chorus's answer to a read, in its ack
+					inAck.Add(1)
 				case ack != "":
 					failed.Add(1)
 				default:
@@ -153,7 +159,7 @@ func driveAnswers(b *testing.B, client *http.Client, base string, responder *cou
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	answered := responder.count.Load() - before
+	answered := responder.count.Load() - before + inAck.Load()
 	// Let the answers still on their way land before the next system runs.
 	responder.settle(5 * time.Second)
 	slices.Sort(latencies)
@@ -165,7 +171,8 @@ func driveAnswers(b *testing.B, client *http.Client, base string, responder *cou
 	}
 	return answerRun{
 		acksPerSec: float64(acked.Load()) / elapsed.Seconds(), answeredPerSec: float64(answered) / elapsed.Seconds(),
-		p50: ms(0.50), p99: ms(0.99), busy: busy.Load(), failed: failed.Load(),
+		inAckPerSec: float64(inAck.Load()) / elapsed.Seconds(),
+		p50:         ms(0.50), p99: ms(0.99), busy: busy.Load(), failed: failed.Load(),
 	}
 }
 

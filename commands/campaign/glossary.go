@@ -14,10 +14,11 @@ import (
 	"github.com/chorus-hq/chorus/reply"
 )
 
-func (c *call) glossary(ctx context.Context, args []string) (reply.Reply, error) {
-	// A "lang:en" word anywhere picks the term's language; the default is the workspace's.
-	lang := c.WS.Lang
-	args = slices.DeleteFunc(args, func(a string) bool {
+// glossaryLang takes a "lang:en" word anywhere in args out of them: it picks the term's
+// language, def (the workspace's) without one.
+func glossaryLang(args []string, def chorus.Lang) (chorus.Lang, []string) {
+	lang := def
+	args = slices.DeleteFunc(slices.Clone(args), func(a string) bool {
 		k, v, found := strings.Cut(a, ":")
 		if !found || (k != "lang" && k != "langue") {
 			return false
@@ -28,6 +29,11 @@ func (c *call) glossary(ctx context.Context, args []string) (reply.Reply, error)
 		}
 		return false
 	})
+	return lang, args
+}
+
+func (c *call) glossary(ctx context.Context, args []string) (reply.Reply, error) {
+	lang, args := glossaryLang(args, c.WS.Lang)
 	switch v := feature.Verb(args, 0); v {
 	case "", "help":
 		return c.Help("glossary"), nil

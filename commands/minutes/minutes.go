@@ -141,6 +141,20 @@ func (c *call) withLang(lang chorus.Lang) *call {
 	return &call{Turn: c.Turn.WithLang(lang), Feature: c.Feature}
 }
 
+// Reads reports whether the /minutes sub-command args only reads the store: list, show,
+// search, the help, and an unknown word (answered with the help's pointer). Export and thread
+// are left out: they read Slack or share a file.
+func Reads(args []string) bool {
+	if len(args) == 0 {
+		return true
+	}
+	switch v := minutesVerbs[chorus.Fold(args[0])]; v {
+	case "", "help", "list", "show", "search":
+		return true
+	}
+	return false
+}
+
 // Command answers "/minutes" with args.
 func (f *Feature) Command(ctx context.Context, t *feature.Turn, args []string) (reply.Reply, error) {
 	return f.call(t).minutes(ctx, args)

@@ -162,6 +162,16 @@ func (c *call) withLang(lang chorus.Lang) *call {
 	return &call{Turn: c.Turn.WithLang(lang), Feature: c.Feature}
 }
 
+// Reads reports whether args is a sub-command of the approval flow (owns) and whether it only
+// reads the store (the list of submissions).
+func Reads(args []string) (owns, reads bool) {
+	if len(args) == 0 {
+		return false, false
+	}
+	v, owns := driftVerbs[chorus.Fold(args[0])]
+	return owns, v == "submissions"
+}
+
 // Command answers the /campaign sub-commands of the approval flow (submit, autocheck,
 // submissions); ok is false for any other sub-command.
 func (f *Feature) Command(ctx context.Context, t *feature.Turn, args []string) (r reply.Reply, ok bool, err error) {

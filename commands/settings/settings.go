@@ -39,6 +39,19 @@ type call struct {
 	*Feature
 }
 
+// Reads reports whether the /chorus sub-command args only reads: the help, the settings card,
+// an unknown word (answered with the help's pointer).
+func Reads(args []string) bool {
+	switch v := feature.Verb(args, 0); v {
+	case "", "help":
+		return true
+	case "settings":
+		return len(args) == 1
+	default:
+		return strings.HasPrefix(v, "?")
+	}
+}
+
 // Command answers "/chorus" with args: help, lang or settings.
 func (f *Feature) Command(ctx context.Context, t *feature.Turn, args []string) (reply.Reply, error) {
 	return (&call{Turn: t, Feature: f}).chorus(ctx, args)
