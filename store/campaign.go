@@ -170,23 +170,19 @@ func (s *Store) Campaigns(ctx context.Context, workspace string) ([]chorus.Campa
 
 // CampaignsPage returns skip then at most limit (every one when 0) of the campaigns f selects, by
 // slug as Campaigns returns them, and how many f selects in all. The read model keeps each
-// selection in that order (campaignOrders): a page costs the page, not the workspace.
+// selection in that order (campaignGroups): a page costs the page, not the workspace. Without
+// it, the workspace's campaigns are read, by the index on (workspace, slug), and selected here.
 func (s *Store) CampaignsPage(ctx context.Context, workspace string, f chorus.CampaignFilter, skip, limit int) ([]chorus.Campaign, int, error) {
-	notClosed := bson.E{Key: "status", Value: bson.D{{Key: "$ne", Value: string(chorus.StatusClosed)}}}
-	q := headQuery[campaignDoc]{ws: workspace, sort: bson.D{{Key: "slug", Value: 1}}, less: bySlug, order: orderCampaignsBySlug}
+	q := headQuery[campaignDoc]{filter: bson.D{{Key: "workspace", Value: workspace}}, sort: bson.D{{Key: "slug", Value: 1}},
+		ws: workspace, less: bySlug, order: orderCampaignsBySlug, coarse: true}
 	switch {
 	case f.Lead != "":
-		q.filter = bson.D{{Key: "workspace", Value: workspace}, notClosed, {Key: "leads", Value: f.Lead}}
 		q.group = "lead\x00" + f.Lead
 	case f.Member != "":
-		q.filter = bson.D{{Key: "workspace", Value: workspace}, notClosed, {Key: "$or", Value: bson.A{
-			bson.D{{Key: "leads", Value: f.Member}}, bson.D{{Key: "channels.owner", Value: f.Member}}}}}
 		q.group = "member\x00" + f.Member
 	case f.Archived:
-		q.filter = bson.D{{Key: "workspace", Value: workspace}, {Key: "archived", Value: true}}
 		q.group = "archived"
 	default:
-		q.filter = bson.D{{Key: "workspace", Value: workspace}, {Key: "archived", Value: bson.D{{Key: "$ne", Value: true}}}}
 		q.group = "current"
 	}
 	q.match = func(d *campaignDoc) bool { return slices.Contains(campaignGroups(d), q.group) }

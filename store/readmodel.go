@@ -85,6 +85,9 @@ type headQuery[D any] struct {
 	// order and group name the ordered index, and its group, whose heads are exactly those the
 	// filter selects in the order sort says (a page then walks only the page); "" for none.
 	order, group string
+	// coarse is set when filter selects only the workspace's heads, of which match selects
+	// (a selection no index of the server serves: the read model's ordered index does).
+	coarse bool
 }
 
 // narrowed is q looking only at the heads whose index field is one of values; q itself when

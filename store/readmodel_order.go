@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/tidwall/btree"
@@ -115,10 +116,19 @@ func (r *versioned[D]) pageCached(q headQuery[D], skip, limit int) ([]D, int, bo
 }
 
 // page is list for one page of q: skip heads, then at most limit (all when 0), and how many q
-// selects in all. The server is asked for the page and the count.
+// selects in all. The server is asked for the page and the count; for a coarse q, for the
+// workspace's heads, which q.match then selects.
 func (r *versioned[D]) page(ctx context.Context, q headQuery[D], skip, limit int) ([]D, int, error) {
 	if ds, total, ok := r.pageCached(q, skip, limit); ok {
 		return ds, total, nil
+	}
+	if q.coarse { // the workspace's heads, which match selects
+		ds, err := r.list(ctx, q)
+		if err != nil {
+			return nil, 0, err
+		}
+		ds = slices.DeleteFunc(ds, func(d D) bool { return !q.match(&d) })
+		return cut(ds, skip, limit), len(ds), nil
 	}
 	total, err := r.heads.CountDocuments(ctx, q.filter)
 	if err != nil {
