@@ -29,7 +29,7 @@ const deadlineLength = 30 * time.Minute
 // calendar updates on its next refresh.
 func (c *call) iCalendar(ctx context.Context) ([]byte, error) {
 	today := c.today()
-	loc := c.Location()
+	loc := c.WS.Location()
 	zone := loc.String()
 	sc, err := c.scene(ctx, today.AddDays(-feedPast), today.AddDays(feedFuture))
 	if err != nil {

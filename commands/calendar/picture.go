@@ -31,7 +31,7 @@ func (c *call) picture(p period, sc scene, deadlines []chorus.Task) (reply.Block
 			More:      func(n int) string { return c.T("calendar.legend.more", n) },
 		},
 	}
-	loc := c.Location()
+	loc := c.WS.Location()
 	bars := 0
 	for _, camp := range rows(p, sc, deadlines) {
 		row := timeline.Row{Label: camp.Name, Note: camp.Slug}

@@ -33,7 +33,7 @@ type scene struct {
 }
 
 // today is the current day in the workspace's time zone.
-func (c *call) today() chorus.Date { return chorus.DateOf(c.Now().In(c.Location())) }
+func (c *call) today() chorus.Date { return chorus.DateOf(c.Now().In(c.WS.Location())) }
 
 // scene reads the workspace's calendar of [from, to] and runs the radar over it. Touchpoints of
 // archived campaigns are out of it.

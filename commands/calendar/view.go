@@ -108,7 +108,7 @@ func (c *call) calendar(ctx context.Context, arg string) (reply.Reply, error) {
 
 // deadlines are the open tasks of the shown campaigns due within the period.
 func (c *call) deadlines(ctx context.Context, p period, sc scene) ([]chorus.Task, error) {
-	loc := c.Location()
+	loc := c.WS.Location()
 	tasks, err := c.store.Tasks(ctx, c.Req.Workspace, chorus.TaskFilter{Statuses: []chorus.TaskStatus{chorus.TaskOpen},
 		DueBefore: p.to.AddDays(1).In(loc)})
 	if err != nil {

@@ -169,7 +169,7 @@ func (c *call) notPast(field string, d chorus.Date) error {
 	if d.IsZero() {
 		return nil
 	}
-	today := chorus.DateOf(c.Now().In(c.Location()))
+	today := chorus.DateOf(c.Now().In(c.WS.Location()))
 	if d.Before(today) {
 		return chorus.Invalid(field, "date.past", d.String())
 	}

@@ -53,17 +53,6 @@ type Turn struct {
 	Catalog *i18n.Catalog // every feature's messages
 	Store   Store
 	Clock   func() time.Time
-
-	loc *time.Location // WS's time zone as Location last found it (time.LoadLocation reads a file)
-}
-
-// Location is the workspace's time zone, loaded once per turn and time zone: a list of 30 dates
-// would otherwise read the zone's file 30 times.
-func (c *Turn) Location() *time.Location {
-	if c.loc == nil || c.loc.String() != c.WS.TimeZone {
-		c.loc = c.WS.Location()
-	}
-	return c.loc
 }
 
 // Now is the current time of the service's clock.
@@ -185,7 +174,7 @@ func (c *Turn) When(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return i18n.FormatWhen(t.In(c.Location()), c.Lang)
+	return i18n.FormatWhen(t.In(c.WS.Location()), c.Lang)
 }
 
 // DateRange writes a campaign's dates: "1 juillet 2027 → 15 juillet 2027".

@@ -107,8 +107,8 @@ func TestIsolate(t *testing.T) {
 	}
 }
 
-// TestTurnLocation: the turn's time zone, kept between dates, follows a change of the
-// workspace's zone within the turn; an unknown or empty zone is Europe/Paris.
+// TestTurnLocation: a turn's dates follow a change of the workspace's zone within the turn
+// (chorus.LoadLocation remembers the zones it loaded); an unknown or empty zone is Europe/Paris.
 func TestTurnLocation(t *testing.T) {
 	turn := &feature.Turn{Lang: chorus.English, Catalog: i18n.Merge(), WS: chorus.Workspace{ID: "T1", TimeZone: "Europe/Paris"}}
 	at := time.Date(2027, 7, 15, 15, 0, 0, 0, time.UTC)

@@ -232,7 +232,7 @@ func (c *call) threadPreview(ctx context.Context, channel, ts string) (reply.Rep
 		b.WriteString(item)
 		n++
 	}
-	title := c.T("minutes.thread.default_title", i18n.FormatDate(chorus.DateOf(c.Now().In(c.Location())), c.Lang))
+	title := c.T("minutes.thread.default_title", i18n.FormatDate(chorus.DateOf(c.Now().In(c.WS.Location())), c.Lang))
 	if len(msgs) > 0 && msgs[0].User != "" {
 		if k, _, _ := chorus.ParsePrefix(msgs[0].Text); k == "" {
 			first, _, _ := strings.Cut(strings.TrimSpace(msgs[0].Text), "\n")

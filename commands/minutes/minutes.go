@@ -468,7 +468,7 @@ func (c *call) meetingLocation(ctx context.Context, m chorus.Meeting) *time.Loca
 			return camp.Location()
 		}
 	}
-	return c.Location()
+	return c.WS.Location()
 }
 
 // minutesAdd adds a line typed with /minutes note|decision|action.

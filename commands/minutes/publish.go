@@ -217,7 +217,7 @@ func (c *call) transcript(m chorus.Meeting, lines []chorus.Line) string {
 // minutesCard shows a meeting's minutes: title, date, attendees, summary, notes, decisions and
 // action items, with the buttons that apply a decision or complete an action item.
 func (c *call) minutesCard(ctx context.Context, m chorus.Meeting, lines []chorus.Line, camp *chorus.Campaign) reply.Reply {
-	loc := c.Location()
+	loc := c.WS.Location()
 	if camp != nil {
 		loc = camp.Location()
 	} else if m.Campaign != "" {
@@ -396,7 +396,7 @@ func (c *call) meetingList(title string, ms []chorus.Meeting, total int, snippet
 	lines := []string{title}
 	ms = ms[:min(len(ms), maxListMeetings)]
 	for _, m := range ms {
-		s := fmt.Sprintf("`%s` *%s* · %s", m.ID, m.Title, i18n.FormatDate(chorus.DateOf(m.StartedAt.In(c.Location())), c.Lang))
+		s := fmt.Sprintf("`%s` *%s* · %s", m.ID, m.Title, i18n.FormatDate(chorus.DateOf(m.StartedAt.In(c.WS.Location())), c.Lang))
 		if m.Campaign != "" {
 			s += " · " + c.T("minutes.card.campaign", m.Campaign)
 		}

@@ -51,7 +51,7 @@ func (c *call) export(ctx context.Context, args []string) (reply.Reply, error) {
 	if c.files == nil {
 		return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "plan.files.none")
 	}
-	name := fmt.Sprintf("chorus-plan-%s-%s.xlsx", scope, chorus.DateOf(c.Now().In(c.Location())))
+	name := fmt.Sprintf("chorus-plan-%s-%s.xlsx", scope, chorus.DateOf(c.Now().In(c.WS.Location())))
 	title := c.T("plan.export.title", len(camps))
 	where, err := c.files.Share(ctx, c.Req, name, title, data)
 	if errors.Is(err, reply.ErrUnavailable) {
