@@ -434,7 +434,9 @@ func (c *call) termNote(ctx context.Context, lang chorus.Lang, term, note string
 // termLookup finds the terms whose wording, forbidden variants or definition hold the words, as
 // words (« marque » finds « la marque », not « marques »): the store's index by word gives the
 // terms holding all of them, and those holding them in that order are shown. A forbidden
-// variant answers with the approved term to use instead.
+// variant answers with the approved term to use instead. When no term holds them as words, the
+// terms holding them within a word are shown (« marque » then finds « marques », « literi »
+// « literie »): that reads the whole glossary, but only for a lookup that found nothing.
 func (c *call) termLookup(ctx context.Context, words string) (reply.Reply, error) {
 	terms, err := c.terms.TermsWithWords(ctx, c.Req.Workspace, words)
 	if err != nil {
@@ -442,6 +444,12 @@ func (c *call) termLookup(ctx context.Context, words string) (reply.Reply, error
 	}
 	q := chorus.Fold(words)
 	holds := func(text string) bool { return containsWord(" "+chorus.Fold(text)+" ", q) }
+	if len(terms) == 0 {
+		if terms, err = c.terms.Terms(ctx, c.Req.Workspace); err != nil {
+			return reply.Reply{}, fmt.Errorf("list terms: %w", err)
+		}
+		holds = func(text string) bool { return strings.Contains(chorus.Fold(text), q) }
+	}
 	var blocks []reply.Block
 	var lines []string
 	for _, g := range chorus.Enforced(terms) {

@@ -43,7 +43,8 @@ func TestListPages(t *testing.T) {
 }
 
 // TestGlossaryLookupByWords: a lookup finds the terms whose wording, definition or a forbidden
-// variant holds the words as words, in that order, case and accents ignored.
+// variant holds the words as words, in that order, case and accents ignored; failing that, within
+// a word.
 func TestGlossaryLookupByWords(t *testing.T) {
 	e := newEnv(t)
 	for _, line := range []string{
@@ -63,7 +64,9 @@ func TestGlossaryLookupByWords(t *testing.T) {
 	}{
 		{"/glossary lookup marque", "", []string{"*DouceNuit*", "Nom de la marque de literie"}, "Éclat"},
 		{"/glossary lookup DE LA MARQUE", "", []string{"*DouceNuit*"}, "Éclat"},
-		{"/glossary lookup marq", "", []string{"Rien dans le glossaire pour « marq »"}, "DouceNuit"},
+		{"/glossary lookup marq", "", []string{"*DouceNuit*", "Nom de la marque de literie"}, "Éclat"}, // within a word, when no word matches
+		{"/glossary lookup literi", "", []string{"*DouceNuit*"}, "Éclat"},
+		{"/glossary lookup marques", "", []string{"Rien dans le glossaire pour « marques »"}, "DouceNuit"},
 		{"/glossary lookup douce nuit", "", []string{"« Douce Nuit » est interdit : écrivez « DouceNuit »", "*DouceNuit*"}, "Éclat"},
 		{"/glossary lookup nuit douce", chorus.English, []string{`Nothing in the glossary for "nuit douce"`}, "DouceNuit"},
 		{"/glossary lookup eclat", chorus.English, []string{"*Éclat*", "La gamme soin"}, "DouceNuit"},
