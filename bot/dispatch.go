@@ -102,9 +102,10 @@ type Options struct {
 	DeliveryWorkers int
 	ModalBudget     time.Duration // a Modal is opened only if ready this soon after the request; 2 s
 	SubmitBudget    time.Duration // how long a view_submission ack waits for the Handler; 2.5 s
-	// AnswerBudget is how long the acknowledgement of a slash command that only reads (Reader)
-	// waits for its answer, to carry it; 500 ms, so that a command not answered by then still
-	// has InboxTimeout to be stored within Slack's 3 s. A read misses it only on a machine so
+	// AnswerBudget is the longest the acknowledgement of a slash command that only reads
+	// (Reader) waits for its answer, to carry it; 500 ms, so that a command not answered by then
+	// still has InboxTimeout to be stored within Slack's 3 s. The wait is ten times the reads'
+	// recent answer time, at least 100 ms, within this bound. A read misses it only on a machine so
 	// busy that the fallback (an inbox write, then the same read by a worker) costs more than
 	// waiting. Negative: reads take the inbox's way.
 	AnswerBudget time.Duration

@@ -38,16 +38,18 @@ func (d *Dispatcher) answerInAck(ctx context.Context, src source, name, text str
 		return ack{}, false
 	}
 	done := make(chan readResult, 1) // a late answer lands here and is dropped
+	started := d.now()
 	go func() {
 		req := d.request(ctx, src)
 		req.Command, req.Text = name, text
 		rep, ok := d.call(ctx, "command "+name, func() reply.Reply { return d.h.Command(ctx, req) })
 		done <- readResult{rep, ok && plainAnswer(rep)}
 	}()
-	t := time.NewTimer(d.readTTL)
+	t := time.NewTimer(d.reads.budget(d.readTTL))
 	defer t.Stop()
 	select {
 	case res := <-done:
+		d.reads.answered(d.now().Sub(started))
 		d.reads.done(d.now(), false)
 		if !res.ok {
 			return ack{}, false
@@ -99,17 +101,41 @@ func plainAnswer(rep reply.Reply) bool {
 // ack: reads then go straight to the inbox for a pause, after which one read at a time is tried
 // until one is on time (not the hundreds in flight at once, which would all wait the budget
 // again). A few late reads among many (a busy moment) change nothing.
+//
+// It also sets the budget: ten times the reads' moving average answer time, within
+// [minReadBudget, AnswerBudget]. A quiet process answers a read in a few milliseconds and waits
+// 100 ms at most, so that when the store stalls the reads already in flight are late after
+// 100 ms, not 500; a process so busy that its reads take tens of milliseconds waits longer
+// rather than take the inbox's costlier way.
 type lateReads struct {
 	mu      sync.Mutex
-	late    float64   // moving share of late reads, 0 to 1
-	until   time.Time // no tries before
-	probing bool      // after a pause: a try is out, the others wait for its outcome
+	avg     time.Duration // moving average answer time of the reads on time
+	late    float64       // moving share of late reads, 0 to 1
+	until   time.Time     // no tries before
+	probing bool          // after a pause: a try is out, the others wait for its outcome
 }
 
 const (
 	lateShare = 0.5         // the share of late reads beyond which tries pause
 	latePause = time.Second // how long they pause
 )
+
+// minReadBudget is the least a read's ack waits for its answer.
+const minReadBudget = 100 * time.Millisecond
+
+// budget is how long the next read may take, at most limit.
+func (l *lateReads) budget(limit time.Duration) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return min(max(minReadBudget, 10*l.avg), limit)
+}
+
+// answered records the answer time of a read on time.
+func (l *lateReads) answered(took time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.avg = (9*l.avg + took) / 10
+}
 
 func (l *lateReads) try(now time.Time) bool {
 	l.mu.Lock()

@@ -250,3 +250,40 @@ func TestLateReadsProbeOneAtATime(t *testing.T) {
 		}
 	}
 }
+
+// TestReadBudget: the ack of a read waits ten times the reads' moving average answer time,
+// within [minReadBudget, the configured budget].
+func TestReadBudget(t *testing.T) {
+	tests := []struct {
+		name    string
+		answers []time.Duration
+		limit   time.Duration
+		want    time.Duration
+	}{
+		{"nothing known yet", nil, 500 * time.Millisecond, minReadBudget},
+		{"a quiet process", repeatDur(2*time.Millisecond, 50), 500 * time.Millisecond, minReadBudget},
+		{"a busy process", repeatDur(30*time.Millisecond, 100), 500 * time.Millisecond, 300 * time.Millisecond},
+		{"a very busy process", repeatDur(200*time.Millisecond, 100), 500 * time.Millisecond, 500 * time.Millisecond},
+		{"a budget under the least", nil, time.Nanosecond, time.Nanosecond},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var l lateReads
+			for _, a := range tt.answers {
+				l.answered(a)
+			}
+			got := l.budget(tt.limit)
+			if d := got - tt.want; d < -5*time.Millisecond || d > 5*time.Millisecond {
+				t.Errorf("budget = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func repeatDur(d time.Duration, n int) []time.Duration {
+	out := make([]time.Duration, n)
+	for i := range out {
+		out[i] = d
+	}
+	return out
+}
