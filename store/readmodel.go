@@ -201,26 +201,7 @@ func (r *versioned[D]) listCached(q headQuery[D]) ([]D, bool) {
 		c.mu.RUnlock()
 		return nil, false
 	}
-	var ps []*D
-	collect := func(m map[string]*D) {
-		for _, d := range m {
-			if q.match == nil || q.match(d) {
-				ps = append(ps, d)
-			}
-		}
-	}
-	switch {
-	case len(q.values) > 0 && c.has(q.index):
-		for _, v := range q.values {
-			collect(c.byGroup[groupKey{q.ws, q.index, v}])
-		}
-	case q.ws != "":
-		collect(c.byWS[q.ws])
-	default:
-		for _, m := range c.byWS {
-			collect(m)
-		}
-	}
+	ps := c.selected(q)
 	c.mu.RUnlock()
 	if q.less != nil {
 		slices.SortFunc(ps, q.less)
@@ -244,6 +225,17 @@ func convertCached[D, T any](r *versioned[D], q headQuery[D], conv func(*D) T) (
 	if !c.loaded {
 		return nil, false
 	}
+	sel := c.selected(q)
+	out := make([]T, len(sel))
+	for i, d := range sel {
+		out[i] = conv(d)
+	}
+	return out, true
+}
+
+// selected returns the heads q selects, in no order, looking only at the narrowest index its
+// filter names (its workspace's, or of every workspace); the caller holds c.mu.
+func (c *headCache[D]) selected(q headQuery[D]) []*D {
 	var sel []*D
 	collect := func(m map[string]*D) {
 		for _, d := range m {
@@ -252,22 +244,23 @@ func convertCached[D, T any](r *versioned[D], q headQuery[D], conv func(*D) T) (
 			}
 		}
 	}
-	for ws, m := range c.byWS {
-		switch {
-		case q.ws != "" && ws != q.ws:
-		case len(q.values) > 0 && c.has(q.index):
+	one := func(ws string, m map[string]*D) {
+		if len(q.values) > 0 && c.has(q.index) {
 			for _, v := range q.values {
 				collect(c.byGroup[groupKey{ws, q.index, v}])
 			}
-		default:
-			collect(m)
+			return
 		}
+		collect(m)
 	}
-	out := make([]T, len(sel))
-	for i, d := range sel {
-		out[i] = conv(d)
+	if q.ws != "" {
+		one(q.ws, c.byWS[q.ws])
+		return sel
 	}
-	return out, true
+	for ws, m := range c.byWS {
+		one(ws, m)
+	}
+	return sel
 }
 
 // reread puts the stored head hid into the read model: another writer's head is newer than the
