@@ -127,6 +127,6 @@ func share[T any](ctx context.Context, k *known, key string, ticket uint64, read
 		return v, r.Err
 	case <-ctx.Done():
 		var zero T
-		return zero, fmt.Errorf("store: read %s: %w", key, ctx.Err())
+		return zero, fmt.Errorf("store: read %q: %w", key, ctx.Err())
 	}
 }
