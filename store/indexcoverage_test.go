@@ -316,6 +316,8 @@ func exercise(ctx context.Context, t *testing.T, e *env) {
 	}
 	_, err = s.OpenTasks(ctx)
 	must(err)
+	_, err = s.OpenTasksDue(ctx, now, now.Add(7*24*time.Hour)) // the scheduler's window
+	must(err)
 	_, err = s.CampaignHistory(ctx, "T1", c.Slug)
 	must(err)
 	_, err = s.TaskHistory(ctx, "T1", tk.ID)

@@ -115,6 +115,49 @@ func (r *versioned[D]) pageCached(q headQuery[D], skip, limit int) ([]D, int, bo
 	return ds, total, true
 }
 
+// rangeCached answers from the read model the heads of q's ordered index (q.order, q.group)
+// from lo up to, not including, hi in its order, of q.ws or of every workspace (then merged in
+// that order). It reports false without a loaded read model or that index. It walks only the
+// heads it returns.
+func (r *versioned[D]) rangeCached(q headQuery[D], lo, hi *D) ([]D, bool) {
+	c := r.cache
+	if c == nil {
+		return nil, false
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	i := slices.IndexFunc(c.orders, func(o order[D]) bool { return o.name == q.order })
+	if !c.loaded || i < 0 {
+		return nil, false
+	}
+	less := c.orders[i].less
+	var ds []D
+	walk := func(ws string) {
+		t := c.trees[orderKey{ws, q.order, q.group}]
+		if t == nil {
+			return
+		}
+		t.Ascend(entry[D]{"", lo}, func(e entry[D]) bool {
+			if less(e.d, hi) >= 0 {
+				return false
+			}
+			ds = append(ds, *e.d)
+			return true
+		})
+	}
+	if q.ws != "" {
+		walk(q.ws)
+		return ds, true
+	}
+	for ws := range c.byWS {
+		walk(ws)
+	}
+	if len(c.byWS) > 1 {
+		slices.SortStableFunc(ds, func(a, b D) int { return less(&a, &b) })
+	}
+	return ds, true
+}
+
 // page is list for one page of q: skip heads, then at most limit (all when 0), and how many q
 // selects in all. The server is asked for the page and the count; for a coarse q, for the
 // workspace's heads, which q.match then selects.

@@ -607,3 +607,64 @@ func TestReadModelTermsWithWords(t *testing.T) {
 		})
 	}
 }
+
+// TestReadModelOpenTasksDue: the scheduler's window, the open tasks of every workspace due in
+// [from, to), is the same from the read model's ordered index as from the server, in due order,
+// after tasks are moved, closed and created in both workspaces; its edges are exact.
+func TestReadModelOpenTasksDue(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, true)
+	s := e.Store
+	plain, err := store.Open(ctx, e.uri, e.db, store.Options{Now: e.Clock.Now}) // no read model
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { plain.Close(ctx) })
+	h := func(n int) time.Time { return start.Add(time.Duration(n) * time.Hour) }
+	var made []chorus.Task
+	for i, ws := range []string{"T1", "T2", "T1", "T2", "T1", "T1"} {
+		task, err := s.CreateTask(ctx, newTask(ws, "ete", "bob", h(i)))
+		wantErr(t, err, nil)
+		made = append(made, task)
+	}
+	made[1].Due = h(10) // T2's moved out of the window
+	_, err = s.UpdateTask(ctx, made[1])
+	wantErr(t, err, nil)
+	made[5].Due = h(-1) // T1's moved to the start of the window
+	_, err = s.UpdateTask(ctx, made[5])
+	wantErr(t, err, nil)
+	made[2].Status = chorus.TaskDone // T1's closed
+	_, err = s.UpdateTask(ctx, made[2])
+	wantErr(t, err, nil)
+	noDue := newTask("T2", "ete", "bob", time.Time{})
+	_, err = s.CreateTask(ctx, noDue)
+	wantErr(t, err, nil)
+
+	ids := func(ts []chorus.Task, err error) []string {
+		t.Helper()
+		wantErr(t, err, nil)
+		out := []string{}
+		for _, task := range ts {
+			out = append(out, task.WorkspaceID+"/"+task.ID+"@"+strconv.Itoa(task.Version))
+		}
+		return out
+	}
+	id := func(i, v int) string { return made[i].WorkspaceID + "/" + made[i].ID + "@" + strconv.Itoa(v) }
+	for _, c := range []struct {
+		name     string
+		from, to time.Time
+		want     []string
+	}{
+		{"every due date", h(-100), h(100), []string{id(5, 2), id(0, 1), id(3, 1), id(4, 1), id(1, 2)}},
+		{"from is in, to is out", h(-1), h(3), []string{id(5, 2), id(0, 1)}},
+		{"an instant", h(3), h(3).Add(time.Millisecond), []string{id(3, 1)}},
+		{"nothing due then", h(20), h(30), []string{}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, want := ids(s.OpenTasksDue(ctx, c.from, c.to)), ids(plain.OpenTasksDue(ctx, c.from, c.to))
+			if !slices.Equal(got, c.want) || !slices.Equal(want, c.want) {
+				t.Fatalf("read model %v, server %v; want %v", got, want, c.want)
+			}
+		})
+	}
+}

@@ -166,9 +166,16 @@ func (s *Store) TasksPage(ctx context.Context, workspace string, f chorus.TaskFi
 // due time.
 const orderOwnerStatusByDue = "owner and status, by due"
 
+// orderStatusByDue is the ordered index of the tasks of each status by due time: the open ones
+// are the scheduler's window (OpenTasksDue).
+const orderStatusByDue = "status, by due"
+
 func taskOrders() []order[taskDoc] {
-	return []order[taskDoc]{{name: orderOwnerStatusByDue, less: byDue,
-		groups: func(d *taskDoc) []string { return []string{groupOf(d.Owner, d.Status)} }}}
+	return []order[taskDoc]{
+		{name: orderOwnerStatusByDue, less: byDue,
+			groups: func(d *taskDoc) []string { return []string{groupOf(d.Owner, d.Status)} }},
+		{name: orderStatusByDue, less: byDue, groups: func(d *taskDoc) []string { return []string{d.Status} }},
+	}
 }
 
 // statusValues are the distinct statuses of a filter, as stored.
