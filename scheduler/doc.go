@@ -34,12 +34,14 @@
 //
 // # Cost
 //
-// The embedded store scans whole collections, so the scheduler keeps the next occurrence of every
-// open task and every digest in an in-memory min-heap: a tick pops what is due in O(log n) per
-// occurrence and touches the store only to claim, read the task fresh and record. The index is
-// refreshed on the process's own writes (TaskChanged, Snoozed, DigestChanged) and by a periodic
-// Resync for changes made by other replicas; every occurrence is checked against a fresh read of
-// its task before it is sent, so a stale index never sends a reminder for a done or moved task.
+// The scheduler keeps the next occurrence of the open tasks that can have a reminder soon (a
+// window of due dates around now, window.go) and of every digest in an in-memory min-heap: a
+// tick pops what is due in O(log n) per occurrence and touches the store only to claim, read the
+// task fresh and record, and once an hour to read the tasks whose due dates the window reaches.
+// Start-up reads the window, not every open task. The index is refreshed on the process's own
+// writes (TaskChanged, Snoozed, DigestChanged) and by a periodic Resync for changes made by
+// other replicas; every occurrence is checked against a fresh read of its task before it is
+// sent, so a stale index never sends a reminder for a done or moved task.
 //
 // Sending goes through a Sender (the Slack client, rate-limited per channel, or the console), one
 // queue per destination channel, so a burst drains at Slack's pace in every channel at once and

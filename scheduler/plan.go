@@ -15,19 +15,19 @@ import (
 // snapshot is everything the index is built from.
 type snapshot struct {
 	at       time.Time
-	tasks    []chorus.Task
+	tasks    []chorus.Task // the window's (window.go)
+	hi       time.Time     // the window's upper edge: every open task due before is in tasks
 	digests  []chorus.DigestSchedule
 	policies []chorus.ReminderPolicy
 	snoozes  []chorus.Snooze
-	camps    []chorus.Campaign
+	camps    []chorus.Campaign // the tasks'
 }
 
-func (s *Scheduler) readSnapshot(ctx context.Context, since time.Time) (*snapshot, error) {
+// readSnapshot reads the digest schedules, the policies, the snoozes ending at or after since,
+// and the window of open tasks that can have a reminder from floor on, with their campaigns.
+func (s *Scheduler) readSnapshot(ctx context.Context, since, floor time.Time) (*snapshot, error) {
 	snap := &snapshot{at: s.now()}
 	var err error
-	if snap.tasks, err = s.st.OpenTasks(ctx); err != nil {
-		return nil, fmt.Errorf("scheduler: load tasks: %w", err)
-	}
 	if snap.digests, err = s.st.DigestSchedules(ctx); err != nil {
 		return nil, fmt.Errorf("scheduler: load digest schedules: %w", err)
 	}
@@ -37,19 +37,11 @@ func (s *Scheduler) readSnapshot(ctx context.Context, since time.Time) (*snapsho
 	if snap.snoozes, err = s.st.Snoozes(ctx, since); err != nil {
 		return nil, fmt.Errorf("scheduler: load snoozes: %w", err)
 	}
-	seen := map[string]bool{}
-	for _, t := range snap.tasks {
-		seen[t.WorkspaceID] = true
+	if snap.tasks, snap.hi, err = s.windowTasks(ctx, snap.at, floor, snap.policies, snap.snoozes); err != nil {
+		return nil, fmt.Errorf("scheduler: load tasks: %w", err)
 	}
-	for _, d := range snap.digests {
-		seen[d.WorkspaceID] = true
-	}
-	for ws := range seen {
-		cs, err := s.st.Campaigns(ctx, ws)
-		if err != nil {
-			return nil, fmt.Errorf("scheduler: load campaigns of %s: %w", ws, err)
-		}
-		snap.camps = append(snap.camps, cs...)
+	if snap.camps, err = s.campaignsOf(ctx, snap.tasks, func(string) bool { return false }); err != nil {
+		return nil, fmt.Errorf("scheduler: load campaigns: %w", err)
 	}
 	return snap, nil
 }
@@ -70,7 +62,7 @@ func (s *Scheduler) Load(ctx context.Context) error {
 			from = limit
 		}
 	}
-	snap, err := s.readSnapshot(ctx, from)
+	snap, err := s.readSnapshot(ctx, from, from)
 	if err != nil {
 		return err
 	}
@@ -84,12 +76,18 @@ func (s *Scheduler) Load(ctx context.Context) error {
 }
 
 // Resync rebuilds the index from the store, keeping what was dispatched already, so changes
-// made by other replicas are seen.
+// made by other replicas are seen. Its window starts the grace window back (or at the catch-up
+// start, when later): a tick dispatches what is due, so no reminder older than that is pending.
 func (s *Scheduler) Resync(ctx context.Context) error {
 	s.mu.Lock()
 	since := s.from
+	s.stale = false
 	s.mu.Unlock()
-	snap, err := s.readSnapshot(ctx, since)
+	floor := s.now().Add(-s.opts.Grace)
+	if floor.Before(since) {
+		floor = since
+	}
+	snap, err := s.readSnapshot(ctx, since, floor)
 	if err != nil {
 		return err
 	}
@@ -103,10 +101,16 @@ func (s *Scheduler) Resync(ctx context.Context) error {
 // new digests start at newFrom. A task changed through TaskChanged after the snapshot was read
 // keeps its newer version.
 func (s *Scheduler) install(snap *snapshot, newFrom time.Time) {
+	camps := s.camps
 	s.camps = make(map[string]chorus.Campaign, len(snap.camps))
 	for _, c := range snap.camps {
-		s.camps[c.WorkspaceID+"/"+c.Slug] = c
+		k := c.WorkspaceID + "/" + c.Slug
+		if old, ok := camps[k]; ok && old.Version > c.Version {
+			c = old // saved here since the snapshot was read
+		}
+		s.camps[k] = c
 	}
+	s.pulled = snap.hi
 	s.policies = make(map[policyKey]chorus.ReminderPolicy, len(snap.policies))
 	for _, p := range snap.policies {
 		s.policies[policyKey{p.WorkspaceID, p.Campaign}] = p
@@ -199,10 +203,15 @@ func (s *Scheduler) policy(ws, campaign string) chorus.ReminderPolicy {
 	return s.opts.Policy
 }
 
-// location returns the time zone of a task: its campaign's; the caller holds s.mu.
+// location returns the time zone of a task: its campaign's; the caller holds s.mu. A campaign
+// the index has not read (a task changed here in a campaign outside the window) is noted, for
+// the next tick to read it and plan its tasks again (resolve) before it dispatches anything.
 func (s *Scheduler) location(t chorus.Task) *time.Location {
 	if c, ok := s.camps[t.WorkspaceID+"/"+t.Campaign]; ok {
 		return s.zone(c.TimeZone)
+	}
+	if t.Campaign != "" {
+		s.missing[t.WorkspaceID+"/"+t.Campaign] = true
 	}
 	return s.zone(s.opts.TimeZone)
 }
@@ -335,7 +344,11 @@ func (s *Scheduler) DigestChanged(d chorus.DigestSchedule) {
 func (s *Scheduler) PolicyChanged(p chorus.ReminderPolicy) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	_, after := s.reachNow()
 	s.policies[policyKey{p.WorkspaceID, p.Campaign}] = p
+	if _, wider := s.reachNow(); wider > after {
+		s.stale = true // older tasks may have nudges now: the next tick reads the window again
+	}
 	s.replanWhere(func(t chorus.Task) bool {
 		return t.WorkspaceID == p.WorkspaceID && (p.Campaign == "" || t.Campaign == p.Campaign)
 	})
@@ -363,8 +376,9 @@ func (s *Scheduler) replanWhere(match func(chorus.Task) bool) {
 	}
 }
 
-// NextDue returns the time of the earliest pending occurrence or retry, reporting false when
-// there is none.
+// NextDue returns the time of the earliest pending occurrence or retry, or of the next move of
+// the window (window.go), which may bring an earlier one: a tick then is the earliest that can
+// send anything. It reports false when there is none.
 func (s *Scheduler) NextDue() (time.Time, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -377,11 +391,15 @@ func (s *Scheduler) NextDue() (time.Time, bool) {
 	if len(s.retries) > 0 && (!ok || s.retries[0].at.Before(at)) {
 		at, ok = s.retries[0].at, true
 	}
+	if edge, has := s.windowMoves(); has && (!ok || edge.Before(at)) {
+		at, ok = edge, true
+	}
 	return at, ok
 }
 
-// Pending returns how many tasks and digests have an occurrence pending. It plans every
-// deferred task to know, so it is for tests and measures, not for a hot path.
+// Pending returns how many tasks of the index (the window's, window.go) and digests have an
+// occurrence pending. It plans every deferred task to know, so it is for tests and measures, not
+// for a hot path.
 func (s *Scheduler) Pending() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()

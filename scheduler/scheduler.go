@@ -24,9 +24,10 @@ type Store interface {
 // Reader reads what the scheduler plans from: open tasks, their campaigns, digest schedules,
 // reminder policies, snoozes and who reads in which language.
 type Reader interface {
-	OpenTasks(ctx context.Context) ([]chorus.Task, error)
+	// OpenTasksDue returns the open tasks of every workspace due at or after from and before to.
+	OpenTasksDue(ctx context.Context, from, to time.Time) ([]chorus.Task, error)
 	Task(ctx context.Context, workspace, id string) (chorus.Task, error)
-	Campaigns(ctx context.Context, workspace string) ([]chorus.Campaign, error)
+	Campaign(ctx context.Context, workspace, slug string) (chorus.Campaign, error)
 	Workspace(ctx context.Context, id string) (chorus.Workspace, error)
 	UserLang(ctx context.Context, workspace, user string) (chorus.Lang, error)
 	DigestSchedules(ctx context.Context) ([]chorus.DigestSchedule, error)
@@ -176,6 +177,9 @@ type Scheduler struct {
 	nudged   map[string]bool                     // the nudges this process dispatched and still due
 	zones    map[string]*time.Location           // loaded time zones: loading one reads a file
 	from     time.Time                           // nothing before it is reconsidered
+	pulled   time.Time                           // the window's upper edge (window.go)
+	stale    bool                                // a policy widened the window: read it again
+	missing  map[string]bool                     // "ws/slug": campaigns to read (resolve)
 	alive    string                              // the last alive mark claimed
 	lastSwep time.Time
 
@@ -229,7 +233,7 @@ func New(opts Options) (*Scheduler, error) {
 	s := &Scheduler{
 		st: opts.Store, send: opts.Sender, log: opts.Logger, now: opts.Now, opts: opts,
 		tasks: map[string]*entry{}, digests: map[string]*entry{},
-		policies: map[policyKey]chorus.ReminderPolicy{}, camps: map[string]chorus.Campaign{}, snoozes: map[string]chorus.Snooze{},
+		policies: map[policyKey]chorus.ReminderPolicy{}, camps: map[string]chorus.Campaign{}, snoozes: map[string]chorus.Snooze{}, missing: map[string]bool{},
 		nudged: map[string]bool{}, zones: map[string]*time.Location{},
 		queues: map[string]*chanQueue{}, sem: make(chan struct{}, opts.Workers),
 	}
@@ -278,6 +282,7 @@ type job struct {
 func (s *Scheduler) Tick(ctx context.Context) int {
 	now := s.now()
 	s.markAlive(ctx, now)
+	s.follow(ctx, now)
 	var jobs []job
 	s.mu.Lock()
 	s.promote(now.Add(planHorizon))
@@ -311,35 +316,22 @@ func jobOf(e *entry) job {
 }
 
 // addCopies adds to jobs the team channel's copy of each reminder dispatched for the first
-// time (a retried one's copy has a life of its own). A campaign the index lacks, as when the
-// task was created here in a workspace that had nothing at the last load, is read first.
+// time (a retried one's copy has a life of its own). A campaign the index lacks is read first
+// (resolve).
 func (s *Scheduler) addCopies(ctx context.Context, jobs []job) []job {
 	first := func(j job) bool {
 		return j.kind == chorus.ReminderOccurrence && !j.copy && !j.retried && j.task.ChannelKind != ""
 	}
-	missing := map[string]bool{}
 	s.mu.Lock()
 	for _, j := range jobs {
-		if _, ok := s.camps[j.task.WorkspaceID+"/"+j.task.Campaign]; first(j) && !ok {
-			missing[j.task.WorkspaceID] = true
-		}
-	}
-	s.mu.Unlock()
-	for ws := range missing {
-		cs, err := s.st.Campaigns(ctx, ws)
-		if err != nil {
-			s.log.WarnContext(ctx, "scheduler: load campaigns", "workspace", ws, "err", err)
-			continue
-		}
-		for _, c := range cs {
-			s.mu.Lock()
-			_, known := s.camps[c.WorkspaceID+"/"+c.Slug]
-			s.mu.Unlock()
-			if !known {
-				s.CampaignChanged(c)
+		if k := j.task.WorkspaceID + "/" + j.task.Campaign; first(j) && j.task.Campaign != "" {
+			if _, ok := s.camps[k]; !ok {
+				s.missing[k] = true
 			}
 		}
 	}
+	s.mu.Unlock()
+	s.resolve(ctx)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, j := range jobs {

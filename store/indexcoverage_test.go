@@ -314,8 +314,6 @@ func exercise(ctx context.Context, t *testing.T, e *env) {
 		_, _, err := s.CampaignsPage(ctx, "T1", f, 10, 10)
 		must(err)
 	}
-	_, err = s.OpenTasks(ctx)
-	must(err)
 	_, err = s.OpenTasksDue(ctx, now, now.Add(7*24*time.Hour)) // the scheduler's window
 	must(err)
 	_, err = s.CampaignHistory(ctx, "T1", c.Slug)

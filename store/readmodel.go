@@ -213,26 +213,6 @@ func (r *versioned[D]) listCached(q headQuery[D]) ([]D, bool) {
 	return ds, true
 }
 
-// convertCached is listCached for a caller that wants each selected head converted (such as
-// to a chorus.Task) and no order: 100,000 open tasks are converted without a copy in between.
-func convertCached[D, T any](r *versioned[D], q headQuery[D], conv func(*D) T) ([]T, bool) {
-	c := r.cache
-	if c == nil {
-		return nil, false
-	}
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	if !c.loaded {
-		return nil, false
-	}
-	sel := c.selected(q)
-	out := make([]T, len(sel))
-	for i, d := range sel {
-		out[i] = conv(d)
-	}
-	return out, true
-}
-
 // selected returns the heads q selects, in no order, looking only at the narrowest index its
 // filter names (its workspace's, or of every workspace); the caller holds c.mu.
 func (c *headCache[D]) selected(q headQuery[D]) []*D {

@@ -232,21 +232,6 @@ func TestReadModelListsByOwnerAndStatus(t *testing.T) {
 			}
 		})
 	}
-	t.Run("open tasks of every workspace", func(t *testing.T) {
-		ids := func(ts []chorus.Task, err error) []string {
-			wantErr(t, err, nil)
-			var out []string
-			for _, task := range ts {
-				out = append(out, task.ID+"@"+strconv.Itoa(task.Version))
-			}
-			slices.Sort(out)
-			return out
-		}
-		got, want := ids(s.OpenTasks(ctx)), ids(plain.OpenTasks(ctx))
-		if !slices.Equal(got, want) || len(got) != 3 {
-			t.Fatalf("read model lists %v, the server %v (3 open)", got, want)
-		}
-	})
 	subFilters := map[string]chorus.SubmissionFilter{
 		"awaiting":        {Statuses: []chorus.SubmissionStatus{chorus.SubmissionPending, chorus.SubmissionFlagged}},
 		"approved":        {Statuses: []chorus.SubmissionStatus{chorus.SubmissionApproved}},

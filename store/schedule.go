@@ -163,7 +163,7 @@ func scheduleIndexes() []indexSpec {
 			plainIndex("workspace", "kind", "channel", "scheduled_at", "_id"), // LastDigest
 		}},
 		{collThreads, []mongo.IndexModel{plainIndex("at")}}, // the sweep's; threads are read by _id
-		{collTasks, []mongo.IndexModel{plainIndex("status", "_id")}},
+		{collTasks, []mongo.IndexModel{plainIndex("status", "due", "id")}}, // OpenTasksDue, every workspace's
 	}
 }
 
@@ -260,22 +260,6 @@ func (s *Store) ReminderPolicies(ctx context.Context) ([]chorus.ReminderPolicy, 
 		out[i] = ds[i].policy()
 	}
 	return out, nil
-}
-
-// OpenTasks returns the latest version of every open task of every workspace, in no particular
-// order: the scheduler's working set, read at start-up and at each resync.
-func (s *Store) OpenTasks(ctx context.Context) ([]chorus.Task, error) {
-	q := headQuery[taskDoc]{
-		filter: bson.D{{Key: "status", Value: string(chorus.TaskOpen)}}, sort: bson.D{{Key: "_id", Value: 1}},
-		match: func(d *taskDoc) bool { return d.Status == string(chorus.TaskOpen) }}.narrowed("status", string(chorus.TaskOpen))
-	if ts, ok := convertCached(&s.tasks, q, (*taskDoc).task); ok {
-		return ts, nil
-	}
-	ds, err := s.tasks.list(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	return tasks(ds), nil
 }
 
 // OpenTasksDue returns the latest version of every open task of every workspace due at or

@@ -162,35 +162,6 @@ func TestClaimInfoAndLastClaim(t *testing.T) {
 	}
 }
 
-func TestOpenTasks(t *testing.T) {
-	ctx := context.Background()
-	s := newEnv(t, true).Store
-	for _, ws := range []string{"T1", "T2"} {
-		for range 2 {
-			if _, err := s.CreateTask(ctx, newTask(ws, "ete", "bob", start.Add(time.Hour))); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	done, err := s.CreateTask(ctx, newTask("T1", "ete", "bob", start))
-	if err != nil {
-		t.Fatal(err)
-	}
-	done.Status = chorus.TaskDone
-	if _, err := s.UpdateTask(ctx, done); err != nil {
-		t.Fatal(err)
-	}
-	open, err := s.OpenTasks(ctx)
-	if err != nil || len(open) != 4 {
-		t.Fatalf("OpenTasks = %d tasks, %v; want 4", len(open), err)
-	}
-	for _, task := range open {
-		if task.Status != chorus.TaskOpen {
-			t.Fatalf("OpenTasks returned %+v", task)
-		}
-	}
-}
-
 // TestLastDigest: the latest digest record of a channel before a slot, whatever else is recorded
 // (reminders, other channels, other workspaces), with why it was empty.
 func TestLastDigest(t *testing.T) {

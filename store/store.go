@@ -358,7 +358,6 @@ func (s *Store) createIndexes(ctx context.Context) error {
 			plainIndex("workspace", "campaign", "status", "due", "id"),
 			plainIndex("workspace", "owner", "status", "due", "id"),
 			plainIndex("workspace", "campaign", "owner", "status", "due", "id"),
-			plainIndex("status", "due", "id"), // the scheduler's window of every workspace
 		}},
 		{collTermVersions, []mongo.IndexModel{uniqueIndex("workspace", "key", "version")}},
 		{collTerms, []mongo.IndexModel{plainIndex("workspace", "key")}},

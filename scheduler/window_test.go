@@ -1,0 +1,152 @@
+package scheduler_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chorus-hq/chorus"
+	"github.com/chorus-hq/chorus/scheduler"
+	"github.com/chorus-hq/chorus/store"
+)
+
+// TestWindowSendsWhatThePlanSays: 60 open tasks due from six weeks ago to six weeks ahead,
+// stored before start-up and never changed here, so the index learns of them only through its
+// window. Start-up holds part of them; over six weeks (across the end of daylight-saving time)
+// every reminder Plan gives them after start-up is sent at its instant, once, and nothing else.
+func TestWindowSendsWhatThePlanSays(t *testing.T) {
+	ctx := context.Background()
+	start := paris8(10, 4, 10, 0)
+	clk := newClock(start)
+	st, _ := openStore(t, clk)
+	seed(t, st)
+	rnd := rand.New(rand.NewPCG(17, 17))
+	policy := chorus.DefaultReminderPolicy("")
+	var want []string
+	const n = 60
+	for i := range n {
+		due := start.Add(time.Duration(rnd.IntN(84*24*60)-42*24*60) * time.Minute)
+		task := addTask(t, st, fmt.Sprintf("w%02d", i), "", "Tâche", fmt.Sprintf("u%02d", i), due)
+		for _, r := range policy.Plan(task, paris, time.Time{}) {
+			if r.At.After(start) && !r.At.After(start.Add(42*24*time.Hour)) {
+				want = append(want, r.At.In(paris).Format("Mon 01-02 15:04 MST")+" "+task.Owner+" "+r.Key)
+			}
+		}
+	}
+	snd := &sender{clock: clk}
+	s := newScheduler(t, st, snd, clk, "p1", nil)
+	if err := s.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Indexed(); got == 0 || got >= n/2 {
+		t.Fatalf("start-up indexed %d of %d open tasks; want the window's, a few", got, n)
+	}
+	runUntil(t, clk, start.Add(42*24*time.Hour), s)
+	if got := describe(snd.Sent()); joinLines(got) != joinLines(sorted(want)) {
+		t.Errorf("sent:\n%s\nwant (the plan):\n%s", joinLines(got), joinLines(sorted(want)))
+	}
+	if len(want) < 40 {
+		t.Fatalf("only %d reminders planned: the test says little", len(want))
+	}
+	if d := dupes(snd.Sent()); len(d) > 0 {
+		t.Errorf("sent twice: %v", d)
+	}
+}
+
+// TestWindowEdges: what lies outside the window at start-up still gets its reminders. A task
+// overdue for weeks whose reminder was snoozed to tomorrow gets the end of its snooze; a policy
+// saved here with a longer overdue run nudges a task overdue for longer than the default's;
+// a task made here in a campaign start-up did not read is reminded on that campaign's clock.
+func TestWindowEdges(t *testing.T) {
+	ctx := context.Background()
+	start := paris8(6, 1, 10, 0) // a Tuesday
+	cases := []struct {
+		name  string
+		setup func(t *testing.T, st *store.Store, s *scheduler.Scheduler) []string // what is sent
+		until time.Time
+	}{
+		{
+			name: "snoozed long after its due date",
+			setup: func(t *testing.T, st *store.Store, s *scheduler.Scheduler) []string {
+				task := addTask(t, st, "old", "", "Vieille tâche", "rui", paris8(5, 3, 18, 0))
+				if _, err := st.AddSnooze(ctx, chorus.Snooze{WorkspaceID: "T1", TaskID: task.ID, Due: task.Due, Until: paris8(6, 2, 10, 0), By: "rui"}); err != nil {
+					t.Fatal(err)
+				}
+				if err := s.Load(ctx); err != nil {
+					t.Fatal(err)
+				}
+				return []string{"Wed 06-02 10:00 CEST rui s" + fmt.Sprint(paris8(6, 2, 10, 0).Unix())}
+			},
+			until: paris8(6, 2, 12, 0),
+		},
+		{
+			name: "a longer overdue run",
+			setup: func(t *testing.T, st *store.Store, s *scheduler.Scheduler) []string {
+				addTask(t, st, "late", "", "Tâche en retard", "rui", paris8(5, 20, 18, 0)) // 12 days ago
+				if err := s.Load(ctx); err != nil {
+					t.Fatal(err)
+				}
+				p := chorus.DefaultReminderPolicy("T1")
+				p.OverdueDays, p.UpdatedBy = 20, "lea"
+				saved, err := st.SaveReminderPolicy(ctx, p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				s.PolicyChanged(saved)
+				return []string{"Wed 06-02 09:00 CEST rui d2027-06-02"} // the 13th day after
+			},
+			until: paris8(6, 2, 12, 0),
+		},
+		{
+			name: "a campaign start-up did not read",
+			setup: func(t *testing.T, st *store.Store, s *scheduler.Scheduler) []string {
+				if _, err := st.CreateCampaign(ctx, chorus.Campaign{WorkspaceID: "T1", Slug: "nyc", Name: "New York", TimeZone: "America/New_York",
+					Lang: chorus.English, Status: chorus.StatusActive, Leads: []string{"lea"}, CreatedBy: "lea"}); err != nil {
+					t.Fatal(err)
+				}
+				if err := s.Load(ctx); err != nil {
+					t.Fatal(err)
+				}
+				task, err := st.CreateTask(ctx, chorus.Task{WorkspaceID: "T1", ID: "ny1", Campaign: "nyc", Title: "Vitrine",
+					Owner: "rui", Due: time.Date(2027, 6, 2, 18, 0, 0, 0, chorus.LoadLocation("America/New_York")).UTC(), Status: chorus.TaskOpen, CreatedBy: "lea"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				s.TaskChanged(task)
+				ny := chorus.LoadLocation("America/New_York")
+				plan := func(loc *time.Location) []string {
+					var out []string
+					for _, r := range chorus.DefaultReminderPolicy("T1").Plan(task, loc, time.Time{}) {
+						if !r.At.After(paris8(6, 3, 12, 0)) {
+							out = append(out, r.At.In(paris).Format("Mon 01-02 15:04 MST")+" rui "+r.Key)
+						}
+					}
+					return out
+				}
+				if want, inParis := plan(ny), plan(paris); len(want) == 0 || slices.Equal(want, inParis) {
+					t.Fatalf("New York's plan %v is Paris's %v: the test cannot tell them apart", want, inParis)
+				}
+				return plan(ny)
+			},
+			until: paris8(6, 3, 12, 0),
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			clk := newClock(start)
+			st, _ := openStore(t, clk)
+			seed(t, st)
+			snd := &sender{clock: clk}
+			s := newScheduler(t, st, snd, clk, "p1", nil)
+			want := sorted(c.setup(t, st, s))
+			runUntil(t, clk, c.until, s)
+			if got := describe(snd.Sent()); !slices.Equal(got, want) {
+				t.Errorf("sent:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+		})
+	}
+}
