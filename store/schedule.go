@@ -162,7 +162,7 @@ func scheduleIndexes() []indexSpec {
 			plainIndex("workspace", "folded", "done_at", "_id"), plainIndex("done_at"),
 			plainIndex("workspace", "kind", "channel", "scheduled_at", "_id"), // LastDigest
 		}},
-		{collThreads, []mongo.IndexModel{plainIndex("at")}}, // the sweep's; threads are read by _id
+		{collThreads, []mongo.IndexModel{plainIndex("at")}},                // the sweep's; threads are read by _id
 		{collTasks, []mongo.IndexModel{plainIndex("status", "due", "id")}}, // OpenTasksDue, every workspace's
 	}
 }
