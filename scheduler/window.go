@@ -82,9 +82,17 @@ func (s *Scheduler) windowTasks(ctx context.Context, at, floor time.Time, polici
 	if err != nil {
 		return nil, time.Time{}, err
 	}
-	in := make(map[string]bool, len(ts))
-	for _, t := range ts {
-		in[t.WorkspaceID+"/"+t.ID] = true
+	in := map[string]bool{} // the tasks of the window that are snoozed
+	if len(snoozes) > 0 {
+		snoozed := map[string]bool{}
+		for _, z := range snoozes {
+			snoozed[z.WorkspaceID+"/"+z.TaskID] = true
+		}
+		for _, t := range ts {
+			if k := t.WorkspaceID + "/" + t.ID; snoozed[k] {
+				in[k] = true
+			}
+		}
 	}
 	for _, z := range snoozes {
 		k := z.WorkspaceID + "/" + z.TaskID
@@ -109,14 +117,18 @@ func (s *Scheduler) windowTasks(ctx context.Context, at, floor time.Time, polici
 // campaignsOf reads the campaigns of tasks that known does not hold, once each. A campaign that
 // no longer exists is left out: its tasks follow the default time zone.
 func (s *Scheduler) campaignsOf(ctx context.Context, tasks []chorus.Task, known func(key string) bool) ([]chorus.Campaign, error) {
-	seen := map[string]bool{}
+	type name struct{ ws, slug string }
+	seen := map[name]bool{}
 	var out []chorus.Campaign
 	for _, t := range tasks {
-		k := t.WorkspaceID + "/" + t.Campaign
-		if t.Campaign == "" || seen[k] || known(k) {
+		n := name{t.WorkspaceID, t.Campaign}
+		if t.Campaign == "" || seen[n] {
 			continue
 		}
-		seen[k] = true
+		seen[n] = true
+		if known(t.WorkspaceID + "/" + t.Campaign) {
+			continue
+		}
 		c, err := s.st.Campaign(ctx, t.WorkspaceID, t.Campaign)
 		switch {
 		case errors.Is(err, chorus.ErrNotFound):

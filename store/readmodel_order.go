@@ -117,9 +117,9 @@ func (r *versioned[D]) pageCached(q headQuery[D], skip, limit int) ([]D, int, bo
 
 // rangeCached answers from the read model the heads of q's ordered index (q.order, q.group)
 // from lo up to, not including, hi in its order, of q.ws or of every workspace (then merged in
-// that order). It reports false without a loaded read model or that index. It walks only the
-// heads it returns.
-func (r *versioned[D]) rangeCached(q headQuery[D], lo, hi *D) ([]D, bool) {
+// that order), each converted by conv. It reports false without a loaded read
+// model or that index. It walks only the heads it returns.
+func rangeCached[D, T any](r *versioned[D], q headQuery[D], lo, hi *D, conv func(*D) T) ([]T, bool) {
 	c := r.cache
 	if c == nil {
 		return nil, false
@@ -131,31 +131,31 @@ func (r *versioned[D]) rangeCached(q headQuery[D], lo, hi *D) ([]D, bool) {
 		return nil, false
 	}
 	less := c.orders[i].less
-	var ds []D
-	walk := func(ws string) {
+	var ps []*D
+	for ws := range c.byWS {
+		if q.ws != "" && ws != q.ws {
+			continue
+		}
 		t := c.trees[orderKey{ws, q.order, q.group}]
 		if t == nil {
-			return
+			continue
 		}
 		t.Ascend(entry[D]{"", lo}, func(e entry[D]) bool {
 			if less(e.d, hi) >= 0 {
 				return false
 			}
-			ds = append(ds, *e.d)
+			ps = append(ps, e.d)
 			return true
 		})
 	}
-	if q.ws != "" {
-		walk(q.ws)
-		return ds, true
+	if q.ws == "" && len(c.byWS) > 1 {
+		slices.SortStableFunc(ps, less)
 	}
-	for ws := range c.byWS {
-		walk(ws)
+	ts := make([]T, len(ps))
+	for i, p := range ps {
+		ts[i] = conv(p)
 	}
-	if len(c.byWS) > 1 {
-		slices.SortStableFunc(ds, func(a, b D) int { return less(&a, &b) })
-	}
-	return ds, true
+	return ts, true
 }
 
 // page is list for one page of q: skip heads, then at most limit (all when 0), and how many q

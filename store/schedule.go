@@ -278,8 +278,8 @@ func (s *Store) OpenTasksDue(ctx context.Context, from, to time.Time) ([]chorus.
 		},
 		order: orderStatusByDue, group: open,
 	}.narrowed("status", open)
-	if ds, ok := s.tasks.rangeCached(q, &taskDoc{Due: from}, &taskDoc{Due: to}); ok {
-		return tasks(ds), nil
+	if ts, ok := rangeCached(&s.tasks, q, &taskDoc{Due: from}, &taskDoc{Due: to}, (*taskDoc).task); ok {
+		return ts, nil
 	}
 	ds, err := s.tasks.list(ctx, q)
 	if err != nil {
