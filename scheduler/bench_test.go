@@ -89,7 +89,8 @@ func (m *memStore) ClaimInfo(_ context.Context, kind, id string) (string, time.T
 	at, ok := m.claims[kind+"/"+id]
 	return "", at, ok, nil
 }
-func (m *memStore) LastClaim(context.Context, string) (time.Time, bool, error) {
+func (m *memStore) MarkAlive(context.Context, time.Time) error { return nil }
+func (m *memStore) LastAlive(context.Context) (time.Time, bool, error) {
 	return time.Time{}, false, nil
 }
 func (m *memStore) SweepClaims(context.Context, string, time.Time) (int, error) { return 0, nil }

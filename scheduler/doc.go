@@ -29,8 +29,8 @@
 // changes. An occurrence found later than the grace window (Options.Grace) after its time, as
 // after downtime, is not sent: a late reminder is folded into the next digest that covers its
 // task (or, when no digest covers it, sent marked late); a late digest is skipped, since the
-// next one says everything it would have. Hourly "alive" claims tell a restarted process since
-// when it was down, so nothing missed in between is dropped silently.
+// next one says everything it would have. Alive marks every ten minutes (Store.MarkAlive) tell
+// a restarted process since when it was down, so nothing missed in between is dropped silently.
 //
 // # Cost
 //

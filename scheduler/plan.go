@@ -52,7 +52,7 @@ func (s *Scheduler) readSnapshot(ctx context.Context, since, floor time.Time) (*
 func (s *Scheduler) Load(ctx context.Context) error {
 	now := s.now()
 	from := now.Add(-s.opts.Grace)
-	if last, ok, err := s.st.LastClaim(ctx, claimAlive); err != nil {
+	if last, ok, err := s.st.LastAlive(ctx); err != nil {
 		return fmt.Errorf("scheduler: read last alive mark: %w", err)
 	} else if ok {
 		// Whatever was due before the last sign of life was dispatched then, except what sat in

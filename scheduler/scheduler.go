@@ -39,7 +39,9 @@ type Reader interface {
 type Claims interface {
 	Claim(ctx context.Context, kind, id, owner string) (bool, error)
 	ClaimInfo(ctx context.Context, kind, id string) (owner string, at time.Time, ok bool, err error)
-	LastClaim(ctx context.Context, kind string) (time.Time, bool, error)
+	// MarkAlive records that a scheduler was alive at at; LastAlive returns the latest mark.
+	MarkAlive(ctx context.Context, at time.Time) error
+	LastAlive(ctx context.Context) (time.Time, bool, error)
 	SweepClaims(ctx context.Context, kind string, olderThan time.Time) (int, error)
 	RecordOccurrence(ctx context.Context, o chorus.Occurrence) error
 	Occurrence(ctx context.Context, id string) (chorus.Occurrence, bool, error)
@@ -90,7 +92,7 @@ const ChannelCopy = "/channel"
 // Claim kinds in the store.
 const (
 	claimOccurrence = "occurrence"
-	claimAlive      = "alive"
+	claimAlive      = "alive" // the alive marks of before Store.MarkAlive, still swept
 )
 
 // maxAttempts bounds the takeovers of one occurrence whose owners keep dying or failing to send.
@@ -180,7 +182,7 @@ type Scheduler struct {
 	pulled   time.Time                           // the window's upper edge (window.go)
 	stale    bool                                // a policy widened the window: read it again
 	missing  map[string]bool                     // "ws/slug": campaigns to read (resolve)
-	alive    string                              // the last alive mark claimed
+	alive    time.Time                           // the last alive mark made
 	lastSwep time.Time
 
 	qmu    sync.Mutex
@@ -352,22 +354,22 @@ func channelJob(j job, channel string) job {
 	return j
 }
 
-// markAlive claims the current alive mark once per aliveEvery; any replica's mark will do.
+// markAlive records the current alive mark once per aliveEvery; any replica's mark will do.
 func (s *Scheduler) markAlive(ctx context.Context, now time.Time) {
-	mark := now.UTC().Truncate(aliveEvery).Format(time.RFC3339)
+	mark := now.UTC().Truncate(aliveEvery)
 	s.mu.Lock()
-	done := s.alive == mark
+	done := s.alive.Equal(mark)
 	s.alive = mark
 	s.mu.Unlock()
 	if done {
 		return
 	}
-	if _, err := s.st.Claim(ctx, claimAlive, mark, s.opts.Replica); err != nil {
-		if ctx.Err() == nil { // a shutdown cut the claim short: nothing to report
+	if err := s.st.MarkAlive(ctx, mark); err != nil {
+		if ctx.Err() == nil { // a shutdown cut the mark short: nothing to report
 			s.log.WarnContext(ctx, "scheduler: alive mark", "err", err)
 		}
 		s.mu.Lock()
-		s.alive = "" // try again next tick
+		s.alive = time.Time{} // try again next tick
 		s.mu.Unlock()
 	}
 }

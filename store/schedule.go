@@ -437,9 +437,41 @@ func (s *Store) ClaimInfo(ctx context.Context, kind, id string) (owner string, a
 	return d.Owner, storedTime(d.At), true, nil
 }
 
-// LastClaim returns the time of the newest claim of kind, reporting false when there is none.
-// The scheduler's hourly "alive" claims tell a restarted process since when it was down.
-func (s *Store) LastClaim(ctx context.Context, kind string) (time.Time, bool, error) {
+// MarkAlive records that a scheduler was alive at at: the latest of every replica's marks is
+// kept, in one document ($max), so LastAlive reads one document however many claims and events
+// a year of use left in the claims collection.
+func (s *Store) MarkAlive(ctx context.Context, at time.Time) error {
+	_, err := s.meta.UpdateOne(ctx, bson.D{{Key: "_id", Value: metaAlive}},
+		bson.D{{Key: "$max", Value: bson.D{{Key: "at", Value: storedTime(at)}}}}, options.UpdateOne().SetUpsert(true))
+	if err != nil {
+		return fmt.Errorf("store: mark alive: %w", err)
+	}
+	return nil
+}
+
+// LastAlive returns the latest time a scheduler marked itself alive (MarkAlive), reporting
+// false when none ever did: a restarted process looks back from it for what it missed. A data
+// folder from before MarkAlive has the scheduler's "alive" claims instead, read once (the
+// newest claim of that kind, found by scanning the claims on the embedded server).
+func (s *Store) LastAlive(ctx context.Context) (time.Time, bool, error) {
+	var d struct {
+		At time.Time `bson:"at"`
+	}
+	err := s.meta.FindOne(ctx, bson.D{{Key: "_id", Value: metaAlive}}).Decode(&d)
+	switch {
+	case errors.Is(err, mongo.ErrNoDocuments):
+		return s.lastClaim(ctx, "alive")
+	case err != nil:
+		return time.Time{}, false, fmt.Errorf("store: read alive mark: %w", err)
+	}
+	return storedTime(d.At), true, nil
+}
+
+// metaAlive is the id of the alive mark in the meta collection.
+const metaAlive = "alive"
+
+// lastClaim returns the time of the newest claim of kind, reporting false when there is none.
+func (s *Store) lastClaim(ctx context.Context, kind string) (time.Time, bool, error) {
 	var d claimDoc
 	err := s.claims.FindOne(ctx, bson.D{{Key: "kind", Value: kind}},
 		options.FindOne().SetSort(bson.D{{Key: "at", Value: -1}})).Decode(&d)

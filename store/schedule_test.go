@@ -136,25 +136,36 @@ func TestOccurrences(t *testing.T) {
 	}
 }
 
-func TestClaimInfoAndLastClaim(t *testing.T) {
+// TestClaimInfoAndLastAlive: who claimed what and when; the latest alive mark of every replica,
+// kept whatever order the marks come in, and read from a data folder's legacy "alive" claims
+// before any mark was kept.
+func TestClaimInfoAndLastAlive(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t, true)
 	s := e.Store
-	if _, ok, err := s.LastClaim(ctx, "alive"); ok || err != nil {
-		t.Fatalf("LastClaim on nothing = %v, %v", ok, err)
+	if _, ok, err := s.LastAlive(ctx); ok || err != nil {
+		t.Fatalf("LastAlive on nothing = %v, %v", ok, err)
 	}
-	for _, h := range []string{"h1", "h2"} {
+	for _, h := range []string{"h1", "h2"} { // a data folder from before MarkAlive
 		if won, err := s.Claim(ctx, "alive", h, "p1"); !won || err != nil {
 			t.Fatal(won, err)
 		}
 		e.Clock.Advance(time.Hour)
 	}
-	last, ok, err := s.LastClaim(ctx, "alive")
-	if err != nil || !ok || !last.Equal(start.Add(time.Hour).UTC().Truncate(time.Millisecond)) {
-		t.Fatalf("LastClaim = %v, %v, %v", last, ok, err)
+	ms := func(t time.Time) time.Time { return t.UTC().Truncate(time.Millisecond) }
+	if last, ok, err := s.LastAlive(ctx); err != nil || !ok || !last.Equal(ms(start.Add(time.Hour))) {
+		t.Fatalf("LastAlive from the legacy claims = %v, %v, %v", last, ok, err)
+	}
+	for _, at := range []time.Time{start.Add(3 * time.Hour), start.Add(5 * time.Hour), start.Add(4 * time.Hour)} {
+		if err := s.MarkAlive(ctx, at); err != nil { // replicas marking out of order
+			t.Fatal(err)
+		}
+	}
+	if last, ok, err := s.LastAlive(ctx); err != nil || !ok || !last.Equal(ms(start.Add(5*time.Hour))) {
+		t.Fatalf("LastAlive = %v, %v, %v; want the latest mark", last, ok, err)
 	}
 	owner, at, ok, err := s.ClaimInfo(ctx, "alive", "h1")
-	if err != nil || !ok || owner != "p1" || !at.Equal(start.UTC().Truncate(time.Millisecond)) {
+	if err != nil || !ok || owner != "p1" || !at.Equal(ms(start)) {
 		t.Fatalf("ClaimInfo = %s, %v, %v, %v", owner, at, ok, err)
 	}
 	if _, _, ok, err := s.ClaimInfo(ctx, "alive", "h9"); ok || err != nil {
