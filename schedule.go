@@ -184,11 +184,7 @@ func (p ReminderPolicy) Plan(t Task, loc *time.Location, snoozedUntil time.Time)
 			days = DefaultOverdueDays
 		}
 		for i := 1; i <= days; i++ {
-			d := DateOf(due).In(loc).AddDate(0, 0, i)
-			at := wallClock(d, p.OverdueAt)
-			if p.quiet(at) {
-				at = wallClock(d, p.QuietEnd)
-			}
+			at := p.nudgeOn(DateOf(due).In(loc).AddDate(0, 0, i))
 			if p.SkipWeekends && weekend(at) || !at.After(saved) {
 				continue
 			}
@@ -206,6 +202,31 @@ func (p ReminderPolicy) Plan(t Task, loc *time.Location, snoozedUntil time.Time)
 		}
 	}
 	return kept
+}
+
+// nudgeOn is the instant of the overdue nudge on the day of d, in d's location: OverdueAt, or
+// the end of the quiet window when OverdueAt falls in it.
+func (p ReminderPolicy) nudgeOn(d time.Time) time.Time {
+	at := wallClock(d, p.OverdueAt)
+	if p.quiet(at) {
+		at = wallClock(d, p.QuietEnd)
+	}
+	return at
+}
+
+// NextNudgeAfter returns the first instant after t, in loc, at which an overdue nudge of the
+// policy can fall: the time of day every nudge is sent at, today or tomorrow. It reports false
+// for a policy without overdue nudges. A task overdue at t has no other reminder but the end of
+// a snooze, so the scheduler leaves it unplanned until then.
+func (p ReminderPolicy) NextNudgeAfter(t time.Time, loc *time.Location) (time.Time, bool) {
+	if !p.Overdue {
+		return time.Time{}, false
+	}
+	local := t.In(loc)
+	if at := p.nudgeOn(local); at.After(t) {
+		return at, true
+	}
+	return p.nudgeOn(local.AddDate(0, 0, 1)), true
 }
 
 // HasTimeForReminder reports whether a task saved at saved and due at due has time for a

@@ -2,6 +2,7 @@ package chorus_test
 
 import (
 	"errors"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"testing"
@@ -310,4 +311,54 @@ func TestDigestScheduleEmptyMode(t *testing.T) {
 			checkCodes(t, d.Validate(), tt.codes)
 		})
 	}
+}
+
+// TestNextNudgeAfter: the time of day of every overdue nudge, today's when it is still ahead,
+// else tomorrow's (the end of the quiet window when the nudge falls in it, the wall clock kept
+// across daylight-saving changes); and every nudge Plan gives after an instant is at or after it.
+func TestNextNudgeAfter(t *testing.T) {
+	paris := chorus.LoadLocation("Europe/Paris")
+	at := func(m time.Month, d, h, min int) time.Time { return time.Date(2027, m, d, h, min, 0, 0, paris) }
+	def := chorus.DefaultReminderPolicy("T1")
+	quietNudge := def
+	quietNudge.OverdueAt = 7 * 60 // in the quiet window, which ends at 08:00
+	noNudge := def
+	noNudge.Overdue = false
+	for _, c := range []struct {
+		name string
+		p    chorus.ReminderPolicy
+		t    time.Time
+		want time.Time
+		ok   bool
+	}{
+		{"before today's", def, at(6, 1, 8, 59), at(6, 1, 9, 0), true},
+		{"at today's: tomorrow's", def, at(6, 1, 9, 0), at(6, 2, 9, 0), true},
+		{"after today's", def, at(6, 1, 15, 0), at(6, 2, 9, 0), true},
+		{"quiet at its time: the window's end", quietNudge, at(6, 1, 7, 30), at(6, 1, 8, 0), true},
+		{"across the end of summer time", def, at(10, 30, 23, 0), at(10, 31, 9, 0), true},
+		{"no overdue nudge", noNudge, at(6, 1, 8, 0), time.Time{}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, ok := c.p.NextNudgeAfter(c.t, paris)
+			if ok != c.ok || !got.Equal(c.want) {
+				t.Fatalf("NextNudgeAfter(%v) = %v, %v; want %v, %v", c.t, got, ok, c.want, c.ok)
+			}
+		})
+	}
+	t.Run("a lower bound of Plan's nudges", func(t *testing.T) {
+		rnd := rand.New(rand.NewPCG(3, 3))
+		for i := range 500 {
+			p := def
+			p.OverdueAt, p.OverdueDays, p.SkipWeekends = rnd.IntN(24*60), 1+rnd.IntN(chorus.MaxOverdueDays), rnd.IntN(2) == 0
+			due := at(1, 1, 0, 0).Add(time.Duration(rnd.IntN(365*24*60)) * time.Minute)
+			task := chorus.Task{WorkspaceID: "T1", ID: "t", Due: due, Status: chorus.TaskOpen}
+			after := due.Add(time.Duration(rnd.IntN(40*24*60)) * time.Minute)
+			bound, _ := p.NextNudgeAfter(after, paris)
+			for _, r := range p.Plan(task, paris, time.Time{}) {
+				if r.At.After(after) && r.At.Before(bound) {
+					t.Fatalf("case %d: nudge %s at %v comes after %v but before the bound %v", i, r.Key, r.At, after, bound)
+				}
+			}
+		}
+	})
 }

@@ -42,16 +42,24 @@ func (h *deferred) Pop() any {
 	return w
 }
 
-// earliest returns the first instant a reminder of t can fall under its policy, reporting
-// false when t has no due date (and so no reminder); the caller holds s.mu. A snooze only
-// delays reminders, and a catch-up reminder falls after the task was saved, which is later
-// than this instant whenever a planned reminder is not.
-func (s *Scheduler) earliest(t chorus.Task) (time.Time, bool) {
+// earliest returns the first instant after cursor a reminder of t can fall under its policy,
+// reporting false when t has no due date (and so no reminder); the caller holds s.mu. A snooze
+// only delays reminders, and a catch-up reminder falls after the task was saved, which is later
+// than this instant whenever a planned reminder is not. A task due by cursor has had every
+// reminder before its due instant: only its overdue nudges are left, which all fall at one time
+// of day (NextNudgeAfter), or the end of a snooze.
+func (s *Scheduler) earliest(t chorus.Task, cursor time.Time) (time.Time, bool) {
 	if t.Due.IsZero() {
 		return time.Time{}, false
 	}
+	p := s.policy(t.WorkspaceID, t.Campaign)
+	if !t.Due.After(cursor) {
+		if _, snoozed := s.snoozes[t.WorkspaceID+"/"+t.ID]; !snoozed {
+			return p.NextNudgeAfter(cursor, s.location(t))
+		}
+	}
 	var lead time.Duration
-	for _, o := range s.policy(t.WorkspaceID, t.Campaign).Offsets {
+	for _, o := range p.Offsets {
 		lead = max(lead, o)
 	}
 	return t.Due.Add(-lead - settleSlack), true
@@ -61,7 +69,7 @@ func (s *Scheduler) earliest(t chorus.Task) (time.Time, bool) {
 // before until, else into deferred; the caller holds s.mu and re-initialises both heaps.
 func (s *Scheduler) planOrDefer(e *entry, until time.Time) {
 	if e.kind == taskEntry {
-		if at, ok := s.earliest(e.task); ok && at.After(until) {
+		if at, ok := s.earliest(e.task, e.cursor); ok && at.After(until) {
 			s.later = append(s.later, wake{at: at, e: e})
 			return
 		}

@@ -230,7 +230,7 @@ func (s *Scheduler) adopt(t chorus.Task, until time.Time) {
 	}
 	e := &entry{kind: taskEntry, key: k, cursor: s.from, idx: -1, task: t}
 	s.tasks[k] = e
-	if at, ok := s.earliest(t); ok && at.After(until) {
+	if at, ok := s.earliest(t, e.cursor); ok && at.After(until) {
 		heap.Push(&s.later, wake{at: at, e: e})
 		return
 	}
