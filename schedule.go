@@ -146,24 +146,15 @@ func (p ReminderPolicy) Plan(t Task, loc *time.Location, snoozedUntil time.Time)
 	due := t.Due.In(loc)
 	saved := t.UpdatedAt // zero: nothing is left out
 	var pre []Reminder
-	for _, o := range p.Offsets {
-		at := due.Add(-o)
-		if o%(24*time.Hour) == 0 {
-			// Whole days are counted on the wall clock: "3 days before 18:00" is 18:00, even
-			// across a daylight-saving change.
-			at = due.AddDate(0, 0, -int(o/(24*time.Hour)))
-		}
-		at = p.settle(at, due)
-		if at.Before(due) && at.After(saved) {
+	p.beforeDue(due, func(o time.Duration, at time.Time) {
+		switch {
+		case !at.After(saved):
+		case o < 0:
+			pre = append(pre, Reminder{Key: "m", At: at})
+		default:
 			pre = append(pre, Reminder{Key: "o" + strconv.Itoa(int(o/time.Minute)), At: at})
 		}
-	}
-	if p.Morning {
-		at := wallClock(due, p.MorningAt)
-		if at.Before(due) && at.After(saved) && p.allowed(at) {
-			pre = append(pre, Reminder{Key: "m", At: at})
-		}
-	}
+	})
 	// Sort the reminders before the due instant, then drop those crowding an earlier one.
 	slices.SortStableFunc(pre, func(a, b Reminder) int { return a.At.Compare(b.At) })
 	var out []Reminder
@@ -202,6 +193,43 @@ func (p ReminderPolicy) Plan(t Task, loc *time.Location, snoozedUntil time.Time)
 		}
 	}
 	return kept
+}
+
+// beforeDue calls f with each reminder the policy plans before the due instant due (in its
+// location), settled off quiet hours and weekends: each offset's (o), then the morning's (o -1).
+// Plan drops those crowding an earlier one and those before the task was saved.
+func (p ReminderPolicy) beforeDue(due time.Time, f func(o time.Duration, at time.Time)) {
+	for _, o := range p.Offsets {
+		at := due.Add(-o)
+		if o%(24*time.Hour) == 0 {
+			// Whole days are counted on the wall clock: "3 days before 18:00" is 18:00, even
+			// across a daylight-saving change.
+			at = due.AddDate(0, 0, -int(o/(24*time.Hour)))
+		}
+		if at = p.settle(at, due); at.Before(due) {
+			f(o, at)
+		}
+	}
+	if p.Morning {
+		if at := wallClock(due, p.MorningAt); at.Before(due) && p.allowed(at) {
+			f(-1, at)
+		}
+	}
+}
+
+// NextBeforeDue returns the first instant after t at which the policy plans a reminder of a task
+// due at due before that instant (an offset's or the morning's), in loc, reporting false when
+// none is left after t. It allocates nothing: the scheduler asks it of every task in its window
+// to know which to plan now. Every reminder Plan gives after t and before due is at or after it,
+// but a catch-up, which falls after the task was saved, when every one of these fell before.
+func (p ReminderPolicy) NextBeforeDue(due, t time.Time, loc *time.Location) (time.Time, bool) {
+	var next time.Time
+	p.beforeDue(due.In(loc), func(_ time.Duration, at time.Time) {
+		if at.After(t) && (next.IsZero() || at.Before(next)) {
+			next = at
+		}
+	})
+	return next, !next.IsZero()
 }
 
 // nudgeOn is the instant of the overdue nudge on the day of d, in d's location: OverdueAt, or

@@ -362,3 +362,48 @@ func TestNextNudgeAfter(t *testing.T) {
 		}
 	})
 }
+
+// TestNextBeforeDue: the scheduler's bound before the due instant. For 2,000 random policies,
+// due instants, save instants and cursors, every reminder Plan gives after the cursor comes at
+// or after the bound; when the bound says none is left, only a catch-up or overdue nudges are.
+func TestNextBeforeDue(t *testing.T) {
+	paris := chorus.LoadLocation("Europe/Paris")
+	rnd := rand.New(rand.NewPCG(5, 8))
+	base := time.Date(2027, 1, 1, 0, 0, 0, 0, paris)
+	minute := func(n int) time.Duration { return time.Duration(rnd.IntN(n)) * time.Minute }
+	checked := 0
+	for i := range 2000 {
+		p := chorus.DefaultReminderPolicy("T1")
+		p.Offsets = nil
+		for range rnd.IntN(4) {
+			if rnd.IntN(2) == 0 {
+				p.Offsets = append(p.Offsets, time.Duration(1+rnd.IntN(10))*24*time.Hour)
+			} else {
+				p.Offsets = append(p.Offsets, minute(10*24*60)+time.Minute)
+			}
+		}
+		p.Morning, p.MorningAt = rnd.IntN(2) == 0, rnd.IntN(24*60)
+		p.QuietStart, p.QuietEnd, p.SkipWeekends = rnd.IntN(24*60), rnd.IntN(24*60), rnd.IntN(2) == 0
+		due := base.Add(minute(365 * 24 * 60))
+		task := chorus.Task{WorkspaceID: "T1", ID: "t", Due: due, Status: chorus.TaskOpen}
+		if rnd.IntN(2) == 0 {
+			task.UpdatedAt = due.Add(-minute(12 * 24 * 60))
+		}
+		cursor := due.Add(-minute(12 * 24 * 60))
+		bound, ok := p.NextBeforeDue(due, cursor, paris)
+		for _, r := range p.Plan(task, paris, time.Time{}) {
+			if !r.At.After(cursor) {
+				continue
+			}
+			checked++
+			late := r.Key == chorus.CatchUpKey || strings.HasPrefix(r.Key, "d")
+			if ok && r.At.Before(bound) || !ok && !late {
+				t.Fatalf("case %d: %s at %v after %v, bound %v (%v); policy %+v, due %v, saved %v",
+					i, r.Key, r.At, cursor, bound, ok, p, due, task.UpdatedAt)
+			}
+		}
+	}
+	if checked < 2000 {
+		t.Fatalf("only %d reminders checked", checked)
+	}
+}

@@ -7,11 +7,12 @@ import (
 	"github.com/chorus-hq/chorus"
 )
 
-// Start-up in constant time (issue 17). Planning a task (its policy's Plan) is most of what
-// building the index costs: 100,000 open tasks took 1.5 s. Most open tasks are due weeks
-// ahead and cannot have a reminder before then, so the index plans a task only when its
-// earliest possible reminder comes within planHorizon; until then it waits in a heap ordered by
-// that instant (deferred), which costs one comparison per tick to watch.
+// Planning waits (issue 17). Planning a task (its policy's Plan) is most of what building the
+// index costs: 100,000 open tasks took 1.5 s. Most tasks of the window (window.go) have no
+// reminder within the hour, so the index plans a task only when its next possible reminder
+// (earliest: computed without allocating, far cheaper than Plan) comes within planHorizon;
+// until then it waits in a heap ordered by that instant (deferred), which costs one comparison
+// per tick to watch.
 
 // planHorizon is how far ahead of now a task's earliest possible reminder must be for the
 // task to be planned; Tick plans the others as they come within it.
@@ -43,26 +44,26 @@ func (h *deferred) Pop() any {
 }
 
 // earliest returns the first instant after cursor a reminder of t can fall under its policy,
-// reporting false when t has no due date (and so no reminder); the caller holds s.mu. A snooze
-// only delays reminders, and a catch-up reminder falls after the task was saved, which is later
-// than this instant whenever a planned reminder is not. A task due by cursor has had every
-// reminder before its due instant: only its overdue nudges are left, which all fall at one time
-// of day (NextNudgeAfter), or the end of a snooze.
+// reporting false when it has none; the caller holds s.mu. A snoozed task is planned at once
+// (cursor). Before the due instant, it is the first of the policy's reminders still to come
+// (NextBeforeDue): a catch-up reminder comes later, and the overdue nudges after the due
+// instant; when none is left, cursor. A task due by cursor has only its overdue nudges left,
+// which all fall at one time of day (NextNudgeAfter).
 func (s *Scheduler) earliest(t chorus.Task, cursor time.Time) (time.Time, bool) {
 	if t.Due.IsZero() {
 		return time.Time{}, false
 	}
-	p := s.policy(t.WorkspaceID, t.Campaign)
+	if _, snoozed := s.snoozes[t.WorkspaceID+"/"+t.ID]; snoozed {
+		return cursor, true
+	}
+	p, loc := s.policy(t.WorkspaceID, t.Campaign), s.location(t)
 	if !t.Due.After(cursor) {
-		if _, snoozed := s.snoozes[t.WorkspaceID+"/"+t.ID]; !snoozed {
-			return p.NextNudgeAfter(cursor, s.location(t))
-		}
+		return p.NextNudgeAfter(cursor, loc)
 	}
-	var lead time.Duration
-	for _, o := range p.Offsets {
-		lead = max(lead, o)
+	if at, ok := p.NextBeforeDue(t.Due, cursor, loc); ok {
+		return at, true
 	}
-	return t.Due.Add(-lead - settleSlack), true
+	return cursor, true
 }
 
 // planOrDefer puts a new task entry (idx -1) into the heap when a reminder of it can fall
