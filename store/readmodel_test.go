@@ -134,11 +134,7 @@ func TestReadModelListsByCampaign(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t, true)
 	s := e.Store
-	plain, err := store.Open(ctx, e.uri, e.db, store.Options{Now: e.Clock.Now}) // no read model
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { plain.Close(ctx) })
+	plain := e.plain(t)
 	var moved chorus.Task
 	for i, camp := range []string{"ete", "ete", "noel"} {
 		task, err := s.CreateTask(ctx, newTask("T1", camp, "bob", start.Add(time.Duration(i)*time.Hour)))
@@ -146,7 +142,7 @@ func TestReadModelListsByCampaign(t *testing.T) {
 		moved = task
 	}
 	moved.Campaign = "ete"
-	_, err = s.UpdateTask(ctx, moved)
+	_, err := s.UpdateTask(ctx, moved)
 	wantErr(t, err, nil)
 	for _, camp := range []string{"ete", "noel"} {
 		got, err := s.Tasks(ctx, "T1", chorus.TaskFilter{Campaign: camp})
@@ -174,11 +170,7 @@ func TestReadModelListsByOwnerAndStatus(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t, true)
 	s := e.Store
-	plain, err := store.Open(ctx, e.uri, e.db, store.Options{Now: e.Clock.Now}) // no read model
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { plain.Close(ctx) })
+	plain := e.plain(t)
 	var tasks []chorus.Task
 	for i, owner := range []string{"bob", "bob", "lea", "bob"} {
 		task, err := s.CreateTask(ctx, newTask("T1", "ete", owner, start.Add(time.Duration(i)*time.Hour)))
@@ -186,7 +178,7 @@ func TestReadModelListsByOwnerAndStatus(t *testing.T) {
 		tasks = append(tasks, task)
 	}
 	tasks[0].Owner = "lea" // given to lea
-	_, err = s.UpdateTask(ctx, tasks[0])
+	_, err := s.UpdateTask(ctx, tasks[0])
 	wantErr(t, err, nil)
 	tasks[1].Status = chorus.TaskDone
 	_, err = s.UpdateTask(ctx, tasks[1])
@@ -351,11 +343,7 @@ func TestReadModelMeetingPages(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t, true)
 	s := e.Store
-	plain, err := store.Open(ctx, e.uri, e.db, store.Options{Now: e.Clock.Now}) // no read model
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { plain.Close(ctx) })
+	plain := e.plain(t)
 	var ms []chorus.Meeting
 	for i, camp := range []string{"ete", "noel", "", "ete", "ete", "noel", ""} {
 		m := meeting("T1", "#c"+strconv.Itoa(i), "Point "+strconv.Itoa(i))
@@ -367,7 +355,7 @@ func TestReadModelMeetingPages(t *testing.T) {
 		wantErr(t, err, nil)
 		ms = append(ms, m)
 	}
-	_, err = s.StartMeeting(ctx, meeting("T2", "#c0", "Ailleurs"))
+	_, err := s.StartMeeting(ctx, meeting("T2", "#c0", "Ailleurs"))
 	wantErr(t, err, nil)
 	ms[0].Status = chorus.MeetingClosed
 	_, err = s.UpdateMeeting(ctx, ms[0])
@@ -416,11 +404,7 @@ func TestReadModelCampaignPages(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t, true)
 	s := e.Store
-	plain, err := store.Open(ctx, e.uri, e.db, store.Options{Now: e.Clock.Now}) // no read model
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { plain.Close(ctx) })
+	plain := e.plain(t)
 	camps := map[string]chorus.Campaign{}
 	for i, slug := range []string{"e", "a", "d", "c", "b", "f", "g"} {
 		c := campaign("T1", slug)
@@ -430,7 +414,7 @@ func TestReadModelCampaignPages(t *testing.T) {
 		wantErr(t, err, nil)
 		camps[slug] = c
 	}
-	_, err = s.CreateCampaign(ctx, campaign("T2", "a"))
+	_, err := s.CreateCampaign(ctx, campaign("T2", "a"))
 	wantErr(t, err, nil)
 	edit := func(slug string, change func(*chorus.Campaign)) {
 		c := camps[slug]
@@ -530,11 +514,7 @@ func TestReadModelTermsWithWords(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t, true)
 	s := e.Store
-	plain, err := store.Open(ctx, e.uri, e.db, store.Options{Now: e.Clock.Now}) // no read model
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { plain.Close(ctx) })
+	plain := e.plain(t)
 	kept := map[string]chorus.GlossaryTerm{}
 	for _, g := range []chorus.GlossaryTerm{
 		{Term: "DouceNuit", Definition: "Nom de la marque de literie", Forbidden: []string{"Douce Nuit", "Douce-Nuit"}},
@@ -549,7 +529,7 @@ func TestReadModelTermsWithWords(t *testing.T) {
 		kept[g.Term] = g
 	}
 	other := term("T2", chorus.French, "Marque3")
-	_, err = s.CreateTerm(ctx, other)
+	_, err := s.CreateTerm(ctx, other)
 	wantErr(t, err, nil)
 	g := kept["Éclat"]
 	g.Definition, g.Forbidden = "La gamme beauté", append(g.Forbidden, "Eclat Pro")
@@ -600,11 +580,7 @@ func TestReadModelOpenTasksDue(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t, true)
 	s := e.Store
-	plain, err := store.Open(ctx, e.uri, e.db, store.Options{Now: e.Clock.Now}) // no read model
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { plain.Close(ctx) })
+	plain := e.plain(t)
 	h := func(n int) time.Time { return start.Add(time.Duration(n) * time.Hour) }
 	var made []chorus.Task
 	for i, ws := range []string{"T1", "T2", "T1", "T2", "T1", "T1"} {
@@ -613,7 +589,7 @@ func TestReadModelOpenTasksDue(t *testing.T) {
 		made = append(made, task)
 	}
 	made[1].Due = h(10) // T2's moved out of the window
-	_, err = s.UpdateTask(ctx, made[1])
+	_, err := s.UpdateTask(ctx, made[1])
 	wantErr(t, err, nil)
 	made[5].Due = h(-1) // T1's moved to the start of the window
 	_, err = s.UpdateTask(ctx, made[5])

@@ -112,6 +112,19 @@ func (e *env) startServer(t testing.TB) {
 	e.srv, e.uri = srv, srv.URI()
 }
 
+// plain opens a second store on the same data without a read model: the server's answers, for
+// the read model's to be compared with.
+func (e *env) plain(t testing.TB) *store.Store {
+	t.Helper()
+	ctx := context.Background()
+	s, err := store.Open(ctx, e.uri, e.db, store.Options{Now: e.Clock.Now})
+	if err != nil {
+		t.Fatalf("open a store without read model: %v", err)
+	}
+	t.Cleanup(func() { s.Close(ctx) })
+	return s
+}
+
 // reopen closes the store (and the embedded server) and opens them again on the same data.
 func (e *env) reopen(t testing.TB) {
 	t.Helper()
