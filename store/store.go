@@ -231,7 +231,7 @@ func newStore(client *mongo.Client, dbName string, opts Options) *Store {
 			index[taskDoc]{"owner", func(d *taskDoc) string { return d.Owner }},
 			index[taskDoc]{"status", func(d *taskDoc) string { return d.Status }}).ordering(taskOrders()...)
 		s.subs.cache = newHeadCache(index[submissionDoc]{"campaign", func(d *submissionDoc) string { return d.Campaign }},
-			index[submissionDoc]{"status", func(d *submissionDoc) string { return d.Status }})
+			index[submissionDoc]{"status", func(d *submissionDoc) string { return d.Status }}).ordering(submissionOrders()...)
 		s.lines.cache = newHeadCache(index[lineDoc]{"meeting", func(d *lineDoc) string { return d.Meeting }})
 		s.touchpoints.cache = newHeadCache(index[touchpointDoc]{"campaign", func(d *touchpointDoc) string { return d.Campaign }})
 		s.auditCache = &auditCache{byTarget: map[string]map[string][]auditDoc{}}
