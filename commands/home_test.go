@@ -11,10 +11,10 @@ import (
 	"github.com/chorus-hq/chorus/reply"
 )
 
-// TestHomeCountsTheRest: the App Home shows the first 30 of the user's open tasks (soonest due
-// first) and of their campaigns (by slug), the first 20 copies awaiting their approval (latest
-// first), and says exactly how many more of each there are; closed campaigns, tasks done,
-// copy decided and other people's are not counted.
+// TestHomeCountsTheRest: the App Home shows the first 10 of the user's open tasks (soonest due
+// first), of their campaigns (by slug) and of the copy awaiting their approval (latest first),
+// and says exactly how many more of each there are and which command lists them; closed
+// campaigns, tasks done, copy decided and other people's are not counted.
 func TestHomeCountsTheRest(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
@@ -68,18 +68,25 @@ func TestHomeCountsTheRest(t *testing.T) {
 		}
 	}
 	tests := []struct {
+		name        string
+		user        string
 		lang        chorus.Lang
 		says, omits []string
 	}{
-		{chorus.French, []string{"Mes tâches ouvertes (34)", "Tâche 00", "Tâche 29", "… et 4 de plus.",
-			"Mes campagnes (32)", "`camp-01`", "`camp-30`", "… et 2 de plus.",
-			"Textes à valider (23)", "Texte 24", "Texte 03", "… et 3 de plus."},
-			[]string{"Tâche 30", "Tâche 34", "Tâche 35", "`camp-00`", "`camp-31`", "Texte 02", "Texte 22", "Texte 23", "Texte 25"}},
-		{chorus.English, []string{"(34)", "… and 4 more.", "(32)", "… and 2 more.", "Copy to approve (23)", "… and 3 more."}, nil},
+		{"fr", "sami", chorus.French, []string{"Mes tâches ouvertes (34)", "Tâche 00", "Tâche 09", "… et 24 de plus : /campaign task list mine",
+			"Mes campagnes (32)", "`camp-01`", "`camp-10`", "… et 22 de plus : /campaign list mine",
+			"Textes à valider (23)", "Texte 24", "Texte 13", "… et 13 de plus : /campaign submissions mine"},
+			[]string{"Tâche 10", "Tâche 34", "Tâche 35", "`camp-00`", "`camp-11`", "Texte 12", "Texte 22", "Texte 23", "Texte 25"}},
+		{"en", "sami", chorus.English, []string{"My open tasks (34)", "… and 24 more: /campaign task list mine", "My campaigns (32)",
+			"… and 22 more: /campaign list mine", "Copy to approve (23)", "… and 13 more: /campaign submissions mine"}, nil},
+		// emma owns one campaign's channel and one task, and leads nothing: no "more", no copy to approve
+		{"fr, nothing more", "emma", chorus.French, []string{"Mes tâches ouvertes (1)", "Tâche 35", "Mes campagnes (1)", "`camp-33`"},
+			[]string{"de plus", "Textes à valider", "vous êtes responsable"}},
+		{"en, nothing more", "emma", chorus.English, []string{"My open tasks (1)", "My campaigns (1)"}, []string{"more", "Copy to approve"}},
 	}
 	for _, tt := range tests {
-		t.Run(string(tt.lang), func(t *testing.T) {
-			v := e.Svc.Home(ctx, reply.Request{Workspace: "T1", User: "sami", Lang: tt.lang})
+		t.Run(tt.name, func(t *testing.T) {
+			v := e.Svc.Home(ctx, reply.Request{Workspace: "T1", User: tt.user, Lang: tt.lang})
 			r := reply.Reply{Blocks: v.Blocks}
 			mustSay(t, r, tt.says...)
 			text := fmt.Sprint(v.Blocks)
