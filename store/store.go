@@ -569,12 +569,17 @@ func checkIdentity(what string, fields ...string) error {
 
 func dateString(d chorus.Date) string { return d.String() }
 
-func parseDate(what, s string) (chorus.Date, error) {
+// parseDate reads a stored date ("" is the zero Date); what, and of when not "", name it in the
+// error.
+func parseDate(what, of, s string) (chorus.Date, error) {
 	if s == "" {
 		return chorus.Date{}, nil
 	}
 	d, err := chorus.ParseDate(s)
 	if err != nil {
+		if of != "" { // the name is made only for the error: lists convert dates by the hundred
+			what += " " + of
+		}
 		return chorus.Date{}, fmt.Errorf("store: stored %s: %w", what, err)
 	}
 	return d, nil
