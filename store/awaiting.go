@@ -1,7 +1,6 @@
 package store
 
 import (
-	"container/heap"
 	"context"
 	"slices"
 	"time"
@@ -40,8 +39,8 @@ func submissionOrders() []order[submissionDoc] {
 // model it costs one look per campaign they lead (its count) and the page, not the copy those
 // campaigns hold; without, the server is asked for the page and the count of those campaigns.
 func (s *Store) AwaitingDecision(ctx context.Context, workspace, lead string, limit int) ([]chorus.Submission, int, error) {
-	if ds, total, ok := s.awaitingCached(workspace, lead, limit); ok {
-		return submissions(ds), total, nil
+	if subs, total, ok := s.awaitingCached(workspace, lead, limit); ok {
+		return subs, total, nil
 	}
 	led, _, err := s.CampaignsPage(ctx, workspace, chorus.CampaignFilter{Lead: lead}, 0, 0)
 	if err != nil {
@@ -71,9 +70,10 @@ func (s *Store) AwaitingDecision(ctx context.Context, workspace, lead string, li
 }
 
 // awaitingCached answers AwaitingDecision from the read model: the campaigns lead leads from
-// the campaigns' ordered index, then each one's tree of copy awaiting a decision, merged
-// (latest change first) as far as the page. It reports false unless both kinds are loaded.
-func (s *Store) awaitingCached(ws, lead string, limit int) ([]submissionDoc, int, bool) {
+// the campaigns' ordered index, then each one's tree of copy awaiting a decision, whose lengths
+// add up to the count and whose heads are merged (latest change first) as far as the page. It
+// reports false unless both kinds are loaded.
+func (s *Store) awaitingCached(ws, lead string, limit int) ([]chorus.Submission, int, bool) {
 	cc, sc := s.campaigns.cache, s.subs.cache
 	if cc == nil || sc == nil {
 		return nil, 0, false
@@ -98,36 +98,41 @@ func (s *Store) awaitingCached(ws, lead string, limit int) ([]submissionDoc, int
 		return nil, 0, false
 	}
 	total := 0
-	var m merge
+	cs := make([]cursor, 0, len(led)) // one per campaign led with copy awaiting
 	for _, slug := range led {
 		if t := sc.trees[orderKey{ws, orderAwaitingByChange, slug}]; t != nil {
 			total += t.Len()
-			m = append(m, cursor{t: t, e: first(t)})
+			e, _ := t.GetAt(0)
+			cs = append(cs, cursor{t: t, e: e})
 		}
 	}
 	if limit == 0 {
 		limit = total
 	}
-	heap.Init(&m)
-	ds := make([]submissionDoc, 0, min(limit, total))
-	for len(ds) < limit && m.Len() > 0 {
-		c := &m[0]
-		ds = append(ds, *c.e.d)
+	// a heap of indexes into cs, the cursor whose entry comes first on top: it moves numbers,
+	// not the cursors' pointers
+	h := make([]int, len(cs))
+	for i := range h {
+		h[i] = i
+	}
+	before := func(i, j int) bool { return cs[h[i]].before(&cs[h[j]]) }
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		siftDown(h, i, before)
+	}
+	out := make([]chorus.Submission, 0, min(limit, total))
+	for len(out) < limit && len(h) > 0 {
+		c := &cs[h[0]]
+		out = append(out, c.e.d.submission())
 		c.i++
 		if e, ok := c.t.GetAt(c.i); ok {
 			c.e = e
-			heap.Fix(&m, 0)
 		} else {
-			heap.Pop(&m)
+			h[0] = h[len(h)-1]
+			h = h[:len(h)-1]
 		}
+		siftDown(h, 0, before)
 	}
-	return ds, total, true
-}
-
-// first is the first entry of a tree that is not empty.
-func first(t *btree.BTreeG[entry[submissionDoc]]) entry[submissionDoc] {
-	e, _ := t.GetAt(0)
-	return e
+	return out, total, true
 }
 
 // cursor is a place in one campaign's tree of awaiting copy: the entry at i, the next to take.
@@ -137,21 +142,29 @@ type cursor struct {
 	e entry[submissionDoc]
 }
 
-// merge is a heap of cursors, the one whose entry comes first in the list on top.
-type merge []cursor
-
-func (m merge) Len() int { return len(m) }
-func (m merge) Less(i, j int) bool {
-	if x := bySubmissionChange(m[i].e.d, m[j].e.d); x != 0 {
+// before reports whether c's entry comes before o's in the list.
+func (c *cursor) before(o *cursor) bool {
+	if x := bySubmissionChange(c.e.d, o.e.d); x != 0 {
 		return x < 0
 	}
-	return m[i].e.hid < m[j].e.hid
+	return c.e.hid < o.e.hid
 }
-func (m merge) Swap(i, j int) { m[i], m[j] = m[j], m[i] }
-func (m *merge) Push(x any)   { *m = append(*m, x.(cursor)) }
-func (m *merge) Pop() any {
-	old := *m
-	c := old[len(old)-1]
-	*m = old[:len(old)-1]
-	return c
+
+// siftDown moves h[i] down the heap h to its place, before telling which of two places holds
+// the entry that comes first.
+func siftDown(h []int, i int, before func(i, j int) bool) {
+	for {
+		first, l, r := i, 2*i+1, 2*i+2
+		if l < len(h) && before(l, first) {
+			first = l
+		}
+		if r < len(h) && before(r, first) {
+			first = r
+		}
+		if first == i {
+			return
+		}
+		h[i], h[first] = h[first], h[i]
+		i = first
+	}
 }

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
 	"testing"
@@ -96,5 +97,46 @@ func TestReadModelAwaitingDecision(t *testing.T) {
 	wantErr(t, err, nil)
 	if want := []string{"e/" + subs[4].ID + "@2", "a/" + subs[10].ID + "@1"}; total != 4 || !slices.Equal(ids(got), want) {
 		t.Fatalf("lea awaits %v of %d, want %v of 4 (subs 1, 4, 9, 10)", ids(got), total, want)
+	}
+}
+
+// BenchmarkAwaitingDecision: the copy awaiting a lead's decision costs a look per campaign
+// they lead and the page, not what the workspace holds: with as many campaigns led, ten times
+// the campaigns and the decided copy cost the same; ten times the campaigns led cost more.
+//
+//	go test ./store -run '^$' -bench AwaitingDecision
+func BenchmarkAwaitingDecision(b *testing.B) {
+	for _, tc := range []struct{ campaigns, every int }{{200, 10}, {2000, 100}, {2000, 10}} {
+		b.Run(fmt.Sprintf("%d led of %d campaigns", tc.campaigns/tc.every, tc.campaigns), func(b *testing.B) {
+			e := newEnv(b, true)
+			ctx := context.Background()
+			now := e.Clock.Now()
+			var batch store.Batch
+			for i := range tc.campaigns {
+				c := campaign("T1", fmt.Sprintf("c%04d", i))
+				c.Leads, c.Version, c.CreatedAt, c.UpdatedAt = []string{"lea"}, 1, now, now
+				if i%tc.every == 0 {
+					c.Leads = append(c.Leads, "sami")
+				}
+				batch.Campaigns = append(batch.Campaigns, c)
+				for j := range 10 { // one copy awaiting a decision, nine decided
+					at := now.Add(time.Duration(i*10+j) * time.Minute)
+					sub := newSubmission("")
+					sub.ID, sub.Campaign, sub.Version, sub.CreatedAt, sub.UpdatedAt = fmt.Sprintf("s%05d", i*10+j), c.Slug, 1, at, at
+					sub.Status = []chorus.SubmissionStatus{chorus.SubmissionPending, chorus.SubmissionApproved}[min(j, 1)]
+					batch.Submissions = append(batch.Submissions, sub)
+				}
+			}
+			if err := e.Store.Import(ctx, batch); err != nil {
+				b.Fatal(err)
+			}
+			if _, total, err := e.Store.AwaitingDecision(ctx, "T1", "sami", 10); err != nil || total != tc.campaigns/tc.every {
+				b.Fatalf("sami awaits %d, %v; want %d", total, err, tc.campaigns/tc.every)
+			}
+			b.ResetTimer()
+			for range b.N {
+				e.Store.AwaitingDecision(ctx, "T1", "sami", 10)
+			}
+		})
 	}
 }
