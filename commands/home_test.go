@@ -9,6 +9,7 @@ import (
 
 	"github.com/chorus-hq/chorus"
 	"github.com/chorus-hq/chorus/reply"
+	"github.com/chorus-hq/chorus/store"
 )
 
 // TestHomeCountsTheRest: the App Home shows the first 10 of the user's open tasks (soonest due
@@ -94,6 +95,67 @@ func TestHomeCountsTheRest(t *testing.T) {
 				if strings.Contains(text, w) {
 					t.Errorf("the Home shows %q", w)
 				}
+			}
+		})
+	}
+}
+
+// BenchmarkHome opens the App Home of a user who has more than it shows of everything (40 open
+// tasks, 40 campaigns, 20 copies to approve) in a workspace of 200 campaigns and in one of 2,000
+// (ten times the history: campaigns, most of them closed, with their tasks done and copy
+// decided): the time per opening should not grow with the workspace (docs/benchmarks.md,
+// « App Home, fourth pass »).
+//
+//	go test ./commands -run '^$' -bench Home -benchtime 2000x
+func BenchmarkHome(b *testing.B) {
+	for _, n := range []int{200, 2000} {
+		b.Run(fmt.Sprintf("%d campaigns", n), func(b *testing.B) {
+			e := newEnv(b)
+			ctx := context.Background()
+			now := e.Clock.Now()
+			var batch store.Batch
+			for i := range n {
+				// sami leads the first 20 and owns a channel of the next 20; of the others, two
+				// in three are closed
+				c := chorus.Campaign{WorkspaceID: "T1", Slug: fmt.Sprintf("camp-%04d", i), Name: fmt.Sprintf("Campagne %d", i),
+					TimeZone: chorus.DefaultTimeZone, Lang: chorus.French, Status: chorus.StatusActive, Leads: []string{"lea"},
+					Message: "-30 % sur tout", Channels: []chorus.Channel{{Kind: "social", SlackChannel: "C1", Owner: "emma"}},
+					Version: 1, CreatedBy: "lea", CreatedAt: now, UpdatedBy: "lea", UpdatedAt: now}
+				switch {
+				case i < 20:
+					c.Leads = append(c.Leads, "sami")
+				case i < 40:
+					c.Channels[0].Owner = "sami"
+				case i%3 != 0:
+					c.Status = chorus.StatusClosed
+				}
+				batch.Campaigns = append(batch.Campaigns, c)
+				for j := range 10 { // ten tasks and ten copies a campaign: one open, one awaiting
+					at := now.Add(time.Duration(i*10+j) * time.Minute)
+					task := chorus.Task{WorkspaceID: "T1", ID: fmt.Sprintf("t%05d", i*10+j), Campaign: c.Slug, Title: "Visuel",
+						Owner: "emma", Due: at.Add(24 * time.Hour), Status: chorus.TaskDone,
+						Version: 1, CreatedBy: "lea", CreatedAt: at, UpdatedBy: "lea", UpdatedAt: at}
+					sub := chorus.Submission{WorkspaceID: "T1", ID: fmt.Sprintf("s%05d", i*10+j), Campaign: c.Slug, ChannelKind: "social",
+						Text: "Texte", Author: "emma", Status: chorus.SubmissionApproved,
+						CampaignVersion: 1, MessageHash: "h", Version: 1, CreatedAt: at, UpdatedBy: "emma", UpdatedAt: at}
+					if j == 0 {
+						task.Status, sub.Status = chorus.TaskOpen, chorus.SubmissionPending
+						if i < 40 {
+							task.Owner = "sami"
+						}
+					}
+					batch.Tasks, batch.Submissions = append(batch.Tasks, task), append(batch.Submissions, sub)
+				}
+			}
+			if err := e.Store.Import(ctx, batch); err != nil {
+				b.Fatal(err)
+			}
+			req := reply.Request{Workspace: "T1", User: "sami"}
+			mustSay(b, reply.Reply{Blocks: e.Svc.Home(ctx, req).Blocks}, "(40)", "… et 30 de plus : /campaign task list mine",
+				"… et 30 de plus : /campaign list mine", "Textes à valider (20)", "… et 10 de plus : /campaign submissions mine")
+			b.ResetTimer()
+			for range b.N {
+				e.Svc.Home(ctx, req)
 			}
 		})
 	}
