@@ -56,6 +56,7 @@ type Store interface {
 	campaign.Glossary
 	review.Store
 	review.AutoChecks
+	review.Awaiting
 	reminders.Store
 	minutes.Store
 	briefing.Store
@@ -183,7 +184,7 @@ func New(st Store, logger *slog.Logger, now func() time.Time, opts Options) *Ser
 	s := &Service{store: st, log: logger, now: now, opts: opts,
 		defaults: defaults, settings: settings.New(st, defaults)}
 	s.briefing = briefing.New(st, st, st, opts.Conversations, s, logger)
-	s.review = review.New(st, st, logger, opts.Judge, s, s.briefing)
+	s.review = review.New(st, st, st, logger, opts.Judge, s, s.briefing)
 	watchers := messageWatchers{s.review, s.briefing}
 	s.calendar = calendar.New(st, st, st, defaults, opts.FeedURL)
 	s.campaigns = campaign.New(st, st, st, watchers, s.calendar)

@@ -6,8 +6,10 @@ import (
 	"github.com/chorus-hq/chorus/reply"
 )
 
-// Home builds the user's App Home: their open tasks and their campaigns (the campaign feature),
-// then the copy awaiting their decision (the review), then this month's calendar.
+// Home builds the user's App Home: their most urgent open tasks and their campaigns (the
+// campaign feature), then the copy awaiting their decision (the review), then this month's
+// calendar. Each list shows its first few with an exact count and the command that lists the
+// rest, so the Home costs the same however much the workspace holds.
 func (s *Service) Home(ctx context.Context, req reply.Request) reply.View {
 	c, err := s.begin(ctx, req)
 	if err != nil {
@@ -21,11 +23,11 @@ func (s *Service) Home(ctx context.Context, req reply.Request) reply.View {
 }
 
 func (c *call) home(ctx context.Context) (reply.View, error) {
-	blocks, mine, err := c.campaigns.Home(ctx, c.Turn)
+	blocks, err := c.campaigns.Home(ctx, c.Turn)
 	if err != nil {
 		return reply.View{}, err
 	}
-	approvals, err := c.review.HomeApprovals(ctx, c.Turn, mine)
+	approvals, err := c.review.HomeApprovals(ctx, c.Turn)
 	if err != nil {
 		return reply.View{}, err
 	}

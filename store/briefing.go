@@ -85,10 +85,10 @@ func (d *briefingDoc) briefing() (chorus.Briefing, error) {
 		Message: d.Message, Points: nilIfEmpty(d.Points), GoLive: storedTime(d.GoLive), SentBy: d.SentBy, SentAt: storedTime(d.SentAt),
 		Version: d.Version, UpdatedBy: d.UpdatedBy, UpdatedAt: storedTime(d.UpdatedAt)}
 	var err error
-	if b.Start, err = parseDate("briefing start", d.Start); err != nil {
+	if b.Start, err = parseDate("briefing start", "", d.Start); err != nil {
 		return b, err
 	}
-	if b.End, err = parseDate("briefing end", d.End); err != nil {
+	if b.End, err = parseDate("briefing end", "", d.End); err != nil {
 		return b, err
 	}
 	for _, e := range d.FAQ {

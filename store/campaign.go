@@ -86,11 +86,11 @@ func toCampaignDoc(c chorus.Campaign) campaignDoc {
 }
 
 func (d *campaignDoc) campaign() (chorus.Campaign, error) {
-	start, err := parseDate("start of campaign "+d.Slug, d.Start)
+	start, err := parseDate("start of campaign", d.Slug, d.Start)
 	if err != nil {
 		return chorus.Campaign{}, err
 	}
-	end, err := parseDate("end of campaign "+d.Slug, d.End)
+	end, err := parseDate("end of campaign", d.Slug, d.End)
 	if err != nil {
 		return chorus.Campaign{}, err
 	}
@@ -101,8 +101,11 @@ func (d *campaignDoc) campaign() (chorus.Campaign, error) {
 		Version: d.Version, CreatedBy: d.CreatedBy, CreatedAt: storedTime(d.CreatedAt),
 		UpdatedBy: d.UpdatedBy, UpdatedAt: storedTime(d.UpdatedAt),
 	}
-	for _, ch := range d.Channels {
-		c.Channels = append(c.Channels, chorus.Channel(ch))
+	if len(d.Channels) > 0 {
+		c.Channels = make([]chorus.Channel, len(d.Channels))
+		for i, ch := range d.Channels {
+			c.Channels[i] = chorus.Channel(ch)
+		}
 	}
 	for _, a := range d.Accepted {
 		c.Accepted = append(c.Accepted, chorus.Accepted{Kind: a.Kind, Quote: a.Quote, Point: a.Point, By: a.By, At: storedTime(a.At)})

@@ -481,6 +481,12 @@ func exerciseReview(ctx context.Context, e *env, must func(error)) {
 		_, err = s.Submissions(ctx, "T1", f)
 		must(err)
 	}
+	led := campaign("T1", "led")
+	led.Leads = []string{"lea"}
+	_, err = s.CreateCampaign(ctx, led)
+	must(err)
+	_, _, err = s.AwaitingDecision(ctx, "T1", "lea", 10) // the App Home's copy to approve
+	must(err)
 	must(s.AddDecision(ctx, chorus.Decision{WorkspaceID: "T1", Submission: sub.ID, Version: 2, Kind: chorus.DecisionApprove, Author: "lea"}))
 	_, err = s.Decisions(ctx, "T1", sub.ID)
 	must(err)

@@ -231,7 +231,7 @@ func newStore(client *mongo.Client, dbName string, opts Options) *Store {
 			index[taskDoc]{"owner", func(d *taskDoc) string { return d.Owner }},
 			index[taskDoc]{"status", func(d *taskDoc) string { return d.Status }}).ordering(taskOrders()...)
 		s.subs.cache = newHeadCache(index[submissionDoc]{"campaign", func(d *submissionDoc) string { return d.Campaign }},
-			index[submissionDoc]{"status", func(d *submissionDoc) string { return d.Status }})
+			index[submissionDoc]{"status", func(d *submissionDoc) string { return d.Status }}).ordering(submissionOrders()...)
 		s.lines.cache = newHeadCache(index[lineDoc]{"meeting", func(d *lineDoc) string { return d.Meeting }})
 		s.touchpoints.cache = newHeadCache(index[touchpointDoc]{"campaign", func(d *touchpointDoc) string { return d.Campaign }})
 		s.auditCache = &auditCache{byTarget: map[string]map[string][]auditDoc{}}
@@ -569,12 +569,17 @@ func checkIdentity(what string, fields ...string) error {
 
 func dateString(d chorus.Date) string { return d.String() }
 
-func parseDate(what, s string) (chorus.Date, error) {
+// parseDate reads a stored date ("" is the zero Date); what, and of when not "", name it in the
+// error.
+func parseDate(what, of, s string) (chorus.Date, error) {
 	if s == "" {
 		return chorus.Date{}, nil
 	}
 	d, err := chorus.ParseDate(s)
 	if err != nil {
+		if of != "" { // the name is made only for the error: lists convert dates by the hundred
+			what += " " + of
+		}
 		return chorus.Date{}, fmt.Errorf("store: stored %s: %w", what, err)
 	}
 	return d, nil

@@ -213,8 +213,7 @@ func (s *Store) Submissions(ctx context.Context, ws string, f chorus.SubmissionF
 	}
 	hq := headQuery[submissionDoc]{
 		filter: q, sort: bson.D{{Key: "updated_at", Value: -1}, {Key: "id", Value: 1}}, ws: ws,
-		less: byKeys(descTime(func(d *submissionDoc) time.Time { return d.UpdatedAt }),
-			asc(func(d *submissionDoc) string { return d.SubmissionID })),
+		less: bySubmissionChange,
 		match: func(d *submissionDoc) bool {
 			return (f.Campaign == "" || d.Campaign == f.Campaign) && (f.Author == "" || d.Author == f.Author) &&
 				(len(f.Statuses) == 0 || slices.Contains(f.Statuses, chorus.SubmissionStatus(d.Status)))

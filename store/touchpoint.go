@@ -66,11 +66,11 @@ func toTouchpointDoc(t chorus.Touchpoint) touchpointDoc {
 }
 
 func (d *touchpointDoc) touchpoint() (chorus.Touchpoint, error) {
-	start, err := parseDate("start of touchpoint "+d.TouchpointID, d.Start)
+	start, err := parseDate("start of touchpoint", d.TouchpointID, d.Start)
 	if err != nil {
 		return chorus.Touchpoint{}, err
 	}
-	end, err := parseDate("end of touchpoint "+d.TouchpointID, d.End)
+	end, err := parseDate("end of touchpoint", d.TouchpointID, d.End)
 	if err != nil {
 		return chorus.Touchpoint{}, err
 	}

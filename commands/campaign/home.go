@@ -8,20 +8,24 @@ import (
 	"github.com/chorus-hq/chorus/reply"
 )
 
-// Home is the campaign feature's part of the user's App Home: their open tasks with a Done
-// button, the campaigns they lead or own a channel of and, for leads, those still missing a
-// global message. It also returns the campaigns they lead (not closed), for the other features'
-// parts. Each list shows its first 30 and how many more there are, read as such from the store.
-func (f *Feature) Home(ctx context.Context, t *feature.Turn) ([]reply.Block, []chorus.Campaign, error) {
+// Home is the campaign feature's part of the user's App Home: their most urgent open tasks
+// with a Done button, and the campaigns they lead or own a channel of, saying for leads those
+// still missing a global message. The Home is a dashboard, not a listing: each list shows its
+// first homeShown, read as such from the store with its exact count, and the rest is named with
+// the command that lists it all, so that opening it costs the same after ten years as after one.
+func (f *Feature) Home(ctx context.Context, t *feature.Turn) ([]reply.Block, error) {
 	return f.call(t).home(ctx)
 }
 
-func (c *call) home(ctx context.Context) ([]reply.Block, []chorus.Campaign, error) {
-	const shown = 30 // keeps the view inside Slack's 100 blocks
+// homeShown is how many items each list of the App Home shows: the tasks due soonest, the
+// campaigns by slug.
+const homeShown = 10
+
+func (c *call) home(ctx context.Context) ([]reply.Block, error) {
 	blocks := []reply.Block{{Kind: reply.Header, Text: c.T("home.title")}}
-	tasks, total, err := c.pages.TasksPage(ctx, c.Req.Workspace, chorus.TaskFilter{Owner: c.Req.User, Statuses: []chorus.TaskStatus{chorus.TaskOpen}}, shown)
+	tasks, total, err := c.pages.TasksPage(ctx, c.Req.Workspace, chorus.TaskFilter{Owner: c.Req.User, Statuses: []chorus.TaskStatus{chorus.TaskOpen}}, homeShown)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	blocks = append(blocks, reply.Block{Kind: reply.Section, Text: "*" + c.T("home.tasks", total) + "*"})
 	if total == 0 {
@@ -32,11 +36,11 @@ func (c *call) home(ctx context.Context) ([]reply.Block, []chorus.Campaign, erro
 			Accessory: &reply.Button{Text: c.T("button.done"), ActionID: reply.ActTaskDone, Value: t.ID, Style: "primary"}})
 	}
 	if total > len(tasks) {
-		blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.T("home.more", total-len(tasks))})
+		blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.T("home.tasks.more", total-len(tasks))})
 	}
-	mine, total, err := c.pages.CampaignsPage(ctx, c.Req.Workspace, chorus.CampaignFilter{Member: c.Req.User}, 0, shown)
+	mine, total, err := c.pages.CampaignsPage(ctx, c.Req.Workspace, chorus.CampaignFilter{Member: c.Req.User}, 0, homeShown)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	blocks = append(blocks, reply.Block{Kind: reply.Divider}, reply.Block{Kind: reply.Section, Text: "*" + c.T("home.campaigns", total) + "*"})
 	for _, camp := range mine {
@@ -50,11 +54,7 @@ func (c *call) home(ctx context.Context) ([]reply.Block, []chorus.Campaign, erro
 		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: line, Accessory: &reply.Button{Text: c.T("button.show"), ActionID: reply.ActCampaignShow, Value: camp.Slug}})
 	}
 	if total > len(mine) {
-		blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.T("home.more", total-len(mine))})
+		blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.T("home.campaigns.more", total-len(mine))})
 	}
-	led, _, err := c.pages.CampaignsPage(ctx, c.Req.Workspace, chorus.CampaignFilter{Lead: c.Req.User}, 0, 0)
-	if err != nil {
-		return nil, nil, err
-	}
-	return blocks, led, nil
+	return blocks, nil
 }

@@ -13,12 +13,15 @@ import (
 )
 
 // listFilter selects the campaigns a list shows: archived ones (only when asked for), of a
-// status, with a channel of a kind, with a channel owned by someone.
+// status, with a channel of a kind, with a channel owned by someone, the caller's.
 type listFilter struct {
 	Archived bool
 	Status   chorus.Status
 	Kind     string
 	Owner    string
+	// Member is the caller when they asked for theirs (« mine »): the campaigns they lead or own
+	// a channel of, not closed — the App Home's list, in full.
+	Member string
 }
 
 // String is the filter as a page button carries it: words /campaign list reads back.
@@ -35,6 +38,9 @@ func (f listFilter) String() string {
 	}
 	if f.Owner != "" {
 		w = append(w, "@"+f.Owner)
+	}
+	if f.Member != "" {
+		w = append(w, "mine")
 	}
 	return strings.Join(w, " ")
 }
@@ -54,6 +60,9 @@ func (c *call) filterLabel(f listFilter) string {
 	if f.Owner != "" {
 		w = append(w, feature.Mention(f.Owner))
 	}
+	if f.Member != "" {
+		w = append(w, c.T("campaign.list.mine"))
+	}
 	return strings.Join(w, " ")
 }
 
@@ -68,6 +77,9 @@ func (f listFilter) match(camp chorus.Campaign) bool {
 		return false
 	case f.Owner != "" && !slices.ContainsFunc(camp.Channels, func(ch chorus.Channel) bool { return ch.Owner == f.Owner }):
 		return false
+	case f.Member != "" && (camp.Status == chorus.StatusClosed ||
+		!camp.IsLead(f.Member) && !slices.ContainsFunc(camp.Channels, func(ch chorus.Channel) bool { return ch.Owner == f.Member })):
+		return false
 	}
 	return true
 }
@@ -80,8 +92,8 @@ var statusWords = map[string]chorus.Status{
 	"clotures": chorus.StatusClosed,
 }
 
-// readListFilter reads "/campaign list [archived] [status] [kind] [@owner] [page]": every word
-// is used once, and a word that is none of them is an error naming it.
+// readListFilter reads "/campaign list [archived] [status] [kind] [@owner] [mine] [page]": every
+// word is used once, and a word that is none of them is an error naming it.
 func (c *call) readListFilter(args []string) (listFilter, string, error) {
 	var f listFilter
 	page := ""
@@ -92,6 +104,8 @@ func (c *call) readListFilter(args []string) (listFilter, string, error) {
 		switch {
 		case isArchivedWord(a) && !f.Archived:
 			f.Archived = true
+		case feature.Verb([]string{a}, 0) == "mine" && f.Member == "":
+			f.Member = c.Req.User
 		case isStatus && f.Status == "":
 			f.Status = st
 		case chorus.ValidKind(w, c.WS.CustomKinds) && f.Kind == "":
@@ -162,10 +176,16 @@ func (c *call) campaignList(ctx context.Context, f listFilter, pageArg string) (
 }
 
 // listPage is page pageArg of the campaigns f selects (as paginate numbers it), the total and
-// whether more pages follow. Filtered by archiving only, it asks the store for that page alone,
-// which keeps the campaigns by slug; other filters look at every campaign of the workspace.
+// whether more pages follow. Filtered by archiving only, or the caller's campaigns only, it asks
+// the store for that page alone, which keeps the campaigns by slug in those selections; other
+// filters look at every campaign of the workspace.
 func (c *call) listPage(ctx context.Context, f listFilter, pageArg string) (page int, items []chorus.Campaign, total int, more bool, err error) {
-	if f != (listFilter{Archived: f.Archived}) {
+	sel := chorus.CampaignFilter{Archived: f.Archived}
+	paged := f == listFilter{Archived: f.Archived}
+	if f.Member != "" && f == (listFilter{Member: f.Member}) {
+		sel, paged = chorus.CampaignFilter{Member: f.Member}, true
+	}
+	if !paged {
 		all, err := c.store.Campaigns(ctx, c.Req.Workspace)
 		if err != nil {
 			return 0, nil, 0, false, err
@@ -175,7 +195,6 @@ func (c *call) listPage(ctx context.Context, f listFilter, pageArg string) (page
 		return page, items, len(all), more, nil
 	}
 	page = pageNumber(pageArg)
-	sel := chorus.CampaignFilter{Archived: f.Archived}
 	items, total, err = c.pages.CampaignsPage(ctx, c.Req.Workspace, sel, (page-1)*pageSize, pageSize)
 	if err == nil && len(items) == 0 && total > 0 { // past the last page: the last one, as paginate does
 		page = (total-1)/pageSize + 1

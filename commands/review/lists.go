@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/chorus-hq/chorus"
@@ -109,45 +108,94 @@ func (c *call) submissionLine(sub chorus.Submission) string {
 		c.T("drift.status."+string(sub.Status)), feature.Ellipsis(sub.Text, 80))
 }
 
-// homeApprovals lists, for the App Home, the copy awaiting a decision of the user among camps:
-// each campaign they lead is asked for its own, so the list costs what those campaigns hold,
-// not what the workspace awaits.
-func (c *call) homeApprovals(ctx context.Context, camps []chorus.Campaign) ([]reply.Block, error) {
-	led := map[string]chorus.Campaign{}
-	var subs []chorus.Submission
-	for _, camp := range camps {
-		if !camp.IsLead(c.Req.User) || led[camp.Slug].Slug != "" {
-			continue
-		}
-		led[camp.Slug] = camp
-		ss, err := c.store.Submissions(ctx, c.Req.Workspace, chorus.SubmissionFilter{Campaign: camp.Slug,
-			Statuses: []chorus.SubmissionStatus{chorus.SubmissionPending, chorus.SubmissionFlagged}})
-		if err != nil {
-			return nil, fmt.Errorf("list submissions awaiting approval: %w", err)
-		}
-		subs = append(subs, ss...)
+// homeShown is how much copy awaiting the user's decision the App Home shows: the latest
+// changed; the rest is counted and named with /campaign submissions mine.
+const homeShown = 10
+
+// awaitingShown is how much of it /campaign submissions mine lists.
+const awaitingShown = 30
+
+// homeApprovals lists, for the App Home, the copy awaiting a decision of the user in the
+// campaigns they lead: the store's index of copy awaiting a decision gives the first few and
+// the count, so the list costs what it shows, not what those campaigns or the workspace hold.
+// A user who leads no campaign sees no such section.
+func (c *call) homeApprovals(ctx context.Context) ([]reply.Block, error) {
+	subs, total, err := c.awaiting.AwaitingDecision(ctx, c.Req.Workspace, c.Req.User, homeShown)
+	if err != nil {
+		return nil, fmt.Errorf("list submissions awaiting approval: %w", err)
 	}
-	if len(led) == 0 {
-		return nil, nil
-	}
-	// the store's order of submissions: the latest change first
-	slices.SortFunc(subs, func(a, b chorus.Submission) int {
-		if x := b.UpdatedAt.Compare(a.UpdatedAt); x != 0 {
-			return x
+	if total == 0 {
+		leads, err := c.leadsACampaign(ctx)
+		if err != nil || !leads {
+			return nil, err
 		}
-		return strings.Compare(a.ID, b.ID)
-	})
-	blocks := []reply.Block{{Kind: reply.Divider}, {Kind: reply.Section, Text: "*" + c.T("drift.home.title", len(subs)) + "*"}}
-	if len(subs) == 0 {
-		blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.T("drift.home.none")})
 	}
-	for i, sub := range subs {
-		if i == 20 {
-			blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.T("home.more", len(subs)-20)})
-			break
+	blocks := []reply.Block{{Kind: reply.Divider}, {Kind: reply.Section, Text: "*" + c.T("drift.home.title", total) + "*"}}
+	if total == 0 {
+		return append(blocks, reply.Block{Kind: reply.Context, Text: c.T("drift.home.none")}), nil
+	}
+	lines, err := c.awaitingLines(ctx, subs)
+	if err != nil {
+		return nil, err
+	}
+	blocks = append(blocks, lines...)
+	if total > len(subs) {
+		blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.T("drift.home.more", total-len(subs))})
+	}
+	return blocks, nil
+}
+
+// leadsACampaign reports whether the user leads a campaign that is not closed.
+func (c *call) leadsACampaign(ctx context.Context) (bool, error) {
+	_, n, err := c.awaiting.CampaignsPage(ctx, c.Req.Workspace, chorus.CampaignFilter{Lead: c.Req.User}, 0, 1)
+	if err != nil {
+		return false, fmt.Errorf("list campaigns led: %w", err)
+	}
+	return n > 0, nil
+}
+
+// awaitingList answers "/campaign submissions mine": the copy awaiting the user's decision in
+// every campaign they lead, the latest changed first.
+func (c *call) awaitingList(ctx context.Context) (reply.Reply, error) {
+	subs, total, err := c.awaiting.AwaitingDecision(ctx, c.Req.Workspace, c.Req.User, awaitingShown)
+	if err != nil {
+		return reply.Reply{}, fmt.Errorf("list submissions awaiting approval: %w", err)
+	}
+	if total == 0 {
+		return feature.Notice(c.T("drift.home.none")), nil
+	}
+	title := c.T("drift.home.title", total)
+	blocks, err := c.awaitingLines(ctx, subs)
+	if err != nil {
+		return reply.Reply{}, err
+	}
+	lines := []string{title}
+	for _, b := range blocks {
+		lines = append(lines, b.Text)
+	}
+	blocks = append([]reply.Block{{Kind: reply.Header, Text: title}}, blocks...)
+	if total > len(subs) {
+		blocks = append(blocks, reply.Block{Kind: reply.Context, Text: c.T("drift.list.mine_more", total-len(subs))})
+	}
+	return reply.Reply{Text: strings.Join(lines, "\n"), Blocks: blocks}, nil
+}
+
+// awaitingLines are the lines of copy awaiting a decision, each with its campaign's name and a
+// button to its approval card.
+func (c *call) awaitingLines(ctx context.Context, subs []chorus.Submission) ([]reply.Block, error) {
+	names := map[string]string{}
+	var blocks []reply.Block
+	for _, sub := range subs {
+		name, ok := names[sub.Campaign]
+		if !ok {
+			camp, err := c.LoadCampaign(ctx, sub.Campaign)
+			if err != nil {
+				return nil, err
+			}
+			name, names[sub.Campaign] = camp.Name, camp.Name
 		}
-		line := c.submissionLine(sub) + " · " + led[sub.Campaign].Name
-		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: line, Accessory: &reply.Button{Text: c.T("drift.button.review"), ActionID: reply.ActDriftShow, Value: sub.ID}})
+		blocks = append(blocks, reply.Block{Kind: reply.Section, Text: c.submissionLine(sub) + " · " + name,
+			Accessory: &reply.Button{Text: c.T("drift.button.review"), ActionID: reply.ActDriftShow, Value: sub.ID}})
 	}
 	return blocks, nil
 }

@@ -92,6 +92,10 @@ func (c *call) driftCommand(ctx context.Context, args []string) (r reply.Reply, 
 		if len(args) < 2 {
 			return reply.Reply{}, true, chorus.Errorf(chorus.ErrInvalid, "usage", c.T("drift.usage.submissions"))
 		}
+		if feature.Verb(args, 1) == "mine" {
+			r, err = c.awaitingList(ctx)
+			break
+		}
 		r, err = c.submissionList(ctx, args[1])
 	}
 	return r, true, err
@@ -123,15 +127,27 @@ type AutoChecks interface {
 	ClearAutoCheck(ctx context.Context, workspace, channel string) error
 }
 
+// Awaiting finds the copy awaiting a lead's decision, for the App Home and /campaign
+// submissions mine, without reading what the campaigns they lead hold.
+type Awaiting interface {
+	// AwaitingDecision returns the first limit of the submissions pending or flagged in the
+	// campaigns lead leads that are not closed, the latest change first, and how many there are.
+	AwaitingDecision(ctx context.Context, workspace, lead string, limit int) ([]chorus.Submission, int, error)
+	// CampaignsPage returns a page of the campaigns f selects and how many it selects.
+	CampaignsPage(ctx context.Context, workspace string, f chorus.CampaignFilter, skip, limit int) ([]chorus.Campaign, int, error)
+}
+
 // Feature answers the review's commands, buttons, modals and channel messages.
 type Feature struct {
 	store  Store
 	checks AutoChecks
-	log    *slog.Logger
-	judge  Judge
-	turns  feature.Turns
-	after  Approvals
-	refs   *drift.Cache // the campaigns compiled with the glossary, as copy is checked against them
+	// awaiting finds the copy awaiting the user's decision
+	awaiting Awaiting
+	log      *slog.Logger
+	judge    Judge
+	turns    feature.Turns
+	after    Approvals
+	refs     *drift.Cache // the campaigns compiled with the glossary, as copy is checked against them
 }
 
 // Approvals hears that a lead approved a campaign's copy at the last step, and answers what to
@@ -140,10 +156,10 @@ type Approvals interface {
 	Approved(ctx context.Context, t *feature.Turn, camp chorus.Campaign) ([]reply.Post, error)
 }
 
-// New returns the review over st and checks. judge, optional, is the LLM second opinion; turns
-// makes the turn of a channel message; after, optional, hears about approvals.
-func New(st Store, checks AutoChecks, logger *slog.Logger, judge Judge, turns feature.Turns, after Approvals) *Feature {
-	return &Feature{store: st, checks: checks, log: logger, judge: judge, turns: turns, after: after, refs: drift.NewCache(compiledCampaigns)}
+// New returns the review over st, checks and awaiting. judge, optional, is the LLM second
+// opinion; turns makes the turn of a channel message; after, optional, hears about approvals.
+func New(st Store, checks AutoChecks, awaiting Awaiting, logger *slog.Logger, judge Judge, turns feature.Turns, after Approvals) *Feature {
+	return &Feature{store: st, checks: checks, awaiting: awaiting, log: logger, judge: judge, turns: turns, after: after, refs: drift.NewCache(compiledCampaigns)}
 }
 
 // compiledCampaigns is how many compiled campaigns the review keeps: the ones copy is being
@@ -226,9 +242,10 @@ func (f *Feature) Submit(ctx context.Context, t *feature.Turn, sub reply.Submiss
 	return reply.Reply{}, chorus.Errorf(chorus.ErrInvalid, "modal.unknown", sub.CallbackID)
 }
 
-// HomeApprovals lists, for the App Home, the copy awaiting a decision of the user among camps.
-func (f *Feature) HomeApprovals(ctx context.Context, t *feature.Turn, camps []chorus.Campaign) ([]reply.Block, error) {
-	return f.call(t).homeApprovals(ctx, camps)
+// HomeApprovals lists, for the App Home, the copy awaiting a decision of the user in the
+// campaigns they lead: the latest few and how many more, naming the command that lists them.
+func (f *Feature) HomeApprovals(ctx context.Context, t *feature.Turn) ([]reply.Block, error) {
+	return f.call(t).homeApprovals(ctx)
 }
 
 // MessageChanged runs after a lead changed what copy is checked against (the global message or
