@@ -20,11 +20,7 @@ func TestReadModelAwaitingDecision(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t, true)
 	s := e.Store
-	plain, err := store.Open(ctx, e.uri, e.db, store.Options{Now: e.Clock.Now}) // no read model
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { plain.Close(ctx) })
+	plain := e.plain(t)
 	camps := map[string]chorus.Campaign{}
 	for i, slug := range []string{"a", "b", "c", "d", "e"} {
 		c := campaign("T1", slug)
@@ -35,7 +31,7 @@ func TestReadModelAwaitingDecision(t *testing.T) {
 	}
 	other := campaign("T2", "a")
 	other.Leads = []string{"lea"}
-	_, err = s.CreateCampaign(ctx, other)
+	_, err := s.CreateCampaign(ctx, other)
 	wantErr(t, err, nil)
 	var subs []chorus.Submission
 	for i := range 14 {

@@ -21,18 +21,12 @@ func TestReadModelOfTwoStores(t *testing.T) {
 		t.Run(en.name, func(t *testing.T) {
 			e := newEnv(t, false)
 			a := e.Store
-			b, err := store.Open(ctx, e.uri, e.db, e.opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { b.Close(ctx) })
-			<-b.ReadModelReady()
-			<-b.ReadModelReady()
+			b := e.second(t)
 			key := "k-" + en.name
 			if en.name == "task" {
 				key = ""
 			}
-			key, err = en.create(ctx, a, "T1", key, "v1")
+			key, err := en.create(ctx, a, "T1", key, "v1")
 			wantErr(t, err, nil)
 			if label, v, err := en.get(ctx, b, "T1", key); err != nil || label != "v1" || v != 1 {
 				t.Fatalf("b reads %q v%d, %v before any refresh; want v1 (a miss reads the server)", label, v, err)
@@ -94,12 +88,7 @@ func TestAuditReadModelOfTwoStores(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t, false)
 	a := e.Store
-	b, err := store.Open(ctx, e.uri, e.db, e.opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close(ctx) })
-	<-b.ReadModelReady()
+	b := e.second(t)
 	for _, action := range []string{"campaign.create", "campaign.edit"} {
 		e.Clock.Advance(time.Second)
 		wantErr(t, a.AddAudit(ctx, chorus.AuditEntry{WorkspaceID: "T1", Actor: "lea", Action: action, Target: "campaign:ete"}), nil)
@@ -251,17 +240,9 @@ func TestGlossaryVersion(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t, false)
 	a := e.Store
-	b, err := store.Open(ctx, e.uri, e.db, e.opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close(ctx) })
-	<-b.ReadModelReady()
-	plain, err := store.Open(ctx, e.uri, e.db, store.Options{Now: e.Clock.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { plain.Close(ctx) })
+	b := e.second(t)
+	var err error
+	plain := e.plain(t)
 	if v := plain.GlossaryVersion(ctx, "T1"); v != "" {
 		t.Fatalf("a store without a read model names the glossary %q", v)
 	}
@@ -471,11 +452,7 @@ func TestDataVersion(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t, false)
 	s := e.Store
-	plain, err := store.Open(ctx, e.uri, e.db, store.Options{Now: e.Clock.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { plain.Close(ctx) })
+	plain := e.plain(t)
 	if v := plain.DataVersion(ctx, "T1"); v != "" {
 		t.Fatalf("a store without a read model names the data %q", v)
 	}

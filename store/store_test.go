@@ -125,6 +125,20 @@ func (e *env) plain(t testing.TB) *store.Store {
 	return s
 }
 
+// second opens another store on the same data, as another replica would, with its read model
+// loaded.
+func (e *env) second(t testing.TB) *store.Store {
+	t.Helper()
+	ctx := context.Background()
+	s, err := store.Open(ctx, e.uri, e.db, e.opts)
+	if err != nil {
+		t.Fatalf("open a second store: %v", err)
+	}
+	t.Cleanup(func() { s.Close(ctx) })
+	<-s.ReadModelReady()
+	return s
+}
+
 // reopen closes the store (and the embedded server) and opens them again on the same data.
 func (e *env) reopen(t testing.TB) {
 	t.Helper()
