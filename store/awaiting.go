@@ -1,6 +1,7 @@
 package store
 
 import (
+	"container/heap"
 	"context"
 	"slices"
 	"time"
@@ -56,7 +57,7 @@ func (s *Store) AwaitingDecision(ctx context.Context, workspace, lead string, li
 	}
 	q := headQuery[submissionDoc]{
 		filter: bson.D{{Key: "workspace", Value: workspace}, {Key: "campaign", Value: bson.D{{Key: "$in", Value: slugs}}},
-			{Key: "status", Value: bson.D{{Key: "$in", Value: bson.A{string(chorus.SubmissionPending), string(chorus.SubmissionFlagged)}}}}},
+			{Key: "status", Value: bson.D{{Key: "$in", Value: statusValues(awaitingStatuses)}}}},
 		sort: bson.D{{Key: "updated_at", Value: -1}, {Key: "id", Value: 1}}, ws: workspace, less: bySubmissionChange,
 		match: func(d *submissionDoc) bool {
 			return in[d.Campaign] && slices.Contains(awaitingStatuses, chorus.SubmissionStatus(d.Status))
@@ -109,28 +110,19 @@ func (s *Store) awaitingCached(ws, lead string, limit int) ([]chorus.Submission,
 	if limit == 0 {
 		limit = total
 	}
-	// a heap of indexes into cs, the cursor whose entry comes first on top: it moves numbers,
-	// not the cursors' pointers
-	h := make([]int, len(cs))
-	for i := range h {
-		h[i] = i
-	}
-	before := func(i, j int) bool { return cs[h[i]].before(&cs[h[j]]) }
-	for i := len(h)/2 - 1; i >= 0; i-- {
-		siftDown(h, i, before)
-	}
+	h := merge(cs)
+	heap.Init(&h)
 	out := make([]chorus.Submission, 0, min(limit, total))
 	for len(out) < limit && len(h) > 0 {
-		c := &cs[h[0]]
+		c := &h[0]
 		out = append(out, c.e.d.submission())
 		c.i++
 		if e, ok := c.t.GetAt(c.i); ok {
 			c.e = e
+			heap.Fix(&h, 0)
 		} else {
-			h[0] = h[len(h)-1]
-			h = h[:len(h)-1]
+			heap.Pop(&h)
 		}
-		siftDown(h, 0, before)
 	}
 	return out, total, true
 }
@@ -150,21 +142,17 @@ func (c *cursor) before(o *cursor) bool {
 	return c.e.hid < o.e.hid
 }
 
-// siftDown moves h[i] down the heap h to its place, before telling which of two places holds
-// the entry that comes first.
-func siftDown(h []int, i int, before func(i, j int) bool) {
-	for {
-		first, l, r := i, 2*i+1, 2*i+2
-		if l < len(h) && before(l, first) {
-			first = l
-		}
-		if r < len(h) && before(r, first) {
-			first = r
-		}
-		if first == i {
-			return
-		}
-		h[i], h[first] = h[first], h[i]
-		i = first
-	}
+// merge is a min-heap of cursors, the one whose entry comes first on top: the campaigns' trees
+// merged in the list's order.
+type merge []cursor
+
+func (h merge) Len() int           { return len(h) }
+func (h merge) Less(i, j int) bool { return h[i].before(&h[j]) }
+func (h merge) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *merge) Push(x any)        { *h = append(*h, x.(cursor)) }
+func (h *merge) Pop() any {
+	old := *h
+	c := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return c
 }
