@@ -4,6 +4,9 @@ import (
 	"container/heap"
 	"context"
 	"errors"
+	"iter"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -33,10 +36,10 @@ const pullAhead = time.Hour
 // catch-up too; see earliest), and how long after it (its last overdue nudge: the morning of
 // the last day or the end of that day's quiet window, with a day's margin for a time zone or a
 // daylight-saving change).
-func reach(def chorus.ReminderPolicy, policies func(yield func(chorus.ReminderPolicy) bool)) (before, after time.Duration) {
-	look := func(p chorus.ReminderPolicy) bool {
+func reach(def chorus.ReminderPolicy, policies iter.Seq[chorus.ReminderPolicy]) (before, after time.Duration) {
+	look := func(p chorus.ReminderPolicy) {
 		if p.Inherit {
-			return true
+			return
 		}
 		for _, o := range p.Offsets {
 			before = max(before, o)
@@ -48,58 +51,39 @@ func reach(def chorus.ReminderPolicy, policies func(yield func(chorus.ReminderPo
 			}
 			after = max(after, time.Duration(days+2)*24*time.Hour)
 		}
-		return true
 	}
 	look(def)
-	policies(look)
+	for p := range policies {
+		look(p)
+	}
 	return before + settleSlack, after
 }
 
 // reachNow is reach under the policies the index holds; the caller holds s.mu.
 func (s *Scheduler) reachNow() (before, after time.Duration) {
-	return reach(s.opts.Policy, func(yield func(chorus.ReminderPolicy) bool) {
-		for _, p := range s.policies {
-			if !yield(p) {
-				return
-			}
-		}
-	})
+	return reach(s.opts.Policy, maps.Values(s.policies))
 }
 
 // windowTasks reads the open tasks that can have a reminder from floor to pullAhead past the hour
 // ahead of at, under policies: the window's tasks, then each snoozed task outside it (whose
 // snooze ends after since), and returns the window's upper edge.
 func (s *Scheduler) windowTasks(ctx context.Context, at, floor time.Time, policies []chorus.ReminderPolicy, snoozes []chorus.Snooze) ([]chorus.Task, time.Time, error) {
-	before, after := reach(s.opts.Policy, func(yield func(chorus.ReminderPolicy) bool) {
-		for _, p := range policies {
-			if !yield(p) {
-				return
-			}
-		}
-	})
+	before, after := reach(s.opts.Policy, slices.Values(policies))
 	hi := at.Add(planHorizon + before + pullAhead)
 	ts, err := s.st.OpenTasksDue(ctx, floor.Add(-after), hi)
 	if err != nil {
 		return nil, time.Time{}, err
 	}
-	in := map[string]bool{} // the tasks of the window that are snoozed
-	if len(snoozes) > 0 {
-		snoozed := map[string]bool{}
-		for _, z := range snoozes {
-			snoozed[z.WorkspaceID+"/"+z.TaskID] = true
-		}
+	outside := map[string]chorus.Snooze{} // the snoozed tasks the window does not hold
+	for _, z := range snoozes {
+		outside[z.WorkspaceID+"/"+z.TaskID] = z
+	}
+	if len(outside) > 0 {
 		for _, t := range ts {
-			if k := t.WorkspaceID + "/" + t.ID; snoozed[k] {
-				in[k] = true
-			}
+			delete(outside, t.WorkspaceID+"/"+t.ID)
 		}
 	}
-	for _, z := range snoozes {
-		k := z.WorkspaceID + "/" + z.TaskID
-		if in[k] {
-			continue
-		}
-		in[k] = true
+	for _, z := range outside {
 		t, err := s.st.Task(ctx, z.WorkspaceID, z.TaskID)
 		switch {
 		case errors.Is(err, chorus.ErrNotFound):

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -131,11 +132,12 @@ func rangeCached[D, T any](r *versioned[D], q headQuery[D], lo, hi *D, conv func
 		return nil, false
 	}
 	less := c.orders[i].less
+	wss := []string{q.ws}
+	if q.ws == "" {
+		wss = slices.Collect(maps.Keys(c.byWS))
+	}
 	var ps []*D
-	for ws := range c.byWS {
-		if q.ws != "" && ws != q.ws {
-			continue
-		}
+	for _, ws := range wss {
 		t := c.trees[orderKey{ws, q.order, q.group}]
 		if t == nil {
 			continue
@@ -148,7 +150,7 @@ func rangeCached[D, T any](r *versioned[D], q headQuery[D], lo, hi *D, conv func
 			return true
 		})
 	}
-	if q.ws == "" && len(c.byWS) > 1 {
+	if len(wss) > 1 {
 		slices.SortStableFunc(ps, less)
 	}
 	ts := make([]T, len(ps))
