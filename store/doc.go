@@ -10,7 +10,7 @@
 //	campaign_versions    every campaign version, unique (workspace, slug, version)
 //	campaigns            head per campaign, _id = workspace/slug
 //	task_versions        every task version, unique (workspace, id, version)
-//	tasks                head per task, _id = workspace/id
+//	tasks                head per task, _id = workspace/id; remind = the scheduler's mark (MarkReminds), not versioned
 //	touchpoint_versions  every touchpoint version (a removal is the last), unique (workspace, id, version)
 //	touchpoints          head per touchpoint, _id = workspace/id; last = its last day live
 //	calendar_tokens      a calendar feed's secret link, _id = SHA-256 of the token (the token is not kept)

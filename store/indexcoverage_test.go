@@ -314,7 +314,12 @@ func exercise(ctx context.Context, t *testing.T, e *env) {
 		_, _, err := s.CampaignsPage(ctx, "T1", f, 10, 10)
 		must(err)
 	}
-	_, err = s.OpenTasksDue(ctx, now, now.Add(7*24*time.Hour)) // the scheduler's window
+	// the scheduler's start-up and moves on: the tasks never marked, then the next hours'
+	_, err = s.OpenTasksToRemind(ctx, time.Time{}, now.Add(2*time.Hour))
+	must(err)
+	must(s.MarkReminds(ctx, []chorus.RemindMark{{WorkspaceID: "T1", TaskID: tk.ID, Version: tk.Version, At: now.Add(time.Hour)},
+		{WorkspaceID: "T1", TaskID: "missing", Version: 1, At: chorus.NeverRemind}}))
+	_, err = s.OpenTasksToRemind(ctx, now, now.Add(2*time.Hour))
 	must(err)
 	_, err = s.CampaignHistory(ctx, "T1", c.Slug)
 	must(err)

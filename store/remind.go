@@ -1,0 +1,74 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/chorus-hq/chorus"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// The scheduler's marks (issue 17): rather than read at start-up every open task that could
+// have a reminder in a fortnight, the scheduler stores on each open task's head when its next
+// reminder can be at the earliest (chorus.RemindMark), and reads back only the tasks whose mark
+// is near (OpenTasksToRemind). A mark is not a version of the task: it is set on the head alone,
+// and only while the head is at the version it was made for, since a new version is written
+// with the mark zero ("never marked", planned at the next read).
+
+// OpenTasksToRemind returns the latest version of every open task of every workspace whose
+// mark is at or after from and before to, by mark then id. A zero from includes the tasks never
+// marked (and the ones changed since their mark). The read model walks its tasks by mark, so a
+// start-up costs the tasks due for planning, not every open task.
+func (s *Store) OpenTasksToRemind(ctx context.Context, from, to time.Time) ([]chorus.Task, error) {
+	from, to = storedTime(from), storedTime(to)
+	open := string(chorus.TaskOpen)
+	q := headQuery[taskDoc]{
+		filter: bson.D{{Key: "status", Value: open}, {Key: "remind", Value: bson.D{{Key: "$gte", Value: from}, {Key: "$lt", Value: to}}}},
+		sort:   bson.D{{Key: "remind", Value: 1}, {Key: "id", Value: 1}}, less: byRemind,
+		match: func(d *taskDoc) bool {
+			return d.Status == open && !d.Remind.Before(from) && d.Remind.Before(to)
+		},
+		order: orderStatusByRemind, group: open,
+	}.narrowed("status", open)
+	if ts, ok := rangeCached(&s.tasks, q, &taskDoc{Remind: from}, &taskDoc{Remind: to}, (*taskDoc).task); ok {
+		return ts, nil
+	}
+	ds, err := s.tasks.list(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return tasks(ds), nil
+}
+
+// MarkReminds sets each mark on its task's head, when the head is still at the mark's version:
+// a task changed since keeps the zero mark its new version was written with, and a task that
+// is gone is skipped without error. The marks go to the server in one round trip. They are not
+// versions: neither the version nor UpdatedAt changes, so another replica's Refresh does not
+// bring them in (its next load from the server does).
+func (s *Store) MarkReminds(ctx context.Context, marks []chorus.RemindMark) error {
+	if len(marks) == 0 {
+		return nil
+	}
+	models := make([]mongo.WriteModel, len(marks))
+	for i, m := range marks {
+		if err := checkIdentity("reminder mark", m.WorkspaceID, m.TaskID); err != nil {
+			return err
+		}
+		models[i] = mongo.NewUpdateOneModel().
+			SetFilter(bson.D{{Key: "_id", Value: s.tasks.headID(m.WorkspaceID, m.TaskID)}, {Key: "version", Value: m.Version}}).
+			SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "remind", Value: storedTime(m.At)}}}})
+	}
+	unlock := s.lock()
+	defer unlock()
+	if _, err := s.tasks.heads.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false)); err != nil {
+		return fmt.Errorf("store: mark reminders of %d tasks: %w", len(marks), err)
+	}
+	for _, m := range marks {
+		at := storedTime(m.At)
+		s.tasks.amend(m.WorkspaceID, m.TaskID, m.Version, func(d *taskDoc) { d.Remind = at })
+	}
+	return nil
+}
