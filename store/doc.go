@@ -32,6 +32,7 @@
 //	digests              head per channel, _id = workspace/channel
 //	policy_versions      every version of a reminder policy, unique (workspace, campaign, version)
 //	policies             head per policy, _id = workspace/campaign ("" for the workspace's own)
+//	policy_replans       {_id: workspace/campaign, version}: the policy version its tasks were marked for ($max)
 //	snoozes              insert-only, _id = workspace/task/due/until
 //	occurrences          insert-only record of each handled reminder or digest, _id = occurrence id
 //	task_threads         insert-only: a task's reminder thread in a team channel, _id = workspace/task/channel

@@ -16,7 +16,8 @@ import (
 // reminder can be at the earliest (chorus.RemindMark), and reads back only the tasks whose mark
 // is near (OpenTasksToRemind). A mark is not a version of the task: it is set on the head alone,
 // and only while the head is at the version it was made for, since a new version is written
-// with the mark zero ("never marked", planned at the next read).
+// with the mark zero ("never marked", planned at the next read). Which reminder policies the
+// marks follow is kept apart (policy_replans), so that a policy saved since is noticed.
 
 // OpenTasksToRemind returns the latest version of every open task of every workspace whose
 // mark is at or after from and before to, by mark then id. A zero from includes the tasks never
@@ -71,4 +72,52 @@ func (s *Store) MarkReminds(ctx context.Context, marks []chorus.RemindMark) erro
 		s.tasks.amend(m.WorkspaceID, m.TaskID, m.Version, func(d *taskDoc) { d.Remind = at })
 	}
 	return nil
+}
+
+// policyReplanDoc records the version of a reminder policy whose tasks were marked again,
+// _id = workspace/campaign ("" for the workspace's own policy).
+type policyReplanDoc struct {
+	ID        string `bson:"_id"`
+	Workspace string `bson:"workspace"`
+	Campaign  string `bson:"campaign"`
+	Version   int    `bson:"version"`
+}
+
+// MarkPolicyReplanned records that the open tasks under the policy r names were marked again
+// after its version r.Version was saved. The recorded version never goes back ($max): a
+// scheduler that replanned an older version after another replanned a newer one cannot make
+// the newer one look unplanned.
+func (s *Store) MarkPolicyReplanned(ctx context.Context, r chorus.PolicyReplan) error {
+	if err := checkIdentity("policy replan", r.WorkspaceID); err != nil {
+		return err
+	}
+	unlock := s.lock()
+	defer unlock()
+	_, err := s.db.Collection(collPolicyReplans).UpdateOne(ctx, bson.D{{Key: "_id", Value: idOf(r.WorkspaceID, r.Campaign)}},
+		bson.D{
+			{Key: "$set", Value: bson.D{{Key: "workspace", Value: r.WorkspaceID}, {Key: "campaign", Value: r.Campaign}}},
+			{Key: "$max", Value: bson.D{{Key: "version", Value: r.Version}}},
+		}, options.UpdateOne().SetUpsert(true))
+	if err != nil {
+		return fmt.Errorf("store: mark policy %q of %s replanned: %w", r.Campaign, r.WorkspaceID, err)
+	}
+	return nil
+}
+
+// PolicyReplans returns every policy's record of the version its tasks were marked for, one per
+// policy in the order of their ids (workspace/campaign), read at a scheduler's start-up.
+func (s *Store) PolicyReplans(ctx context.Context) ([]chorus.PolicyReplan, error) {
+	cur, err := s.db.Collection(collPolicyReplans).Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, fmt.Errorf("store: list policy replans: %w", err)
+	}
+	var ds []policyReplanDoc
+	if err := cur.All(ctx, &ds); err != nil {
+		return nil, fmt.Errorf("store: list policy replans: %w", err)
+	}
+	out := make([]chorus.PolicyReplan, len(ds))
+	for i, d := range ds {
+		out[i] = chorus.PolicyReplan{WorkspaceID: d.Workspace, Campaign: d.Campaign, Version: d.Version}
+	}
+	return out, nil
 }

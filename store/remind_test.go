@@ -221,3 +221,55 @@ func TestMigrationMarksOldTasks(t *testing.T) {
 		})
 	}
 }
+
+// TestPolicyReplans: each policy's record keeps the highest version recorded, whatever the
+// order the records come in; every policy's is read back, also after a reopen.
+func TestPolicyReplans(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, true)
+	s := e.Store
+	got := func(t testing.TB, s *store.Store) []chorus.PolicyReplan {
+		t.Helper()
+		rs, err := s.PolicyReplans(ctx)
+		wantErr(t, err, nil)
+		return rs
+	}
+	if rs := got(t, s); len(rs) != 0 {
+		t.Fatalf("replans of a new database = %+v, want none", rs)
+	}
+	ws := func(v int) chorus.PolicyReplan { return chorus.PolicyReplan{WorkspaceID: "T1", Version: v} }
+	ete := func(v int) chorus.PolicyReplan {
+		return chorus.PolicyReplan{WorkspaceID: "T1", Campaign: "ete", Version: v}
+	}
+	t2 := func(v int) chorus.PolicyReplan { return chorus.PolicyReplan{WorkspaceID: "T2", Version: v} }
+	var want []chorus.PolicyReplan
+	for _, c := range []struct {
+		name string
+		mark chorus.PolicyReplan
+		want []chorus.PolicyReplan
+	}{
+		{"a workspace's policy", ws(2), []chorus.PolicyReplan{ws(2)}},
+		{"a campaign's beside it", ete(1), []chorus.PolicyReplan{ws(2), ete(1)}},
+		{"another workspace's", t2(5), []chorus.PolicyReplan{ws(2), ete(1), t2(5)}},
+		{"an older version does not go back", ws(1), []chorus.PolicyReplan{ws(2), ete(1), t2(5)}},
+		{"the same version again", ete(1), []chorus.PolicyReplan{ws(2), ete(1), t2(5)}},
+		{"a newer version", ete(3), []chorus.PolicyReplan{ws(2), ete(3), t2(5)}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			wantErr(t, s.MarkPolicyReplanned(ctx, c.mark), nil)
+			if rs := got(t, s); !slices.Equal(rs, c.want) {
+				t.Fatalf("replans = %+v, want %+v", rs, c.want)
+			}
+		})
+		want = c.want
+	}
+	t.Run("without a workspace", func(t *testing.T) {
+		wantErr(t, s.MarkPolicyReplanned(ctx, chorus.PolicyReplan{Version: 1}), chorus.ErrInvalid)
+	})
+	t.Run("after a reopen", func(t *testing.T) {
+		e.reopen(t)
+		if rs := got(t, e.Store); !slices.Equal(rs, want) {
+			t.Fatalf("replans after a reopen = %+v, want %+v", rs, want)
+		}
+	})
+}

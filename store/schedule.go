@@ -23,6 +23,7 @@ const (
 	collPolicyVersions = "policy_versions"
 	collSnoozes        = "snoozes"
 	collOccurrences    = "occurrences"
+	collPolicyReplans  = "policy_replans"
 )
 
 // digestDoc is a stored digest schedule version or head.

@@ -462,7 +462,8 @@ func (s *Store) dropPlainIndexes(ctx context.Context, coll string) error {
 // and two first inserts at once (workers re-running a crashed burst) race to create its table
 // (« table … already exists »).
 var bareCollections = []string{collEffects, collMeta, collWorkspaces, collDigests, collPolicies, collExceptions,
-	collAutoChecks, collMeetingOpen, collInboxAlive, collExperts, collAnswers, collBriefingThreads, collPlanImports, collUserPrefs}
+	collAutoChecks, collMeetingOpen, collInboxAlive, collExperts, collAnswers, collBriefingThreads, collPlanImports, collUserPrefs,
+	collPolicyReplans}
 
 // isNamespaceExists reports the error of creating a collection that exists (code 48).
 func isNamespaceExists(err error) bool {
