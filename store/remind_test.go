@@ -103,8 +103,9 @@ func TestOpenTasksToRemind(t *testing.T) {
 
 // TestMarkReminds: a mark is read back from the read model and from the server; it holds only
 // for the version it was made for, so a task changed after (or before) its mark is never
-// marked; a mark of a missing task, or none at all, is no error; another replica finds the
-// marks once its read model is loaded.
+// marked; a mark of a missing task, or none at all, is no error; a mark does not change the
+// data version (users see no change); another replica finds the marks once its read model is
+// loaded.
 func TestMarkReminds(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t, true)
@@ -177,6 +178,15 @@ func TestMarkReminds(t *testing.T) {
 			}{task, c.want})
 		})
 	}
+	t.Run("a mark leaves the data version", func(t *testing.T) {
+		task, err := s.CreateTask(ctx, newTask("T1", "ete", "bob", hour(48)))
+		wantErr(t, err, nil)
+		before := s.DataVersion(ctx, "T1")
+		markAt(t, s, task, hour(7))
+		if after := s.DataVersion(ctx, "T1"); after != before || after == "" {
+			t.Errorf("data version %q after a mark, %q before: a mark is no change users see", after, before)
+		}
+	})
 	t.Run("another replica finds the marks", func(t *testing.T) {
 		other := e.second(t)
 		for _, l := range lasting {
