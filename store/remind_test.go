@@ -178,6 +178,28 @@ func TestMarkReminds(t *testing.T) {
 			}{task, c.want})
 		})
 	}
+	t.Run("a start-up's hundreds of marks at once", func(t *testing.T) {
+		// the embedded server never answers one update command of 100 statements or more
+		var b store.Batch
+		var marks []chorus.RemindMark
+		want := []string{}
+		for i := range 250 {
+			task := newTask("T3", "ete", "bob", hour(48))
+			task.ID, task.Version = "m"+strconv.Itoa(1000+i), 1
+			b.Tasks = append(b.Tasks, task)
+			marks = append(marks, chorus.RemindMark{WorkspaceID: "T3", TaskID: task.ID, Version: 1, At: hour(20).Add(time.Duration(i) * time.Minute)})
+			want = append(want, taskRef(task))
+		}
+		wantErr(t, s.Import(ctx, b), nil)
+		tctx, cancel := context.WithTimeout(ctx, time.Minute)
+		defer cancel()
+		wantErr(t, s.MarkReminds(tctx, marks), nil)
+		for _, side := range []*store.Store{s, plain} {
+			if got := toRemind(t, side, hour(20), hour(30)); !slices.Equal(got, want) {
+				t.Fatalf("%d tasks marked in [20 h, 30 h), want the %d marked", len(got), len(want))
+			}
+		}
+	})
 	t.Run("a mark leaves the data version", func(t *testing.T) {
 		task, err := s.CreateTask(ctx, newTask("T1", "ete", "bob", hour(48)))
 		wantErr(t, err, nil)
