@@ -64,35 +64,42 @@ func (s *Store) MarkReminds(ctx context.Context, marks []chorus.RemindMark) erro
 			return err
 		}
 	}
+	for chunk := range slices.Chunk(marks, markChunk) {
+		if err := s.markSome(ctx, chunk); err != nil {
+			return fmt.Errorf("store: mark reminders of %d tasks: %w", len(marks), err)
+		}
+	}
+	return nil
+}
+
+// markSome stores one chunk of marks under the write lock, taken for each chunk so that the
+// commands' writes wait for one chunk at most, not for the thousand marks of a morning's
+// reminders.
+func (s *Store) markSome(ctx context.Context, chunk []chorus.RemindMark) error {
 	unlock := s.lock()
 	defer unlock()
 	if s.serialize {
 		var err error
-		if marks, err = s.stillAt(ctx, marks); err != nil {
+		if chunk, err = s.stillAt(ctx, chunk); err != nil || len(chunk) == 0 {
 			return err
 		}
 	}
-	for chunk := range slices.Chunk(marks, markChunk) {
-		models := make([]mongo.WriteModel, len(chunk))
-		for i, m := range chunk {
-			filter := bson.D{{Key: "_id", Value: s.tasks.headID(m.WorkspaceID, m.TaskID)}}
-			if !s.serialize {
-				filter = append(filter, bson.E{Key: "version", Value: m.Version})
-			}
-			models[i] = mongo.NewUpdateOneModel().SetFilter(filter).
-				SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "remind", Value: storedTime(m.At)}}}})
+	models := make([]mongo.WriteModel, len(chunk))
+	for i, m := range chunk {
+		filter := bson.D{{Key: "_id", Value: s.tasks.headID(m.WorkspaceID, m.TaskID)}}
+		if !s.serialize {
+			filter = append(filter, bson.E{Key: "version", Value: m.Version})
 		}
-		if len(models) == 0 {
-			continue
-		}
-		if _, err := s.tasks.heads.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false)); err != nil {
-			return fmt.Errorf("store: mark reminders of %d tasks: %w", len(marks), err)
-		}
-		// the read model follows each chunk stored: one that fails leaves the ones before marked
-		for _, m := range chunk {
-			at := storedTime(m.At)
-			s.tasks.amend(m.WorkspaceID, m.TaskID, m.Version, func(d *taskDoc) { d.Remind = at })
-		}
+		models[i] = mongo.NewUpdateOneModel().SetFilter(filter).
+			SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "remind", Value: storedTime(m.At)}}}})
+	}
+	if _, err := s.tasks.heads.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false)); err != nil {
+		return err
+	}
+	// the read model follows each chunk stored: one that fails leaves the ones before marked
+	for _, m := range chunk {
+		at := storedTime(m.At)
+		s.tasks.amend(m.WorkspaceID, m.TaskID, m.Version, func(d *taskDoc) { d.Remind = at })
 	}
 	return nil
 }
