@@ -34,13 +34,16 @@
 //
 // # Cost
 //
-// The scheduler keeps the next occurrence of the open tasks that can have a reminder soon (a
-// window of due dates around now, window.go) and of every digest in an in-memory min-heap: a
-// tick pops what is due in O(log n) per occurrence and touches the store only to claim, read the
-// task fresh and record, and once an hour to read the tasks whose due dates the window reaches.
-// Start-up reads the window, not every open task. The index is refreshed on the process's own
-// writes (TaskChanged, Snoozed, DigestChanged) and by a periodic Resync for changes made by
-// other replicas; every occurrence is checked against a fresh read of its task before it is
+// The scheduler keeps the next occurrence of the open tasks whose reminders are near and of
+// every digest in an in-memory min-heap. Which tasks are near, the store says: the scheduler
+// stores on each open task a mark, the instant before which it has no reminder pending
+// (chorus.RemindMark, window.go, marks.go), and start-up reads only the tasks marked before the
+// next two hours, whatever the year holds. A tick pops what is due in O(log n) per occurrence
+// and touches the store only to claim, read the task fresh and record, to store the marks of
+// the tasks it reminded, and once an hour to read the tasks marked in the next hour. The index
+// is refreshed on the process's own writes (TaskChanged, Snoozed, DigestChanged, PolicyChanged)
+// and by a periodic Resync for changes made by other replicas (saving a task clears its mark);
+// every occurrence is checked against a fresh read of its task before it is
 // sent, so a stale index never sends a reminder for a done or moved task.
 //
 // Sending goes through a Sender (the Slack client, rate-limited per channel, or the console), one

@@ -24,6 +24,9 @@ type entry struct {
 	cursor time.Time
 	next   chorus.Reminder // the next occurrence; for a digest Key is "" and At the slot
 	idx    int             // position in the heap, -1 when the entry has no pending occurrence
+	// sent is when this process last dispatched a reminder of the task, until its mark is
+	// stored again (marks.go): zero when none is waiting.
+	sent time.Time
 }
 
 // version is the version and the time of the last change of the task or digest e holds.

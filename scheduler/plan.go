@@ -24,9 +24,11 @@ type snapshot struct {
 }
 
 // readSnapshot reads the digest schedules, the policies, the snoozes ending at or after since,
-// and the window of open tasks that can have a reminder from floor on, with their campaigns.
-func (s *Scheduler) readSnapshot(ctx context.Context, since, floor time.Time) (*snapshot, error) {
+// and the window of open tasks (those marked before the hour ahead and pullAhead), with their
+// campaigns.
+func (s *Scheduler) readSnapshot(ctx context.Context, since time.Time) (*snapshot, error) {
 	snap := &snapshot{at: s.now()}
+	snap.hi = snap.at.Add(planHorizon + pullAhead)
 	var err error
 	if snap.digests, err = s.st.DigestSchedules(ctx); err != nil {
 		return nil, fmt.Errorf("scheduler: load digest schedules: %w", err)
@@ -37,7 +39,7 @@ func (s *Scheduler) readSnapshot(ctx context.Context, since, floor time.Time) (*
 	if snap.snoozes, err = s.st.Snoozes(ctx, since); err != nil {
 		return nil, fmt.Errorf("scheduler: load snoozes: %w", err)
 	}
-	if snap.tasks, snap.hi, err = s.windowTasks(ctx, snap.at, floor, snap.policies, snap.snoozes); err != nil {
+	if snap.tasks, err = s.windowTasks(ctx, snap.hi, snap.snoozes); err != nil {
 		return nil, fmt.Errorf("scheduler: load tasks: %w", err)
 	}
 	if snap.camps, err = s.campaignsOf(ctx, snap.tasks, func(string) bool { return false }); err != nil {
@@ -62,39 +64,45 @@ func (s *Scheduler) Load(ctx context.Context) error {
 			from = limit
 		}
 	}
-	snap, err := s.readSnapshot(ctx, from, from)
+	snap, err := s.readSnapshot(ctx, from)
 	if err != nil {
 		return err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.from = from
 	s.install(snap, from)
+	s.mu.Unlock()
+	if err := s.replans(ctx); err != nil {
+		return err
+	}
+	if err := s.flushMarks(ctx); err != nil {
+		s.log.WarnContext(ctx, "scheduler: store reminder marks", "err", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.log.InfoContext(ctx, "scheduler loaded", "tasks", len(s.tasks), "digests", len(s.digests),
 		"pending", len(s.heap), "from", from, "replica", s.opts.Replica)
 	return nil
 }
 
 // Resync rebuilds the index from the store, keeping what was dispatched already, so changes
-// made by other replicas are seen. Its window starts the grace window back (or at the catch-up
-// start, when later): a tick dispatches what is due, so no reminder older than that is pending.
+// made by other replicas are seen: their tasks were saved since they were marked, and their
+// policies since their tasks were (replans).
 func (s *Scheduler) Resync(ctx context.Context) error {
 	s.mu.Lock()
 	since := s.from
-	s.stale = false
 	s.mu.Unlock()
-	floor := s.now().Add(-s.opts.Grace)
-	if floor.Before(since) {
-		floor = since
-	}
-	snap, err := s.readSnapshot(ctx, since, floor)
+	snap, err := s.readSnapshot(ctx, since)
 	if err != nil {
 		return err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.install(snap, snap.at.Add(-s.opts.Lease))
-	return nil
+	s.mu.Unlock()
+	if err := s.replans(ctx); err != nil {
+		return err
+	}
+	return s.flushMarks(ctx)
 }
 
 // install replaces the index with snap; the caller holds s.mu. Entries keep their cursor;
@@ -155,6 +163,26 @@ func (s *Scheduler) install(snap *snapshot, newFrom time.Time) {
 	}
 	heap.Init(&s.heap)
 	heap.Init(&s.later)
+	s.markOutside(snap.hi)
+}
+
+// markOutside marks the task entries with no reminder before hi and leaves them out of the
+// index: the window reads them again when it reaches their mark. A task never marked (a data
+// folder from before the marks, a task saved since) is read once, then left to its mark; one
+// whose reminder this process dispatched stays until it is marked (markDispatched). The caller
+// holds s.mu.
+func (s *Scheduler) markOutside(hi time.Time) {
+	for k, e := range s.tasks {
+		if !e.sent.IsZero() {
+			continue
+		}
+		if s.queueMark(e, hi) {
+			delete(s.tasks, k) // a deferred wake of it finds it gone (wakeUp)
+			if e.idx >= 0 {
+				heap.Remove(&s.heap, e.idx)
+			}
+		}
+	}
 }
 
 // refresh is the index entry of an item read at version v: a new one (add), or the indexed e,
@@ -307,6 +335,7 @@ func (s *Scheduler) TaskChanged(t chorus.Task) {
 	}
 	e.task = t
 	s.heap.place(e, s.computeNext(e))
+	s.queueMark(e, time.Time{}) // saving the task cleared its mark
 }
 
 // Snoozed tells the scheduler about a snooze made in this process.
@@ -344,11 +373,8 @@ func (s *Scheduler) DigestChanged(d chorus.DigestSchedule) {
 func (s *Scheduler) PolicyChanged(p chorus.ReminderPolicy) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, after := s.reachNow()
 	s.policies[policyKey{p.WorkspaceID, p.Campaign}] = p
-	if _, wider := s.reachNow(); wider > after {
-		s.stale = true // older tasks may have nudges now: the next tick reads the window again
-	}
+	s.replan = true // tasks outside the window may have earlier reminders now: mark them again
 	s.replanWhere(func(t chorus.Task) bool {
 		return t.WorkspaceID == p.WorkspaceID && (p.Campaign == "" || t.Campaign == p.Campaign)
 	})
@@ -364,6 +390,9 @@ func (s *Scheduler) CampaignChanged(c chorus.Campaign) {
 	s.camps[k] = c
 	if ok && prev.TimeZone == c.TimeZone {
 		return
+	}
+	if ok {
+		s.replanCamps[k] = true // its tasks outside the window are marked in the old time zone
 	}
 	s.replanWhere(func(t chorus.Task) bool { return t.WorkspaceID == c.WorkspaceID && t.Campaign == c.Slug })
 }

@@ -19,20 +19,34 @@ type Store interface {
 	Reader
 	Claims
 	Threads
+	Marks
 }
 
 // Reader reads what the scheduler plans from: open tasks, their campaigns, digest schedules,
 // reminder policies, snoozes and who reads in which language.
 type Reader interface {
-	// OpenTasksDue returns the open tasks of every workspace due at or after from and before to.
-	OpenTasksDue(ctx context.Context, from, to time.Time) ([]chorus.Task, error)
+	// OpenTasksToRemind returns the open tasks of every workspace marked (chorus.RemindMark) at
+	// or after from and before to; a task never marked counts as marked at the zero time.
+	OpenTasksToRemind(ctx context.Context, from, to time.Time) ([]chorus.Task, error)
 	Task(ctx context.Context, workspace, id string) (chorus.Task, error)
+	Tasks(ctx context.Context, workspace string, f chorus.TaskFilter) ([]chorus.Task, error)
 	Campaign(ctx context.Context, workspace, slug string) (chorus.Campaign, error)
 	Workspace(ctx context.Context, id string) (chorus.Workspace, error)
 	UserLang(ctx context.Context, workspace, user string) (chorus.Lang, error)
 	DigestSchedules(ctx context.Context) ([]chorus.DigestSchedule, error)
 	ReminderPolicies(ctx context.Context) ([]chorus.ReminderPolicy, error)
 	Snoozes(ctx context.Context, since time.Time) ([]chorus.Snooze, error)
+}
+
+// Marks are what the scheduler stores so that a start-up reads only the tasks whose next
+// reminder is near (window.go).
+type Marks interface {
+	// MarkReminds stores each mark on its task, unless the task changed since (another version).
+	MarkReminds(ctx context.Context, marks []chorus.RemindMark) error
+	// PolicyReplans returns the record of the policies whose tasks were marked again.
+	PolicyReplans(ctx context.Context) ([]chorus.PolicyReplan, error)
+	// MarkPolicyReplanned records that the tasks under a policy version were marked again.
+	MarkPolicyReplanned(ctx context.Context, r chorus.PolicyReplan) error
 }
 
 // Claims are the occurrences claimed, recorded and swept: the exactly-once machinery.
@@ -167,23 +181,27 @@ type Scheduler struct {
 	now  func() time.Time
 	opts Options
 
-	mu       sync.Mutex
-	tasks    map[string]*entry
-	digests  map[string]*entry
-	heap     timeline
-	later    deferred // task entries not planned yet (later.go)
-	retries  retries
-	policies map[policyKey]chorus.ReminderPolicy // campaign "" for the workspace's
-	camps    map[string]chorus.Campaign          // "ws/slug"
-	snoozes  map[string]chorus.Snooze            // "ws/task": the latest snooze
-	nudged   map[string]bool                     // the nudges this process dispatched and still due
-	zones    map[string]*time.Location           // loaded time zones: loading one reads a file
-	from     time.Time                           // nothing before it is reconsidered
-	pulled   time.Time                           // the window's upper edge (window.go)
-	stale    bool                                // a policy widened the window: read it again
-	missing  map[string]bool                     // "ws/slug": campaigns to read (resolve)
-	alive    time.Time                           // the last alive mark made
-	lastSwep time.Time
+	mu          sync.Mutex
+	tasks       map[string]*entry
+	digests     map[string]*entry
+	heap        timeline
+	later       deferred // task entries not planned yet (later.go)
+	retries     retries
+	policies    map[policyKey]chorus.ReminderPolicy // campaign "" for the workspace's
+	camps       map[string]chorus.Campaign          // "ws/slug"
+	snoozes     map[string]chorus.Snooze            // "ws/task": the latest snooze
+	nudged      map[string]bool                     // the nudges this process dispatched and still due
+	zones       map[string]*time.Location           // loaded time zones: loading one reads a file
+	from        time.Time                           // nothing before it is reconsidered
+	pulled      time.Time                           // the window's upper edge (window.go)
+	missing     map[string]bool                     // "ws/slug": campaigns to read (resolve)
+	marks       map[string]chorus.RemindMark        // "ws/task": the marks to store (marks.go)
+	dispatched  []dispatched                        // task reminders dispatched, oldest first
+	replan      bool                                // a policy was saved here: mark its tasks again
+	replanCamps map[string]bool                     // "ws/slug": campaigns whose time zone changed here
+	replanned   map[policyKey]int                   // the policy versions whose tasks this process marked; nil before Load
+	alive       time.Time                           // the last alive mark made
+	lastSwep    time.Time
 
 	qmu    sync.Mutex
 	queues map[string]*chanQueue
@@ -236,6 +254,7 @@ func New(opts Options) (*Scheduler, error) {
 		st: opts.Store, send: opts.Sender, log: opts.Logger, now: opts.Now, opts: opts,
 		tasks: map[string]*entry{}, digests: map[string]*entry{},
 		policies: map[policyKey]chorus.ReminderPolicy{}, camps: map[string]chorus.Campaign{}, snoozes: map[string]chorus.Snooze{}, missing: map[string]bool{},
+		marks: map[string]chorus.RemindMark{}, replanCamps: map[string]bool{},
 		nudged: map[string]bool{}, zones: map[string]*time.Location{},
 		queues: map[string]*chanQueue{}, sem: make(chan struct{}, opts.Workers),
 	}
@@ -292,6 +311,10 @@ func (s *Scheduler) Tick(ctx context.Context) int {
 		e := s.heap[0]
 		jobs = append(jobs, jobOf(e))
 		e.cursor = e.next.At
+		if e.kind == taskEntry {
+			e.sent = now
+			s.dispatched = append(s.dispatched, dispatched{e.key, now})
+		}
 		s.heap.place(e, s.computeNext(e))
 	}
 	for len(s.retries) > 0 && !s.retries[0].at.After(now) {

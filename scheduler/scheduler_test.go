@@ -320,11 +320,11 @@ func TestReplicas(t *testing.T) {
 }
 
 // TestChangeMissedByIndex: a task done through another replica (no hook here) is still in this
-// scheduler's index; the fresh read at send time cancels its reminder and the reminder's copy in
-// the team channel.
+// scheduler's index (its first reminder, at 18:00, is near at start-up); the fresh read at send
+// time cancels its reminder and the reminder's copy in the team channel.
 func TestChangeMissedByIndex(t *testing.T) {
 	ctx := context.Background()
-	clk := newClock(paris8(6, 1, 11, 0))
+	clk := newClock(paris8(6, 1, 16, 30))
 	st, _ := openStore(t, clk)
 	seed(t, st)
 	task := addTask(t, st, "k1", "retail", "PLV en magasin", "rui", paris8(6, 4, 18, 0))

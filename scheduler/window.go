@@ -4,75 +4,61 @@ import (
 	"container/heap"
 	"context"
 	"errors"
-	"iter"
-	"maps"
-	"slices"
+	"fmt"
+	"hash/fnv"
 	"strings"
 	"time"
 
 	"github.com/chorus-hq/chorus"
 )
 
-// The window (issue 17). The index does not hold every open task: a task can have a reminder
-// only from its longest offset (and the slack of a reminder moved off a weekend or a quiet
-// window) before its due instant to its last overdue nudge after it, so the index holds the open
-// tasks due between that long before the oldest instant still reconsidered (the catch-up start
-// at Load, the grace window at Resync) and that long after the hour ahead, read from the
-// store by due date (Reader.OpenTasksDue), and their campaigns. Start-up then reads the tasks of
-// about a fortnight, not the open tasks of the year; each tick moves the window's upper edge
-// with time (follow), an hour of due dates at a time. The end of a snooze can fall at any
-// time: a snoozed task outside the window is read on its own.
+// The window (issue 17). The scheduler stores with each open task it plans a mark
+// (chorus.RemindMark): no reminder of that version of the task is pending before it. The index
+// holds the open tasks marked before its upper edge (pulled), read from the store by mark
+// (Reader.OpenTasksToRemind): start-up reads the tasks whose next reminder is within the next
+// two hours, and those changed since they were marked (saving a task clears its mark), not
+// every task that could have a reminder. Each tick moves the edge with time (follow), an hour of
+// marks at a time. The end of a snooze can fall at any time: a snoozed task outside the window
+// is read on its own.
 //
-// The window's edges come from the policies the index knows (reach): a policy saved here with a
-// longer overdue run widens the lower edge, which the next tick reads again (Resync); a longer
-// offset moves the upper edge, which the next tick reads on.
+// A mark is a lower bound, so a mark too early costs a read and never a reminder; one too late
+// would lose reminders. So:
+//   - a task read whose next possible reminder (earliest) lies past the window is marked there;
+//   - a task whose reminder was dispatched is marked again only markLag later, once no restart
+//     can reconsider that reminder (Load looks back from the last alive mark), so a crash between
+//     claim and send never hides it;
+//   - a reminder policy saved (here or by another replica) may bring reminders earlier: the
+//     tasks under it are marked again (replan), and the store records that they were
+//     (chorus.PolicyReplan), so a crash before the end is taken up by the next Load or Resync;
+//   - so is every open task when the default policy or time zone of the configuration differ
+//     from those the marks were made under (and at the first start on a data folder from before
+//     the marks).
+//
+// A campaign's time zone is set when it is created; a campaign saved here with another one has
+// its tasks marked again at the next tick.
 
-// pullAhead is how many more due dates a move of the window reads than it needs at once, so the
-// window moves an hour of due dates at a time, not at every tick.
+// pullAhead is how many more marks a move of the window reads than it needs at once, so the
+// window moves an hour of marks at a time, not at every tick.
 const pullAhead = time.Hour
 
-// reach returns how long before its due instant a reminder of a task can fall under def or any
-// of policies (its longest offset and settleSlack, which bounds the morning reminder and the
-// catch-up too; see earliest), and how long after it (its last overdue nudge: the morning of
-// the last day or the end of that day's quiet window, with a day's margin for a time zone or a
-// daylight-saving change).
-func reach(def chorus.ReminderPolicy, policies iter.Seq[chorus.ReminderPolicy]) (before, after time.Duration) {
-	look := func(p chorus.ReminderPolicy) {
-		if p.Inherit {
-			return
-		}
-		for _, o := range p.Offsets {
-			before = max(before, o)
-		}
-		if p.Overdue {
-			days := p.OverdueDays
-			if days == 0 {
-				days = chorus.DefaultOverdueDays
-			}
-			after = max(after, time.Duration(days+2)*24*time.Hour)
-		}
-	}
-	look(def)
-	for p := range policies {
-		look(p)
-	}
-	return before + settleSlack, after
+// markLag is how long after a reminder is dispatched its task's mark stays before it: a restart
+// looks back at most two alive periods and a lease (Load), and must find the task then.
+func (s *Scheduler) markLag() time.Duration { return 2*aliveEvery + s.opts.Lease }
+
+// defaultScope names the marks made under the configured default policy and time zone in the
+// store's replan records: a workspace id no workspace has, and their fingerprint.
+func (s *Scheduler) defaultScope() chorus.PolicyReplan {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%+v|%s", s.opts.Policy, s.opts.TimeZone)
+	return chorus.PolicyReplan{WorkspaceID: "*", Campaign: fmt.Sprintf("default-%x", h.Sum64()), Version: 1}
 }
 
-// reachNow is reach under the policies the index holds; the caller holds s.mu.
-func (s *Scheduler) reachNow() (before, after time.Duration) {
-	return reach(s.opts.Policy, maps.Values(s.policies))
-}
-
-// windowTasks reads the open tasks that can have a reminder from floor to pullAhead past the hour
-// ahead of at, under policies: the window's tasks, then each snoozed task outside it (whose
-// snooze ends after since), and returns the window's upper edge.
-func (s *Scheduler) windowTasks(ctx context.Context, at, floor time.Time, policies []chorus.ReminderPolicy, snoozes []chorus.Snooze) ([]chorus.Task, time.Time, error) {
-	before, after := reach(s.opts.Policy, slices.Values(policies))
-	hi := at.Add(planHorizon + before + pullAhead)
-	ts, err := s.st.OpenTasksDue(ctx, floor.Add(-after), hi)
+// windowTasks reads the open tasks marked before hi, then each snoozed task outside them (whose
+// snooze ends after since).
+func (s *Scheduler) windowTasks(ctx context.Context, hi time.Time, snoozes []chorus.Snooze) ([]chorus.Task, error) {
+	ts, err := s.st.OpenTasksToRemind(ctx, time.Time{}, hi)
 	if err != nil {
-		return nil, time.Time{}, err
+		return nil, err
 	}
 	outside := map[string]chorus.Snooze{} // the snoozed tasks the window does not hold
 	for _, z := range snoozes {
@@ -89,13 +75,13 @@ func (s *Scheduler) windowTasks(ctx context.Context, at, floor time.Time, polici
 		case errors.Is(err, chorus.ErrNotFound):
 			continue
 		case err != nil:
-			return nil, time.Time{}, err
+			return nil, err
 		}
 		if t.Status == chorus.TaskOpen {
 			ts = append(ts, t)
 		}
 	}
-	return ts, hi, nil
+	return ts, nil
 }
 
 // campaignsOf reads the campaigns of tasks that known does not hold, once each. A campaign that
@@ -125,29 +111,39 @@ func (s *Scheduler) campaignsOf(ctx context.Context, tasks []chorus.Task, known 
 	return out, nil
 }
 
-// follow keeps the index whole as time passes, before a tick dispatches: it reads again the
-// window a policy saved here widened, reads the campaigns the index lacks (a task changed here
-// in a campaign it had not read), and moves the window's upper edge to cover the hour ahead.
-// A read that fails is logged and tried again at the next tick.
+// follow keeps the index whole as time passes, before a tick dispatches: it marks again the
+// tasks under a policy saved since they were marked (replans), reads the campaigns the index
+// lacks (a task changed here in a campaign it had not read), moves the window's upper edge to
+// cover the hour ahead, and stores the marks due. A read that fails is logged and tried again at
+// the next tick.
 func (s *Scheduler) follow(ctx context.Context, now time.Time) {
 	s.mu.Lock()
-	stale := s.stale
+	replan := s.replan || len(s.replanCamps) > 0
 	s.mu.Unlock()
-	if stale {
-		if err := s.Resync(ctx); err != nil {
-			s.log.WarnContext(ctx, "scheduler: read the widened window", "err", err)
+	if replan {
+		if err := s.replans(ctx); err != nil {
+			s.log.WarnContext(ctx, "scheduler: mark the tasks of a changed policy again", "err", err)
 		}
 	}
 	s.resolve(ctx)
+	s.moveWindow(ctx, now)
+	s.markDispatched(now)
+	if err := s.flushMarks(ctx); err != nil {
+		s.log.WarnContext(ctx, "scheduler: store reminder marks", "err", err)
+	}
+}
+
+// moveWindow reads the tasks marked from the window's upper edge to pullAhead past the hour
+// ahead, when the edge comes within that hour.
+func (s *Scheduler) moveWindow(ctx context.Context, now time.Time) {
 	s.mu.Lock()
-	before, _ := s.reachNow()
-	from, need := s.pulled, now.Add(planHorizon+before)
+	from, need := s.pulled, now.Add(planHorizon)
 	s.mu.Unlock()
 	if from.IsZero() || from.After(need) {
 		return // not loaded, or the window reaches far enough
 	}
 	to := need.Add(pullAhead)
-	ts, err := s.st.OpenTasksDue(ctx, from, to)
+	ts, err := s.st.OpenTasksToRemind(ctx, from, to)
 	if err != nil {
 		s.log.WarnContext(ctx, "scheduler: move the window", "from", from, "to", to, "err", err)
 		return
@@ -167,7 +163,7 @@ func (s *Scheduler) follow(ctx context.Context, now time.Time) {
 	}
 	until := now.Add(planHorizon)
 	for _, t := range ts {
-		s.adopt(t, until)
+		s.queueMark(s.adopt(t, until), to)
 	}
 	s.pulled = to
 }
@@ -179,8 +175,7 @@ func (s *Scheduler) windowMoves() (time.Time, bool) {
 	if s.pulled.IsZero() {
 		return time.Time{}, false
 	}
-	before, _ := s.reachNow()
-	at := s.pulled.Add(-planHorizon - before)
+	at := s.pulled.Add(-planHorizon)
 	return at, at.After(s.now())
 }
 
@@ -201,27 +196,28 @@ func (s *Scheduler) keepCampaign(c chorus.Campaign) {
 	delete(s.missing, k)
 }
 
-// adopt puts a task the window brought into the index, or a newer version of one it holds:
-// planned when a reminder of it can fall by until, else deferred; the caller holds s.mu.
-func (s *Scheduler) adopt(t chorus.Task, until time.Time) {
+// adopt puts a task the window brought into the index, or a newer version of one it holds, and
+// returns its entry: planned when a reminder of it can fall by until, else deferred; the caller
+// holds s.mu.
+func (s *Scheduler) adopt(t chorus.Task, until time.Time) *entry {
 	k := t.WorkspaceID + "/" + t.ID
 	if e := s.tasks[k]; e != nil {
 		if e.task.Version < t.Version {
 			e.task = t
 			s.heap.place(e, s.computeNext(e))
 		}
-		return
+		return e
 	}
 	e := &entry{kind: taskEntry, key: k, cursor: s.from, idx: -1, task: t}
 	s.tasks[k] = e
 	if at, ok := s.earliest(t, e.cursor); ok && at.After(until) {
 		heap.Push(&s.later, wake{at: at, e: e})
-		return
+		return e
 	}
 	s.heap.place(e, s.computeNext(e))
+	return e
 }
 
-// resolve reads the campaigns the index found missing when it planned a task (location), and
 // plans their tasks again in their time zone.
 func (s *Scheduler) resolve(ctx context.Context) {
 	s.mu.Lock()

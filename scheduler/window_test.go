@@ -42,8 +42,8 @@ func TestWindowSendsWhatThePlanSays(t *testing.T) {
 	if err := s.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if got := s.Indexed(); got == 0 || got >= n/2 {
-		t.Fatalf("start-up indexed %d of %d open tasks; want the window's, a few", got, n)
+	if got := s.Indexed(); got >= n/6 {
+		t.Fatalf("start-up indexed %d of %d open tasks; want those whose reminders are near, a few", got, n)
 	}
 	runUntil(t, clk, start.Add(42*24*time.Hour), s)
 	if got := describe(snd.Sent()); joinLines(got) != joinLines(sorted(want)) {

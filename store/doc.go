@@ -10,7 +10,7 @@
 //	campaign_versions    every campaign version, unique (workspace, slug, version)
 //	campaigns            head per campaign, _id = workspace/slug
 //	task_versions        every task version, unique (workspace, id, version)
-//	tasks                head per task, _id = workspace/id
+//	tasks                head per task, _id = workspace/id; remind = the scheduler's mark (MarkReminds), not versioned
 //	touchpoint_versions  every touchpoint version (a removal is the last), unique (workspace, id, version)
 //	touchpoints          head per touchpoint, _id = workspace/id; last = its last day live
 //	calendar_tokens      a calendar feed's secret link, _id = SHA-256 of the token (the token is not kept)
@@ -32,6 +32,7 @@
 //	digests              head per channel, _id = workspace/channel
 //	policy_versions      every version of a reminder policy, unique (workspace, campaign, version)
 //	policies             head per policy, _id = workspace/campaign ("" for the workspace's own)
+//	policy_replans       {_id: workspace/campaign, version}: the policy version its tasks were marked for ($max)
 //	snoozes              insert-only, _id = workspace/task/due/until
 //	occurrences          insert-only record of each handled reminder or digest, _id = occurrence id
 //	task_threads         insert-only: a task's reminder thread in a team channel, _id = workspace/task/channel

@@ -104,3 +104,11 @@ func Indexes(ctx context.Context, s *Store) (map[string][]Index, error) {
 	}
 	return out, nil
 }
+
+// UnsetTaskRemind removes the scheduler's mark from a task's head on the server, as a head
+// written before the mark existed has none.
+func UnsetTaskRemind(ctx context.Context, s *Store, ws, id string) error {
+	_, err := s.tasks.heads.UpdateOne(ctx, bson.D{{Key: "_id", Value: s.tasks.headID(ws, id)}},
+		bson.D{{Key: "$unset", Value: bson.D{{Key: "remind", Value: ""}}}})
+	return err
+}

@@ -133,6 +133,7 @@ var wholeReads = []struct{ method, coll, why string }{
 	{"startLoad.func1.1", "", "the read model loads every head once at start (each kind in a goroutine of its own)"},
 	{"DigestSchedules", "digests", "scheduler start-up: one schedule per team channel"},
 	{"ReminderPolicies", "policies", "scheduler start-up: one policy per workspace and campaign"},
+	{"PolicyReplans", "policy_replans", "scheduler start-up: one record per reminder policy"},
 	{"UnfinishedInbox", "inbox_alive", "one heartbeat per replica"},
 	{"TakeInbox", "inbox_alive", "one heartbeat per replica"},
 	{"UnfinishedInbox", "inbox", "recovery reads the items not done, which SweepInbox keeps to the last hour"},
@@ -314,7 +315,12 @@ func exercise(ctx context.Context, t *testing.T, e *env) {
 		_, _, err := s.CampaignsPage(ctx, "T1", f, 10, 10)
 		must(err)
 	}
-	_, err = s.OpenTasksDue(ctx, now, now.Add(7*24*time.Hour)) // the scheduler's window
+	// the scheduler's start-up and moves on: the tasks never marked, then the next hours'
+	_, err = s.OpenTasksToRemind(ctx, time.Time{}, now.Add(2*time.Hour))
+	must(err)
+	must(s.MarkReminds(ctx, []chorus.RemindMark{{WorkspaceID: "T1", TaskID: tk.ID, Version: tk.Version, At: now.Add(time.Hour)},
+		{WorkspaceID: "T1", TaskID: "missing", Version: 1, At: chorus.NeverRemind}}))
+	_, err = s.OpenTasksToRemind(ctx, now, now.Add(2*time.Hour))
 	must(err)
 	_, err = s.CampaignHistory(ctx, "T1", c.Slug)
 	must(err)
@@ -522,6 +528,9 @@ func exerciseSchedule(ctx context.Context, e *env, must func(error)) {
 	_, err = s.ReminderPolicy(ctx, "T1", "")
 	must(err)
 	_, err = s.ReminderPolicies(ctx)
+	must(err)
+	must(s.MarkPolicyReplanned(ctx, chorus.PolicyReplan{WorkspaceID: "T1", Version: p.Version}))
+	_, err = s.PolicyReplans(ctx)
 	must(err)
 	_, err = s.AddSnooze(ctx, chorus.Snooze{WorkspaceID: "T1", TaskID: "k7m2qd", Due: now.Add(72 * time.Hour), Until: now.Add(24 * time.Hour), By: "sami"})
 	must(err)

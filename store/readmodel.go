@@ -138,6 +138,43 @@ func (r *versioned[D]) offer(d D) {
 	}
 }
 
+// amend replaces the head of (ws, key) the read model holds by a copy changed by change, when
+// that head is at version n, and reports whether it did. It is for what the server changed on
+// a head without making a version (the scheduler's mark on a task, MarkReminds): offer keeps
+// only newer versions, so it would leave the change out. The generation stays, since no
+// version changed: what users see was not touched. change must not change the head's identity.
+func (r *versioned[D]) amend(ws, key string, n int, change func(*D)) bool {
+	c := r.cache
+	if c == nil {
+		return false
+	}
+	hid := r.headID(ws, key)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	cur, held := c.byWS[ws][hid]
+	if !held {
+		return false
+	}
+	if _, _, v := r.ident(cur); v != n {
+		return false
+	}
+	d := *cur // a held head is never changed in place: lists copied it without the lock
+	change(&d)
+	c.byWS[ws][hid] = &d
+	for _, x := range c.indexes {
+		delete(c.byGroup[groupKey{ws, x.name, x.key(cur)}], hid)
+		k := groupKey{ws, x.name, x.key(&d)}
+		g := c.byGroup[k]
+		if g == nil {
+			g = map[string]*D{}
+			c.byGroup[k] = g
+		}
+		g[hid] = &d
+	}
+	c.reorder(ws, hid, cur, &d)
+	return true
+}
+
 // cached returns the head of (ws, key) from the read model.
 func (r *versioned[D]) cached(ws, key string) (D, bool) {
 	var zero D

@@ -23,6 +23,7 @@ const (
 	collPolicyVersions = "policy_versions"
 	collSnoozes        = "snoozes"
 	collOccurrences    = "occurrences"
+	collPolicyReplans  = "policy_replans"
 )
 
 // digestDoc is a stored digest schedule version or head.
@@ -162,8 +163,8 @@ func scheduleIndexes() []indexSpec {
 			plainIndex("workspace", "folded", "done_at", "_id"), plainIndex("done_at"),
 			plainIndex("workspace", "kind", "channel", "scheduled_at", "_id"), // LastDigest
 		}},
-		{collThreads, []mongo.IndexModel{plainIndex("at")}},                // the sweep's; threads are read by _id
-		{collTasks, []mongo.IndexModel{plainIndex("status", "due", "id")}}, // OpenTasksDue, every workspace's
+		{collThreads, []mongo.IndexModel{plainIndex("at")}},                   // the sweep's; threads are read by _id
+		{collTasks, []mongo.IndexModel{plainIndex("status", "remind", "id")}}, // OpenTasksToRemind, every workspace's
 	}
 }
 
@@ -260,32 +261,6 @@ func (s *Store) ReminderPolicies(ctx context.Context) ([]chorus.ReminderPolicy, 
 		out[i] = ds[i].policy()
 	}
 	return out, nil
-}
-
-// OpenTasksDue returns the latest version of every open task of every workspace due at or
-// after from and before to, by due time: the scheduler's window of tasks that can have a
-// reminder soon, read at start-up, at each resync and as time moves on (scheduler/window.go).
-// The read model walks its tasks by due time, so the window costs the tasks it holds, not the
-// open tasks of the year.
-func (s *Store) OpenTasksDue(ctx context.Context, from, to time.Time) ([]chorus.Task, error) {
-	from, to = storedTime(from), storedTime(to)
-	open := string(chorus.TaskOpen)
-	q := headQuery[taskDoc]{
-		filter: bson.D{{Key: "status", Value: open}, {Key: "due", Value: bson.D{{Key: "$gte", Value: from}, {Key: "$lt", Value: to}}}},
-		sort:   bson.D{{Key: "due", Value: 1}, {Key: "id", Value: 1}}, less: byDue,
-		match: func(d *taskDoc) bool {
-			return d.Status == open && !d.Due.Before(from) && d.Due.Before(to)
-		},
-		order: orderStatusByDue, group: open,
-	}.narrowed("status", open)
-	if ts, ok := rangeCached(&s.tasks, q, &taskDoc{Due: from}, &taskDoc{Due: to}, (*taskDoc).task); ok {
-		return ts, nil
-	}
-	ds, err := s.tasks.list(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	return tasks(ds), nil
 }
 
 // AddSnooze stores a snooze. The same snooze stored twice (a double click) is stored once.

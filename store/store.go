@@ -24,7 +24,7 @@ import (
 
 // schemaVersion is the version of the collections' layout this code reads and writes. Bump it
 // together with an entry in defaultMigrations when a change needs existing data rewritten.
-const schemaVersion = 1
+const schemaVersion = 2
 
 // ErrSchemaTooNew reports a database written by a newer Chorus than this one: reading it could
 // misread or damage data, so Open refuses.
@@ -85,7 +85,20 @@ type migration func(ctx context.Context, db *mongo.Database) error
 
 // defaultMigrations returns the migrations of this code, keyed by the version they start from.
 func defaultMigrations() map[int]migration {
-	return map[int]migration{}
+	return map[int]migration{1: addRemindMarks}
+}
+
+// addRemindMarks (schema 1 to 2) gives every task head that has no scheduler's mark (issue 17)
+// the zero one, "never marked", stored as a date: a range from the zero time is what finds the
+// heads never marked (OpenTasksToRemind), and it does not match a missing field. Running it
+// again changes nothing.
+func addRemindMarks(ctx context.Context, db *mongo.Database) error {
+	_, err := db.Collection(collTasks).UpdateMany(ctx, bson.D{{Key: "remind", Value: bson.D{{Key: "$exists", Value: false}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "remind", Value: time.Time{}}}}})
+	if err != nil {
+		return fmt.Errorf("store: mark tasks never reminded: %w", err)
+	}
+	return nil
 }
 
 // Store is the MongoDB repository of Chorus: workspaces, campaigns, tasks, glossary terms, audit
@@ -449,7 +462,8 @@ func (s *Store) dropPlainIndexes(ctx context.Context, coll string) error {
 // and two first inserts at once (workers re-running a crashed burst) race to create its table
 // (« table … already exists »).
 var bareCollections = []string{collEffects, collMeta, collWorkspaces, collDigests, collPolicies, collExceptions,
-	collAutoChecks, collMeetingOpen, collInboxAlive, collExperts, collAnswers, collBriefingThreads, collPlanImports, collUserPrefs}
+	collAutoChecks, collMeetingOpen, collInboxAlive, collExperts, collAnswers, collBriefingThreads, collPlanImports, collUserPrefs,
+	collPolicyReplans}
 
 // isNamespaceExists reports the error of creating a collection that exists (code 48).
 func isNamespaceExists(err error) bool {

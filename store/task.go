@@ -33,6 +33,11 @@ type taskDoc struct {
 	CreatedAt   time.Time `bson:"created_at,omitempty"`
 	UpdatedBy   string    `bson:"updated_by"`
 	UpdatedAt   time.Time `bson:"updated_at,omitempty"`
+	// Remind is the scheduler's mark on a head (MarkReminds): no reminder of this version is
+	// pending before it. It is not part of the version: every new head is written with it zero
+	// ("never marked"), which is stored rather than omitted so that a range from the zero time
+	// finds the heads never marked (OpenTasksToRemind). In task_versions it is always zero.
+	Remind time.Time `bson:"remind"`
 }
 
 func toTaskDoc(t chorus.Task) taskDoc {
@@ -166,15 +171,15 @@ func (s *Store) TasksPage(ctx context.Context, workspace string, f chorus.TaskFi
 // due time.
 const orderOwnerStatusByDue = "owner and status, by due"
 
-// orderStatusByDue is the ordered index of the tasks of each status by due time: the open ones
-// are the scheduler's window (OpenTasksDue).
-const orderStatusByDue = "status, by due"
+// orderStatusByRemind is the ordered index of the tasks of each status by their scheduler's
+// mark: the open ones whose mark is near are what a scheduler plans (OpenTasksToRemind).
+const orderStatusByRemind = "status, by remind"
 
 func taskOrders() []order[taskDoc] {
 	return []order[taskDoc]{
 		{name: orderOwnerStatusByDue, less: byDue,
 			groups: func(d *taskDoc) []string { return []string{groupOf(d.Owner, d.Status)} }},
-		{name: orderStatusByDue, less: byDue, groups: func(d *taskDoc) []string { return []string{d.Status} }},
+		{name: orderStatusByRemind, less: byRemind, groups: func(d *taskDoc) []string { return []string{d.Status} }},
 	}
 }
 
@@ -191,6 +196,9 @@ func statusValues[S ~string](sts []S) []string {
 
 // byDue is the order of task lists: by due time, then id.
 var byDue = byKeys(ascTime(func(d *taskDoc) time.Time { return d.Due }), asc(func(d *taskDoc) string { return d.TaskID }))
+
+// byRemind is the order of the tasks to remind: by the scheduler's mark, then id.
+var byRemind = byKeys(ascTime(func(d *taskDoc) time.Time { return d.Remind }), asc(func(d *taskDoc) string { return d.TaskID }))
 
 // taskMatches is f's selection over a task head in memory, as Tasks says it to the server.
 func taskMatches(d *taskDoc, f chorus.TaskFilter) bool {
@@ -211,6 +219,7 @@ func (s *Store) UpdateTask(ctx context.Context, t chorus.Task) (chorus.Task, err
 	t.Version, t.UpdatedAt = base+1, s.clock()
 	d := toTaskDoc(t)
 	err := s.tasks.update(ctx, &d, base, func(d, prev *taskDoc) {
+		// not prev.Remind: the scheduler's mark was of the version this one replaces
 		d.CreatedBy, d.CreatedAt = prev.CreatedBy, prev.CreatedAt
 	})
 	if err != nil {
