@@ -326,6 +326,9 @@ func (s *Scheduler) Tick(ctx context.Context) int {
 	for _, j := range jobs {
 		s.enqueue(ctx, j)
 	}
+	if err := s.flushMarks(ctx); err != nil { // after the dispatch, which nothing should delay
+		s.log.WarnContext(ctx, "scheduler: store reminder marks", "err", err)
+	}
 	return len(jobs)
 }
 

@@ -114,8 +114,8 @@ func (s *Scheduler) campaignsOf(ctx context.Context, tasks []chorus.Task, known 
 // follow keeps the index whole as time passes, before a tick dispatches: it marks again the
 // tasks under a policy saved since they were marked (replans), reads the campaigns the index
 // lacks (a task changed here in a campaign it had not read), moves the window's upper edge to
-// cover the hour ahead, and stores the marks due. A read that fails is logged and tried again at
-// the next tick.
+// cover the hour ahead, and queues the marks due (Tick stores them once it has dispatched). A
+// read that fails is logged and tried again at the next tick.
 func (s *Scheduler) follow(ctx context.Context, now time.Time) {
 	s.mu.Lock()
 	replan := s.replan || len(s.replanCamps) > 0
@@ -128,9 +128,6 @@ func (s *Scheduler) follow(ctx context.Context, now time.Time) {
 	s.resolve(ctx)
 	s.moveWindow(ctx, now)
 	s.markDispatched(now)
-	if err := s.flushMarks(ctx); err != nil {
-		s.log.WarnContext(ctx, "scheduler: store reminder marks", "err", err)
-	}
 }
 
 // moveWindow reads the tasks marked from the window's upper edge to pullAhead past the hour
