@@ -3,7 +3,6 @@ package scheduler_test
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -25,25 +24,9 @@ func TestMarksAcrossRestarts(t *testing.T) {
 	clk := newClock(start)
 	st, _ := openStore(t, clk)
 	seed(t, st)
-	rnd := rand.New(rand.NewPCG(29, 17))
-	policy := chorus.DefaultReminderPolicy("")
 	end := start.Add(42 * 24 * time.Hour)
-	var want []string
-	var plans [][]chorus.Reminder
 	const n = 60
-	for i := range n {
-		due := start.Add(time.Duration(rnd.IntN(84*24*60)-42*24*60) * time.Minute)
-		task := addTask(t, st, fmt.Sprintf("w%02d", i), "", "Tâche", fmt.Sprintf("u%02d", i), due)
-		plans = append(plans, policy.Plan(task, paris, time.Time{}))
-		for _, r := range plans[i] {
-			if r.At.After(start) && !r.At.After(end) {
-				want = append(want, r.At.In(paris).Format("Mon 01-02 15:04 MST")+" "+task.Owner+" "+r.Key)
-			}
-		}
-	}
-	if len(want) < 40 {
-		t.Fatalf("only %d reminders planned: the test says little", len(want))
-	}
+	want, plans := spreadTasks(t, st, start, n, 29)
 	// near counts the tasks with a reminder from an hour before now (a restart looks back from
 	// the last alive mark; a task reminded in the last 30 minutes keeps its mark until then) to
 	// the window's edge, two hours ahead: all a start reads, whatever the year holds.
@@ -96,11 +79,6 @@ func TestMarksAcrossRestarts(t *testing.T) {
 func TestMarksFollowPolicies(t *testing.T) {
 	ctx := context.Background()
 	start := paris8(6, 1, 10, 0) // a Tuesday
-	longer := func(ws string) chorus.ReminderPolicy {
-		p := chorus.DefaultReminderPolicy(ws)
-		p.OverdueDays, p.UpdatedBy = 20, "lea"
-		return p
-	}
 	cases := []struct {
 		name string
 		// change saves the longer run after a first scheduler marked the task, and returns the
@@ -185,9 +163,7 @@ func TestMarksOfAnotherReplica(t *testing.T) {
 	if err := b.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
-	p := chorus.DefaultReminderPolicy("T1")
-	p.OverdueDays, p.UpdatedBy = 20, "lea"
-	saved, err := stA.SaveReminderPolicy(ctx, p)
+	saved, err := stA.SaveReminderPolicy(ctx, longer("T1"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,4 +183,12 @@ func TestMarksOfAnotherReplica(t *testing.T) {
 	if got := describe(snd.Sent()); joinLines(got) != want {
 		t.Errorf("sent:\n%s\nwant:\n%s", strings.Join(got, "\n"), want)
 	}
+}
+
+// longer is the default policy of workspace ws (or, with ws "", the configured default) with
+// 20 days of overdue nudges instead of the default's.
+func longer(ws string) chorus.ReminderPolicy {
+	p := chorus.DefaultReminderPolicy(ws)
+	p.OverdueDays, p.UpdatedBy = 20, "lea"
+	return p
 }

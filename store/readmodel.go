@@ -120,22 +120,28 @@ func (r *versioned[D]) offer(d D) {
 		if _, _, v := r.ident(cur); v >= n {
 			return
 		}
-		for _, x := range c.indexes {
-			delete(c.byGroup[groupKey{ws, x.name, x.key(cur)}], hid)
-		}
 	}
 	m[hid] = &d
-	c.reorder(ws, hid, cur, &d) // cur is nil when !held
+	c.regroup(ws, hid, cur, &d) // cur is nil when !held
 	c.gens[ws] = r.s.gen.Add(1)
+}
+
+// regroup moves head hid of ws from its groups and places as old (nil: it was not held) to
+// those of d, in every index and ordered index. c.mu must be held for writing.
+func (c *headCache[D]) regroup(ws, hid string, old, d *D) {
 	for _, x := range c.indexes {
-		k := groupKey{ws, x.name, x.key(&d)}
+		if old != nil {
+			delete(c.byGroup[groupKey{ws, x.name, x.key(old)}], hid)
+		}
+		k := groupKey{ws, x.name, x.key(d)}
 		g := c.byGroup[k]
 		if g == nil {
 			g = map[string]*D{}
 			c.byGroup[k] = g
 		}
-		g[hid] = &d
+		g[hid] = d
 	}
+	c.reorder(ws, hid, old, d)
 }
 
 // amend replaces the head of (ws, key) the read model holds by a copy changed by change, when
@@ -161,17 +167,7 @@ func (r *versioned[D]) amend(ws, key string, n int, change func(*D)) bool {
 	d := *cur // a held head is never changed in place: lists copied it without the lock
 	change(&d)
 	c.byWS[ws][hid] = &d
-	for _, x := range c.indexes {
-		delete(c.byGroup[groupKey{ws, x.name, x.key(cur)}], hid)
-		k := groupKey{ws, x.name, x.key(&d)}
-		g := c.byGroup[k]
-		if g == nil {
-			g = map[string]*D{}
-			c.byGroup[k] = g
-		}
-		g[hid] = &d
-	}
-	c.reorder(ws, hid, cur, &d)
+	c.regroup(ws, hid, cur, &d)
 	return true
 }
 
