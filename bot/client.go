@@ -309,6 +309,14 @@ func (c *Client) user(ctx context.Context, user string) (userEntry, error) {
 	// The call is shared, so it does not end with the caller that started it; each caller still
 	// stops waiting when its own ctx ends.
 	ch := c.userCalls.DoChan(user, func() (any, error) {
+		// A call that ended between the look at the cache above and this one filled it: a
+		// caller arriving then must not ask Slack again.
+		c.usersMu.Lock()
+		e, ok := c.users[user]
+		c.usersMu.Unlock()
+		if ok && c.now().Before(e.expires) {
+			return e, nil
+		}
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), userInfoTimeout)
 		defer cancel()
 		return c.fetchUser(ctx, user)
