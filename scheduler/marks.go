@@ -38,10 +38,10 @@ func (s *Scheduler) markOf(e *entry, edge time.Time) time.Time {
 }
 
 // queueMark notes the mark of task entry e to store at the next flush, when it lies at or after
-// edge (a zero edge: always), and reports whether it did: a task read with a mark before the window's edge and a reminder
-// within it is read again anyway, and its mark changes only when that reminder is dispatched.
-// An entry whose reminder was dispatched less than markLag ago keeps its mark until then
-// (markDispatched); the caller holds s.mu.
+// edge (a zero edge: always), and reports whether it did: a task read with a mark before the
+// window's edge and a reminder within it is read again anyway, and its mark changes only when
+// that reminder is dispatched. An entry whose reminder was dispatched less than markLag ago
+// keeps its mark until then (markDispatched); the caller holds s.mu.
 func (s *Scheduler) queueMark(e *entry, edge time.Time) bool {
 	if e == nil || e.kind != taskEntry || !e.sent.IsZero() {
 		return false
@@ -50,9 +50,13 @@ func (s *Scheduler) queueMark(e *entry, edge time.Time) bool {
 	if at.Before(edge) {
 		return false
 	}
-	t := e.task
-	s.marks[e.key] = chorus.RemindMark{WorkspaceID: t.WorkspaceID, TaskID: t.ID, Version: t.Version, At: at}
+	s.marks[e.key] = markFor(e.task, at)
 	return true
+}
+
+// markFor is the mark saying that version of t has no reminder pending before at.
+func markFor(t chorus.Task, at time.Time) chorus.RemindMark {
+	return chorus.RemindMark{WorkspaceID: t.WorkspaceID, TaskID: t.ID, Version: t.Version, At: at}
 }
 
 // markDispatched queues the marks of the tasks whose last reminder was dispatched at least
@@ -150,9 +154,6 @@ func (s *Scheduler) replans(ctx context.Context) error {
 		return err
 	}
 	for _, r := range due {
-		if r == def && !all {
-			continue
-		}
 		if err := s.st.MarkPolicyReplanned(ctx, r); err != nil {
 			return fmt.Errorf("scheduler: record the replan of %s/%s: %w", r.WorkspaceID, r.Campaign, err)
 		}
@@ -197,16 +198,14 @@ func (s *Scheduler) markScopes(ctx context.Context, all bool, scopes map[policyK
 	until := s.now().Add(planHorizon)
 	for _, t := range tasks {
 		k := t.WorkspaceID + "/" + t.ID
-		if e := s.tasks[k]; e != nil {
-			s.queueMark(s.adopt(t, until), time.Time{})
-			continue
+		if s.tasks[k] == nil { // outside the index: it joins only when its mark is within the window
+			e := &entry{kind: taskEntry, key: k, cursor: s.from, idx: -1, task: t}
+			if at := s.markOf(e, s.pulled); !at.Before(s.pulled) {
+				s.marks[k] = markFor(t, at)
+				continue
+			}
 		}
-		e := &entry{kind: taskEntry, key: k, cursor: s.from, idx: -1, task: t}
-		if at := s.markOf(e, s.pulled); at.Before(s.pulled) {
-			s.queueMark(s.adopt(t, until), time.Time{})
-		} else {
-			s.marks[k] = chorus.RemindMark{WorkspaceID: t.WorkspaceID, TaskID: t.ID, Version: t.Version, At: at}
-		}
+		s.queueMark(s.adopt(t, until), time.Time{})
 	}
 	s.mu.Unlock()
 	if err := s.flushMarks(ctx); err != nil {

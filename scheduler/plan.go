@@ -16,7 +16,7 @@ import (
 type snapshot struct {
 	at       time.Time
 	tasks    []chorus.Task // the window's (window.go)
-	hi       time.Time     // the window's upper edge: every open task due before is in tasks
+	hi       time.Time     // the window's upper edge: every open task marked before is in tasks
 	digests  []chorus.DigestSchedule
 	policies []chorus.ReminderPolicy
 	snoozes  []chorus.Snooze
@@ -73,8 +73,9 @@ func (s *Scheduler) Load(ctx context.Context) error {
 	s.install(snap, from)
 	s.mu.Unlock()
 	// The marks queued (the tasks read whose reminders lie past the window) are stored by the
-	// first tick, after it dispatched: they spare later starts a read, and cost a start-up
-	// writes (0.8 s at 10× the year after a morning's reminders) that nothing waits for.
+	// first tick, after it dispatched, unless a replan stores them with its own: they spare
+	// later starts a read, and would cost this one writes (0.8 s at 10× the year after a
+	// morning's reminders) that nothing waits for.
 	if err := s.replans(ctx); err != nil {
 		return err
 	}
