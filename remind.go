@@ -1,6 +1,9 @@
 package chorus
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // RemindMark says that no reminder of version Version of a task is pending before At. The
 // scheduler stores one with each open task it plans, so that a start-up reads the tasks whose
@@ -27,3 +30,27 @@ type PolicyReplan struct {
 	Campaign    string
 	Version     int
 }
+
+// RemindKey is a place in the order in which a scheduler reads the open tasks to remind: by
+// mark, then workspace, then task id, so that a read stopped after a number of tasks goes on
+// where it stopped even among thousands marked at the same instant (every overdue task's 09:00
+// nudge). A key with no task (only At) comes before every task marked at At.
+type RemindKey struct {
+	At          time.Time
+	WorkspaceID string
+	TaskID      string
+}
+
+// Compare returns -1, 0 or +1 as k comes before, at or after o.
+func (k RemindKey) Compare(o RemindKey) int {
+	if c := k.At.Compare(o.At); c != 0 {
+		return c
+	}
+	if c := strings.Compare(k.WorkspaceID, o.WorkspaceID); c != 0 {
+		return c
+	}
+	return strings.Compare(k.TaskID, o.TaskID)
+}
+
+// Instant reports whether k names an instant rather than a task.
+func (k RemindKey) Instant() bool { return k.WorkspaceID == "" && k.TaskID == "" }

@@ -3,6 +3,7 @@ package scheduler_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -30,17 +31,23 @@ func newMemStore(now func() time.Time) *memStore {
 	return &memStore{claims: map[string]time.Time{}, occ: map[string]chorus.Occurrence{}, now: now}
 }
 
-func (m *memStore) OpenTasksToRemind(_ context.Context, from, to time.Time) ([]chorus.Task, error) {
+func (m *memStore) OpenTasksToRemind(_ context.Context, after chorus.RemindKey, to time.Time, limit int) ([]chorus.Task, chorus.RemindKey, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	key := func(t chorus.Task) chorus.RemindKey {
+		return chorus.RemindKey{At: m.marks[t.ID], WorkspaceID: t.WorkspaceID, TaskID: t.ID}
+	}
 	var out []chorus.Task
 	for _, t := range m.tasks {
-		at := m.marks[t.ID]
-		if !at.Before(from) && at.Before(to) {
+		if k := key(t); k.Compare(after) > 0 && k.At.Before(to) {
 			out = append(out, t)
 		}
 	}
-	return out, nil
+	slices.SortFunc(out, func(a, b chorus.Task) int { return key(a).Compare(key(b)) })
+	if limit <= 0 || len(out) <= limit {
+		return out, chorus.RemindKey{At: to}, nil
+	}
+	return out[:limit], key(out[limit-1]), nil
 }
 func (m *memStore) MarkReminds(_ context.Context, marks []chorus.RemindMark) error {
 	m.mu.Lock()

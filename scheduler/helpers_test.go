@@ -282,7 +282,7 @@ func runUntil(t testing.TB, clk *clock, end time.Time, ss ...*scheduler.Schedule
 func tickAll(ctx context.Context, ss []*scheduler.Scheduler) {
 	var wg sync.WaitGroup
 	for _, s := range ss {
-		wg.Go(func() { s.Tick(ctx) })
+		wg.Go(func() { s.CatchUp(ctx) })
 	}
 	wg.Wait()
 	for _, s := range ss {

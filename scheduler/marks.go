@@ -195,12 +195,12 @@ func (s *Scheduler) markScopes(ctx context.Context, all bool, scopes map[policyK
 	for _, c := range cs {
 		s.keepCampaign(c)
 	}
-	until := s.now().Add(planHorizon)
+	until, edge := s.now().Add(planHorizon), outside(s.pulled)
 	for _, t := range tasks {
 		k := t.WorkspaceID + "/" + t.ID
 		if s.tasks[k] == nil { // outside the index: it joins only when its mark is within the window
 			e := &entry{kind: taskEntry, key: k, cursor: s.from, idx: -1, task: t}
-			if at := s.markOf(e, s.pulled); !at.Before(s.pulled) {
+			if at := s.markOf(e, edge); !at.Before(edge) {
 				s.marks[k] = markFor(t, at)
 				continue
 			}
@@ -221,7 +221,7 @@ func (s *Scheduler) markScopes(ctx context.Context, all bool, scopes map[policyK
 // (campaign "") or a campaign.
 func (s *Scheduler) scopeTasks(ctx context.Context, all bool, scopes map[policyKey]bool) ([]chorus.Task, error) {
 	if all {
-		ts, err := s.st.OpenTasksToRemind(ctx, time.Time{}, chorus.NeverRemind.Add(time.Hour))
+		ts, _, err := s.st.OpenTasksToRemind(ctx, chorus.RemindKey{}, chorus.NeverRemind.Add(time.Hour), 0)
 		if err != nil {
 			return nil, fmt.Errorf("scheduler: read every open task: %w", err)
 		}

@@ -17,8 +17,15 @@ import (
 // minutes (at every time of day, some right after a reminder), each reading only the tasks its
 // predecessors marked near. Over six weeks, across the end of daylight-saving time, every
 // reminder Plan gives them is sent at its instant, once, and nothing else; no start indexes more
-// than the tasks with a reminder in the hour before it or the two hours after.
+// than the tasks with a reminder in the hour before it or the two hours after. The same holds
+// when the window is read two tasks at a time, and a start indexes two tasks at most.
 func TestMarksAcrossRestarts(t *testing.T) {
+	for _, batch := range []int{0, 2} {
+		t.Run(fmt.Sprintf("batch %d", batch), func(t *testing.T) { marksAcrossRestarts(t, batch) })
+	}
+}
+
+func marksAcrossRestarts(t *testing.T, batch int) {
 	ctx := context.Background()
 	start := paris8(10, 4, 10, 0)
 	clk := newClock(start)
@@ -45,9 +52,12 @@ func TestMarksAcrossRestarts(t *testing.T) {
 	snd := &sender{clock: clk}
 	indexed := 0
 	for i := 0; clk.Now().Before(end); i++ {
-		s := newScheduler(t, st, snd, clk, fmt.Sprintf("p%d", i), nil)
+		s := newScheduler(t, st, snd, clk, fmt.Sprintf("p%d", i), func(o *scheduler.Options) { o.WindowBatch = batch })
 		if err := s.Load(ctx); err != nil {
 			t.Fatal(err)
+		}
+		if got := s.Indexed(); batch > 0 && got > batch {
+			t.Errorf("the start at %s indexed %d tasks, more than a batch of %d", clk.Now().In(paris).Format("Mon 01-02 15:04"), got, batch)
 		}
 		if got, want := s.Indexed(), near(clk.Now()); got > want {
 			t.Errorf("the start at %s indexed %d of %d open tasks; want at most the %d with a reminder near",
@@ -171,7 +181,7 @@ func TestMarksOfAnotherReplica(t *testing.T) {
 	clk.Advance(time.Minute)
 	a.Tick(ctx) // marks the task again, records the replan, and dies
 	a.Wait()
-	if got, err := stA.OpenTasksToRemind(ctx, time.Time{}, paris8(6, 3, 0, 0)); err != nil || len(got) != 1 {
+	if got, _, err := stA.OpenTasksToRemind(ctx, chorus.RemindKey{}, paris8(6, 3, 0, 0), 0); err != nil || len(got) != 1 {
 		t.Fatalf("A's marks: %v, %v; want the task marked for tomorrow's nudge", got, err)
 	}
 	clk.Advance(5 * time.Minute)

@@ -15,8 +15,8 @@ import (
 // snapshot is everything the index is built from.
 type snapshot struct {
 	at       time.Time
-	tasks    []chorus.Task // the window's (window.go)
-	hi       time.Time     // the window's upper edge: every open task marked before is in tasks
+	tasks    []chorus.Task    // the window's (window.go)
+	hi       chorus.RemindKey // the window's upper edge: every open task up to it is in tasks
 	digests  []chorus.DigestSchedule
 	policies []chorus.ReminderPolicy
 	snoozes  []chorus.Snooze
@@ -24,11 +24,10 @@ type snapshot struct {
 }
 
 // readSnapshot reads the digest schedules, the policies, the snoozes ending at or after since,
-// and the window of open tasks (those marked before the hour ahead and pullAhead), with their
-// campaigns.
-func (s *Scheduler) readSnapshot(ctx context.Context, since time.Time) (*snapshot, error) {
+// and the window of open tasks (those marked before the hour ahead and pullAhead, at most limit
+// of them: 0 for every one), with their campaigns.
+func (s *Scheduler) readSnapshot(ctx context.Context, since time.Time, limit int) (*snapshot, error) {
 	snap := &snapshot{at: s.now()}
-	snap.hi = snap.at.Add(planHorizon + pullAhead)
 	var err error
 	if snap.digests, err = s.st.DigestSchedules(ctx); err != nil {
 		return nil, fmt.Errorf("scheduler: load digest schedules: %w", err)
@@ -39,7 +38,7 @@ func (s *Scheduler) readSnapshot(ctx context.Context, since time.Time) (*snapsho
 	if snap.snoozes, err = s.st.Snoozes(ctx, since); err != nil {
 		return nil, fmt.Errorf("scheduler: load snoozes: %w", err)
 	}
-	if snap.tasks, err = s.windowTasks(ctx, snap.hi, snap.snoozes); err != nil {
+	if snap.tasks, snap.hi, err = s.windowTasks(ctx, snap.at.Add(planHorizon+pullAhead), limit, snap.snoozes); err != nil {
 		return nil, fmt.Errorf("scheduler: load tasks: %w", err)
 	}
 	if snap.camps, err = s.campaignsOf(ctx, snap.tasks, func(string) bool { return false }); err != nil {
@@ -64,7 +63,8 @@ func (s *Scheduler) Load(ctx context.Context) error {
 			from = limit
 		}
 	}
-	snap, err := s.readSnapshot(ctx, from)
+	// a batch of the window: a backlog is read by the ticks that follow (CatchUp)
+	snap, err := s.readSnapshot(ctx, from, s.opts.WindowBatch)
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,8 @@ func (s *Scheduler) Resync(ctx context.Context) error {
 	s.mu.Lock()
 	since := s.from
 	s.mu.Unlock()
-	snap, err := s.readSnapshot(ctx, since)
+	// the whole window: install drops what the snapshot does not hold
+	snap, err := s.readSnapshot(ctx, since, 0)
 	if err != nil {
 		return err
 	}
@@ -164,7 +165,7 @@ func (s *Scheduler) install(snap *snapshot, newFrom time.Time) {
 	}
 	heap.Init(&s.heap)
 	heap.Init(&s.later)
-	s.markOutside(snap.hi)
+	s.markOutside(outside(snap.hi))
 }
 
 // markOutside marks the task entries with no reminder before hi and leaves them out of the

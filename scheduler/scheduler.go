@@ -25,9 +25,11 @@ type Store interface {
 // Reader reads what the scheduler plans from: open tasks, their campaigns, digest schedules,
 // reminder policies, snoozes and who reads in which language.
 type Reader interface {
-	// OpenTasksToRemind returns the open tasks of every workspace marked (chorus.RemindMark) at
-	// or after from and before to; a task never marked counts as marked at the zero time.
-	OpenTasksToRemind(ctx context.Context, from, to time.Time) ([]chorus.Task, error)
+	// OpenTasksToRemind returns the open tasks of every workspace whose key (chorus.RemindKey:
+	// mark, workspace, id) is after after and whose mark is before to, by key, at most limit (0:
+	// every one), and the key up to which it read them all: the last one's when the limit left
+	// some out, else to's. A task never marked counts as marked at the zero time.
+	OpenTasksToRemind(ctx context.Context, after chorus.RemindKey, to time.Time, limit int) (tasks []chorus.Task, upTo chorus.RemindKey, err error)
 	Task(ctx context.Context, workspace, id string) (chorus.Task, error)
 	Tasks(ctx context.Context, workspace string, f chorus.TaskFilter) ([]chorus.Task, error)
 	Campaign(ctx context.Context, workspace, slug string) (chorus.Campaign, error)
@@ -151,6 +153,10 @@ type Options struct {
 	PostEmptyDigest bool
 	// Workers bounds the channels sent to at once; 256.
 	Workers int
+	// WindowBatch is how many open tasks a read of the window takes at most (window.go); 256,
+	// more than a start of the generated year finds to plan (docs/benchmarks.md), so that only
+	// a backlog is read in batches.
+	WindowBatch int
 	// Feed, when set, brings this process's own writes to the index at once (see Watch);
 	// without it, they are seen at the next Resync.
 	Feed *Feed
@@ -193,7 +199,8 @@ type Scheduler struct {
 	nudged      map[string]bool                     // the nudges this process dispatched and still due
 	zones       map[string]*time.Location           // loaded time zones: loading one reads a file
 	from        time.Time                           // nothing before it is reconsidered
-	pulled      time.Time                           // the window's upper edge (window.go)
+	pulled      chorus.RemindKey                    // the window's upper edge (window.go); zero before Load
+	moveFailed  bool                                // the last read of the window failed (windowMoves)
 	missing     map[string]bool                     // "ws/slug": campaigns to read (resolve)
 	marks       map[string]chorus.RemindMark        // "ws/task": the marks to store (marks.go)
 	dispatched  []dispatched                        // task reminders dispatched, oldest first
@@ -249,6 +256,9 @@ func New(opts Options) (*Scheduler, error) {
 	}
 	if opts.Workers <= 0 {
 		opts.Workers = 256
+	}
+	if opts.WindowBatch <= 0 {
+		opts.WindowBatch = 256
 	}
 	s := &Scheduler{
 		st: opts.Store, send: opts.Sender, log: opts.Logger, now: opts.Now, opts: opts,
@@ -330,6 +340,24 @@ func (s *Scheduler) Tick(ctx context.Context) int {
 		s.log.WarnContext(ctx, "scheduler: store reminder marks", "err", err)
 	}
 	return len(jobs)
+}
+
+// CatchUp ticks until the window holds the hour ahead, and returns how many occurrences the
+// ticks dispatched: after a start that found more than a batch of tasks to plan (window.go),
+// each tick reads, plans and dispatches the next batch, the most overdue first, at once rather
+// than one every tick period. A read that fails leaves the rest to the next period.
+func (s *Scheduler) CatchUp(ctx context.Context) int {
+	edge, _ := s.behind()
+	n := s.Tick(ctx)
+	for ctx.Err() == nil {
+		moved, behind := s.behind()
+		if !behind || moved.Compare(edge) <= 0 {
+			break
+		}
+		edge = moved
+		n += s.Tick(ctx)
+	}
+	return n
 }
 
 func jobOf(e *entry) job {
@@ -482,7 +510,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 			s.Sweep(ctx)
 		})
 	}
-	s.Tick(ctx)
+	s.CatchUp(ctx)
 	for {
 		select {
 		case <-ctx.Done():
@@ -490,7 +518,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 			bg.Wait()
 			return nil
 		case <-tick.C:
-			s.Tick(ctx)
+			s.CatchUp(ctx)
 		case <-resync.C:
 			background()
 		}

@@ -21,9 +21,16 @@ import (
 // marks at a time. The end of a snooze can fall at any time: a snoozed task outside the window
 // is read on its own.
 //
+// A read of the window takes at most Options.WindowBatch tasks, by mark, so the most overdue
+// first, then by workspace and id (chorus.RemindKey: a morning's nudges share their instant);
+// its upper edge is then the last task read, and the ticks that follow read on from there, a
+// batch each, without waiting for the tick period (CatchUp). A start that finds the morning's
+// reminders unsent, or ten times the tasks, costs a batch, not what it found.
+//
 // A mark is a lower bound, so a mark too early costs a read and never a reminder; one too late
 // would lose reminders. So:
-//   - a task read whose next possible reminder (earliest) lies past the window is marked there;
+//   - a task read whose next possible reminder (earliest) lies past the window is marked there
+//     (past a window that stopped at a task: the next millisecond, outside);
 //   - a task whose reminder was dispatched is marked again only markLag later, once no restart
 //     can reconsider that reminder (Load looks back from the last alive mark), so a crash between
 //     claim and send never hides it;
@@ -53,12 +60,13 @@ func (s *Scheduler) defaultScope() chorus.PolicyReplan {
 	return chorus.PolicyReplan{WorkspaceID: "*", Campaign: fmt.Sprintf("default-%x", h.Sum64()), Version: 1}
 }
 
-// windowTasks reads the open tasks marked before hi, then each snoozed task outside them (whose
-// snooze ends after since).
-func (s *Scheduler) windowTasks(ctx context.Context, hi time.Time, snoozes []chorus.Snooze) ([]chorus.Task, error) {
-	ts, err := s.st.OpenTasksToRemind(ctx, time.Time{}, hi)
+// windowTasks reads the open tasks marked before hi, at most limit of them (0: every one),
+// then each snoozed task outside them (whose snooze ends after since). It
+// returns them and the window's upper edge: hi, or where the limit stopped the read.
+func (s *Scheduler) windowTasks(ctx context.Context, hi time.Time, limit int, snoozes []chorus.Snooze) ([]chorus.Task, chorus.RemindKey, error) {
+	ts, upTo, err := s.st.OpenTasksToRemind(ctx, chorus.RemindKey{}, hi, limit)
 	if err != nil {
-		return nil, err
+		return nil, chorus.RemindKey{}, err
 	}
 	outside := map[string]chorus.Snooze{} // the snoozed tasks the window does not hold
 	for _, z := range snoozes {
@@ -75,13 +83,13 @@ func (s *Scheduler) windowTasks(ctx context.Context, hi time.Time, snoozes []cho
 		case errors.Is(err, chorus.ErrNotFound):
 			continue
 		case err != nil:
-			return nil, err
+			return nil, chorus.RemindKey{}, err
 		}
 		if t.Status == chorus.TaskOpen {
 			ts = append(ts, t)
 		}
 	}
-	return ts, nil
+	return ts, upTo, nil
 }
 
 // campaignsOf reads the campaigns of tasks that known does not hold, once each. A campaign that
@@ -131,28 +139,31 @@ func (s *Scheduler) follow(ctx context.Context, now time.Time) {
 }
 
 // moveWindow reads the tasks marked from the window's upper edge to pullAhead past the hour
-// ahead, when the edge comes within that hour.
+// ahead, when the edge comes within that hour, a batch at most: the edge moves to where the
+// read stopped.
 func (s *Scheduler) moveWindow(ctx context.Context, now time.Time) {
 	s.mu.Lock()
 	from, need := s.pulled, now.Add(planHorizon)
 	s.mu.Unlock()
-	if from.IsZero() || from.After(need) {
+	if from == (chorus.RemindKey{}) || from.At.After(need) {
 		return // not loaded, or the window reaches far enough
 	}
-	to := need.Add(pullAhead)
-	ts, err := s.st.OpenTasksToRemind(ctx, from, to)
+	ts, to, err := s.st.OpenTasksToRemind(ctx, from, need.Add(pullAhead), s.opts.WindowBatch)
 	if err != nil {
-		s.log.WarnContext(ctx, "scheduler: move the window", "from", from, "to", to, "err", err)
+		s.log.WarnContext(ctx, "scheduler: move the window", "from", from, "err", err)
+		s.failedMove()
 		return
 	}
 	cs, err := s.campaignsOf(ctx, ts, s.knows)
 	if err != nil {
 		s.log.WarnContext(ctx, "scheduler: read the window's campaigns", "err", err)
+		s.failedMove()
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.pulled.Equal(from) {
+	s.moveFailed = false
+	if s.pulled != from {
 		return // a resync installed another window meanwhile; the next tick starts from its edge
 	}
 	for _, c := range cs {
@@ -160,20 +171,49 @@ func (s *Scheduler) moveWindow(ctx context.Context, now time.Time) {
 	}
 	until := now.Add(planHorizon)
 	for _, t := range ts {
-		s.queueMark(s.adopt(t, until), to)
+		s.queueMark(s.adopt(t, until), outside(to))
 	}
 	s.pulled = to
 }
 
-// windowMoves returns when the next tick must move the window, reporting false before Load and
-// when that is past (a tick moves it; a read that failed is tried again at each tick, and a
-// clock driven by NextDue must not wait for it); the caller holds s.mu.
+// failedMove notes that a move of the window failed (windowMoves); the next that succeeds
+// clears it.
+func (s *Scheduler) failedMove() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.moveFailed = true
+}
+
+// behind reports whether the window's upper edge (returned) is short of the hour ahead, as
+// when a read of it stopped at a batch: the next tick moves it.
+func (s *Scheduler) behind() (chorus.RemindKey, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.pulled, s.pulled != (chorus.RemindKey{}) && !s.pulled.At.After(s.now().Add(planHorizon))
+}
+
+// outside is the earliest mark that leaves any task past a window whose edge is edge: the
+// edge's instant, or when a read stopped at a task, the next millisecond (the store keeps marks
+// to the millisecond), since a task marked at that task's instant may come before it.
+func outside(edge chorus.RemindKey) time.Time {
+	if edge.Instant() {
+		return edge.At
+	}
+	return edge.At.Add(time.Millisecond)
+}
+
+// windowMoves returns when the next tick must move the window: now when that is past (a read
+// stopped at a batch), reporting false before Load and after a read that failed (each tick
+// tries it again, and a clock driven by NextDue must not spin on it); the caller holds s.mu.
 func (s *Scheduler) windowMoves() (time.Time, bool) {
-	if s.pulled.IsZero() {
+	if s.pulled == (chorus.RemindKey{}) {
 		return time.Time{}, false
 	}
-	at := s.pulled.Add(-planHorizon)
-	return at, at.After(s.now())
+	at, now := s.pulled.At.Add(-planHorizon), s.now()
+	if at.After(now) {
+		return at, true
+	}
+	return now, !s.moveFailed
 }
 
 // knows reports whether the index holds the campaign named by key ("ws/slug").

@@ -2,10 +2,12 @@ package scheduler_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -17,8 +19,15 @@ import (
 // TestWindowSendsWhatThePlanSays: 60 open tasks due from six weeks ago to six weeks ahead,
 // stored before start-up and never changed here, so the index learns of them only through its
 // window. Start-up holds part of them; over six weeks (across the end of daylight-saving time)
-// every reminder Plan gives them after start-up is sent at its instant, once, and nothing else.
+// every reminder Plan gives them after start-up is sent at its instant, once, and nothing else;
+// so too when the window is read three tasks at a time.
 func TestWindowSendsWhatThePlanSays(t *testing.T) {
+	for _, batch := range []int{0, 3} {
+		t.Run(fmt.Sprintf("batch %d", batch), func(t *testing.T) { windowSendsWhatThePlanSays(t, batch) })
+	}
+}
+
+func windowSendsWhatThePlanSays(t *testing.T, batch int) {
 	ctx := context.Background()
 	start := paris8(10, 4, 10, 0)
 	clk := newClock(start)
@@ -27,7 +36,7 @@ func TestWindowSendsWhatThePlanSays(t *testing.T) {
 	const n = 60
 	want, _ := spreadTasks(t, st, start, n, 17)
 	snd := &sender{clock: clk}
-	s := newScheduler(t, st, snd, clk, "p1", nil)
+	s := newScheduler(t, st, snd, clk, "p1", func(o *scheduler.Options) { o.WindowBatch = batch })
 	if err := s.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -160,4 +169,76 @@ func spreadTasks(t testing.TB, st *store.Store, start time.Time, n int, seed uin
 		t.Fatalf("only %d reminders planned: the test says little", len(want))
 	}
 	return want, plans
+}
+
+// TestBacklogInBatches: a process marked 40 tasks overdue since Monday, each for Tuesday's
+// 09:00 nudge, and died. The next starts at 11:00 with a window read 8 tasks at a time: its
+// start indexes one batch, though every task shares the mark; its first run of ticks (CatchUp,
+// as Run does) reads the rest batch after batch and sends each task's nudge once, at 11:00,
+// not one batch per tick period. While the store fails those reads, the ticks stop trying
+// until the next one and NextDue does not say now (a clock it drives would spin).
+func TestBacklogInBatches(t *testing.T) {
+	ctx := context.Background()
+	clk := newClock(paris8(6, 7, 21, 0)) // a Monday
+	st, _ := openStore(t, clk)
+	seed(t, st)
+	const n, batch = 40, 8
+	var want []string
+	for i := range n {
+		owner := fmt.Sprintf("u%02d", i)
+		addTask(t, st, fmt.Sprintf("b%02d", i), "", "Tâche", owner, paris8(6, 7, 10, i))
+		want = append(want, "Tue 06-08 11:00 CEST "+owner+" d2027-06-08")
+	}
+	first := newScheduler(t, st, &sender{clock: clk}, clk, "p0", nil)
+	if err := first.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	first.CatchUp(ctx) // marks the 40 at Tuesday's 09:00, then dies
+	first.Wait()
+	clk.Set(paris8(6, 8, 11, 0))
+	snd := &sender{clock: clk}
+	failing := &windowFails{Store: st}
+	s := newScheduler(t, failing, snd, clk, "p1", func(o *scheduler.Options) { o.WindowBatch = batch })
+	if err := s.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Indexed(); got != batch {
+		t.Fatalf("the start indexed %d tasks; want a batch of %d", got, batch)
+	}
+	if at, ok := s.NextDue(); !ok || at.After(clk.Now()) {
+		t.Fatalf("with the window behind, NextDue says %v, %v; want now at the latest", at, ok)
+	}
+	failing.fail.Store(true)
+	sent := s.CatchUp(ctx) // the first batch only
+	if at, ok := s.NextDue(); sent != batch || ok && !at.After(clk.Now()) {
+		t.Fatalf("with the window's reads failing, the ticks sent %d and NextDue says %v, %v; want %d and not now", sent, at, ok, batch)
+	}
+	failing.fail.Store(false)
+	if got := sent + s.CatchUp(ctx); got != n {
+		t.Errorf("the first ticks dispatched %d reminders; want %d", got, n)
+	}
+	s.Wait()
+	if got := describe(snd.Sent()); !slices.Equal(sorted(got), want) {
+		t.Errorf("sent:\n%s\nwant:\n%s", joinLines(sorted(got)), joinLines(want))
+	}
+	if d := dupes(snd.Sent()); len(d) > 0 {
+		t.Errorf("sent twice: %v", d)
+	}
+	clk.Advance(time.Hour)
+	if got := s.CatchUp(ctx); got != 0 {
+		t.Errorf("an hour later, %d more reminders", got)
+	}
+}
+
+// windowFails is a store whose reads of the scheduler's window fail while fail is set.
+type windowFails struct {
+	*store.Store
+	fail atomic.Bool
+}
+
+func (w *windowFails) OpenTasksToRemind(ctx context.Context, after chorus.RemindKey, to time.Time, limit int) ([]chorus.Task, chorus.RemindKey, error) {
+	if w.fail.Load() {
+		return nil, chorus.RemindKey{}, errors.New("the store is down")
+	}
+	return w.Store.OpenTasksToRemind(ctx, after, to, limit)
 }

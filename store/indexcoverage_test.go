@@ -316,11 +316,11 @@ func exercise(ctx context.Context, t *testing.T, e *env) {
 		must(err)
 	}
 	// the scheduler's start-up and moves on: the tasks never marked, then the next hours'
-	_, err = s.OpenTasksToRemind(ctx, time.Time{}, now.Add(2*time.Hour))
+	_, _, err = s.OpenTasksToRemind(ctx, chorus.RemindKey{}, now.Add(2*time.Hour), 0)
 	must(err)
 	must(s.MarkReminds(ctx, []chorus.RemindMark{{WorkspaceID: "T1", TaskID: tk.ID, Version: tk.Version, At: now.Add(time.Hour)},
 		{WorkspaceID: "T1", TaskID: "missing", Version: 1, At: chorus.NeverRemind}}))
-	_, err = s.OpenTasksToRemind(ctx, now, now.Add(2*time.Hour))
+	_, _, err = s.OpenTasksToRemind(ctx, chorus.RemindKey{At: now, WorkspaceID: "T1", TaskID: tk.ID}, now.Add(2*time.Hour), 100)
 	must(err)
 	_, err = s.CampaignHistory(ctx, "T1", c.Slug)
 	must(err)

@@ -117,19 +117,20 @@ func (r *versioned[D]) pageCached(q headQuery[D], skip, limit int) ([]D, int, bo
 }
 
 // rangeCached answers from the read model the heads of q's ordered index (q.order, q.group)
-// from lo up to, not including, hi in its order, of q.ws or of every workspace (then merged in
-// that order), each converted by conv. It reports false without a loaded read
-// model or that index. It walks only the heads it returns.
-func rangeCached[D, T any](r *versioned[D], q headQuery[D], lo, hi *D, conv func(*D) T) ([]T, bool) {
+// after lo (not included) and before hi in its order, of q.ws or of every workspace (then merged
+// in that order): every one, or with a limit (0: none) the first limit. It reports whether the
+// limit left some out (more), and false without a loaded read model or that index. It walks
+// only the heads it returns, and one more per workspace.
+func rangeCached[D any](r *versioned[D], q headQuery[D], lo, hi *D, limit int) (ds []D, more, ok bool) {
 	c := r.cache
 	if c == nil {
-		return nil, false
+		return nil, false, false
 	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	i := slices.IndexFunc(c.orders, func(o order[D]) bool { return o.name == q.order })
 	if !c.loaded || i < 0 {
-		return nil, false
+		return nil, false, false
 	}
 	less := c.orders[i].less
 	wss := []string{q.ws}
@@ -142,22 +143,33 @@ func rangeCached[D, T any](r *versioned[D], q headQuery[D], lo, hi *D, conv func
 		if t == nil {
 			continue
 		}
+		n := 0
 		t.Ascend(entry[D]{"", lo}, func(e entry[D]) bool {
-			if less(e.d, hi) >= 0 {
+			switch {
+			case less(e.d, lo) == 0:
+				return true // lo itself
+			case less(e.d, hi) >= 0:
+				return false
+			case limit > 0 && n == limit:
+				more = true // this workspace has more than the limit
 				return false
 			}
 			ps = append(ps, e.d)
+			n++
 			return true
 		})
 	}
 	if len(wss) > 1 {
 		slices.SortStableFunc(ps, less)
 	}
-	ts := make([]T, len(ps))
-	for i, p := range ps {
-		ts[i] = conv(p)
+	if limit > 0 && len(ps) > limit {
+		ps, more = ps[:limit], true
 	}
-	return ts, true
+	ds = make([]D, len(ps))
+	for i, p := range ps {
+		ds[i] = *p
+	}
+	return ds, more, true
 }
 
 // page is list for one page of q: skip heads, then at most limit (all when 0), and how many q

@@ -20,29 +20,60 @@ import (
 // with the mark zero ("never marked", planned at the next read). Which reminder policies the
 // marks follow is kept apart (policy_replans), so that a policy saved since is noticed.
 
-// OpenTasksToRemind returns the latest version of every open task of every workspace whose
-// mark is at or after from and before to, by mark then id. A zero from includes the tasks never
-// marked (and the ones changed since their mark). The read model walks its tasks by mark, so a
-// start-up costs the tasks due for planning, not every open task.
-func (s *Store) OpenTasksToRemind(ctx context.Context, from, to time.Time) ([]chorus.Task, error) {
-	from, to = storedTime(from), storedTime(to)
+// OpenTasksToRemind returns the latest version of the open tasks of every workspace whose key
+// (chorus.RemindKey: mark, workspace, id) comes after after and whose mark is before to, in that
+// order: every one, or with a limit (0: none) the first limit. It returns with them the key up
+// to which it read them all (upTo): the last one's when the limit left some out, else to's,
+// where a caller goes on from. A zero after includes the tasks never marked (and the ones
+// changed since their mark). The read model walks its tasks by key, so a start-up costs the
+// tasks it plans, not every open task.
+func (s *Store) OpenTasksToRemind(ctx context.Context, after chorus.RemindKey, to time.Time, limit int) (ts []chorus.Task, upTo chorus.RemindKey, err error) {
+	from, to := storedTime(after.At), storedTime(to)
+	after.At = from
 	open := string(chorus.TaskOpen)
+	key := func(d *taskDoc) chorus.RemindKey {
+		return chorus.RemindKey{At: d.Remind, WorkspaceID: d.Workspace, TaskID: d.TaskID}
+	}
+	filter := bson.D{{Key: "status", Value: open}}
+	if after.Instant() || !from.Before(to) {
+		filter = append(filter, bson.E{Key: "remind", Value: bson.D{{Key: "$gte", Value: from}, {Key: "$lt", Value: to}}})
+	} else { // a later mark, or the same mark and a later workspace, or the same workspace and a later id
+		filter = append(filter, bson.E{Key: "$or", Value: bson.A{
+			bson.D{{Key: "remind", Value: bson.D{{Key: "$gt", Value: from}, {Key: "$lt", Value: to}}}},
+			bson.D{{Key: "remind", Value: from}, {Key: "workspace", Value: bson.D{{Key: "$gt", Value: after.WorkspaceID}}}},
+			bson.D{{Key: "remind", Value: from}, {Key: "workspace", Value: after.WorkspaceID}, {Key: "id", Value: bson.D{{Key: "$gt", Value: after.TaskID}}}},
+		}})
+	}
 	q := headQuery[taskDoc]{
-		filter: bson.D{{Key: "status", Value: open}, {Key: "remind", Value: bson.D{{Key: "$gte", Value: from}, {Key: "$lt", Value: to}}}},
-		sort:   bson.D{{Key: "remind", Value: 1}, {Key: "id", Value: 1}}, less: byRemind,
+		filter: filter,
+		sort:   bson.D{{Key: "remind", Value: 1}, {Key: "workspace", Value: 1}, {Key: "id", Value: 1}}, less: byRemind,
 		match: func(d *taskDoc) bool {
-			return d.Status == open && !d.Remind.Before(from) && d.Remind.Before(to)
+			return d.Status == open && key(d).Compare(after) > 0 && d.Remind.Before(to)
 		},
 		order: orderStatusByRemind, group: open,
 	}.narrowed("status", open)
-	if ts, ok := rangeCached(&s.tasks, q, &taskDoc{Remind: from}, &taskDoc{Remind: to}, (*taskDoc).task); ok {
-		return ts, nil
+	lo := &taskDoc{Remind: from, Workspace: after.WorkspaceID, TaskID: after.TaskID}
+	ds, more, ok := rangeCached(&s.tasks, q, lo, &taskDoc{Remind: to}, limit)
+	if !ok {
+		opts := options.Find().SetSort(q.sort)
+		if limit > 0 {
+			opts.SetLimit(int64(limit) + 1) // one more says whether the limit left some out
+		}
+		cur, err := s.tasks.heads.Find(ctx, q.filter, opts)
+		if err != nil {
+			return nil, chorus.RemindKey{}, fmt.Errorf("store: tasks to remind: %w", err)
+		}
+		if err := cur.All(ctx, &ds); err != nil {
+			return nil, chorus.RemindKey{}, fmt.Errorf("store: tasks to remind: %w", err)
+		}
+		if more = limit > 0 && len(ds) > limit; more {
+			ds = ds[:limit]
+		}
 	}
-	ds, err := s.tasks.list(ctx, q)
-	if err != nil {
-		return nil, err
+	if more {
+		return tasks(ds), key(&ds[len(ds)-1]), nil
 	}
-	return tasks(ds), nil
+	return tasks(ds), chorus.RemindKey{At: to}, nil
 }
 
 // markChunk is how many marks one bulk write carries, under one hold of the write lock. The

@@ -18,13 +18,51 @@ func hour(n int) time.Time { return start.Add(time.Duration(n) * time.Hour) }
 // order, for comparing lists.
 func toRemind(t testing.TB, s *store.Store, from, to time.Time) []string {
 	t.Helper()
-	ts, err := s.OpenTasksToRemind(context.Background(), from, to)
+	return toRemindAfter(t, s, chorus.RemindKey{At: from}, to)
+}
+
+// toRemindAfter is toRemind from a key.
+func toRemindAfter(t testing.TB, s *store.Store, after chorus.RemindKey, to time.Time) []string {
+	t.Helper()
+	ts, upTo, err := s.OpenTasksToRemind(context.Background(), after, to, 0)
 	wantErr(t, err, nil)
+	if !upTo.Instant() || !upTo.At.Equal(to.UTC().Truncate(time.Millisecond)) {
+		t.Fatalf("without a limit, read up to %v, not %v", upTo, to)
+	}
 	out := []string{}
 	for _, task := range ts {
 		out = append(out, taskRef(task))
 	}
 	return out
+}
+
+// remindPages reads the tasks to remind from from to to limit at a time, each read going on
+// from where the last said it stopped, and returns them as toRemind does, with the size of each
+// page.
+func remindPages(t testing.TB, s *store.Store, from, to time.Time, limit int) (refs []string, sizes []int) {
+	t.Helper()
+	refs = []string{}
+	after := chorus.RemindKey{At: from}
+	for range 100 {
+		ts, upTo, err := s.OpenTasksToRemind(context.Background(), after, to, limit)
+		wantErr(t, err, nil)
+		for _, task := range ts {
+			refs = append(refs, taskRef(task))
+		}
+		sizes = append(sizes, len(ts))
+		if upTo.Instant() {
+			if !upTo.At.Equal(to) {
+				t.Fatalf("a read from %v with a limit of %d stopped at %v, not %v", after, limit, upTo, to)
+			}
+			return refs, sizes
+		}
+		if last := ts[len(ts)-1]; upTo != (chorus.RemindKey{At: upTo.At, WorkspaceID: last.WorkspaceID, TaskID: last.ID}) || upTo.Compare(after) <= 0 {
+			t.Fatalf("a read after %v with a limit of %d stopped at %v, its last task %s", after, limit, upTo, taskRef(last))
+		}
+		after = upTo
+	}
+	t.Fatalf("100 pages of %d and not at %v", limit, to)
+	return nil, nil
 }
 
 func taskRef(task chorus.Task) string {
@@ -84,9 +122,9 @@ func TestOpenTasksToRemind(t *testing.T) {
 		from, to time.Time
 		want     []string
 	}{
-		{"from the zero time: the tasks never marked first", time.Time{}, hour(100), []string{ref(5), ref(7), ref(0), ref(1), ref(2), ref(3)}},
-		{"up to past NeverRemind: every open task", time.Time{}, never.Add(time.Millisecond), []string{ref(5), ref(7), ref(0), ref(1), ref(2), ref(3), ref(4)}},
-		{"from is in, to is out; one mark by id", hour(1), hour(2), []string{ref(1), ref(2)}},
+		{"from the zero time: the tasks never marked first", time.Time{}, hour(100), []string{ref(7), ref(5), ref(0), ref(2), ref(1), ref(3)}},
+		{"up to past NeverRemind: every open task", time.Time{}, never.Add(time.Millisecond), []string{ref(7), ref(5), ref(0), ref(2), ref(1), ref(3), ref(4)}},
+		{"from is in, to is out; one mark by workspace", hour(1), hour(2), []string{ref(2), ref(1)}},
 		{"an instant", hour(2), hour(2).Add(time.Millisecond), []string{ref(3)}},
 		{"NeverRemind is after any near mark", hour(3), never, []string{}},
 		{"NeverRemind read back", never, never.Add(time.Millisecond), []string{ref(4)}},
@@ -96,6 +134,52 @@ func TestOpenTasksToRemind(t *testing.T) {
 			got, server := toRemind(t, s, c.from, c.to), toRemind(t, plain, c.from, c.to)
 			if !slices.Equal(got, c.want) || !slices.Equal(server, c.want) {
 				t.Fatalf("read model %v, server %v; want %v", got, server, c.want)
+			}
+		})
+	}
+	// After a task's key: the tasks after it at its mark (by workspace, then id), then later.
+	for _, c := range []struct {
+		name  string
+		after chorus.RemindKey
+		want  []string
+	}{
+		{"after the first of a mark", chorus.RemindKey{At: hour(1), WorkspaceID: "T1", TaskID: made[2].ID}, []string{ref(1), ref(3), ref(4)}},
+		{"after a task id in a workspace before", chorus.RemindKey{At: hour(1), WorkspaceID: "T0", TaskID: "zz"}, []string{ref(2), ref(1), ref(3), ref(4)}},
+		{"after the last of a mark", chorus.RemindKey{At: hour(1), WorkspaceID: "T2", TaskID: made[1].ID}, []string{ref(3), ref(4)}},
+		{"after a key no task has", chorus.RemindKey{At: hour(1), WorkspaceID: "T1", TaskID: "d"}, []string{ref(1), ref(3), ref(4)}},
+		{"up to an instant", chorus.RemindKey{At: hour(0), WorkspaceID: "T1", TaskID: made[0].ID}, []string{ref(2), ref(1)}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			to := never.Add(time.Millisecond)
+			if c.after.At.Equal(hour(0)) {
+				to = hour(2)
+			}
+			got, server := toRemindAfter(t, s, c.after, to), toRemindAfter(t, plain, c.after, to)
+			if !slices.Equal(got, c.want) || !slices.Equal(server, c.want) {
+				t.Fatalf("read model %v, server %v; want %v", got, server, c.want)
+			}
+		})
+	}
+	// Read a few at a time, the tasks come in the same order, each once, the pages full.
+	all := toRemind(t, s, time.Time{}, never.Add(time.Millisecond))
+	for _, c := range []struct {
+		limit int
+		sizes []int
+	}{
+		{1, []int{1, 1, 1, 1, 1, 1, 1}},
+		{2, []int{2, 2, 2, 1}},
+		{3, []int{3, 3, 1}},
+		{4, []int{4, 3}},
+		{6, []int{6, 1}},
+		{7, []int{7}},
+		{8, []int{7}},
+	} {
+		t.Run("limit "+strconv.Itoa(c.limit), func(t *testing.T) {
+			for name, st := range map[string]*store.Store{"read model": s, "server": plain} {
+				got, sizes := remindPages(t, st, time.Time{}, never.Add(time.Millisecond), c.limit)
+				if !slices.Equal(got, all) || !slices.Equal(sizes, c.sizes) {
+					t.Errorf("%s: pages of %v: %v; want %v of %v", name, sizes, got, c.sizes, all)
+				}
 			}
 		})
 	}

@@ -163,8 +163,8 @@ func scheduleIndexes() []indexSpec {
 			plainIndex("workspace", "folded", "done_at", "_id"), plainIndex("done_at"),
 			plainIndex("workspace", "kind", "channel", "scheduled_at", "_id"), // LastDigest
 		}},
-		{collThreads, []mongo.IndexModel{plainIndex("at")}},                   // the sweep's; threads are read by _id
-		{collTasks, []mongo.IndexModel{plainIndex("status", "remind", "id")}}, // OpenTasksToRemind, every workspace's
+		{collThreads, []mongo.IndexModel{plainIndex("at")}},                                // the sweep's; threads are read by _id
+		{collTasks, []mongo.IndexModel{plainIndex("status", "remind", "workspace", "id")}}, // OpenTasksToRemind, every workspace's
 	}
 }
 

@@ -197,8 +197,10 @@ func statusValues[S ~string](sts []S) []string {
 // byDue is the order of task lists: by due time, then id.
 var byDue = byKeys(ascTime(func(d *taskDoc) time.Time { return d.Due }), asc(func(d *taskDoc) string { return d.TaskID }))
 
-// byRemind is the order of the tasks to remind: by the scheduler's mark, then id.
-var byRemind = byKeys(ascTime(func(d *taskDoc) time.Time { return d.Remind }), asc(func(d *taskDoc) string { return d.TaskID }))
+// byRemind is the order of the tasks to remind (chorus.RemindKey): by the scheduler's mark,
+// then workspace, then id.
+var byRemind = byKeys(ascTime(func(d *taskDoc) time.Time { return d.Remind }),
+	asc(func(d *taskDoc) string { return d.Workspace }), asc(func(d *taskDoc) string { return d.TaskID }))
 
 // taskMatches is f's selection over a task head in memory, as Tasks says it to the server.
 func taskMatches(d *taskDoc, f chorus.TaskFilter) bool {

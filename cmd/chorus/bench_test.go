@@ -18,7 +18,7 @@ func TestBenchRunsEveryOperation(t *testing.T) {
 	got := out.String()
 	for _, want := range []string{"/campaign list", "/campaign show", "App Home", "/campaign audit", "/minutes show",
 		"/campaign submit", "approve (button)", "/campaign task done", "/minutes start+note+end",
-		"scheduler first start (marks all)", "scheduler start-up", "scheduler restart", "drift check + glossary read", "; 0 operations answered with an error"} {
+		"scheduler first start (marks all)", "scheduler start-up", "scheduler first ticks (backlog)", "scheduler restart", "drift check + glossary read", "; 0 operations answered with an error"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("bench output lacks %q:\n%s", want, got)
 		}

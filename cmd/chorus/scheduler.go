@@ -213,12 +213,12 @@ func clockDirective(clk *simClock, sched func() *scheduler.Scheduler, out *conso
 			if next.After(clk.Now()) {
 				clk.set(next)
 			}
-			s.Tick(ctx)
+			s.CatchUp(ctx)
 			s.Wait()
 			out.Flush(print)
 		}
 		clk.set(target)
-		s.Tick(ctx)
+		s.CatchUp(ctx)
 		s.Wait()
 		out.Flush(print)
 		print("(🕒 " + i18n.FormatWhen(target.In(out.loc), out.lang) + ")")
