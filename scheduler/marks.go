@@ -178,7 +178,9 @@ func (s *Scheduler) replans(ctx context.Context) error {
 const recentPolicy = time.Hour
 
 // markScopes reads the open tasks of every workspace (all) or of each scope, and marks them
-// again; those whose mark falls before the window's edge join the index.
+// again; those whose mark falls before the window's edge join the index. While ticks catch up
+// with a backlog (window.go) that edge is behind and moving: a task marked before the hour
+// ahead joins the index, lest they pass its mark before it is stored.
 func (s *Scheduler) markScopes(ctx context.Context, all bool, scopes map[policyKey]bool) error {
 	if !all && len(scopes) == 0 {
 		return nil
@@ -195,7 +197,11 @@ func (s *Scheduler) markScopes(ctx context.Context, all bool, scopes map[policyK
 	for _, c := range cs {
 		s.keepCampaign(c)
 	}
-	until, edge := s.now().Add(planHorizon), outside(s.pulled)
+	now := s.now()
+	until, edge := now.Add(planHorizon), outside(s.pulled)
+	if ahead := now.Add(planHorizon + pullAhead); ahead.After(edge) {
+		edge = ahead
+	}
 	for _, t := range tasks {
 		k := t.WorkspaceID + "/" + t.ID
 		if s.tasks[k] == nil { // outside the index: it joins only when its mark is within the window

@@ -148,7 +148,8 @@ func (s *Scheduler) moveWindow(ctx context.Context, now time.Time) {
 	if from == (chorus.RemindKey{}) || from.At.After(need) {
 		return // not loaded, or the window reaches far enough
 	}
-	ts, to, err := s.st.OpenTasksToRemind(ctx, from, need.Add(pullAhead), s.opts.WindowBatch)
+	want := need.Add(pullAhead)
+	ts, to, err := s.st.OpenTasksToRemind(ctx, from, want, s.opts.WindowBatch)
 	if err != nil {
 		s.log.WarnContext(ctx, "scheduler: move the window", "from", from, "err", err)
 		s.failedMove()
@@ -171,7 +172,8 @@ func (s *Scheduler) moveWindow(ctx context.Context, now time.Time) {
 	}
 	until := now.Add(planHorizon)
 	for _, t := range ts {
-		s.queueMark(s.adopt(t, until), outside(to))
+		s.queueMark(s.adopt(t, until), want) // past the edge the read was for, as markOutside
+
 	}
 	s.pulled = to
 }

@@ -242,3 +242,37 @@ func (w *windowFails) OpenTasksToRemind(ctx context.Context, after chorus.Remind
 	}
 	return w.Store.OpenTasksToRemind(ctx, after, to, limit)
 }
+
+// TestBacklogNeverMarked: ten tasks overdue, never marked (saved after the last scheduler ran,
+// which left nothing to mark again), each with Tuesday's 09:00 nudge due; a start at 11:00 reads eight, its first tick the
+// last two and the hour ahead. The eight are sent too: what the start marks of them is not
+// passed by the ticks before it is stored.
+func TestBacklogNeverMarked(t *testing.T) {
+	ctx := context.Background()
+	clk := newClock(paris8(6, 7, 21, 0)) // a Monday
+	st, _ := openStore(t, clk)
+	seed(t, st)
+	const n, batch = 10, 8
+	// a scheduler ran before the tasks were saved: the start does not mark every task again
+	first := newScheduler(t, st, &sender{clock: clk}, clk, "p0", nil)
+	if err := first.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for i := range n {
+		owner := fmt.Sprintf("u%02d", i)
+		addTask(t, st, fmt.Sprintf("b%02d", i), "", "Tâche", owner, paris8(6, 7, 10, i))
+		want = append(want, "Tue 06-08 11:00 CEST "+owner+" d2027-06-08")
+	}
+	clk.Set(paris8(6, 8, 11, 0))
+	snd := &sender{clock: clk}
+	s := newScheduler(t, st, snd, clk, "p1", func(o *scheduler.Options) { o.WindowBatch = batch })
+	if err := s.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s.CatchUp(ctx)
+	s.Wait()
+	if got := describe(snd.Sent()); !slices.Equal(sorted(got), want) {
+		t.Errorf("sent:\n%s\nwant:\n%s", joinLines(sorted(got)), joinLines(want))
+	}
+}
