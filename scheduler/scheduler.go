@@ -153,9 +153,10 @@ type Options struct {
 	PostEmptyDigest bool
 	// Workers bounds the channels sent to at once; 256.
 	Workers int
-	// WindowBatch is how many open tasks a read of the window takes at most (window.go); 256,
-	// more than a start of the generated year finds to plan (docs/benchmarks.md), so that only
-	// a backlog is read in batches.
+	// WindowBatch is how many open tasks a read of the window takes at most (window.go); 128.
+	// A start plans each task it reads before it can tick, about 8 µs each: 128 cost about a
+	// millisecond on top of the start's fixed reads, whatever backlog it finds, and hold the
+	// 103 tasks a start of the generated year finds at 11:00 (docs/benchmarks.md).
 	WindowBatch int
 	// Feed, when set, brings this process's own writes to the index at once (see Watch);
 	// without it, they are seen at the next Resync.
@@ -258,7 +259,7 @@ func New(opts Options) (*Scheduler, error) {
 		opts.Workers = 256
 	}
 	if opts.WindowBatch <= 0 {
-		opts.WindowBatch = 256
+		opts.WindowBatch = 128
 	}
 	s := &Scheduler{
 		st: opts.Store, send: opts.Sender, log: opts.Logger, now: opts.Now, opts: opts,
