@@ -6,11 +6,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"math"
 	"net"
 	"net/http"
 	"os"
-	"runtime/debug"
 	"strconv"
 	"time"
 
@@ -40,34 +38,11 @@ subscriptions, /calendar/<token>.ics (/chorus calendar link gives one).`)
 		return err
 	}
 	defer a.close()
-	// A soft limit on the Go runtime's memory, unless GOMEMLIMIT set one: the garbage collector
-	// then works harder near it instead of letting garbage grow with the heap. The process's
-	// resident size is about this plus the binary's code (about 27 MiB).
-	if debug.SetMemoryLimit(-1) == math.MaxInt64 {
-		debug.SetMemoryLimit(defaultMemoryLimit)
-	}
-	// A collector that runs half as often as the runtime's default, unless GOGC set another
-	// pace (GOGC=100 cannot be told from the default: 99 or 101 keeps it).
-	if old := debug.SetGCPercent(defaultGCPercent); old != 100 {
-		debug.SetGCPercent(old)
-	}
+	// The Go runtime's memory settings (memory.go): a memory limit that follows the read model.
+	follow := tuneMemory(a.log, a.store.ReadModelReady(), 10*time.Second)
+	go follow(ctx)
 	return serve(ctx, env, a, nil)
 }
-
-// defaultGCPercent is chorus serve's GOGC. With the runtime's 100 and the small live heap of a
-// process answering reads in their acks, the collector ran whenever the heap doubled and its
-// assists made the slowest acks. Measured at 200 clients (BenchmarkBoltComparison) and under
-// 1,000 slow connections (BenchmarkSlowClients): 100 gave 8,800-9,400 answers a second with an
-// ack p99 of 103-106 ms and a peak of 79 MiB; 150 gave 10,600-10,900 and 75-77 ms for 78-80 MiB;
-// 200 gave 10,400-11,900 and 59-79 ms but 93-95 MiB, too near the 100 MB the intake must stay
-// under. The memory limit above still bounds the heap.
-const defaultGCPercent = 150
-
-// defaultMemoryLimit is the soft limit of the Go runtime's memory in chorus serve: the 64 MiB
-// the intake needs under a burst, plus the read model, about 70 MiB of live heap after a year
-// of a 40-person department (chorus bench). Below the live heap the collector would run
-// without pause.
-const defaultMemoryLimit = 160 << 20
 
 // serve wires the Slack front door to the app and runs it until ctx ends. listening, when not
 // nil, receives the HTTP address once the listener is open.
