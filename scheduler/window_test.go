@@ -179,16 +179,9 @@ func spreadTasks(t testing.TB, st *store.Store, start time.Time, n int, seed uin
 // until the next one and NextDue does not say now (a clock it drives would spin).
 func TestBacklogInBatches(t *testing.T) {
 	ctx := context.Background()
-	clk := newClock(paris8(6, 7, 21, 0)) // a Monday
-	st, _ := openStore(t, clk)
-	seed(t, st)
+	clk, st := mondayEvening(t)
 	const n, batch = 40, 8
-	var want []string
-	for i := range n {
-		owner := fmt.Sprintf("u%02d", i)
-		addTask(t, st, fmt.Sprintf("b%02d", i), "", "Tâche", owner, paris8(6, 7, 10, i))
-		want = append(want, "Tue 06-08 11:00 CEST "+owner+" d2027-06-08")
-	}
+	want := overdueTasks(t, st, n)
 	first := newScheduler(t, st, &sender{clock: clk}, clk, "p0", nil)
 	if err := first.Load(ctx); err != nil {
 		t.Fatal(err)
@@ -244,26 +237,19 @@ func (w *windowFails) OpenTasksToRemind(ctx context.Context, after chorus.Remind
 }
 
 // TestBacklogNeverMarked: ten tasks overdue, never marked (saved after the last scheduler ran,
-// which left nothing to mark again), each with Tuesday's 09:00 nudge due; a start at 11:00 reads eight, its first tick the
-// last two and the hour ahead. The eight are sent too: what the start marks of them is not
-// passed by the ticks before it is stored.
+// which left nothing to mark again), each with Tuesday's 09:00 nudge due; a start at 11:00
+// reads eight, its first tick the last two and the hour ahead. The eight are sent too: what the
+// start marks of them is not passed by the ticks before it is stored.
 func TestBacklogNeverMarked(t *testing.T) {
 	ctx := context.Background()
-	clk := newClock(paris8(6, 7, 21, 0)) // a Monday
-	st, _ := openStore(t, clk)
-	seed(t, st)
+	clk, st := mondayEvening(t)
 	const n, batch = 10, 8
 	// a scheduler ran before the tasks were saved: the start does not mark every task again
 	first := newScheduler(t, st, &sender{clock: clk}, clk, "p0", nil)
 	if err := first.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
-	var want []string
-	for i := range n {
-		owner := fmt.Sprintf("u%02d", i)
-		addTask(t, st, fmt.Sprintf("b%02d", i), "", "Tâche", owner, paris8(6, 7, 10, i))
-		want = append(want, "Tue 06-08 11:00 CEST "+owner+" d2027-06-08")
-	}
+	want := overdueTasks(t, st, n)
 	clk.Set(paris8(6, 8, 11, 0))
 	snd := &sender{clock: clk}
 	s := newScheduler(t, st, snd, clk, "p1", func(o *scheduler.Options) { o.WindowBatch = batch })
@@ -275,4 +261,27 @@ func TestBacklogNeverMarked(t *testing.T) {
 	if got := describe(snd.Sent()); !slices.Equal(sorted(got), want) {
 		t.Errorf("sent:\n%s\nwant:\n%s", joinLines(sorted(got)), joinLines(want))
 	}
+}
+
+// mondayEvening is a store seeded with the test campaign and a clock at 21:00 on Monday 7 June.
+func mondayEvening(t testing.TB) (*clock, *store.Store) {
+	t.Helper()
+	clk := newClock(paris8(6, 7, 21, 0))
+	st, _ := openStore(t, clk)
+	seed(t, st)
+	return clk, st
+}
+
+// overdueTasks stores n open tasks due on Monday 7 June from 10:00, a minute apart, each owned
+// by its own person, and returns the nudges a start on Tuesday at 11:00 sends them (the 09:00
+// nudge, late).
+func overdueTasks(t testing.TB, st *store.Store, n int) []string {
+	t.Helper()
+	var want []string
+	for i := range n {
+		owner := fmt.Sprintf("u%02d", i)
+		addTask(t, st, fmt.Sprintf("b%02d", i), "", "Tâche", owner, paris8(6, 7, 10, i))
+		want = append(want, "Tue 06-08 11:00 CEST "+owner+" d2027-06-08")
+	}
+	return want
 }

@@ -26,19 +26,27 @@ const defaultGCPercent = 150
 // of a 40-person department (chorus bench), and what a cycle's garbage needs.
 const minMemoryLimit = 160 << 20
 
-// memoryHeadroom is what the limit leaves above the live heap. The read model grows with the
-// data (690 MiB of live heap at ten times the year): a fixed limit below the live heap would
-// keep the collector running without pause, half the CPU (the runtime's cap) spent marking.
+// memoryHeadroom is the least the limit leaves above the live heap: 90 MiB over the year's
+// 70 MiB. Above that, the headroom grows as the live heap does (headroomPerLive), because a
+// collection marks the live heap, and the collector's work per byte allocated is the live heap
+// over the headroom. The read model grows with the data (690 MiB of live heap at ten times the
+// year): under the fixed 160 MiB the collector marked without pause, and the reads at 10× were
+// 1.3–4× slower, /campaign audit's p99 63 ms (docs/benchmarks.md).
 const memoryHeadroom = minMemoryLimit - 70<<20
+
+// headroomPerLive is the headroom per byte of live heap past the year's: 90 MiB for 75.
+const headroomPerLive = 1.2
 
 // memoryLimitFor is the soft limit for a live heap of live bytes.
 func memoryLimitFor(live uint64) int64 {
-	return max(minMemoryLimit, int64(min(live, math.MaxInt64-memoryHeadroom))+memoryHeadroom)
+	live = min(live, 1<<50) // a petabyte: no overflow below
+	room := max(memoryHeadroom, int64(float64(live)*headroomPerLive))
+	return max(minMemoryLimit, int64(live)+room)
 }
 
 // tuneMemory sets chorus serve's GOGC and memory limit, unless GOGC or GOMEMLIMIT set them
 // (GOGC=100 cannot be told from the default: 99 or 101 keeps it), and, when it set the limit,
-// returns a function that keeps the limit memoryHeadroom above the live heap until ctx ends:
+// returns a function that keeps the limit memoryLimitFor the live heap until ctx ends:
 // at once when ready is closed (the read model loaded), then every period.
 func tuneMemory(log *slog.Logger, ready <-chan struct{}, period time.Duration) (follow func(ctx context.Context)) {
 	if old := debug.SetGCPercent(defaultGCPercent); old != 100 {
@@ -47,7 +55,9 @@ func tuneMemory(log *slog.Logger, ready <-chan struct{}, period time.Duration) (
 	if debug.SetMemoryLimit(-1) != math.MaxInt64 {
 		return func(context.Context) {} // GOMEMLIMIT: the operator's
 	}
-	debug.SetMemoryLimit(minMemoryLimit)
+	// for the heap live now, so that a process whose heap is already large (chorus bench after
+	// its generation) does not start a collection that marks it all before the limit follows
+	debug.SetMemoryLimit(memoryLimitFor(liveHeap()))
 	return func(ctx context.Context) {
 		t := time.NewTicker(period)
 		defer t.Stop()
@@ -60,7 +70,8 @@ func tuneMemory(log *slog.Logger, ready <-chan struct{}, period time.Duration) (
 func followLiveHeap(ctx context.Context, log *slog.Logger, ready <-chan struct{}, tick <-chan time.Time, live func() uint64, set func(int64) int64) {
 	adjust := func() {
 		want := memoryLimitFor(live())
-		// a change under an eighth of the headroom is left: the live heap moves with each cycle
+		// a change under an eighth of the least headroom is left: the live heap moves with
+		// each cycle
 		if old := set(-1); want > old+memoryHeadroom/8 || want < old-memoryHeadroom/8 {
 			set(want)
 			log.Info("memory limit follows the live heap", "limit_mib", want>>20, "was_mib", old>>20)
