@@ -178,9 +178,10 @@ func (s *Scheduler) replans(ctx context.Context) error {
 const recentPolicy = time.Hour
 
 // markScopes reads the open tasks of every workspace (all) or of each scope, and marks them
-// again; those whose mark falls before the window's edge join the index. While ticks catch up
-// with a backlog (window.go) that edge is behind and moving: a task marked before the hour
-// ahead joins the index, lest they pass its mark before it is stored.
+// again; those whose mark falls before the edge a read of the window now is for (reach) join
+// the index. That edge is at or past the window's: while ticks catch up with a backlog
+// (window.go) the window's edge is behind and moving, and they could pass a mark set before it
+// was stored.
 func (s *Scheduler) markScopes(ctx context.Context, all bool, scopes map[policyKey]bool) error {
 	if !all && len(scopes) == 0 {
 		return nil
@@ -198,10 +199,7 @@ func (s *Scheduler) markScopes(ctx context.Context, all bool, scopes map[policyK
 		s.keepCampaign(c)
 	}
 	now := s.now()
-	until, edge := now.Add(planHorizon), outside(s.pulled)
-	if ahead := now.Add(planHorizon + pullAhead); ahead.After(edge) {
-		edge = ahead
-	}
+	until, edge := now.Add(planHorizon), reach(now)
 	for _, t := range tasks {
 		k := t.WorkspaceID + "/" + t.ID
 		if s.tasks[k] == nil { // outside the index: it joins only when its mark is within the window

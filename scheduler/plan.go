@@ -17,7 +17,6 @@ type snapshot struct {
 	at       time.Time
 	tasks    []chorus.Task    // the window's (window.go)
 	hi       chorus.RemindKey // the window's upper edge: every open task up to it is in tasks
-	want     time.Time        // the edge the read was for: hi, unless a batch stopped it before
 	digests  []chorus.DigestSchedule
 	policies []chorus.ReminderPolicy
 	snoozes  []chorus.Snooze
@@ -39,8 +38,7 @@ func (s *Scheduler) readSnapshot(ctx context.Context, since time.Time, limit int
 	if snap.snoozes, err = s.st.Snoozes(ctx, since); err != nil {
 		return nil, fmt.Errorf("scheduler: load snoozes: %w", err)
 	}
-	snap.want = snap.at.Add(planHorizon + pullAhead)
-	if snap.tasks, snap.hi, err = s.windowTasks(ctx, snap.want, limit, snap.snoozes); err != nil {
+	if snap.tasks, snap.hi, err = s.windowTasks(ctx, reach(snap.at), limit, snap.snoozes); err != nil {
 		return nil, fmt.Errorf("scheduler: load tasks: %w", err)
 	}
 	if snap.camps, err = s.campaignsOf(ctx, snap.tasks, func(string) bool { return false }); err != nil {
@@ -167,16 +165,16 @@ func (s *Scheduler) install(snap *snapshot, newFrom time.Time) {
 	}
 	heap.Init(&s.heap)
 	heap.Init(&s.later)
-	s.markOutside(snap.want)
+	s.markOutside(reach(snap.at))
 }
 
 // markOutside marks the task entries with no reminder before hi and leaves them out of the
 // index: the window reads them again when it reaches their mark. hi is the edge the window was
-// read for, even when a batch stopped the read before it: a task marked between the two would
-// be passed by the ticks catching up before its mark is stored (they store it at their end). A task never marked (a data
-// folder from before the marks, a task saved since) is read once, then left to its mark; one
-// whose reminder this process dispatched stays until it is marked (markDispatched). The caller
-// holds s.mu.
+// read for (reach), even when a batch stopped the read before it: a task marked between the two
+// would be passed by the ticks catching up before its mark is stored (they store it at their
+// end). A task never marked (a data folder from before the marks, a task saved since) is read
+// once, then left to its mark; one whose reminder this process dispatched stays until it is
+// marked (markDispatched). The caller holds s.mu.
 func (s *Scheduler) markOutside(hi time.Time) {
 	for k, e := range s.tasks {
 		if !e.sent.IsZero() {

@@ -29,8 +29,8 @@ import (
 //
 // A mark is a lower bound, so a mark too early costs a read and never a reminder; one too late
 // would lose reminders. So:
-//   - a task read whose next possible reminder (earliest) lies past the window is marked there
-//     (past a window that stopped at a task: the next millisecond, outside);
+//   - a task read whose next possible reminder (earliest) lies past the edge the window is read
+//     for (reach) is marked there, even when a batch stopped the read before that edge;
 //   - a task whose reminder was dispatched is marked again only markLag later, once no restart
 //     can reconsider that reminder (Load looks back from the last alive mark), so a crash between
 //     claim and send never hides it;
@@ -47,6 +47,10 @@ import (
 // pullAhead is how many more marks a move of the window reads than it needs at once, so the
 // window moves an hour of marks at a time, not at every tick.
 const pullAhead = time.Hour
+
+// reach is the edge up to which a read of the window at now is for: the hour ahead and
+// pullAhead.
+func reach(now time.Time) time.Time { return now.Add(planHorizon + pullAhead) }
 
 // markLag is how long after a reminder is dispatched its task's mark stays before it: a restart
 // looks back at most two alive periods and a lease (Load), and must find the task then.
@@ -148,7 +152,7 @@ func (s *Scheduler) moveWindow(ctx context.Context, now time.Time) {
 	if from == (chorus.RemindKey{}) || from.At.After(need) {
 		return // not loaded, or the window reaches far enough
 	}
-	want := need.Add(pullAhead)
+	want := reach(now)
 	ts, to, err := s.st.OpenTasksToRemind(ctx, from, want, s.opts.WindowBatch)
 	if err != nil {
 		s.log.WarnContext(ctx, "scheduler: move the window", "from", from, "err", err)
@@ -173,7 +177,6 @@ func (s *Scheduler) moveWindow(ctx context.Context, now time.Time) {
 	until := now.Add(planHorizon)
 	for _, t := range ts {
 		s.queueMark(s.adopt(t, until), want) // past the edge the read was for, as markOutside
-
 	}
 	s.pulled = to
 }
@@ -192,16 +195,6 @@ func (s *Scheduler) behind() (chorus.RemindKey, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.pulled, s.pulled != (chorus.RemindKey{}) && !s.pulled.At.After(s.now().Add(planHorizon))
-}
-
-// outside is the earliest mark that leaves any task past a window whose edge is edge: the
-// edge's instant, or when a read stopped at a task, the next millisecond (the store keeps marks
-// to the millisecond), since a task marked at that task's instant may come before it.
-func outside(edge chorus.RemindKey) time.Time {
-	if edge.Instant() {
-		return edge.At
-	}
-	return edge.At.Add(time.Millisecond)
 }
 
 // windowMoves returns when the next tick must move the window: now when that is past (a read

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/tidwall/btree"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // An ordered index of a headCache keeps, for each workspace and group (the value of a field, or
@@ -191,17 +190,9 @@ func (r *versioned[D]) page(ctx context.Context, q headQuery[D], skip, limit int
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: count %ss: %w", r.what, err)
 	}
-	opts := options.Find().SetSort(q.sort).SetSkip(int64(skip))
-	if limit > 0 {
-		opts.SetLimit(int64(limit))
-	}
-	cur, err := r.heads.Find(ctx, q.filter, opts)
+	ds, err := r.find(ctx, q, skip, limit)
 	if err != nil {
-		return nil, 0, fmt.Errorf("store: list %ss: %w", r.what, err)
-	}
-	var ds []D
-	if err := cur.All(ctx, &ds); err != nil {
-		return nil, 0, fmt.Errorf("store: list %ss: %w", r.what, err)
+		return nil, 0, err
 	}
 	return ds, int(total), nil
 }

@@ -55,16 +55,12 @@ func (s *Store) OpenTasksToRemind(ctx context.Context, after chorus.RemindKey, t
 	lo := &taskDoc{Remind: from, Workspace: after.WorkspaceID, TaskID: after.TaskID}
 	ds, more, ok := rangeCached(&s.tasks, q, lo, &taskDoc{Remind: to}, limit)
 	if !ok {
-		opts := options.Find().SetSort(q.sort)
+		n := 0
 		if limit > 0 {
-			opts.SetLimit(int64(limit) + 1) // one more says whether the limit left some out
+			n = limit + 1 // one more says whether the limit left some out
 		}
-		cur, err := s.tasks.heads.Find(ctx, q.filter, opts)
-		if err != nil {
-			return nil, chorus.RemindKey{}, fmt.Errorf("store: tasks to remind: %w", err)
-		}
-		if err := cur.All(ctx, &ds); err != nil {
-			return nil, chorus.RemindKey{}, fmt.Errorf("store: tasks to remind: %w", err)
+		if ds, err = s.tasks.find(ctx, q, 0, n); err != nil {
+			return nil, chorus.RemindKey{}, err
 		}
 		if more = limit > 0 && len(ds) > limit; more {
 			ds = ds[:limit]

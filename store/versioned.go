@@ -194,7 +194,20 @@ func (r *versioned[D]) list(ctx context.Context, q headQuery[D]) ([]D, error) {
 	if ds, ok := r.listCached(q); ok {
 		return ds, nil
 	}
-	cur, err := r.heads.Find(ctx, q.filter, options.Find().SetSort(q.sort))
+	return r.find(ctx, q, 0, 0)
+}
+
+// find asks the server for the heads q selects in its order: skip of them, then at most limit
+// (all when 0).
+func (r *versioned[D]) find(ctx context.Context, q headQuery[D], skip, limit int) ([]D, error) {
+	opts := options.Find().SetSort(q.sort)
+	if skip > 0 {
+		opts.SetSkip(int64(skip))
+	}
+	if limit > 0 {
+		opts.SetLimit(int64(limit))
+	}
+	cur, err := r.heads.Find(ctx, q.filter, opts)
 	if err != nil {
 		return nil, fmt.Errorf("store: list %ss: %w", r.what, err)
 	}

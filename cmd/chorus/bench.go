@@ -88,12 +88,11 @@ func runBench(ctx context.Context, env environment, args []string) error {
 	// work, which a process a year into its use does not carry (seen: every read, /campaign
 	// help included, 1.5–3× slower in runs measured right after the generation).
 	debug.FreeOSMemory()
-	// serve's settings of the Go runtime, its memory limit following the live heap (memory.go)
-	ready := make(chan struct{})
-	close(ready)
+	// serve's settings of the Go runtime, its memory limit following the live heap (memory.go):
+	// set for the heap live now, the read model loaded
 	mctx, stop := context.WithCancel(ctx)
 	defer stop()
-	follow := tuneMemory(a.log, ready, 10*time.Second)
+	follow := tuneMemory(a.log, nil, 10*time.Second)
 	if *memLimit > 0 {
 		debug.SetMemoryLimit(int64(*memLimit) << 20)
 	} else {

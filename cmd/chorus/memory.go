@@ -47,7 +47,8 @@ func memoryLimitFor(live uint64) int64 {
 // tuneMemory sets chorus serve's GOGC and memory limit, unless GOGC or GOMEMLIMIT set them
 // (GOGC=100 cannot be told from the default: 99 or 101 keeps it), and, when it set the limit,
 // returns a function that keeps the limit memoryLimitFor the live heap until ctx ends:
-// at once when ready is closed (the read model loaded), then every period.
+// at once when ready is closed (the read model loaded; nil when it is already), then every
+// period.
 func tuneMemory(log *slog.Logger, ready <-chan struct{}, period time.Duration) (follow func(ctx context.Context)) {
 	if old := debug.SetGCPercent(defaultGCPercent); old != 100 {
 		debug.SetGCPercent(old)
@@ -65,8 +66,8 @@ func tuneMemory(log *slog.Logger, ready <-chan struct{}, period time.Duration) (
 	}
 }
 
-// followLiveHeap sets the limit for the live heap (live) at ready, then at every tick, until
-// ctx ends; set is debug.SetMemoryLimit.
+// followLiveHeap sets the limit for the live heap (live) at ready (never when nil), then at
+// every tick, until ctx ends; set is debug.SetMemoryLimit.
 func followLiveHeap(ctx context.Context, log *slog.Logger, ready <-chan struct{}, tick <-chan time.Time, live func() uint64, set func(int64) int64) {
 	adjust := func() {
 		want := memoryLimitFor(live())
